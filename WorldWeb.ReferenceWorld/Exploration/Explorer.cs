@@ -1,0 +1,79 @@
+namespace WorldWeb.ReferenceWorld.Exploration;
+
+/// <summary>
+/// The data-collection policy: walks to random places, and often comes back — to an earlier pose
+/// (same place, same heading), or straight back by walking backwards — so that training data holds
+/// revisits, which is what a model needs to learn to use its memory.
+/// </summary>
+public sealed class Explorer(World world, int seed)
+{
+    private const double RandomActionRate = 0.1;
+    private const int MinRevisitAge = 80;
+
+    private readonly Random random = new(seed);
+    private readonly List<AgentPose> history = [];
+    private readonly Queue<WorldAction> script = new();
+    private Route? route;
+
+    public WorldAction Next()
+    {
+        history.Add(world.Pose);
+        if (random.NextDouble() < RandomActionRate) return (WorldAction)random.Next(WorldActions.Count);
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            if (script.Count > 0) return script.Dequeue();
+            if (route is not null)
+            {
+                var action = route.Next(world.Pose);
+                if (action is not null) return action.Value;
+                route = null;
+            }
+            Plan();
+        }
+        return WorldAction.Noop;
+    }
+
+    private void Plan()
+    {
+        var roll = random.NextDouble();
+        if (roll < 0.25) route = RouteTo(RandomFreeCell(), finalPose: null);
+        else if (roll < 0.35 && history.Count > MinRevisitAge) route = RouteTo(null, history[random.Next(history.Count - MinRevisitAge)]);
+        else if (roll < 0.55) ThereAndBack(WorldAction.Forward, WorldAction.Backward);
+        else if (roll < 0.75) ThereAndBack(random.Next(2) == 0 ? WorldAction.StrafeLeft : WorldAction.StrafeRight);
+        else if (roll < 0.88) LookAround();
+        else Repeat(WorldAction.Noop, 2 + random.Next(9));
+    }
+
+    private Route RouteTo((int X, int Y)? cell, AgentPose? finalPose)
+    {
+        var pose = world.Pose;
+        var target = cell ?? ((int)Math.Floor(finalPose!.Value.X), (int)Math.Floor(finalPose.Value.Y));
+        var cells = RouteFinder.Route(world.Maze, ((int)Math.Floor(pose.X), (int)Math.Floor(pose.Y)), target);
+        var waypoints = cells.Select(c => (c.X + 0.5, c.Y + 0.5)).ToList();
+        if (finalPose is { } f) waypoints.Add((f.X, f.Y));
+        return new Route(waypoints, finalPose?.HeadingSteps, budget: 40 + 30 * waypoints.Count);
+    }
+
+    /// <summary>Moves k steps one way, pauses, and comes back along the same line.</summary>
+    private void ThereAndBack(WorldAction there, WorldAction? back = null)
+    {
+        var steps = 3 + random.Next(18);
+        Repeat(there, steps);
+        Repeat(WorldAction.Noop, random.Next(4));
+        Repeat(back ?? (there == WorldAction.StrafeLeft ? WorldAction.StrafeRight : WorldAction.StrafeLeft), steps);
+    }
+
+    private void LookAround() =>
+        Repeat(random.Next(2) == 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, 6 + random.Next(AgentPose.StepsPerTurn - 5));
+
+    private void Repeat(WorldAction action, int count)
+    {
+        for (var i = 0; i < count; i++) script.Enqueue(action);
+    }
+
+    private (int X, int Y) RandomFreeCell()
+    {
+        var free = world.Maze.FreeCells().ToList();
+        return free[random.Next(free.Count)];
+    }
+}

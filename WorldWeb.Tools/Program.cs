@@ -1,0 +1,22 @@
+using WorldWeb.Tools.Bench;
+using WorldWeb.Tools.Cli;
+using WorldWeb.Tools.Datagen;
+using WorldWeb.Tools.Images;
+
+// The offline commands behind ./worldweb: data generation, evaluation and benchmarks.
+try
+{
+    var command = CommandArgs.Parse(args);
+    return command.Command switch
+    {
+        "datagen" => DatagenCommand.Run(command),
+        "bench" when command.Positional is ["world", ..] => WorldBenchCommand.Run(command),
+        "snapshot" => SnapshotCommand.Run(command),
+        _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
