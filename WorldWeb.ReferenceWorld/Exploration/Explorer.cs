@@ -36,9 +36,10 @@ public sealed class Explorer(World world, int seed)
     private void Plan()
     {
         var roll = random.NextDouble();
-        if (roll < 0.25) route = RouteTo(RandomFreeCell(), finalPose: null);
-        else if (roll < 0.35 && history.Count > MinRevisitAge) route = RouteTo(null, history[random.Next(history.Count - MinRevisitAge)]);
-        else if (roll < 0.55) ThereAndBack(WorldAction.Forward, WorldAction.Backward);
+        if (roll < 0.22) route = RouteTo(RandomFreeCell(), finalPose: null);
+        else if (roll < 0.32 && history.Count > MinRevisitAge) route = RouteTo(null, history[random.Next(history.Count - MinRevisitAge)]);
+        else if (roll < 0.44) ExcursionAndReturn();
+        else if (roll < 0.60) ThereAndBack(WorldAction.Forward, WorldAction.Backward);
         else if (roll < 0.75) ThereAndBack(random.Next(2) == 0 ? WorldAction.StrafeLeft : WorldAction.StrafeRight);
         else if (roll < 0.88) LookAround();
         else Repeat(WorldAction.Noop, 2 + random.Next(9));
@@ -61,6 +62,17 @@ public sealed class Explorer(World world, int seed)
         Repeat(there, steps);
         Repeat(WorldAction.Noop, random.Next(4));
         Repeat(back ?? (there == WorldAction.StrafeLeft ? WorldAction.StrafeRight : WorldAction.StrafeLeft), steps);
+    }
+
+    /// <summary>Turns around, walks away, turns around and walks back: the loop that evaluation closes.</summary>
+    private void ExcursionAndReturn()
+    {
+        var steps = 4 + random.Next(14);
+        for (var leg = 0; leg < 2; leg++)
+        {
+            Repeat(WorldAction.TurnRight, AgentPose.StepsPerTurn / 2);
+            Repeat(WorldAction.Forward, steps);
+        }
     }
 
     private void LookAround() =>

@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using WorldWeb.ReferenceWorld;
+using WorldWeb.ReferenceWorld.Shards;
+
+namespace WorldWeb.Tests.ReferenceWorld;
+
+public sealed class ShardWriterTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("worldweb-shards-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Episode_files_have_numpy_headers_with_the_documented_shapes()
+    {
+        var writer = new ShardWriter(directory, WorldOptions.Default);
+        var name = writer.Record(seed: 4, steps: 20);
+        writer.WriteIndex();
+
+        Assert.Contains("'descr': '|u1', 'fortran_order': False, 'shape': (20, 64, 64, 3)", Header(name + ".frames.npy"));
+        Assert.Contains("'descr': '<i8', 'fortran_order': False, 'shape': (20,)", Header(name + ".actions.npy"));
+        Assert.Contains("'descr': '<f4', 'fortran_order': False, 'shape': (20, 3)", Header(name + ".poses.npy"));
+        Assert.Equal(0, HeaderBytes(name + ".frames.npy") % 64);
+        Assert.Equal(64L * 64 * 3 * 20, new FileInfo(Path.Combine(directory, name + ".frames.npy")).Length - HeaderBytes(name + ".frames.npy"));
+
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "index.json")));
+        Assert.Equal("worldweb-shards/1", index.RootElement.GetProperty("format").GetString());
+        Assert.Equal(7, index.RootElement.GetProperty("actions").GetArrayLength());
+        Assert.Equal(name, index.RootElement.GetProperty("episodes")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Replaying_the_recorded_actions_reproduces_the_recorded_poses()
+    {
+        var writer = new ShardWriter(directory, WorldOptions.Default);
+        var name = writer.Record(seed: 6, steps: 300);
+        var actions = Payload<long>(name + ".actions.npy");
+        var poses = Payload<float>(name + ".poses.npy");
+        Assert.Equal(0L, actions[0]);
+
+        var world = World.Create(6);
+        for (var t = 0; t < actions.Length; t++)
+        {
+            world.Apply((WorldAction)actions[t]);
+            Assert.Equal(poses[t * 3], (float)world.Pose.X);
+            Assert.Equal(poses[t * 3 + 1], (float)world.Pose.Y);
+            Assert.Equal(poses[t * 3 + 2], (float)world.Pose.Heading);
+        }
+    }
+
+    private string Header(string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(directory, file));
+        Assert.Equal([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0], bytes[..8]);
+        return Encoding.ASCII.GetString(bytes, 10, BitConverter.ToUInt16(bytes, 8));
+    }
+
+    private long HeaderBytes(string file) => 10 + Header(file).Length;
+
+    private T[] Payload<T>(string file) where T : unmanaged
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(directory, file));
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(bytes.AsSpan((int)HeaderBytes(file))).ToArray();
+    }
+}

@@ -1,0 +1,94 @@
+using WorldWeb.ReferenceWorld;
+using WorldWeb.ReferenceWorld.Exploration;
+
+namespace WorldWeb.Tests.ReferenceWorld;
+
+public class WorldTests
+{
+    [Fact]
+    public void Same_seed_and_actions_render_identical_frames()
+    {
+        var a = World.Create(42);
+        var b = World.Create(42);
+        var explorer = new Explorer(a, 42);
+        for (var i = 0; i < 200; i++)
+        {
+            var action = explorer.Next();
+            a.Apply(action);
+            b.Apply(action);
+        }
+        Assert.Equal(a.Pose, b.Pose);
+        Assert.Equal(a.Render(), b.Render());
+    }
+
+    [Fact]
+    public void A_full_turn_returns_to_the_same_view()
+    {
+        var world = World.Create(5);
+        var before = world.Render();
+        world.Apply(WorldAction.TurnRight);
+        Assert.NotEqual(before, world.Render());
+        for (var i = 1; i < AgentPose.StepsPerTurn; i++) world.Apply(WorldAction.TurnRight);
+        Assert.Equal(before, world.Render());
+    }
+
+    [Fact]
+    public void Turn_right_increases_heading_and_forward_moves_along_it()
+    {
+        var world = World.Create(5);
+        world.Pose = world.Pose with { HeadingSteps = 0 };
+        world.Apply(WorldAction.TurnRight);
+        Assert.Equal(1, world.Pose.HeadingSteps);
+        world.Pose = world.Pose with { HeadingSteps = 0 };
+        var start = world.Pose;
+        world.Apply(WorldAction.Forward);
+        if (world.Pose != start) Assert.Equal(start.X + 0.1, world.Pose.X, 9); // heading 0 looks east
+    }
+
+    [Fact]
+    public void Walking_never_enters_a_wall()
+    {
+        var world = World.Create(9);
+        var explorer = new Explorer(world, 9);
+        var r = world.Options.AgentRadius;
+        for (var i = 0; i < 5000; i++)
+        {
+            world.Apply(i % 3 == 0 ? WorldAction.Forward : explorer.Next());
+            var p = world.Pose;
+            Assert.True(world.Maze.IsFree(p.X, p.Y), $"step {i}: agent inside a wall at {p}");
+            Assert.True(world.Maze.IsFree(p.X + r * 0.99, p.Y) && world.Maze.IsFree(p.X - r * 0.99, p.Y)
+                        && world.Maze.IsFree(p.X, p.Y + r * 0.99) && world.Maze.IsFree(p.X, p.Y - r * 0.99),
+                $"step {i}: agent closer than its radius to a wall at {p}");
+        }
+    }
+
+    [Fact]
+    public void Frames_show_ceiling_above_and_floor_below()
+    {
+        var world = World.Create(11);
+        var frame = world.Render();
+        var w = world.Options.Width;
+        var h = world.Options.Height;
+        Assert.Equal(w * h * 3, frame.Length);
+        // The first pixel row is ceiling (bluish-dark) unless a wall is very close; the last is floor (brownish).
+        var bottom = ((h - 1) * w + w / 2) * 3;
+        Assert.True(frame[bottom] > frame[bottom + 2], "floor should be warmer than blue");
+    }
+
+    [Fact]
+    public void Explorer_revisits_earlier_poses()
+    {
+        var world = World.Create(21);
+        var explorer = new Explorer(world, 21);
+        var poses = new List<AgentPose>();
+        for (var i = 0; i < 2000; i++)
+        {
+            world.Apply(explorer.Next());
+            poses.Add(world.Pose);
+        }
+        var revisits = Enumerable.Range(100, poses.Count - 100).Count(t => Enumerable.Range(0, t - 60).Any(s =>
+            Math.Abs(poses[s].HeadingSteps - poses[t].HeadingSteps) <= 3 && Math.Abs(poses[s].X - poses[t].X) + Math.Abs(poses[s].Y - poses[t].Y) < 0.5));
+        // A revisit: within half a cell and 15 degrees of a pose held at least 60 steps earlier.
+        Assert.True(revisits > 400, $"only {revisits} of 1900 steps revisit an earlier pose");
+    }
+}
