@@ -70,7 +70,7 @@ public sealed class Explorer(World world, int seed)
         var steps = 4 + random.Next(14);
         for (var leg = 0; leg < 2; leg++)
         {
-            Repeat(WorldAction.TurnRight, AgentPose.StepsPerTurn / 2);
+            Repeat(random.Next(2) == 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, AgentPose.StepsPerTurn / 2);
             Repeat(WorldAction.Forward, steps);
         }
     }
