@@ -1,6 +1,7 @@
 using WorldWeb.Tools.Bench;
 using WorldWeb.Tools.Cli;
 using WorldWeb.Tools.Datagen;
+using WorldWeb.Tools.Eval;
 using WorldWeb.Tools.Images;
 
 // The offline commands behind ./worldweb: data generation, evaluation and benchmarks.
@@ -10,7 +11,9 @@ try
     return command.Command switch
     {
         "datagen" => DatagenCommand.Run(command),
+        "eval" => EvalCommand.Run(command),
         "bench" when command.Positional is ["world", ..] => WorldBenchCommand.Run(command),
+        "bench" when command.Positional is ["inference", ..] => InferenceBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };

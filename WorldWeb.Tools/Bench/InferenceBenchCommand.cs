@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Tools.Cli;
+
+namespace WorldWeb.Tools.Bench;
+
+/// <summary>./worldweb bench inference: batched step throughput and latency of a model package.</summary>
+public static class InferenceBenchCommand
+{
+    public static int Run(CommandArgs args)
+    {
+        var modelDir = args.RequiredText("model");
+        var batches = args.IntList("batch", [1, 8, 32]);
+        var seconds = args.Double("seconds", 10);
+        var threads = args.Int("threads", 0);
+        var provider = args.Text("provider") ?? "cpu";
+        var jsonPath = args.Text("json");
+        args.EnsureAllRead();
+        if (batches.Any(b => b < 1 || b > 1024)) throw new UsageException("--batch sizes must be within 1..1024.");
+        var options = new InferenceOptions
+        {
+            IntraOpThreads = threads,
+            ExecutionProvider = provider == "cuda" ? ExecutionProviderKind.Cuda : provider == "cpu" ? ExecutionProviderKind.Cpu
+                : throw new UsageException($"--provider must be cpu or cuda, not '{provider}'."),
+        };
+
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        using var package = PackageOpener.Open(modelDir, options, loggers.CreateLogger("bench"));
+        using var model = package.CreateWorldModel();
+        var results = new List<object>();
+        foreach (var size in batches)
+        {
+            using var batch = model.CreateBatch(size);
+            for (var row = 0; row < size; row++) Fill(batch, package, row);
+            for (var i = 0; i < 3; i++) model.Step(batch); // warm-up: graph optimisation and allocation stay out of the numbers
+            var times = new List<double>();
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                var start = Stopwatch.GetTimestamp();
+                model.Step(batch);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            times.Sort();
+            var stepsPerSecond = times.Count / clock.Elapsed.TotalSeconds;
+            results.Add(new
+            {
+                batch = size,
+                steps = times.Count,
+                steps_per_s = Math.Round(stepsPerSecond, 2),
+                frames_per_s = Math.Round(stepsPerSecond * size, 1),
+                p50_ms = Math.Round(Percentile(times, 0.50), 2),
+                p99_ms = Math.Round(Percentile(times, 0.99), 2),
+            });
+            Console.Error.WriteLine($"bench: batch {size}: {stepsPerSecond * size:F1} frames/s, p50 {Percentile(times, 0.5):F1} ms");
+        }
+        var report = new
+        {
+            benchmark = "inference",
+            model = package.Manifest.Name,
+            model_version = package.Manifest.Version,
+            execution_provider = package.ExecutionProvider.ToString().ToLowerInvariant(),
+            intra_op_threads = threads == 0 ? "default" : threads.ToString(),
+            processor_count = Environment.ProcessorCount,
+            seconds_per_batch_size = seconds,
+            results,
+        };
+        var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        if (jsonPath is not null) File.WriteAllText(jsonPath, json);
+        return 0;
+    }
+
+    /// <summary>A realistic row: a start context, a moving action, noise, and every memory slot in use.</summary>
+    private static void Fill(Inference.Stepping.StepBatch batch, ModelPackage package, int seed)
+    {
+        var row = batch.AddRow();
+        package.CopyStart(seed % package.StartCount, batch.Context(row));
+        batch.SetAction(row, Math.Min(1, package.Manifest.Actions.Count - 1));
+        WorldNoise.Fill((ulong)seed, 1, batch.Noise(row));
+        var frameFloats = batch.Noise(row).Length;
+        var last = batch.Context(row)[^frameFloats..].ToArray();
+        for (var slot = 0; slot < package.Manifest.MemorySlots; slot++)
+            batch.SetMemory(row, slot, last, new RelativePose(0.5 * slot, 0, 0));
+    }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+}

@@ -1,0 +1,79 @@
+using ScottPlot;
+using WorldWeb.Tools.Images;
+
+namespace WorldWeb.Tools.Eval;
+
+/// <summary>The evaluation's pictures: PSNR over the rollout horizon, loop closure with and without memory, and frames side by side.</summary>
+public static class EvalPlots
+{
+    public static List<string> Write(string directory, string stem, Evaluation evaluation, int width, int height)
+    {
+        var written = new List<string>();
+        var horizon = Path.Combine(directory, stem + "_psnr_horizon.png");
+        PsnrOverHorizon(evaluation).SavePng(horizon, 640, 400);
+        written.Add(horizon);
+
+        if (evaluation.LoopPsnrWithMemory is { } with && evaluation.LoopPsnrWithoutMemory is { } without)
+        {
+            var loop = Path.Combine(directory, stem + "_loop_memory.png");
+            LoopBars(with, without).SavePng(loop, 420, 360);
+            written.Add(loop);
+        }
+
+        var strip = Path.Combine(directory, stem + "_strip.png");
+        SideBySide(evaluation, width, height).Save(strip);
+        written.Add(strip);
+        return written;
+    }
+
+    private static Plot PsnrOverHorizon(Evaluation evaluation)
+    {
+        var plot = new Plot();
+        var means = evaluation.MeanPsnrByHorizon;
+        var xs = Enumerable.Range(1, means.Count).Where(h => !double.IsNaN(means[h - 1])).Select(h => (double)h).ToArray();
+        var line = plot.Add.Scatter(xs, xs.Select(h => means[(int)h - 1]).ToArray());
+        line.LegendText = "rollout (model on its own)";
+        line.MarkerSize = 0;
+        if (evaluation.TeacherForcedPsnr is { } teacher)
+        {
+            var level = plot.Add.HorizontalLine(teacher);
+            level.LegendText = "teacher-forced";
+            level.LinePattern = LinePattern.Dashed;
+        }
+        plot.Axes.Bottom.Label.Text = "horizon (steps)";
+        plot.Axes.Left.Label.Text = "PSNR vs reference world (dB)";
+        plot.Title("Rollout quality over horizon");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    private static Plot LoopBars(double with, double without)
+    {
+        var plot = new Plot();
+        plot.Add.Bars(new[] { new Bar { Position = 1, Value = with, FillColor = Colors.SeaGreen }, new Bar { Position = 2, Value = without, FillColor = Colors.Gray } });
+        plot.Axes.Bottom.SetTicks([1, 2], ["memory on", "memory off"]);
+        plot.Axes.Left.Label.Text = "PSNR at return to A (dB)";
+        plot.Axes.Margins(bottom: 0);
+        plot.Title("Loop closure A→B→A");
+        return plot;
+    }
+
+    /// <summary>Top row: reference at horizons 1…128; second: the model. Last column pair: loop return (reference, memory on, memory off).</summary>
+    private static FrameStrip SideBySide(Evaluation evaluation, int width, int height)
+    {
+        var columns = Math.Max(evaluation.RolloutStrip.Count, 3);
+        var strip = new FrameStrip(width, height, columns, columns * 3);
+        for (var i = 0; i < evaluation.RolloutStrip.Count; i++)
+        {
+            strip.Place(i, evaluation.RolloutStrip[i].Reference);
+            strip.Place(columns + i, evaluation.RolloutStrip[i].Generated);
+        }
+        if (evaluation.LoopStrip is var (reference, withMemory, withoutMemory))
+        {
+            strip.Place(2 * columns, reference);
+            strip.Place(2 * columns + 1, withMemory);
+            strip.Place(2 * columns + 2, withoutMemory);
+        }
+        return strip;
+    }
+}

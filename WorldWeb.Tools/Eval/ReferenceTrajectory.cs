@@ -1,0 +1,60 @@
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Poses;
+using WorldWeb.ReferenceWorld;
+using WorldWeb.ReferenceWorld.Exploration;
+
+namespace WorldWeb.Tools.Eval;
+
+/// <summary>
+/// What the reference world showed along a walk: frames[t] (RGB24 and float CHW) and poses[t] after
+/// actions[t] was applied; actions[0] is noop and frames[0] the initial view (the shard convention).
+/// </summary>
+public sealed class ReferenceTrajectory
+{
+    private ReferenceTrajectory(World world, List<byte[]> frames, List<AgentPose> poses, List<int> actions)
+    {
+        World = world;
+        Frames = frames;
+        AgentPoses = poses;
+        Poses = poses.Select(ToPose).ToList();
+        Actions = actions;
+        FloatFrames = frames.Select(ToFloat).ToList();
+    }
+
+    public World World { get; }
+    public IReadOnlyList<byte[]> Frames { get; }
+    public IReadOnlyList<float[]> FloatFrames { get; }
+    public IReadOnlyList<Pose> Poses { get; }
+    public IReadOnlyList<AgentPose> AgentPoses { get; }
+    public IReadOnlyList<int> Actions { get; }
+    public int Length => Frames.Count;
+
+    /// <summary>Walks the world with the given actions, or with the exploring policy when none are given.</summary>
+    public static ReferenceTrajectory Record(int seed, int steps, IReadOnlyList<WorldAction>? actions = null)
+    {
+        var world = World.Create(seed);
+        var explorer = new Explorer(world, seed);
+        var frames = new List<byte[]>();
+        var poses = new List<AgentPose>();
+        var taken = new List<int>();
+        var count = actions is null ? steps : actions.Count + 1;
+        for (var t = 0; t < count; t++)
+        {
+            var action = t == 0 ? WorldAction.Noop : actions?[t - 1] ?? explorer.Next();
+            world.Apply(action);
+            taken.Add((int)action);
+            frames.Add(world.Render());
+            poses.Add(world.Pose);
+        }
+        return new ReferenceTrajectory(world, frames, poses, taken);
+    }
+
+    public static Pose ToPose(AgentPose pose) => new(pose.X, pose.Y, pose.Heading);
+
+    public static float[] ToFloat(byte[] rgb)
+    {
+        var frame = new float[rgb.Length];
+        FrameMath.FromRgb24(rgb, frame);
+        return frame;
+    }
+}

@@ -1,0 +1,83 @@
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Stepping;
+
+namespace WorldWeb.Tools.Eval;
+
+/// <summary>
+/// One world the model runs on its own: start context and pose, the actions to take, and optional memory,
+/// which also receives the generated frames unless <see cref="RememberGenerated"/> is off (teacher forcing).
+/// </summary>
+public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]> Context, Pose StartPose, IReadOnlyList<int> Actions, PoseMemory? Memory, bool RememberGenerated = true)
+{
+    public List<byte[]> Frames { get; } = [];
+    public List<Pose> Poses { get; } = [];
+}
+
+/// <summary>
+/// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
+/// same way the server steps its worlds. Each row's generated frames become its own context.
+/// </summary>
+public sealed class Rollout(WorldModel model, int batchCapacity = 32)
+{
+    private readonly int contextFrames = model.Manifest.ContextFrames;
+    private readonly int memorySlots = model.Manifest.MemorySlots;
+
+    public void Run(IReadOnlyList<RolloutRow> rows)
+    {
+        using var batch = model.CreateBatch(batchCapacity);
+        foreach (var chunk in rows.Chunk(batchCapacity)) RunChunk(batch, chunk);
+    }
+
+    private void RunChunk(StepBatch batch, RolloutRow[] rows)
+    {
+        var contexts = rows.Select(r => new Queue<float[]>(r.Context)).ToArray();
+        var poses = rows.Select(r => r.StartPose).ToArray();
+        var steps = rows.Max(r => r.Actions.Count);
+        for (var h = 0; h < steps; h++)
+        {
+            batch.Clear();
+            var active = new List<int>();
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (h >= rows[i].Actions.Count) continue;
+                active.Add(i);
+                Fill(batch, batch.AddRow(), rows[i], contexts[i], poses[i], rows[i].FirstStep + h, rows[i].Actions[h]);
+            }
+            model.Step(batch);
+            for (var row = 0; row < active.Count; row++)
+            {
+                var i = active[row];
+                var frame = batch.Frame(row).ToArray();
+                var rgb = new byte[frame.Length];
+                FrameMath.ToRgb24(frame, rgb);
+                poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+                rows[i].Frames.Add(rgb);
+                rows[i].Poses.Add(poses[i]);
+                // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
+                var seen = ReferenceTrajectory.ToFloat(rgb);
+                if (rows[i].RememberGenerated) rows[i].Memory?.Add(seen, poses[i], rows[i].FirstStep + h);
+                contexts[i].Dequeue();
+                contexts[i].Enqueue(seen);
+            }
+        }
+    }
+
+    private void Fill(StepBatch batch, int row, RolloutRow spec, Queue<float[]> context, Pose previous, int step, int action)
+    {
+        var destination = batch.Context(row);
+        var offset = 0;
+        foreach (var frame in context)
+        {
+            frame.CopyTo(destination[offset..]);
+            offset += frame.Length;
+        }
+        batch.SetAction(row, action);
+        WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
+        if (spec.Memory is null || memorySlots == 0) return;
+        var slot = 0;
+        foreach (var (frame, pose) in spec.Memory.Retrieve(previous, beforeStep: step - contextFrames, memorySlots))
+            batch.SetMemory(row, slot++, frame, RelativePose.Of(previous, pose));
+    }
+}
