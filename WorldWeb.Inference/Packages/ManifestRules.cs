@@ -1,0 +1,105 @@
+namespace WorldWeb.Inference.Packages;
+
+/// <summary>The rules of docs/model-format.md that world.json must satisfy on its own, before the graph is opened.</summary>
+internal static class ManifestRules
+{
+    public static string? FirstProblem(ModelManifest m) =>
+        m.Format != ModelManifest.FormatId ? $"format is '{m.Format}' but WorldWeb reads '{ModelManifest.FormatId}'"
+        : string.IsNullOrWhiteSpace(m.Name) ? "name is empty"
+        : string.IsNullOrWhiteSpace(m.Onnx) ? "onnx (the graph's file name) is empty"
+        : string.IsNullOrWhiteSpace(m.Starts) ? "starts (the start states' file name) is empty"
+        : m.Frame.Width <= 0 || m.Frame.Height <= 0 ? $"frame is {m.Frame.Width}x{m.Frame.Height}; width and height must be positive"
+        : m.Frame.Channels != 3 ? $"frame.channels is {m.Frame.Channels}; frames are RGB, so it must be 3"
+        : m.Fps <= 0 ? $"fps is {m.Fps}; it must be positive"
+        : m.ContextFrames < 1 ? $"context_frames is {m.ContextFrames}; it must be at least 1"
+        : m.MemorySlots < 0 ? $"memory_slots is {m.MemorySlots}; it must be 0 or more"
+        : ActionProblem(m.Actions)
+        ?? RoleProblem("inputs", m.Inputs, TensorRoles.Inputs, m)
+        ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
+        ?? DuplicateNameProblem(m);
+
+    private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
+    {
+        if (actions.Count == 0)
+        {
+            return "actions is empty; a world needs at least one action";
+        }
+        for (int i = 0; i < actions.Count; i++)
+        {
+            if (actions[i].Index != i)
+            {
+                return $"actions[{i}].index is {actions[i].Index}; it must equal its position {i}";
+            }
+            if (string.IsNullOrWhiteSpace(actions[i].Name))
+            {
+                return $"actions[{i}].name is empty";
+            }
+        }
+        return null;
+    }
+
+    private static string? RoleProblem(
+        string section, IReadOnlyDictionary<string, TensorSpec> specs, IReadOnlyList<string> roles, ModelManifest m)
+    {
+        foreach (string key in specs.Keys)
+        {
+            if (!roles.Contains(key))
+            {
+                return $"{section} has unknown role '{key}'; the roles are {string.Join(", ", roles)}";
+            }
+        }
+        foreach (string role in roles)
+        {
+            if (!specs.TryGetValue(role, out TensorSpec? spec))
+            {
+                if (TensorRoles.IsOptional(role, m.MemorySlots))
+                {
+                    continue;
+                }
+                return $"{section}.{role} is missing";
+            }
+            string? problem = SpecProblem(spec, role, m);
+            if (problem is not null)
+            {
+                return $"{section}.{role}: {problem}";
+            }
+        }
+        if (specs.ContainsKey(TensorRoles.Memory) != specs.ContainsKey(TensorRoles.MemoryPose))
+        {
+            return $"{section} must map both {TensorRoles.Memory} and {TensorRoles.MemoryPose}, or neither";
+        }
+        return null;
+    }
+
+    private static string? SpecProblem(TensorSpec spec, string role, ModelManifest m)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Name))
+        {
+            return "name is empty";
+        }
+        string dtype = TensorRoles.DtypeOf(role);
+        if (spec.Dtype != dtype)
+        {
+            return $"dtype is '{spec.Dtype}' but the role requires '{dtype}'";
+        }
+        IReadOnlyList<TensorDim> expected = TensorRoles.ShapeOf(role, m.Frame, m.ContextFrames, m.MemorySlots);
+        if (!spec.Shape.SequenceEqual(expected))
+        {
+            return $"shape is {spec.ShapeText} but frame, context_frames and memory_slots require {TensorSpec.FormatShape(expected)}";
+        }
+        return null;
+    }
+
+    private static string? DuplicateNameProblem(ModelManifest m)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string role, TensorSpec spec) in m.Inputs.Concat(m.Outputs))
+        {
+            if (!seen.Add(spec.Name))
+            {
+                return $"tensor name '{spec.Name}' is mapped to more than one role (again by '{role}')";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace WorldWeb.Inference.Packages;
+
+/// <summary>
+/// The manifest <c>world.json</c> of a model package (docs/model-format.md). Instances returned by
+/// <see cref="Load"/> and <see cref="Parse"/> are validated against the contract.
+/// </summary>
+public sealed record ModelManifest(
+    string Format,
+    string Name,
+    string Version,
+    string Onnx,
+    string Starts,
+    FrameSpec Frame,
+    int Fps,
+    int ContextFrames,
+    int MemorySlots,
+    IReadOnlyList<ActionSpec> Actions,
+    IReadOnlyDictionary<string, TensorSpec> Inputs,
+    IReadOnlyDictionary<string, TensorSpec> Outputs,
+    string? Description = null,
+    SamplerSpec? Sampler = null,
+    JsonElement? Training = null)
+{
+    public const string FileName = "world.json";
+    public const string FormatId = "worldweb-model/1";
+
+    /// <summary>Floats in one row of the <c>context</c> input, <c>[K, 3, H, W]</c>.</summary>
+    public int ContextFloatCount => ContextFrames * Frame.FloatCount;
+
+    /// <summary>Whether the graph takes <c>memory</c> and <c>memory_pose</c>; optional only when M = 0.</summary>
+    public bool HasMemoryInputs => Inputs.ContainsKey(TensorRoles.Memory);
+
+    public static ModelManifest Load(string path)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelPackageException(path, $"cannot read the manifest ({ex.Message})", ex);
+        }
+        return Parse(json, path);
+    }
+
+    /// <param name="sourcePath">Named in error messages.</param>
+    public static ModelManifest Parse(string json, string sourcePath)
+    {
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(json, ManifestJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelPackageException(sourcePath, $"not a valid manifest: {ex.Message}", ex);
+        }
+        if (manifest is null)
+        {
+            throw new ModelPackageException(sourcePath, "the manifest is JSON null");
+        }
+        string? problem = ManifestRules.FirstProblem(manifest);
+        return problem is null ? manifest : throw new ModelPackageException(sourcePath, problem);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Inference.Stepping;
+
+namespace WorldWeb.Inference.Packages;
+
+/// <summary>
+/// A loaded model package (docs/model-format.md): its manifest, start states and the one ONNX Runtime session
+/// that every <see cref="WorldModel"/> of the package shares. Load either yields a package whose graph obeys
+/// its manifest, or throws <see cref="ModelPackageException"/> and keeps nothing open.
+/// </summary>
+public sealed class ModelPackage : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly StartStates _starts;
+    private bool _disposed;
+
+    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, ExecutionProviderKind provider)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        _starts = starts;
+        _session = session;
+        ExecutionProvider = provider;
+    }
+
+    public string Folder { get; }
+
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The provider actually running the graph; CPU when CUDA was asked for but unavailable.</summary>
+    public ExecutionProviderKind ExecutionProvider { get; }
+
+    /// <summary>Number of start states N in starts.npy.</summary>
+    public int StartCount => _starts.Count;
+
+    /// <exception cref="ModelPackageException">The package breaks the contract; the message names file and problem.</exception>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    public static ModelPackage Load(string folder, InferenceOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        if (!Directory.Exists(folder))
+        {
+            throw new ModelPackageException(folder, "the model package folder does not exist");
+        }
+
+        ModelManifest manifest = ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName));
+        StartStates starts = StartStates.Load(Path.Combine(folder, manifest.Starts), manifest);
+        string onnxPath = Path.Combine(folder, manifest.Onnx);
+        if (!File.Exists(onnxPath))
+        {
+            throw new ModelPackageException(onnxPath, "the graph named by world.json's onnx does not exist");
+        }
+
+        (InferenceSession session, ExecutionProviderKind provider) = CreateSession(onnxPath, options, logger);
+        try
+        {
+            string? mismatch = GraphSignature.FirstMismatch(session, manifest);
+            if (mismatch is not null)
+            {
+                throw new ModelPackageException(onnxPath, mismatch);
+            }
+            var package = new ModelPackage(folder, manifest, starts, session, provider);
+            InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider,
+                manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count);
+            return package;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes start state <paramref name="index"/> as the float CHW context <c>[K, 3, H, W]</c> in [0, 1].</summary>
+    public void CopyStart(int index, Span<float> contextDestination) => _starts.CopyTo(index, contextDestination);
+
+    /// <summary>A stepper over this package's shared session; dispose it before the package.</summary>
+    public WorldModel CreateWorldModel()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new WorldModel(_session, Manifest);
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _session.Dispose();
+        }
+    }
+
+    private static (InferenceSession, ExecutionProviderKind) CreateSession(string onnxPath, InferenceOptions options, ILogger logger)
+    {
+        try
+        {
+            return OnnxSession.Create(onnxPath, options, logger);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelPackageException(onnxPath, $"ONNX Runtime cannot load the graph: {ex.Message}", ex);
+        }
+    }
+}

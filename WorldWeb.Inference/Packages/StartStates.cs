@@ -1,0 +1,73 @@
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Npy;
+
+namespace WorldWeb.Inference.Packages;
+
+/// <summary>The package's start states, <c>starts.npy</c>: uint8 <c>[N, K, H, W, 3]</c>.</summary>
+internal sealed class StartStates
+{
+    private readonly NpyArray _array;
+    private readonly FrameSpec _frame;
+    private readonly int _contextFrames;
+
+    private StartStates(NpyArray array, FrameSpec frame, int contextFrames)
+    {
+        _array = array;
+        _frame = frame;
+        _contextFrames = contextFrames;
+    }
+
+    public int Count => (int)_array.Shape[0];
+
+    public static StartStates Load(string path, ModelManifest manifest)
+    {
+        NpyArray array;
+        try
+        {
+            array = NpyReader.Read(path);
+        }
+        catch (NpyFormatException ex)
+        {
+            throw new ModelPackageException(path, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelPackageException(path, $"cannot read the start states ({ex.Message})", ex);
+        }
+
+        FrameSpec f = manifest.Frame;
+        string expected = $"[N,{manifest.ContextFrames},{f.Height},{f.Width},{f.Channels}]";
+        if (array.Dtype != NpyDtype.UInt8)
+        {
+            throw new ModelPackageException(path, $"start states are {array.Dtype} but must be uint8 {expected}");
+        }
+        IReadOnlyList<long> s = array.Shape;
+        bool shapeFits = s.Count == 5 && s[1] == manifest.ContextFrames && s[2] == f.Height && s[3] == f.Width && s[4] == f.Channels;
+        if (!shapeFits)
+        {
+            throw new ModelPackageException(path, $"start states have shape {array.ShapeText} but world.json requires {expected}");
+        }
+        if (s[0] < 1 || s[0] > int.MaxValue)
+        {
+            throw new ModelPackageException(path, $"start states have shape {array.ShapeText}; N must be at least 1");
+        }
+        return new StartStates(array, f, manifest.ContextFrames);
+    }
+
+    public void CopyTo(int index, Span<float> context)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        int frameFloats = _frame.FloatCount;
+        if (context.Length != _contextFrames * frameFloats)
+        {
+            throw new ArgumentException(
+                $"context destination holds {context.Length} floats but K x 3 x H x W is {_contextFrames * frameFloats}", nameof(context));
+        }
+        ReadOnlySpan<byte> start = _array.Data<byte>().Slice(index * _contextFrames * frameFloats, _contextFrames * frameFloats);
+        for (int k = 0; k < _contextFrames; k++)
+        {
+            FrameMath.FromRgb24(start.Slice(k * frameFloats, frameFloats), context.Slice(k * frameFloats, frameFloats));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace WorldWeb.Inference.Packages;
+
+/// <summary>The roles of docs/model-format.md; world.json maps each role to a tensor name of the graph.</summary>
+public static class TensorRoles
+{
+    public const string Context = "context";
+    public const string Action = "action";
+    public const string Memory = "memory";
+    public const string MemoryPose = "memory_pose";
+    public const string Noise = "noise";
+    public const string Frame = "frame";
+    public const string PoseDelta = "pose_delta";
+
+    public const string Float32 = "float32";
+    public const string Int64 = "int64";
+
+    public static IReadOnlyList<string> Inputs { get; } = [Context, Action, Memory, MemoryPose, Noise];
+
+    public static IReadOnlyList<string> Outputs { get; } = [Frame, PoseDelta];
+
+    /// <summary>Memory inputs may be left out of the graph when the model has no memory slots.</summary>
+    public static bool IsOptional(string role, int memorySlots) =>
+        memorySlots == 0 && role is Memory or MemoryPose;
+
+    public static string DtypeOf(string role) => role == Action ? Int64 : Float32;
+
+    /// <summary>The shape the contract requires for a role, given the manifest's frame, K and M.</summary>
+    public static IReadOnlyList<TensorDim> ShapeOf(string role, FrameSpec frame, int contextFrames, int memorySlots)
+    {
+        TensorDim b = TensorDim.Batch;
+        TensorDim c = TensorDim.Fixed(frame.Channels), h = TensorDim.Fixed(frame.Height), w = TensorDim.Fixed(frame.Width);
+        return role switch
+        {
+            Context => [b, TensorDim.Fixed(contextFrames), c, h, w],
+            Action => [b],
+            Memory => [b, TensorDim.Fixed(memorySlots), c, h, w],
+            MemoryPose => [b, TensorDim.Fixed(memorySlots), TensorDim.Fixed(4)],
+            Noise or Frame => [b, c, h, w],
+            PoseDelta => [b, TensorDim.Fixed(3)],
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a role of worldweb-model/1"),
+        };
+    }
+}

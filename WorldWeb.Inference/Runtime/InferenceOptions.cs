@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorldWeb.Inference.Runtime;
+
+/// <summary>How a model package's ONNX session is created. Bound from the <c>Inference</c> configuration section.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    [EnumDataType(typeof(ExecutionProviderKind))]
+    public ExecutionProviderKind ExecutionProvider { get; set; } = ExecutionProviderKind.Cpu;
+
+    /// <summary>CUDA device ordinal; ignored on CPU.</summary>
+    [Range(0, 63)]
+    public int DeviceId { get; set; }
+
+    /// <summary>Threads for one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    [EnumDataType(typeof(GraphOptimization))]
+    public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
+
+    /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
+    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+}

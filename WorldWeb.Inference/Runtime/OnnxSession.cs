@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace WorldWeb.Inference.Runtime;
+
+/// <summary>Creates the one <see cref="InferenceSession"/> of a model, falling back from CUDA to CPU.</summary>
+internal static class OnnxSession
+{
+    public static (InferenceSession Session, ExecutionProviderKind Provider) Create(
+        string modelPath, InferenceOptions options, ILogger logger)
+    {
+        if (options.ExecutionProvider == ExecutionProviderKind.Cuda)
+        {
+            // A CPU-only build lacks the provider, and a GPU build fails here or at session creation when the
+            // machine has no usable GPU or CUDA libraries; either way the world should still run, only slower.
+            try
+            {
+                using SessionOptions cuda = CreateOptions(options);
+                cuda.AppendExecutionProvider_CUDA(options.DeviceId);
+                return (new InferenceSession(modelPath, cuda), ExecutionProviderKind.Cuda);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                InferenceLog.CudaUnavailable(logger, options.DeviceId, FirstLine(ex.Message));
+            }
+        }
+        using SessionOptions cpu = CreateOptions(options);
+        return (new InferenceSession(modelPath, cpu), ExecutionProviderKind.Cpu);
+    }
+
+    private static SessionOptions CreateOptions(InferenceOptions options)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = options.GraphOptimization switch
+            {
+                GraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            IntraOpNumThreads = options.IntraOpThreads,
+            // The graph is one straight chain per tick; a second pool of inter-op threads would only idle.
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        return sessionOptions;
+    }
+
+    private static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

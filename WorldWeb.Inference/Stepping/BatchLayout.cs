@@ -1,0 +1,47 @@
+using WorldWeb.Inference.Packages;
+
+namespace WorldWeb.Inference.Stepping;
+
+/// <summary>Per-row sizes, tensor names and shapes of one model's step, derived once from its manifest.</summary>
+internal sealed class BatchLayout
+{
+    public BatchLayout(ModelManifest manifest)
+    {
+        FrameSpec f = manifest.Frame;
+        (Channels, Height, Width) = (f.Channels, f.Height, f.Width);
+        ContextFrames = manifest.ContextFrames;
+        MemorySlots = manifest.MemorySlots;
+        ActionCount = manifest.Actions.Count;
+        HasMemoryInputs = manifest.HasMemoryInputs;
+        FrameFloats = f.FloatCount;
+        ContextFloats = ContextFrames * FrameFloats;
+        MemoryFloats = MemorySlots * FrameFloats;
+        MemoryPoseFloats = MemorySlots * 4;
+
+        IReadOnlyDictionary<string, TensorSpec> inputs = manifest.Inputs;
+        InputNames = HasMemoryInputs
+            ? [inputs[TensorRoles.Context].Name, inputs[TensorRoles.Action].Name, inputs[TensorRoles.Memory].Name,
+               inputs[TensorRoles.MemoryPose].Name, inputs[TensorRoles.Noise].Name]
+            : [inputs[TensorRoles.Context].Name, inputs[TensorRoles.Action].Name, inputs[TensorRoles.Noise].Name];
+        OutputNames = [manifest.Outputs[TensorRoles.Frame].Name, manifest.Outputs[TensorRoles.PoseDelta].Name];
+    }
+
+    public const int PoseDeltaFloats = 3;
+
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int ContextFrames { get; }
+    public int MemorySlots { get; }
+    public int ActionCount { get; }
+    public bool HasMemoryInputs { get; }
+    public int FrameFloats { get; }
+    public int ContextFloats { get; }
+    public int MemoryFloats { get; }
+    public int MemoryPoseFloats { get; }
+
+    /// <summary>In the order <see cref="StepTensors"/> creates the input values.</summary>
+    public string[] InputNames { get; }
+
+    public string[] OutputNames { get; }
+}

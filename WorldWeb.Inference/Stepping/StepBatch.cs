@@ -1,0 +1,132 @@
+using WorldWeb.Inference.Poses;
+
+namespace WorldWeb.Inference.Stepping;
+
+/// <summary>
+/// The inputs and outputs of one batched <see cref="WorldModel.Step"/>, reused tick after tick: call
+/// <see cref="Clear"/>, then <see cref="AddRow"/> per world due this tick and fill that row, then step and read
+/// <see cref="Frame"/> and <see cref="PoseDelta"/> of each row. Rows are independent; row i's outputs depend
+/// only on row i's inputs.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: one caller fills, steps and reads a batch at a time (a second concurrent
+/// <see cref="WorldModel.Step"/> on the same batch throws). Use one batch per stepping thread.
+/// </remarks>
+public sealed class StepBatch : IDisposable
+{
+    private readonly BatchLayout _layout;
+    private readonly StepBuffers _buffers;
+
+    // ONNX values per batch size, created on first use: a server's batch sizes repeat, and a cached set turns
+    // a step's set-up into an array lookup.
+    private readonly StepTensors?[] _tensorsByRows;
+    private int _stepping;
+    private bool _disposed;
+
+    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity)
+    {
+        Owner = owner;
+        _layout = layout;
+        Capacity = capacity;
+        _buffers = new StepBuffers(layout, capacity);
+        _tensorsByRows = new StepTensors?[capacity + 1];
+    }
+
+    internal WorldModel Owner { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>Rows in use; the next step runs on rows 0 … Count − 1.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Empties the batch for the next tick; buffers are kept.</summary>
+    public void Clear() => Count = 0;
+
+    /// <summary>Adds a row whose inputs are all zero (action 0, empty memory) and returns its index.</summary>
+    /// <exception cref="InvalidOperationException">The batch already holds <see cref="Capacity"/> rows.</exception>
+    public int AddRow()
+    {
+        if (Count == Capacity)
+        {
+            throw new InvalidOperationException($"the batch is full ({Capacity} rows)");
+        }
+        _buffers.ClearInputs(Count);
+        return Count++;
+    }
+
+    /// <summary>Context frames of a row, float <c>[K, 3, H, W]</c> in [0, 1], oldest first.</summary>
+    public Span<float> Context(int row) => _buffers.ContextRow(CheckRow(row));
+
+    public void SetAction(int row, int action)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(action);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(action, _layout.ActionCount);
+        _buffers.Action[CheckRow(row)] = action;
+    }
+
+    /// <summary>Memory frames of a row, float <c>[M, 3, H, W]</c>; zeros in empty slots. Empty when M = 0.</summary>
+    public Span<float> Memory(int row) => _buffers.MemoryRow(CheckRow(row));
+
+    /// <summary>Memory poses of a row, float <c>[M, 4]</c>: (forward, right, dheading, valid) per slot.</summary>
+    public Span<float> MemoryPose(int row) => _buffers.MemoryPoseRow(CheckRow(row));
+
+    /// <summary>Puts a remembered frame in a memory slot, with its pose relative to the row's previous pose.</summary>
+    public void SetMemory(int row, int slot, ReadOnlySpan<float> frame, RelativePose pose)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _layout.MemorySlots);
+        if (frame.Length != _layout.FrameFloats)
+        {
+            throw new ArgumentException($"a frame holds {_layout.FrameFloats} floats, not {frame.Length}", nameof(frame));
+        }
+        frame.CopyTo(Memory(row).Slice(slot * _layout.FrameFloats, _layout.FrameFloats));
+        Span<float> slotPose = MemoryPose(row).Slice(slot * 4, 4);
+        slotPose[0] = (float)pose.Forward;
+        slotPose[1] = (float)pose.Right;
+        slotPose[2] = (float)pose.DHeading;
+        slotPose[3] = 1f;
+    }
+
+    /// <summary>Noise of a row, float <c>[3, H, W]</c>; fill it with <see cref="WorldWeb.Inference.Noise.WorldNoise.Fill"/>.</summary>
+    public Span<float> Noise(int row) => _buffers.NoiseRow(CheckRow(row));
+
+    /// <summary>The frame the last step generated for a row, float <c>[3, H, W]</c> in [0, 1].</summary>
+    public ReadOnlySpan<float> Frame(int row) => _buffers.FrameRow(CheckRow(row));
+
+    /// <summary>The pose change the last step produced for a row: (forward, right, dheading).</summary>
+    public ReadOnlySpan<float> PoseDelta(int row) => _buffers.PoseDeltaRow(CheckRow(row));
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (StepTensors? tensors in _tensorsByRows)
+        {
+            tensors?.Dispose();
+        }
+    }
+
+    internal StepTensors EnterStep()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _stepping, 1) != 0)
+        {
+            throw new InvalidOperationException("the batch is already being stepped on another thread");
+        }
+        return _tensorsByRows[Count] ??= StepTensors.Create(_layout, _buffers, Count);
+    }
+
+    internal void ExitStep() => Volatile.Write(ref _stepping, 0);
+
+    private int CheckRow(int row)
+    {
+        if ((uint)row >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"the batch has {Count} rows");
+        }
+        return row;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.ML.OnnxRuntime;
+using WorldWeb.Inference.Packages;
+
+namespace WorldWeb.Inference.Stepping;
+
+/// <summary>
+/// Generates the next frame of many worlds in one ONNX Runtime call over the package's shared session.
+/// </summary>
+/// <remarks>
+/// Meant for one stepping loop: call <see cref="Step"/> from one thread at a time. (ONNX Runtime would run
+/// concurrent calls with different batches, but they would only compete for the same cores.)
+/// </remarks>
+public sealed class WorldModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly BatchLayout _layout;
+    private readonly RunOptions _runOptions = new();
+    private bool _disposed;
+
+    internal WorldModel(InferenceSession session, ModelManifest manifest)
+    {
+        _session = session;
+        Manifest = manifest;
+        _layout = new BatchLayout(manifest);
+    }
+
+    public ModelManifest Manifest { get; }
+
+    /// <summary>A reusable batch of up to <paramref name="capacity"/> rows for this model.</summary>
+    public StepBatch CreateBatch(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new StepBatch(this, _layout, capacity);
+    }
+
+    /// <summary>Steps every row of <paramref name="batch"/> in one run; the outputs land in the batch.</summary>
+    /// <exception cref="OnnxRuntimeException">The graph failed while running.</exception>
+    public void Step(StepBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!ReferenceEquals(batch.Owner, this))
+        {
+            throw new ArgumentException("the batch was created by another WorldModel", nameof(batch));
+        }
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        StepTensors tensors = batch.EnterStep();
+        try
+        {
+            _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
+        }
+        finally
+        {
+            batch.ExitStep();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _runOptions.Dispose();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Builds the small ONNX model packages the WorldWeb.Inference tests load.
+
+They obey docs/model-format.md at 8x8 so the loader and batched stepping run on a real
+ONNX Runtime; they are not world models. The broken ones each break exactly one rule of
+the contract. Needs only the `onnx` package (and numpy, which it depends on):
+
+    /usr/bin/python3 WorldWeb.Tests/Fixtures/make_fixture_models.py
+
+Outputs are committed, so the tests do not need Python.
+"""
+import copy
+import json
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+H = W = 8
+K = 2
+M = 2
+OPSET = 17
+IR_VERSION = 8  # readable by any ONNX Runtime since 1.14
+
+ACTIONS = [
+    {"index": 0, "name": "noop", "keys": []},
+    {"index": 1, "name": "forward", "keys": ["KeyW", "ArrowUp"]},
+    {"index": 2, "name": "turn_left", "keys": ["KeyA", "ArrowLeft"]},
+    {"index": 3, "name": "turn_right", "keys": ["KeyD", "ArrowRight"]},
+]
+
+
+def tensor(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def const(name, array):
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(np.asarray(array), name))
+
+
+def build_model(
+    k=K,
+    m=M,
+    declare_empty_memory=False,
+    batch="batch",
+    context_name="context",
+    action_type=TensorProto.INT64,
+    pose_delta_name="pose_delta",
+):
+    """frame = sigmoid(last context frame + 0.1 noise + 0.01 action + 0.05 sum of valid memories);
+    pose_delta = action * (0.1, 0.02, 0.05) + 0.001 * sum of memory forward offsets."""
+    inputs = [
+        tensor(context_name, TensorProto.FLOAT, [batch, k, 3, H, W]),
+        tensor("action", action_type, [batch]),
+    ]
+    if m > 0 or declare_empty_memory:
+        inputs += [
+            tensor("memory", TensorProto.FLOAT, [batch, m, 3, H, W]),
+            tensor("memory_pose", TensorProto.FLOAT, [batch, m, 4]),
+        ]
+    inputs.append(tensor("noise", TensorProto.FLOAT, [batch, 3, H, W]))
+    outputs = [
+        tensor("frame", TensorProto.FLOAT, [batch, 3, H, W]),
+        tensor(pose_delta_name, TensorProto.FLOAT, [batch, 3]),
+    ]
+
+    nodes = [
+        const("last_index", np.array(k - 1, dtype=np.int64)),
+        helper.make_node("Gather", [context_name, "last_index"], ["last"], axis=1),
+        helper.make_node("Cast", ["action"], ["action_f"], to=TensorProto.FLOAT),
+        const("axes_123", np.array([1, 2, 3], dtype=np.int64)),
+        helper.make_node("Unsqueeze", ["action_f", "axes_123"], ["action_4d"]),
+        const("c_noise", np.array(0.1, dtype=np.float32)),
+        const("c_action", np.array(0.01, dtype=np.float32)),
+        helper.make_node("Mul", ["noise", "c_noise"], ["noise_term"]),
+        helper.make_node("Mul", ["action_4d", "c_action"], ["action_term"]),
+        helper.make_node("Add", ["last", "noise_term"], ["sum1"]),
+        helper.make_node("Add", ["sum1", "action_term"], ["sum2"]),
+        const("axes_1", np.array([1], dtype=np.int64)),
+        helper.make_node("Unsqueeze", ["action_f", "axes_1"], ["action_col"]),
+        const("pose_scale", np.array([[0.1, 0.02, 0.05]], dtype=np.float32)),
+        helper.make_node("Mul", ["action_col", "pose_scale"], ["pose_from_action"]),
+    ]
+    if m > 0:
+        nodes += [
+            # valid flag of each slot, shaped [batch, M, 1, 1, 1] to weight its frame
+            const("valid_start", np.array([3], dtype=np.int64)),
+            const("valid_end", np.array([4], dtype=np.int64)),
+            const("axis_2", np.array([2], dtype=np.int64)),
+            helper.make_node("Slice", ["memory_pose", "valid_start", "valid_end", "axis_2"], ["valid"]),
+            const("axes_34", np.array([3, 4], dtype=np.int64)),
+            helper.make_node("Unsqueeze", ["valid", "axes_34"], ["valid_5d"]),
+            helper.make_node("Mul", ["memory", "valid_5d"], ["weighted_memory"]),
+            helper.make_node("ReduceSum", ["weighted_memory", "axes_1"], ["memory_sum"], keepdims=0),
+            const("c_memory", np.array(0.05, dtype=np.float32)),
+            helper.make_node("Mul", ["memory_sum", "c_memory"], ["memory_term"]),
+            helper.make_node("Add", ["sum2", "memory_term"], ["logits"]),
+            # forward offsets of the memories nudge the pose so memory_pose reaches an output
+            const("fwd_start", np.array([0], dtype=np.int64)),
+            const("fwd_end", np.array([1], dtype=np.int64)),
+            helper.make_node("Slice", ["memory_pose", "fwd_start", "fwd_end", "axis_2"], ["forward"]),
+            helper.make_node("ReduceSum", ["forward", "axes_1"], ["forward_sum"], keepdims=0),
+            const("c_forward", np.array([[0.001, 0.0, 0.0]], dtype=np.float32)),
+            helper.make_node("Mul", ["forward_sum", "c_forward"], ["pose_from_memory"]),
+            helper.make_node("Add", ["pose_from_action", "pose_from_memory"], [pose_delta_name]),
+        ]
+    else:
+        nodes += [
+            helper.make_node("Identity", ["sum2"], ["logits"]),
+            helper.make_node("Identity", ["pose_from_action"], [pose_delta_name]),
+        ]
+    nodes.append(helper.make_node("Sigmoid", ["logits"], ["frame"]))
+
+    graph = helper.make_graph(nodes, "worldweb_fixture", inputs, outputs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="worldweb-fixtures")
+    model.ir_version = IR_VERSION
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def manifest(name, m=M, declare_empty_memory=False):
+    inputs = {
+        "context": {"name": "context", "dtype": "float32", "shape": ["batch", K, 3, H, W]},
+        "action": {"name": "action", "dtype": "int64", "shape": ["batch"]},
+    }
+    if m > 0 or declare_empty_memory:
+        inputs["memory"] = {"name": "memory", "dtype": "float32", "shape": ["batch", m, 3, H, W]}
+        inputs["memory_pose"] = {"name": "memory_pose", "dtype": "float32", "shape": ["batch", m, 4]}
+    inputs["noise"] = {
+        "name": "noise", "dtype": "float32", "shape": ["batch", 3, H, W], "distribution": "standard_normal",
+    }
+    return {
+        "format": "worldweb-model/1",
+        "name": name,
+        "version": "0.0.1",
+        "description": "Test fixture built by make_fixture_models.py; not a world model.",
+        "onnx": "model.onnx",
+        "starts": "starts.npy",
+        "frame": {"width": W, "height": H, "channels": 3},
+        "fps": 20,
+        "context_frames": K,
+        "memory_slots": m,
+        "actions": copy.deepcopy(ACTIONS),
+        "inputs": inputs,
+        "outputs": {
+            "frame": {"name": "frame", "dtype": "float32", "shape": ["batch", 3, H, W]},
+            "pose_delta": {"name": "pose_delta", "dtype": "float32", "shape": ["batch", 3]},
+        },
+        "sampler": {"kind": "none", "steps": 1},
+        "training": {"note": "none; synthetic graph"},
+    }
+
+
+def starts(n=3):
+    """uint8 [N, K, H, W, 3]; value = (37n + 11k + 5y + 3x + 50c) mod 256, so tests can predict any pixel."""
+    n_, k_, y_, x_, c_ = np.meshgrid(np.arange(n), np.arange(K), np.arange(H), np.arange(W), np.arange(3), indexing="ij")
+    return ((37 * n_ + 11 * k_ + 5 * y_ + 3 * x_ + 50 * c_) % 256).astype(np.uint8)
+
+
+def write_package(folder, model, world):
+    path = os.path.join(HERE, folder)
+    os.makedirs(path, exist_ok=True)
+    onnx.save(model, os.path.join(path, "model.onnx"))
+    with open(os.path.join(path, "world.json"), "w", encoding="utf-8") as f:
+        json.dump(world, f, indent=2)
+        f.write("\n")
+    np.save(os.path.join(path, "starts.npy"), starts(), allow_pickle=False)
+
+
+def write_npy_samples():
+    path = os.path.join(HERE, "npy")
+    os.makedirs(path, exist_ok=True)
+    fmt = np.lib.format
+
+    def save(name, array, version=(1, 0)):
+        with open(os.path.join(path, name), "wb") as f:
+            fmt.write_array(f, array, version=version, allow_pickle=False)
+
+    save("uint8_v1.npy", (np.arange(24) * 7 % 256).astype(np.uint8).reshape(2, 3, 4))
+    save("int64_v1.npy", (np.arange(6, dtype=np.int64) - 3) * 1_000_000_000_000)
+    save("float32_v2.npy", (np.arange(12, dtype=np.float32) / 8 - 0.5).reshape(3, 4), version=(2, 0))
+    save("float32_scalar.npy", np.array(2.5, dtype=np.float32))
+    save("float64.npy", np.arange(4, dtype=np.float64))
+    save("float32_bigendian.npy", np.arange(4, dtype=">f4"))
+    save("float32_fortran.npy", np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
+
+
+MASK64 = (1 << 64) - 1
+
+
+def splitmix64(state):
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & MASK64
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        yield z ^ (z >> 31)
+
+
+def world_noise(seed, step, count):
+    """An independent transcription of "How WorldWeb fills the noise" in docs/model-format.md."""
+    import math
+
+    def rotl(x, r):
+        return ((x << r) | (x >> (64 - r))) & MASK64
+
+    seeds = splitmix64(((seed * 0x9E3779B97F4A7C15) & MASK64) ^ (step & MASK64))
+    s = [next(seeds) for _ in range(4)]
+
+    def xoshiro():
+        result = (rotl((s[1] * 5) & MASK64, 7) * 9) & MASK64
+        t = (s[1] << 17) & MASK64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    out = []
+    while len(out) < count:
+        u1 = ((xoshiro() >> 11) + 1) * (1.0 / (1 << 53))
+        u2 = (xoshiro() >> 11) * (1.0 / (1 << 53))
+        radius = math.sqrt(-2.0 * math.log(u1))
+        angle = 2.0 * math.pi * u2
+        out.append(radius * math.cos(angle))
+        if len(out) < count:
+            out.append(radius * math.sin(angle))
+    return np.array(out, dtype=np.float64).astype(np.float32)
+
+
+def write_noise_reference():
+    """Float32 bit patterns of the first values for a few (seed, step) pairs, for WorldNoise's tests."""
+    cases = [(0, 0), (42, 0), (42, 1), (2**64 - 1, 2**63 - 1), (123456789, -5)]
+    reference = [
+        {"seed": str(seed), "step": step, "bits": [int(b) for b in world_noise(seed, step, 9).view(np.uint32)]}
+        for seed, step in cases
+    ]
+    with open(os.path.join(HERE, "noise_reference.json"), "w", encoding="utf-8") as f:
+        json.dump(reference, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    write_package("tiny", build_model(), manifest("tiny"))
+    write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
+    write_package(
+        "tiny_empty_memory",
+        build_model(m=0, declare_empty_memory=True),
+        manifest("tiny_empty_memory", m=0, declare_empty_memory=True),
+    )
+    write_package("broken_input_name", build_model(context_name="frames"), manifest("broken_input_name"))
+    write_package("broken_dtype", build_model(action_type=TensorProto.INT32), manifest("broken_dtype"))
+    write_package("broken_fixed_dim", build_model(k=K + 1), manifest("broken_fixed_dim"))
+    write_package("broken_static_batch", build_model(batch=1), manifest("broken_static_batch"))
+    write_package("broken_output_name", build_model(pose_delta_name="delta"), manifest("broken_output_name"))
+    write_npy_samples()
+    write_noise_reference()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+using WorldWeb.Inference.Frames;
+
+namespace WorldWeb.Tests.Inference;
+
+public sealed class FrameMathTests
+{
+    [Fact]
+    public void ToRgb24_InterleavesChannelsRoundsAndClamps()
+    {
+        // Two pixels; planes R, G, B.
+        float[] frame = [0f, 1f, /* G */ 0.5f, 2f, /* B */ -1f, float.NaN];
+        var rgb = new byte[6];
+
+        FrameMath.ToRgb24(frame, rgb);
+
+        Assert.Equal(new byte[] { 0, 128, 0, 255, 255, 0 }, rgb);
+    }
+
+    [Fact]
+    public void ToRgb24_RoundsToNearest()
+    {
+        float[] frame = [100.4f / 255, 100.6f / 255, 0f];
+        var rgb = new byte[3];
+
+        FrameMath.ToRgb24(frame, rgb);
+
+        Assert.Equal(new byte[] { 100, 101, 0 }, rgb);
+    }
+
+    [Fact]
+    public void FromRgb24ThenToRgb24_ReturnsEveryByte()
+    {
+        byte[] rgb = Enumerable.Range(0, 256 * 3).Select(i => (byte)(i * 7919 % 256)).ToArray();
+        var frame = new float[rgb.Length];
+        var back = new byte[rgb.Length];
+
+        FrameMath.FromRgb24(rgb, frame);
+        FrameMath.ToRgb24(frame, back);
+
+        Assert.Equal(rgb, back);
+        Assert.Equal(rgb[0] / 255f, frame[0]);
+        Assert.Equal(rgb[1] / 255f, frame[256]);
+    }
+
+    [Fact]
+    public void ToRgb24_MismatchedLengths_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => FrameMath.ToRgb24(new float[6], new byte[5]));
+    }
+}

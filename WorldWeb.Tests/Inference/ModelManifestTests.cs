@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using WorldWeb.Inference.Packages;
+
+namespace WorldWeb.Tests.Inference;
+
+public sealed class ModelManifestTests
+{
+    private const string Source = "pkg/world.json";
+
+    private static JsonObject ValidManifest() =>
+        JsonNode.Parse(System.IO.File.ReadAllText(Fixtures.File("tiny", "world.json")))!.AsObject();
+
+    private static ModelPackageException Refused(Action<JsonObject> breakIt)
+    {
+        JsonObject json = ValidManifest();
+        breakIt(json);
+        return Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(json.ToJsonString(), Source));
+    }
+
+    [Fact]
+    public void Parse_FixtureManifest_ReadsEveryField()
+    {
+        ModelManifest manifest = ModelManifest.Parse(ValidManifest().ToJsonString(), Source);
+
+        Assert.Equal("worldweb-model/1", manifest.Format);
+        Assert.Equal(new FrameSpec(8, 8, 3), manifest.Frame);
+        Assert.Equal(2, manifest.ContextFrames);
+        Assert.Equal(2, manifest.MemorySlots);
+        Assert.Equal(20, manifest.Fps);
+        Assert.Equal(["noop", "forward", "turn_left", "turn_right"], manifest.Actions.Select(a => a.Name));
+        Assert.Equal(["KeyW", "ArrowUp"], manifest.Actions[1].Keys);
+        Assert.Equal("[batch,2,3,8,8]", manifest.Inputs["context"].ShapeText);
+        Assert.Equal("standard_normal", manifest.Inputs["noise"].Distribution);
+        Assert.Equal("pose_delta", manifest.Outputs["pose_delta"].Name);
+        Assert.True(manifest.HasMemoryInputs);
+        Assert.Equal("none; synthetic graph", manifest.Training!.Value.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void Parse_WrongFormat_NamesFileAndFormat()
+    {
+        ModelPackageException ex = Refused(j => j["format"] = "worldweb-model/2");
+
+        Assert.Equal(Source, ex.FilePath);
+        Assert.StartsWith("pkg/world.json: ", ex.Message);
+        Assert.Contains("format is 'worldweb-model/2'", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_ActionIndexNotItsPosition_IsRefused()
+    {
+        ModelPackageException ex = Refused(j => j["actions"]![2]!["index"] = 3);
+
+        Assert.Contains("actions[2].index is 3; it must equal its position 2", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("context_frames", 0, "context_frames is 0")]
+    [InlineData("memory_slots", -1, "memory_slots is -1")]
+    [InlineData("fps", 0, "fps is 0")]
+    public void Parse_CountOutOfRange_IsRefused(string field, int value, string expected)
+    {
+        Assert.Contains(expected, Refused(j => j[field] = value).Message);
+    }
+
+    [Fact]
+    public void Parse_NonPositiveFrameSize_IsRefused()
+    {
+        Assert.Contains("width and height must be positive", Refused(j => j["frame"]!["width"] = 0).Message);
+    }
+
+    [Fact]
+    public void Parse_MissingRole_IsRefused()
+    {
+        Assert.Contains("inputs.noise is missing", Refused(j => j["inputs"]!.AsObject().Remove("noise")).Message);
+    }
+
+    [Fact]
+    public void Parse_MemoryRoleMissingWhileSlotsExist_IsRefused()
+    {
+        Assert.Contains("inputs.memory_pose is missing", Refused(j => j["inputs"]!.AsObject().Remove("memory_pose")).Message);
+    }
+
+    [Fact]
+    public void Parse_ShapeInconsistentWithFrameSize_NamesBothShapes()
+    {
+        ModelPackageException ex = Refused(j => j["inputs"]!["context"]!["shape"] = new JsonArray("batch", 2, 3, 16, 16));
+
+        Assert.Contains("inputs.context: shape is [batch,2,3,16,16]", ex.Message);
+        Assert.Contains("require [batch,2,3,8,8]", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_ShapeInconsistentWithMemorySlots_IsRefused()
+    {
+        Assert.Contains("outputs.pose_delta: shape is [batch,4]",
+            Refused(j => j["outputs"]!["pose_delta"]!["shape"] = new JsonArray("batch", 4)).Message);
+        Assert.Contains("inputs.memory_pose: shape is [batch,3,4]",
+            Refused(j => j["inputs"]!["memory_pose"]!["shape"] = new JsonArray("batch", 3, 4)).Message);
+    }
+
+    [Fact]
+    public void Parse_FixedBatchInManifest_IsRefused()
+    {
+        Assert.Contains("inputs.action: shape is [1]", Refused(j => j["inputs"]!["action"]!["shape"] = new JsonArray(1)).Message);
+    }
+
+    [Fact]
+    public void Parse_WrongDtypeForRole_IsRefused()
+    {
+        Assert.Contains("inputs.action: dtype is 'int32' but the role requires 'int64'",
+            Refused(j => j["inputs"]!["action"]!["dtype"] = "int32").Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownRole_IsRefused()
+    {
+        Assert.Contains("unknown role 'memroy'",
+            Refused(j => j["inputs"]!["memroy"] = j["inputs"]!["memory"]!.DeepClone()).Message);
+    }
+
+    [Fact]
+    public void Parse_TwoRolesOnOneTensor_IsRefused()
+    {
+        Assert.Contains("tensor name 'context' is mapped to more than one role",
+            Refused(j => j["inputs"]!["noise"]!["name"] = "context").Message);
+    }
+
+    [Fact]
+    public void Parse_MissingRequiredMember_NamesIt()
+    {
+        Assert.Contains("context_frames", Refused(j => j.Remove("context_frames")).Message);
+    }
+
+    [Fact]
+    public void Parse_SymbolicDimensionOtherThanBatch_IsRefused()
+    {
+        Assert.Contains("\"batch\"", Refused(j => j["inputs"]!["noise"]!["shape"] = new JsonArray("n", 3, 8, 8)).Message);
+    }
+
+    [Fact]
+    public void Parse_MalformedJson_NamesFile()
+    {
+        var ex = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse("{ \"format\": ", Source));
+
+        Assert.StartsWith("pkg/world.json: not a valid manifest", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_NoMemorySlotsWithoutMemoryRoles_IsAccepted()
+    {
+        ModelManifest manifest = ModelManifest.Load(Fixtures.File("tiny_no_memory", "world.json"));
+
+        Assert.Equal(0, manifest.MemorySlots);
+        Assert.False(manifest.HasMemoryInputs);
+    }
+}

@@ -1,0 +1,153 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
+
+namespace WorldWeb.Tests.Inference;
+
+public sealed class ModelPackageTests
+{
+    [Fact]
+    public void Load_ValidFixture_ExposesManifestStartsAndCpuProvider()
+    {
+        using ModelPackage package = Fixtures.Load("tiny");
+
+        Assert.Equal("tiny", package.Manifest.Name);
+        Assert.Equal(3, package.StartCount);
+        Assert.Equal(ExecutionProviderKind.Cpu, package.ExecutionProvider);
+    }
+
+    [Theory]
+    [InlineData("broken_input_name", "world.json maps input role 'context' to 'context' but model.onnx has no input named 'context'")]
+    [InlineData("broken_dtype", "input 'action' has dtype int32 in model.onnx but world.json says int64")]
+    [InlineData("broken_fixed_dim", "input 'context' has shape [?,3,3,8,8] in model.onnx but world.json says [batch,2,3,8,8]")]
+    [InlineData("broken_static_batch", "input 'context' has shape [1,2,3,8,8] in model.onnx with a fixed batch dimension")]
+    [InlineData("broken_output_name", "world.json maps output role 'pose_delta' to 'pose_delta' but model.onnx has no output named 'pose_delta'")]
+    public void Load_GraphBreakingTheManifest_IsRefusedNamingTheMismatch(string fixture, string expected)
+    {
+        var ex = Assert.Throws<ModelPackageException>(() => Fixtures.Load(fixture));
+
+        Assert.Equal(Fixtures.File(fixture, "model.onnx"), ex.FilePath);
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Load_GraphInputThatNoRoleMaps_IsRefused()
+    {
+        // The manifest leaves out the memory roles (allowed since M = 0) but the graph still has those inputs.
+        string folder = CopyFixture("tiny_empty_memory");
+        string manifestPath = Path.Combine(folder, "world.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        json["inputs"]!.AsObject().Remove("memory");
+        json["inputs"]!.AsObject().Remove("memory_pose");
+        File.WriteAllText(manifestPath, json.ToJsonString());
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Contains("model.onnx has input 'memory' that world.json maps to no role", ex.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFolder_NamesIt()
+    {
+        string folder = Fixtures.Folder("does_not_exist");
+
+        var ex = Assert.Throws<ModelPackageException>(() => Fixtures.Load("does_not_exist"));
+
+        Assert.Equal(folder, ex.FilePath);
+    }
+
+    [Fact]
+    public void Load_StartsOfWrongShape_NamesStartsFile()
+    {
+        string folder = CopyFixture("tiny");
+        File.Copy(Fixtures.File("npy", "uint8_v1.npy"), Path.Combine(folder, "starts.npy"), overwrite: true);
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Equal(Path.Combine(folder, "starts.npy"), ex.FilePath);
+        Assert.Contains("start states have shape [2,3,4] but world.json requires [N,2,8,8,3]", ex.Message);
+    }
+
+    [Fact]
+    public void Load_MissingGraph_NamesIt()
+    {
+        string folder = CopyFixture("tiny");
+        File.Delete(Path.Combine(folder, "model.onnx"));
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Equal(Path.Combine(folder, "model.onnx"), ex.FilePath);
+    }
+
+    [Fact]
+    public void Load_InvalidOptions_ThrowsValidationException()
+    {
+        var options = new InferenceOptions { IntraOpThreads = -1 };
+
+        Assert.Throws<ValidationException>(() => Fixtures.Load("tiny", options));
+    }
+
+    [Fact]
+    public void Load_CudaRequestedWithoutCuda_WarnsAndRunsOnCpu()
+    {
+        var logger = new RecordingLogger();
+        var options = new InferenceOptions { ExecutionProvider = ExecutionProviderKind.Cuda };
+
+        using ModelPackage package = ModelPackage.Load(Fixtures.Folder("tiny"), options, logger);
+
+        Assert.Equal(ExecutionProviderKind.Cpu, package.ExecutionProvider);
+        (LogLevel level, string message) = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("CUDA execution provider for device 0 is unavailable", message);
+        using var model = package.CreateWorldModel();
+        using var batch = model.CreateBatch(1);
+        batch.AddRow();
+        model.Step(batch);
+    }
+
+    [Fact]
+    public void CopyStart_ConvertsHwcBytesToChwFloats()
+    {
+        using ModelPackage package = Fixtures.Load("tiny");
+        var context = new float[2 * 3 * 8 * 8];
+
+        package.CopyStart(2, context);
+
+        // make_fixture_models.py: value = (37n + 11k + 5y + 3x + 50c) mod 256
+        for (int k = 0; k < 2; k++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                for (int y = 0; y < 8; y++)
+                {
+                    for (int x = 0; x < 8; x++)
+                    {
+                        float expected = ((37 * 2 + 11 * k + 5 * y + 3 * x + 50 * c) % 256) / 255f;
+                        Assert.Equal(expected, context[((k * 3 + c) * 8 + y) * 8 + x]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void CopyStart_BadIndexOrDestination_Throws()
+    {
+        using ModelPackage package = Fixtures.Load("tiny");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => package.CopyStart(3, new float[384]));
+        Assert.Throws<ArgumentException>(() => package.CopyStart(0, new float[383]));
+    }
+
+    private static string CopyFixture(string name)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "worldweb-tests", $"{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        foreach (string file in Directory.GetFiles(Fixtures.Folder(name)))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+        return folder;
+    }
+}

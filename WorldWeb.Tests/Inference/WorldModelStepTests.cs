@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Stepping;
+
+namespace WorldWeb.Tests.Inference;
+
+/// <summary>Stepping the fixture graph: frame = σ(last context + 0.1 noise + 0.01 action + 0.05 Σ valid memory).</summary>
+public sealed class WorldModelStepTests : IDisposable
+{
+    private const int FrameFloats = 3 * 8 * 8;
+
+    private readonly ModelPackage _package = Fixtures.Load("tiny");
+    private readonly WorldModel _model;
+
+    public WorldModelStepTests() => _model = _package.CreateWorldModel();
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _package.Dispose();
+    }
+
+    /// <summary>Distinct inputs per world so a mixed-up row would show.</summary>
+    private static void FillRow(ModelPackage package, StepBatch batch, int row, int world)
+    {
+        package.CopyStart(world % package.StartCount, batch.Context(row));
+        batch.SetAction(row, world % 4);
+        WorldNoise.Fill((ulong)(1000 + world), world * 3, batch.Noise(row));
+        if (world % 2 == 1)
+        {
+            var remembered = new float[FrameFloats];
+            Array.Fill(remembered, 0.25f * world);
+            batch.SetMemory(row, 1, remembered, new RelativePose(1.5 * world, -0.5, 0.1));
+        }
+    }
+
+    [Fact]
+    public void Step_ComputesTheFixtureGraphFromTheRowsInputs()
+    {
+        using StepBatch batch = _model.CreateBatch(4);
+        int row = batch.AddRow();
+        FillRow(_package, batch, row, world: 3);
+
+        _model.Step(batch);
+
+        ReadOnlySpan<float> context = batch.Context(row), noise = batch.Noise(row), frame = batch.Frame(row);
+        for (int i = 0; i < FrameFloats; i++)
+        {
+            float logit = context[FrameFloats + i] + 0.1f * noise[i] + 0.01f * 3 + 0.05f * 0.75f;
+            Assert.Equal(1 / (1 + MathF.Exp(-logit)), frame[i], 1e-6f);
+        }
+        Assert.Equal([0.3f + 0.001f * 4.5f, 0.06f, 0.15f], batch.PoseDelta(row).ToArray(), new ToleranceComparer(1e-6f));
+    }
+
+    [Fact]
+    public void Step_BatchOfThree_EqualsThreeBatchesOfOneBitExact()
+    {
+        using StepBatch batched = _model.CreateBatch(3);
+        using StepBatch single = _model.CreateBatch(1);
+        for (int world = 0; world < 3; world++)
+        {
+            FillRow(_package, batched, batched.AddRow(), world);
+        }
+
+        _model.Step(batched);
+
+        for (int world = 0; world < 3; world++)
+        {
+            single.Clear();
+            FillRow(_package, single, single.AddRow(), world);
+            _model.Step(single);
+            Assert.Equal(Bits(single.Frame(0)), Bits(batched.Frame(world)));
+            Assert.Equal(Bits(single.PoseDelta(0)), Bits(batched.PoseDelta(world)));
+        }
+    }
+
+    [Fact]
+    public void Step_RepeatedWithIdenticalInputs_ReusesBuffersAndRepeatsOutputs()
+    {
+        using StepBatch batch = _model.CreateBatch(8);
+        float[][] firstFrames = [];
+        for (int tick = 0; tick < 5; tick++)
+        {
+            // Vary the batch size between ticks so cached tensors of several sizes are exercised.
+            int rows = tick % 2 == 0 ? 3 : 8;
+            batch.Clear();
+            for (int world = 0; world < rows; world++)
+            {
+                FillRow(_package, batch, batch.AddRow(), world);
+            }
+
+            _model.Step(batch);
+
+            float[][] frames = Enumerable.Range(0, 3).Select(r => batch.Frame(r).ToArray()).ToArray();
+            if (tick == 0)
+            {
+                firstFrames = frames;
+            }
+            Assert.Equal(firstFrames, frames);
+        }
+    }
+
+    [Fact]
+    public void Step_OutputsLandInTheSameBuffersEveryTick()
+    {
+        using StepBatch batch = _model.CreateBatch(2);
+        FillRow(_package, batch, batch.AddRow(), 0);
+        _model.Step(batch);
+        ref readonly float before = ref batch.Frame(0)[0];
+
+        batch.SetAction(0, 2);
+        _model.Step(batch);
+
+        Assert.True(Unsafe.AreSame(in before, in batch.Frame(0)[0]));
+    }
+
+    [Fact]
+    public void AddRow_AfterClear_StartsFromZeroedInputs()
+    {
+        using StepBatch batch = _model.CreateBatch(2);
+        FillRow(_package, batch, batch.AddRow(), 1);
+        batch.Clear();
+
+        int row = batch.AddRow();
+
+        Assert.All(batch.Context(row).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(batch.Memory(row).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(batch.MemoryPose(row).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Batch_RefusesRowsBeyondCountOrCapacityAndUnknownActions()
+    {
+        using StepBatch batch = _model.CreateBatch(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.Context(0).Length);
+        batch.AddRow();
+
+        Assert.Throws<InvalidOperationException>(() => batch.AddRow());
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetAction(0, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetMemory(0, 2, new float[FrameFloats], default));
+    }
+
+    [Fact]
+    public void Step_BatchOfAnotherModel_IsRefused()
+    {
+        using WorldModel other = _package.CreateWorldModel();
+        using StepBatch batch = other.CreateBatch(1);
+        batch.AddRow();
+
+        Assert.Throws<ArgumentException>(() => _model.Step(batch));
+    }
+
+    [Fact]
+    public void Step_EmptyBatch_DoesNothing()
+    {
+        using StepBatch batch = _model.CreateBatch(1);
+
+        _model.Step(batch);
+
+        Assert.Equal(0, batch.Count);
+    }
+
+    [Theory]
+    [InlineData("tiny_no_memory")]
+    [InlineData("tiny_empty_memory")]
+    public void Step_ModelWithoutMemorySlots_Runs(string fixture)
+    {
+        using ModelPackage package = Fixtures.Load(fixture);
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch batch = model.CreateBatch(2);
+        for (int world = 0; world < 2; world++)
+        {
+            int row = batch.AddRow();
+            package.CopyStart(world, batch.Context(row));
+            batch.SetAction(row, 1);
+            WorldNoise.Fill(9, world, batch.Noise(row));
+        }
+
+        model.Step(batch);
+
+        Assert.Empty(batch.Memory(0).ToArray());
+        Assert.Equal([0.1f, 0.02f, 0.05f], batch.PoseDelta(1).ToArray());
+        Assert.All(batch.Frame(1).ToArray(), v => Assert.InRange(v, 0f, 1f));
+    }
+
+    private static uint[] Bits(ReadOnlySpan<float> values) => values.ToArray().Select(BitConverter.SingleToUInt32Bits).ToArray();
+
+    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
