@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Exports a training checkpoint to a `worldweb-model/1` package (docs/model-format.md).
+
+    python3 training/export.py --checkpoint runs/NAME/checkpoint.pt --out models/NAME --starts-from data/shards
+
+Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled), world.json and starts.npy,
+then checks the graph against the manifest and that batch rows are independent.
+"""
+import argparse
+import inspect
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from worldweb_training import checkpoint
+from worldweb_training.config import config_from_dict
+from worldweb_training.cost import denoiser_flops, parameter_count
+from worldweb_training.data import ShardSet
+from worldweb_training.model import WorldModel
+from worldweb_training.package import INPUTS, OUTPUTS, manifest, mismatches, start_states
+
+OPSET = 17
+MAX_PACKAGE_BYTES = 20 * 1024 * 1024
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--checkpoint", required=True, type=Path)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--starts-from", type=Path, help="shard directory (default: the run's training shards)")
+    p.add_argument("--starts", type=int, default=8, help="number of start states (episodes)")
+    return p.parse_args(argv)
+
+
+def example_inputs(model, starts, batch, seed=0):
+    """Inputs for tracing and checks: real start frames as context, random memories and noise."""
+    g = torch.Generator().manual_seed(seed)
+    k, m = model.cfg.context_frames, model.cfg.memory_slots
+    context = torch.from_numpy(starts[np.arange(batch) % len(starts)]).movedim(-1, -3).float() / 255
+    h, w = context.shape[-2:]
+    valid = (torch.arange(batch * m) % 2).float().reshape(batch, m, 1)  # full and empty slots
+    memory_pose = torch.cat([torch.randn(batch, m, 3, generator=g), torch.ones(batch, m, 1)], -1) * valid
+    return (context, torch.arange(batch) % model.action_embed.num_embeddings,
+            torch.rand(batch, m, 3, h, w, generator=g) * valid[..., None, None], memory_pose,
+            torch.randn(batch, 3, h, w, generator=g))
+
+
+def export_onnx(model, inputs, path):
+    options = {}
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        options["dynamo"] = False  # PyTorch ≥ 2.9 defaults to the dynamo exporter; keep dynamic_axes
+    with warnings.catch_warnings():
+        # Tracing noise (torch 1.13 warns for every constant it cannot shape-infer, GroupNorm for a
+        # batch-size check): the checks after export cover shapes and batch independence.
+        warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        torch.onnx.export(model, inputs, str(path), opset_version=OPSET, input_names=list(INPUTS),
+                          output_names=list(OUTPUTS), dynamic_axes={n: {0: "batch"} for n in INPUTS + OUTPUTS},
+                          do_constant_folding=True, **options)
+
+
+@torch.no_grad()
+def check_rows_independent(model, starts):
+    """Row 0 of a batch of 3 must equal the same row run alone (the contract's row independence)."""
+    three = example_inputs(model, starts, 3)
+    alone = model(*(x[:1] for x in three))
+    together = model(*three)
+    for name, a, b in zip(OUTPUTS, alone, together):
+        difference = float((a[0] - b[0]).abs().max())
+        if difference > 1e-5:
+            raise SystemExit(f"{name}: batch-1 output differs from row 0 of batch 3 by {difference}")
+    return difference
+
+
+def training_provenance(saved, model, world) -> dict:
+    progress, last_eval = saved["progress"], saved["progress"].get("eval") or {}
+    return {"steps": progress["step"], "samples_seen": progress["samples"],
+            "wall_time_s": round(progress["wall_seconds"], 1), "hardware": saved["hardware"],
+            "data": saved["data"], "final_psnr_db": last_eval.get("psnr_db"),
+            "final_eval": last_eval, "parameters": parameter_count(model),
+            "gflop_per_denoiser_pass": round(denoiser_flops(model, world["height"], world["width"]) / 1e9, 4),
+            "config": saved["config"]}
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    saved = checkpoint.load(args.checkpoint)
+    cfg, world = config_from_dict(saved["config"]), saved["world"]
+    model = WorldModel(cfg.model, len(world["actions"]))
+    model.load_state_dict(saved["model"])
+    model.eval()
+
+    shards = ShardSet.load(args.starts_from or saved["data"]["shards"], limit=args.starts)
+    if (shards.width, shards.height) != (world["width"], world["height"]):
+        raise SystemExit(f"start shards are {shards.width}×{shards.height}, the model {world['width']}×{world['height']}")
+    starts = start_states(shards, args.starts, cfg.model.context_frames)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    onnx_path = args.out / "model.onnx"
+    export_onnx(model, example_inputs(model, starts, 2), onnx_path)
+    np.save(args.out / "starts.npy", starts)
+    world_json = manifest(args.out.resolve().name, cfg.model, world, training_provenance(saved, model, world))
+    (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
+
+    graph = onnx.load(str(onnx_path))
+    onnx.checker.check_model(graph, full_check=True)  # full: strict shape inference too
+    problems = mismatches(world_json, graph.graph)
+    if problems:
+        raise SystemExit("graph does not match world.json: " + "; ".join(problems))
+    difference = check_rows_independent(model, starts)
+    size = sum(f.stat().st_size for f in args.out.iterdir() if f.is_file())
+    print(f"{args.out}: model.onnx {onnx_path.stat().st_size / 1e6:.2f} MB, {len(starts)} start states, "
+          f"package {size / 1e6:.2f} MB; graph matches world.json; rows independent (max diff {difference:.1e})")
+    if size > MAX_PACKAGE_BYTES:
+        raise SystemExit(f"package is {size / 1e6:.1f} MB, over the {MAX_PACKAGE_BYTES / 1e6:.0f} MB limit")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Shards for tests: a subset of real ones when WORLDWEB_SHARDS names a directory, else synthetic.
+
+Synthetic frames are noise (shapes only); their poses walk out and back along a circle, so episodes
+revisit places as the real exploring policy does, which near-memory sampling needs.
+"""
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+TRAINING_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TRAINING_DIR))  # train.py, export.py and the package, from any working directory
+
+ACTIONS = ["noop", "forward", "backward", "turn_left", "turn_right", "strafe_left", "strafe_right"]
+TINY_CONFIG = TRAINING_DIR / "configs" / "tiny.json"
+
+
+def make_shards(directory, episodes=3) -> Path:
+    """Writes (or links) a shard directory of `episodes` episodes into `directory`."""
+    real = os.environ.get("WORLDWEB_SHARDS")
+    return _link_subset(Path(real), Path(directory), episodes) if real else \
+        write_synthetic_shards(directory, episodes)
+
+
+def _link_subset(source, directory, episodes):
+    index = json.loads((source / "index.json").read_text())
+    index["episodes"] = index["episodes"][:episodes]
+    directory.mkdir(parents=True, exist_ok=True)
+    for entry in index["episodes"]:
+        for part in ("frames", "actions", "poses"):
+            name = f"{entry['name']}.{part}.npy"
+            (directory / name).symlink_to((source / name).resolve())
+    (directory / "index.json").write_text(json.dumps(index))
+    return directory
+
+
+def write_synthetic_shards(directory, episodes=3, steps=48, size=64) -> Path:
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": ACTIONS, "episodes": []}
+    for e in range(episodes):
+        rng = np.random.default_rng(e)
+        name = f"ep_{e + 1:05d}"
+        phase = 2 * np.pi * np.abs(((np.arange(steps) % 24) - 12)) / 24  # out 12 steps, back 12
+        poses = np.stack([3 + np.cos(phase), 3 + np.sin(phase), phase + np.pi / 2], 1).astype(np.float32)
+        actions = rng.integers(1, len(ACTIONS), steps)
+        actions[0] = 0
+        np.save(directory / f"{name}.frames.npy", rng.integers(0, 256, (steps, size, size, 3), dtype=np.uint8))
+        np.save(directory / f"{name}.actions.npy", actions.astype(np.int64))
+        np.save(directory / f"{name}.poses.npy", poses)
+        index["episodes"].append({"name": name, "seed": e + 1, "steps": steps})
+    (directory / "index.json").write_text(json.dumps(index))
+    return directory

@@ -1,0 +1,110 @@
+import dataclasses
+import tempfile
+import unittest
+
+import numpy as np
+
+from fixtures import TINY_CONFIG, make_shards
+from worldweb_training.config import load_config
+from worldweb_training.data import ShardSet, WindowSampler, near_candidates, to_model_inputs
+from worldweb_training.relpose import relative_pose, wrap_angle
+
+BATCH = 64
+
+
+class WindowSamplerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.shards = ShardSet.load(make_shards(cls.tmp.name))
+        cls.cfg = load_config(TINY_CONFIG)
+        cls.k, cls.m = cls.cfg.model.context_frames, cls.cfg.model.memory_slots
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def sample(self, **data_overrides):
+        sampler = WindowSampler(self.shards.episodes, self.cfg.model,
+                                dataclasses.replace(self.cfg.data, **data_overrides))
+        return sampler, sampler.batch(np.random.default_rng(0), BATCH)
+
+    def test_batch_shapes_and_dtypes(self):
+        _, b = self.sample()
+        h, w = self.shards.height, self.shards.width
+        self.assertEqual((b["context"].shape, b["context"].dtype), ((BATCH, self.k, h, w, 3), np.uint8))
+        self.assertEqual((b["target"].shape, b["memory"].shape), ((BATCH, h, w, 3), (BATCH, self.m, h, w, 3)))
+        self.assertEqual((b["memory_pose"].shape, b["memory_pose"].dtype), ((BATCH, self.m, 4), np.float32))
+        self.assertEqual((b["pose_delta"].shape, b["action"].dtype), ((BATCH, 3), np.int64))
+        self.assertTrue(((b["action"] >= 0) & (b["action"] < len(self.shards.actions))).all())
+
+    def test_window_is_context_action_target_and_pose_change_of_one_step(self):
+        sampler, b = self.sample()
+        for row, (e, s) in enumerate(zip(b["episode"], b["step"])):
+            episode = sampler.episodes[e]
+            self.assertGreaterEqual(s, self.k)
+            np.testing.assert_array_equal(b["context"][row], episode.frames[s - self.k:s])
+            np.testing.assert_array_equal(b["target"][row], episode.frames[s])
+            self.assertEqual(b["action"][row], episode.actions[s])
+            np.testing.assert_allclose(b["pose_delta"][row], relative_pose(episode.poses[s - 1], episode.poses[s]))
+
+    def test_memories_precede_the_context_window_and_carry_their_pose_from_the_previous_step(self):
+        sampler, b = self.sample()
+        valid_slots = 0
+        for row, (e, s) in enumerate(zip(b["episode"], b["step"])):
+            episode = sampler.episodes[e]
+            for slot, j in enumerate(b["memory_step"][row]):
+                if j < 0:
+                    continue
+                valid_slots += 1
+                self.assertLess(j, s - self.k)
+                np.testing.assert_array_equal(b["memory"][row, slot], episode.frames[j])
+                np.testing.assert_allclose(b["memory_pose"][row, slot],
+                                           list(relative_pose(episode.poses[s - 1], episode.poses[j])) + [1.0])
+        self.assertGreater(valid_slots, 0)
+
+    def test_empty_slots_are_all_zero(self):
+        _, b = self.sample()
+        empty = b["memory_step"] < 0
+        self.assertTrue(empty.any())
+        self.assertFalse(b["memory"][empty].any())
+        self.assertFalse(b["memory_pose"][empty].any())
+
+    def test_near_memories_are_close_to_the_target_pose_and_far_enough_back(self):
+        sampler, b = self.sample(near_memory=1.0, random_memory=0.0)
+        cfg = self.cfg.data
+        near = 0
+        for row, (e, s) in enumerate(zip(b["episode"], b["step"])):
+            poses = sampler.episodes[e].poses
+            for j in b["memory_step"][row][b["memory_step"][row] >= 0]:
+                near += 1
+                self.assertLessEqual(j, s - self.k - cfg.near_min_gap)
+                self.assertLessEqual(np.hypot(*(poses[j, :2] - poses[s, :2])), cfg.near_radius_cells + 1e-6)
+                self.assertLessEqual(abs(wrap_angle(poses[j, 2] - poses[s, 2])), np.deg2rad(cfg.near_angle_deg) + 1e-6)
+        self.assertGreater(near, 0)
+
+    def test_no_memory_probability_gives_only_empty_slots(self):
+        _, b = self.sample(near_memory=0.0, random_memory=0.0)
+        self.assertTrue((b["memory_step"] < 0).all())
+        self.assertFalse(b["memory_pose"].any())
+
+    def test_near_candidates_by_hand(self):
+        poses = np.array([[0, 0, 0], [5, 0, 0], [0.5, 0, 0.1], [0, 0, 3.0], [0.2, 0, 0]], np.float32)
+        offsets, steps = near_candidates(poses, radius=1.0, angle=np.deg2rad(30), min_gap=2)
+        # Step 4 (at 0.2, 0, heading 0): step 0 and 2 qualify; 1 is far, 3 faces away.
+        self.assertEqual(list(steps[offsets[4]:offsets[5]]), [0, 2])
+        self.assertEqual(list(steps[offsets[2]:offsets[3]]), [0])
+        self.assertEqual(offsets[2], 0)  # steps 0 and 1 have nothing min_gap before them
+
+    def test_model_inputs_are_channel_first_floats_in_unit_range(self):
+        _, b = self.sample()
+        inputs = to_model_inputs(b, "cpu")
+        self.assertEqual(tuple(inputs["context"].shape), (BATCH, self.k, 3, self.shards.height, self.shards.width))
+        for name in ("context", "target", "memory"):
+            self.assertGreaterEqual(float(inputs[name].min()), 0.0)
+            self.assertLessEqual(float(inputs[name].max()), 1.0)
+        np.testing.assert_allclose(inputs["target"][0, :, 3, 5].numpy(), b["target"][0, 3, 5] / 255, atol=1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,98 @@
+import unittest
+
+import torch
+
+from fixtures import TINY_CONFIG
+from worldweb_training.config import load_config
+from worldweb_training.cost import denoiser_flops, parameter_count
+from worldweb_training.model import WorldModel
+from worldweb_training.objective import noise_levels, training_loss
+
+ACTIONS, H, W = 7, 64, 64
+
+
+def inputs(batch, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    valid = torch.tensor([1.0, 0.0]).repeat(batch, 1)[..., None]
+    return (torch.rand(batch, 4, 3, H, W, generator=g), torch.arange(batch) % ACTIONS,
+            torch.rand(batch, 2, 3, H, W, generator=g) * valid[..., None, None],
+            torch.cat([torch.randn(batch, 2, 3, generator=g), torch.ones(batch, 2, 1)], -1) * valid,
+            torch.randn(batch, 3, H, W, generator=g))
+
+
+class WorldModelTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+        self.cfg = load_config(TINY_CONFIG)
+        self.model = WorldModel(self.cfg.model, ACTIONS).eval()
+        # Training starts from a zero residual; give the output layer weights so outputs depend on noise.
+        torch.nn.init.normal_(self.model.denoiser.out.weight, std=0.1)
+
+    def run_model(self, *args):
+        with torch.no_grad():
+            return self.model(*args)
+
+    def test_outputs_have_contract_shapes_and_frame_is_in_unit_range(self):
+        frame, pose = self.run_model(*inputs(3))
+        self.assertEqual(tuple(frame.shape), (3, 3, H, W))
+        self.assertEqual(tuple(pose.shape), (3, 3))
+        self.assertGreaterEqual(float(frame.min()), 0.0)
+        self.assertLessEqual(float(frame.max()), 1.0)
+
+    def test_untrained_model_repeats_the_last_context_frame(self):
+        model = WorldModel(self.cfg.model, ACTIONS).eval()
+        args = inputs(2)
+        with torch.no_grad():
+            frame, _ = model(*args)
+        torch.testing.assert_close(frame, args[0][:, -1])
+
+    def test_sampler_is_deterministic_given_the_noise(self):
+        args = inputs(2)
+        first, again = self.run_model(*args), self.run_model(*args)
+        for a, b in zip(first, again):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+        other_noise = self.run_model(*args[:4], torch.randn(2, 3, H, W))
+        self.assertFalse(torch.allclose(first[0], other_noise[0]))
+
+    def test_batch_rows_are_independent(self):
+        three = inputs(3)
+        alone = self.run_model(*(x[:1] for x in three))
+        changed = [x.clone() for x in three]
+        changed[0][1:] = torch.rand_like(changed[0][1:])
+        changed[4][1:] = torch.randn_like(changed[4][1:])
+        for together in (self.run_model(*three), self.run_model(*changed)):
+            for a, b in zip(alone, together):
+                torch.testing.assert_close(a[0], b[0], rtol=0, atol=1e-5)
+
+    def test_empty_memory_slots_are_ignored_whatever_they_hold(self):
+        args = list(inputs(2))  # slot 1 of every row is empty
+        garbage = [x.clone() for x in args]
+        garbage[2][:, 1] = 0.7
+        garbage[3][:, 1, :3] = torch.tensor([3.0, -2.0, 1.0])
+        for a, b in zip(self.run_model(*args), self.run_model(*garbage)):
+            torch.testing.assert_close(a, b, rtol=0, atol=1e-6)
+
+    def test_training_loss_is_finite_and_reaches_every_parameter(self):
+        context, action, memory, memory_pose, _ = inputs(4)
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(4, 3, H, W), "pose_delta": torch.randn(4, 3) * 0.1}
+        self.model.train()
+        loss, parts = training_loss(self.model, batch, self.cfg.train)
+        loss.backward()
+        self.assertTrue(torch.isfinite(loss))
+        self.assertGreater(float(parts["pose_loss"]), 0.0)
+        no_grad = [n for n, p in self.model.named_parameters() if p.grad is None]
+        self.assertEqual(no_grad, [])
+
+    def test_noise_levels_put_the_configured_share_of_rows_at_the_sampler_levels(self):
+        t = noise_levels(8, (1.0, 0.5), 0.5, "cpu")
+        self.assertEqual(t[:4].tolist(), [1.0, 0.5, 1.0, 0.5])
+        self.assertTrue(((t >= 0) & (t <= 1)).all())
+
+    def test_cost_counts_parameters_and_flops(self):
+        self.assertGreater(parameter_count(self.model), 1000)
+        self.assertGreater(denoiser_flops(self.model, H, W), parameter_count(self.model.denoiser))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,85 @@
+"""End to end with the tiny config: train, resume, export, and the package against its manifest."""
+import contextlib
+import io
+import json
+import tempfile
+import unittest
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+import export
+import train
+from fixtures import TINY_CONFIG, make_shards
+from worldweb_training.package import ACTION_KEYS, mismatches
+
+
+def quietly(main, *argv):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return main([str(a) for a in argv])
+
+
+def trained_to(run_dir, shards, steps, resume=False):
+    args = ["--config", TINY_CONFIG, "--data", shards, "--out", run_dir, "--steps", steps]
+    quietly(train.main, *args, *(["--resume"] if resume else []))
+    return torch.load(Path(run_dir) / "checkpoint.pt", weights_only=False)
+
+
+class PipelineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.root = Path(cls.tmp.name)
+        cls.shards = make_shards(cls.root / "shards")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_train_resume_export_gives_a_package_whose_manifest_matches_its_graph(self):
+        run = self.root / "runs" / "tiny"
+        self.assertEqual(trained_to(run, self.shards, 3)["progress"]["step"], 3)
+        saved = trained_to(run, self.shards, 5, resume=True)
+        self.assertEqual(saved["progress"]["step"], 5)
+        log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+        self.assertEqual([r["step"] for r in log if r["kind"] == "train"], [1, 2, 3, 4, 5])
+        self.assertTrue(all(np.isfinite(r["psnr_db"]) for r in log if r["kind"] == "eval"))
+
+        package = self.root / "models" / "tiny"
+        quietly(export.main, "--checkpoint", run / "checkpoint.pt", "--out", package,
+                "--starts-from", self.shards, "--starts", 2)
+        world = json.loads((package / "world.json").read_text())
+        graph = onnx.load(str(package / "model.onnx"))
+        self.assertEqual(mismatches(world, graph.graph), [])
+        self.assertEqual([i.name for i in graph.graph.input], ["context", "action", "memory", "memory_pose", "noise"])
+        self.assertEqual(graph.opset_import[0].version, 17)
+        self.assertEqual(world["inputs"]["context"]["shape"], ["batch", 4, 3, 64, 64])
+        self.assertEqual([a["index"] for a in world["actions"]], list(range(7)))
+        self.assertEqual(world["actions"][1]["keys"], ACTION_KEYS["forward"])
+        self.assertEqual((world["sampler"], world["training"]["steps"]), ({"kind": "flow-ddim", "steps": 2}, 5))
+        starts = np.load(package / "starts.npy")
+        self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
+
+    def test_held_out_episodes_are_not_trained_on(self):
+        saved = trained_to(self.root / "runs" / "split", self.shards, 1)
+        index = json.loads((self.shards / "index.json").read_text())
+        held_out = saved["data"]["held_out"]
+        self.assertEqual(held_out, [e["name"] for e in index["episodes"][-len(held_out):]])
+
+    def test_resuming_continues_exactly_as_an_uninterrupted_run(self):
+        straight = trained_to(self.root / "runs" / "straight", self.shards, 4)
+        trained_to(self.root / "runs" / "chunked", self.shards, 2)
+        chunked = trained_to(self.root / "runs" / "chunked", self.shards, 4, resume=True)
+        for name, weights in straight["model"].items():
+            torch.testing.assert_close(chunked["model"][name], weights, rtol=0, atol=0, msg=name)
+
+    def test_exhausted_time_budget_stops_with_a_checkpoint(self):
+        run = self.root / "runs" / "budget"
+        quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)
+        self.assertEqual(torch.load(run / "checkpoint.pt", weights_only=False)["progress"]["step"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

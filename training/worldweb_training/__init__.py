@@ -1,0 +1,1 @@
+"""WorldWeb world-model training: shards in, `worldweb-model/1` packages out."""

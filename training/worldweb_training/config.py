@@ -1,0 +1,80 @@
+"""Run configuration: one JSON file, three sections, loaded into frozen dataclasses."""
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    context_frames: int = 4
+    memory_slots: int = 2
+    widths: tuple = (32, 64, 96)  # channels at 32², 16², 8² (after the 2× pixel-unshuffle)
+    norm_groups: int = 8
+    embed_dim: int = 64  # action + noise-level embedding that drives FiLM
+    pose_hidden: int = 64
+    sampler_times: tuple = (1.0, 0.5)  # noise level of each unrolled denoiser pass
+    pose_scale: float = 10.0  # per-step deltas are ~0.1 cell / ~0.09 rad; scaled to O(1)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    near_memory: float = 0.5  # slot probabilities; the rest of the mass leaves the slot empty
+    random_memory: float = 0.25
+    near_radius_cells: float = 1.0
+    near_angle_deg: float = 30.0
+    near_min_gap: int = 4  # a near memory is at least context_frames + this many steps back
+    eval_episodes: int = 2  # the last episodes of the index, never trained on
+    eval_batch: int = 64
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seed: int = 1
+    steps: int = 20000
+    batch_size: int = 32
+    lr: float = 3e-4
+    min_lr_fraction: float = 0.1  # cosine decay floor
+    warmup_steps: int = 200
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    pose_weight: float = 0.1
+    # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
+    sampler_time_fraction: float = 0.5
+    log_every: int = 20
+    eval_every: int = 500
+    checkpoint_every: int = 500
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _section(cls, values: dict):
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
+    # JSON has no tuples; frozen configs keep sequences immutable.
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
+def config_from_dict(values: dict) -> RunConfig:
+    unknown = set(values) - {"model", "data", "train"}
+    if unknown:
+        raise ValueError(f"unknown config sections: {sorted(unknown)}")
+    return RunConfig(
+        model=_section(ModelConfig, values.get("model", {})),
+        data=_section(DataConfig, values.get("data", {})),
+        train=_section(TrainConfig, values.get("train", {})),
+    )
+
+
+def load_config(path) -> RunConfig:
+    return config_from_dict(json.loads(Path(path).read_text()))

@@ -1,0 +1,152 @@
+"""Training windows from `worldweb-shards/1` directories, with retrieved memories.
+
+A window for target step s is: context frames s−K … s−1, the action a_s, frame s, the pose change
+s−1 → s, and M memory slots. Everything stays uint8 in RAM; batches become float on the device.
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .relpose import relative_pose, wrap_angle
+
+SHARD_FORMAT = "worldweb-shards/1"
+
+
+@dataclass
+class Episode:
+    name: str
+    seed: int
+    frames: np.ndarray  # uint8 [T, H, W, 3]
+    actions: np.ndarray  # int64 [T]; actions[t] produced frames[t]
+    poses: np.ndarray  # float32 [T, 3]
+
+    def __len__(self):
+        return len(self.actions)
+
+
+@dataclass
+class ShardSet:
+    directory: Path
+    width: int
+    height: int
+    actions: list
+    episodes: list
+
+    @classmethod
+    def load(cls, directory, limit=None):
+        directory = Path(directory)
+        index = json.loads((directory / "index.json").read_text())
+        if index.get("format") != SHARD_FORMAT:
+            raise ValueError(f"{directory}: format {index.get('format')!r}, expected {SHARD_FORMAT!r}")
+        shape = (index["height"], index["width"], 3)
+        episodes = []
+        for entry in index["episodes"][:limit]:
+            stem = directory / entry["name"]
+            episode = Episode(entry["name"], entry.get("seed", -1),
+                              np.load(f"{stem}.frames.npy"), np.load(f"{stem}.actions.npy"),
+                              np.load(f"{stem}.poses.npy").astype(np.float32))
+            t = len(episode)
+            if episode.frames.shape != (t,) + shape or episode.frames.dtype != np.uint8 \
+                    or episode.poses.shape != (t, 3):
+                raise ValueError(f"{stem}: frames {episode.frames.shape} {episode.frames.dtype}, "
+                                 f"poses {episode.poses.shape}, actions {t}; expected {shape} uint8")
+            episodes.append(episode)
+        return cls(directory, index["width"], index["height"], list(index["actions"]), episodes)
+
+    def describe(self) -> dict:
+        seeds = sorted(int(e.seed) for e in self.episodes)
+        frames = int(sum(len(e) for e in self.episodes))
+        contiguous = seeds == list(range(seeds[0], seeds[0] + len(seeds))) if seeds else False
+        seed_text = f"{seeds[0]}-{seeds[-1]}" if contiguous else ", ".join(map(str, seeds))
+        return {"shards": str(self.directory.resolve()), "episodes": len(self.episodes), "frames": frames,
+                "seeds": seed_text,
+                "description": f"{len(self.episodes)} reference-world episodes (seeds {seed_text}), "
+                               f"{frames:,} frames of {self.width}x{self.height}"}
+
+
+def near_candidates(poses, radius, angle, min_gap):
+    """Per target step s, the steps j ≤ s − min_gap whose pose is within radius and angle of s.
+
+    Returned in CSR form (offsets [T+1], steps) so a long episode costs one int32 per pair.
+    """
+    t = len(poses)
+    offsets, steps = [0], []
+    for start in range(0, t, 512):  # chunked: a T×T mask of a long episode would not fit
+        rows = np.arange(start, min(start + 512, t))
+        dist = np.hypot(poses[rows, None, 0] - poses[None, :, 0], poses[rows, None, 1] - poses[None, :, 1])
+        turn = np.abs(wrap_angle(poses[rows, None, 2] - poses[None, :, 2]))
+        early = np.arange(t)[None, :] <= rows[:, None] - min_gap
+        for row in (dist <= radius) & (turn <= angle) & early:
+            found = np.flatnonzero(row)
+            steps.append(found.astype(np.int32))
+            offsets.append(offsets[-1] + len(found))
+    return np.asarray(offsets), np.concatenate(steps) if steps else np.zeros(0, np.int32)
+
+
+class WindowSampler:
+    """Draws random training windows (with memories) from a list of episodes."""
+
+    def __init__(self, episodes, model_cfg, data_cfg):
+        self.k, self.m = model_cfg.context_frames, model_cfg.memory_slots
+        self.cfg = data_cfg
+        self.episodes = [e for e in episodes if len(e) > self.k]
+        if not self.episodes:
+            raise ValueError(f"no episode is longer than {self.k} context frames")
+        targets = np.array([len(e) - self.k for e in self.episodes], dtype=np.float64)
+        self.episode_weights = targets / targets.sum()
+        self.near = [near_candidates(e.poses, data_cfg.near_radius_cells,
+                                     np.deg2rad(data_cfg.near_angle_deg), self.k + data_cfg.near_min_gap)
+                     for e in self.episodes]
+
+    def batch(self, rng, size) -> dict:
+        which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
+        steps = [int(rng.integers(self.k, len(self.episodes[e]))) for e in which]
+        windows = [self._window(rng, e, s) for e, s in zip(which, steps)]
+        out = {key: np.stack([w[key] for w in windows]) for key in windows[0]}
+        out["episode"], out["step"] = which, np.array(steps)
+        return out
+
+    def _window(self, rng, e, s) -> dict:
+        episode = self.episodes[e]
+        h, w = episode.frames.shape[1:3]
+        memory = np.zeros((self.m, h, w, 3), np.uint8)
+        memory_pose = np.zeros((self.m, 4), np.float32)
+        memory_step = np.full(self.m, -1)
+        for slot in range(self.m):
+            j = self._memory_step(rng, e, s)
+            if j >= 0:
+                memory[slot], memory_step[slot] = episode.frames[j], j
+                memory_pose[slot, :3] = relative_pose(episode.poses[s - 1], episode.poses[j])
+                memory_pose[slot, 3] = 1.0
+        return {"context": episode.frames[s - self.k:s], "target": episode.frames[s],
+                "action": episode.actions[s].astype(np.int64),
+                "pose_delta": relative_pose(episode.poses[s - 1], episode.poses[s]),
+                "memory": memory, "memory_pose": memory_pose, "memory_step": memory_step}
+
+    def _memory_step(self, rng, e, s) -> int:
+        """A near step, a random step before the context window, or −1 (empty slot)."""
+        offsets, steps = self.near[e]
+        near = steps[offsets[s]:offsets[s + 1]]
+        u = rng.random()
+        if u < self.cfg.near_memory:
+            if len(near):
+                return int(near[rng.integers(len(near))])
+            u = self.cfg.near_memory + rng.random() * (1 - self.cfg.near_memory)  # fall back
+        if u < self.cfg.near_memory + self.cfg.random_memory and s > self.k:
+            return int(rng.integers(0, s - self.k))
+        return -1
+
+
+def to_model_inputs(batch, device) -> dict:
+    """uint8 HWC numpy → float [0, 1] CHW tensors on the device (converted there: 4× less copying)."""
+    def frames(a):
+        return torch.from_numpy(np.ascontiguousarray(a)).to(device).movedim(-1, -3).float().div_(255)
+
+    return {"context": frames(batch["context"]), "target": frames(batch["target"]),
+            "memory": frames(batch["memory"]),
+            "memory_pose": torch.from_numpy(batch["memory_pose"]).to(device),
+            "action": torch.from_numpy(batch["action"]).to(device),
+            "pose_delta": torch.from_numpy(batch["pose_delta"]).to(device)}

@@ -1,0 +1,73 @@
+"""The `worldweb-model/1` package: manifest, start states, and the check that a graph matches them."""
+import numpy as np
+import onnx
+
+ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", "ArrowDown"],
+               "turn_left": ["KeyA", "ArrowLeft"], "turn_right": ["KeyD", "ArrowRight"],
+               "strafe_left": ["KeyQ"], "strafe_right": ["KeyE"]}
+FPS = 20
+INPUTS = ("context", "action", "memory", "memory_pose", "noise")
+OUTPUTS = ("frame", "pose_delta")
+_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
+
+
+def tensor_roles(k, m, h, w) -> tuple:
+    frame = [3, h, w]
+    inputs = {"context": ("float32", [k] + frame), "action": ("int64", []),
+              "memory": ("float32", [m] + frame), "memory_pose": ("float32", [m, 4]),
+              "noise": ("float32", frame)}
+    outputs = {"frame": ("float32", frame), "pose_delta": ("float32", [3])}
+
+    def table(roles):
+        return {role: {"name": role, "dtype": dtype, "shape": ["batch"] + shape}
+                for role, (dtype, shape) in roles.items()}
+
+    inputs, outputs = table(inputs), table(outputs)
+    inputs["noise"]["distribution"] = "standard_normal"
+    return inputs, outputs
+
+
+def manifest(name, model_cfg, world, training) -> dict:
+    h, w = world["height"], world["width"]
+    inputs, outputs = tensor_roles(model_cfg.context_frames, model_cfg.memory_slots, h, w)
+    return {
+        "format": "worldweb-model/1", "name": name, "version": "0.1.0",
+        "description": f"Action-conditioned maze world model trained on the WorldWeb reference world: "
+                       f"{model_cfg.context_frames} context frames, {model_cfg.memory_slots} memory slots, "
+                       f"{len(model_cfg.sampler_times)}-step flow sampler.",
+        "onnx": "model.onnx", "starts": "starts.npy",
+        "frame": {"width": w, "height": h, "channels": 3}, "fps": FPS,
+        "context_frames": model_cfg.context_frames, "memory_slots": model_cfg.memory_slots,
+        "actions": [{"index": i, "name": a, "keys": ACTION_KEYS[a]} for i, a in enumerate(world["actions"])],
+        "inputs": inputs, "outputs": outputs,
+        "sampler": {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)},
+        "training": training,
+    }
+
+
+def start_states(shards, count, context_frames) -> np.ndarray:
+    """uint8 [N, K, H, W, 3]: the first K frames of the first N episodes."""
+    return np.stack([e.frames[:context_frames] for e in shards.episodes[:count]])
+
+
+def graph_signature(graph: onnx.GraphProto) -> dict:
+    """{tensor name: (dtype, shape)} of the graph's inputs and outputs; symbolic dims by name."""
+    def shape(value):
+        return [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]
+
+    return {v.name: (_DTYPES.get(v.type.tensor_type.elem_type, str(v.type.tensor_type.elem_type)), shape(v))
+            for v in list(graph.input) + list(graph.output)}
+
+
+def mismatches(world_json: dict, graph: onnx.GraphProto) -> list:
+    """Each way the graph differs from the manifest's roles, as WorldWeb would refuse it; [] if none."""
+    found = graph_signature(graph)
+    roles = {**world_json["inputs"], **world_json["outputs"]}
+    named = {spec["name"] for spec in roles.values()}
+    problems = [f"graph tensor {n!r} is named by no role" for n in found if n not in named]
+    for role, spec in roles.items():
+        if spec["name"] not in found:
+            problems.append(f"{role}: graph has no tensor {spec['name']!r}")
+        elif found[spec["name"]] != (spec["dtype"], spec["shape"]):
+            problems.append(f"{role}: graph has {found[spec['name']]}, manifest says {(spec['dtype'], spec['shape'])}")
+    return problems
