@@ -1,0 +1,24 @@
+namespace WorldWeb.Server.Components;
+
+/// <summary>
+/// The Blazor Web App: server-rendered pages here, interactive components from WorldWeb.Client.
+/// Owned by the UI; the server calls only these two methods.
+/// </summary>
+public static class UiExtensions
+{
+    public static WebApplicationBuilder AddWorldWebUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        return builder;
+    }
+
+    public static WebApplication MapWorldWebUi(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveWebAssemblyRenderMode()
+            .AddAdditionalAssemblies(typeof(Client.Contracts.WorldInfo).Assembly);
+        return app;
+    }
+}
