@@ -8,30 +8,40 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Inference;
 
 /// <summary>
-/// Runs the real model package: models/default in the repository, or the folder in WORLDWEB_TEST_MODEL.
-/// xunit 2.9 cannot skip at run time, so without a package the test passes after saying so in its output.
+/// Runs the real model packages: models/default in the repository, and the folder in WORLDWEB_TEST_MODEL
+/// (./worldweb test sets it to the package its tiny training run exported, so CI always has one).
+/// xunit 2.9 cannot skip at run time, so without any package the test passes after saying so in its output.
 /// </summary>
 public sealed class DefaultModelTests(ITestOutputHelper output)
 {
     public const string ModelVariable = "WORLDWEB_TEST_MODEL";
 
-    private static string? PackageFolder()
+    public static TheoryData<string> Packages()
     {
+        var folders = new TheoryData<string>();
         string? fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return fromEnvironment;
+            folders.Add(fromEnvironment);
         }
         string? root = Fixtures.RepositoryRoot();
         string? folder = root is null ? null : Path.Combine(root, "models", "default");
-        return folder is not null && File.Exists(Path.Combine(folder, ModelManifest.FileName)) ? folder : null;
+        if (folder is not null && File.Exists(Path.Combine(folder, ModelManifest.FileName)))
+        {
+            folders.Add(folder);
+        }
+        if (folders.Count == 0)
+        {
+            folders.Add("");
+        }
+        return folders;
     }
 
-    [Fact]
-    public void Step_SameSeedsAndActionsTwice_GivesIdenticalFramesInZeroToOne()
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void Step_SameSeedsAndActionsTwice_GivesIdenticalFramesInZeroToOne(string folder)
     {
-        string? folder = PackageFolder();
-        if (folder is null)
+        if (folder.Length == 0)
         {
             output.WriteLine($"SKIPPED: no models/default/world.json in the repository and {ModelVariable} is not set.");
             return;
@@ -40,8 +50,8 @@ public sealed class DefaultModelTests(ITestOutputHelper output)
         using ModelPackage package = ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance);
         using WorldModel model = package.CreateWorldModel();
         using StepBatch batch = model.CreateBatch(4);
-        float[][] first = StepFourWorlds(package, model, batch);
-        float[][] second = StepFourWorlds(package, model, batch);
+        float[][] first = StepWorlds(package, model, batch, 4);
+        float[][] second = StepWorlds(package, model, batch, 4);
 
         output.WriteLine($"{package.Manifest.Name} {package.Manifest.Version} from {folder}: {first[0].Length} floats per frame");
         for (int row = 0; row < 4; row++)
@@ -51,11 +61,30 @@ public sealed class DefaultModelTests(ITestOutputHelper output)
         }
     }
 
-    private static float[][] StepFourWorlds(ModelPackage package, WorldModel model, StepBatch batch)
+    [Theory]
+    [MemberData(nameof(Packages))]
+    public void Step_WorldAloneOrWithBatchMates_GivesBitIdenticalFrames(string folder)
+    {
+        if (folder.Length == 0)
+        {
+            output.WriteLine($"SKIPPED: no models/default/world.json in the repository and {ModelVariable} is not set.");
+            return;
+        }
+
+        using ModelPackage package = ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance);
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch together = model.CreateBatch(8);
+        using StepBatch alone = model.CreateBatch(1);
+        float[][] batched = StepWorlds(package, model, together, 8);
+        float[][] single = StepWorlds(package, model, alone, 1);
+        Assert.Equal(single[0], batched[0]);
+    }
+
+    private static float[][] StepWorlds(ModelPackage package, WorldModel model, StepBatch batch, int worlds)
     {
         int actions = package.Manifest.Actions.Count;
         batch.Clear();
-        for (int world = 0; world < 4; world++)
+        for (int world = 0; world < worlds; world++)
         {
             int row = batch.AddRow();
             package.CopyStart(world % package.StartCount, batch.Context(row));
@@ -63,6 +92,6 @@ public sealed class DefaultModelTests(ITestOutputHelper output)
             WorldNoise.Fill((ulong)(world + 1), 1, batch.Noise(row));
         }
         model.Step(batch);
-        return Enumerable.Range(0, 4).Select(row => batch.Frame(row).ToArray()).ToArray();
+        return Enumerable.Range(0, worlds).Select(row => batch.Frame(row).ToArray()).ToArray();
     }
 }

@@ -13,6 +13,8 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
     private readonly List<double> poseErrors = [];
     private readonly List<double> loopWithMemory = [];
     private readonly List<double> loopWithoutMemory = [];
+    private readonly List<double> loopPathWithMemory = [];
+    private readonly List<double> loopPathWithoutMemory = [];
 
     /// <summary>Reference frames and the first rollout's frames, for the side-by-side strip.</summary>
     public List<(byte[] Reference, byte[] Generated, int Horizon)> RolloutStrip { get; } = [];
@@ -89,6 +91,9 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
             var reference = trajectory.Frames[starts[i]];
             loopWithMemory.Add(FrameQuality.Psnr(with[i].Frames[^1], reference));
             loopWithoutMemory.Add(FrameQuality.Psnr(without[i].Frames[^1], reference));
+            // Over the whole walk too: a model that ignores actions and freezes on A would score well at the end alone.
+            loopPathWithMemory.Add(PathPsnr(with[i], trajectory, starts[i]));
+            loopPathWithoutMemory.Add(PathPsnr(without[i], trajectory, starts[i]));
         }
         LoopStrip ??= (trajectory.Frames[starts[0]], with[0].Frames[^1], without[0].Frames[^1]);
     }
@@ -105,10 +110,25 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
         RolloutPsnr: EvalCommand.Horizons.Where(h => horizonPsnr[h - 1].Count > 0).ToDictionary(h => h.ToString(), h => Round(horizonPsnr[h - 1].Average())),
         LoopPsnrMemory: LoopPsnrWithMemory,
         LoopPsnrNoMemory: LoopPsnrWithoutMemory,
+        LoopPathPsnrMemory: Mean(loopPathWithMemory),
+        LoopPathPsnrNoMemory: Mean(loopPathWithoutMemory),
         LoopCount: loopWithMemory.Count,
         PoseError32: Mean(poseErrors),
         TeacherForcedFrames: teacherPsnr.Count,
         Seconds: Round(elapsed.TotalSeconds));
+
+    private static double PathPsnr(RolloutRow row, ReferenceTrajectory trajectory, int start)
+    {
+        var world = World.Create(trajectory.World.Seed, trajectory.World.Options);
+        world.Pose = trajectory.AgentPoses[start];
+        var total = 0.0;
+        for (var h = 0; h < row.Frames.Count; h++)
+        {
+            world.Apply((WorldAction)row.Actions[h]);
+            total += FrameQuality.Psnr(row.Frames[h], world.Render());
+        }
+        return total / row.Frames.Count;
+    }
 
     private static PoseMemory History(ReferenceTrajectory trajectory, int upTo)
     {
@@ -127,5 +147,5 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
 public sealed record EvalReport(
     string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Memory,
     double? TeacherForcedPsnr, double? TeacherForcedSsim, IReadOnlyDictionary<string, double> RolloutPsnr,
-    double? LoopPsnrMemory, double? LoopPsnrNoMemory, int LoopCount,
+    double? LoopPsnrMemory, double? LoopPsnrNoMemory, double? LoopPathPsnrMemory, double? LoopPathPsnrNoMemory, int LoopCount,
     [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds);

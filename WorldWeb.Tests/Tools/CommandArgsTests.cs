@@ -1,0 +1,46 @@
+using WorldWeb.Tools.Cli;
+
+namespace WorldWeb.Tests.Tools;
+
+public class CommandArgsTests
+{
+    [Fact]
+    public void Lists_accept_ranges_and_single_values()
+    {
+        var args = CommandArgs.Parse(["eval", "--seeds", "1-3,7"]);
+        Assert.Equal([1, 2, 3, 7], args.IntList("seeds", []));
+    }
+
+    [Fact]
+    public void Positional_words_follow_the_command()
+    {
+        var args = CommandArgs.Parse(["bench", "inference", "--batch", "1,8"]);
+        Assert.Equal("bench", args.Command);
+        Assert.Equal(["inference"], args.Positional);
+    }
+
+    [Fact]
+    public void Unknown_options_are_rejected_by_name()
+    {
+        var args = CommandArgs.Parse(["eval", "--modle", "x"]);
+        args.Text("model");
+        var error = Assert.Throws<UsageException>(args.EnsureAllRead);
+        Assert.Contains("--modle", error.Message);
+    }
+
+    [Theory]
+    [InlineData("--seeds", "a-b")]
+    [InlineData("--seeds", "5-1")]
+    public void Malformed_lists_say_what_is_wrong(string key, string value)
+    {
+        var args = CommandArgs.Parse(["eval", key, value]);
+        Assert.Throws<UsageException>(() => args.IntList("seeds", []));
+    }
+
+    [Fact]
+    public void A_missing_value_is_an_error()
+    {
+        var args = CommandArgs.Parse(["eval", "--json"]);
+        Assert.Throws<UsageException>(() => args.Text("json"));
+    }
+}

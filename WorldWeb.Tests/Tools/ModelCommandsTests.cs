@@ -1,0 +1,58 @@
+using System.Text.Json;
+using WorldWeb.Tests.Inference;
+using WorldWeb.Tools.Bench;
+using WorldWeb.Tools.Cli;
+using WorldWeb.Tools.Eval;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Tools;
+
+/// <summary>Eval and the inference benchmark on the real packages (see <see cref="DefaultModelTests"/>).</summary>
+public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("worldweb-eval-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void Eval_writes_every_documented_key_and_its_plots(string folder)
+    {
+        if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
+        var json = Path.Combine(directory, "eval.json");
+        var code = EvalCommand.Run(CommandArgs.Parse(["eval", "--model", folder, "--seeds", "1001", "--steps", "150", "--rollouts", "2", "--loops", "2", "--json", json]));
+
+        Assert.Equal(0, code);
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        foreach (var key in new[] { "teacher_forced_psnr", "teacher_forced_ssim", "loop_psnr_memory", "loop_psnr_no_memory", "pose_error_32" })
+            Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
+        foreach (var horizon in new[] { "1", "8", "32", "128" })
+            Assert.InRange(root.GetProperty("rollout_psnr").GetProperty(horizon).GetDouble(), 5, 60);
+        Assert.True(File.Exists(Path.Combine(directory, "eval_psnr_horizon.png")));
+        Assert.True(File.Exists(Path.Combine(directory, "eval_loop_memory.png")));
+        Assert.True(File.Exists(Path.Combine(directory, "eval_strip.png")));
+    }
+
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void Inference_bench_reports_each_batch_size(string folder)
+    {
+        if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
+        var json = Path.Combine(directory, "bench.json");
+        Assert.Equal(0, InferenceBenchCommand.Run(CommandArgs.Parse(["bench", "inference", "--model", folder, "--batch", "1,2", "--seconds", "0.3", "--json", json])));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([1, 2], results.Select(r => r.GetProperty("batch").GetInt32()));
+        Assert.All(results, r => Assert.True(r.GetProperty("frames_per_s").GetDouble() > 0));
+        Assert.All(results, r => Assert.True(r.GetProperty("p99_ms").GetDouble() >= r.GetProperty("p50_ms").GetDouble()));
+    }
+
+    [Fact]
+    public void Eval_of_a_folder_without_a_package_is_a_usage_error()
+    {
+        var error = Assert.Throws<UsageException>(() => EvalCommand.Run(CommandArgs.Parse(["eval", "--model", directory, "--json", Path.Combine(directory, "x.json")])));
+        Assert.Contains("world.json", error.Message);
+    }
+}
