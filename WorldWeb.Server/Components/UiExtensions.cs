@@ -1,8 +1,8 @@
 namespace WorldWeb.Server.Components;
 
 /// <summary>
-/// The Blazor Web App: server-rendered pages here, interactive components from WorldWeb.Client.
-/// Owned by the UI; the server calls only these two methods.
+/// The Blazor Web App: this host serves the page shell and static assets; every page is an interactive
+/// WebAssembly component from WorldWeb.Client. Owned by the UI; the server calls only these two methods.
 /// </summary>
 public static class UiExtensions
 {
@@ -18,7 +18,7 @@ public static class UiExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(Client.Contracts.WorldInfo).Assembly);
+            .AddAdditionalAssemblies(typeof(Client.Routes).Assembly);
         return app;
     }
 }

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Client.Api;
+
+/// <summary>The REST API of WorldWeb.Server as the components use it; errors surface as <see cref="WorldApiException"/>.</summary>
+public sealed class WorldApi(HttpClient http)
+{
+    public Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken ct = default) =>
+        GetListAsync<ModelInfo>("api/models", ct);
+
+    public Task<IReadOnlyList<WorldSummary>> GetWorldsAsync(CancellationToken ct = default) =>
+        GetListAsync<WorldSummary>("api/worlds", ct);
+
+    public Task<WorldDetails> GetWorldAsync(string id, CancellationToken ct = default) =>
+        GetAsync<WorldDetails>($"api/worlds/{Uri.EscapeDataString(id)}", ct);
+
+    public Task<CreatedWorld> CreateWorldAsync(CreateWorldRequest request, CancellationToken ct = default) =>
+        PostAsync<CreateWorldRequest, CreatedWorld>("api/worlds", request, ct);
+
+    public Task<IReadOnlyList<SaveInfo>> GetSavesAsync(string worldId, CancellationToken ct = default) =>
+        GetListAsync<SaveInfo>($"{WorldPath(worldId)}/saves", ct);
+
+    public Task<SaveInfo> SaveAsync(string worldId, string? name, CancellationToken ct = default) =>
+        PostAsync<CreateSaveRequest, SaveInfo>($"{WorldPath(worldId)}/saves", new CreateSaveRequest(name), ct);
+
+    public Task<CreatedWorld> ForkAsync(string worldId, string? saveId, CancellationToken ct = default) =>
+        PostAsync<ForkRequest, CreatedWorld>($"{WorldPath(worldId)}/fork", new ForkRequest(saveId), ct);
+
+    public Task<IReadOnlyList<ShareLinkInfo>> GetLinksAsync(string worldId, CancellationToken ct = default) =>
+        GetListAsync<ShareLinkInfo>($"{WorldPath(worldId)}/links", ct);
+
+    public Task<ShareLinkInfo> CreateLinkAsync(string worldId, CreateShareLinkRequest request, CancellationToken ct = default) =>
+        PostAsync<CreateShareLinkRequest, ShareLinkInfo>($"{WorldPath(worldId)}/links", request, ct);
+
+    public async Task RevokeLinkAsync(string worldId, string linkId, CancellationToken ct = default)
+    {
+        using var response = await http.DeleteAsync($"{WorldPath(worldId)}/links/{Uri.EscapeDataString(linkId)}", ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+    }
+
+    private static string WorldPath(string worldId) => $"api/worlds/{Uri.EscapeDataString(worldId)}";
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(path, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    private async Task<IReadOnlyList<T>> GetListAsync<T>(string path, CancellationToken ct) =>
+        await GetAsync<List<T>>(path, ct);
+
+    private async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken ct)
+    {
+        using var response = await http.PostAsJsonAsync(path, body, ct);
+        return await ReadAsync<TResponse>(response, ct);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<T>(ct)
+            ?? throw new WorldApiException((int)response.StatusCode, "The server sent an empty answer.");
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Api;
+using WorldWeb.Client.Play;
+
+namespace WorldWeb.Client;
+
+public static class ClientServices
+{
+    /// <summary>The REST API and the world hub, both on the origin that served the app.</summary>
+    public static IServiceCollection AddWorldWebClient(this IServiceCollection services, Uri baseAddress)
+    {
+        services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+        services.AddScoped<WorldApi>();
+        services.AddScoped<IWorldConnectionFactory, HubWorldConnectionFactory>();
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorldWeb.Client.Lobby;
+
+/// <summary>The create-world form's fields; a blank seed lets the server pick one.</summary>
+public sealed class NewWorld
+{
+    [Required(ErrorMessage = "Give the world a title.")]
+    [StringLength(80, ErrorMessage = "Keep the title under 80 characters.")]
+    public string Title { get; set; } = "";
+
+    [Required(ErrorMessage = "Pick a model.")]
+    public string Model { get; set; } = "";
+
+    [Range(0, long.MaxValue, ErrorMessage = "The seed is a whole number, 0 or more (or leave it blank).")]
+    public long? Seed { get; set; }
+
+    public bool IsPublic { get; set; }
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Client.Play;
+
+/// <summary>The world hub over SignalR with the MessagePack protocol (frames are binary).</summary>
+public sealed class HubWorldConnection(NavigationManager navigation) : IWorldConnection
+{
+    public const string HubPath = "hubs/world";
+
+    private readonly HubConnection connection = new HubConnectionBuilder()
+        .WithUrl(navigation.ToAbsoluteUri(HubPath))
+        .AddMessagePackProtocol()
+        .Build();
+
+    public async Task<WorldInfo> JoinAsync(string worldRef, CancellationToken ct)
+    {
+        if (connection.State == HubConnectionState.Disconnected)
+        {
+            await connection.StartAsync(ct);
+        }
+
+        try
+        {
+            return await connection.InvokeAsync<WorldInfo>("JoinWorld", worldRef, ct);
+        }
+        catch (HubException e)
+        {
+            throw new WorldJoinException(ServerMessage(e), e);
+        }
+    }
+
+    public async IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var frame in connection.StreamAsync<FrameMessage>("Frames", worldId, ct))
+        {
+            yield return frame;
+        }
+    }
+
+    public Task SendActionAsync(string worldId, int action, long seq, CancellationToken ct) =>
+        connection.InvokeAsync("SendAction", worldId, action, seq, ct);
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    // SignalR prefixes server errors with the invocation failure; the part after it is what the hub said.
+    private static string ServerMessage(HubException e)
+    {
+        const string marker = "HubException: ";
+        var i = e.Message.IndexOf(marker, StringComparison.Ordinal);
+        return i >= 0 ? e.Message[(i + marker.Length)..] : e.Message;
+    }
+}
+
+public sealed class HubWorldConnectionFactory(NavigationManager navigation) : IWorldConnectionFactory
+{
+    public IWorldConnection Create() => new HubWorldConnection(navigation);
+}

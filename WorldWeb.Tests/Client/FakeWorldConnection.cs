@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Client.Play;
+
+namespace WorldWeb.Tests.Client;
+
+/// <summary>The world hub as the play page sees it: a join answer, a frame channel the test writes, recorded actions.</summary>
+public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFactory
+{
+    private readonly Channel<FrameMessage> frames = Channel.CreateUnbounded<FrameMessage>();
+
+    public Func<string, WorldInfo> Join { get; set; } = worldRef => throw new WorldJoinException($"No world '{worldRef}'.");
+
+    public List<string> Joined { get; } = [];
+
+    public List<(string WorldId, int Action, long Seq)> Actions { get; } = [];
+
+    public IWorldConnection Create() => this;
+
+    public Task<WorldInfo> JoinAsync(string worldRef, CancellationToken ct)
+    {
+        Joined.Add(worldRef);
+        return Task.FromResult(Join(worldRef));
+    }
+
+    public async IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var frame in frames.Reader.ReadAllAsync(ct))
+        {
+            yield return frame;
+        }
+    }
+
+    public Task SendActionAsync(string worldId, int action, long seq, CancellationToken ct)
+    {
+        lock (Actions)
+        {
+            Actions.Add((worldId, action, seq));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Push(long step, long lastActionSeq = 0) =>
+        frames.Writer.TryWrite(new FrameMessage(step, lastActionSeq, "image/png", [1, 2, 3, (byte)step], 0));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public static WorldInfo World(string role, string id = "w1") => new(
+        id, "Test world", "tiny", 64, 64, 20,
+        [
+            new ActionInfo(0, "noop", []),
+            new ActionInfo(1, "forward", ["KeyW", "ArrowUp"]),
+            new ActionInfo(2, "turn_left", ["KeyA", "ArrowLeft"]),
+        ],
+        role, 7);
+}

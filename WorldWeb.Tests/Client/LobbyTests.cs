@@ -1,0 +1,119 @@
+using System.Net;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Client.Lobby;
+
+namespace WorldWeb.Tests.Client;
+
+public sealed class LobbyTests : ClientTestContext
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-25T10:00:00Z");
+
+    public LobbyTests()
+    {
+        Server.OnJson("GET", "/api/models", new[]
+        {
+            new ModelInfo("small", "1", "", 64, 64, 20, 4, 0, [], false),
+            new ModelInfo("default", "2", "", 64, 64, 15, 4, 8, [], true),
+        });
+    }
+
+    [Fact]
+    public void Lobby_ListsMyWorldsApartFromPublicOnes()
+    {
+        Server.OnJson("GET", "/api/worlds", new[]
+        {
+            new WorldSummary("a", "Mine", "default", 10, WorldRoles.Owner, false, true, Now, Now),
+            new WorldSummary("b", "Theirs", "default", 99, WorldRoles.Viewer, true, false, Now, Now),
+        });
+
+        var lobby = Render<LobbyPage>();
+
+        lobby.WaitForAssertion(() =>
+        {
+            var mine = lobby.Find("section[aria-label='Your worlds']");
+            var others = lobby.Find("section[aria-label='Public worlds']");
+            Assert.Equal("worlds/a", mine.QuerySelector("a.world-title")!.GetAttribute("href"));
+            Assert.Contains("live", mine.TextContent);
+            Assert.Equal("Theirs", others.QuerySelector("a.world-title")!.TextContent);
+            Assert.DoesNotContain("Theirs", mine.TextContent);
+        });
+    }
+
+    [Fact]
+    public void Lobby_WithoutWorlds_SaysHowToStart()
+    {
+        Server.OnJson("GET", "/api/worlds", Array.Empty<WorldSummary>());
+
+        var lobby = Render<LobbyPage>();
+
+        lobby.WaitForAssertion(() => Assert.Contains("You have no worlds yet: create one above.", lobby.Markup));
+    }
+
+    [Fact]
+    public void Lobby_WhenTheServerFails_ShowsWhatToDo()
+    {
+        Server.On("GET", "/api/worlds", _ => FakeServerApi.Problem(HttpStatusCode.InternalServerError, "Database unavailable"));
+
+        var lobby = Render<LobbyPage>();
+
+        lobby.WaitForAssertion(() =>
+            Assert.Contains("Could not load the worlds: Database unavailable Reload the page", lobby.Find("[role=alert]").TextContent));
+    }
+
+    [Fact]
+    public void CreateForm_PreselectsTheDefaultModel()
+    {
+        var form = Render<CreateWorldForm>();
+
+        form.WaitForAssertion(() => Assert.Equal("default", form.Find("#world-model").GetAttribute("value")));
+    }
+
+    [Fact]
+    public void CreateForm_WithoutTitle_ExplainsAndSendsNothing()
+    {
+        var form = Render<CreateWorldForm>();
+        form.WaitForElement("form");
+
+        form.Find("form").Submit();
+
+        Assert.Contains("Give the world a title.", form.Find(".validation-errors").TextContent);
+        Assert.Empty(Server.Sent("POST", "/api/worlds"));
+    }
+
+    [Fact]
+    public void CreateForm_Valid_PostsTheWorldAndOpensIt()
+    {
+        Server.OnJson("POST", "/api/worlds", new CreatedWorld("new1", "/worlds/new1"), HttpStatusCode.Created);
+        var form = Render<CreateWorldForm>();
+        form.WaitForElement("form");
+
+        form.Find("#world-title").Change("  Meadow  ");
+        form.Find("#world-model").Change("small");
+        form.Find("#world-seed").Change("42");
+        form.Find("form").Submit();
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        form.WaitForAssertion(() => Assert.EndsWith("/worlds/new1", navigation.Uri));
+        var body = Assert.Single(Server.Sent("POST", "/api/worlds")).Json;
+        Assert.Equal("Meadow", body.GetProperty("title").GetString());
+        Assert.Equal("small", body.GetProperty("model").GetString());
+        Assert.Equal(42, body.GetProperty("seed").GetInt64());
+    }
+
+    [Fact]
+    public void CreateForm_RefusedByTheServer_ShowsTheReason()
+    {
+        Server.On("POST", "/api/worlds", _ => FakeServerApi.Problem(HttpStatusCode.BadRequest, "Invalid world", "Unknown model 'small'."));
+        var form = Render<CreateWorldForm>();
+        form.WaitForElement("form");
+
+        form.Find("#world-title").Change("Meadow");
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() =>
+            Assert.Equal("The world was not created: Unknown model 'small'.", form.Find("[role=alert]").TextContent));
+    }
+}

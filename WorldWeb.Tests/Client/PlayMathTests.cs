@@ -1,0 +1,85 @@
+using WorldWeb.Client.Contracts;
+using WorldWeb.Client.Play;
+
+namespace WorldWeb.Tests.Client;
+
+public sealed class PlayMathTests
+{
+    private static readonly ActionInfo[] Actions =
+    [
+        new(0, "forward", ["KeyW"]),
+        new(1, "noop", []),
+        new(2, "left", ["KeyA", "ArrowLeft"]),
+    ];
+
+    [Fact]
+    public void ActionKeys_IdleIsTheActionNamedNoop() => Assert.Equal(1, new ActionKeys(Actions).IdleAction);
+
+    [Fact]
+    public void ActionKeys_LatestHeldKeyWinsAndReleasingItFallsBackToTheOlderOne()
+    {
+        var keys = new ActionKeys(Actions);
+
+        Assert.Equal(0, keys.Press("KeyW"));
+        Assert.Equal(2, keys.Press("ArrowLeft"));
+        Assert.Equal(0, keys.Release("ArrowLeft"));
+        Assert.Equal(1, keys.Release("KeyW"));
+    }
+
+    [Fact]
+    public void ActionKeys_UnmappedAndUnchangedKeysSendNothing()
+    {
+        var keys = new ActionKeys(Actions);
+
+        Assert.Null(keys.Press("KeyZ"));
+        Assert.Null(keys.Release("KeyW"));
+        Assert.Equal(2, keys.Press("KeyA"));
+        Assert.Null(keys.Press("ArrowLeft"));
+    }
+
+    [Fact]
+    public void FrameStats_LatencyRunsFromSendingToTheFirstFrameCarryingTheSeq()
+    {
+        var stats = new FrameStats();
+        stats.ActionSent(5, nowMs: 1000);
+
+        stats.FrameArrived(1, lastActionSeq: 4, nowMs: 1030);
+        Assert.Null(stats.LatencyMs);
+        stats.FrameArrived(2, lastActionSeq: 5, nowMs: 1045);
+        Assert.Equal(45, stats.LatencyMs);
+        stats.FrameArrived(3, lastActionSeq: 5, nowMs: 1100);
+        Assert.Equal(45, stats.LatencyMs);
+    }
+
+    [Fact]
+    public void FrameStats_FpsCountsTheLastSecond()
+    {
+        var stats = new FrameStats();
+        for (var i = 0; i <= 40; i++)
+        {
+            stats.FrameArrived(i, 0, nowMs: i * 50);
+        }
+
+        Assert.Equal(20, stats.Fps, precision: 6);
+        Assert.Equal(40, stats.Step);
+    }
+
+    [Theory]
+    [InlineData("KeyW", "W")]
+    [InlineData("ArrowUp", "↑")]
+    [InlineData("ShiftLeft", "Shift")]
+    [InlineData("Digit1", "1")]
+    public void KeyNames_AreShort(string code, string label) => Assert.Equal(label, KeyNames.Label(code));
+
+    [Fact]
+    public void MoveKeys_DescribesWasdAndArrows()
+    {
+        ActionInfo[] actions =
+        [
+            new(0, "noop", []), new(1, "back", ["KeyS", "ArrowDown"]), new(2, "forward", ["KeyW", "ArrowUp"]),
+            new(3, "right", ["KeyD", "ArrowRight"]), new(4, "left", ["KeyA", "ArrowLeft"]),
+        ];
+
+        Assert.Equal("WASD / arrows", MoveKeys.Describe(actions));
+    }
+}

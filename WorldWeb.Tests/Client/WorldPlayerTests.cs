@@ -1,0 +1,126 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Web;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Client.Play;
+using WorldWeb.Client.Sharing;
+
+namespace WorldWeb.Tests.Client;
+
+public sealed class WorldPlayerTests : ClientTestContext
+{
+    public WorldPlayerTests()
+    {
+        Server.OnJson("GET", "/api/worlds/w1/saves", Array.Empty<SaveInfo>());
+    }
+
+    [Fact]
+    public void Owner_SeesRoleKeyHelpSavesAndSharing()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Owner);
+
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+
+        page.WaitForAssertion(() => Assert.Equal("owner", page.Find(".badge.role").TextContent));
+        Assert.Equal("Test world", page.Find("h1").TextContent);
+        var keys = page.Find("section.keys").TextContent;
+        Assert.Contains("forward", keys);
+        Assert.Contains("↑", keys);
+        Assert.DoesNotContain("noop", keys);
+        Assert.NotEmpty(page.FindAll("section.saves"));
+        Assert.NotEmpty(page.FindComponents<ShareDialog>());
+        Assert.Equal(["w1"], Hub.Joined);
+    }
+
+    [Fact]
+    public void Viewer_SeesViewingBadgeAndNoControls()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Viewer);
+
+        var page = Render<SharedWorldPage>(p => p.Add(x => x.Token, "tok"));
+
+        page.WaitForAssertion(() => Assert.Equal("viewing", page.Find(".badge.role").TextContent));
+        Assert.Empty(page.FindAll("section.keys"));
+        Assert.Empty(page.FindAll("section.saves"));
+        Assert.Empty(page.FindComponents<ShareDialog>());
+        Assert.Contains("You are watching this world", page.Markup);
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyW" });
+        Assert.Empty(Hub.Actions);
+    }
+
+    [Fact]
+    public void Player_KeyDownSendsTheMappedActionAndReleaseReturnsToNoop()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Player);
+        var page = Render<SharedWorldPage>(p => p.Add(x => x.Token, "tok"));
+        page.WaitForElement(".view");
+        Assert.Empty(page.FindAll("section.saves"));
+        var view = page.Find(".view");
+
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyW" });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyW", Repeat = true });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyQ" });
+        view.KeyUp(new KeyboardEventArgs { Code = "KeyW" });
+
+        Assert.Equal([1, 0], Hub.Actions.Select(a => a.Action));
+        Assert.All(Hub.Actions, a => Assert.Equal("w1", a.WorldId));
+        Assert.True(Hub.Actions[1].Seq > Hub.Actions[0].Seq);
+    }
+
+    [Fact]
+    public void Player_LosingFocusStopsTheWalk()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Player);
+        var page = Render<SharedWorldPage>(p => p.Add(x => x.Token, "tok"));
+        page.WaitForElement(".view");
+
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "ArrowLeft" });
+        page.Find(".view").Blur();
+
+        Assert.Equal([2, 0], Hub.Actions.Select(a => a.Action));
+    }
+
+    [Fact]
+    public void Frames_AreDrawnAndTheStepAndLatencyShown()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Owner);
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+        page.WaitForElement(".view");
+        Assert.Contains("Waiting for the first frame", page.Markup);
+
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyW" });
+        var seq = Hub.Actions.Single().Seq;
+        Hub.Push(8);
+        Hub.Push(9, lastActionSeq: seq);
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal(2, ViewModule.Invocations["draw"].Count);
+            Assert.Equal("9", page.Find("[data-stat=step]").TextContent);
+            Assert.EndsWith(" ms", page.Find("[data-stat=latency]").TextContent);
+        });
+        Assert.Single(ViewModule.Invocations["attach"]);
+        Assert.DoesNotContain("Waiting for the first frame", page.Markup);
+    }
+
+    [Fact]
+    public void RefusedLink_ShowsAClearPageInsteadOfAnError()
+    {
+        Hub.Join = _ => throw new WorldJoinException("This link was revoked.");
+
+        var page = Render<SharedWorldPage>(p => p.Add(x => x.Token, "revoked"));
+
+        page.WaitForAssertion(() => Assert.Equal("This link does not open a world", page.Find("h1").TextContent));
+        Assert.Contains("This link was revoked.", page.Markup);
+        Assert.Contains("Ask whoever shared it for a new link", page.Markup);
+        Assert.Empty(page.FindAll("canvas"));
+    }
+
+    [Fact]
+    public void UnknownWorld_SaysSoAndPointsToTheLobby()
+    {
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "nope"));
+
+        page.WaitForAssertion(() => Assert.Equal("This world cannot be opened", page.Find("h1").TextContent));
+        Assert.Contains("No world 'nope'.", page.Markup);
+    }
+}
