@@ -8,3 +8,6 @@ public sealed record CreateShareLinkRequest(string? Role, double? ExpiresInHours
 /// <c>Url</c> is <c>/w/{token}</c>.
 /// </summary>
 public sealed record ShareLinkInfo(string Id, string Token, string Url, string Role, DateTimeOffset? ExpiresAt);
+
+/// <summary>A row of <c>GET /api/worlds/{id}/links</c>; the token itself is never shown again.</summary>
+public sealed record ShareLinkSummary(string Id, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked);

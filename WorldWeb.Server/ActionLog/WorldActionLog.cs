@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Persistence;
+
+namespace WorldWeb.Server.ActionLog;
+
+/// <summary>
+/// The append-only log of every applied action, the truth a world is replayed from. Steps append in memory;
+/// <see cref="FlushAsync"/> writes one row per world per flush (its step range and actions as one byte each).
+/// </summary>
+public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock, ILogger<WorldActionLog> logger)
+{
+    private readonly ConcurrentQueue<LoggedAction> _pending = new();
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
+
+    public void Append(string worldId, long step, int action) => _pending.Enqueue(new LoggedAction(worldId, step, (byte)action));
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken);
+        try
+        {
+            var batch = new List<LoggedAction>();
+            while (_pending.TryDequeue(out LoggedAction action))
+            {
+                batch.Add(action);
+            }
+            if (batch.Count == 0)
+            {
+                return;
+            }
+            try
+            {
+                await WriteAsync(batch, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                // Keep them for the next flush: the log must not lose a step while the database is away.
+                logger.LogWarning(ex, "Could not write {Count} logged actions; retrying at the next flush", batch.Count);
+                foreach (LoggedAction action in batch)
+                {
+                    _pending.Enqueue(action);
+                }
+            }
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    private async Task WriteAsync(List<LoggedAction> batch, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        string[] worldIds = batch.Select(a => a.WorldId).Distinct().ToArray();
+        // A world deleted since its steps were made takes its pending steps with it.
+        HashSet<string> existing = [.. await db.Worlds.Where(w => worldIds.Contains(w.Id)).Select(w => w.Id).ToListAsync(cancellationToken)];
+        DateTimeOffset now = clock.GetUtcNow();
+        var lastSteps = new Dictionary<string, long>();
+        foreach (IGrouping<string, LoggedAction> world in batch.Where(a => existing.Contains(a.WorldId)).GroupBy(a => a.WorldId))
+        {
+            foreach (List<LoggedAction> run in ContiguousRuns(world.OrderBy(a => a.Step)))
+            {
+                db.ActionLog.Add(new ActionLogChunk
+                {
+                    WorldId = world.Key,
+                    FirstStep = run[0].Step,
+                    Actions = run.Select(a => a.Action).ToArray(),
+                    WrittenAt = now,
+                });
+            }
+            lastSteps[world.Key] = world.Max(a => a.Step);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        foreach ((string worldId, long step) in lastSteps)
+        {
+            await db.Worlds.Where(w => w.Id == worldId && w.Step < step)
+                .ExecuteUpdateAsync(set => set.SetProperty(w => w.Step, step).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+        }
+    }
+
+    private static IEnumerable<List<LoggedAction>> ContiguousRuns(IEnumerable<LoggedAction> ordered)
+    {
+        var run = new List<LoggedAction>();
+        foreach (LoggedAction action in ordered)
+        {
+            if (run.Count > 0 && action.Step != run[^1].Step + 1)
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(action);
+        }
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace WorldWeb.Server.Frames;
+
+public enum FrameFormat
+{
+    Png,
+    Jpeg,
+    WebpLossless,
+    Webp,
+}

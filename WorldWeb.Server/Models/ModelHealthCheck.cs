@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace WorldWeb.Server.Models;
+
+internal sealed class ModelHealthCheck(ModelCatalog catalog) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(catalog.All.Any()
+            ? HealthCheckResult.Healthy($"models: {string.Join(", ", catalog.All.Select(m => $"{m.Name} ({m.Package.ExecutionProvider})"))}")
+            : HealthCheckResult.Unhealthy("no model loaded"));
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Server.Models;
+
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/models", (ModelCatalog catalog) => GetModels(catalog)).WithName("GetModels");
+        return app;
+    }
+
+    private static Ok<ModelInfo[]> GetModels(ModelCatalog catalog) =>
+        TypedResults.Ok(catalog.All.Select(m => m.ToInfo(m.Name == catalog.DefaultName)).ToArray());
+}

@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Persistence;
+
+namespace WorldWeb.Server.Persistence;
+
+public static class PersistenceExtensions
+{
+    public const string ConnectionName = "WorldWeb";
+
+    public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
+    {
+        string connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}); ./worldweb run sets it");
+        builder.Services.AddDbContextFactory<WorldWebDbContext>(options => options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly("WorldWeb.Migrations").EnableRetryOnFailure(3))
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddSingleton<MigrationStatus>();
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+}

@@ -1,0 +1,20 @@
+namespace WorldWeb.Server.Play;
+
+public static class PlayExtensions
+{
+    public static WebApplicationBuilder AddPlay(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR(options =>
+        {
+            options.MaximumReceiveMessageSize = WorldHub.MaximumReceiveMessageSize;
+            options.EnableDetailedErrors = false;
+        }).AddMessagePackProtocol();
+        return builder;
+    }
+
+    public static WebApplication MapPlay(this WebApplication app)
+    {
+        app.MapHub<WorldHub>(WorldHub.Path);
+        return app;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Identity;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Sharing;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Play;
+
+/// <summary>
+/// Playing a world: join it (by id or share token), stream its frames, send actions. Every refusal is a
+/// <see cref="HubException"/> to that caller only; other connections and worlds carry on. docs/protocol.md
+/// documents it for third-party clients.
+/// </summary>
+public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog, ILogger<WorldHub> logger)
+    : Hub<IWorldClient>
+{
+    public const string Path = "/hubs/world";
+
+    /// <summary>Join and action messages are tiny; anything bigger is not from a WorldWeb client.</summary>
+    public const long MaximumReceiveMessageSize = 4 * 1024;
+
+    private const int MaxRefLength = 64;
+
+    public static string GroupOf(string worldId) => $"world:{worldId}";
+
+    public async Task<WorldInfo> JoinWorld(string worldRef)
+    {
+        if (string.IsNullOrWhiteSpace(worldRef) || worldRef.Length > MaxRefLength)
+        {
+            throw new HubException("worldRef must be a world id or a share-link token.");
+        }
+        (WorldRecord world, string role) = await ResolveAsync(worldRef.Trim());
+        LoadedModel model = catalog.Find(world.Model)
+            ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
+        WorldSession session = await OpenAsync(world.Id);
+        JoinedWorlds.Of(Context)[world.Id] = role;
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
+        LogJoined(logger, Context.ConnectionId, world.Id, role);
+        var frame = model.Manifest.Frame;
+        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, session.Step);
+    }
+
+    /// <summary>The world's frames from its current one on, until the caller cancels or leaves.</summary>
+    public async Task<ChannelReader<FrameMessage>> Frames(string worldId, CancellationToken cancellationToken)
+    {
+        RoleIn(worldId);
+        WorldSession session = await OpenAsync(worldId);
+        FrameViewer viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer()
+            ?? throw new HubException("The world is restarting; try again.");
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
+        stop.Token.Register(() =>
+        {
+            session.RemoveViewer(viewer);
+            stop.Dispose();
+        });
+        return viewer.Reader;
+    }
+
+    public async Task SendAction(string worldId, int action, long seq)
+    {
+        string role = RoleIn(worldId);
+        if (!WorldRoles.CanAct(role))
+        {
+            throw new HubException("You joined this world as a viewer; viewers cannot act.");
+        }
+        WorldSession session = await OpenAsync(worldId);
+        int count = session.Model.Actions.Count;
+        if (action < 0 || action >= count)
+        {
+            throw new HubException($"Action {action} is out of range: this world's model has actions 0 to {count - 1}.");
+        }
+        session.SubmitAction(action, seq, Context.ConnectionId);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (string worldId in JoinedWorlds.Of(Context).Keys)
+        {
+            directory.FindLive(worldId)?.ReleaseActions(Context.ConnectionId);
+        }
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    private string RoleIn(string worldId) =>
+        worldId is not null && JoinedWorlds.Of(Context).TryGetValue(worldId, out string? role)
+            ? role
+            : throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
+
+    private async Task<(WorldRecord World, string Role)> ResolveAsync(string worldRef)
+    {
+        string? userId = Context.User.UserId();
+        if (WorldAccess.LooksLikeWorldId(worldRef))
+        {
+            WorldRecord? world = await store.FindAsync(worldRef, Context.ConnectionAborted);
+            string? role = world is null ? null : WorldAccess.RoleOf(world, userId);
+            return world is not null && role is not null
+                ? (world, role)
+                : throw new HubException($"There is no world '{worldRef}' that you can see.");
+        }
+        if (!ShareTokens.LooksLikeToken(worldRef))
+        {
+            throw new HubException("worldRef must be a world id or a share-link token.");
+        }
+        (ShareLinkStatus status, ShareLinkRecord? link) = await links.ResolveAsync(worldRef, Context.ConnectionAborted);
+        WorldRecord? linked = status == ShareLinkStatus.Valid ? await store.FindAsync(link!.WorldId, Context.ConnectionAborted) : null;
+        return status switch
+        {
+            ShareLinkStatus.Revoked => throw new HubException("This share link has been revoked by the world's owner."),
+            ShareLinkStatus.Expired => throw new HubException("This share link has expired."),
+            _ when linked is null => throw new HubException("This share link is not valid."),
+            _ => (linked, linked.OwnerId == userId ? WorldRoles.Owner : link!.Role),
+        };
+    }
+
+    private async Task<WorldSession> OpenAsync(string worldId)
+    {
+        try
+        {
+            return await directory.OpenAsync(worldId, Context.ConnectionAborted)
+                ?? throw new HubException($"World '{worldId}' no longer exists.");
+        }
+        catch (WorldUnavailableException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} joined world {WorldId} as {Role}")]
+    private static partial void LogJoined(ILogger logger, string connectionId, string worldId, string role);
+}

@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Identity;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Saves;
+
+/// <summary>Saves of a world and forks from them; owners only.</summary>
+public static class SavesApi
+{
+    public const int MaxNameLength = 100;
+
+    public static IEndpointRouteBuilder MapSavesApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}");
+        world.MapPost("/saves", CreateSave);
+        world.MapGet("/saves", ListSaves);
+        world.MapPost("/fork", Fork);
+        return app;
+    }
+
+    private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
+        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+    {
+        string name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > MaxNameLength)
+        {
+            return ApiProblems.Invalid("name", $"A save needs a name of 1 to {MaxNameLength} characters.");
+        }
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "save it", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        WorldSession? session;
+        try
+        {
+            session = await directory.OpenAsync(id, cancellationToken);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return ApiProblems.Unavailable(ex.Message);
+        }
+        if (session is null)
+        {
+            return ApiProblems.WorldNotFound(id);
+        }
+        SaveRecord save = await directory.SaveAsync(session, name, SaveKind.User, cancellationToken);
+        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
+    }
+
+    private static async Task<Results<Ok<SaveInfo[]>, ProblemHttpResult>> ListSaves(
+        string id, ClaimsPrincipal user, WorldStore store, IDbContextFactory<WorldWebDbContext> contexts, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "list its saves", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        var saves = await db.Saves.AsNoTracking().Where(s => s.WorldId == id && s.Kind != SaveKind.Auto)
+            .OrderBy(s => s.CreatedAt)
+            .Select(s => new { s.Id, s.Name, s.Step, Bytes = s.State.Length, s.CreatedAt })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(saves.Select(s => new SaveInfo(s.Id.ToString(), s.Name, s.Step, s.Bytes, s.CreatedAt)).ToArray());
+    }
+
+    private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
+        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, IDbContextFactory<WorldWebDbContext> contexts,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(request.SaveId, out Guid saveId))
+        {
+            return ApiProblems.Invalid("saveId", "saveId must be the id of one of this world's saves.");
+        }
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "fork it", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        SaveRecord? save = await db.Saves.AsNoTracking().FirstOrDefaultAsync(s => s.Id == saveId && s.WorldId == id, cancellationToken);
+        if (save is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Save not found",
+                detail: $"World '{id}' has no save '{request.SaveId}'.");
+        }
+        DateTimeOffset now = clock.GetUtcNow();
+        string title = world.Title.Length + 7 <= WorldsApi.MaxTitleLength ? $"{world.Title} (fork)" : world.Title;
+        var fork = new WorldRecord
+        {
+            Id = WorldIds.New(),
+            Title = title,
+            Model = world.Model,
+            Seed = world.Seed,
+            OwnerId = world.OwnerId,
+            IsPublic = false,
+            Step = save.Step,
+            ForkedFromSaveId = save.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        // The fork starts from a copy of the save, so it lives on if the original world is deleted.
+        var start = new SaveRecord
+        {
+            Id = Guid.NewGuid(),
+            WorldId = fork.Id,
+            Name = $"forked from {save.Name}",
+            Kind = SaveKind.Fork,
+            Step = save.Step,
+            State = save.State,
+            CreatedAt = now,
+        };
+        await store.AddAsync(fork, start, cancellationToken);
+        return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
+    }
+
+    private static SaveInfo ToInfo(SaveRecord save) => new(save.Id.ToString(), save.Name, save.Step, save.State.Length, save.CreatedAt);
+}

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Sharing;
+
+/// <summary>Share links of a world; owners only.</summary>
+public static class LinksApi
+{
+    public const double MaxHours = 24 * 365;
+
+    public static IEndpointRouteBuilder MapLinksApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder links = app.MapGroup("/api/worlds/{id}/links");
+        links.MapPost("/", CreateLink);
+        links.MapGet("/", ListLinks);
+        links.MapDelete("/{linkId}", RevokeLink);
+        return app;
+    }
+
+    public static string JoinUrl(string token) => $"/w/{token}";
+
+    private static async Task<Results<Created<ShareLinkInfo>, ValidationProblem, ProblemHttpResult>> CreateLink(
+        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
+    {
+        if (request.Role is not (WorldRoles.Viewer or WorldRoles.Player))
+        {
+            return ApiProblems.Invalid("role", "role must be \"viewer\" or \"player\".");
+        }
+        if (request.ExpiresInHours is { } hours && (double.IsNaN(hours) || hours <= 0 || hours > MaxHours))
+        {
+            return ApiProblems.Invalid("expiresInHours", $"expiresInHours must be more than 0 and at most {MaxHours}, or left out for a link that does not expire.");
+        }
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "share it", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        TimeSpan? lifetime = request.ExpiresInHours is { } h ? TimeSpan.FromHours(h) : null;
+        (ShareLinkRecord link, string token) = await links.CreateAsync(id, request.Role, lifetime, cancellationToken);
+        return TypedResults.Created($"/api/worlds/{id}/links/{link.Id}",
+            new ShareLinkInfo(link.Id.ToString(), token, JoinUrl(token), link.Role, link.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<ShareLinkSummary[]>, ProblemHttpResult>> ListLinks(
+        string id, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "list its links", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        List<ShareLinkRecord> all = await links.ListAsync(id, cancellationToken);
+        return TypedResults.Ok(all.Select(l => new ShareLinkSummary(l.Id.ToString(), l.Role, l.CreatedAt, l.ExpiresAt, l.RevokedAt is not null)).ToArray());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLink(
+        string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "revoke its links", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        return Guid.TryParse(linkId, out Guid guid) && await links.RevokeAsync(id, guid, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
+    }
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Inference.Stepping;
+using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Frames;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Stepping;
+
+/// <summary>
+/// Steps every watched world of one model, all in ONE batched inference run per tick at the model's fps.
+/// A tick that overruns delays the next one for every world alike, so all slow down evenly.
+/// </summary>
+public sealed partial class StepScheduler : IDisposable
+{
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
+    private readonly WorldModel _model;
+    private readonly FrameEncoder _encoder;
+    private readonly WorldActionLog _log;
+    private readonly StepMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _tickGate = new(1, 1);
+    private readonly Lock _sessionsGate = new();
+    private WorldSession[] _sessions = [];
+    private StepBatch _batch;
+    private long _runs, _rows;
+    private TickReport _report = new();
+
+    public StepScheduler(LoadedModel model, FrameEncoder encoder, WorldActionLog log, StepMetrics metrics, ILogger logger, TimeProvider clock)
+    {
+        Model = model;
+        _model = model.Package.CreateWorldModel();
+        _batch = _model.CreateBatch(8);
+        (_encoder, _log, _metrics, _logger, _clock) = (encoder, log, metrics, logger, clock);
+    }
+
+    public LoadedModel Model { get; }
+
+    public TimeSpan Period => TimeSpan.FromSeconds(1.0 / Model.Manifest.Fps);
+
+    /// <summary>Batched inference runs so far.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    /// <summary>World steps made by those runs.</summary>
+    public long RowsStepped => Interlocked.Read(ref _rows);
+
+    public void Add(WorldSession session)
+    {
+        lock (_sessionsGate)
+        {
+            _sessions = [.. _sessions, session];
+        }
+    }
+
+    /// <summary>Takes a session out of the schedule; when this returns, no tick is stepping it.</summary>
+    public async Task RemoveAsync(WorldSession session)
+    {
+        await _tickGate.WaitAsync();
+        try
+        {
+            lock (_sessionsGate)
+            {
+                _sessions = _sessions.Where(s => s != session).ToArray();
+            }
+        }
+        finally
+        {
+            _tickGate.Release();
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, _clock);
+        LogStarted(_logger, Model.Name, Model.Manifest.Fps);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await TickAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One tick: every due world of this model advances one step. Returns how many did.</summary>
+    public async Task<int> TickAsync(CancellationToken cancellationToken)
+    {
+        await _tickGate.WaitAsync(cancellationToken);
+        try
+        {
+            return Tick();
+        }
+        finally
+        {
+            _tickGate.Release();
+        }
+    }
+
+    private int Tick()
+    {
+        WorldSession[] due = Volatile.Read(ref _sessions).Where(s => s.Viewers > 0).ToArray();
+        if (due.Length == 0)
+        {
+            return 0;
+        }
+        long started = Stopwatch.GetTimestamp();
+        StepBatch batch = BatchFor(due.Length);
+        var applied = new (int Action, long Seq)[due.Length];
+        batch.Clear();
+        for (int i = 0; i < due.Length; i++)
+        {
+            int row = batch.AddRow();
+            applied[i] = due[i].CurrentAction();
+            due[i].FillRow(batch, row, applied[i].Action);
+        }
+        long stepStarted = Stopwatch.GetTimestamp();
+        _model.Step(batch);
+        double stepMs = Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds;
+        Interlocked.Increment(ref _runs);
+        Interlocked.Add(ref _rows, due.Length);
+
+        var frame = Model.Manifest.Frame;
+        for (int row = 0; row < due.Length; row++)
+        {
+            WorldSession session = due[row];
+            byte[] rgb = session.Advance(batch, row);
+            long step = session.Step;
+            _log.Append(session.Id, step, applied[row].Action);
+            byte[] data = _encoder.Encode(rgb, frame.Width, frame.Height);
+            session.Publish(new FrameMessage(step, applied[row].Seq, _encoder.ContentType, data, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+        double tickMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _metrics.Tick(Model.Name, due.Length, tickMs);
+        Report(due, stepMs, tickMs);
+        return due.Length;
+    }
+
+    private StepBatch BatchFor(int rows)
+    {
+        if (rows > _batch.Capacity)
+        {
+            _batch.Dispose();
+            _batch = _model.CreateBatch(Math.Max(rows, 2 * _batch.Capacity));
+        }
+        return _batch;
+    }
+
+    private void Report(WorldSession[] due, double stepMs, double tickMs)
+    {
+        _report.Add(due.Length, stepMs, tickMs);
+        if (Stopwatch.GetElapsedTime(_report.Since) < ReportEvery)
+        {
+            return;
+        }
+        LogTicks(_logger, Model.Name, _report.Ticks, _report.MeanWorlds, _report.MeanStepMs, _report.MeanTickMs, Period.TotalMilliseconds,
+            due.Length == 0 ? 0 : due.Average(s => s.ActualFps), Model.Manifest.Fps);
+        _report = new TickReport();
+    }
+
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _model.Dispose();
+        _tickGate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler for model {Model} ticking at {Fps} fps")]
+    private static partial void LogStarted(ILogger logger, string model, int fps);
+
+    [LoggerMessage(Level = LogLevel.Information, Message =
+        "Model {Model}: {Ticks} ticks, {Worlds:F1} worlds per batched run, step {StepMs:F1} ms, tick {TickMs:F1} ms of {PeriodMs:F0} ms, actual {ActualFps:F1} of {TargetFps} fps per world")]
+    private static partial void LogTicks(ILogger logger, string model, int ticks, double worlds, double stepMs, double tickMs, double periodMs, double actualFps, int targetFps);
+
+    private sealed class TickReport
+    {
+        private double _worlds, _stepMs, _tickMs;
+
+        public long Since { get; } = Stopwatch.GetTimestamp();
+        public int Ticks { get; private set; }
+        public double MeanWorlds => _worlds / Ticks;
+        public double MeanStepMs => _stepMs / Ticks;
+        public double MeanTickMs => _tickMs / Ticks;
+
+        public void Add(int worlds, double stepMs, double tickMs)
+        {
+            Ticks++;
+            (_worlds, _stepMs, _tickMs) = (_worlds + worlds, _stepMs + stepMs, _tickMs + tickMs);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>The ProblemDetails answers the API shares.</summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult WorldNotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "World not found",
+            detail: $"There is no world '{id}' that you can see.");
+
+    public static ProblemHttpResult OwnerOnly(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the owner may do this",
+            detail: $"Only the owner of this world may {what}.");
+
+    public static ProblemHttpResult Unavailable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "World unavailable", detail: detail);
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

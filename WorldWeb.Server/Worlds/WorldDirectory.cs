@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Frames;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Saves;
+using WorldWeb.Server.Stepping;
+
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>
+/// The live worlds of this server: opens a world on first use (its last save plus a replay of the logged
+/// actions after it), saves and unloads it when nobody watches, and saves them all at shutdown.
+/// </summary>
+public sealed partial class WorldDirectory(
+    WorldStore store,
+    ModelCatalog catalog,
+    StepSchedulers schedulers,
+    WorldReplayer replayer,
+    FrameEncoder encoder,
+    IOptions<WorldSessionOptions> options,
+    TimeProvider clock,
+    ILogger<WorldDirectory> logger)
+{
+    private readonly ConcurrentDictionary<string, WorldSession> _live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public IReadOnlyCollection<WorldSession> Live => (IReadOnlyCollection<WorldSession>)_live.Values;
+
+    public WorldSession? FindLive(string id) => _live.GetValueOrDefault(id);
+
+    /// <summary>The live session of a world, resuming it first when needed; null when no such world exists.</summary>
+    /// <exception cref="WorldUnavailableException">The world exists but cannot run here.</exception>
+    public async Task<WorldSession?> OpenAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(id, out WorldSession? live))
+        {
+            return live;
+        }
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_live.TryGetValue(id, out live))
+            {
+                return live;
+            }
+            WorldRecord? record = await store.FindAsync(id, cancellationToken);
+            if (record is null)
+            {
+                return null;
+            }
+            if (_live.Count >= options.Value.MaxLiveWorlds)
+            {
+                throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later");
+            }
+            WorldSession session = await ResumeAsync(record, cancellationToken);
+            schedulers.For(session.ModelName).Add(session);
+            _live[id] = session;
+            return session;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Saves the world's current state; the save is what a fork or a resume starts from.</summary>
+    public async Task<SaveRecord> SaveAsync(WorldSession session, string name, SaveKind kind, CancellationToken cancellationToken)
+    {
+        WorldState state = session.Capture();
+        byte[] bytes = SaveCodec.Encode(state);
+        SaveRecord save = await store.AddSaveAsync(session.Id, name, kind, state.Step, bytes, cancellationToken);
+        _savedSteps[session.Id] = state.Step;
+        LogSaved(logger, session.Id, kind, state.Step, bytes.Length);
+        return save;
+    }
+
+    /// <summary>Autosaves a live world that has gone <see cref="WorldSessionOptions.AutosaveEverySteps"/> steps since its last save.</summary>
+    public async Task AutosaveIfDueAsync(WorldSession session, CancellationToken cancellationToken)
+    {
+        long saved = _savedSteps.GetValueOrDefault(session.Id, long.MinValue);
+        if (saved == long.MinValue)
+        {
+            _savedSteps[session.Id] = session.Step;
+        }
+        else if (session.Step - saved >= options.Value.AutosaveEverySteps)
+        {
+            await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+        }
+    }
+
+    /// <summary>Saves and unloads a world nobody has watched since <paramref name="idleBefore"/>.</summary>
+    public async Task<bool> TryUnloadIdleAsync(WorldSession session, DateTimeOffset idleBefore, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!session.TryCloseIfIdle(idleBefore))
+            {
+                return false;
+            }
+            await schedulers.For(session.ModelName).RemoveAsync(session);
+            _live.TryRemove(session.Id, out _);
+            if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+            {
+                await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+            }
+            _savedSteps.TryRemove(session.Id, out _);
+            LogUnloaded(logger, session.Id, session.Step);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops a world for good (it is being deleted): its streams end with <paramref name="reason"/>.</summary>
+    public async Task CloseAsync(string id, string reason)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_live.TryRemove(id, out WorldSession? session))
+            {
+                session.Close(new Microsoft.AspNetCore.SignalR.HubException(reason));
+                await schedulers.For(session.ModelName).RemoveAsync(session);
+                _savedSteps.TryRemove(id, out _);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>At shutdown, after the schedulers stopped: every live world is saved where it stands.</summary>
+    public async Task SaveAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (WorldSession session in _live.Values)
+        {
+            if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+            {
+                await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
+    public static WorldState Genesis(LoadedModel model, long seed)
+    {
+        var manifest = model.Manifest;
+        int frameFloats = manifest.Frame.FloatCount;
+        float[] context = new float[manifest.ContextFloatCount];
+        model.Package.CopyStart((int)((ulong)seed % (ulong)model.Package.StartCount), context);
+        var frames = new byte[manifest.ContextFrames][];
+        for (int k = 0; k < frames.Length; k++)
+        {
+            frames[k] = new byte[frameFloats];
+            FrameMath.ToRgb24(context.AsSpan(k * frameFloats, frameFloats), frames[k]);
+        }
+        return new WorldState(0, new Pose(0, 0, 0), frames, []);
+    }
+
+    private async Task<WorldSession> ResumeAsync(WorldRecord record, CancellationToken cancellationToken)
+    {
+        LoadedModel model = catalog.Find(record.Model)
+            ?? throw new WorldUnavailableException($"the model '{record.Model}' of this world is not loaded on this server");
+        SaveRecord? save = await store.LatestSaveAsync(record.Id, cancellationToken);
+        WorldState state;
+        try
+        {
+            state = save is null ? Genesis(model, record.Seed) : SaveCodec.Decode(save.State);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
+        }
+        byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
+        var memory = KeyframeMemory.Restore(options.Value.MemoryKeyframes, state.Keyframes);
+        var frame = model.Manifest.Frame;
+        var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock);
+        replayer.Replay(session, actions);
+        byte[] current = session.Capture().CurrentFrame;
+        session.Publish(new FrameMessage(session.Step, 0, encoder.ContentType, encoder.Encode(current, frame.Width, frame.Height), clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        if (save is not null)
+        {
+            _savedSteps[record.Id] = save.Step;
+        }
+        LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
+        return session;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} resumed from step {SaveStep} plus {Replayed} logged actions, at step {Step}")]
+    private static partial void LogResumed(ILogger logger, string worldId, long saveStep, int replayed, long step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} saved ({Kind}) at step {Step}: {Bytes} bytes")]
+    private static partial void LogSaved(ILogger logger, string worldId, SaveKind kind, long step, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} unloaded at step {Step}, nobody watching")]
+    private static partial void LogUnloaded(ILogger logger, string worldId, long step);
+}

@@ -1,0 +1,224 @@
+using WorldWeb.Client.Contracts;
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Stepping;
+using WorldWeb.Server.Models;
+
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>
+/// One live world: its step, tracked pose, context frames and memory, the action in force and its viewers.
+/// Its scheduler calls <see cref="FillRow"/>, steps the batch and calls <see cref="Advance"/> then
+/// <see cref="Publish"/>, all on the scheduler's thread; everything else may come from any thread.
+/// </summary>
+public sealed class WorldSession : IWorldSession
+{
+    private readonly Lock _stateGate = new();
+    private readonly Lock _actionGate = new();
+    private readonly Lock _viewerGate = new();
+    private readonly List<FrameViewer> _viewers = [];
+    private readonly FrameRateMeter _fps = new();
+    private readonly int _frameFloats;
+    private readonly float[] _context;
+    private readonly List<byte[]> _contextRgb;
+    private readonly IWorldMemory _memory;
+    private long _step;
+    private Pose _pose;
+    private int _action;
+    private long _actionSeq;
+    private string? _actionConnection;
+    private FrameMessage? _current;
+    private DateTimeOffset _idleSince;
+    private bool _closed;
+
+    public WorldSession(string id, ulong seed, LoadedModel model, WorldState state, IWorldMemory memory, TimeProvider clock)
+    {
+        Id = id;
+        Seed = seed;
+        Model = model;
+        _memory = memory;
+        _frameFloats = model.Manifest.Frame.FloatCount;
+        _step = state.Step;
+        _pose = state.Pose;
+        _contextRgb = [.. state.Context];
+        _context = new float[_contextRgb.Count * _frameFloats];
+        for (int k = 0; k < _contextRgb.Count; k++)
+        {
+            FrameMath.FromRgb24(_contextRgb[k], _context.AsSpan(k * _frameFloats, _frameFloats));
+        }
+        _idleSince = clock.GetUtcNow();
+        Clock = clock;
+    }
+
+    public string Id { get; }
+
+    public ulong Seed { get; }
+
+    public LoadedModel Model { get; }
+
+    public string ModelName => Model.Name;
+
+    public long Step => Interlocked.Read(ref _step);
+
+    public int Viewers
+    {
+        get { lock (_viewerGate) { return _viewers.Count; } }
+    }
+
+    public double ActualFps => _fps.FramesPerSecond;
+
+    /// <summary>When the last viewer left (or the session was made); meaningless while <see cref="Viewers"/> &gt; 0.</summary>
+    public DateTimeOffset IdleSince
+    {
+        get { lock (_viewerGate) { return _idleSince; } }
+    }
+
+    private TimeProvider Clock { get; }
+
+    public void SubmitAction(int action, long seq, string connectionId)
+    {
+        lock (_actionGate)
+        {
+            (_action, _actionSeq, _actionConnection) = (action, seq, connectionId);
+        }
+    }
+
+    public void ReleaseActions(string connectionId)
+    {
+        lock (_actionGate)
+        {
+            if (_actionConnection == connectionId)
+            {
+                (_action, _actionConnection) = (0, null);
+            }
+        }
+    }
+
+    /// <summary>The action in force and the seq it was sent with (0 before any).</summary>
+    public (int Action, long Seq) CurrentAction()
+    {
+        lock (_actionGate)
+        {
+            return (_action, _actionSeq);
+        }
+    }
+
+    public FrameViewer? AddViewer()
+    {
+        lock (_viewerGate)
+        {
+            if (_closed)
+            {
+                return null;
+            }
+            var viewer = new FrameViewer();
+            if (_current is not null)
+            {
+                viewer.Offer(_current);
+            }
+            _viewers.Add(viewer);
+            return viewer;
+        }
+    }
+
+    public void RemoveViewer(FrameViewer viewer)
+    {
+        lock (_viewerGate)
+        {
+            if (_viewers.Remove(viewer) && _viewers.Count == 0)
+            {
+                _idleSince = Clock.GetUtcNow();
+            }
+        }
+        viewer.Complete();
+    }
+
+    /// <summary>Closes the session if it is still idle since <paramref name="before"/>; false when someone is watching.</summary>
+    public bool TryCloseIfIdle(DateTimeOffset before)
+    {
+        lock (_viewerGate)
+        {
+            if (_viewers.Count > 0 || _idleSince > before)
+            {
+                return false;
+            }
+            _closed = true;
+            return true;
+        }
+    }
+
+    /// <summary>Closes the session and ends every stream, with <paramref name="error"/> when given.</summary>
+    public void Close(Exception? error = null)
+    {
+        FrameViewer[] viewers;
+        lock (_viewerGate)
+        {
+            _closed = true;
+            viewers = [.. _viewers];
+            _viewers.Clear();
+        }
+        foreach (FrameViewer viewer in viewers)
+        {
+            viewer.Complete(error);
+        }
+    }
+
+    public WorldState Capture()
+    {
+        lock (_stateGate)
+        {
+            return new WorldState(_step, _pose, [.. _contextRgb], [.. _memory.Keyframes]);
+        }
+    }
+
+    /// <summary>Writes this world's inputs for step <c>Step + 1</c> into a batch row.</summary>
+    public void FillRow(StepBatch batch, int row, int action)
+    {
+        lock (_stateGate)
+        {
+            long next = _step + 1;
+            _context.CopyTo(batch.Context(row));
+            batch.SetAction(row, action);
+            WorldNoise.Fill(Seed, next, batch.Noise(row));
+            int slot = 0;
+            foreach (Keyframe keyframe in _memory.Recall(_pose, next - Model.Manifest.ContextFrames, Model.Manifest.MemorySlots))
+            {
+                batch.SetMemory(row, slot++, keyframe.Frame, RelativePose.Of(_pose, keyframe.Pose));
+            }
+        }
+    }
+
+    /// <summary>Takes the row's outputs as the next step; returns the new frame as RGB24.</summary>
+    public byte[] Advance(StepBatch batch, int row)
+    {
+        byte[] rgb = new byte[_frameFloats];
+        FrameMath.ToRgb24(batch.Frame(row), rgb);
+        lock (_stateGate)
+        {
+            _pose = _pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+            // The model sees the 8-bit frame the viewers see, so a save holds the context exactly.
+            _contextRgb.RemoveAt(0);
+            _contextRgb.Add(rgb);
+            Array.Copy(_context, _frameFloats, _context, 0, _context.Length - _frameFloats);
+            FrameMath.FromRgb24(rgb, _context.AsSpan(_context.Length - _frameFloats));
+            Interlocked.Increment(ref _step);
+            _memory.Remember(rgb, _pose, _step);
+        }
+        return rgb;
+    }
+
+    /// <summary>Sends a step's encoded frame to every viewer.</summary>
+    public void Publish(FrameMessage frame)
+    {
+        _fps.Mark();
+        lock (_viewerGate)
+        {
+            _current = frame;
+            foreach (FrameViewer viewer in _viewers)
+            {
+                viewer.Offer(frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>Bound from the <c>Worlds</c> section.</summary>
+public sealed class WorldSessionOptions
+{
+    public const string SectionName = "Worlds";
+
+    /// <summary>A world nobody has watched for this long is saved and unloaded.</summary>
+    [Range(1, 86_400)]
+    public int IdleUnloadSeconds { get; set; } = 30;
+
+    /// <summary>A live world is autosaved every this many steps, which bounds the replay after a crash.</summary>
+    [Range(1, 1_000_000)]
+    public int AutosaveEverySteps { get; set; } = 1200;
+
+    /// <summary>Keyframes the in-process memory keeps per world.</summary>
+    [Range(0, 4096)]
+    public int MemoryKeyframes { get; set; } = 64;
+
+    /// <summary>Worlds one server keeps live at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxLiveWorlds { get; set; } = 256;
+}

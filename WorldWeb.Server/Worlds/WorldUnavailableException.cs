@@ -1,0 +1,4 @@
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>A world exists but cannot be run here now (its model is not loaded, the server is full, its save is unreadable).</summary>
+public sealed class WorldUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Identity;
+using WorldWeb.Server.Models;
+
+namespace WorldWeb.Server.Worlds;
+
+public static class WorldsApi
+{
+    public const int MaxTitleLength = 100;
+
+    public static IEndpointRouteBuilder MapWorldsApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/worlds");
+        api.MapPost("/", CreateWorld);
+        api.MapGet("/", ListWorlds);
+        api.MapGet("/{id}", GetWorld);
+        api.MapDelete("/{id}", DeleteWorld);
+        return app;
+    }
+
+    public static string PlayUrl(string worldId) => $"/worlds/{worldId}";
+
+    /// <summary>The world if the caller owns it, else the problem to answer with.</summary>
+    public static async Task<(WorldRecord? World, ProblemHttpResult? Problem)> OwnedAsync(
+        WorldStore store, string id, ClaimsPrincipal user, string what, CancellationToken cancellationToken)
+    {
+        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        if (world is null)
+        {
+            return (null, ApiProblems.WorldNotFound(id));
+        }
+        return WorldAccess.RoleOf(world, user.UserId()) switch
+        {
+            WorldRoles.Owner => (world, null),
+            null => (null, ApiProblems.WorldNotFound(id)),
+            _ => (null, ApiProblems.OwnerOnly(what)),
+        };
+    }
+
+    private static async Task<Results<Created<CreatedWorld>, ValidationProblem>> CreateWorld(
+        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
+        if (title.Length > MaxTitleLength)
+        {
+            return ApiProblems.Invalid("title", $"A title has at most {MaxTitleLength} characters.");
+        }
+        string modelName = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultName : request.Model;
+        if (catalog.Find(modelName) is null)
+        {
+            return ApiProblems.Invalid("model", $"There is no model '{modelName}'; GET /api/models lists them.");
+        }
+        if (request.Seed is < 0)
+        {
+            return ApiProblems.Invalid("seed", "A seed is a whole number from 0 to 9223372036854775807.");
+        }
+        long seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        DateTimeOffset now = clock.GetUtcNow();
+        var world = new WorldRecord
+        {
+            Id = WorldIds.New(),
+            Title = title,
+            Model = modelName,
+            Seed = seed,
+            OwnerId = user.UserId()!,
+            IsPublic = request.IsPublic,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await store.AddAsync(world, firstSave: null, cancellationToken);
+        return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, PlayUrl(world.Id)));
+    }
+
+    private static async Task<Ok<WorldSummary[]>> ListWorlds(
+        ClaimsPrincipal user, IDbContextFactory<WorldWebDbContext> contexts, WorldDirectory directory, CancellationToken cancellationToken)
+    {
+        string? userId = user.UserId();
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        List<WorldRecord> worlds = await db.Worlds.AsNoTracking()
+            .Where(w => w.OwnerId == userId || w.IsPublic)
+            .OrderByDescending(w => w.UpdatedAt).Take(200).ToListAsync(cancellationToken);
+        return TypedResults.Ok(worlds.Select(w =>
+        {
+            WorldSession? live = directory.FindLive(w.Id);
+            return new WorldSummary(w.Id, w.Title, w.Model, live?.Step ?? w.Step, WorldAccess.RoleOf(w, userId)!, w.IsPublic,
+                live is not null, w.CreatedAt, w.UpdatedAt);
+        }).ToArray());
+    }
+
+    private static async Task<Results<Ok<WorldDetails>, ProblemHttpResult>> GetWorld(
+        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, ModelCatalog catalog, CancellationToken cancellationToken)
+    {
+        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        string? role = world is null ? null : WorldAccess.RoleOf(world, user.UserId());
+        if (world is null || role is null)
+        {
+            return ApiProblems.WorldNotFound(id);
+        }
+        WorldSession? live = directory.FindLive(id);
+        return TypedResults.Ok(new WorldDetails(
+            world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null,
+            live?.Viewers ?? 0, catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
+            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
+        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await OwnedAsync(store, id, user, "delete it", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        await directory.CloseAsync(id, "This world has been deleted by its owner.");
+        await store.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

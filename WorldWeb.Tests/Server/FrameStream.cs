@@ -1,0 +1,42 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>Reads a world's Frames stream in a test.</summary>
+public sealed class FrameStream(ChannelReader<FrameMessage> reader, CancellationTokenSource stop) : IAsyncDisposable
+{
+    public static async Task<FrameStream> OpenAsync(HubConnection connection, string worldId)
+    {
+        var stop = new CancellationTokenSource();
+        ChannelReader<FrameMessage> reader = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+        return new FrameStream(reader, stop);
+    }
+
+    public async Task<FrameMessage> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        return await reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>Reads until <paramref name="done"/> holds for a frame, and returns it.</summary>
+    public async Task<FrameMessage> UntilAsync(Func<FrameMessage, bool> done, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            FrameMessage frame = await reader.ReadAsync(cts.Token);
+            if (done(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        stop.Dispose();
+    }
+}

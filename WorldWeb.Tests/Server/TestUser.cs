@@ -1,0 +1,79 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Tests.Server;
+
+public enum HubProtocol
+{
+    Json,
+    MessagePack,
+}
+
+/// <summary>One anonymous visitor: its identity cookie, an HttpClient carrying it, and hub connections carrying it.</summary>
+public sealed class TestUser
+{
+    private readonly TestServer _server;
+
+    private TestUser(TestServer server, HttpClient http, string cookie)
+    {
+        _server = server;
+        Http = http;
+        Cookie = cookie;
+    }
+
+    public HttpClient Http { get; }
+
+    public string Cookie { get; }
+
+    public static async Task<TestUser> CreateAsync(WorldWebFactory factory)
+    {
+        HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        HttpResponseMessage first = await http.GetAsync("/api/models");
+        first.EnsureSuccessStatusCode();
+        string cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        http.DefaultRequestHeaders.Add("Cookie", cookie);
+        return new TestUser(factory.Server, http, cookie);
+    }
+
+    public async Task<CreatedWorld> CreateWorldAsync(long seed = 7, bool isPublic = false, string title = "test world")
+    {
+        HttpResponseMessage response = await Http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest(title, null, seed, isPublic));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!;
+    }
+
+    public async Task<ShareLinkInfo> ShareAsync(string worldId, string role, double? hours = null)
+    {
+        HttpResponseMessage response = await Http.PostAsJsonAsync($"/api/worlds/{worldId}/links", new CreateShareLinkRequest(role, hours));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ShareLinkInfo>())!;
+    }
+
+    public async Task<HubConnection> ConnectAsync(HubProtocol protocol = HubProtocol.Json)
+    {
+        IHubConnectionBuilder builder = new HubConnectionBuilder().WithUrl(new Uri(_server.BaseAddress, "/hubs/world"), options =>
+        {
+            options.Transports = HttpTransportType.WebSockets;
+            options.SkipNegotiation = true;
+            options.HttpMessageHandlerFactory = _ => _server.CreateHandler();
+            options.WebSocketFactory = async (context, cancellationToken) =>
+            {
+                WebSocketClient client = _server.CreateWebSocketClient();
+                client.ConfigureRequest = request => request.Headers["Cookie"] = Cookie;
+                return await client.ConnectAsync(context.Uri, cancellationToken);
+            };
+        });
+        if (protocol == HubProtocol.MessagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+        HubConnection connection = builder.Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,26 @@
+extern alias server;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>The real server in-process, on the test database and the test model.</summary>
+public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:WorldWeb", TestEnvironment.ConnectionString);
+        builder.UseSetting("Models:Packages:0", TestEnvironment.ModelFolder);
+        builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
+        builder.UseSetting("ActionLog:FlushMilliseconds", "200");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseEnvironment("Testing");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<WorldWebFactory>
+{
+    public const string Name = "server";
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace WorldWeb.Persistence;
+
+internal sealed class WorldRecordConfiguration : IEntityTypeConfiguration<WorldRecord>
+{
+    public void Configure(EntityTypeBuilder<WorldRecord> world)
+    {
+        world.ToTable("worlds");
+        world.Property(w => w.Id).HasMaxLength(32);
+        world.Property(w => w.Title).HasMaxLength(100);
+        world.Property(w => w.Model).HasMaxLength(100);
+        world.Property(w => w.OwnerId).HasMaxLength(64);
+        world.HasIndex(w => w.OwnerId);
+        world.HasIndex(w => w.IsPublic);
+    }
+}
+
+internal sealed class SaveRecordConfiguration : IEntityTypeConfiguration<SaveRecord>
+{
+    public void Configure(EntityTypeBuilder<SaveRecord> save)
+    {
+        save.ToTable("saves");
+        save.Property(s => s.Name).HasMaxLength(100);
+        save.HasOne<WorldRecord>().WithMany().HasForeignKey(s => s.WorldId).OnDelete(DeleteBehavior.Cascade);
+        save.HasIndex(s => new { s.WorldId, s.Step });
+    }
+}
+
+internal sealed class ActionLogChunkConfiguration : IEntityTypeConfiguration<ActionLogChunk>
+{
+    public void Configure(EntityTypeBuilder<ActionLogChunk> chunk)
+    {
+        chunk.ToTable("action_log");
+        chunk.HasOne<WorldRecord>().WithMany().HasForeignKey(c => c.WorldId).OnDelete(DeleteBehavior.Cascade);
+        chunk.HasIndex(c => new { c.WorldId, c.FirstStep });
+    }
+}
+
+internal sealed class ShareLinkRecordConfiguration : IEntityTypeConfiguration<ShareLinkRecord>
+{
+    public void Configure(EntityTypeBuilder<ShareLinkRecord> link)
+    {
+        link.ToTable("share_links");
+        link.Property(l => l.Role).HasMaxLength(16);
+        link.Property(l => l.TokenHash).HasMaxLength(32);
+        link.HasIndex(l => l.TokenHash).IsUnique();
+        link.HasOne<WorldRecord>().WithMany().HasForeignKey(l => l.WorldId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

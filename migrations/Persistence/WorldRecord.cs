@@ -1,0 +1,16 @@
+namespace WorldWeb.Persistence;
+
+/// <summary>A world: model, seed and owner. <see cref="Step"/> is the last step the action log reached.</summary>
+public sealed class WorldRecord
+{
+    public required string Id { get; init; }
+    public required string Title { get; set; }
+    public required string Model { get; init; }
+    public long Seed { get; init; }
+    public required string OwnerId { get; init; }
+    public bool IsPublic { get; set; }
+    public long Step { get; set; }
+    public Guid? ForkedFromSaveId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
