@@ -8,8 +8,11 @@ namespace WorldWeb.Tools.Eval;
 /// </summary>
 public sealed class PoseMemory
 {
-    public const double MaxDistance = 1.5;
-    public const double MaxTurn = Math.PI / 3;
+    // The training pipeline samples memories by the same rule (training/worldweb_training/data.py):
+    // within a cell and 30 degrees, at least MinGap steps older than the context, best score first.
+    public const double MaxDistance = 1.0;
+    public const double MaxTurn = Math.PI / 6;
+    public const int MinGap = 4;
 
     private readonly List<(float[] Frame, Pose Pose, int Step)> entries = [];
 

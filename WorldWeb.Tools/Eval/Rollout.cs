@@ -77,7 +77,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
         if (spec.Memory is null || memorySlots == 0) return;
         var slot = 0;
-        foreach (var (frame, pose) in spec.Memory.Retrieve(previous, beforeStep: step - contextFrames, memorySlots))
+        foreach (var (frame, pose) in spec.Memory.Retrieve(previous, beforeStep: step - contextFrames - PoseMemory.MinGap + 1, memorySlots))
             batch.SetMemory(row, slot++, frame, RelativePose.Of(previous, pose));
     }
 }

@@ -6,7 +6,7 @@ import numpy as np
 
 from fixtures import TINY_CONFIG, make_shards
 from worldweb_training.config import load_config
-from worldweb_training.data import ShardSet, WindowSampler, near_candidates, to_model_inputs
+from worldweb_training.data import ShardSet, WindowSampler, near_candidates, retrieval_score, to_model_inputs
 from worldweb_training.relpose import relative_pose, wrap_angle
 
 BATCH = 64
@@ -84,9 +84,22 @@ class WindowSamplerTest(unittest.TestCase):
         self.assertGreater(near, 0)
 
     def test_no_memory_probability_gives_only_empty_slots(self):
-        _, b = self.sample(near_memory=0.0, random_memory=0.0)
+        _, b = self.sample(retrieval_memory=0.0, near_memory=0.0, random_memory=0.0)
         self.assertTrue((b["memory_step"] < 0).all())
         self.assertFalse(b["memory_pose"].any())
+
+    def test_retrieval_memories_are_the_best_scoring_near_steps_best_first(self):
+        sampler, b = self.sample(retrieval_memory=1.0, retrieval_drop=0.0)
+        for row, (e, s) in enumerate(zip(b["episode"], b["step"])):
+            steps = b["memory_step"][row]
+            offsets, near = sampler.near[e]
+            candidates = near[offsets[s]:offsets[s + 1]]
+            if len(candidates) == 0:
+                self.assertTrue((steps < 0).all())
+                continue
+            poses = sampler.episodes[e].poses
+            best = candidates[np.argsort(retrieval_score(poses[s - 1], poses[candidates]), kind="stable")]
+            self.assertEqual(list(steps[steps >= 0]), list(best[:len(steps[steps >= 0])]))
 
     def test_near_candidates_by_hand(self):
         poses = np.array([[0, 0, 0], [5, 0, 0], [0.5, 0, 0.1], [0, 0, 3.0], [0.2, 0, 0]], np.float32)

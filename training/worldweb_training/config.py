@@ -19,7 +19,12 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class DataConfig:
-    near_memory: float = 0.5  # slot probabilities; the rest of the mass leaves the slot empty
+    # Share of windows whose slots hold what the server's retrieval would return: the best-scoring
+    # near steps, best first. Without it the model rarely sees a memory taken at its own pose and
+    # never learns to copy one, which is what closes a loop.
+    retrieval_memory: float = 0.6
+    retrieval_drop: float = 0.1  # chance that a retrieved slot is left empty anyway
+    near_memory: float = 0.5  # per-slot probabilities otherwise; the rest of the mass leaves the slot empty
     random_memory: float = 0.25
     near_radius_cells: float = 1.0
     near_angle_deg: float = 30.0

@@ -86,6 +86,12 @@ def near_candidates(poses, radius, angle, min_gap):
     return np.asarray(offsets), np.concatenate(steps) if steps else np.zeros(0, np.int32)
 
 
+def retrieval_score(pose, candidates):
+    """The server's retrieval score of candidate poses seen from pose; lower is better."""
+    distance = np.hypot(candidates[:, 0] - pose[0], candidates[:, 1] - pose[1])
+    return distance + 0.5 * np.abs(wrap_angle(candidates[:, 2] - pose[2]))
+
+
 class WindowSampler:
     """Draws random training windows (with memories) from a list of episodes."""
 
@@ -115,8 +121,12 @@ class WindowSampler:
         memory = np.zeros((self.m, h, w, 3), np.uint8)
         memory_pose = np.zeros((self.m, 4), np.float32)
         memory_step = np.full(self.m, -1)
+        retrieved = self._retrieved_steps(e, s) if rng.random() < self.cfg.retrieval_memory else None
         for slot in range(self.m):
-            j = self._memory_step(rng, e, s)
+            if retrieved is None:
+                j = self._memory_step(rng, e, s)
+            else:
+                j = retrieved[slot] if slot < len(retrieved) and rng.random() >= self.cfg.retrieval_drop else -1
             if j >= 0:
                 memory[slot], memory_step[slot] = episode.frames[j], j
                 memory_pose[slot, :3] = relative_pose(episode.poses[s - 1], episode.poses[j])
@@ -125,6 +135,14 @@ class WindowSampler:
                 "action": episode.actions[s].astype(np.int64),
                 "pose_delta": relative_pose(episode.poses[s - 1], episode.poses[s]),
                 "memory": memory, "memory_pose": memory_pose, "memory_step": memory_step}
+
+    def _retrieved_steps(self, e, s):
+        """Near steps ranked as retrieval ranks them (cells + half a cell per radian of turn), best first."""
+        offsets, steps = self.near[e]
+        near = steps[offsets[s]:offsets[s + 1]]
+        poses = self.episodes[e].poses
+        score = retrieval_score(poses[s - 1], poses[near])
+        return [int(j) for j in near[np.argsort(score, kind="stable")[:self.m]]]
 
     def _memory_step(self, rng, e, s) -> int:
         """A near step, a random step before the context window, or −1 (empty slot)."""
