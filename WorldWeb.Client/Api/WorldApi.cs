@@ -27,8 +27,8 @@ public sealed class WorldApi(HttpClient http)
     public Task<CreatedWorld> ForkAsync(string worldId, string? saveId, CancellationToken ct = default) =>
         PostAsync<ForkRequest, CreatedWorld>($"{WorldPath(worldId)}/fork", new ForkRequest(saveId), ct);
 
-    public Task<IReadOnlyList<ShareLinkInfo>> GetLinksAsync(string worldId, CancellationToken ct = default) =>
-        GetListAsync<ShareLinkInfo>($"{WorldPath(worldId)}/links", ct);
+    public Task<IReadOnlyList<ShareLinkSummary>> GetLinksAsync(string worldId, CancellationToken ct = default) =>
+        GetListAsync<ShareLinkSummary>($"{WorldPath(worldId)}/links", ct);
 
     public Task<ShareLinkInfo> CreateLinkAsync(string worldId, CreateShareLinkRequest request, CancellationToken ct = default) =>
         PostAsync<CreateShareLinkRequest, ShareLinkInfo>($"{WorldPath(worldId)}/links", request, ct);

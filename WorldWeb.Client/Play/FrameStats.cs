@@ -1,13 +1,13 @@
 namespace WorldWeb.Client.Play;
 
 /// <summary>
-/// What the play page measures: frames per second over the last second, and action→frame latency — the time
+/// What the play page measures: frames per second over the last two seconds, and action→frame latency — the time
 /// from sending action <c>seq</c> to the first frame whose <c>lastActionSeq</c> reaches it. Times are in
 /// milliseconds from any monotonic clock.
 /// </summary>
 public sealed class FrameStats
 {
-    private const double WindowMs = 1000;
+    private const double WindowMs = 2000;
     private readonly Queue<double> frameTimes = new();
     private readonly SortedDictionary<long, double> pending = [];
 

@@ -2,17 +2,23 @@ using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Client.Play;
 
-/// <summary>Describes a model's movement keys in one phrase for hints, e.g. "WASD / arrows".</summary>
+/// <summary>
+/// Describes a model's movement keys in one short phrase for the play hint, e.g. "WASD / arrows": the letters
+/// that share an action with an arrow key, then "arrows". The key help lists every key.
+/// </summary>
 public static class MoveKeys
 {
     private const string LetterOrder = "WASDQEZXCRFVTGBYHNUJMIKOLP";
 
     public static string Describe(IEnumerable<ActionInfo> actions)
     {
-        var codes = actions.SelectMany(a => a.Keys).Distinct().ToList();
-        var letters = codes
-            .Where(c => c.StartsWith("Key", StringComparison.Ordinal) && c.Length == 4)
+        var keyed = actions.Where(a => a.Keys.Count > 0).ToList();
+        var withArrows = keyed.Where(a => a.Keys.Any(IsArrow)).ToList();
+        var letters = (withArrows.Count > 0 ? withArrows : keyed)
+            .SelectMany(a => a.Keys)
+            .Where(IsLetter)
             .Select(c => c[3])
+            .Distinct()
             .OrderBy(c => LetterOrder.IndexOf(c) is var i && i >= 0 ? i : int.MaxValue)
             .ToArray();
         var parts = new List<string>();
@@ -21,13 +27,20 @@ public static class MoveKeys
             parts.Add(new string(letters));
         }
 
-        if (codes.Any(c => c.StartsWith("Arrow", StringComparison.Ordinal)))
+        if (withArrows.Count > 0)
         {
             parts.Add("arrows");
         }
 
-        var others = codes.Where(c => !c.StartsWith("Arrow", StringComparison.Ordinal) && !(c.StartsWith("Key", StringComparison.Ordinal) && c.Length == 4));
-        parts.AddRange(others.Select(KeyNames.Label));
+        if (parts.Count == 0)
+        {
+            parts.AddRange(keyed.SelectMany(a => a.Keys).Distinct().Select(KeyNames.Label));
+        }
+
         return parts.Count == 0 ? "the keys listed" : string.Join(" / ", parts);
     }
+
+    private static bool IsArrow(string code) => code.StartsWith("Arrow", StringComparison.Ordinal);
+
+    private static bool IsLetter(string code) => code.StartsWith("Key", StringComparison.Ordinal) && code.Length == 4;
 }

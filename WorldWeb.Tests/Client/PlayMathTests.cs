@@ -52,7 +52,7 @@ public sealed class PlayMathTests
     }
 
     [Fact]
-    public void FrameStats_FpsCountsTheLastSecond()
+    public void FrameStats_FpsCountsTheRecentFrames()
     {
         var stats = new FrameStats();
         for (var i = 0; i <= 40; i++)
@@ -77,9 +77,17 @@ public sealed class PlayMathTests
         ActionInfo[] actions =
         [
             new(0, "noop", []), new(1, "back", ["KeyS", "ArrowDown"]), new(2, "forward", ["KeyW", "ArrowUp"]),
-            new(3, "right", ["KeyD", "ArrowRight"]), new(4, "left", ["KeyA", "ArrowLeft"]),
+            new(3, "right", ["KeyD", "ArrowRight"]), new(4, "left", ["KeyA", "ArrowLeft"]), new(5, "strafe", ["KeyQ"]),
         ];
 
         Assert.Equal("WASD / arrows", MoveKeys.Describe(actions));
+    }
+
+    [Fact]
+    public void MoveKeys_WithoutArrows_ListsTheKeys()
+    {
+        ActionInfo[] actions = [new(0, "noop", []), new(1, "jump", ["Space"]), new(2, "duck", ["ShiftLeft"])];
+
+        Assert.Equal("Space / Shift", MoveKeys.Describe(actions));
     }
 }

@@ -7,19 +7,22 @@ namespace WorldWeb.Tests.Client;
 
 public sealed class ShareDialogTests : ClientTestContext
 {
+    private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddDays(-2);
     private static readonly DateTimeOffset Tomorrow = DateTimeOffset.UtcNow.AddDays(1);
 
     public ShareDialogTests()
     {
         Server.OnJson("GET", "/api/worlds/w1/links", new[]
         {
-            new ShareLinkInfo("l1", "", "", WorldRoles.Viewer, Tomorrow),
-            new ShareLinkInfo("l2", "", "", WorldRoles.Player, null),
+            new ShareLinkSummary("l1", WorldRoles.Viewer, Earlier, Tomorrow, Revoked: false),
+            new ShareLinkSummary("l2", WorldRoles.Player, Earlier.AddMinutes(1), null, Revoked: false),
+            new ShareLinkSummary("l0", WorldRoles.Player, Earlier, null, Revoked: true),
+            new ShareLinkSummary("lx", WorldRoles.Viewer, Earlier, Earlier.AddHours(1), Revoked: false),
         });
     }
 
     [Fact]
-    public void Opening_ListsTheWorldsLinks()
+    public void Opening_ListsTheWorldsActiveLinks()
     {
         var dialog = Render<ShareDialog>(p => p.Add(x => x.WorldId, "w1"));
 

@@ -1,0 +1,78 @@
+using Microsoft.Playwright;
+using WorldWeb.Tests.Server;
+
+namespace WorldWeb.Tests.EndToEnd;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright against <see cref="ServedApp"/>, on the server tests' PostgreSQL and
+/// model package (<see cref="TestEnvironment"/>). ./worldweb test installs Chromium; Playwright never downloads
+/// a browser here.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run",
+    ];
+
+    private IPlaywright? playwright;
+    private ServedApp? app;
+    private IBrowser? browser;
+
+    public ServedApp App => app ?? throw new InvalidOperationException("the fixture is not started");
+
+    /// <summary>Screenshots land here for a person to look at.</summary>
+    public static string ShotsFolder =>
+        Environment.GetEnvironmentVariable("WORLDWEB_E2E_SHOTS") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Path.GetTempPath(), "worldweb-e2e");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium (./worldweb test does).");
+        }
+
+        app = await ServedApp.StartAsync(ServerDll(), TestEnvironment.ConnectionString, TestEnvironment.ModelFolder);
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public Task<IBrowserContext> NewContextAsync() => browser!.NewContextAsync(new()
+    {
+        BaseURL = App.Address.ToString(),
+        ViewportSize = new() { Width = 1100, Height = 760 },
+    });
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    // The server's own build output, in the configuration these tests were built in (the test project
+    // references the server, so it is built first).
+    private static string ServerDll()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0", "WorldWeb.Server.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"WorldWeb.Server is not built: {dll} is missing.");
+    }
+}

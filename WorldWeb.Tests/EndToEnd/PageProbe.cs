@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace WorldWeb.Tests.EndToEnd;
+
+/// <summary>What a test reads off the play page: the canvas, its log of drawn frames, and the stats.</summary>
+internal static class PageProbe
+{
+    public const float WaitMs = 60_000;
+
+    public static Task WaitForFramesAsync(IPage page, int count) =>
+        page.WaitForFunctionAsync(
+            "n => (document.querySelector('canvas.frame')?.frameLog?.length ?? 0) >= n", count,
+            new() { Timeout = WaitMs });
+
+    /// <summary>The frames this page drew, by step: the hash of each encoded frame's bytes.</summary>
+    public static async Task<Dictionary<long, string>> FrameLogAsync(IPage page)
+    {
+        var log = await page.EvaluateAsync<JsonElement>("() => document.querySelector('canvas.frame').frameLog");
+        return log.EnumerateArray().ToDictionary(f => f.GetProperty("step").GetInt64(), f => f.GetProperty("hash").GetString()!);
+    }
+
+    public static async Task<long> DrawnStepAsync(IPage page) =>
+        long.Parse(await page.GetAttributeAsync("canvas.frame", "data-step") ?? "-1", CultureInfo.InvariantCulture);
+
+    /// <summary>The canvas pixels as the user sees them (a PNG data URL).</summary>
+    public static Task<string> CanvasAsync(IPage page) =>
+        page.EvalOnSelectorAsync<string>("canvas.frame", "c => c.toDataURL()");
+
+    public static Task<string> StatAsync(IPage page, string name) =>
+        page.Locator($"[data-stat={name}]").InnerTextAsync();
+
+    public static Task WaitForStatAsync(IPage page, string name, string pattern) =>
+        page.WaitForFunctionAsync(
+            "([name, pattern]) => new RegExp(pattern).test(document.querySelector(`[data-stat=${name}]`)?.textContent ?? '')",
+            new[] { name, pattern }, new() { Timeout = WaitMs });
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace WorldWeb.Tests.EndToEnd;
+
+/// <summary>
+/// The real WorldWeb.Server process on Kestrel at a free loopback port, in a fresh database of the PostgreSQL
+/// the test script started (dropped afterwards), serving a real model package.
+/// </summary>
+public sealed class ServedApp : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder log = new();
+    private readonly string adminConnection;
+    private readonly string database;
+
+    private ServedApp(Process process, Uri address, string adminConnection, string database)
+    {
+        this.process = process;
+        Address = address;
+        this.adminConnection = adminConnection;
+        this.database = database;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServedApp> StartAsync(string serverDll, string connectionString, string modelFolder)
+    {
+        var database = $"worldweb_e2e_{Guid.NewGuid():N}"[..32];
+        await ExecuteAsync(connectionString, $"CREATE DATABASE {database}");
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        var start = new ProcessStartInfo("dotnet", [serverDll, "--urls", address.ToString().TrimEnd('/')])
+        {
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Development serves the WebAssembly client from the build output (static web assets manifest).
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__WorldWeb"] = new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+        start.Environment["Models__Packages__0"] = modelFolder;
+        var app = new ServedApp(Process.Start(start)!, address, connectionString, database);
+        await app.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync(adminConnection, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"WorldWeb.Server exited with {process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting (migrations, model load).
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"WorldWeb.Server was not healthy within {timeout}:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
