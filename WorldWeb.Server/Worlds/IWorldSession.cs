@@ -23,6 +23,9 @@ public interface IWorldSession
 
     void RemoveViewer(FrameViewer viewer);
 
+    /// <summary>The encoded frame of the current step.</summary>
+    WorldWeb.Client.Contracts.FrameMessage? CurrentFrame();
+
     /// <summary>The exact state at the current step, taken between two steps.</summary>
     WorldState Capture();
 }

@@ -104,6 +104,15 @@ public sealed class WorldSession : IWorldSession
         }
     }
 
+    /// <summary>The encoded frame of the current step.</summary>
+    public FrameMessage? CurrentFrame()
+    {
+        lock (_viewerGate)
+        {
+            return _current;
+        }
+    }
+
     public FrameViewer? AddViewer()
     {
         lock (_viewerGate)

@@ -19,6 +19,7 @@ public static class WorldsApi
         api.MapPost("/", CreateWorld);
         api.MapGet("/", ListWorlds);
         api.MapGet("/{id}", GetWorld);
+        api.MapGet("/{id}/frame", GetFrame);
         api.MapDelete("/{id}", DeleteWorld);
         return app;
     }
@@ -106,6 +107,31 @@ public static class WorldsApi
             world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null,
             live?.Viewers ?? 0, catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
             world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt));
+    }
+
+    /// <summary>The frame the world shows now, without stepping it (a thumbnail; resumes the world when it is not live).</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(
+        string id, ClaimsPrincipal user, HttpResponse response, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+    {
+        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        if (world is null || WorldAccess.RoleOf(world, user.UserId()) is null)
+        {
+            return ApiProblems.WorldNotFound(id);
+        }
+        try
+        {
+            WorldSession? session = await directory.OpenAsync(id, cancellationToken);
+            if (session?.CurrentFrame() is not { } frame)
+            {
+                return ApiProblems.WorldNotFound(id);
+            }
+            response.Headers["X-World-Step"] = frame.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.File(frame.Data, frame.ContentType);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return ApiProblems.Unavailable(ex.Message);
+        }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(

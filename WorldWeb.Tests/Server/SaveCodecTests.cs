@@ -1,0 +1,29 @@
+using WorldWeb.Inference.Poses;
+using WorldWeb.Server.Saves;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Tests.Server;
+
+public sealed class SaveCodecTests
+{
+    [Fact]
+    public void EncodeThenDecode_GivesTheSameStateBackExactly()
+    {
+        var random = new Random(4);
+        byte[] Frame() { var f = new byte[8 * 8 * 3]; random.NextBytes(f); return f; }
+        var state = new WorldState(1234, new Pose(1.25, -3.5, 0.1 + Math.PI / 7),
+            [Frame(), Frame(), Frame()], [new Keyframe(17, new Pose(0.5, 0.25, -1), Frame()), new Keyframe(99, new Pose(2, 2, 3), Frame())]);
+
+        WorldState back = SaveCodec.Decode(SaveCodec.Encode(state));
+
+        Assert.Equal((state.Step, state.Pose), (back.Step, back.Pose));
+        Assert.Equal(state.Context, back.Context);
+        Assert.Equal(state.Keyframes.Select(k => (k.Step, k.Pose, k.Rgb)), back.Keyframes.Select(k => (k.Step, k.Pose, k.Rgb)));
+    }
+
+    [Fact]
+    public void Decode_Garbage_ThrowsInvalidData()
+    {
+        Assert.ThrowsAny<InvalidDataException>(() => SaveCodec.Decode([1, 2, 3, 4, 5]));
+    }
+}
