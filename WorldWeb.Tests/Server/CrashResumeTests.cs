@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>kill -9 the real server process, restart it: the world resumes at the same step with the same frame.</summary>
+public sealed class CrashResumeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task KillNine_ThenRestart_WorldResumesAtSameStepWithBitIdenticalFrame()
+    {
+        int port = ServerProcess.FreePort();
+        var cookies = new CookieContainer();
+        string worldId;
+        long stepBefore;
+        byte[] frameBefore;
+
+        await using (ServerProcess server = await ServerProcess.StartAsync(port))
+        {
+            using HttpClient http = Client(server, cookies);
+            worldId = await CreateWorldAsync(http, seed: 21);
+            string mateId = await CreateWorldAsync(http, seed: 22);
+            await using HubConnection connection = await ConnectAsync(server, cookies);
+            WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            await connection.InvokeAsync<WorldInfo>("JoinWorld", mateId);
+            var stop = new CancellationTokenSource();
+            var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+            var mateFrames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", mateId, stop.Token);
+            long seq = 0;
+            for (int i = 0; i < 6; i++)
+            {
+                // Both worlds act, differently, while they share the scheduler's batches.
+                await connection.InvokeAsync("SendAction", worldId, (i + 1) % info.Actions.Count, ++seq);
+                await connection.InvokeAsync("SendAction", mateId, (i + 2) % info.Actions.Count, ++seq);
+                long target = (await frames.ReadAsync()).Step + 4;
+                while ((await frames.ReadAsync()).Step < target)
+                {
+                }
+                while (mateFrames.TryRead(out _))
+                {
+                }
+            }
+            await stop.CancelAsync();
+            // Nobody watches now, so the world stands still; let the action log flush (every 200 ms).
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            (stepBefore, frameBefore) = await FrameAsync(http, worldId);
+            Assert.True(stepBefore >= 24, $"the world only reached step {stepBefore}");
+            await server.KillHardAsync();
+        }
+
+        await using (ServerProcess server = await ServerProcess.StartAsync(port))
+        {
+            using HttpClient http = Client(server, cookies);
+            await using HubConnection connection = await ConnectAsync(server, cookies);
+            WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            Assert.Equal(stepBefore, info.Step);
+            (long stepAfter, byte[] frameAfter) = await FrameAsync(http, worldId);
+            Assert.Equal(stepBefore, stepAfter);
+            Assert.Equal(frameBefore, frameAfter);
+
+            var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId);
+            FrameMessage first = await frames.ReadAsync();
+            Assert.Equal(stepBefore, first.Step);
+            Assert.Equal(frameBefore, first.Data);
+            Assert.True((await frames.ReadAsync()).Step > stepBefore, "the resumed world plays on");
+            output.WriteLine($"world {worldId} resumed at step {stepBefore}, frame {frameBefore.Length} bytes identical");
+            output.WriteLine(string.Join('\n', server.Output.Split('\n').Where(l => l.Contains("resumed"))));
+        }
+    }
+
+    private static HttpClient Client(ServerProcess server, CookieContainer cookies) =>
+        new(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
+
+    private static async Task<string> CreateWorldAsync(HttpClient http, long seed)
+    {
+        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("crash test", null, seed));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
+    }
+
+    private static async Task<(long Step, byte[] Frame)> FrameAsync(HttpClient http, string worldId)
+    {
+        HttpResponseMessage response = await http.GetAsync($"/api/worlds/{worldId}/frame");
+        response.EnsureSuccessStatusCode();
+        return (long.Parse(response.Headers.GetValues("X-World-Step").Single(), System.Globalization.CultureInfo.InvariantCulture),
+            await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies)
+    {
+        HubConnection connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
+            {
+                options.Cookies = cookies;
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>The real WorldWeb.Server.dll in its own process, on the test database and model, on a free port.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri Address { get; }
+
+    public string Output
+    {
+        get { lock (_output) { return _output.ToString(); } }
+    }
+
+    public static async Task<ServerProcess> StartAsync(int port)
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        string folder = Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, "WorldWeb.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__WorldWeb"] = TestEnvironment.ConnectionString;
+        start.Environment["Models__Packages__0"] = TestEnvironment.ModelFolder;
+        start.Environment["ActionLog__FlushMilliseconds"] = "200";
+        var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        using var http = new HttpClient();
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+        {
+            if (server._process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {server._process.ExitCode}:\n{server.Output}");
+            }
+            try
+            {
+                if ((await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException($"the server did not become healthy:\n{server.Output}");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>kill -9: no shutdown hook runs, nothing is saved.</summary>
+    public async Task KillHardAsync()
+    {
+        Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillHardAsync();
+        }
+        _process.Dispose();
+    }
+}
