@@ -9,6 +9,9 @@ public static class UiExtensions
     public static WebApplicationBuilder AddWorldWebUi(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        // The host only does this in Development; ./worldweb run serves the Release build output, whose client
+        // files are found through the same manifest. A published app has no manifest and serves its wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 

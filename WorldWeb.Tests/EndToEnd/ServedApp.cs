@@ -48,15 +48,16 @@ public sealed class ServedApp : IAsyncDisposable
         await ExecuteAsync(connectionString, $"CREATE DATABASE {database}");
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo("dotnet", [serverDll, "--urls", address.ToString().TrimEnd('/')])
+        var folder = Path.GetDirectoryName(serverDll)!;
+        var start = new ProcessStartInfo("dotnet", [serverDll, "--urls", address.ToString().TrimEnd('/'), "--contentRoot", folder])
         {
-            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+            WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Development serves the WebAssembly client from the build output (static web assets manifest).
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // As ./worldweb run starts it: Production, from the build output.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__WorldWeb"] = new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
         start.Environment["Models__Packages__0"] = modelFolder;
         var app = new ServedApp(Process.Start(start)!, address, connectionString, database);
