@@ -14,6 +14,7 @@ try
         "eval" => EvalCommand.Run(command),
         "bench" when command.Positional is ["world", ..] => WorldBenchCommand.Run(command),
         "bench" when command.Positional is ["inference", ..] => InferenceBenchCommand.Run(command),
+        "bench" when command.Positional is ["encode", ..] => EncodeBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };

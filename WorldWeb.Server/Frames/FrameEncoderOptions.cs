@@ -8,7 +8,7 @@ public sealed class FrameEncoderOptions
     public const string SectionName = "Frames";
 
     [EnumDataType(typeof(FrameFormat))]
-    public FrameFormat Format { get; set; } = FrameFormat.Png;
+    public FrameFormat Format { get; set; } = FrameFormat.Jpeg;
 
     /// <summary>For the lossy formats (JPEG, WebP).</summary>
     [Range(1, 100)]

@@ -24,8 +24,8 @@ public sealed class WorldHubTests(WorldWebFactory factory)
         await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
         FrameMessage first = await frames.NextAsync();
         FrameMessage later = await frames.UntilAsync(f => f.Step >= first.Step + 3);
-        Assert.Equal("image/png", later.ContentType);
-        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, later.Data[..4]);
+        Assert.Equal("image/jpeg", later.ContentType);
+        Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, later.Data[..3]);
         Assert.True(later.ServerTimeMs >= first.ServerTimeMs);
     }
 
