@@ -3,6 +3,7 @@ using WorldWeb.Tools.Cli;
 using WorldWeb.Tools.Datagen;
 using WorldWeb.Tools.Eval;
 using WorldWeb.Tools.Images;
+using WorldWeb.Tools.Load;
 
 // The offline commands behind ./worldweb: data generation, evaluation and benchmarks.
 try
@@ -15,6 +16,7 @@ try
         "bench" when command.Positional is ["world", ..] => WorldBenchCommand.Run(command),
         "bench" when command.Positional is ["inference", ..] => InferenceBenchCommand.Run(command),
         "bench" when command.Positional is ["encode", ..] => EncodeBenchCommand.Run(command),
+        "bench" when command.Positional is ["load", ..] => LoadBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };
