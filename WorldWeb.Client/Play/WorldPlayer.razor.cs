@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 using WorldWeb.Client.Contracts;
 
@@ -9,12 +10,15 @@ namespace WorldWeb.Client.Play;
 
 /// <summary>
 /// Joins a world (by id or share-link token), draws its frame stream and, for owners and players, turns held
-/// keys into actions. Used by the play page and the share-link page.
+/// keys into actions. When the connection drops (a server restart, a network blip) it rejoins by itself, keeping
+/// the last frame on screen. Used by the play page and the share-link page.
 /// </summary>
 public sealed partial class WorldPlayer : IAsyncDisposable
 {
     private const double StatsRefreshMs = 250;
+    private const int MaxRetryDelayMs = 10_000;
 
+    private readonly CancellationTokenSource lifetime = new();
     private IWorldConnection? connection;
     private CancellationTokenSource? session;
     private IJSObjectReference? module;
@@ -24,10 +28,12 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     private ActionKeys? keys;
     private FrameStats stats = new();
     private string? joinError;
-    private string? streamError;
+    private string? connectionError;
     private string? actionError;
-    private bool focused;
+    private bool joined;
     private bool streaming;
+    private bool reconnecting;
+    private bool focused;
     private string? joinedRef;
     private long nextSeq;
     private double lastStatsRender;
@@ -37,9 +43,14 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     /// <summary>True on <c>/w/{token}</c>: a refused join is then explained as a link problem.</summary>
     [Parameter] public bool ViaLink { get; set; }
 
+    /// <summary>The first wait before rejoining after a lost connection; later waits double, up to 10 s.</summary>
+    [Parameter] public int RetryDelayMs { get; set; } = 1000;
+
     [Inject] private IWorldConnectionFactory Connections { get; set; } = default!;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    [Inject] private ILogger<WorldPlayer> Logger { get; set; } = default!;
 
     private bool CanAct => info is not null && WorldRoles.CanAct(info.Role);
 
@@ -50,17 +61,21 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         if (WorldRef != joinedRef)
         {
             joinedRef = WorldRef;
-            await JoinAsync();
+            info = null;
+            if (!await TryJoinAsync())
+            {
+                _ = RetryAsync();
+            }
         }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (info is not null && !streaming && session is not null)
+        if (joined && !streaming && session is not null)
         {
             streaming = true;
             module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./js/worldView.js");
-            await module.InvokeVoidAsync("attach", canvas, info.Width, info.Height, keys!.Codes.ToArray());
+            await module.InvokeVoidAsync("attach", canvas, info!.Width, info.Height, keys!.Codes.ToArray());
             if (CanAct)
             {
                 await module.InvokeVoidAsync("focus", view);
@@ -70,30 +85,70 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         }
     }
 
-    private async Task JoinAsync()
+    /// <summary>Joins on a fresh connection: true when joined or refused for good, false when the server was out of reach.</summary>
+    private async Task<bool> TryJoinAsync()
     {
         await StopAsync();
-        info = null;
-        joinError = streamError = actionError = null;
-        stats = new FrameStats();
-        session = new CancellationTokenSource();
+        actionError = null;
+        session = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
         connection = Connections.Create();
         try
         {
-            info = await connection.JoinAsync(WorldRef, session.Token);
-            keys = new ActionKeys(info.Actions);
+            var world = await connection.JoinAsync(WorldRef, session.Token);
+            info = world;
+            keys = new ActionKeys(world.Actions);
+            stats = new FrameStats();
             // Sequence numbers start from the clock so a reloaded page never reuses the previous page's numbers,
             // which frames may still carry as lastActionSeq.
             nextSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+            joined = true;
+            joinError = connectionError = null;
+            return true;
         }
         catch (WorldJoinException e)
         {
+            info = null;
             joinError = e.Message;
+            return true;
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException
+                                       or OperationCanceledException && !lifetime.IsCancellationRequested)
         {
-            joinError = $"Could not reach the server ({e.Message}). Check your connection and reload the page.";
+            connectionError = "Cannot reach the server; trying again.";
+            return false;
         }
+    }
+
+    private async Task RetryAsync()
+    {
+        if (reconnecting)
+        {
+            return;
+        }
+
+        reconnecting = true;
+        try
+        {
+            for (var delay = RetryDelayMs; ; delay = Math.Min(delay * 2, MaxRetryDelayMs))
+            {
+                StateHasChanged();
+                await Task.Delay(delay, lifetime.Token);
+                if (await TryJoinAsync())
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+        finally
+        {
+            reconnecting = false;
+        }
+
+        StateHasChanged();
     }
 
     private async Task StreamFramesAsync(string worldId, CancellationToken ct)
@@ -112,23 +167,25 @@ public sealed partial class WorldPlayer : IAsyncDisposable
                     await InvokeAsync(StateHasChanged);
                 }
             }
-
-            streamError = "The world stopped sending frames.";
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return;
         }
-        catch (Exception e) when (e is HubException or HttpRequestException or InvalidOperationException
-                                       or IOException or JSException or OperationCanceledException)
+        catch (Exception e)
         {
-            streamError = $"Lost the world's frames: {e.Message}";
+            // However the stream failed (socket closed, server gone, hub error), the answer is to rejoin, and a
+            // rejoin that is refused says why. Nothing may escape: this task is not awaited.
+            Logger.LogInformation(e, "Frames of world {WorldId} stopped", worldId);
         }
 
-        await InvokeAsync(StateHasChanged);
+        if (!ct.IsCancellationRequested)
+        {
+            joined = false;
+            connectionError = "Lost the connection to the world; reconnecting.";
+            await InvokeAsync(RetryAsync);
+        }
     }
-
-    private Task ReconnectAsync() => JoinAsync();
 
     private async Task OnKeyDownAsync(KeyboardEventArgs e)
     {
@@ -160,6 +217,11 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 
     private async Task SendAsync(int action)
     {
+        if (!joined)
+        {
+            return;
+        }
+
         var seq = nextSeq++;
         stats.ActionSent(seq, NowMs());
         try
@@ -171,14 +233,15 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         {
             actionError = $"The server refused that move: {e.Message}";
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
         {
-            actionError = "Not connected: moves cannot be sent. Use Reconnect.";
+            actionError = "That move was not sent: the connection is down.";
         }
     }
 
     private async Task StopAsync()
     {
+        joined = false;
         streaming = false;
         if (session is not null)
         {
@@ -198,7 +261,9 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await lifetime.CancelAsync();
         await StopAsync();
+        lifetime.Dispose();
         if (module is not null)
         {
             try

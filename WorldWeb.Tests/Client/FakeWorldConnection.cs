@@ -8,7 +8,7 @@ namespace WorldWeb.Tests.Client;
 /// <summary>The world hub as the play page sees it: a join answer, a frame channel the test writes, recorded actions.</summary>
 public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFactory
 {
-    private readonly Channel<FrameMessage> frames = Channel.CreateUnbounded<FrameMessage>();
+    private Channel<FrameMessage> frames = Channel.CreateUnbounded<FrameMessage>();
 
     public Func<string, WorldInfo> Join { get; set; } = worldRef => throw new WorldJoinException($"No world '{worldRef}'.");
 
@@ -44,6 +44,14 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
 
     public void Push(long step, long lastActionSeq = 0) =>
         frames.Writer.TryWrite(new FrameMessage(step, lastActionSeq, "image/png", [1, 2, 3, (byte)step], 0));
+
+    /// <summary>Ends the current frame stream as a dropped connection would; the next stream starts afresh.</summary>
+    public void DropStream()
+    {
+        var dropped = frames;
+        frames = Channel.CreateUnbounded<FrameMessage>();
+        dropped.Writer.TryComplete(new IOException("connection reset"));
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

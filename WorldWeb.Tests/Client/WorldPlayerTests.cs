@@ -123,4 +123,34 @@ public sealed class WorldPlayerTests : ClientTestContext
         page.WaitForAssertion(() => Assert.Equal("This world cannot be opened", page.Find("h1").TextContent));
         Assert.Contains("No world 'nope'.", page.Markup);
     }
+
+    [Fact]
+    public void ServerOutOfReach_KeepsTryingAndJoinsOnceItAnswers()
+    {
+        var attempts = 0;
+        Hub.Join = _ => ++attempts < 3 ? throw new HttpRequestException("connection refused") : FakeWorldConnection.World(WorldRoles.Owner);
+
+        var page = Render<WorldPlayer>(p => p.Add(x => x.WorldRef, "w1").Add(x => x.RetryDelayMs, 5));
+
+        page.WaitForAssertion(() => Assert.Equal("owner", page.Find(".badge.role").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal(3, attempts);
+        Assert.Empty(page.FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public void DroppedStream_RejoinsAndDrawsAgain()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Owner);
+        var page = Render<WorldPlayer>(p => p.Add(x => x.WorldRef, "w1").Add(x => x.RetryDelayMs, 5));
+        page.WaitForElement(".view");
+        Hub.Push(8);
+        page.WaitForAssertion(() => Assert.Single(ViewModule.Invocations["draw"]));
+
+        Hub.DropStream();
+        page.WaitForAssertion(() => Assert.Equal(2, Hub.Joined.Count), TimeSpan.FromSeconds(5));
+        Hub.Push(9);
+
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("[data-stat=step]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Empty(page.FindAll("[role=alert]"));
+    }
 }

@@ -68,9 +68,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     // The server's own build output, in the configuration these tests were built in (the test project
-    // references the server, so it is built first).
+    // references the server, so it is built first); WORLDWEB_E2E_SERVER points at another, e.g. a published one.
     private static string ServerDll()
     {
+        if (Environment.GetEnvironmentVariable("WORLDWEB_E2E_SERVER") is { Length: > 0 } chosen)
+        {
+            return chosen;
+        }
+
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0", "WorldWeb.Server.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"WorldWeb.Server is not built: {dll} is missing.");

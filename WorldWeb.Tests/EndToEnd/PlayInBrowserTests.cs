@@ -43,6 +43,40 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         Assert.Contains("Ask whoever shared it for a new link", await page.InnerTextAsync("main"));
     }
 
+    [Fact]
+    public async Task ServerCrash_PageRejoinsByItselfAndTheWorldGoesOn()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await OpenPageAsync(context, "crash");
+        await page.GotoAsync("");
+        await page.FillAsync("#world-title", "Crash test world");
+        await page.ClickAsync("button:has-text('Create world')");
+        await page.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        await WaitForFramesAsync(page, 20);
+        // Saved worlds resume from the save plus the logged actions; give the action log its flush.
+        await page.WaitForTimeoutAsync(1500);
+        var before = await DrawnStepAsync(page);
+
+        await fixture.App.CrashAndRestartAsync();
+
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "before => Number(document.querySelector('canvas.frame')?.dataset.step ?? -1) > before + 5", before,
+                new() { Timeout = WaitMs, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(page, "crash-timeout");
+            output.WriteLine($"drawn step {await DrawnStepAsync(page)}, before the crash {before}\n{fixture.App.Log}");
+            throw;
+        }
+        var log = await FrameLogAsync(page);
+        output.WriteLine($"drawn up to step {before} before the crash; after it the page drew on to {log.Keys.Max()}");
+        await Assertions.Expect(page.Locator("[role=alert]")).ToHaveCountAsync(0);
+        Assert.Equal("owner", await page.InnerTextAsync(".badge.role"));
+    }
+
     private async Task RunSessionAsync()
     {
         await using var ownerContext = await fixture.NewContextAsync();
@@ -161,7 +195,7 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
-            if (message.Type is "error" or "warning")
+            if (message.Type is "error" or "warning" || message.Text.Contains("stopped", StringComparison.Ordinal))
             {
                 output.WriteLine($"[{who} console {message.Type}] {message.Text}");
             }

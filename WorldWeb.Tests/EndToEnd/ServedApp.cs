@@ -12,21 +12,19 @@ namespace WorldWeb.Tests.EndToEnd;
 /// </summary>
 public sealed class ServedApp : IAsyncDisposable
 {
-    private readonly Process process;
+    private readonly ProcessStartInfo start;
     private readonly StringBuilder log = new();
     private readonly string adminConnection;
     private readonly string database;
+    private Process process;
 
-    private ServedApp(Process process, Uri address, string adminConnection, string database)
+    private ServedApp(ProcessStartInfo start, Uri address, string adminConnection, string database)
     {
-        this.process = process;
+        this.start = start;
         Address = address;
         this.adminConnection = adminConnection;
         this.database = database;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process = Launch();
     }
 
     public Uri Address { get; }
@@ -60,9 +58,20 @@ public sealed class ServedApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__WorldWeb"] = new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
         start.Environment["Models__Packages__0"] = modelFolder;
-        var app = new ServedApp(Process.Start(start)!, address, connectionString, database);
+        var app = new ServedApp(start, address, connectionString, database);
         await app.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return app;
+    }
+
+    /// <summary>Kills the server hard (no shutdown, no final save) and starts it again on the same port and database.</summary>
+    public async Task CrashAndRestartAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        Append("---- killed, restarting ----");
+        process = Launch();
+        await WaitHealthyAsync(TimeSpan.FromSeconds(90));
     }
 
     public async ValueTask DisposeAsync()
@@ -76,6 +85,16 @@ public sealed class ServedApp : IAsyncDisposable
         process.Dispose();
         NpgsqlConnection.ClearAllPools();
         await ExecuteAsync(adminConnection, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    }
+
+    private Process Launch()
+    {
+        var launched = Process.Start(start)!;
+        launched.OutputDataReceived += (_, e) => Append(e.Data);
+        launched.ErrorDataReceived += (_, e) => Append(e.Data);
+        launched.BeginOutputReadLine();
+        launched.BeginErrorReadLine();
+        return launched;
     }
 
     private async Task WaitHealthyAsync(TimeSpan timeout)
