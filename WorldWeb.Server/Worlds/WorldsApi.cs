@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Play;
 
 namespace WorldWeb.Server.Worlds;
 
@@ -135,15 +137,18 @@ public static class WorldsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, IHubContext<WorldHub, IWorldClient> hub,
+        CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await OwnedAsync(store, id, user, "delete it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        await directory.CloseAsync(id, "This world has been deleted by its owner.");
+        const string reason = "This world has been deleted by its owner.";
+        await directory.CloseAsync(id, reason);
         await store.DeleteAsync(id, cancellationToken);
+        await hub.Clients.Group(WorldHub.GroupOf(id)).WorldClosed(id, reason);
         return TypedResults.NoContent();
     }
 }

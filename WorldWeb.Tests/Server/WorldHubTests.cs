@@ -165,6 +165,25 @@ public sealed class WorldHubTests(WorldWebFactory factory)
         Assert.True(next.Step >= seenByB.Step);
     }
 
+    [Fact]
+    public async Task DeleteWorld_WhileStreaming_EndsTheStreamAndTellsJoinedClients()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        var closed = new TaskCompletionSource<string>();
+        connection.On<string, string>("WorldClosed", (worldId, reason) => closed.TrySetResult($"{worldId}: {reason}"));
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await frames.NextAsync();
+
+        await owner.Http.DeleteAsync($"/api/worlds/{world.Id}");
+
+        Assert.Equal($"{world.Id}: This world has been deleted by its owner.", await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        string error = await ErrorOf(async () => { while (true) { await frames.NextAsync(); } });
+        Assert.Contains("deleted", error);
+    }
+
     private static async Task<string> ErrorOf(Func<Task> call)
     {
         try
