@@ -6,7 +6,7 @@ namespace WorldWeb.Client.Lobby;
 public sealed class NewWorld
 {
     [Required(ErrorMessage = "Give the world a title.")]
-    [StringLength(80, ErrorMessage = "Keep the title under 80 characters.")]
+    [StringLength(100, ErrorMessage = "Keep the title to 100 characters.")]
     public string Title { get; set; } = "";
 
     [Required(ErrorMessage = "Pick a model.")]

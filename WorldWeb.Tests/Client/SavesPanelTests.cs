@@ -50,4 +50,18 @@ public sealed class SavesPanelTests : ClientTestContext
         panel.WaitForAssertion(() => Assert.EndsWith("/worlds/w2", navigation.Uri));
         Assert.Equal("s1", Assert.Single(Server.Sent("POST", "/api/worlds/w1/fork")).Json.GetProperty("saveId").GetString());
     }
+
+    [Fact]
+    public void Save_WithoutAName_IsNamedAfterTheMoment()
+    {
+        Server.On("POST", "/api/worlds/w1/saves", request =>
+            FakeServerApi.JsonAnswer(new SaveInfo("s2", request.Json.GetProperty("name").GetString()!, 5, 100, Now), HttpStatusCode.Created));
+        var panel = Render<SavesPanel>(p => p.Add(x => x.WorldId, "w1"));
+        panel.WaitForElement(".save-list");
+
+        panel.Find("form").Submit();
+
+        panel.WaitForAssertion(() => Assert.Single(Server.Sent("POST", "/api/worlds/w1/saves")));
+        Assert.StartsWith("Save of ", Server.Sent("POST", "/api/worlds/w1/saves").Single().Json.GetProperty("name").GetString());
+    }
 }
