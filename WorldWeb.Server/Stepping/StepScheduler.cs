@@ -80,7 +80,15 @@ public sealed partial class StepScheduler : IDisposable
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await TickAsync(stoppingToken);
+                try
+                {
+                    await TickAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
+                {
+                    // One failed tick must not stop every world of the model; the next tick tries again.
+                    LogTickFailed(_logger, ex, Model.Name);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -169,6 +177,9 @@ public sealed partial class StepScheduler : IDisposable
         _model.Dispose();
         _tickGate.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A tick of model {Model} failed")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception, string model);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler for model {Model} ticking at {Fps} fps")]
     private static partial void LogStarted(ILogger logger, string model, int fps);

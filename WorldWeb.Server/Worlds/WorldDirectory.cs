@@ -27,7 +27,8 @@ public sealed partial class WorldDirectory(
 {
     private readonly ConcurrentDictionary<string, WorldSession> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    // One gate per world: loading (which replays) or unloading one world never holds up another.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<WorldSession> Live => (IReadOnlyCollection<WorldSession>)_live.Values;
 
@@ -41,7 +42,8 @@ public sealed partial class WorldDirectory(
         {
             return live;
         }
-        await _gate.WaitAsync(cancellationToken);
+        SemaphoreSlim gate = GateOf(id);
+        await gate.WaitAsync(cancellationToken);
         try
         {
             if (_live.TryGetValue(id, out live))
@@ -64,7 +66,7 @@ public sealed partial class WorldDirectory(
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
@@ -96,7 +98,8 @@ public sealed partial class WorldDirectory(
     /// <summary>Saves and unloads a world nobody has watched since <paramref name="idleBefore"/>.</summary>
     public async Task<bool> TryUnloadIdleAsync(WorldSession session, DateTimeOffset idleBefore, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        SemaphoreSlim gate = GateOf(session.Id);
+        await gate.WaitAsync(cancellationToken);
         try
         {
             if (!session.TryCloseIfIdle(idleBefore))
@@ -115,14 +118,15 @@ public sealed partial class WorldDirectory(
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
     /// <summary>Stops a world for good (it is being deleted): its streams end with <paramref name="reason"/>.</summary>
     public async Task CloseAsync(string id, string reason)
     {
-        await _gate.WaitAsync();
+        SemaphoreSlim gate = GateOf(id);
+        await gate.WaitAsync();
         try
         {
             if (_live.TryRemove(id, out WorldSession? session))
@@ -134,7 +138,7 @@ public sealed partial class WorldDirectory(
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
@@ -149,6 +153,8 @@ public sealed partial class WorldDirectory(
             }
         }
     }
+
+    private SemaphoreSlim GateOf(string id) => _gates.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
 
     /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
     public static WorldState Genesis(LoadedModel model, long seed)

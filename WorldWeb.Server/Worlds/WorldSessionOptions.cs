@@ -11,9 +11,9 @@ public sealed class WorldSessionOptions
     [Range(1, 86_400)]
     public int IdleUnloadSeconds { get; set; } = 30;
 
-    /// <summary>A live world is autosaved every this many steps, which bounds the replay after a crash.</summary>
+    /// <summary>A live world is autosaved every this many steps (20 s at 20 fps), which bounds the replay after a crash.</summary>
     [Range(1, 1_000_000)]
-    public int AutosaveEverySteps { get; set; } = 1200;
+    public int AutosaveEverySteps { get; set; } = 400;
 
     /// <summary>Keyframes the in-process memory keeps per world.</summary>
     [Range(0, 4096)]

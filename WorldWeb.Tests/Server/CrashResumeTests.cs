@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Persistence;
 using WorldWeb.Client.Contracts;
 using Xunit.Abstractions;
 
@@ -71,6 +73,32 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             output.WriteLine($"world {worldId} resumed at step {stepBefore}, frame {frameBefore.Length} bytes identical");
             output.WriteLine(string.Join('\n', server.Output.Split('\n').Where(l => l.Contains("resumed"))));
         }
+    }
+
+    [Fact]
+    public async Task GracefulStop_SavesEveryLiveWorldAtItsStep()
+    {
+        int port = ServerProcess.FreePort();
+        var cookies = new CookieContainer();
+        await using ServerProcess server = await ServerProcess.StartAsync(port);
+        using HttpClient http = Client(server, cookies);
+        string worldId = await CreateWorldAsync(http, seed: 23);
+        await using HubConnection connection = await ConnectAsync(server, cookies);
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+        var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId);
+        while ((await frames.ReadAsync()).Step < 10)
+        {
+        }
+
+        Assert.Equal(0, await server.StopAsync());
+
+        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(TestEnvironment.ConnectionString).UseSnakeCaseNamingConvention().Options;
+        await using var db = new WorldWebDbContext(options);
+        long savedStep = await db.Saves.Where(s => s.WorldId == worldId && s.Kind == SaveKind.Auto).Select(s => s.Step).SingleAsync();
+        long loggedSteps = (await db.ActionLog.Where(c => c.WorldId == worldId).Select(c => c.Actions).ToListAsync()).Sum(a => a.Length);
+        Assert.True(savedStep >= 10, $"saved at step {savedStep}");
+        Assert.Equal(savedStep, loggedSteps);
+        output.WriteLine(string.Join('\n', server.Output.Split('\n').Where(l => l.Contains("saved", StringComparison.OrdinalIgnoreCase))));
     }
 
     private static HttpClient Client(ServerProcess server, CookieContainer cookies) =>

@@ -8,8 +8,10 @@ import torch
 def training_device() -> torch.device:
     if torch.cuda.is_available():
         return torch.device("cuda")
-    # PyTorch defaults to a single thread on some machines; use every core that is ours.
-    torch.set_num_threads(os.cpu_count())
+    # PyTorch defaults to a single thread on some machines; use every core that is ours, unless
+    # WORLDWEB_TRAIN_THREADS says otherwise (on a shared machine two spinning threads can run 10x
+    # slower than one when the other core is busy).
+    torch.set_num_threads(int(os.environ.get("WORLDWEB_TRAIN_THREADS", os.cpu_count())))
     return torch.device("cpu")
 
 
