@@ -27,8 +27,7 @@ public sealed partial class WorldSession : IWorldSession
     private readonly float[] _context;
     private readonly List<byte[]> _contextRgb;
     private readonly WorldMemory? _memory;
-    private readonly MemoryEntry?[] _recalled;
-    private readonly float[] _memoryFrame;
+    private readonly MemoryFeed _feed;
     private readonly RevisitScore _revisits = new();
     private readonly CoherenceGuard _guard;
     private readonly int _checkpointEvery;
@@ -52,8 +51,7 @@ public sealed partial class WorldSession : IWorldSession
         Seed = seed;
         Model = model;
         _memory = memory;
-        _recalled = new MemoryEntry?[model.Manifest.MemorySlots];
-        _memoryFrame = new float[model.Manifest.Frame.FloatCount];
+        _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
         coherence ??= new CoherenceOptions();
         _guard = new CoherenceGuard(coherence);
         _checkpointEvery = coherence.CheckpointEverySteps;
@@ -224,22 +222,12 @@ public sealed partial class WorldSession : IWorldSession
             _context.CopyTo(batch.Context(row));
             batch.SetAction(row, action);
             WorldNoise.Fill(Seed, next, batch.Noise(row));
-            if (_memory is null || _recalled.Length == 0)
+            if (_memory is not null)
             {
-                return;
-            }
-            int count = _memory.Recall(_pose, RecallBefore(next), _recalled);
-            for (int slot = 0; slot < count; slot++)
-            {
-                MemoryEntry entry = _recalled[slot]!;
-                FrameMath.FromRgb24(entry.Rgb, _memoryFrame);
-                batch.SetMemory(row, slot, _memoryFrame, RelativePose.Of(_pose, entry.Pose));
+                _feed.Fill(batch, row, _memory, _pose, next);
             }
         }
     }
-
-    /// <summary>Memories for step <paramref name="step"/> come from before its context, by the training pipeline's gap.</summary>
-    private long RecallBefore(long step) => step - Model.Manifest.ContextFrames - (_memory?.Policy.RecallGap ?? 0) + 1;
 
     /// <summary>Takes the row's outputs as the next step; returns the frame to show as RGB24.</summary>
     public byte[] Advance(StepBatch batch, int row) => Advance(batch.Frame(row), batch.PoseDelta(row));
