@@ -17,9 +17,13 @@ public sealed class MemoryEntry(long step, Pose pose, byte[] encoded, byte[] rgb
 
     public byte[] Rgb { get; } = rgb;
 
+    /// <summary>What the write policy compares frames by (<see cref="FrameCompare.Thumbnail"/>); set when the entry joins a memory.</summary>
+    internal float[] Thumbnail { get; set; } = [];
+
     /// <summary>The first memory of its area; eviction takes landmarks last.</summary>
     public bool Landmark { get; } = landmark;
 
     /// <summary>How often retrieval chose it: the usefulness eviction weighs.</summary>
     public int Hits { get; internal set; }
+
 }

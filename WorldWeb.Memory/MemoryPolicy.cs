@@ -18,9 +18,12 @@ public sealed class MemoryPolicy
     [Range(1, 180)]
     public double NoveltyDegrees { get; set; } = 45;
 
-    /// <summary>Write when the frame differs from the nearest memory by more than this mean absolute difference (0–255).</summary>
+    /// <summary>
+    /// Write when the frame differs from the nearest memory by more than this: the mean absolute difference (0–255)
+    /// of their 8×8-cell thumbnails, which sampling noise and JPEG artefacts do not move.
+    /// </summary>
     [Range(1, 255)]
-    public double FrameDifference { get; set; } = 40;
+    public double FrameDifference { get; set; } = 24;
 
     /// <summary>Write at least every this many steps.</summary>
     [Range(1, 1_000_000)]

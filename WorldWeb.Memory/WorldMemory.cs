@@ -15,6 +15,7 @@ public sealed class WorldMemory
     private readonly IMemoryJournal? _journal;
     private readonly PoseGrid _grid;
     private readonly List<MemoryEntry> _entries = [];
+    private readonly float[] _thumbnail = new float[3 * FrameCompare.ThumbnailSide * FrameCompare.ThumbnailSide];
     private readonly double _noveltyTurn, _recallTurn, _mergeTurn, _revisitTurn;
 
     public WorldMemory(MemoryPolicy policy, int width, int height, IMemoryJournal? journal = null)
@@ -55,19 +56,20 @@ public sealed class WorldMemory
     public MemoryEntry? Remember(byte[] rgb, Pose pose, long step)
     {
         MemoryEntry? nearest = Nearest(pose, _policy.NoveltyCells, _noveltyTurn, long.MaxValue);
-        bool write = nearest is null
-            || step - LastWriteStep >= _policy.EverySteps
-            || FrameCompare.MeanAbsoluteDifference(rgb, nearest.Rgb) > _policy.FrameDifference;
-        if (!write)
+        if (nearest is not null && step - LastWriteStep < _policy.EverySteps)
         {
-            return null;
+            FrameCompare.Thumbnail(rgb, _width, _height, _thumbnail);
+            if (FrameCompare.MeanAbsoluteDifference(_thumbnail, nearest.Thumbnail) <= _policy.FrameDifference)
+            {
+                return null;
+            }
         }
         byte[] encoded = MemoryFrameCodec.Encode(rgb, _width, _height, _policy.FrameQuality);
         bool landmark = !AnyWithin(pose, _policy.LandmarkCells);
         var entry = new MemoryEntry(step, pose, encoded, MemoryFrameCodec.Decode(encoded, _width, _height), landmark);
         // A near-duplicate of an older memory takes its place: the newer view of the same spot.
-        MemoryEntry? duplicate = Nearest(pose, _policy.MergeCells, _mergeTurn, long.MaxValue);
-        if (duplicate is { Landmark: false })
+        MemoryEntry? duplicate = Nearest(pose, _policy.MergeCells, _mergeTurn, long.MaxValue, landmarks: false);
+        if (duplicate is not null)
         {
             Evict(duplicate);
         }
@@ -130,7 +132,7 @@ public sealed class WorldMemory
     /// <summary>The entry a revisit at <paramref name="pose"/> is compared with: the nearest within the revisit range, older than <paramref name="beforeStep"/>.</summary>
     public MemoryEntry? RevisitOf(Pose pose, long beforeStep) => Nearest(pose, _policy.RevisitCells, _revisitTurn, beforeStep);
 
-    private MemoryEntry? Nearest(Pose pose, double cells, double turn, long beforeStep)
+    private MemoryEntry? Nearest(Pose pose, double cells, double turn, long beforeStep, bool landmarks = true)
     {
         MemoryEntry? best = null;
         double bestScore = double.MaxValue;
@@ -139,7 +141,7 @@ public sealed class WorldMemory
             foreach (MemoryEntry entry in cell)
             {
                 double score = Score(pose, entry.Pose, cells, turn);
-                if (entry.Step < beforeStep && !double.IsNaN(score) && (best is null || Better(score, entry, bestScore, best)))
+                if (entry.Step < beforeStep && (landmarks || !entry.Landmark) && !double.IsNaN(score) && (best is null || Better(score, entry, bestScore, best)))
                 {
                     (best, bestScore) = (entry, score);
                 }
@@ -179,6 +181,9 @@ public sealed class WorldMemory
 
     private void Insert(MemoryEntry entry)
     {
+        float[] thumbnail = new float[_thumbnail.Length];
+        FrameCompare.Thumbnail(entry.Rgb, _width, _height, thumbnail);
+        entry.Thumbnail = thumbnail;
         int at = _entries.Count;
         while (at > 0 && _entries[at - 1].Step > entry.Step)
         {
