@@ -21,6 +21,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         string worldId;
         long stepBefore;
         byte[] frameBefore;
+        WorldCoherenceInfo memoryBefore;
 
         await using (ServerProcess server = await ServerProcess.StartAsync(port))
         {
@@ -52,6 +53,8 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             (stepBefore, frameBefore) = await FrameAsync(http, worldId);
             Assert.True(stepBefore >= 24, $"the world only reached step {stepBefore}");
+            memoryBefore = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
+            Assert.True(memoryBefore.MemoryEntries >= 1);
             await server.KillHardAsync();
         }
 
@@ -64,6 +67,8 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             (long stepAfter, byte[] frameAfter) = await FrameAsync(http, worldId);
             Assert.Equal(stepBefore, stepAfter);
             Assert.Equal(frameBefore, frameAfter);
+            WorldCoherenceInfo memoryAfter = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
+            Assert.Equal((memoryBefore.MemoryEntries, memoryBefore.MemoryBytes), (memoryAfter.MemoryEntries, memoryAfter.MemoryBytes));
 
             var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId);
             FrameMessage first = await frames.ReadAsync();
