@@ -44,7 +44,8 @@ public sealed partial class WorldDirectory(
     /// <exception cref="WorldUnavailableException">The world exists but cannot run here.</exception>
     public async Task<WorldSession?> OpenAsync(string id, CancellationToken cancellationToken)
     {
-        if (_live.TryGetValue(id, out WorldSession? live))
+        // A closing session is still listed until its save is written; the gate waits for that.
+        if (_live.TryGetValue(id, out WorldSession? live) && !live.IsClosed)
         {
             return live;
         }
@@ -52,7 +53,7 @@ public sealed partial class WorldDirectory(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (_live.TryGetValue(id, out live))
+            if (_live.TryGetValue(id, out live) && !live.IsClosed)
             {
                 return live;
             }
@@ -120,12 +121,19 @@ public sealed partial class WorldDirectory(
                 return false;
             }
             await schedulers.For(session.ModelName).RemoveAsync(session);
-            _live.TryRemove(session.Id, out _);
-            if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+            try
             {
-                await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+                {
+                    await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                }
             }
-            _savedSteps.TryRemove(session.Id, out _);
+            finally
+            {
+                // Listed as live until saved, so whoever sees it gone finds its save.
+                _live.TryRemove(session.Id, out _);
+                _savedSteps.TryRemove(session.Id, out _);
+            }
             LogUnloaded(logger, session.Id, session.Step);
             return true;
         }

@@ -175,6 +175,12 @@ public sealed partial class WorldSession : IWorldSession
         viewer.Complete();
     }
 
+    /// <summary>True once the session is closing or closed: it takes no viewers, and its world is being saved or deleted.</summary>
+    public bool IsClosed
+    {
+        get { lock (_viewerGate) { return _closed; } }
+    }
+
     /// <summary>Closes the session if it is still idle since <paramref name="before"/>; false when someone is watching.</summary>
     public bool TryCloseIfIdle(DateTimeOffset before)
     {
