@@ -9,6 +9,7 @@ public static class MemoryExtensions
     {
         builder.Services.AddOptions<MemoryPolicy>().BindConfiguration(MemoryPolicy.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<MemoryMetrics>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddHostedService<MemoryWriter>();
         return builder;

@@ -11,15 +11,10 @@ namespace WorldWeb.Server.Memory;
 /// writer flushes them in batches (<see cref="FlushAsync"/>), so the tick never waits for the database. An evicted
 /// entry is only marked: a save may still hold it, and it is deleted once none does (<see cref="CollectAsync"/>).
 /// </summary>
-public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> contexts, ILogger<MemoryStore> logger)
+public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> contexts, MemoryMetrics metrics, ILogger<MemoryStore> logger)
 {
     private readonly ConcurrentQueue<MemoryChange> _pending = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
-    private long _bytesWritten;
-
-    /// <summary>Frame bytes written to the store since start.</summary>
-    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
-
     public IMemoryJournal JournalFor(string worldId) => new Journal(this, worldId);
 
     /// <summary>Writes every change journaled so far.</summary>
@@ -39,7 +34,9 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
             }
             try
             {
-                await WriteAsync(batch, cancellationToken);
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                (int entries, long bytes) = await WriteAsync(batch, cancellationToken);
+                metrics.Flushed(entries, bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
             {
@@ -106,8 +103,9 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
         return (rows.Count, rows.Sum(b => (long)b));
     }
 
-    private async Task WriteAsync(List<MemoryChange> batch, CancellationToken cancellationToken)
+    private async Task<(int Entries, long Bytes)> WriteAsync(List<MemoryChange> batch, CancellationToken cancellationToken)
     {
+        (int entries, long bytes) = (0, 0);
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         string[] worldIds = batch.Select(c => c.WorldId).Distinct().ToArray();
         // A world deleted since its steps were made takes its pending memories with it.
@@ -144,9 +142,11 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
                 await db.MemoryEntries.Where(e => e.WorldId == world.Key && evicted.Contains(e.Step))
                     .ExecuteUpdateAsync(set => set.SetProperty(e => e.Evicted, true), cancellationToken);
             }
-            Interlocked.Add(ref _bytesWritten, added.Values.Sum(r => (long)r.Frame.Length));
+            entries += added.Count;
+            bytes += added.Values.Sum(r => (long)r.Frame.Length);
         }
         await db.SaveChangesAsync(cancellationToken);
+        return (entries, bytes);
     }
 
     private sealed class Journal(MemoryStore store, string worldId) : IMemoryJournal

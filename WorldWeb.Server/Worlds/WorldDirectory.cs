@@ -218,10 +218,8 @@ public sealed partial class WorldDirectory(
         replayer.Replay(session, actions);
         byte[] current = session.Capture().CurrentFrame;
         session.Publish(new FrameMessage(session.Step, 0, encoder.ContentType, encoder.Encode(current, frame.Width, frame.Height), clock.GetUtcNow().ToUnixTimeMilliseconds()));
-        if (save is not null)
-        {
-            _savedSteps[record.Id] = save.Step;
-        }
+        // A world without a save resumes from its genesis, which is as good as a save at step 0.
+        _savedSteps[record.Id] = save?.Step ?? 0;
         LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
         return session;
     }

@@ -92,7 +92,7 @@ public sealed partial class WorldSession : IWorldSession
     {
         lock (_stateGate)
         {
-            return new WorldCoherence(_memory is not null, _memory?.Entries.Count ?? 0, _memory?.Bytes ?? 0,
+            return new WorldCoherence(_memory?.Entries.Count ?? 0, _memory?.Bytes ?? 0,
                 _revisits.Count, _revisits.MeanPsnr, _revisits.LastPsnr, _rollbacks);
         }
     }
