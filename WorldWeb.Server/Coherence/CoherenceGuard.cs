@@ -13,7 +13,8 @@ public sealed class CoherenceGuard(CoherenceOptions options)
     private int _repeats, _seen;
     private double _meanFramePsnr;
 
-    public FrameFault Check(ReadOnlySpan<float> frame, byte[] rgb, double? revisitPsnr, RevisitScore revisits)
+    /// <param name="moved">Whether the tracked pose moved this step: a still view may legitimately repeat exactly.</param>
+    public FrameFault Check(ReadOnlySpan<float> frame, byte[] rgb, bool moved, double? revisitPsnr, RevisitScore revisits)
     {
         if (!options.GuardEnabled)
         {
@@ -33,7 +34,7 @@ public sealed class CoherenceGuard(CoherenceOptions options)
         }
         if (_previous is not null)
         {
-            if (rgb.AsSpan().SequenceEqual(_previous))
+            if (moved && rgb.AsSpan().SequenceEqual(_previous))
             {
                 if (++_repeats >= options.FrozenRepeats)
                 {

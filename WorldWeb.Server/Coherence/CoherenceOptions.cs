@@ -17,7 +17,7 @@ public sealed class CoherenceOptions
     [Range(0, 50)]
     public double BlankStdDev { get; set; } = 1.0;
 
-    /// <summary>This many byte-identical frames after another are frozen: a sampled model never repeats exactly.</summary>
+    /// <summary>This many byte-identical frames after another while the tracked pose moves are frozen.</summary>
     [Range(1, 100)]
     public int FrozenRepeats { get; set; } = 2;
 

@@ -249,7 +249,8 @@ public sealed partial class WorldSession : IWorldSession
             Pose pose = _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
-            FrameFault fault = _guard.Check(frame, rgb, revisitPsnr, _revisits);
+            bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;
+            FrameFault fault = _guard.Check(frame, rgb, moved, revisitPsnr, _revisits);
             if (fault != FrameFault.None)
             {
                 return RollBack(step, fault);
