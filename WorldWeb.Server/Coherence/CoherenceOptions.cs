@@ -30,5 +30,5 @@ public sealed class CoherenceOptions
     public double CollapseDropDb { get; set; } = 12;
 
     [Range(1, 100)]
-    public double CollapsePsnr { get; set; } = 9;
+    public double CollapsePsnr { get; set; } = 12;
 }

@@ -28,7 +28,7 @@ public sealed class CoherenceGuardTests : IDisposable
             new WorldMemory(new MemoryPolicy(), frame.Width, frame.Height), TimeProvider.System, new CoherenceOptions());
     }
 
-    public static TheoryData<string> Faults => new() { "nan", "out-of-range", "blank", "frozen" };
+    public static TheoryData<string> Faults => new() { "nan", "out-of-range", "blank", "frozen", "noise" };
 
     [Theory]
     [MemberData(nameof(Faults))]
@@ -56,6 +56,10 @@ public sealed class CoherenceGuardTests : IDisposable
                     case "out-of-range": frame.AsSpan(0, 100).Fill(40f); break;
                     case "blank": frame.AsSpan().Fill(0.5f); break;
                     case "frozen": (frozen ??= [.. frame]).CopyTo(frame); break;
+                    case "noise": // valid values, but nothing like the frame before: frame-to-frame similarity collapses
+                        var random = new Random(i);
+                        for (int v = 0; v < frame.Length; v++) frame[v] = random.NextSingle();
+                        break;
                 }
             }));
         }
