@@ -76,9 +76,9 @@ public sealed class WorldMemory
         Insert(entry);
         LastWriteStep = step;
         _journal?.Added(entry);
-        while (_entries.Count > _policy.MaxEntries || Bytes > _policy.MaxBytes)
+        while ((_entries.Count > _policy.MaxEntries || Bytes > _policy.MaxBytes) && _entries.Count > 1)
         {
-            Evict(LeastUseful());
+            Evict(LeastUseful(except: entry));
         }
         return entry;
     }
@@ -165,12 +165,19 @@ public sealed class WorldMemory
         return false;
     }
 
-    /// <summary>The non-landmark retrieval used least (the oldest among equals); landmarks only when nothing else is left.</summary>
-    private MemoryEntry LeastUseful()
+    /// <summary>
+    /// The non-landmark retrieval used least (the oldest among equals); landmarks only when nothing else is left. Never
+    /// <paramref name="except"/>, the memory just written, which has had no chance to be used yet.
+    /// </summary>
+    private MemoryEntry LeastUseful(MemoryEntry except)
     {
         MemoryEntry? worst = null;
         foreach (MemoryEntry entry in _entries)
         {
+            if (entry == except)
+            {
+                continue;
+            }
             if (worst is null || (entry.Landmark, entry.Hits, entry.Step).CompareTo((worst.Landmark, worst.Hits, worst.Step)) < 0)
             {
                 worst = entry;

@@ -58,6 +58,24 @@ public sealed class WorldMemoryBudgetTests
     }
 
     [Fact]
+    public void Eviction_TakesTheLeastRecalledOldMemory_NeverTheOneJustWritten()
+    {
+        var policy = new MemoryPolicy { MaxEntries = 3, MergeCells = 0 };
+        var random = new Random(6);
+        // Three memories close together (so none is a landmark but the first), each recalled by now.
+        WorldMemory memory = Holding(policy, Entry(1, 0, 0, 0, landmark: true), Entry(2, 0.5, 0, 0), Entry(3, 0.9, 0, 0));
+        var into = new MemoryEntry?[2];
+        memory.Recall(new Pose(0.5, 0, 0), 100, into);   // hits 2 and 1 or 3
+        memory.Recall(new Pose(0.9, 0, 0), 100, into);
+
+        MemoryEntry written = memory.Remember(Frame(random), new Pose(1.4, 0, 90 * Math.PI / 180), 200)!;
+
+        Assert.Contains(written, memory.Entries);
+        Assert.Equal(3, memory.Entries.Count);
+        Assert.Contains(memory.Entries, e => e.Step == 1);  // the landmark stays
+    }
+
+    [Fact]
     public void Eviction_KeepsLandmarks()
     {
         var policy = new MemoryPolicy { MaxEntries = 30 };
