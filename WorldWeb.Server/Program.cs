@@ -1,6 +1,8 @@
 using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Identity;
+using WorldWeb.Server.Memory;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Persistence;
 using WorldWeb.Server.Play;
@@ -10,9 +12,11 @@ using WorldWeb.Server.Worlds;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
-// Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then the log is flushed.
+// Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then memory and the log are flushed.
 builder.AddPersistence();
 builder.AddActionLog();
+builder.AddMemory();
+builder.AddCoherence();
 builder.AddModels();
 builder.AddWorlds();
 builder.AddStepping();

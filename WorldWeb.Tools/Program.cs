@@ -17,6 +17,7 @@ try
         "bench" when command.Positional is ["inference", ..] => InferenceBenchCommand.Run(command),
         "bench" when command.Positional is ["encode", ..] => EncodeBenchCommand.Run(command),
         "bench" when command.Positional is ["load", ..] => LoadBenchCommand.Run(command),
+        "bench" when command.Positional is ["memory", ..] => MemoryBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };

@@ -1,16 +1,20 @@
 using System.IO.Compression;
 using WorldWeb.Inference.Poses;
+using WorldWeb.Memory;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Saves;
 
 /// <summary>
-/// The bytes of a save: a little-endian header (format, step, pose, frame size, counts), the context frames and
-/// keyframes as raw RGB24, all Brotli-compressed.
+/// The bytes of a save: a little-endian header (format, step, pose, frame size, counts), the context frames as raw
+/// RGB24 and the memory by reference (step of the latest write, then step and hits of each entry held; the frames
+/// are in the memory store), all Brotli-compressed. Saves of the first format (<c>WWS1</c>, memory frames inline)
+/// still load, without their memory.
 /// </summary>
 public static class SaveCodec
 {
-    private const uint Magic = 0x31535757; // "WWS1"
+    private const uint Magic = 0x32535757; // "WWS2"
+    private const uint MagicInlineKeyframes = 0x31535757; // "WWS1"
 
     public static byte[] Encode(WorldState state)
     {
@@ -27,12 +31,12 @@ public static class SaveCodec
             {
                 writer.Write(frame);
             }
-            writer.Write(state.Keyframes.Count);
-            foreach (Keyframe keyframe in state.Keyframes)
+            writer.Write(state.Memory.LastWriteStep);
+            writer.Write(state.Memory.Entries.Count);
+            foreach (MemorySnapshot.Held held in state.Memory.Entries)
             {
-                writer.Write(keyframe.Step);
-                WritePose(writer, keyframe.Pose);
-                writer.Write(keyframe.Rgb);
+                writer.Write(held.Step);
+                writer.Write(held.Hits);
             }
         }
         using var compressed = new MemoryStream();
@@ -51,7 +55,8 @@ public static class SaveCodec
         using var reader = new BinaryReader(brotli);
         try
         {
-            if (reader.ReadUInt32() != Magic)
+            uint magic = reader.ReadUInt32();
+            if (magic is not (Magic or MagicInlineKeyframes))
             {
                 throw new InvalidDataException("not a WorldWeb save");
             }
@@ -59,10 +64,14 @@ public static class SaveCodec
             Pose pose = ReadPose(reader);
             int frameBytes = reader.ReadInt32();
             byte[][] context = Enumerable.Range(0, reader.ReadInt32()).Select(_ => ReadExactly(reader, frameBytes)).ToArray();
-            Keyframe[] keyframes = Enumerable.Range(0, reader.ReadInt32())
-                .Select(_ => new Keyframe(reader.ReadInt64(), ReadPose(reader), ReadExactly(reader, frameBytes)))
-                .ToArray();
-            return new WorldState(step, pose, context, keyframes);
+            if (magic == MagicInlineKeyframes)
+            {
+                return new WorldState(step, pose, context, MemorySnapshot.Empty);
+            }
+            long lastWrite = reader.ReadInt64();
+            MemorySnapshot.Held[] held = Enumerable.Range(0, reader.ReadInt32())
+                .Select(_ => new MemorySnapshot.Held(reader.ReadInt64(), reader.ReadInt32())).ToArray();
+            return new WorldState(step, pose, context, new MemorySnapshot(lastWrite, held));
         }
         catch (EndOfStreamException ex)
         {

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Identity;
+using WorldWeb.Server.Memory;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Saves;
@@ -69,7 +70,7 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
-        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, IDbContextFactory<WorldWebDbContext> contexts,
+        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, MemoryStore memory, IDbContextFactory<WorldWebDbContext> contexts,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
@@ -100,6 +101,7 @@ public static class SavesApi
             IsPublic = false,
             Step = save.Step,
             ForkedFromSaveId = save.Id,
+            MemoryEnabled = world.MemoryEnabled,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -112,9 +114,12 @@ public static class SavesApi
             Kind = SaveKind.Fork,
             Step = save.Step,
             State = save.State,
+            MemorySteps = save.MemorySteps,
             CreatedAt = now,
         };
         await store.AddAsync(fork, start, cancellationToken);
+        // The fork starts with the memory its save had, in rows of its own.
+        await memory.CopyAsync(id, fork.Id, save.MemorySteps, cancellationToken);
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
     }
 

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
+using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Frames;
+using WorldWeb.Server.Memory;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Stepping;
@@ -21,6 +24,9 @@ public sealed partial class WorldDirectory(
     StepSchedulers schedulers,
     WorldReplayer replayer,
     FrameEncoder encoder,
+    MemoryStore memoryStore,
+    IOptions<MemoryPolicy> memoryPolicy,
+    IOptions<CoherenceOptions> coherence,
     IOptions<WorldSessionOptions> options,
     TimeProvider clock,
     ILogger<WorldDirectory> logger)
@@ -38,7 +44,8 @@ public sealed partial class WorldDirectory(
     /// <exception cref="WorldUnavailableException">The world exists but cannot run here.</exception>
     public async Task<WorldSession?> OpenAsync(string id, CancellationToken cancellationToken)
     {
-        if (_live.TryGetValue(id, out WorldSession? live))
+        // A closing session is still listed until its save is written; the gate waits for that.
+        if (_live.TryGetValue(id, out WorldSession? live) && !live.IsClosed)
         {
             return live;
         }
@@ -46,7 +53,7 @@ public sealed partial class WorldDirectory(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (_live.TryGetValue(id, out live))
+            if (_live.TryGetValue(id, out live) && !live.IsClosed)
             {
                 return live;
             }
@@ -74,9 +81,16 @@ public sealed partial class WorldDirectory(
     public async Task<SaveRecord> SaveAsync(WorldSession session, string name, SaveKind kind, CancellationToken cancellationToken)
     {
         WorldState state = session.Capture();
+        // The save names its memory entries; they must be in the store before it is.
+        await memoryStore.FlushAsync(cancellationToken);
         byte[] bytes = SaveCodec.Encode(state);
-        SaveRecord save = await store.AddSaveAsync(session.Id, name, kind, state.Step, bytes, cancellationToken);
+        long[] memorySteps = state.Memory.Entries.Select(e => e.Step).ToArray();
+        SaveRecord save = await store.AddSaveAsync(session.Id, name, kind, state.Step, bytes, memorySteps, cancellationToken);
         _savedSteps[session.Id] = state.Step;
+        if (kind == SaveKind.Auto)
+        {
+            await memoryStore.CollectAsync(session.Id, cancellationToken);
+        }
         LogSaved(logger, session.Id, kind, state.Step, bytes.Length);
         return save;
     }
@@ -107,12 +121,19 @@ public sealed partial class WorldDirectory(
                 return false;
             }
             await schedulers.For(session.ModelName).RemoveAsync(session);
-            _live.TryRemove(session.Id, out _);
-            if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+            try
             {
-                await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+                {
+                    await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                }
             }
-            _savedSteps.TryRemove(session.Id, out _);
+            finally
+            {
+                // Listed as live until saved, so whoever sees it gone finds its save.
+                _live.TryRemove(session.Id, out _);
+                _savedSteps.TryRemove(session.Id, out _);
+            }
             LogUnloaded(logger, session.Id, session.Step);
             return true;
         }
@@ -169,7 +190,7 @@ public sealed partial class WorldDirectory(
             frames[k] = new byte[frameFloats];
             FrameMath.ToRgb24(context.AsSpan(k * frameFloats, frameFloats), frames[k]);
         }
-        return new WorldState(0, new Pose(0, 0, 0), frames, []);
+        return new WorldState(0, new Pose(0, 0, 0), frames, MemorySnapshot.Empty);
     }
 
     private async Task<WorldSession> ResumeAsync(WorldRecord record, CancellationToken cancellationToken)
@@ -187,16 +208,18 @@ public sealed partial class WorldDirectory(
             throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
         }
         byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
-        var memory = KeyframeMemory.Restore(options.Value.MemoryKeyframes, state.Keyframes);
         var frame = model.Manifest.Frame;
-        var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock);
+        // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
+        List<MemoryEntry> entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frame.Width, frame.Height, cancellationToken);
+        WorldMemory? memory = record.MemoryEnabled
+            ? WorldMemory.Restore(memoryPolicy.Value, frame.Width, frame.Height, state.Memory, entries, memoryStore.JournalFor(record.Id))
+            : null;
+        var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
         replayer.Replay(session, actions);
         byte[] current = session.Capture().CurrentFrame;
         session.Publish(new FrameMessage(session.Step, 0, encoder.ContentType, encoder.Encode(current, frame.Width, frame.Height), clock.GetUtcNow().ToUnixTimeMilliseconds()));
-        if (save is not null)
-        {
-            _savedSteps[record.Id] = save.Step;
-        }
+        // A world without a save resumes from its genesis, which is as good as a save at step 0.
+        _savedSteps[record.Id] = save?.Step ?? 0;
         LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
         return session;
     }

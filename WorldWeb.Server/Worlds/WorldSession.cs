@@ -3,6 +3,8 @@ using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
+using WorldWeb.Memory;
+using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Models;
 
 namespace WorldWeb.Server.Worlds;
@@ -11,8 +13,10 @@ namespace WorldWeb.Server.Worlds;
 /// One live world: its step, tracked pose, context frames and memory, the action in force and its viewers.
 /// Its scheduler calls <see cref="FillRow"/>, steps the batch and calls <see cref="Advance"/> then
 /// <see cref="Publish"/>, all on the scheduler's thread; everything else may come from any thread.
+/// Each generated frame passes the <see cref="CoherenceGuard"/> first; a rejected one rolls the world back to its
+/// last good checkpoint (context and pose) and shows that checkpoint's frame instead.
 /// </summary>
-public sealed class WorldSession : IWorldSession
+public sealed partial class WorldSession : IWorldSession
 {
     private readonly Lock _stateGate = new();
     private readonly Lock _actionGate = new();
@@ -22,7 +26,14 @@ public sealed class WorldSession : IWorldSession
     private readonly int _frameFloats;
     private readonly float[] _context;
     private readonly List<byte[]> _contextRgb;
-    private readonly IWorldMemory _memory;
+    private readonly WorldMemory? _memory;
+    private readonly MemoryFeed _feed;
+    private readonly RevisitScore _revisits = new();
+    private readonly CoherenceGuard _guard;
+    private readonly int _checkpointEvery;
+    private readonly ILogger? _logger;
+    private (Pose Pose, byte[][] Context) _checkpoint;
+    private int _rollbacks;
     private long _step;
     private Pose _pose;
     private int _action;
@@ -32,12 +43,19 @@ public sealed class WorldSession : IWorldSession
     private DateTimeOffset _idleSince;
     private bool _closed;
 
-    public WorldSession(string id, ulong seed, LoadedModel model, WorldState state, IWorldMemory memory, TimeProvider clock)
+    /// <param name="memory">Null when the world has memory turned off: its memory slots stay empty.</param>
+    public WorldSession(string id, ulong seed, LoadedModel model, WorldState state, WorldMemory? memory, TimeProvider clock,
+        CoherenceOptions? coherence = null, ILogger? logger = null)
     {
         Id = id;
         Seed = seed;
         Model = model;
         _memory = memory;
+        _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
+        coherence ??= new CoherenceOptions();
+        _guard = new CoherenceGuard(coherence);
+        _checkpointEvery = coherence.CheckpointEverySteps;
+        _logger = logger;
         _frameFloats = model.Manifest.Frame.FloatCount;
         _step = state.Step;
         _pose = state.Pose;
@@ -47,6 +65,7 @@ public sealed class WorldSession : IWorldSession
         {
             FrameMath.FromRgb24(_contextRgb[k], _context.AsSpan(k * _frameFloats, _frameFloats));
         }
+        _checkpoint = (_pose, [.. _contextRgb]);
         _idleSince = clock.GetUtcNow();
         Clock = clock;
     }
@@ -67,6 +86,19 @@ public sealed class WorldSession : IWorldSession
     }
 
     public double ActualFps => _fps.FramesPerSecond;
+
+    /// <summary>Memory and coherence as <c>GET /api/worlds/{id}</c> shows them.</summary>
+    public WorldCoherence Coherence()
+    {
+        lock (_stateGate)
+        {
+            return new WorldCoherence(_memory?.Entries.Count ?? 0, _memory?.Bytes ?? 0,
+                _revisits.Count, _revisits.MeanPsnr, _revisits.LastPsnr, _rollbacks);
+        }
+    }
+
+    /// <summary>The memory held now (null when off); read it between steps only.</summary>
+    internal WorldMemory? Memory => _memory;
 
     /// <summary>When the last viewer left (or the session was made); meaningless while <see cref="Viewers"/> &gt; 0.</summary>
     public DateTimeOffset IdleSince
@@ -143,6 +175,12 @@ public sealed class WorldSession : IWorldSession
         viewer.Complete();
     }
 
+    /// <summary>True once the session is closing or closed: it takes no viewers, and its world is being saved or deleted.</summary>
+    public bool IsClosed
+    {
+        get { lock (_viewerGate) { return _closed; } }
+    }
+
     /// <summary>Closes the session if it is still idle since <paramref name="before"/>; false when someone is watching.</summary>
     public bool TryCloseIfIdle(DateTimeOffset before)
     {
@@ -177,7 +215,7 @@ public sealed class WorldSession : IWorldSession
     {
         lock (_stateGate)
         {
-            return new WorldState(_step, _pose, [.. _contextRgb], [.. _memory.Keyframes]);
+            return new WorldState(_step, _pose, [.. _contextRgb], _memory?.Snapshot() ?? MemorySnapshot.Empty);
         }
     }
 
@@ -190,32 +228,79 @@ public sealed class WorldSession : IWorldSession
             _context.CopyTo(batch.Context(row));
             batch.SetAction(row, action);
             WorldNoise.Fill(Seed, next, batch.Noise(row));
-            int slot = 0;
-            foreach (Keyframe keyframe in _memory.Recall(_pose, next - Model.Manifest.ContextFrames, Model.Manifest.MemorySlots))
+            if (_memory is not null)
             {
-                batch.SetMemory(row, slot++, keyframe.Frame, RelativePose.Of(_pose, keyframe.Pose));
+                _feed.Fill(batch, row, _memory, _pose, next);
             }
         }
     }
 
-    /// <summary>Takes the row's outputs as the next step; returns the new frame as RGB24.</summary>
-    public byte[] Advance(StepBatch batch, int row)
+    /// <summary>Takes the row's outputs as the next step; returns the frame to show as RGB24.</summary>
+    public byte[] Advance(StepBatch batch, int row) => Advance(batch.Frame(row), batch.PoseDelta(row));
+
+    /// <summary>Takes a model's outputs (the frame, float CHW, and the pose delta) as the next step.</summary>
+    internal byte[] Advance(ReadOnlySpan<float> frame, ReadOnlySpan<float> poseDelta)
     {
         byte[] rgb = new byte[_frameFloats];
-        FrameMath.ToRgb24(batch.Frame(row), rgb);
+        FrameMath.ToRgb24(frame, rgb);
         lock (_stateGate)
         {
-            _pose = _pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
-            // The model sees the 8-bit frame the viewers see, so a save holds the context exactly.
-            _contextRgb.RemoveAt(0);
-            _contextRgb.Add(rgb);
-            Array.Copy(_context, _frameFloats, _context, 0, _context.Length - _frameFloats);
-            FrameMath.FromRgb24(rgb, _context.AsSpan(_context.Length - _frameFloats));
-            Interlocked.Increment(ref _step);
-            _memory.Remember(rgb, _pose, _step);
+            long step = _step + 1;
+            Pose pose = _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
+            MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
+            double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
+            bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;
+            FrameFault fault = _guard.Check(frame, rgb, moved, revisitPsnr, _revisits);
+            if (fault != FrameFault.None)
+            {
+                return RollBack(step, fault);
+            }
+            if (revisitPsnr is { } psnr)
+            {
+                _revisits.Add(psnr);
+            }
+            _pose = pose;
+            Push(rgb);
+            Interlocked.Exchange(ref _step, step);
+            _memory?.Remember(rgb, _pose, step);
+            if (step % _checkpointEvery == 0)
+            {
+                _checkpoint = (_pose, [.. _contextRgb]);
+            }
         }
         return rgb;
     }
+
+    /// <summary>The step happens (its noise is spent, its action logged) but the world returns to its checkpoint.</summary>
+    private byte[] RollBack(long step, FrameFault fault)
+    {
+        _pose = _checkpoint.Pose;
+        for (int k = 0; k < _checkpoint.Context.Length; k++)
+        {
+            Push(_checkpoint.Context[k]);
+        }
+        Interlocked.Exchange(ref _step, step);
+        _rollbacks++;
+        byte[] shown = _contextRgb[^1];
+        _guard.Reset(shown);
+        if (_logger is not null)
+        {
+            LogRolledBack(_logger, Id, step, fault, _rollbacks);
+        }
+        return shown;
+    }
+
+    private void Push(byte[] rgb)
+    {
+        // The model sees the 8-bit frame the viewers see, so a save holds the context exactly.
+        _contextRgb.RemoveAt(0);
+        _contextRgb.Add(rgb);
+        Array.Copy(_context, _frameFloats, _context, 0, _context.Length - _frameFloats);
+        FrameMath.FromRgb24(rgb, _context.AsSpan(_context.Length - _frameFloats));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId} rolled back to its last good state at step {Step}: {Fault} frame ({Rollbacks} rollbacks so far)")]
+    private static partial void LogRolledBack(ILogger logger, string worldId, long step, FrameFault fault, int rollbacks);
 
     /// <summary>Sends a step's encoded frame to every viewer.</summary>
     public void Publish(FrameMessage frame)

@@ -15,10 +15,6 @@ public sealed class WorldSessionOptions
     [Range(1, 1_000_000)]
     public int AutosaveEverySteps { get; set; } = 400;
 
-    /// <summary>Keyframes the in-process memory keeps per world.</summary>
-    [Range(0, 4096)]
-    public int MemoryKeyframes { get; set; } = 64;
-
     /// <summary>Worlds one server keeps live at once.</summary>
     [Range(1, 100_000)]
     public int MaxLiveWorlds { get; set; } = 256;

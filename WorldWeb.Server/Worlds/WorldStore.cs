@@ -58,10 +58,13 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         return [.. actions];
     }
 
-    public async Task<SaveRecord> AddSaveAsync(string worldId, string name, SaveKind kind, long step, byte[] state, CancellationToken cancellationToken)
+    public async Task<SaveRecord> AddSaveAsync(string worldId, string name, SaveKind kind, long step, byte[] state, long[] memorySteps, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        var save = new SaveRecord { Id = Guid.NewGuid(), WorldId = worldId, Name = name, Kind = kind, Step = step, State = state, CreatedAt = clock.GetUtcNow() };
+        var save = new SaveRecord
+        {
+            Id = Guid.NewGuid(), WorldId = worldId, Name = name, Kind = kind, Step = step, State = state, MemorySteps = memorySteps, CreatedAt = clock.GetUtcNow(),
+        };
         db.Saves.Add(save);
         await db.SaveChangesAsync(cancellationToken);
         if (kind == SaveKind.Auto)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
+using WorldWeb.Memory;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -46,7 +47,8 @@ public sealed class BatchMateTests
     }
 
     private static WorldSession NewSession(LoadedModel model, long seed) =>
-        new($"{seed:x16}", (ulong)seed, model, WorldDirectory.Genesis(model, seed), new KeyframeMemory(64), TimeProvider.System);
+        new($"{seed:x16}", (ulong)seed, model, WorldDirectory.Genesis(model, seed),
+            new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height), TimeProvider.System);
 
     private static int Action(int step, LoadedModel model) => step / 3 % model.Actions.Count;
 

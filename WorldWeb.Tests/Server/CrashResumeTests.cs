@@ -21,6 +21,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         string worldId;
         long stepBefore;
         byte[] frameBefore;
+        WorldCoherenceInfo memoryBefore;
 
         await using (ServerProcess server = await ServerProcess.StartAsync(port))
         {
@@ -46,12 +47,20 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
                 while (mateFrames.TryRead(out _))
                 {
                 }
+                if (i == 2)
+                {
+                    // A save mid-way: the resume starts from it, and the memory rows written after it must be
+                    // trimmed and written again by the replay.
+                    (await http.PostAsJsonAsync($"/api/worlds/{worldId}/saves", new CreateSaveRequest("midway"))).EnsureSuccessStatusCode();
+                }
             }
             await stop.CancelAsync();
             // Nobody watches now, so the world stands still; let the action log flush (every 200 ms).
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             (stepBefore, frameBefore) = await FrameAsync(http, worldId);
             Assert.True(stepBefore >= 24, $"the world only reached step {stepBefore}");
+            memoryBefore = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
+            Assert.Equal(6, memoryBefore.MemoryEntries);
             await server.KillHardAsync();
         }
 
@@ -64,6 +73,8 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             (long stepAfter, byte[] frameAfter) = await FrameAsync(http, worldId);
             Assert.Equal(stepBefore, stepAfter);
             Assert.Equal(frameBefore, frameAfter);
+            WorldCoherenceInfo memoryAfter = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
+            Assert.Equal((memoryBefore.MemoryEntries, memoryBefore.MemoryBytes), (memoryAfter.MemoryEntries, memoryAfter.MemoryBytes));
 
             var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId);
             FrameMessage first = await frames.ReadAsync();

@@ -1,4 +1,5 @@
 using WorldWeb.Inference.Poses;
+using WorldWeb.Memory;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
@@ -12,13 +13,14 @@ public sealed class SaveCodecTests
         var random = new Random(4);
         byte[] Frame() { var f = new byte[8 * 8 * 3]; random.NextBytes(f); return f; }
         var state = new WorldState(1234, new Pose(1.25, -3.5, 0.1 + Math.PI / 7),
-            [Frame(), Frame(), Frame()], [new Keyframe(17, new Pose(0.5, 0.25, -1), Frame()), new Keyframe(99, new Pose(2, 2, 3), Frame())]);
+            [Frame(), Frame(), Frame()], new MemorySnapshot(99, [new MemorySnapshot.Held(17, 3), new MemorySnapshot.Held(99, 0)]));
 
         WorldState back = SaveCodec.Decode(SaveCodec.Encode(state));
 
         Assert.Equal((state.Step, state.Pose), (back.Step, back.Pose));
         Assert.Equal(state.Context, back.Context);
-        Assert.Equal(state.Keyframes.Select(k => (k.Step, k.Pose, k.Rgb)), back.Keyframes.Select(k => (k.Step, k.Pose, k.Rgb)));
+        Assert.Equal(state.Memory.LastWriteStep, back.Memory.LastWriteStep);
+        Assert.Equal(state.Memory.Entries, back.Memory.Entries);
     }
 
     [Fact]

@@ -41,6 +41,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__WorldWeb"] = TestEnvironment.ConnectionString;
         start.Environment["Models__Packages__0"] = TestEnvironment.ModelFolder;
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
+        // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
+        start.Environment["Memory__EverySteps"] = "3";
+        start.Environment["Memory__MergeCells"] = "0";
+        start.Environment["Memory__MaxEntries"] = "6";
         var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient();
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))

@@ -1,3 +1,5 @@
+extern alias server;
+
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -30,7 +32,7 @@ public sealed class TestUser
 
     public string Cookie { get; }
 
-    public static async Task<TestUser> CreateAsync(WorldWebFactory factory)
+    public static async Task<TestUser> CreateAsync(WebApplicationFactory<server::Program> factory)
     {
         HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         HttpResponseMessage first = await http.GetAsync("/api/models");
@@ -40,9 +42,9 @@ public sealed class TestUser
         return new TestUser(factory.Server, http, cookie);
     }
 
-    public async Task<CreatedWorld> CreateWorldAsync(long seed = 7, bool isPublic = false, string title = "test world")
+    public async Task<CreatedWorld> CreateWorldAsync(long seed = 7, bool isPublic = false, string title = "test world", bool memory = true)
     {
-        HttpResponseMessage response = await Http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest(title, null, seed, isPublic));
+        HttpResponseMessage response = await Http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest(title, null, seed, isPublic, memory));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!;
     }

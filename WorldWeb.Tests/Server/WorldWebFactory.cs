@@ -14,6 +14,11 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Models:Packages:0", TestEnvironment.ModelFolder);
         builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
         builder.UseSetting("ActionLog:FlushMilliseconds", "200");
+        // The test model hardly moves, so memories are written by the every-N-steps rule; a small budget makes
+        // every server test exercise eviction, and autosaves the collection of evicted rows.
+        builder.UseSetting("Memory:EverySteps", "3");
+        builder.UseSetting("Memory:MergeCells", "0");
+        builder.UseSetting("Memory:MaxEntries", "6");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseEnvironment("Testing");
     }

@@ -71,7 +71,7 @@ public static class EncodeBenchCommand
         package.CopyStart(0, context);
         var frames = context.Chunk(manifest.Frame.FloatCount).ToList();
         var actions = Enumerable.Range(0, count).Select(i => i / 8 % manifest.Actions.Count).ToList();
-        var row = new RolloutRow(3, 1, frames, new Pose(0, 0, 0), actions, new PoseMemory());
+        var row = new RolloutRow(3, 1, frames, new Pose(0, 0, 0), actions, null);
         new Rollout(model, 1).Run([row]);
         return row.Frames;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
+using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.Tools.Cli;
 
@@ -10,7 +11,8 @@ namespace WorldWeb.Tools.Eval;
 
 /// <summary>
 /// ./worldweb eval: measures a model package against the reference world on held-out seeds —
-/// teacher-forced quality, open-loop rollouts, loop closure with and without memory, pose tracking.
+/// teacher-forced quality, open-loop rollouts, loop closure with and without memory, pose tracking. Memory is the
+/// server's (WorldWeb.Memory, default policy); <c>--memory off</c> runs teacher forcing and rollouts without it.
 /// </summary>
 public static class EvalCommand
 {
@@ -25,7 +27,9 @@ public static class EvalCommand
         var steps = args.Int("steps", 300);
         var rollouts = args.Int("rollouts", 4);
         var loops = args.Int("loops", 6);
+        var memory = args.Text("memory") ?? "on";
         args.EnsureAllRead();
+        if (memory is not ("on" or "off")) throw new UsageException("--memory is on or off.");
         var actions = actionsFile is null ? null : ReadActions(actionsFile);
         var horizon = Horizons[^1];
         if (actions is null && steps < horizon + 16) throw new UsageException($"--steps must be at least {horizon + 16} for {horizon}-step rollouts.");
@@ -34,7 +38,7 @@ public static class EvalCommand
         using var package = PackageOpener.Open(modelDir, new InferenceOptions(), loggers.CreateLogger("eval"));
         using var model = package.CreateWorldModel();
         var k = package.Manifest.ContextFrames;
-        var evaluation = new Evaluation(new Rollout(model), k);
+        var evaluation = new Evaluation(new Rollout(model), k, new MemoryPolicy(), memory == "on");
         var clock = Stopwatch.StartNew();
         foreach (var seed in seeds)
         {

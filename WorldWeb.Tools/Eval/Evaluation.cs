@@ -1,11 +1,17 @@
 using System.Text.Json.Serialization;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 
 namespace WorldWeb.Tools.Eval;
 
-/// <summary>Runs the evaluation's experiments and keeps their measurements.</summary>
-public sealed class Evaluation(Rollout rollout, int contextFrames)
+/// <summary>
+/// Runs the evaluation's experiments and keeps their measurements. Memory is the server's own
+/// (<see cref="WorldMemory"/> with <paramref name="policy"/>: its write policy, budget and retrieval), fed the true
+/// history; with <paramref name="memory"/> off, teacher forcing and rollouts run without it (loop closure always
+/// compares both).
+/// </summary>
+public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy policy, bool memory = true)
 {
     private readonly List<double> teacherPsnr = [];
     private readonly List<double> teacherSsim = [];
@@ -30,10 +36,10 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
     /// <summary>Every step gets the true last K frames and the true history as memory; nothing generated is reused.</summary>
     public void TeacherForced(int seed, ReferenceTrajectory trajectory)
     {
-        var memory = History(trajectory, trajectory.Length);
+        var history = memory ? History(trajectory, trajectory.Length) : null;
         var rows = Enumerable.Range(contextFrames, trajectory.Length - contextFrames)
             .Select(t => new RolloutRow((ulong)seed, t, Slice(trajectory.FloatFrames, t - contextFrames, contextFrames),
-                trajectory.Poses[t - 1], [trajectory.Actions[t]], memory, RememberGenerated: false))
+                trajectory.Poses[t - 1], [trajectory.Actions[t]], history, RememberGenerated: false))
             .ToList();
         rollout.Run(rows);
         foreach (var row in rows)
@@ -50,7 +56,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
         var last = Math.Max(contextFrames, trajectory.Length - horizon);
         var starts = Enumerable.Range(0, count).Select(i => contextFrames + (last - contextFrames) * i / Math.Max(1, count - 1)).Distinct().ToList();
         var rows = starts.Select(s => new RolloutRow((ulong)seed, s, Slice(trajectory.FloatFrames, s - contextFrames, contextFrames),
-                trajectory.Poses[s - 1], trajectory.Actions.Skip(s).Take(horizon).ToList(), History(trajectory, s)))
+                trajectory.Poses[s - 1], trajectory.Actions.Skip(s).Take(horizon).ToList(), memory ? History(trajectory, s) : null))
             .ToList();
         rollout.Run(rows);
         foreach (var row in rows)
@@ -104,7 +110,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
         Seeds: seeds,
         Actions: actionsFile,
         ExecutionProvider: package.ExecutionProvider.ToString().ToLowerInvariant(),
-        Memory: "eval-pose-memory",
+        Memory: memory ? "server-world-memory" : "off",
         TeacherForcedPsnr: Mean(teacherPsnr),
         TeacherForcedSsim: Mean(teacherSsim),
         RolloutPsnr: EvalCommand.Horizons.Where(h => horizonPsnr[h - 1].Count > 0).ToDictionary(h => h.ToString(), h => Round(horizonPsnr[h - 1].Average())),
@@ -130,11 +136,13 @@ public sealed class Evaluation(Rollout rollout, int contextFrames)
         return total / row.Frames.Count;
     }
 
-    private static PoseMemory History(ReferenceTrajectory trajectory, int upTo)
+    /// <summary>The true history up to <paramref name="upTo"/>, offered frame by frame to a memory as a world on the server would.</summary>
+    private WorldMemory History(ReferenceTrajectory trajectory, int upTo)
     {
-        var memory = new PoseMemory();
-        for (var t = 0; t < upTo; t++) memory.Add(trajectory.FloatFrames[t], trajectory.Poses[t], t);
-        return memory;
+        var world = trajectory.World.Options;
+        var history = new WorldMemory(policy, world.Width, world.Height);
+        for (var t = 0; t < upTo; t++) history.Remember(trajectory.Frames[t], trajectory.Poses[t], t);
+        return history;
     }
 
     private static List<float[]> Slice(IReadOnlyList<float[]> frames, int start, int count) => frames.Skip(start).Take(count).ToList();

@@ -2,14 +2,16 @@ using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
+using WorldWeb.Memory;
 
 namespace WorldWeb.Tools.Eval;
 
 /// <summary>
-/// One world the model runs on its own: start context and pose, the actions to take, and optional memory,
-/// which also receives the generated frames unless <see cref="RememberGenerated"/> is off (teacher forcing).
+/// One world the model runs on its own: start context and pose, the actions to take, and optional memory (the
+/// server's <see cref="WorldMemory"/>), which also offered the generated frames unless <see cref="RememberGenerated"/>
+/// is off (teacher forcing).
 /// </summary>
-public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]> Context, Pose StartPose, IReadOnlyList<int> Actions, PoseMemory? Memory, bool RememberGenerated = true)
+public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]> Context, Pose StartPose, IReadOnlyList<int> Actions, WorldMemory? Memory, bool RememberGenerated = true)
 {
     public List<byte[]> Frames { get; } = [];
     public List<Pose> Poses { get; } = [];
@@ -17,12 +19,12 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]
 
 /// <summary>
 /// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
-/// same way the server steps its worlds. Each row's generated frames become its own context.
+/// same way the server steps its worlds, and with the server's retrieval (<see cref="MemoryFeed"/>). Each row's
+/// generated frames become its own context.
 /// </summary>
 public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
-    private readonly int contextFrames = model.Manifest.ContextFrames;
-    private readonly int memorySlots = model.Manifest.MemorySlots;
+    private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
 
     public void Run(IReadOnlyList<RolloutRow> rows)
     {
@@ -57,7 +59,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 rows[i].Poses.Add(poses[i]);
                 // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
                 var seen = ReferenceTrajectory.ToFloat(rgb);
-                if (rows[i].RememberGenerated) rows[i].Memory?.Add(seen, poses[i], rows[i].FirstStep + h);
+                if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], rows[i].FirstStep + h);
                 contexts[i].Dequeue();
                 contexts[i].Enqueue(seen);
             }
@@ -75,9 +77,6 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
         }
         batch.SetAction(row, action);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
-        if (spec.Memory is null || memorySlots == 0) return;
-        var slot = 0;
-        foreach (var (frame, pose) in spec.Memory.Retrieve(previous, beforeStep: step - contextFrames - PoseMemory.MinGap + 1, memorySlots))
-            batch.SetMemory(row, slot++, frame, RelativePose.Of(previous, pose));
+        if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step);
     }
 }

@@ -58,6 +58,47 @@ namespace WorldWeb.Migrations
                     b.ToTable("action_log", (string)null);
                 });
 
+            modelBuilder.Entity("WorldWeb.Persistence.MemoryEntryRecord", b =>
+                {
+                    b.Property<string>("WorldId")
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("world_id");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint")
+                        .HasColumnName("step");
+
+                    b.Property<bool>("Evicted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("evicted");
+
+                    b.Property<byte[]>("Frame")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("frame");
+
+                    b.Property<double>("Heading")
+                        .HasColumnType("double precision")
+                        .HasColumnName("heading");
+
+                    b.Property<bool>("Landmark")
+                        .HasColumnType("boolean")
+                        .HasColumnName("landmark");
+
+                    b.Property<double>("X")
+                        .HasColumnType("double precision")
+                        .HasColumnName("x");
+
+                    b.Property<double>("Y")
+                        .HasColumnType("double precision")
+                        .HasColumnName("y");
+
+                    b.HasKey("WorldId", "Step")
+                        .HasName("pk_memory_entries");
+
+                    b.ToTable("memory_entries", (string)null);
+                });
+
             modelBuilder.Entity("WorldWeb.Persistence.SaveRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -72,6 +113,13 @@ namespace WorldWeb.Migrations
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
+
+                    b.PrimitiveCollection<long[]>("MemorySteps")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("memory_steps")
+                        .HasDefaultValueSql("'{}'::bigint[]");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -170,6 +218,12 @@ namespace WorldWeb.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_public");
 
+                    b.Property<bool>("MemoryEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("memory_enabled");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -220,6 +274,16 @@ namespace WorldWeb.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_action_log_worlds_world_id");
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.MemoryEntryRecord", b =>
+                {
+                    b.HasOne("WorldWeb.Persistence.WorldRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WorldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_memory_entries_worlds_world_id");
                 });
 
             modelBuilder.Entity("WorldWeb.Persistence.SaveRecord", b =>

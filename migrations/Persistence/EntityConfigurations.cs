@@ -14,6 +14,7 @@ internal sealed class WorldRecordConfiguration : IEntityTypeConfiguration<WorldR
         world.Property(w => w.OwnerId).HasMaxLength(64);
         world.HasIndex(w => w.OwnerId);
         world.HasIndex(w => w.IsPublic);
+        world.Property(w => w.MemoryEnabled).HasDefaultValue(true).HasSentinel(true);
     }
 }
 
@@ -25,6 +26,7 @@ internal sealed class SaveRecordConfiguration : IEntityTypeConfiguration<SaveRec
         save.Property(s => s.Name).HasMaxLength(100);
         save.HasOne<WorldRecord>().WithMany().HasForeignKey(s => s.WorldId).OnDelete(DeleteBehavior.Cascade);
         save.HasIndex(s => new { s.WorldId, s.Step });
+        save.Property(s => s.MemorySteps).HasDefaultValueSql("'{}'::bigint[]");
     }
 }
 
@@ -47,5 +49,15 @@ internal sealed class ShareLinkRecordConfiguration : IEntityTypeConfiguration<Sh
         link.Property(l => l.TokenHash).HasMaxLength(32);
         link.HasIndex(l => l.TokenHash).IsUnique();
         link.HasOne<WorldRecord>().WithMany().HasForeignKey(l => l.WorldId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MemoryEntryRecordConfiguration : IEntityTypeConfiguration<MemoryEntryRecord>
+{
+    public void Configure(EntityTypeBuilder<MemoryEntryRecord> entry)
+    {
+        entry.ToTable("memory_entries");
+        entry.HasKey(e => new { e.WorldId, e.Step });
+        entry.HasOne<WorldRecord>().WithMany().HasForeignKey(e => e.WorldId).OnDelete(DeleteBehavior.Cascade);
     }
 }

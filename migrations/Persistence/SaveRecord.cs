@@ -12,6 +12,8 @@ public sealed class SaveRecord
     public SaveKind Kind { get; init; }
     public long Step { get; init; }
     public required byte[] State { get; init; }
+    /// <summary>The steps of the memory entries the world held at <see cref="Step"/> (rows of <c>memory_entries</c>).</summary>
+    public long[] MemorySteps { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
 }
 

@@ -11,6 +11,8 @@ public sealed class WorldRecord
     public bool IsPublic { get; set; }
     public long Step { get; set; }
     public Guid? ForkedFromSaveId { get; init; }
+    /// <summary>Off: the model's memory slots stay empty (to compare with and without memory). Fixed at creation, so replay agrees.</summary>
+    public bool MemoryEnabled { get; init; } = true;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

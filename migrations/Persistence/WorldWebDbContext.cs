@@ -12,6 +12,7 @@ public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> option
     public DbSet<SaveRecord> Saves => Set<SaveRecord>();
     public DbSet<ActionLogChunk> ActionLog => Set<ActionLogChunk>();
     public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
+    public DbSet<MemoryEntryRecord> MemoryEntries => Set<MemoryEntryRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(WorldWebDbContext).Assembly);

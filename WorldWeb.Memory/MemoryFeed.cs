@@ -1,0 +1,36 @@
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Stepping;
+
+namespace WorldWeb.Memory;
+
+/// <summary>
+/// Retrieval into generation: the server's worlds and the evaluation both fill a batch row's memory slots through
+/// this, so the eval measures the server's path. Holds the scratch buffers, so a step allocates nothing.
+/// </summary>
+public sealed class MemoryFeed(int slots, int frameFloats, int contextFrames)
+{
+    private readonly MemoryEntry?[] _recalled = new MemoryEntry?[slots];
+    private readonly float[] _frame = new float[frameFloats];
+
+    /// <summary>
+    /// Writes the memories most useful for step <paramref name="step"/> into <paramref name="row"/>, with their poses
+    /// relative to <paramref name="previous"/> (the pose at step − 1). Only memories at least the training pipeline's
+    /// gap older than the context are recalled. Returns how many slots were filled; the rest stay empty.
+    /// </summary>
+    public int Fill(StepBatch batch, int row, WorldMemory memory, Pose previous, long step)
+    {
+        if (_recalled.Length == 0)
+        {
+            return 0;
+        }
+        int count = memory.Recall(previous, step - contextFrames - memory.Policy.RecallGap + 1, _recalled);
+        for (int slot = 0; slot < count; slot++)
+        {
+            MemoryEntry entry = _recalled[slot]!;
+            FrameMath.FromRgb24(entry.Rgb, _frame);
+            batch.SetMemory(row, slot, _frame, RelativePose.Of(previous, entry.Pose));
+        }
+        return count;
+    }
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorldWeb.Memory;
+
+/// <summary>
+/// When a world writes a memory, what it keeps, and what retrieval returns. Every rule is a function of the world's
+/// own history (steps, poses, frames), never of time or load, so a replay writes the same memories.
+/// </summary>
+public sealed class MemoryPolicy
+{
+    public const string SectionName = "Memory";
+
+    /// <summary>Write when no memory lies within this many cells (at a similar heading).</summary>
+    [Range(0.05, 100)]
+    public double NoveltyCells { get; set; } = 1.0;
+
+    /// <summary>… or within this many degrees of heading.</summary>
+    [Range(1, 180)]
+    public double NoveltyDegrees { get; set; } = 45;
+
+    /// <summary>
+    /// Write when the frame differs from the nearest memory by more than this: the mean absolute difference (0–255)
+    /// of their 8×8-cell thumbnails, which sampling noise and JPEG artefacts do not move.
+    /// </summary>
+    [Range(1, 255)]
+    public double FrameDifference { get; set; } = 24;
+
+    /// <summary>Write at least every this many steps.</summary>
+    [Range(1, 1_000_000)]
+    public int EverySteps { get; set; } = 200;
+
+    /// <summary>A memory with no other within this many cells is a landmark.</summary>
+    [Range(0.1, 100)]
+    public double LandmarkCells { get; set; } = 2.0;
+
+    /// <summary>A new memory this close (cells and degrees) to an older non-landmark replaces it.</summary>
+    [Range(0, 10)]
+    public double MergeCells { get; set; } = 0.3;
+
+    [Range(0, 180)]
+    public double MergeDegrees { get; set; } = 20;
+
+    [Range(1, 1_000_000)]
+    public int MaxEntries { get; set; } = 512;
+
+    [Range(1024, 1L << 34)]
+    public long MaxBytes { get; set; } = 2_000_000;
+
+    /// <summary>JPEG quality of stored frames.</summary>
+    [Range(10, 100)]
+    public int FrameQuality { get; set; } = 80;
+
+    // Retrieval follows the rule the training pipeline samples memories by (training/worldweb_training/data.py).
+    [Range(0.05, 100)]
+    public double RecallCells { get; set; } = 1.0;
+
+    [Range(1, 180)]
+    public double RecallDegrees { get; set; } = 30;
+
+    /// <summary>A recalled memory is at least this many steps older than the oldest context frame.</summary>
+    [Range(0, 1000)]
+    public int RecallGap { get; set; } = 4;
+
+    /// <summary>A step whose pose lies this close to a memory is a revisit, scored by PSNR against it.</summary>
+    [Range(0.01, 10)]
+    public double RevisitCells { get; set; } = 0.3;
+
+    [Range(1, 180)]
+    public double RevisitDegrees { get; set; } = 15;
+
+    /// <summary>… and that memory is at least this many steps old (coming back, not standing still).</summary>
+    [Range(1, 1_000_000)]
+    public int RevisitMinSteps { get; set; } = 60;
+}

@@ -1,0 +1,225 @@
+using WorldWeb.Inference.Poses;
+
+namespace WorldWeb.Memory;
+
+/// <summary>
+/// What one world remembers: memory entries indexed by pose (<see cref="PoseGrid"/>), written by
+/// <see cref="MemoryPolicy"/> and bounded by its budget, and the entries most useful for a pose. Deterministic:
+/// the same frames, poses and steps in the same order give the same memories and the same recalls, so replaying the
+/// action log regenerates them. Not thread-safe; the world's session serialises calls.
+/// </summary>
+public sealed class WorldMemory
+{
+    private readonly MemoryPolicy _policy;
+    private readonly int _width, _height;
+    private readonly IMemoryJournal? _journal;
+    private readonly PoseGrid _grid;
+    private readonly List<MemoryEntry> _entries = [];
+    private readonly float[] _thumbnail = new float[3 * FrameCompare.ThumbnailSide * FrameCompare.ThumbnailSide];
+    private readonly double _noveltyTurn, _recallTurn, _mergeTurn, _revisitTurn;
+
+    public WorldMemory(MemoryPolicy policy, int width, int height, IMemoryJournal? journal = null)
+    {
+        (_policy, _width, _height, _journal) = (policy, width, height, journal);
+        _grid = new PoseGrid(Math.Max(policy.RecallCells, policy.NoveltyCells));
+        (_noveltyTurn, _recallTurn) = (Radians(policy.NoveltyDegrees), Radians(policy.RecallDegrees));
+        (_mergeTurn, _revisitTurn) = (Radians(policy.MergeDegrees), Radians(policy.RevisitDegrees));
+    }
+
+    public MemoryPolicy Policy => _policy;
+
+    /// <summary>Everything held, oldest first.</summary>
+    public IReadOnlyList<MemoryEntry> Entries => _entries;
+
+    /// <summary>Stored bytes of the held entries.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>The step of the latest write (for the every-N-steps rule).</summary>
+    public long LastWriteStep { get; private set; }
+
+    /// <summary>Memory as a snapshot left it: <paramref name="entries"/> are the stored entries it names.</summary>
+    public static WorldMemory Restore(MemoryPolicy policy, int width, int height, MemorySnapshot snapshot, IEnumerable<MemoryEntry> entries, IMemoryJournal? journal = null)
+    {
+        var memory = new WorldMemory(policy, width, height, journal) { LastWriteStep = snapshot.LastWriteStep };
+        Dictionary<long, int> hits = snapshot.Entries.ToDictionary(e => e.Step, e => e.Hits);
+        foreach (MemoryEntry entry in entries.Where(e => hits.ContainsKey(e.Step)).OrderBy(e => e.Step))
+        {
+            entry.Hits = hits[entry.Step];
+            memory.Insert(entry);
+        }
+        return memory;
+    }
+
+    public MemorySnapshot Snapshot() => new(LastWriteStep, _entries.Select(e => new MemorySnapshot.Held(e.Step, e.Hits)).ToArray());
+
+    /// <summary>Offers the frame generated at <paramref name="step"/>; returns the new entry when the policy keeps it.</summary>
+    public MemoryEntry? Remember(byte[] rgb, Pose pose, long step)
+    {
+        MemoryEntry? nearest = Nearest(pose, _policy.NoveltyCells, _noveltyTurn, long.MaxValue);
+        if (nearest is not null && step - LastWriteStep < _policy.EverySteps)
+        {
+            FrameCompare.Thumbnail(rgb, _width, _height, _thumbnail);
+            if (FrameCompare.MeanAbsoluteDifference(_thumbnail, nearest.Thumbnail) <= _policy.FrameDifference)
+            {
+                return null;
+            }
+        }
+        byte[] encoded = MemoryFrameCodec.Encode(rgb, _width, _height, _policy.FrameQuality);
+        bool landmark = !AnyWithin(pose, _policy.LandmarkCells);
+        var entry = new MemoryEntry(step, pose, encoded, MemoryFrameCodec.Decode(encoded, _width, _height), landmark);
+        // A near-duplicate of an older memory takes its place: the newer view of the same spot.
+        MemoryEntry? duplicate = Nearest(pose, _policy.MergeCells, _mergeTurn, long.MaxValue, landmarks: false);
+        if (duplicate is not null)
+        {
+            Evict(duplicate);
+        }
+        Insert(entry);
+        LastWriteStep = step;
+        _journal?.Added(entry);
+        while ((_entries.Count > _policy.MaxEntries || Bytes > _policy.MaxBytes) && _entries.Count > 1)
+        {
+            Evict(LeastUseful(except: entry));
+        }
+        return entry;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="into"/> with the entries most useful at <paramref name="current"/>, best first: near in
+    /// position and view direction, from before <paramref name="beforeStep"/>. Returns how many; allocates nothing.
+    /// </summary>
+    public int Recall(Pose current, long beforeStep, Span<MemoryEntry?> into)
+    {
+        Span<double> scores = stackalloc double[into.Length];
+        int count = 0;
+        foreach (List<MemoryEntry> cell in _grid.Near(current.X, current.Y, _policy.RecallCells))
+        {
+            foreach (MemoryEntry entry in cell)
+            {
+                if (entry.Step >= beforeStep)
+                {
+                    continue;
+                }
+                double score = Score(current, entry.Pose, _policy.RecallCells, _recallTurn);
+                if (double.IsNaN(score))
+                {
+                    continue;
+                }
+                int at = count;
+                while (at > 0 && Better(score, entry, scores[at - 1], into[at - 1]!))
+                {
+                    at--;
+                }
+                if (at >= into.Length)
+                {
+                    continue;
+                }
+                int last = Math.Min(count, into.Length - 1);
+                for (int i = last; i > at; i--)
+                {
+                    (scores[i], into[i]) = (scores[i - 1], into[i - 1]);
+                }
+                (scores[at], into[at]) = (score, entry);
+                count = Math.Min(count + 1, into.Length);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            into[i]!.Hits++;
+        }
+        return count;
+    }
+
+    /// <summary>The entry a revisit at <paramref name="pose"/> is compared with: the nearest within the revisit range, older than <paramref name="beforeStep"/>.</summary>
+    public MemoryEntry? RevisitOf(Pose pose, long beforeStep) => Nearest(pose, _policy.RevisitCells, _revisitTurn, beforeStep);
+
+    private MemoryEntry? Nearest(Pose pose, double cells, double turn, long beforeStep, bool landmarks = true)
+    {
+        MemoryEntry? best = null;
+        double bestScore = double.MaxValue;
+        foreach (List<MemoryEntry> cell in _grid.Near(pose.X, pose.Y, cells))
+        {
+            foreach (MemoryEntry entry in cell)
+            {
+                double score = Score(pose, entry.Pose, cells, turn);
+                if (entry.Step < beforeStep && (landmarks || !entry.Landmark) && !double.IsNaN(score) && (best is null || Better(score, entry, bestScore, best)))
+                {
+                    (best, bestScore) = (entry, score);
+                }
+            }
+        }
+        return best;
+    }
+
+    private bool AnyWithin(Pose pose, double cells)
+    {
+        foreach (List<MemoryEntry> cell in _grid.Near(pose.X, pose.Y, cells))
+        {
+            foreach (MemoryEntry entry in cell)
+            {
+                if (Distance(pose, entry.Pose) <= cells)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The non-landmark retrieval used least (the oldest among equals); landmarks only when nothing else is left. Never
+    /// <paramref name="except"/>, the memory just written, which has had no chance to be used yet.
+    /// </summary>
+    private MemoryEntry LeastUseful(MemoryEntry except)
+    {
+        MemoryEntry? worst = null;
+        foreach (MemoryEntry entry in _entries)
+        {
+            if (entry == except)
+            {
+                continue;
+            }
+            if (worst is null || (entry.Landmark, entry.Hits, entry.Step).CompareTo((worst.Landmark, worst.Hits, worst.Step)) < 0)
+            {
+                worst = entry;
+            }
+        }
+        return worst!;
+    }
+
+    private void Insert(MemoryEntry entry)
+    {
+        float[] thumbnail = new float[_thumbnail.Length];
+        FrameCompare.Thumbnail(entry.Rgb, _width, _height, thumbnail);
+        entry.Thumbnail = thumbnail;
+        int at = _entries.Count;
+        while (at > 0 && _entries[at - 1].Step > entry.Step)
+        {
+            at--;
+        }
+        _entries.Insert(at, entry);
+        _grid.Add(entry);
+        Bytes += entry.Encoded.Length;
+    }
+
+    private void Evict(MemoryEntry entry)
+    {
+        _entries.Remove(entry);
+        _grid.Remove(entry);
+        Bytes -= entry.Encoded.Length;
+        _journal?.Evicted(entry);
+    }
+
+    private static bool Better(double score, MemoryEntry entry, double otherScore, MemoryEntry other) =>
+        score < otherScore || (score == otherScore && entry.Step < other.Step);
+
+    /// <summary>Distance in cells plus half a cell per radian of turn; NaN when out of range.</summary>
+    private static double Score(Pose current, Pose stored, double maxCells, double maxTurn)
+    {
+        double distance = Distance(current, stored), turn = Math.Abs(Angles.Wrap(stored.Heading - current.Heading));
+        return distance > maxCells || turn > maxTurn ? double.NaN : distance + 0.5 * turn;
+    }
+
+    private static double Distance(Pose a, Pose b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+
+    private static double Radians(double degrees) => degrees * Math.PI / 180;
+}

@@ -1,0 +1,83 @@
+using WorldWeb.Memory;
+
+namespace WorldWeb.Server.Coherence;
+
+/// <summary>
+/// Looks at each generated frame before anyone sees it. A pure function of the world's own frames, so a replay
+/// rejects the same frames. One per world, called on the world's tick.
+/// </summary>
+public sealed class CoherenceGuard(CoherenceOptions options)
+{
+    private const int WarmUpSteps = 20;
+    private byte[]? _previous;
+    private int _repeats, _seen;
+    private double _meanFramePsnr;
+
+    /// <param name="moved">Whether the tracked pose moved this step: a still view may legitimately repeat exactly.</param>
+    public FrameFault Check(ReadOnlySpan<float> frame, byte[] rgb, bool moved, double? revisitPsnr, RevisitScore revisits)
+    {
+        if (!options.GuardEnabled)
+        {
+            return FrameFault.None;
+        }
+        double low = -options.RangeTolerance, high = 1 + options.RangeTolerance;
+        foreach (float value in frame)
+        {
+            if (!(value >= low && value <= high))
+            {
+                return FrameFault.Invalid;
+            }
+        }
+        if (StdDev(rgb) < options.BlankStdDev)
+        {
+            return FrameFault.Blank;
+        }
+        if (_previous is not null)
+        {
+            if (moved && rgb.AsSpan().SequenceEqual(_previous))
+            {
+                if (++_repeats >= options.FrozenRepeats)
+                {
+                    return FrameFault.Frozen;
+                }
+            }
+            else
+            {
+                _repeats = 0;
+            }
+            double psnr = FrameCompare.Psnr(rgb, _previous);
+            if (_seen >= WarmUpSteps && psnr < options.CollapsePsnr && psnr < _meanFramePsnr - options.CollapseDropDb)
+            {
+                return FrameFault.Collapse;
+            }
+            _meanFramePsnr = _seen == 0 ? psnr : 0.95 * _meanFramePsnr + 0.05 * psnr;
+            _seen++;
+        }
+        if (revisitPsnr is { } r && revisits.Count >= WarmUpSteps && revisits.MeanPsnr is { } mean
+            && r < options.CollapsePsnr && r < mean - options.CollapseDropDb)
+        {
+            return FrameFault.Collapse;
+        }
+        _previous = rgb;
+        return FrameFault.None;
+    }
+
+    /// <summary>After a rollback the frame shown again is the checkpoint's; comparisons start from it.</summary>
+    public void Reset(byte[] shown)
+    {
+        _previous = shown;
+        _repeats = 0;
+    }
+
+    private static double StdDev(ReadOnlySpan<byte> rgb)
+    {
+        long sum = 0, squares = 0;
+        foreach (byte b in rgb)
+        {
+            sum += b;
+            squares += b * b;
+        }
+        double mean = (double)sum / rgb.Length;
+        return Math.Sqrt(Math.Max(0, (double)squares / rgb.Length - mean * mean));
+    }
+}

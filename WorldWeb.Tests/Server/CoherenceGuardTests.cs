@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Inference.Stepping;
+using WorldWeb.Memory;
+using WorldWeb.Server.Coherence;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>Faults injected into the real model's output: the guard rolls the world back and it plays on with good frames.</summary>
+public sealed class CoherenceGuardTests : IDisposable
+{
+    private const int RecoveryFrames = 5;
+    private readonly ModelPackage _package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
+    private readonly WorldModel _model;
+    private readonly StepBatch _batch;
+    private readonly WorldSession _session;
+
+    public CoherenceGuardTests()
+    {
+        _model = _package.CreateWorldModel();
+        _batch = _model.CreateBatch(1);
+        var loaded = new LoadedModel(_package);
+        var frame = loaded.Manifest.Frame;
+        _session = new WorldSession("guard", 5, loaded, WorldDirectory.Genesis(loaded, 5),
+            new WorldMemory(new MemoryPolicy(), frame.Width, frame.Height), TimeProvider.System, new CoherenceOptions());
+    }
+
+    public static TheoryData<string> Faults => new() { "nan", "out-of-range", "blank", "frozen", "noise" };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void InjectedFault_RollsBackToTheLastGoodState_AndRecoversWithinFiveFrames(string fault)
+    {
+        var shown = new List<byte[]>();
+        for (int i = 0; i < 25; i++)
+        {
+            shown.Add(Step(corrupt: null));
+        }
+        Assert.Equal(0, _session.Coherence().Rollbacks);
+        long faultStep = _session.Step + 1;
+
+        // The fault lasts three steps (frozen needs repeats to be seen); recovery is counted from its first frame.
+        var after = new List<byte[]>();
+        float[]? frozen = null;
+        for (int i = 0; i < RecoveryFrames; i++)
+        {
+            bool faulty = i < 3;
+            after.Add(Step(!faulty ? null : frame =>
+            {
+                switch (fault)
+                {
+                    case "nan": frame[frame.Length / 2] = float.NaN; break;
+                    case "out-of-range": frame.AsSpan(0, 100).Fill(40f); break;
+                    case "blank": frame.AsSpan().Fill(0.5f); break;
+                    case "frozen": (frozen ??= [.. frame]).CopyTo(frame); break;
+                    case "noise": // valid values, but nothing like the frame before: frame-to-frame similarity collapses
+                        var random = new Random(i);
+                        for (int v = 0; v < frame.Length; v++) frame[v] = random.NextSingle();
+                        break;
+                }
+            }));
+        }
+
+        WorldCoherence coherence = _session.Coherence();
+        Assert.InRange(coherence.Rollbacks, 1, 3);
+        Assert.Equal(faultStep + RecoveryFrames - 1, _session.Step);
+        // No frame shown was garbage: while the fault lasts the last good frame stands in; within five frames of
+        // its start the world shows new frames of its own again.
+        foreach (byte[] frame in after)
+        {
+            Assert.True(StdDev(frame) > 1, "a blank frame was shown");
+        }
+        Assert.False(after[^1].AsSpan().SequenceEqual(after[^2]), "the world did not play on after the fault");
+        Assert.DoesNotContain(after[^2..], f => f.AsSpan().SequenceEqual(after[2]));
+        Step(corrupt: null);
+        Assert.Equal(coherence.Rollbacks, _session.Coherence().Rollbacks);
+    }
+
+    [Fact]
+    public void HealthyPlay_NeverRollsBack()
+    {
+        for (int i = 0; i < 60; i++)
+        {
+            Step(corrupt: null);
+        }
+        Assert.Equal(0, _session.Coherence().Rollbacks);
+    }
+
+    private byte[] Step(Action<float[]>? corrupt)
+    {
+        _batch.Clear();
+        _session.FillRow(_batch, _batch.AddRow(), (int)(_session.Step / 4 % 3) + 1);
+        _model.Step(_batch);
+        if (corrupt is null)
+        {
+            return _session.Advance(_batch, 0);
+        }
+        float[] frame = _batch.Frame(0).ToArray();
+        corrupt(frame);
+        return _session.Advance(frame, _batch.PoseDelta(0));
+    }
+
+    private static double StdDev(byte[] rgb)
+    {
+        double mean = rgb.Average(b => (double)b);
+        return Math.Sqrt(rgb.Average(b => (b - mean) * (b - mean)));
+    }
+
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _model.Dispose();
+        _package.Dispose();
+    }
+}

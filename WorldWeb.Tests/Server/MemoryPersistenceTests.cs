@@ -1,0 +1,142 @@
+extern alias server;
+
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Memory;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Worlds;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>
+/// Memory in the real PostgreSQL: through an unload and resume, into saves and forks, and turned off. The test
+/// server writes a memory every 3 steps and keeps 6 (<see cref="WorldWebFactory"/>). One host only: EF Core's
+/// cached internal services outlive a second, disposed host in the same process.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class MemoryPersistenceTests(WorldWebFactory factory, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task MemoryEntries_SurviveUnloadAndResume_AndTheRebuiltIndexReturnsTheSameNeighbours()
+    {
+        WorldWebFactory app = factory;
+        TestUser owner = await TestUser.CreateAsync(app);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 41);
+        await PlayAsync(owner, world.Id, steps: 40);
+        var directory = app.Services.GetRequiredService<WorldDirectory>();
+        WorldSession before = await StoppedAsync(directory, world.Id);
+        Pose[] probes = [.. before.Memory!.Entries.Select(e => e.Pose), new Pose(0, 0, 0), new Pose(0.3, -0.2, 0.4)];
+        string[] recalledBefore = probes.Select(p => Recall(before.Memory!, p)).ToArray();
+        var held = Describe(before.Memory!);  // hits counted by the probes too: the save takes them along
+        Assert.Equal(6, held.Count);
+
+        // (The idle reaper may get there first; either way the world is saved and unloaded.)
+        await directory.TryUnloadIdleAsync(before, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Null(directory.FindLive(world.Id));
+        WorldSession after = (await directory.OpenAsync(world.Id, CancellationToken.None))!;
+
+        Assert.NotSame(before, after);
+        Assert.Equal(before.Step, after.Step);
+        Assert.Equal(held, Describe(after.Memory!));
+        Assert.Equal(recalledBefore, probes.Select(p => Recall(after.Memory!, p)).ToArray());
+        // Evicted rows no save holds were collected at the autosave: the store holds exactly the memory.
+        await using WorldWebDbContext db = await Db(app).CreateDbContextAsync();
+        Assert.Equal(held.Select(h => h.Step), await db.MemoryEntries.Where(e => e.WorldId == world.Id).OrderBy(e => e.Step).Select(e => e.Step).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Fork_StartsWithTheMemoryItsSaveHad()
+    {
+        WorldWebFactory app = factory;
+        TestUser owner = await TestUser.CreateAsync(app);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 42);
+        await PlayAsync(owner, world.Id, steps: 30);
+        var directory = app.Services.GetRequiredService<WorldDirectory>();
+        var held = Describe((await StoppedAsync(directory, world.Id)).Memory!);
+        SaveInfo save = (await (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest("here"))).Content.ReadFromJsonAsync<SaveInfo>())!;
+        // The original plays on and evicts what the save held; the fork must not care.
+        await PlayAsync(owner, world.Id, steps: 30);
+
+        HttpResponseMessage forked = await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/fork", new ForkRequest(save.Id));
+        forked.EnsureSuccessStatusCode();
+        CreatedWorld fork = (await forked.Content.ReadFromJsonAsync<CreatedWorld>())!;
+        WorldSession forkSession = (await directory.OpenAsync(fork.Id, CancellationToken.None))!;
+
+        Assert.Equal(save.Step, forkSession.Step);
+        Assert.Equal(held, Describe(forkSession.Memory!));
+        output.WriteLine($"save at step {save.Step}: {save.Bytes} bytes, memory of {held.Count} entries by reference");
+    }
+
+    [Fact]
+    public async Task MemoryOff_WorldWritesAndRecallsNothing_AndSaysSo()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 43, memory: false);
+        await PlayAsync(owner, world.Id, steps: 12);
+
+        WorldDetails details = (await owner.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{world.Id}"))!;
+
+        Assert.False(details.Memory);
+        Assert.Equal(0, details.Coherence!.MemoryEntries);
+        Assert.Null(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id)!.Memory);
+        await using WorldWebDbContext db = await Db(factory).CreateDbContextAsync();
+        Assert.Equal(0, await db.MemoryEntries.CountAsync(e => e.WorldId == world.Id));
+    }
+
+    [Fact]
+    public async Task GetWorld_ShowsMemoryAndCoherenceOfALiveWorld()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 44);
+        await PlayAsync(owner, world.Id, steps: 12);
+
+        WorldDetails details = (await owner.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{world.Id}"))!;
+
+        Assert.True(details.Memory);
+        Assert.True(details.Coherence!.MemoryEntries >= 1);
+        Assert.True(details.Coherence.MemoryBytes > 0);
+        Assert.Equal(0, details.Coherence.Rollbacks);
+    }
+
+    private static async Task PlayAsync(TestUser owner, string worldId, int steps)
+    {
+        await using HubConnection connection = await owner.ConnectAsync();
+        WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+        await connection.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 1L);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, worldId);
+        long target = info.Step + steps;
+        await frames.UntilAsync(f => f.Step >= target);
+    }
+
+    /// <summary>The live session once nobody watches it any more, so it no longer steps.</summary>
+    private static async Task<WorldSession> StoppedAsync(WorldDirectory directory, string worldId)
+    {
+        WorldSession session = directory.FindLive(worldId)!;
+        for (int i = 0; i < 100 && session.Viewers > 0; i++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(0, session.Viewers);
+        await Task.Delay(200);  // a tick that took the session before the viewer left finishes
+        return session;
+    }
+
+    private static List<(long Step, Pose Pose, int Hits, bool Landmark, string Frame)> Describe(WorldMemory memory) =>
+        memory.Entries.Select(e => (e.Step, e.Pose, e.Hits, e.Landmark, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(e.Encoded)))).ToList();
+
+    private static string Recall(WorldMemory memory, Pose pose)
+    {
+        var into = new MemoryEntry?[2];
+        int count = memory.Recall(pose, long.MaxValue, into);
+        return string.Join(',', into.Take(count).Select(e => e!.Step));
+    }
+
+    private static IDbContextFactory<WorldWebDbContext> Db(WebApplicationFactory<server::Program> app) =>
+        app.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Memory;
+using WorldWeb.ReferenceWorld;
+using WorldWeb.ReferenceWorld.Exploration;
+using WorldWeb.Tools.Cli;
+using WorldWeb.Tools.Eval;
+
+namespace WorldWeb.Tools.Bench;
+
+/// <summary>
+/// ./worldweb bench memory [--entries 10000] [--area 32] [--queries 20000] [--model DIR --minutes 1] [--json OUT]:
+/// the tick-path cost of the server's memory (WorldWeb.Memory, default policy) with a memory of N entries, and, with
+/// a model, the bytes of memory one minute of play writes at the model's fps. The reference world's explorer
+/// (true frames and poses, 20 fps) gives the bytes per minute of a player who keeps exploring.
+/// </summary>
+public static class MemoryBenchCommand
+{
+    public static int Run(CommandArgs args)
+    {
+        var entries = args.Int("entries", 10_000);
+        var area = args.Double("area", 32);
+        var queries = args.Int("queries", 20_000);
+        var modelFolder = args.Text("model");
+        var minutes = args.Double("minutes", 1);
+        var jsonPath = args.Text("json");
+        args.EnsureAllRead();
+
+        var retrieval = Retrieval(entries, area, queries);
+        var play = modelFolder is null ? null : Play(modelFolder, minutes);
+        var explore = Explore(minutes);
+        var json = JsonSerializer.Serialize(new { benchmark = "memory", policy = new MemoryPolicy(), retrieval, play_model = play, play_reference_world = explore },
+            new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        Console.WriteLine(json);
+        if (jsonPath is not null) File.WriteAllText(jsonPath, json);
+        return 0;
+    }
+
+    /// <summary>A memory of <paramref name="count"/> entries spread over area×area cells; per step: recall, revisit lookup, write check.</summary>
+    private static object Retrieval(int count, double area, int queries)
+    {
+        const int side = 64, slots = 2;
+        var random = new Random(1);
+        var frames = Enumerable.Range(0, 16).Select(_ => RandomFrame(random, side)).Select(f => MemoryFrameCodec.Encode(f, side, side, 80)).ToArray();
+        var stored = Enumerable.Range(0, count).Select(i =>
+        {
+            var encoded = frames[i % frames.Length];
+            return new MemoryEntry(i + 1, new Pose(random.NextDouble() * area, random.NextDouble() * area, Angles.Wrap(random.NextDouble() * 2 * Math.PI)),
+                encoded, MemoryFrameCodec.Decode(encoded, side, side), landmark: i % 50 == 0);
+        }).ToList();
+        var policy = new MemoryPolicy { MaxEntries = count, MaxBytes = long.MaxValue / 4 };
+        var memory = WorldMemory.Restore(policy, side, side, new MemorySnapshot(count, stored.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), stored);
+        var into = new MemoryEntry?[slots];
+        var floats = new float[side * side * 3];
+        var current = RandomFrame(random, side);
+        var recall = new List<double>(queries);
+        var step = new List<double>(queries);
+        int writes = 0, filled = 0;
+        long now = count + 1000;
+        var pose = new Pose(area / 2, area / 2, 0);
+        for (var q = -1000; q < queries; q++)
+        {
+            if (q == 0)
+            {
+                // The first thousand steps warm up the JIT; they are not measured.
+                (recall, step, writes, filled) = (new List<double>(queries), new List<double>(queries), 0, 0);
+            }
+            pose = Wander(random, pose, area);
+            now++;
+            var started = Stopwatch.GetTimestamp();
+            var n = memory.Recall(pose, now - 8, into);
+            recall.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            // The rest of what a world does with memory each step: slots to floats, the revisit lookup, the write check.
+            for (var s = 0; s < n; s++) FrameMath.FromRgb24(into[s]!.Rgb, floats);
+            memory.RevisitOf(pose, now - policy.RevisitMinSteps);
+            writes += memory.Remember(current, pose, now) is null ? 0 : 1;
+            step.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            filled += n;
+        }
+        recall.Sort();
+        step.Sort();
+        return new
+        {
+            entries = memory.Entries.Count,
+            area_cells = area,
+            queries,
+            mean_slots_filled = Math.Round((double)filled / queries, 2),
+            recall_ms = new { p50 = Round(Percentile(recall, 0.5)), p99 = Round(Percentile(recall, 0.99)), max = Round(recall[^1]) },
+            step_ms = new { p50 = Round(Percentile(step, 0.5)), p99 = Round(Percentile(step, 0.99)), max = Round(step[^1]), writes },
+        };
+    }
+
+    /// <summary>A world played for <paramref name="minutes"/> at the model's fps: actions held for 5–25 steps, memory on.</summary>
+    private static object Play(string folder, double minutes)
+    {
+        using var package = PackageOpener.Open(folder, new InferenceOptions(), NullLogger.Instance);
+        using var model = package.CreateWorldModel();
+        using var batch = model.CreateBatch(1);
+        var manifest = package.Manifest;
+        var (width, height, floats) = (manifest.Frame.Width, manifest.Frame.Height, manifest.Frame.FloatCount);
+        var memory = new WorldMemory(new MemoryPolicy(), width, height);
+        var feed = new MemoryFeed(manifest.MemorySlots, floats, manifest.ContextFrames);
+        var context = new float[manifest.ContextFloatCount];
+        package.CopyStart(0, context);
+        var random = new Random(7);
+        var pose = new Pose(0, 0, 0);
+        var steps = (int)(minutes * 60 * manifest.Fps);
+        long written = 0;
+        int writes = 0, action = 0, hold = 0;
+        var rgb = new byte[floats];
+        var clock = Stopwatch.StartNew();
+        for (long s = 1; s <= steps; s++)
+        {
+            if (hold-- <= 0) (action, hold) = (random.Next(manifest.Actions.Count), random.Next(5, 26));
+            batch.Clear();
+            var row = batch.AddRow();
+            context.CopyTo(batch.Context(row));
+            batch.SetAction(row, action);
+            WorldNoise.Fill(3, s, batch.Noise(row));
+            feed.Fill(batch, row, memory, pose, s);
+            model.Step(batch);
+            FrameMath.ToRgb24(batch.Frame(row), rgb);
+            pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+            Array.Copy(context, floats, context, 0, context.Length - floats);
+            FrameMath.FromRgb24(rgb, context.AsSpan(context.Length - floats));
+            if (memory.Remember((byte[])rgb.Clone(), pose, s) is { } entry)
+            {
+                writes++;
+                written += entry.Encoded.Length;
+            }
+        }
+        return new
+        {
+            model = manifest.Name,
+            fps = manifest.Fps,
+            steps,
+            seconds = Round(clock.Elapsed.TotalSeconds),
+            writes,
+            bytes_written = written,
+            bytes_per_minute = Math.Round(written / minutes),
+            mean_entry_bytes = writes == 0 ? 0 : written / writes,
+            raw_frame_bytes = floats,
+            entries_held = memory.Entries.Count,
+            bytes_held = memory.Bytes,
+            distance_cells = Round(Math.Sqrt(pose.X * pose.X + pose.Y * pose.Y)),
+        };
+    }
+
+    /// <summary>The reference world's explorer walking the maze for <paramref name="minutes"/> at 20 fps, its frames and true poses remembered.</summary>
+    private static object Explore(double minutes)
+    {
+        var world = World.Create(3, WorldOptions.Default);
+        var explorer = new Explorer(world, 3);
+        var memory = new WorldMemory(new MemoryPolicy(), world.Options.Width, world.Options.Height);
+        var steps = (int)(minutes * 60 * 20);
+        long written = 0;
+        var writes = 0;
+        for (long s = 1; s <= steps; s++)
+        {
+            world.Apply(explorer.Next());
+            if (memory.Remember(world.Render(), ReferenceTrajectory.ToPose(world.Pose), s) is { } entry)
+            {
+                writes++;
+                written += entry.Encoded.Length;
+            }
+        }
+        return new
+        {
+            fps = 20,
+            steps,
+            writes,
+            bytes_written = written,
+            bytes_per_minute = Math.Round(written / minutes),
+            mean_entry_bytes = writes == 0 ? 0 : written / writes,
+            entries_held = memory.Entries.Count,
+            bytes_held = memory.Bytes,
+        };
+    }
+
+    private static Pose Wander(Random random, Pose pose, double area)
+    {
+        var heading = random.NextDouble() < 0.1 ? pose.Heading + (random.NextDouble() - 0.5) : pose.Heading;
+        double x = pose.X + 0.1 * Math.Cos(heading), y = pose.Y + 0.1 * Math.Sin(heading);
+        return x < 0 || y < 0 || x >= area || y >= area ? pose with { Heading = Angles.Wrap(heading + Math.PI) } : new Pose(x, y, Angles.Wrap(heading));
+    }
+
+    private static byte[] RandomFrame(Random random, int side)
+    {
+        var frame = new byte[side * side * 3];
+        random.NextBytes(frame);
+        return frame;
+    }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
+
+    private static double Round(double value) => Math.Round(value, 4);
+}
