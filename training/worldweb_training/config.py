@@ -46,6 +46,11 @@ class TrainConfig:
     pose_weight: float = 0.1
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
+    # Share of rows whose context frames get Gaussian noise of std ~ U(0, context_noise) (memory stays
+    # clean): at play time the context is the model's own drifting output, and a model trained only on
+    # clean context learns to ignore memory, which then cannot pull a revisit back.
+    context_noise_fraction: float = 0.0
+    context_noise: float = 0.0
     log_every: int = 20
     eval_every: int = 500
     checkpoint_every: int = 500
