@@ -1,4 +1,6 @@
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Admin;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
@@ -12,6 +14,8 @@ builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
 // Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then the log is flushed.
 builder.AddPersistence();
+builder.AddAccounts();
+builder.AddAdmin();
 builder.AddActionLog();
 builder.AddModels();
 builder.AddWorlds();
@@ -20,15 +24,22 @@ builder.AddPlay();
 builder.AddWorldWebUi();
 
 var app = builder.Build();
+if (AdminCommand.Matches(args))
+{
+    return await AdminCommand.RunAsync(app, args);
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAnonymousIdentity();
 app.MapModelsApi();
+app.MapAccountsApi();
+app.MapAdminApi();
 app.MapWorlds();
 app.MapPlay();
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapWorldWebUi();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

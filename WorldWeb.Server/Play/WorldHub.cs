@@ -1,7 +1,9 @@
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Sharing;
@@ -14,6 +16,7 @@ namespace WorldWeb.Server.Play;
 /// <see cref="HubException"/> to that caller only; other connections and worlds carry on. docs/protocol.md
 /// documents it for third-party clients.
 /// </summary>
+[Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
@@ -95,7 +98,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         if (WorldAccess.LooksLikeWorldId(worldRef))
         {
             WorldRecord? world = await store.FindAsync(worldRef, Context.ConnectionAborted);
-            string? role = world is null ? null : WorldAccess.RoleOf(world, userId);
+            string? role = world is null ? null : WorldAccess.RoleOf(world, Context.User ?? new());
             return world is not null && role is not null
                 ? (world, role)
                 : throw new HubException($"There is no world '{worldRef}' that you can see.");

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Identity;
+using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Audit;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Saves;
@@ -15,7 +16,7 @@ public static class SavesApi
 
     public static IEndpointRouteBuilder MapSavesApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}");
+        RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}").RequireAuthorization(Policies.Visitor);
         world.MapPost("/saves", CreateSave);
         world.MapGet("/saves", ListSaves);
         world.MapPost("/fork", Fork);
@@ -23,7 +24,7 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
-        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit, CancellationToken cancellationToken)
     {
         string name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > MaxNameLength)
@@ -49,6 +50,7 @@ public static class SavesApi
             return ApiProblems.WorldNotFound(id);
         }
         SaveRecord save = await directory.SaveAsync(session, name, SaveKind.User, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
     }
 
@@ -70,7 +72,7 @@ public static class SavesApi
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
         string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, IDbContextFactory<WorldWebDbContext> contexts,
-        TimeProvider clock, CancellationToken cancellationToken)
+        AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
         {
@@ -115,6 +117,7 @@ public static class SavesApi
             CreatedAt = now,
         };
         await store.AddAsync(fork, start, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {save.Id}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
     }
 

@@ -47,6 +47,9 @@ public sealed partial class StepScheduler : IDisposable
     /// <summary>World steps made by those runs.</summary>
     public long RowsStepped => Interlocked.Read(ref _rows);
 
+    /// <summary>Step times and batch sizes of the recent ticks (the last minute at 20 fps).</summary>
+    public TickWindow Recent { get; } = new();
+
     public void Add(WorldSession session)
     {
         lock (_sessionsGate)
@@ -146,6 +149,7 @@ public sealed partial class StepScheduler : IDisposable
         double tickMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _metrics.Tick(Model.Name, due.Length, tickMs);
         Report(due, stepMs, tickMs);
+        Recent.Add(stepMs, due.Length);
         return due.Length;
     }
 
