@@ -8,6 +8,11 @@ namespace WorldWeb.Tests.Server;
 /// <summary>The real server in-process, on the test database and the test model.</summary>
 public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
 {
+    /// <summary>The admin the server creates from configuration at start; a fresh one per test run, as the test database outlives runs.</summary>
+    public static string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@worldweb.test";
+
+    public static string AdminPassword { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:WorldWeb", TestEnvironment.ConnectionString);
@@ -15,6 +20,8 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
         builder.UseSetting("ActionLog:FlushMilliseconds", "200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Admin:Email", AdminEmail);
+        builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");
     }
 }
