@@ -1,11 +1,13 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Worlds;
 
@@ -17,7 +19,8 @@ namespace WorldWeb.Server.Play;
 /// documents it for third-party clients.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog, ILogger<WorldHub> logger)
+public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog,
+    IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = "/hubs/world";
@@ -51,6 +54,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
     {
         RoleIn(worldId);
         WorldSession session = await OpenAsync(worldId);
+        int maxViewers = safety.Value.MaxViewersPerWorld;
+        if (session.Viewers >= maxViewers)
+        {
+            throw new HubException($"This world already has {maxViewers} viewers, its limit; try again later.");
+        }
         FrameViewer viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer()
             ?? throw new HubException("The world is restarting; try again.");
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);

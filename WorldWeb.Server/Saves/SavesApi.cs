@@ -19,7 +19,7 @@ public static class SavesApi
         RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}").RequireAuthorization(Policies.Visitor);
         world.MapPost("/saves", CreateSave);
         world.MapGet("/saves", ListSaves);
-        world.MapPost("/fork", Fork);
+        world.MapPost("/fork", Fork).RequireRateLimiting(Safety.RateLimits.CreateWorld);
         return app;
     }
 

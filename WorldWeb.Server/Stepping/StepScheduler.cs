@@ -91,6 +91,7 @@ public sealed partial class StepScheduler : IDisposable
                 {
                     // One failed tick must not stop every world of the model; the next tick tries again.
                     LogTickFailed(_logger, ex, Model.Name);
+                    _metrics.TickFailed(Model.Name);
                 }
             }
         }
@@ -137,6 +138,7 @@ public sealed partial class StepScheduler : IDisposable
         Interlocked.Add(ref _rows, due.Length);
 
         var frame = Model.Manifest.Frame;
+        long framesSent = 0, bytesSent = 0;
         for (int row = 0; row < due.Length; row++)
         {
             WorldSession session = due[row];
@@ -144,10 +146,12 @@ public sealed partial class StepScheduler : IDisposable
             long step = session.Step;
             _log.Append(session.Id, step, applied[row].Action);
             byte[] data = _encoder.Encode(rgb, frame.Width, frame.Height);
+            int viewers = session.Viewers;
+            (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * data.Length);
             session.Publish(new FrameMessage(step, applied[row].Seq, _encoder.ContentType, data, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
         }
         double tickMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _metrics.Tick(Model.Name, due.Length, tickMs);
+        _metrics.Tick(Model.Name, due.Length, tickMs, stepMs, framesSent, bytesSent);
         Report(due, stepMs, tickMs);
         Recent.Add(stepMs, due.Length);
         return due.Length;

@@ -20,7 +20,7 @@ public static class WorldsApi
     public static IEndpointRouteBuilder MapWorldsApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup("/api/worlds").RequireAuthorization(Policies.Visitor);
-        api.MapPost("/", CreateWorld);
+        api.MapPost("/", CreateWorld).RequireRateLimiting(Safety.RateLimits.CreateWorld);
         api.MapGet("/", ListWorlds);
         api.MapGet("/{id}", GetWorld);
         api.MapGet("/{id}/frame", GetFrame);

@@ -30,7 +30,8 @@ public sealed class TestUser
 
     public string Cookie { get; private set; }
 
-    public static async Task<TestUser> CreateAsync(WorldWebFactory factory)
+    public static async Task<TestUser> CreateAsync<TProgram>(WebApplicationFactory<TProgram> factory)
+        where TProgram : class
     {
         HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         HttpResponseMessage first = await http.GetAsync("/api/models");

@@ -20,6 +20,9 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
         builder.UseSetting("ActionLog:FlushMilliseconds", "200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // All test clients share one (missing) IP address, so the per-IP limits are out of the way here; SafetyTests set their own.
+        builder.UseSetting("Safety:ApiRequestsPerSecondPerIp", "100000");
+        builder.UseSetting("Safety:WorldsPerMinutePerIp", "100000");
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");
