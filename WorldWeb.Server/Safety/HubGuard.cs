@@ -7,9 +7,11 @@ namespace WorldWeb.Server.Safety;
 
 /// <summary>
 /// Around every hub call: a log scope with the connection and world ids, the per-connection action budget,
-/// and a count of refusals for /metrics.
+/// and a count of refusals for /metrics. SignalR's own dispatcher logs every refusal as an error with a stack
+/// trace, which a flood turns into a CPU sink, so appsettings.json silences it and this filter logs only the
+/// failures that are not refusals.
 /// </summary>
-public sealed class HubGuard(IOptions<SafetyOptions> options, ServerMetrics metrics, ILogger<HubGuard> logger) : IHubFilter
+public sealed partial class HubGuard(IOptions<SafetyOptions> options, ServerMetrics metrics, ILogger<HubGuard> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -35,5 +37,20 @@ public sealed class HubGuard(IOptions<SafetyOptions> options, ServerMetrics metr
             metrics.Error("hub_refused");
             throw;
         }
+        catch (Exception ex) when (LoggedAsFailure(ex, invocation.HubMethodName))
+        {
+            throw;
+        }
     }
+
+    /// <summary>Logs and returns false, so the exception goes on to SignalR untouched.</summary>
+    private bool LoggedAsFailure(Exception ex, string method)
+    {
+        metrics.Error("hub_failed");
+        LogFailed(logger, ex, method);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub method {Method} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method);
 }

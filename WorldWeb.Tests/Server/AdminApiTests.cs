@@ -47,4 +47,19 @@ public sealed class AdminApiTests(WorldWebFactory factory)
         Assert.Equal(world.Id, found.Id);
         Assert.True(system.DatabaseBytes > 0 && system.WorkingSetBytes > 0 && system.ProcessorCount > 0);
     }
+
+    [Fact]
+    public async Task History_IsSampledAndDrawnAsSvg()
+    {
+        TestUser admin = await TestUser.CreateAsync(factory);
+        await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        HistoryPoint[] points = (await admin.Http.GetFromJsonAsync<HistoryPoint[]>("/api/admin/history"))!;
+        HttpResponseMessage chart = await admin.Http.GetAsync("/api/admin/history.svg");
+
+        Assert.NotEmpty(points);
+        Assert.Equal("image/svg+xml", chart.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -50,6 +50,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("GET", "/api/worlds/{id}/links", (s, _) => Get($"/api/worlds/{s.WorldId}/links"), [404, 404, 404, 200, 404, 403]),
         new("DELETE", "/api/worlds/{id}/links/{linkId}", (s, _) => Delete($"/api/worlds/{s.WorldId}/links/{s.LinkId}"), [404, 404, 404, 204, 404, 403]),
         new("GET", "/api/admin/sessions", (_, _) => Get("/api/admin/sessions"), [403, 403, 403, 403, 403, 200]),
+        new("GET", "/api/admin/history", (_, _) => Get("/api/admin/history"), [403, 403, 403, 403, 403, 200]),
+        new("GET", "/api/admin/history.svg", (_, _) => Get("/api/admin/history.svg"), [403, 403, 403, 403, 403, 200]),
         new("GET", "/api/admin/worlds", (s, _) => Get($"/api/admin/worlds?q={s.WorldId}"), [403, 403, 403, 403, 403, 200]),
         new("POST", "/api/admin/worlds/{id}/save", (s, _) => Post($"/api/admin/worlds/{s.WorldId}/save", new { }), [403, 403, 403, 403, 403, 201]),
         new("POST", "/api/admin/worlds/{id}/stop", (s, _) => Post($"/api/admin/worlds/{s.WorldId}/stop", new { }), [403, 403, 403, 403, 403, 204]),
