@@ -30,6 +30,11 @@ public static class HistoryChart
         plot.Axes.Left.Label.Text = "fps";
         plot.Axes.Right.Label.Text = "step ms";
         plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetSvgHtml(width, height);
+        string svg = plot.GetSvgHtml(width, height);
+        // Inline SVG needs no namespace, but an <img> (how the dashboard shows it) renders nothing without one.
+        int open = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return open < 0 || svg.Contains("xmlns=\"http://www.w3.org/2000/svg\"", StringComparison.Ordinal)
+            ? svg
+            : svg.Insert(open + 4, " xmlns=\"http://www.w3.org/2000/svg\"");
     }
 }

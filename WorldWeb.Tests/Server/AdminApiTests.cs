@@ -60,6 +60,6 @@ public sealed class AdminApiTests(WorldWebFactory factory)
 
         Assert.NotEmpty(points);
         Assert.Equal("image/svg+xml", chart.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<svg", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("<svg xmlns=\"http://www.w3.org/2000/svg\"", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
