@@ -8,8 +8,8 @@ namespace WorldWeb.Server.Accounts;
 
 /// <summary>
 /// <c>WorldWeb.Server admin create --email E</c> (what <c>./worldweb admin create</c> runs): migrates the
-/// database and makes E an admin. The password is read from stdin when it is redirected, else generated and
-/// printed once. This is a command-line program, not the server, so it talks to the console.
+/// database and makes E an admin. The password is the first line of stdin when it is redirected and not empty,
+/// else generated and printed once. This is a command-line program, not the server, so it talks to the console.
 /// </summary>
 public static class AdminCommand
 {
@@ -24,10 +24,12 @@ public static class AdminCommand
             return 2;
         }
         string email = args[at + 1];
-        bool generated = !Console.IsInputRedirected;
-        string password = generated
-            ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_')
-            : (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n') ?? "";
+        string password = Console.IsInputRedirected ? (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n') ?? "" : "";
+        bool generated = password.Length == 0;
+        if (generated)
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        }
 
         await using (WorldWebDbContext db = await app.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
         {
