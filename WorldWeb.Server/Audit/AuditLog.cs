@@ -72,6 +72,7 @@ public static class AuditActions
     public const string Fork = "world.fork";
     public const string LinkCreate = "link.create";
     public const string LinkRevoke = "link.revoke";
+    public const string ActionMask = "world.actions";
     public const string AdminSave = "admin.world.save";
     public const string AdminStop = "admin.world.stop";
     public const string AdminDelete = "admin.world.delete";

@@ -20,7 +20,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog,
-    IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    ActionMasks masks, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = "/hubs/world";
@@ -42,6 +42,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         WorldSession session = await OpenAsync(world.Id);
+        masks.Set(world.Id, world.DisabledActions);
         JoinedWorlds.Of(Context)[world.Id] = role;
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
@@ -82,6 +83,10 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         if (action < 0 || action >= count)
         {
             throw new HubException($"Action {action} is out of range: this world's model has actions 0 to {count - 1}.");
+        }
+        if (role != WorldRoles.Owner && masks.IsDisabled(worldId, action))
+        {
+            throw new HubException($"Action {action} is disabled for players in this world by its owner.");
         }
         session.SubmitAction(action, seq, Context.ConnectionId);
     }

@@ -31,6 +31,12 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
             .ExecuteUpdateAsync(set => set.SetProperty(w => w.OwnerId, toOwner), cancellationToken);
     }
 
+    public async Task SetDisabledActionsAsync(string id, int[] disabled, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Worlds.Where(w => w.Id == id).ExecuteUpdateAsync(set => set.SetProperty(w => w.DisabledActions, disabled), cancellationToken);
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -49,6 +49,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("POST", "/api/worlds/{id}/links", (s, _) => Post($"/api/worlds/{s.WorldId}/links", new CreateShareLinkRequest("viewer", null)), [404, 404, 404, 201, 404, 403]),
         new("GET", "/api/worlds/{id}/links", (s, _) => Get($"/api/worlds/{s.WorldId}/links"), [404, 404, 404, 200, 404, 403]),
         new("DELETE", "/api/worlds/{id}/links/{linkId}", (s, _) => Delete($"/api/worlds/{s.WorldId}/links/{s.LinkId}"), [404, 404, 404, 204, 404, 403]),
+        new("GET", "/api/worlds/{id}/actions", (s, _) => Get($"/api/worlds/{s.WorldId}/actions"), [404, 404, 404, 200, 404, 403]),
+        new("PUT", "/api/worlds/{id}/actions", (s, _) => new HttpRequestMessage(HttpMethod.Put, $"/api/worlds/{s.WorldId}/actions") { Content = JsonContent.Create(new ActionMask([2])) }, [404, 404, 404, 200, 404, 403]),
         new("GET", "/api/admin/sessions", (_, _) => Get("/api/admin/sessions"), [403, 403, 403, 403, 403, 200]),
         new("GET", "/api/admin/history", (_, _) => Get("/api/admin/history"), [403, 403, 403, 403, 403, 200]),
         new("GET", "/api/admin/history.svg", (_, _) => Get("/api/admin/history.svg"), [403, 403, 403, 403, 403, 200]),

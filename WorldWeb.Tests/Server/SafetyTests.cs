@@ -226,4 +226,27 @@ public sealed class SafetyTests(WorldWebFactory factory, ITestOutputHelper outpu
         {
         }
     }
+
+    [Fact]
+    public async Task ActionMask_DisablesAnActionForPlayers_NotForTheOwner()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), guest = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player);
+        HttpResponseMessage set = await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([3, 2, 3]));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal([2, 3], (await set.Content.ReadFromJsonAsync<ActionMask>())!.Disabled);
+        await using HubConnection ownerHub = await owner.ConnectAsync(), playerHub = await guest.ConnectAsync();
+        await ownerHub.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await playerHub.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => playerHub.InvokeAsync("SendAction", world.Id, 2, 1L));
+        await playerHub.InvokeAsync("SendAction", world.Id, 1, 2L);
+        await ownerHub.InvokeAsync("SendAction", world.Id, 2, 3L);
+        Assert.Equal(HttpStatusCode.OK, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([]))).StatusCode);
+        await playerHub.InvokeAsync("SendAction", world.Id, 2, 4L);
+
+        Assert.Contains("Action 2 is disabled for players in this world by its owner.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([0]))).StatusCode);
+    }
 }

@@ -461,6 +461,11 @@ namespace WorldWeb.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.PrimitiveCollection<int[]>("DisabledActions")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("disabled_actions");
+
                     b.Property<Guid?>("ForkedFromSaveId")
                         .HasColumnType("uuid")
                         .HasColumnName("forked_from_save_id");

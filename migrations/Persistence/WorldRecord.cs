@@ -11,6 +11,9 @@ public sealed class WorldRecord
     public bool IsPublic { get; set; }
     public long Step { get; set; }
     public Guid? ForkedFromSaveId { get; init; }
+
+    /// <summary>Action indexes the owner has disabled for players (never 0, the noop).</summary>
+    public int[] DisabledActions { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

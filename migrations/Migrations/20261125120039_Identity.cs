@@ -12,6 +12,13 @@ namespace WorldWeb.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int[]>(
+                name: "disabled_actions",
+                table: "worlds",
+                type: "integer[]",
+                nullable: false,
+                defaultValue: new int[0]);
+
             migrationBuilder.CreateTable(
                 name: "audit_log",
                 columns: table => new
@@ -254,6 +261,10 @@ namespace WorldWeb.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropColumn(
+                name: "disabled_actions",
+                table: "worlds");
         }
     }
 }

@@ -12,7 +12,7 @@ using WorldWeb.Persistence;
 namespace WorldWeb.Migrations
 {
     [DbContext(typeof(WorldWebDbContext))]
-    [Migration("20261125112931_Identity")]
+    [Migration("20261125120039_Identity")]
     partial class Identity
     {
         /// <inheritdoc />
@@ -463,6 +463,11 @@ namespace WorldWeb.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<int[]>("DisabledActions")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("disabled_actions");
 
                     b.Property<Guid?>("ForkedFromSaveId")
                         .HasColumnType("uuid")
