@@ -27,6 +27,8 @@ public sealed partial class WorldDirectory(
 {
     private readonly ConcurrentDictionary<string, WorldSession> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
+    // The owner of each live world, for the per-owner quota.
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     // One gate per world: loading (which replays) or unloading one world never holds up another.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
@@ -59,9 +61,18 @@ public sealed partial class WorldDirectory(
             {
                 throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later");
             }
+            int owned = _owners.Values.Count(owner => owner == record.OwnerId);
+            if (owned >= options.Value.MaxLiveWorldsPerOwner)
+            {
+                throw new WorldUnavailableException(
+                    $"the owner of this world already has {owned} live worlds, the most one visitor may have at once; try again when one of them stops");
+            }
             WorldSession session = await ResumeAsync(record, cancellationToken);
             schedulers.For(session.ModelName).Add(session);
             _live[id] = session;
+            _owners[id] = record.OwnerId;
+            // Its last save plus the log reproduce the world where it was loaded; anything after that needs a save at unload.
+            _savedSteps[id] = session.Step;
             return session;
         }
         finally
@@ -108,6 +119,7 @@ public sealed partial class WorldDirectory(
             }
             await schedulers.For(session.ModelName).RemoveAsync(session);
             _live.TryRemove(session.Id, out _);
+            _owners.TryRemove(session.Id, out _);
             if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
             {
                 await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
@@ -132,6 +144,7 @@ public sealed partial class WorldDirectory(
             if (_live.TryRemove(id, out WorldSession? session))
             {
                 session.Close(new Microsoft.AspNetCore.SignalR.HubException(reason));
+                _owners.TryRemove(id, out _);
                 await schedulers.For(session.ModelName).RemoveAsync(session);
                 _savedSteps.TryRemove(id, out _);
             }

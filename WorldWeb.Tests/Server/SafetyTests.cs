@@ -249,4 +249,23 @@ public sealed class SafetyTests(WorldWebFactory factory, ITestOutputHelper outpu
         Assert.Contains("Action 2 is disabled for players in this world by its owner.", refused.Message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([0]))).StatusCode);
     }
+
+    [Fact]
+    public async Task LiveWorldsPerOwner_BeyondTheQuota_AreRefusedWithAClearMessage()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Worlds:MaxLiveWorldsPerOwner", "2"));
+        TestUser owner = await TestUser.CreateAsync(small);
+        CreatedWorld[] worlds = [await owner.CreateWorldAsync(), await owner.CreateWorldAsync(), await owner.CreateWorldAsync()];
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[0].Id);
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[1].Id);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[2].Id));
+
+        Assert.Contains("already has 2 live worlds, the most one visitor may have at once", refused.Message, StringComparison.Ordinal);
+        TestUser other = await TestUser.CreateAsync(small);
+        CreatedWorld theirs = await other.CreateWorldAsync();
+        await using HubConnection otherConnection = await other.ConnectAsync();
+        Assert.Equal(theirs.Id, (await otherConnection.InvokeAsync<WorldInfo>("JoinWorld", theirs.Id)).WorldId);
+    }
 }
