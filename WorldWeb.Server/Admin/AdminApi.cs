@@ -111,10 +111,8 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        if (directory.FindLive(id) is { } session)
+        if (await directory.StopAsync(id, StoppedReason, cancellationToken))
         {
-            await directory.SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
-            await directory.CloseAsync(id, StoppedReason);
             await hub.Clients.Group(WorldHub.GroupOf(id)).WorldClosed(id, StoppedReason);
         }
         await audit.RecordAsync(user, AuditActions.AdminStop, id, null, cancellationToken);

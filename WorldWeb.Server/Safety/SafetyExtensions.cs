@@ -11,6 +11,7 @@ public static class SafetyExtensions
         builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HubGuard>();
+        builder.Services.AddHostedService<AnonymousSessionLimit>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>(RateLimits.Configure);
         return builder;

@@ -31,6 +31,10 @@ public sealed class SafetyOptions
     [Range(1, 100_000)]
     public int MaxViewersPerWorld { get; set; } = 32;
 
+    /// <summary>How long a world of an anonymous owner stays live at a stretch before it is saved and stopped (joining again restarts it).</summary>
+    [Range(10, 7 * 86_400)]
+    public int MaxAnonymousSessionSeconds { get; set; } = 3600;
+
     /// <summary>Largest REST request body, in bytes (every WorldWeb request body is a few hundred).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxApiBodyBytes { get; set; } = 16 * 1024;

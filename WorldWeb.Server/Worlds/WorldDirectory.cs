@@ -134,6 +134,21 @@ public sealed partial class WorldDirectory(
         }
     }
 
+    /// <summary>The owner of a live world; null when it is not live.</summary>
+    public string? OwnerOf(string id) => _owners.GetValueOrDefault(id);
+
+    /// <summary>Saves a live world and unloads it; its streams end with <paramref name="reason"/>. False when it was not live.</summary>
+    public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken)
+    {
+        if (FindLive(id) is not { } session)
+        {
+            return false;
+        }
+        await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+        await CloseAsync(id, reason);
+        return true;
+    }
+
     /// <summary>Stops a world for good (it is being deleted): its streams end with <paramref name="reason"/>.</summary>
     public async Task CloseAsync(string id, string reason)
     {

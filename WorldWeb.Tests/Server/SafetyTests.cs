@@ -268,4 +268,27 @@ public sealed class SafetyTests(WorldWebFactory factory, ITestOutputHelper outpu
         await using HubConnection otherConnection = await other.ConnectAsync();
         Assert.Equal(theirs.Id, (await otherConnection.InvokeAsync<WorldInfo>("JoinWorld", theirs.Id)).WorldId);
     }
+
+    [Fact]
+    public async Task AnonymousWorld_IsStoppedAfterTheSessionLimit_AnAccountsWorldIsNot()
+    {
+        using var short_ = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxAnonymousSessionSeconds", "10"));
+        TestUser anonymous = await TestUser.CreateAsync(short_), member = await TestUser.CreateAsync(short_);
+        await member.SignInAsync(TestUser.NewEmail(), "a long enough password", signUp: true);
+        CreatedWorld anonymousWorld = await anonymous.CreateWorldAsync(), memberWorld = await member.CreateWorldAsync();
+        await using HubConnection anonymousHub = await anonymous.ConnectAsync(), memberHub = await member.ConnectAsync();
+        var closed = new TaskCompletionSource<string>();
+        anonymousHub.On<string, string>("WorldClosed", (_, reason) => closed.TrySetResult(reason));
+        await anonymousHub.InvokeAsync<WorldInfo>("JoinWorld", anonymousWorld.Id);
+        await memberHub.InvokeAsync<WorldInfo>("JoinWorld", memberWorld.Id);
+        await using FrameStream anonymousFrames = await FrameStream.OpenAsync(anonymousHub, anonymousWorld.Id);
+        await using FrameStream memberFrames = await FrameStream.OpenAsync(memberHub, memberWorld.Id);
+
+        string reason = await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("sign up to play longer", reason, StringComparison.Ordinal);
+        FrameMessage latest = await memberFrames.NextAsync();
+        await memberFrames.UntilAsync(f => f.Step >= latest.Step + 5);
+        Assert.True((await member.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{memberWorld.Id}"))!.IsLive);
+    }
 }
