@@ -169,4 +169,17 @@ public sealed class SafetyTests(WorldWebFactory factory)
         await memberFrames.UntilAsync(f => f.Step >= latest.Step + 5);
         Assert.True((await member.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{memberWorld.Id}"))!.IsLive);
     }
+
+    [Fact]
+    public async Task Api_BeyondThePerIpLimit_Is429_WhileHealthStaysOpen()
+    {
+        using var strict = factory.WithWebHostBuilder(b => b.UseSetting("Safety:ApiRequestsPerSecondPerIp", "2"));
+        TestUser visitor = await TestUser.CreateAsync(strict);
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => visitor.Http.GetAsync("/api/models")));
+
+        HttpResponseMessage refused = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains("at most 2 per second per IP address", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("Healthy", await visitor.Http.GetStringAsync("/healthz"));
+    }
 }
