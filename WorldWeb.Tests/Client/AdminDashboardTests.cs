@@ -79,4 +79,24 @@ public sealed class AdminDashboardTests : ClientTestContext
         page.WaitForAssertion(() => Assert.Contains("The admin area is for admins.", page.Find("[role=alert]").TextContent));
         Assert.DoesNotContain(Server.Requests, r => r.Path.StartsWith("/api/admin", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void WorldsAdmin_Search_ThenForceSave_CallsTheApiAndSaysSo()
+    {
+        AdminWorldInfo world = new("cccccccccccccccc", "Cave", "default", "owner-2", false, true, 42, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        Server.OnJson("GET", "/api/admin/worlds", new[] { world });
+        Server.On("POST", "/api/admin/worlds/cccccccccccccccc/save", _ => FakeServerApi.JsonAnswer(new SaveInfo("s1", "admin save", 42, 10, DateTimeOffset.UnixEpoch), HttpStatusCode.Created));
+        int changed = 0;
+        var panel = Render<WorldsAdmin>(p => p.Add(x => x.Changed, () => changed++));
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("tr.admin-world")));
+
+        panel.Find("input.query").Change("cave");
+        panel.Find("form.world-search").Submit();
+        panel.Find("button.save").Click();
+
+        panel.WaitForAssertion(() => Assert.Contains("World cccccccccccccccc saved.", panel.Find("[role=status]").TextContent));
+        Assert.Single(Server.Sent("POST", "/api/admin/worlds/cccccccccccccccc/save"));
+        Assert.Equal(1, changed);
+        Assert.Equal("worlds/cccccccccccccccc", panel.Find("tr.admin-world a").GetAttribute("href"));
+    }
 }
