@@ -24,6 +24,7 @@ public sealed record AdminWorldInfo(
 /// <summary>A row of <c>GET /api/admin/audit</c>, newest first.</summary>
 public sealed record AuditEntryInfo(long Id, DateTimeOffset At, string ActorId, string? ActorEmail, string Action, string? Target, string? Detail);
 
-/// <summary><c>GET /api/admin/system</c>: this server process and its database.</summary>
+/// <summary><c>GET /api/admin/system</c>: this server process and its database; <c>Gpu</c> as nvidia-smi reports it, null without one.</summary>
 public sealed record SystemInfo(
-    int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string ExecutionProvider);
+    int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string ExecutionProvider,
+    string? Gpu = null);

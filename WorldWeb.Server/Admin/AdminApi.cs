@@ -166,14 +166,14 @@ public static class AdminApi
     }
 
     private static async Task<Ok<SystemInfo>> SystemStatus(
-        ProcessCpu cpu, WorldDirectory directory, IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts,
+        ProcessCpu cpu, GpuStatus gpu, WorldDirectory directory, IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts,
         CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         long databaseBytes = await db.Database.SqlQuery<long>($"SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(cancellationToken);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return TypedResults.Ok(new SystemInfo(Environment.ProcessorCount, Math.Round(cpu.Percent(), 1), process.WorkingSet64,
-            GC.GetTotalMemory(false), databaseBytes, directory.Live.Count, inference.Value.ExecutionProvider.ToString()));
+            GC.GetTotalMemory(false), databaseBytes, directory.Live.Count, inference.Value.ExecutionProvider.ToString(), await gpu.ReadAsync(cancellationToken)));
     }
 
     private static async Task<WorldRecord?> FindAsync(WorldStore store, string id, CancellationToken cancellationToken) =>

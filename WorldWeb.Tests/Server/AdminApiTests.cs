@@ -1,3 +1,5 @@
+extern alias server;
+
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -61,5 +63,15 @@ public sealed class AdminApiTests(WorldWebFactory factory)
         Assert.NotEmpty(points);
         Assert.Equal("image/svg+xml", chart.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<svg xmlns=\"http://www.w3.org/2000/svg\"", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gpu_NvidiaSmiCsv_IsDescribedPerGpu_AndNothingIsNull()
+    {
+        string? two = server::WorldWeb.Server.Admin.GpuStatus.Describe("NVIDIA H100 80GB HBM3, 37, 1024, 81559\nNVIDIA H100 80GB HBM3, 0, 3, 81559\n");
+
+        Assert.Equal("NVIDIA H100 80GB HBM3: 37% busy, 1024 of 81559 MiB; NVIDIA H100 80GB HBM3: 0% busy, 3 of 81559 MiB", two);
+        Assert.Null(server::WorldWeb.Server.Admin.GpuStatus.Describe(""));
+        Assert.Null(server::WorldWeb.Server.Admin.GpuStatus.Describe(null));
     }
 }
