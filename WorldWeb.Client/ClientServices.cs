@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Account;
+using WorldWeb.Client.Admin;
 using WorldWeb.Client.Api;
 using WorldWeb.Client.Play;
 
@@ -11,6 +13,8 @@ public static class ClientServices
     {
         services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<WorldApi>();
+        services.AddScoped<AccountClient>();
+        services.AddScoped<AdminClient>();
         services.AddScoped<IWorldConnectionFactory, HubWorldConnectionFactory>();
         return services;
     }

@@ -1,11 +1,15 @@
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
+using WorldWeb.Server.Admin;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Memory;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Operations;
 using WorldWeb.Server.Persistence;
 using WorldWeb.Server.Play;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
@@ -14,6 +18,10 @@ builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
 // Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then memory and the log are flushed.
 builder.AddPersistence();
+builder.AddAccounts();
+builder.AddAdmin();
+builder.AddOperations();
+builder.AddSafety();
 builder.AddActionLog();
 builder.AddMemory();
 builder.AddCoherence();
@@ -24,15 +32,24 @@ builder.AddPlay();
 builder.AddWorldWebUi();
 
 var app = builder.Build();
+if (AdminCommand.Matches(args))
+{
+    return await AdminCommand.RunAsync(app, args);
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAnonymousIdentity();
+app.UseSafety();
 app.MapModelsApi();
+app.MapAccountsApi();
+app.MapAdminApi();
 app.MapWorlds();
 app.MapPlay();
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapOperations();
 app.MapWorldWebUi();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -29,8 +29,12 @@ public static class AnonymousIdentity
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
-        builder.Services.AddAuthorization();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Accounts;
 
 namespace WorldWeb.Server.Models;
 
@@ -7,7 +8,7 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/models", (ModelCatalog catalog) => GetModels(catalog)).WithName("GetModels");
+        app.MapGet("/api/models", (ModelCatalog catalog) => GetModels(catalog)).WithName("GetModels").RequireAuthorization(Policies.Visitor);
         return app;
     }
 

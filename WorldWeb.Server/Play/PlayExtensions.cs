@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace WorldWeb.Server.Play;
 
 public static class PlayExtensions
@@ -8,6 +10,7 @@ public static class PlayExtensions
         {
             options.MaximumReceiveMessageSize = WorldHub.MaximumReceiveMessageSize;
             options.EnableDetailedErrors = false;
+            options.AddFilter<Safety.HubGuard>();
         }).AddMessagePackProtocol();
         return builder;
     }

@@ -1,9 +1,13 @@
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Worlds;
 
@@ -14,7 +18,9 @@ namespace WorldWeb.Server.Play;
 /// <see cref="HubException"/> to that caller only; other connections and worlds carry on. docs/protocol.md
 /// documents it for third-party clients.
 /// </summary>
-public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog, ILogger<WorldHub> logger)
+[Authorize(Policy = Policies.Visitor)]
+public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog,
+    ActionMasks masks, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = "/hubs/world";
@@ -36,6 +42,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         WorldSession session = await OpenAsync(world.Id);
+        masks.Set(world.Id, world.DisabledActions);
         JoinedWorlds.Of(Context)[world.Id] = role;
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
@@ -48,6 +55,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
     {
         RoleIn(worldId);
         WorldSession session = await OpenAsync(worldId);
+        int maxViewers = safety.Value.MaxViewersPerWorld;
+        if (session.Viewers >= maxViewers)
+        {
+            throw new HubException($"This world already has {maxViewers} viewers, its limit; try again later.");
+        }
         FrameViewer viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer()
             ?? throw new HubException("The world is restarting; try again.");
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
@@ -72,6 +84,10 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         {
             throw new HubException($"Action {action} is out of range: this world's model has actions 0 to {count - 1}.");
         }
+        if (role != WorldRoles.Owner && masks.IsDisabled(worldId, action))
+        {
+            throw new HubException($"Action {action} is disabled for players in this world by its owner.");
+        }
         session.SubmitAction(action, seq, Context.ConnectionId);
     }
 
@@ -95,7 +111,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         if (WorldAccess.LooksLikeWorldId(worldRef))
         {
             WorldRecord? world = await store.FindAsync(worldRef, Context.ConnectionAborted);
-            string? role = world is null ? null : WorldAccess.RoleOf(world, userId);
+            string? role = world is null ? null : WorldAccess.RoleOf(world, Context.User ?? new());
             return world is not null && role is not null
                 ? (world, role)
                 : throw new HubException($"There is no world '{worldRef}' that you can see.");

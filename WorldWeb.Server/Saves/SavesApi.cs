@@ -5,6 +5,8 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Memory;
+using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Audit;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Saves;
@@ -16,15 +18,15 @@ public static class SavesApi
 
     public static IEndpointRouteBuilder MapSavesApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}");
+        RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}").RequireAuthorization(Policies.Visitor);
         world.MapPost("/saves", CreateSave);
         world.MapGet("/saves", ListSaves);
-        world.MapPost("/fork", Fork);
+        world.MapPost("/fork", Fork).RequireRateLimiting(Safety.RateLimits.CreateWorld);
         return app;
     }
 
     private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
-        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit, CancellationToken cancellationToken)
     {
         string name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > MaxNameLength)
@@ -50,6 +52,7 @@ public static class SavesApi
             return ApiProblems.WorldNotFound(id);
         }
         SaveRecord save = await directory.SaveAsync(session, name, SaveKind.User, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
     }
 
@@ -71,7 +74,7 @@ public static class SavesApi
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
         string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, MemoryStore memory, IDbContextFactory<WorldWebDbContext> contexts,
-        TimeProvider clock, CancellationToken cancellationToken)
+        AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
         {
@@ -120,6 +123,7 @@ public static class SavesApi
         await store.AddAsync(fork, start, cancellationToken);
         // The fork starts with the memory its save had, in rows of its own.
         await memory.CopyAsync(id, fork.Id, save.MemorySteps, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {save.Id}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
     }
 

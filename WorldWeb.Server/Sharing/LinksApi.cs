@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Audit;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Sharing;
@@ -13,7 +15,7 @@ public static class LinksApi
 
     public static IEndpointRouteBuilder MapLinksApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder links = app.MapGroup("/api/worlds/{id}/links");
+        RouteGroupBuilder links = app.MapGroup("/api/worlds/{id}/links").RequireAuthorization(Policies.Visitor);
         links.MapPost("/", CreateLink);
         links.MapGet("/", ListLinks);
         links.MapDelete("/{linkId}", RevokeLink);
@@ -23,7 +25,7 @@ public static class LinksApi
     public static string JoinUrl(string token) => $"/w/{token}";
 
     private static async Task<Results<Created<ShareLinkInfo>, ValidationProblem, ProblemHttpResult>> CreateLink(
-        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
+        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
     {
         if (request.Role is not (WorldRoles.Viewer or WorldRoles.Player))
         {
@@ -40,6 +42,7 @@ public static class LinksApi
         }
         TimeSpan? lifetime = request.ExpiresInHours is { } h ? TimeSpan.FromHours(h) : null;
         (ShareLinkRecord link, string token) = await links.CreateAsync(id, request.Role, lifetime, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.LinkCreate, id, $"{link.Role} link {link.Id}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/links/{link.Id}",
             new ShareLinkInfo(link.Id.ToString(), token, JoinUrl(token), link.Role, link.ExpiresAt));
     }
@@ -57,15 +60,21 @@ public static class LinksApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLink(
-        string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
+        string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "revoke its links", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        return Guid.TryParse(linkId, out Guid guid) && await links.RevokeAsync(id, guid, cancellationToken)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
+        if (!Guid.TryParse(linkId, out Guid guid) || !await links.RevokeAsync(id, guid, cancellationToken))
+        {
+            return LinkNotFound(id, linkId);
+        }
+        await audit.RecordAsync(user, AuditActions.LinkRevoke, id, $"link {guid}", cancellationToken);
+        return TypedResults.NoContent();
     }
+
+    public static ProblemHttpResult LinkNotFound(string id, string linkId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
 }

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace WorldWeb.Server.Stepping;
 
-/// <summary>The <c>WorldWeb.Stepping</c> meter: inference runs, rows per run and tick time.</summary>
+/// <summary>The <c>WorldWeb.Stepping</c> meter: inference runs, rows per run, step and tick time, frames and bytes sent.</summary>
 public sealed class StepMetrics
 {
     public const string MeterName = "WorldWeb.Stepping";
@@ -10,6 +10,11 @@ public sealed class StepMetrics
     private readonly Counter<long> _runs;
     private readonly Counter<long> _rows;
     private readonly Histogram<double> _tickMs;
+    private readonly Histogram<double> _stepMs;
+    private readonly Histogram<int> _batch;
+    private readonly Counter<long> _frames;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _failures;
 
     public StepMetrics(IMeterFactory meters)
     {
@@ -17,13 +22,24 @@ public sealed class StepMetrics
         _runs = meter.CreateCounter<long>("worldweb.step.runs", description: "batched inference runs");
         _rows = meter.CreateCounter<long>("worldweb.step.rows", description: "world steps made by those runs");
         _tickMs = meter.CreateHistogram<double>("worldweb.step.tick", unit: "ms", description: "time of one scheduler tick");
+        _stepMs = meter.CreateHistogram<double>("worldweb.step.time", unit: "ms", description: "time of one batched inference run");
+        _batch = meter.CreateHistogram<int>("worldweb.step.batch", description: "worlds in one batched inference run");
+        _frames = meter.CreateCounter<long>("worldweb.frames.sent", description: "frames offered to viewers");
+        _bytes = meter.CreateCounter<long>("worldweb.frames.bytes", unit: "By", description: "encoded bytes offered to viewers");
+        _failures = meter.CreateCounter<long>("worldweb.step.failures", description: "ticks that failed (logged; the next tick retries)");
     }
 
-    public void Tick(string model, int rows, double tickMs)
+    public void TickFailed(string model) => _failures.Add(1, new KeyValuePair<string, object?>("model", model));
+
+    public void Tick(string model, int rows, double tickMs, double stepMs, long frames, long bytes)
     {
         var tag = new KeyValuePair<string, object?>("model", model);
         _runs.Add(1, tag);
         _rows.Add(rows, tag);
         _tickMs.Record(tickMs, tag);
+        _stepMs.Record(stepMs, tag);
+        _batch.Record(rows, tag);
+        _frames.Add(frames, tag);
+        _bytes.Add(bytes, tag);
     }
 }

@@ -47,6 +47,9 @@ public sealed partial class StepScheduler : IDisposable
     /// <summary>World steps made by those runs.</summary>
     public long RowsStepped => Interlocked.Read(ref _rows);
 
+    /// <summary>Step times and batch sizes of the recent ticks (the last minute at 20 fps).</summary>
+    public TickWindow Recent { get; } = new();
+
     public void Add(WorldSession session)
     {
         lock (_sessionsGate)
@@ -88,6 +91,7 @@ public sealed partial class StepScheduler : IDisposable
                 {
                     // One failed tick must not stop every world of the model; the next tick tries again.
                     LogTickFailed(_logger, ex, Model.Name);
+                    _metrics.TickFailed(Model.Name);
                 }
             }
         }
@@ -134,6 +138,7 @@ public sealed partial class StepScheduler : IDisposable
         Interlocked.Add(ref _rows, due.Length);
 
         var frame = Model.Manifest.Frame;
+        long framesSent = 0, bytesSent = 0;
         for (int row = 0; row < due.Length; row++)
         {
             WorldSession session = due[row];
@@ -141,11 +146,14 @@ public sealed partial class StepScheduler : IDisposable
             long step = session.Step;
             _log.Append(session.Id, step, applied[row].Action);
             byte[] data = _encoder.Encode(rgb, frame.Width, frame.Height);
+            int viewers = session.Viewers;
+            (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * data.Length);
             session.Publish(new FrameMessage(step, applied[row].Seq, _encoder.ContentType, data, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
         }
         double tickMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _metrics.Tick(Model.Name, due.Length, tickMs);
+        _metrics.Tick(Model.Name, due.Length, tickMs, stepMs, framesSent, bytesSent);
         Report(due, stepMs, tickMs);
+        Recent.Add(stepMs, due.Length);
         return due.Length;
     }
 

@@ -33,6 +33,8 @@ public sealed partial class WorldDirectory(
 {
     private readonly ConcurrentDictionary<string, WorldSession> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
+    // The owner of each live world, for the per-owner quota.
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     // One gate per world: loading (which replays) or unloading one world never holds up another.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
@@ -66,9 +68,16 @@ public sealed partial class WorldDirectory(
             {
                 throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later");
             }
+            int owned = _owners.Values.Count(owner => owner == record.OwnerId);
+            if (owned >= options.Value.MaxLiveWorldsPerOwner)
+            {
+                throw new WorldUnavailableException(
+                    $"the owner of this world already has {owned} live worlds, the most one visitor may have at once; try again when one of them stops");
+            }
             WorldSession session = await ResumeAsync(record, cancellationToken);
             schedulers.For(session.ModelName).Add(session);
             _live[id] = session;
+            _owners[id] = record.OwnerId;
             return session;
         }
         finally
@@ -132,6 +141,7 @@ public sealed partial class WorldDirectory(
             {
                 // Listed as live until saved, so whoever sees it gone finds its save.
                 _live.TryRemove(session.Id, out _);
+                _owners.TryRemove(session.Id, out _);
                 _savedSteps.TryRemove(session.Id, out _);
             }
             LogUnloaded(logger, session.Id, session.Step);
@@ -141,6 +151,21 @@ public sealed partial class WorldDirectory(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The owner of a live world; null when it is not live.</summary>
+    public string? OwnerOf(string id) => _owners.GetValueOrDefault(id);
+
+    /// <summary>Saves a live world and unloads it; its streams end with <paramref name="reason"/>. False when it was not live.</summary>
+    public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken)
+    {
+        if (FindLive(id) is not { } session)
+        {
+            return false;
+        }
+        await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+        await CloseAsync(id, reason);
+        return true;
     }
 
     /// <summary>Stops a world for good (it is being deleted): its streams end with <paramref name="reason"/>.</summary>
@@ -153,6 +178,7 @@ public sealed partial class WorldDirectory(
             if (_live.TryRemove(id, out WorldSession? session))
             {
                 session.Close(new Microsoft.AspNetCore.SignalR.HubException(reason));
+                _owners.TryRemove(id, out _);
                 await schedulers.For(session.ModelName).RemoveAsync(session);
                 _savedSteps.TryRemove(id, out _);
             }

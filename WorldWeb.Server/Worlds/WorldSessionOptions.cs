@@ -18,4 +18,8 @@ public sealed class WorldSessionOptions
     /// <summary>Worlds one server keeps live at once.</summary>
     [Range(1, 100_000)]
     public int MaxLiveWorlds { get; set; } = 256;
+
+    /// <summary>Worlds of one owner (an anonymous identity or an account) live at once, so one visitor cannot fill the server.</summary>
+    [Range(1, 100_000)]
+    public int MaxLiveWorldsPerOwner { get; set; } = 8;
 }

@@ -23,6 +23,20 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Gives every world of <paramref name="fromOwner"/> to <paramref name="toOwner"/>; the number of worlds moved.</summary>
+    public async Task<int> ClaimAsync(string fromOwner, string toOwner, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Worlds.Where(w => w.OwnerId == fromOwner)
+            .ExecuteUpdateAsync(set => set.SetProperty(w => w.OwnerId, toOwner), cancellationToken);
+    }
+
+    public async Task SetDisabledActionsAsync(string id, int[] disabled, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Worlds.Where(w => w.Id == id).ExecuteUpdateAsync(set => set.SetProperty(w => w.DisabledActions, disabled), cancellationToken);
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

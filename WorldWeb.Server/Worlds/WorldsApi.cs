@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Audit;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Play;
@@ -17,8 +19,8 @@ public static class WorldsApi
 
     public static IEndpointRouteBuilder MapWorldsApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/worlds");
-        api.MapPost("/", CreateWorld);
+        RouteGroupBuilder api = app.MapGroup("/api/worlds").RequireAuthorization(Policies.Visitor);
+        api.MapPost("/", CreateWorld).RequireRateLimiting(Safety.RateLimits.CreateWorld);
         api.MapGet("/", ListWorlds);
         api.MapGet("/{id}", GetWorld);
         api.MapGet("/{id}/frame", GetFrame);
@@ -37,7 +39,7 @@ public static class WorldsApi
         {
             return (null, ApiProblems.WorldNotFound(id));
         }
-        return WorldAccess.RoleOf(world, user.UserId()) switch
+        return WorldAccess.RoleOf(world, user) switch
         {
             WorldRoles.Owner => (world, null),
             null => (null, ApiProblems.WorldNotFound(id)),
@@ -46,7 +48,7 @@ public static class WorldsApi
     }
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem>> CreateWorld(
-        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, TimeProvider clock, CancellationToken cancellationToken)
+        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
         if (title.Length > MaxTitleLength)
@@ -77,6 +79,7 @@ public static class WorldsApi
             UpdatedAt = now,
         };
         await store.AddAsync(world, firstSave: null, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.WorldCreate, world.Id, world.Title, cancellationToken);
         return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, PlayUrl(world.Id)));
     }
 
@@ -100,7 +103,7 @@ public static class WorldsApi
         string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
-        string? role = world is null ? null : WorldAccess.RoleOf(world, user.UserId());
+        string? role = world is null ? null : WorldAccess.RoleOf(world, user);
         if (world is null || role is null)
         {
             return ApiProblems.WorldNotFound(id);
@@ -122,7 +125,7 @@ public static class WorldsApi
         string id, ClaimsPrincipal user, HttpResponse response, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
-        if (world is null || WorldAccess.RoleOf(world, user.UserId()) is null)
+        if (world is null || WorldAccess.RoleOf(world, user) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
@@ -144,17 +147,24 @@ public static class WorldsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
         string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, IHubContext<WorldHub, IWorldClient> hub,
-        CancellationToken cancellationToken)
+        AuditLog audit, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await OwnedAsync(store, id, user, "delete it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        const string reason = "This world has been deleted by its owner.";
+        await CloseAndDeleteAsync(id, "This world has been deleted by its owner.", store, directory, hub, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.WorldDelete, id, world.Title, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Ends the world's streams with <paramref name="reason"/>, deletes it with its saves, log and links, and tells joined clients.</summary>
+    public static async Task CloseAndDeleteAsync(string id, string reason, WorldStore store, WorldDirectory directory,
+        IHubContext<WorldHub, IWorldClient> hub, CancellationToken cancellationToken)
+    {
         await directory.CloseAsync(id, reason);
         await store.DeleteAsync(id, cancellationToken);
         await hub.Clients.Group(WorldHub.GroupOf(id)).WorldClosed(id, reason);
-        return TypedResults.NoContent();
     }
 }

@@ -13,6 +13,7 @@ public static class WorldsExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorldStore>();
+        builder.Services.AddSingleton<ActionMasks>();
         builder.Services.AddSingleton<ShareLinkStore>();
         builder.Services.AddSingleton<WorldReplayer>();
         builder.Services.AddSingleton<WorldDirectory>();
@@ -26,6 +27,7 @@ public static class WorldsExtensions
         app.MapWorldsApi();
         app.MapSavesApi();
         app.MapLinksApi();
+        app.MapActionMasksApi();
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Account;
+using WorldWeb.Client.Admin;
 using WorldWeb.Client.Api;
 using WorldWeb.Client.Play;
 
@@ -11,6 +13,8 @@ public abstract class ClientTestContext : BunitContext
     protected ClientTestContext()
     {
         Services.AddSingleton(new WorldApi(Server.Client()));
+        Services.AddSingleton(new AdminClient(Server.Client()));
+        Services.AddSingleton(new AccountClient(Server.Client()));
         Services.AddSingleton<IWorldConnectionFactory>(Hub);
         JSInterop.Mode = JSRuntimeMode.Loose;
         ViewModule = JSInterop.SetupModule("./js/worldView.js");

@@ -24,10 +24,17 @@ public sealed class ServedApp : IAsyncDisposable
         Address = address;
         this.adminConnection = adminConnection;
         this.database = database;
+        start.Environment["Admin__Email"] = AdminEmail;
+        start.Environment["Admin__Password"] = AdminPassword;
         process = Launch();
     }
 
     public Uri Address { get; }
+
+    /// <summary>The admin the server makes from its environment at start, fresh for each database.</summary>
+    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@worldweb.test";
+
+    public string AdminPassword { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
 
     public string Log
     {

@@ -30,9 +30,10 @@ public sealed class TestUser
 
     public HttpClient Http { get; }
 
-    public string Cookie { get; }
+    public string Cookie { get; private set; }
 
-    public static async Task<TestUser> CreateAsync(WebApplicationFactory<server::Program> factory)
+    public static async Task<TestUser> CreateAsync<TProgram>(WebApplicationFactory<TProgram> factory)
+        where TProgram : class
     {
         HttpClient http = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         HttpResponseMessage first = await http.GetAsync("/api/models");
@@ -41,6 +42,19 @@ public sealed class TestUser
         http.DefaultRequestHeaders.Add("Cookie", cookie);
         return new TestUser(factory.Server, http, cookie);
     }
+
+    /// <summary>Signs up (or in, when <paramref name="signUp"/> is false) and carries the account's cookie from then on.</summary>
+    public async Task<AccountInfo> SignInAsync(string email, string password, bool signUp = false)
+    {
+        HttpResponseMessage response = await Http.PostAsJsonAsync(signUp ? "/api/account/signup" : "/api/account/signin", new Credentials(email, password));
+        response.EnsureSuccessStatusCode();
+        Cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("worldweb.id=", StringComparison.Ordinal)).Split(';')[0];
+        Http.DefaultRequestHeaders.Remove("Cookie");
+        Http.DefaultRequestHeaders.Add("Cookie", Cookie);
+        return (await response.Content.ReadFromJsonAsync<AccountInfo>())!;
+    }
+
+    public static string NewEmail() => $"{Guid.NewGuid():N}@worldweb.test";
 
     public async Task<CreatedWorld> CreateWorldAsync(long seed = 7, bool isPublic = false, string title = "test world", bool memory = true)
     {

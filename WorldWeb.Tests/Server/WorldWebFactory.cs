@@ -8,6 +8,11 @@ namespace WorldWeb.Tests.Server;
 /// <summary>The real server in-process, on the test database and the test model.</summary>
 public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
 {
+    /// <summary>The admin the server creates from configuration at start; a fresh one per test run, as the test database outlives runs.</summary>
+    public static string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@worldweb.test";
+
+    public static string AdminPassword { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:WorldWeb", TestEnvironment.ConnectionString);
@@ -20,6 +25,11 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Memory:MergeCells", "0");
         builder.UseSetting("Memory:MaxEntries", "6");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // All test clients share one (missing) IP address, so the per-IP limits are out of the way here; SafetyTests set their own.
+        builder.UseSetting("Safety:ApiRequestsPerSecondPerIp", "100000");
+        builder.UseSetting("Safety:WorldsPerMinutePerIp", "100000");
+        builder.UseSetting("Admin:Email", AdminEmail);
+        builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");
     }
 }

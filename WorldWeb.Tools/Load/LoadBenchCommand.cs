@@ -38,14 +38,18 @@ public static class LoadBenchCommand
     private static async Task<object> RunAsync(Uri url, int worldCount, int viewerCount, TimeSpan measured)
     {
         var errors = new List<string>();
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = url };
         var players = new List<Player>();
+        var owners = new Dictionary<string, HttpClient>();
         for (var w = 0; w < worldCount; w++)
         {
-            var created = await (await http.PostAsJsonAsync("/api/worlds", new { title = $"load {w}", seed = 1000 + w })).EnsureSuccessStatusCode()
+            // One visitor per world, as in real use: the server caps live worlds per owner and world creation per
+            // visitor and per IP address, and answers 429 with Retry-After beyond that, which the bench waits out.
+            var cookies = new CookieContainer();
+            var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = url };
+            var created = await (await CreateWorldAsync(http, w)).EnsureSuccessStatusCode()
                 .Content.ReadFromJsonAsync<JsonElement>();
             var id = created.GetProperty("id").GetString()!;
+            owners[id] = http;
             var link = await (await http.PostAsJsonAsync($"/api/worlds/{id}/links", new { role = "viewer" })).EnsureSuccessStatusCode()
                 .Content.ReadFromJsonAsync<JsonElement>();
             players.Add(new Player(id, link.GetProperty("token").GetString()!, await ConnectAsync(url, cookies)));
@@ -71,7 +75,7 @@ public static class LoadBenchCommand
         foreach (var p in players)
         {
             var viewerFps = watchers.Where(w => w.WorldId == p.WorldId).Select(w => Math.Round(w.Frames / measured.TotalSeconds, 2)).ToArray();
-            var details = await http.GetFromJsonAsync<JsonElement>($"/api/worlds/{p.WorldId}");
+            var details = await owners[p.WorldId].GetFromJsonAsync<JsonElement>($"/api/worlds/{p.WorldId}");
             perWorld.Add(new
             {
                 id = p.WorldId,
@@ -85,6 +89,10 @@ public static class LoadBenchCommand
         foreach (var connection in players.Select(p => p.Connection).Concat(watchers.Select(w => w.Connection)))
         {
             await connection.DisposeAsync();
+        }
+        foreach (var owner in owners.Values)
+        {
+            owner.Dispose();
         }
         long frames = players.Sum(p => p.Frames) + watchers.Sum(w => w.Frames);
         long bytes = players.Sum(p => p.Bytes) + watchers.Sum(w => w.Bytes);
@@ -104,6 +112,19 @@ public static class LoadBenchCommand
 
     private static double Percentile(double[] sorted, double q) =>
         sorted.Length == 0 ? double.NaN : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))], 1);
+
+    private static async Task<HttpResponseMessage> CreateWorldAsync(HttpClient http, int w)
+    {
+        while (true)
+        {
+            var response = await http.PostAsJsonAsync("/api/worlds", new { title = $"load {w}", seed = 1000 + w });
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                return response;
+            }
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
 
     private static async Task<HubConnection> ConnectAsync(Uri url, CookieContainer cookies)
     {

@@ -61,3 +61,19 @@ internal sealed class MemoryEntryRecordConfiguration : IEntityTypeConfiguration<
         entry.HasOne<WorldRecord>().WithMany().HasForeignKey(e => e.WorldId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> entry)
+    {
+        entry.ToTable("audit_log");
+        entry.Property(e => e.ActorId).HasMaxLength(64);
+        entry.Property(e => e.ActorEmail).HasMaxLength(256);
+        entry.Property(e => e.Action).HasMaxLength(64);
+        entry.Property(e => e.Target).HasMaxLength(64);
+        entry.Property(e => e.Detail).HasMaxLength(500);
+        entry.HasIndex(e => e.At);
+        entry.HasIndex(e => e.ActorId);
+        entry.HasIndex(e => e.Action);
+    }
+}

@@ -13,6 +13,9 @@ public sealed class WorldRecord
     public Guid? ForkedFromSaveId { get; init; }
     /// <summary>Off: the model's memory slots stay empty (to compare with and without memory). Fixed at creation, so replay agrees.</summary>
     public bool MemoryEnabled { get; init; } = true;
+
+    /// <summary>Action indexes the owner has disabled for players (never 0, the noop).</summary>
+    public int[] DisabledActions { get; set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

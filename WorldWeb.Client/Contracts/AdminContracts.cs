@@ -1,0 +1,30 @@
+namespace WorldWeb.Client.Contracts;
+
+/// <summary>
+/// A row of <c>GET /api/admin/sessions</c>: a live world. Step time (ms) and batch size are its model's, over
+/// the scheduler's recent ticks.
+/// </summary>
+public sealed record LiveSessionInfo(
+    string WorldId,
+    string Title,
+    string Model,
+    string OwnerId,
+    int Viewers,
+    double TargetFps,
+    double ActualFps,
+    long Step,
+    double StepMsP50,
+    double StepMsP99,
+    double BatchSize);
+
+/// <summary>A row of <c>GET /api/admin/worlds?q=</c>.</summary>
+public sealed record AdminWorldInfo(
+    string Id, string Title, string Model, string OwnerId, bool IsPublic, bool IsLive, long Step, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A row of <c>GET /api/admin/audit</c>, newest first.</summary>
+public sealed record AuditEntryInfo(long Id, DateTimeOffset At, string ActorId, string? ActorEmail, string Action, string? Target, string? Detail);
+
+/// <summary><c>GET /api/admin/system</c>: this server process and its database; <c>Gpu</c> as nvidia-smi reports it, null without one.</summary>
+public sealed record SystemInfo(
+    int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string ExecutionProvider,
+    string? Gpu = null);

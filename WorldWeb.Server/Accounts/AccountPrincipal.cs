@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+
+namespace WorldWeb.Server.Accounts;
+
+/// <summary>
+/// A signed-in account rides in the same cookie as an anonymous visitor: the account id as the name
+/// identifier (so world ownership works the same), plus its email, its roles and a marker claim.
+/// </summary>
+public static class AccountPrincipal
+{
+    private const string AccountClaim = "worldweb.account";
+
+    public static ClaimsPrincipal For(IdentityUser user, IEnumerable<string> roles)
+    {
+        List<Claim> claims =
+        [
+            new(ClaimTypes.NameIdentifier, user.Id),
+            new(ClaimTypes.Email, user.Email ?? ""),
+            new(AccountClaim, "1"),
+            .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
+        ];
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Email, ClaimTypes.Role));
+    }
+
+    public static bool IsAccount(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == AccountClaim);
+
+    public static string? Email(this ClaimsPrincipal user) => user.IsAccount() ? user.FindFirstValue(ClaimTypes.Email) : null;
+
+    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsAccount() && user.IsInRole(AccountRoles.Admin);
+}

@@ -1,0 +1,27 @@
+using OpenTelemetry.Metrics;
+using WorldWeb.Server.Stepping;
+
+namespace WorldWeb.Server.Operations;
+
+public static class OperationsExtensions
+{
+    /// <summary>OpenTelemetry metrics of WorldWeb's meters and ASP.NET Core's, exported for Prometheus.</summary>
+    public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(StepMetrics.MeterName, ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
+                "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.RateLimiting")
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary><c>/metrics</c> in the Prometheus text format. It tells nothing secret; keep it on the internal network anyway.</summary>
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        // Resolved here so its observable gauges exist before the first scrape.
+        app.Services.GetRequiredService<ServerMetrics>();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        return app;
+    }
+}

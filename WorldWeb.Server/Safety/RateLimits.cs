@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using WorldWeb.Server.Identity;
+using WorldWeb.Server.Operations;
+
+namespace WorldWeb.Server.Safety;
+
+/// <summary>
+/// REST rate limits: every /api request counts against its IP address; making a world (create or fork) also
+/// against the identity (the <see cref="CreateWorld"/> policy) and the IP address. A refusal is 429 with
+/// Retry-After and a ProblemDetails body that says which limit was hit.
+/// </summary>
+public static class RateLimits
+{
+    public const string CreateWorld = "create-world";
+
+    public static void Configure(RateLimiterOptions limiter, IServiceProvider services)
+    {
+        SafetyOptions safety = services.GetRequiredService<IOptions<SafetyOptions>>().Value;
+        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<HttpContext, string>(http => IsApi(http)
+                ? RateLimitPartition.GetTokenBucketLimiter("api:" + IpOf(http), _ => Bucket(2 * safety.ApiRequestsPerSecondPerIp, safety.ApiRequestsPerSecondPerIp, TimeSpan.FromSeconds(1)))
+                : RateLimitPartition.GetNoLimiter("")),
+            PartitionedRateLimiter.Create<HttpContext, string>(http => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == CreateWorld
+                ? RateLimitPartition.GetTokenBucketLimiter("worlds-ip:" + IpOf(http), _ => Bucket(safety.WorldsPerMinutePerIp, safety.WorldsPerMinutePerIp, TimeSpan.FromMinutes(1)))
+                : RateLimitPartition.GetNoLimiter("")));
+        limiter.AddPolicy(CreateWorld, http => RateLimitPartition.GetTokenBucketLimiter(
+            "worlds-id:" + (http.User.UserId() ?? IpOf(http)),
+            _ => Bucket(safety.WorldsPerMinutePerIdentity, safety.WorldsPerMinutePerIdentity, TimeSpan.FromMinutes(1))));
+        limiter.OnRejected = async (context, cancellationToken) =>
+        {
+            HttpContext http = context.HttpContext;
+            bool creating = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == CreateWorld;
+            http.RequestServices.GetRequiredService<ServerMetrics>().Error(creating ? "world_rate" : "api_rate");
+            int retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+            http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            string detail = creating
+                ? $"You are making worlds too fast: at most {safety.WorldsPerMinutePerIdentity} per minute per visitor and {safety.WorldsPerMinutePerIp} per minute per IP address. Try again in {retry} s."
+                : $"Too many requests: at most {safety.ApiRequestsPerSecondPerIp} per second per IP address. Try again in {retry} s.";
+            await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail).ExecuteAsync(http);
+        };
+    }
+
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    private static string IpOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static TokenBucketRateLimiterOptions Bucket(int size, int perPeriod, TimeSpan period) => new()
+    {
+        TokenLimit = size,
+        TokensPerPeriod = perPeriod,
+        ReplenishmentPeriod = period,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace WorldWeb.Server.Safety;
+
+public static class SafetyExtensions
+{
+    public static WebApplicationBuilder AddSafety(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<HubGuard>();
+        builder.Services.AddHostedService<AnonymousSessionLimit>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>(RateLimits.Configure);
+        return builder;
+    }
+
+    /// <summary>Security headers on every answer, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>
+    public static WebApplication UseSafety(this WebApplication app)
+    {
+        int maxBody = app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.MaxApiBodyBytes;
+        app.Use(async (http, next) =>
+        {
+            IHeaderDictionary headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            // Share-link tokens are in page URLs; never hand them to another site as a referrer.
+            headers["Referrer-Policy"] = "no-referrer";
+            if (http.Request.Path.StartsWithSegments("/api"))
+            {
+                if (http.Request.ContentLength > maxBody)
+                {
+                    await TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
+                        detail: $"A request body has at most {maxBody} bytes.").ExecuteAsync(http);
+                    return;
+                }
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = maxBody;
+                }
+            }
+            await next(http);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+}

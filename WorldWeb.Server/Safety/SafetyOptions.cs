@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WorldWeb.Server.Safety;
+
+/// <summary>Rate limits and quotas, bound from the <c>Safety</c> section.</summary>
+public sealed class SafetyOptions
+{
+    public const string SectionName = "Safety";
+
+    /// <summary>Actions one hub connection may send per second (a burst of as many is allowed). Faster than the tick they are coalesced anyway; beyond this the connection is refused and throttled.</summary>
+    [Range(1, 10_000)]
+    public int ActionsPerSecond { get; set; } = 60;
+
+    /// <summary>How long a connection that went over <see cref="ActionsPerSecond"/> has every action refused.</summary>
+    [Range(0, 3600)]
+    public int ThrottleSeconds { get; set; } = 2;
+
+    /// <summary>Worlds (created or forked) one identity may make per minute (a burst of as many).</summary>
+    [Range(1, 100_000)]
+    public int WorldsPerMinutePerIdentity { get; set; } = 10;
+
+    /// <summary>Worlds all identities behind one IP address may make per minute.</summary>
+    [Range(1, 100_000)]
+    public int WorldsPerMinutePerIp { get; set; } = 30;
+
+    /// <summary>REST requests per second from one IP address (a burst of twice as many).</summary>
+    [Range(1, 1_000_000)]
+    public int ApiRequestsPerSecondPerIp { get; set; } = 50;
+
+    /// <summary>Frame streams one world serves at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxViewersPerWorld { get; set; } = 32;
+
+    /// <summary>How long a world of an anonymous owner stays live at a stretch before it is saved and stopped (joining again restarts it).</summary>
+    [Range(10, 7 * 86_400)]
+    public int MaxAnonymousSessionSeconds { get; set; } = 3600;
+
+    /// <summary>Largest REST request body, in bytes (every WorldWeb request body is a few hundred).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxApiBodyBytes { get; set; } = 16 * 1024;
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using WorldWeb.Client.Contracts;
+
+namespace WorldWeb.Tests.Server;
+
+[Collection(ServerCollection.Name)]
+public sealed class SafetyTests(WorldWebFactory factory)
+{
+    [Fact]
+    public async Task CreateWorld_BeyondThePerIdentityLimit_Is429WithRetryAfter()
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+        for (int i = 0; i < 10; i++)
+        {
+            await visitor.CreateWorldAsync();
+        }
+
+        HttpResponseMessage refused = await visitor.Http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("one too many", null, 1));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("at most 10 per minute per visitor", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await (await TestUser.CreateAsync(factory)).CreateWorldAsync();
+    }
+
+    [Fact]
+    public async Task SendAction_BeyondTheHardLimit_IsRefusedAndThrottled()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+
+        int refused = 0;
+        for (int seq = 1; seq <= 100; seq++)
+        {
+            try
+            {
+                await connection.InvokeAsync("SendAction", world.Id, 1, (long)seq);
+            }
+            catch (Microsoft.AspNetCore.SignalR.HubException ex) when (ex.Message.Contains("Too many actions", StringComparison.Ordinal))
+            {
+                refused++;
+            }
+        }
+
+        Assert.InRange(refused, 1, 60);
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await connection.InvokeAsync("SendAction", world.Id, 0, 101L);
+    }
+
+    [Fact]
+    public async Task Api_OversizeBody_Is413_AndSecurityHeadersAreSet()
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+        string huge = "{\"title\":\"" + new string('x', 64 * 1024) + "\"}";
+
+        HttpResponseMessage response = await visitor.Http.PostAsync("/api/worlds", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task Metrics_ExposeSteppingAndSessions_AndHealthIsHealthy()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await frames.UntilAsync(f => f.Step >= 5);
+
+        string metrics = await owner.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("worldweb_step_runs", metrics, StringComparison.Ordinal);
+        Assert.Contains("worldweb_step_time_milliseconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("worldweb_frames_sent", metrics, StringComparison.Ordinal);
+        Assert.Contains("worldweb_sessions_live", metrics, StringComparison.Ordinal);
+        Assert.Equal("Healthy", await owner.Http.GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task MaxViewersPerWorld_RefusesTheNextStream()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxViewersPerWorld", "1"));
+        TestUser owner = await TestUser.CreateAsync(small);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection first = await owner.ConnectAsync(), second = await owner.ConnectAsync();
+        await first.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await second.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream watching = await FrameStream.OpenAsync(first, world.Id);
+        await watching.NextAsync();
+
+        await using FrameStream refused = await FrameStream.OpenAsync(second, world.Id);
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => refused.NextAsync());
+
+        Assert.Contains("1 viewers, its limit", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ActionMask_DisablesAnActionForPlayers_NotForTheOwner()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), guest = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player);
+        HttpResponseMessage set = await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([3, 2, 3]));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal([2, 3], (await set.Content.ReadFromJsonAsync<ActionMask>())!.Disabled);
+        await using HubConnection ownerHub = await owner.ConnectAsync(), playerHub = await guest.ConnectAsync();
+        await ownerHub.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await playerHub.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => playerHub.InvokeAsync("SendAction", world.Id, 2, 1L));
+        await playerHub.InvokeAsync("SendAction", world.Id, 1, 2L);
+        await ownerHub.InvokeAsync("SendAction", world.Id, 2, 3L);
+        Assert.Equal(HttpStatusCode.OK, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([]))).StatusCode);
+        await playerHub.InvokeAsync("SendAction", world.Id, 2, 4L);
+
+        Assert.Contains("Action 2 is disabled for players in this world by its owner.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([0]))).StatusCode);
+    }
+
+    [Fact]
+    public async Task LiveWorldsPerOwner_BeyondTheQuota_AreRefusedWithAClearMessage()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Worlds:MaxLiveWorldsPerOwner", "2"));
+        TestUser owner = await TestUser.CreateAsync(small);
+        CreatedWorld[] worlds = [await owner.CreateWorldAsync(), await owner.CreateWorldAsync(), await owner.CreateWorldAsync()];
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[0].Id);
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[1].Id);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => connection.InvokeAsync<WorldInfo>("JoinWorld", worlds[2].Id));
+
+        Assert.Contains("already has 2 live worlds, the most one visitor may have at once", refused.Message, StringComparison.Ordinal);
+        TestUser other = await TestUser.CreateAsync(small);
+        CreatedWorld theirs = await other.CreateWorldAsync();
+        await using HubConnection otherConnection = await other.ConnectAsync();
+        Assert.Equal(theirs.Id, (await otherConnection.InvokeAsync<WorldInfo>("JoinWorld", theirs.Id)).WorldId);
+    }
+
+    [Fact]
+    public async Task AnonymousWorld_IsStoppedAfterTheSessionLimit_AnAccountsWorldIsNot()
+    {
+        using var short_ = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxAnonymousSessionSeconds", "10"));
+        TestUser anonymous = await TestUser.CreateAsync(short_), member = await TestUser.CreateAsync(short_);
+        await member.SignInAsync(TestUser.NewEmail(), "a long enough password", signUp: true);
+        CreatedWorld anonymousWorld = await anonymous.CreateWorldAsync(), memberWorld = await member.CreateWorldAsync();
+        await using HubConnection anonymousHub = await anonymous.ConnectAsync(), memberHub = await member.ConnectAsync();
+        var closed = new TaskCompletionSource<string>();
+        anonymousHub.On<string, string>("WorldClosed", (_, reason) => closed.TrySetResult(reason));
+        await anonymousHub.InvokeAsync<WorldInfo>("JoinWorld", anonymousWorld.Id);
+        await memberHub.InvokeAsync<WorldInfo>("JoinWorld", memberWorld.Id);
+        await using FrameStream anonymousFrames = await FrameStream.OpenAsync(anonymousHub, anonymousWorld.Id);
+        await using FrameStream memberFrames = await FrameStream.OpenAsync(memberHub, memberWorld.Id);
+
+        string reason = await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("sign up to play longer", reason, StringComparison.Ordinal);
+        FrameMessage latest = await memberFrames.NextAsync();
+        await memberFrames.UntilAsync(f => f.Step >= latest.Step + 5);
+        Assert.True((await member.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{memberWorld.Id}"))!.IsLive);
+    }
+
+    [Fact]
+    public async Task Api_BeyondThePerIpLimit_Is429_WhileHealthStaysOpen()
+    {
+        using var strict = factory.WithWebHostBuilder(b => b.UseSetting("Safety:ApiRequestsPerSecondPerIp", "2"));
+        TestUser visitor = await TestUser.CreateAsync(strict);
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => visitor.Http.GetAsync("/api/models")));
+
+        HttpResponseMessage refused = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains("at most 2 per second per IP address", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("Healthy", await visitor.Http.GetStringAsync("/healthz"));
+    }
+}
