@@ -8,28 +8,9 @@ namespace WorldWeb.Memory;
 /// </summary>
 public static class MemoryFrameCodec
 {
-    public static byte[] Encode(ReadOnlySpan<byte> rgb, int width, int height, int quality)
-    {
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        byte[] rgba = new byte[width * height * 4];
-        for (int p = 0, q = 0; p < rgb.Length; p += 3, q += 4)
-        {
-            rgba[q] = rgb[p];
-            rgba[q + 1] = rgb[p + 1];
-            rgba[q + 2] = rgb[p + 2];
-            rgba[q + 3] = 255;
-        }
-        unsafe
-        {
-            fixed (byte* pixels = rgba)
-            {
-                using var pixmap = new SKPixmap(info, (nint)pixels, width * 4);
-                using SKData data = pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore))
-                    ?? throw new InvalidOperationException("SkiaSharp could not encode a memory frame");
-                return data.ToArray();
-            }
-        }
-    }
+    public static byte[] Encode(ReadOnlySpan<byte> rgb, int width, int height, int quality) =>
+        Rgb24Images.Encode(rgb, width, height,
+            pixmap => pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)));
 
     /// <exception cref="InvalidDataException">The bytes are not a frame of this size.</exception>
     public static byte[] Decode(byte[] encoded, int width, int height)
