@@ -2,7 +2,8 @@ namespace WorldWeb.Client.Contracts;
 
 /// <summary>
 /// A row of <c>GET /api/admin/sessions</c>: a live world. Step time (ms) and batch size are its model's, over
-/// the scheduler's recent ticks.
+/// the scheduler's recent ticks; <c>Coherence</c> is the world's memory size, revisit score and guard rollbacks,
+/// as <c>GET /api/worlds/{id}</c> shows them.
 /// </summary>
 public sealed record LiveSessionInfo(
     string WorldId,
@@ -15,7 +16,8 @@ public sealed record LiveSessionInfo(
     long Step,
     double StepMsP50,
     double StepMsP99,
-    double BatchSize);
+    double BatchSize,
+    WorldCoherenceInfo Coherence);
 
 /// <summary>A row of <c>GET /api/admin/worlds?q=</c>.</summary>
 public sealed record AdminWorldInfo(

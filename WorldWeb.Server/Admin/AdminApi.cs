@@ -54,7 +54,7 @@ public static class AdminApi
             (double p50, double p99, double rows) = schedulers.For(s.ModelName).Recent.Summary();
             (string title, string owner) = records[s.Id];
             return new LiveSessionInfo(s.Id, title, s.ModelName, owner, s.Viewers, s.Model.Manifest.Fps, Math.Round(s.ActualFps, 2), s.Step,
-                Math.Round(p50, 2), Math.Round(p99, 2), Math.Round(rows, 2));
+                Math.Round(p50, 2), Math.Round(p99, 2), Math.Round(rows, 2), s.Coherence().ToInfo());
         }).OrderBy(s => s.WorldId, StringComparer.Ordinal).ToArray());
     }
 

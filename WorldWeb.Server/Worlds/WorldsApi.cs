@@ -109,16 +109,11 @@ public static class WorldsApi
             return ApiProblems.WorldNotFound(id);
         }
         WorldSession? live = directory.FindLive(id);
-        WorldCoherence? coherence = live?.Coherence();
         return TypedResults.Ok(new WorldDetails(
             world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null,
             live?.Viewers ?? 0, catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
-            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled,
-            coherence is null ? null : new WorldCoherenceInfo(coherence.MemoryEntries, coherence.MemoryBytes, coherence.Revisits,
-                Round(coherence.RevisitPsnr), Round(coherence.LastRevisitPsnr), coherence.Rollbacks)));
+            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo()));
     }
-
-    private static double? Round(double? value) => value is { } v ? Math.Round(v, 2) : null;
 
     /// <summary>The frame the world shows now, without stepping it (a thumbnail; resumes the world when it is not live).</summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(

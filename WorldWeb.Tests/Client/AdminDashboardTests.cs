@@ -7,7 +7,8 @@ namespace WorldWeb.Tests.Client;
 
 public sealed class AdminDashboardTests : ClientTestContext
 {
-    private static readonly LiveSessionInfo Session = new("aaaaaaaaaaaaaaaa", "Meadow", "default", "owner-1", 2, 20, 12.5, 300, 4.2, 9.9, 1.5);
+    private static readonly LiveSessionInfo Session =
+        new("aaaaaaaaaaaaaaaa", "Meadow", "default", "owner-1", 2, 20, 12.5, 300, 4.2, 9.9, 1.5, new(14, 12_800, 3, 18.44, 17.9, 1));
 
     [Fact]
     public void LiveSessions_ShowsEachSessionsNumbers_AndMarksASlowOne()
@@ -23,6 +24,23 @@ public sealed class AdminDashboardTests : ClientTestContext
         Assert.Single(table.FindAll("td.slow"));
         Assert.StartsWith("api/admin/history.svg", table.Find("img.history-chart").GetAttribute("src"));
     }
+
+    [Fact]
+    public void LiveSessions_ShowEachSessionsMemoryEntriesRevisitScoreAndRollbacks()
+    {
+        LiveSessionInfo unrevisited = Session with { WorldId = "bbbbbbbbbbbbbbbb", Coherence = new(0, 0, 0, null, null, 0) };
+        Server.OnJson("GET", "/api/admin/sessions", new[] { Session, unrevisited });
+
+        var table = Render<LiveSessions>();
+
+        table.WaitForAssertion(() => Assert.Equal(2, table.FindAll("tr.session").Count));
+        Assert.Contains("revisit PSNR", table.Find("table.sessions thead").TextContent);
+        Assert.Equal(["14 12.5 KB", "18.4 dB (3)", "1"], Coherence(table, "aaaaaaaaaaaaaaaa"));
+        Assert.Equal(["0 0.0 KB", "–", "0"], Coherence(table, "bbbbbbbbbbbbbbbb"));
+    }
+
+    private static string[] Coherence(IRenderedComponent<LiveSessions> table, string worldId) =>
+        [.. new[] { "memory", "revisits", "rollbacks" }.Select(c => table.Find($"tr[data-world={worldId}] td.{c}").TextContent.Trim())];
 
     [Fact]
     public void LiveSessions_Stop_CallsTheApiAndTellsThePage()

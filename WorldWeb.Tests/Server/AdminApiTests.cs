@@ -2,6 +2,7 @@ extern alias server;
 
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using WorldWeb.Client.Contracts;
 
@@ -33,6 +34,28 @@ public sealed class AdminApiTests(WorldWebFactory factory)
         Assert.DoesNotContain((await admin.Http.GetFromJsonAsync<LiveSessionInfo[]>("/api/admin/sessions"))!, s => s.WorldId == world.Id);
         AuditEntryInfo entry = (await admin.Http.GetFromJsonAsync<AuditEntryInfo[]>($"/api/admin/audit?target={world.Id}&action=admin"))![0];
         Assert.Equal(("admin.world.stop", WorldWebFactory.AdminEmail), (entry.Action, entry.ActorEmail));
+    }
+
+    [Fact]
+    public async Task Sessions_ShowEachWorldsMemoryAndCoherence()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), admin = await TestUser.CreateAsync(factory);
+        await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await frames.UntilAsync(f => f.Step >= 3);
+
+        JsonElement[] sessions = (await admin.Http.GetFromJsonAsync<JsonElement[]>("/api/admin/sessions"))!;
+        JsonElement coherence = Assert.Single(sessions, s => s.GetProperty("worldId").GetString() == world.Id).GetProperty("coherence");
+
+        // The first step always writes a memory (nothing is near yet); the test server keeps at most 6.
+        Assert.InRange(coherence.GetProperty("memoryEntries").GetInt32(), 1, 6);
+        Assert.True(coherence.GetProperty("memoryBytes").GetInt64() > 0);
+        Assert.True(coherence.GetProperty("revisits").GetInt32() >= 0 && coherence.GetProperty("rollbacks").GetInt32() >= 0);
+        Assert.Contains(coherence.EnumerateObject(), p => p.Name == "revisitPsnr");
+        Assert.Contains(coherence.EnumerateObject(), p => p.Name == "lastRevisitPsnr");
     }
 
     [Fact]
