@@ -18,6 +18,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-sync", "--no-first-run",
     ];
 
+    /// <summary>
+    /// Memory that keeps where a world has been, so a browser test can come back to it: a memory at least every 10 steps
+    /// wherever the world stands (the default waits up to 200 steps when the view changes little), and no merging (by
+    /// default a newer memory within 0.3 cells replaces the older one, so a world lingering in one place keeps only a
+    /// fresh memory of it, never one old enough to count as a revisit). The revisit rule itself stays the default.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MemorySettings = new Dictionary<string, string>
+    {
+        ["Memory__EverySteps"] = "10",
+        ["Memory__MergeCells"] = "0",
+    };
+
     private IPlaywright? playwright;
     private ServedApp? app;
     private IBrowser? browser;
@@ -37,7 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium (./worldweb test does).");
         }
 
-        app = await ServedApp.StartAsync(ServerDll(), TestEnvironment.ConnectionString, TestEnvironment.ModelFolder);
+        app = await ServedApp.StartAsync(ServerDll(), TestEnvironment.ConnectionString, TestEnvironment.ModelFolder, MemorySettings);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
         {

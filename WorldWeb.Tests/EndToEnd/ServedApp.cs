@@ -47,7 +47,9 @@ public sealed class ServedApp : IAsyncDisposable
         }
     }
 
-    public static async Task<ServedApp> StartAsync(string serverDll, string connectionString, string modelFolder)
+    /// <param name="settings">Configuration for this server on top of appsettings.json, as environment variables (<c>Memory__EverySteps</c>).</param>
+    public static async Task<ServedApp> StartAsync(string serverDll, string connectionString, string modelFolder,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var database = $"worldweb_e2e_{Guid.NewGuid():N}"[..32];
         await ExecuteAsync(connectionString, $"CREATE DATABASE {database}");
@@ -65,6 +67,10 @@ public sealed class ServedApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__WorldWeb"] = new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
         start.Environment["Models__Packages__0"] = modelFolder;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var app = new ServedApp(start, address, connectionString, database);
         await app.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return app;
