@@ -10,12 +10,14 @@ ARG FLAVOR
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY WorldWeb.Inference/WorldWeb.Inference.csproj WorldWeb.Inference/
+COPY WorldWeb.Memory/WorldWeb.Memory.csproj WorldWeb.Memory/
 COPY WorldWeb.Client/WorldWeb.Client.csproj WorldWeb.Client/
 COPY WorldWeb.Server/WorldWeb.Server.csproj WorldWeb.Server/
 COPY migrations/WorldWeb.Migrations.csproj migrations/
 RUN use_cuda=$([ "$FLAVOR" = gpu ] && echo true || echo false) \
  && dotnet restore WorldWeb.Server/WorldWeb.Server.csproj -p:UseCuda=$use_cuda
 COPY WorldWeb.Inference/ WorldWeb.Inference/
+COPY WorldWeb.Memory/ WorldWeb.Memory/
 COPY WorldWeb.Client/ WorldWeb.Client/
 COPY WorldWeb.Server/ WorldWeb.Server/
 COPY migrations/ migrations/
