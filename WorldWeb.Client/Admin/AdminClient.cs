@@ -32,6 +32,16 @@ public sealed class AdminClient(HttpClient http)
     public Task RevokeLinkAsync(string worldId, string linkId, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, $"{WorldPath(worldId)}/links/{Uri.EscapeDataString(linkId)}", ct);
 
+    public async Task<ModelInfo> LoadModelAsync(string folder, CancellationToken ct = default)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync("api/admin/models", new LoadModelRequest(folder), ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+        return await response.Content.ReadFromJsonAsync<ModelInfo>(ct) ?? throw new WorldApiException((int)response.StatusCode, "The server sent an empty answer.");
+    }
+
+    public Task UnloadModelAsync(string name, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Delete, $"api/admin/models/{Uri.EscapeDataString(name)}", ct);
+
     private static string WorldPath(string worldId) => $"api/admin/worlds/{Uri.EscapeDataString(worldId)}";
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)

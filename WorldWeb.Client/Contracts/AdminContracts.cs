@@ -30,3 +30,6 @@ public sealed record AuditEntryInfo(long Id, DateTimeOffset At, string ActorId, 
 public sealed record SystemInfo(
     int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string ExecutionProvider,
     string? Gpu = null);
+
+/// <summary><c>POST /api/admin/models</c>: a package folder, relative to the server's model root (Models:Root) or absolute under it.</summary>
+public sealed record LoadModelRequest(string Folder);

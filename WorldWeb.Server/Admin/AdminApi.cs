@@ -16,7 +16,7 @@ using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Admin;
 
-/// <summary>The admin area's API: live sessions, worlds (save, stop, delete, links), audit log, system. Admin role only.</summary>
+/// <summary>The admin area's API: live sessions, worlds (save, stop, delete, links), models (load, unload), audit log, system. Admin role only.</summary>
 public static class AdminApi
 {
     public const int MaxSearchResults = 100;
@@ -38,6 +38,7 @@ public static class AdminApi
         admin.MapDelete("/worlds/{id}/links/{linkId}", RevokeLink);
         admin.MapGet("/audit", AuditEntries);
         admin.MapGet("/system", SystemStatus);
+        admin.MapAdminModelsApi();
         return app;
     }
 

@@ -29,8 +29,13 @@ public sealed class SessionHistory(WorldDirectory directory, ModelCatalog catalo
         {
             foreach (LoadedModel model in catalog.All)
             {
+                // A model loaded a moment ago may not have its scheduler yet.
+                if (schedulers.Find(model.Name) is not { } scheduler)
+                {
+                    continue;
+                }
                 WorldSession[] mine = [.. watched.Where(s => s.ModelName == model.Name)];
-                (double p50, double p99, _) = schedulers.For(model.Name).Recent.Summary();
+                (double p50, double p99, _) = scheduler.Recent.Summary();
                 _points.Enqueue(new HistoryPoint(now, model.Name, mine.Length, mine.Length == 0 ? 0 : Math.Round(mine.Average(s => s.ActualFps), 2),
                     model.Manifest.Fps, Math.Round(p50, 2), Math.Round(p99, 2)));
             }

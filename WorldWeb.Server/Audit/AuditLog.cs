@@ -77,4 +77,6 @@ public static class AuditActions
     public const string AdminStop = "admin.world.stop";
     public const string AdminDelete = "admin.world.delete";
     public const string AdminLinkRevoke = "admin.link.revoke";
+    public const string AdminModelLoad = "admin.model.load";
+    public const string AdminModelUnload = "admin.model.unload";
 }

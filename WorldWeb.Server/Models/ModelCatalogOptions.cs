@@ -16,6 +16,12 @@ public sealed class ModelCatalogOptions
     [MinLength(1, ErrorMessage = "Models:Packages must name at least one model package folder")]
     public List<string> Packages { get; set; } = [];
 
+    /// <summary>
+    /// The folder under which admins may load packages at runtime (POST /api/admin/models); the folder holding the
+    /// first package when empty. Packages outside it can only be configured, never loaded through the API.
+    /// </summary>
+    public string? Root { get; set; }
+
     /// <summary>The model new worlds get when they name none; the first package when empty.</summary>
     public string? Default { get; set; }
 }

@@ -25,6 +25,7 @@ public sealed partial class StepScheduler : IDisposable
     private readonly SemaphoreSlim _tickGate = new(1, 1);
     private readonly Lock _sessionsGate = new();
     private WorldSession[] _sessions = [];
+    private bool _retired;
     private StepBatch _batch;
     private long _runs, _rows;
     private TickReport _report = new();
@@ -50,13 +51,35 @@ public sealed partial class StepScheduler : IDisposable
     /// <summary>Step times and batch sizes of the recent ticks (the last minute at 20 fps).</summary>
     public TickWindow Recent { get; } = new();
 
-    public void Add(WorldSession session)
+    /// <summary>Puts a session on the schedule; false once the scheduler is retired (its model is being unloaded).</summary>
+    public bool TryAdd(WorldSession session)
     {
         lock (_sessionsGate)
         {
+            if (_retired)
+            {
+                return false;
+            }
             _sessions = [.. _sessions, session];
+            return true;
         }
     }
+
+    /// <summary>
+    /// Refuses every later session, but only when no session is scheduled now; false (and nothing changes) otherwise.
+    /// Checked and set under one lock, so a world opening at the same moment either counts here or is refused.
+    /// </summary>
+    public bool TryRetire()
+    {
+        lock (_sessionsGate)
+        {
+            _retired = _sessions.Length == 0;
+            return _retired;
+        }
+    }
+
+    /// <summary>The sessions on the schedule: the live worlds of this model.</summary>
+    public int Sessions => Volatile.Read(ref _sessions).Length;
 
     /// <summary>Takes a session out of the schedule; when this returns, no tick is stepping it.</summary>
     public async Task RemoveAsync(WorldSession session)

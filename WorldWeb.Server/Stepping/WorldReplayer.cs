@@ -11,7 +11,8 @@ namespace WorldWeb.Server.Stepping;
 /// </summary>
 public sealed class WorldReplayer : IDisposable
 {
-    private readonly ConcurrentDictionary<string, ModelReplay> _byModel = new();
+    // Keyed by the loaded model itself, not its name: a model unloaded and loaded again is a new package.
+    private readonly ConcurrentDictionary<LoadedModel, ModelReplay> _byModel = new(ReferenceEqualityComparer.Instance);
 
     public void Replay(WorldSession session, ReadOnlySpan<byte> actions)
     {
@@ -19,9 +20,13 @@ public sealed class WorldReplayer : IDisposable
         {
             return;
         }
-        ModelReplay replay = _byModel.GetOrAdd(session.Model.Name, _ => new ModelReplay(session.Model));
+        ModelReplay replay = _byModel.GetOrAdd(session.Model, model => new ModelReplay(model));
         lock (replay.Gate)
         {
+            if (replay.IsDisposed)
+            {
+                throw new WorldUnavailableException($"the model '{session.Model.Name}' of this world is being unloaded");
+            }
             foreach (byte action in actions)
             {
                 replay.Batch.Clear();
@@ -33,12 +38,20 @@ public sealed class WorldReplayer : IDisposable
         }
     }
 
+    /// <summary>Disposes the replay model of an unloaded model, after any replay running on it ends.</summary>
+    public void Forget(LoadedModel model)
+    {
+        if (_byModel.TryRemove(model, out ModelReplay? replay))
+        {
+            replay.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (ModelReplay replay in _byModel.Values)
         {
-            replay.Batch.Dispose();
-            replay.Model.Dispose();
+            replay.Dispose();
         }
     }
 
@@ -53,5 +66,16 @@ public sealed class WorldReplayer : IDisposable
         public Lock Gate { get; } = new();
         public WorldModel Model { get; }
         public StepBatch Batch { get; }
+        public bool IsDisposed { get; private set; }
+
+        public void Dispose()
+        {
+            lock (Gate)
+            {
+                IsDisposed = true;
+                Batch.Dispose();
+                Model.Dispose();
+            }
+        }
     }
 }

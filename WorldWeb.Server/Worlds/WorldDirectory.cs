@@ -75,7 +75,11 @@ public sealed partial class WorldDirectory(
                     $"the owner of this world already has {owned} live worlds, the most one visitor may have at once; try again when one of them stops");
             }
             WorldSession session = await ResumeAsync(record, cancellationToken);
-            schedulers.For(session.ModelName).Add(session);
+            if (schedulers.Find(session.ModelName) is not { } scheduler || scheduler.Model != session.Model || !scheduler.TryAdd(session))
+            {
+                // The model was unloaded (and perhaps loaded again) while this world resumed.
+                throw new WorldUnavailableException($"the model '{session.ModelName}' of this world is not loaded on this server");
+            }
             _live[id] = session;
             _owners[id] = record.OwnerId;
             return session;

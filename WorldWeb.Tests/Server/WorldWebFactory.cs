@@ -13,10 +13,14 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
 
     public static string AdminPassword { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
 
+    /// <summary>The folder admins may load packages from at runtime (Models:Root): empty, and outside the test model's folder.</summary>
+    public static string ModelRoot { get; } = Directory.CreateTempSubdirectory("worldweb-models-").FullName;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:WorldWeb", TestEnvironment.ConnectionString);
         builder.UseSetting("Models:Packages:0", TestEnvironment.ModelFolder);
+        builder.UseSetting("Models:Root", ModelRoot);
         builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
         builder.UseSetting("ActionLog:FlushMilliseconds", "200");
         // The test model hardly moves, so memories are written by the every-N-steps rule; a small budget makes

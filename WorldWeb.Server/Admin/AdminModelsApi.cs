@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Audit;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Stepping;
+
+namespace WorldWeb.Server.Admin;
+
+/// <summary>Loading and unloading model packages at runtime: <c>/api/admin/models</c>. Admin role only, through the admin group.</summary>
+public static partial class AdminModelsApi
+{
+    public static RouteGroupBuilder MapAdminModelsApi(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/models", LoadModel);
+        admin.MapDelete("/models/{name}", UnloadModel);
+        return admin;
+    }
+
+    private static async Task<Results<Created<ModelInfo>, ProblemHttpResult>> LoadModel(
+        LoadModelRequest request, ClaimsPrincipal user, ModelCatalog catalog, StepSchedulers schedulers, AuditLog audit,
+        ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Folder))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "No folder", "Name the package folder to load, under the model root.");
+        }
+        LoadedModel model;
+        try
+        {
+            model = catalog.Load(request.Folder.Trim());
+        }
+        catch (ModelFolderException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Cannot load this folder", ex.Message);
+        }
+        catch (ModelConflictException ex)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Model already loaded", ex.Message);
+        }
+        schedulers.Start(model);
+        LogLoaded(logger, model.Name, model.Package.Folder, user.Identity?.Name);
+        await audit.RecordAsync(user, AuditActions.AdminModelLoad, model.Name, model.Package.Folder, cancellationToken);
+        return TypedResults.Created("/api/models", model.ToInfo(isDefault: false));
+    }
+
+    /// <summary>Unloads a model no live world uses: its scheduler stops, then its package (ONNX sessions, device memory) is freed.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnloadModel(
+        string name, ClaimsPrincipal user, ModelCatalog catalog, StepSchedulers schedulers, WorldReplayer replayer, AuditLog audit,
+        ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(name) is not { } model)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Model not found", $"No model named '{name}' is loaded.");
+        }
+        if (name == catalog.DefaultName)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Default model",
+                $"'{name}' is the default model (Models:Default); new worlds get it, so it cannot be unloaded.");
+        }
+        // Retiring first makes the check atomic with world opens: from here on no world can start on this model.
+        if (schedulers.Find(name) is { } scheduler && !scheduler.TryRetire())
+        {
+            return Problem(StatusCodes.Status409Conflict, "Model in use",
+                $"{scheduler.Sessions} live world(s) use '{name}'. Stop them (Live sessions, Stop) and unload again.");
+        }
+        if (!catalog.Remove(name))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Model not found", $"'{name}' was unloaded meanwhile.");
+        }
+        await schedulers.StopAsync(name);
+        replayer.Forget(model);
+        model.Package.Dispose();
+        LogUnloaded(logger, name, user.Identity?.Name);
+        await audit.RecordAsync(user, AuditActions.AdminModelUnload, name, model.Package.Folder, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} loaded from {Folder} by {Admin}")]
+    private static partial void LogLoaded(ILogger logger, string model, string folder, string? admin);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} unloaded by {Admin}")]
+    private static partial void LogUnloaded(ILogger logger, string model, string? admin);
+}
