@@ -17,7 +17,7 @@ public static class SafetyExtensions
         return builder;
     }
 
-    /// <summary>Security headers on every answer, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>
+    /// <summary>Security headers on every answer, cross-site requests refused, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>
     public static WebApplication UseSafety(this WebApplication app)
     {
         int maxBody = app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.MaxApiBodyBytes;
@@ -29,6 +29,12 @@ public static class SafetyExtensions
             headers.ContentSecurityPolicy = "frame-ancestors 'none'";
             // Share-link tokens are in page URLs; never hand them to another site as a referrer.
             headers["Referrer-Policy"] = "no-referrer";
+            if (CrossOriginGuard.IsCrossOrigin(http.Request))
+            {
+                await TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused",
+                    detail: "WorldWeb's API and hub only take requests from WorldWeb's own pages.").ExecuteAsync(http);
+                return;
+            }
             if (http.Request.Path.StartsWithSegments("/api"))
             {
                 if (http.Request.ContentLength > maxBody)

@@ -54,6 +54,41 @@ public sealed class SafetyTests(WorldWebFactory factory)
         await connection.InvokeAsync("SendAction", world.Id, 0, 101L);
     }
 
+    [Theory]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    public async Task CrossSiteRequest_WithTheVisitorsCookie_Is403_AndChangesNothing(string header, string value)
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+        int before = (await visitor.Http.GetFromJsonAsync<List<WorldSummary>>("/api/worlds"))!.Count(w => w.Role == "owner");
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/worlds")
+        {
+            // text/plain is what a cross-site HTML form may send without asking first
+            Content = new StringContent("""{"title":"forged","seed":1}""", Encoding.UTF8, "text/plain"),
+        };
+        forged.Headers.Add(header, value);
+
+        HttpResponseMessage refused = await visitor.Http.SendAsync(forged);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("Cross-site request refused", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, (await visitor.Http.GetFromJsonAsync<List<WorldSummary>>("/api/worlds"))!.Count(w => w.Role == "owner"));
+    }
+
+    [Fact]
+    public async Task SameOriginRequest_FromWorldWebsOwnPage_IsServed()
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/worlds") { Content = JsonContent.Create(new CreateWorldRequest("mine", null, 1)) };
+        request.Headers.Add("Origin", visitor.Http.BaseAddress!.GetLeftPart(UriPartial.Authority));
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        HttpResponseMessage created = await visitor.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
     [Fact]
     public async Task Api_OversizeBody_Is413_AndSecurityHeadersAreSet()
     {
