@@ -85,22 +85,13 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        WorldSession? session;
-        try
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SavesApi.SaveNowAsync(directory, id, "admin save", SaveKind.Auto, cancellationToken);
+        if (save is null)
         {
-            session = await directory.OpenAsync(id, cancellationToken);
+            return unavailable!;
         }
-        catch (WorldUnavailableException ex)
-        {
-            return ApiProblems.Unavailable(ex.Message);
-        }
-        if (session is null)
-        {
-            return ApiProblems.WorldNotFound(id);
-        }
-        SaveRecord save = await directory.SaveAsync(session, "admin save", SaveKind.Auto, cancellationToken);
         await audit.RecordAsync(user, AuditActions.AdminSave, id, $"at step {save.Step}", cancellationToken);
-        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", new SaveInfo(save.Id.ToString(), save.Name, save.Step, save.State.Length, save.CreatedAt));
+        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SavesApi.ToInfo(save));
     }
 
     /// <summary>Saves a live world and unloads it; its streams end and joined clients get WorldClosed. The world stays and can be joined again.</summary>

@@ -38,6 +38,19 @@ public static class SavesApi
         {
             return problem!;
         }
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveNowAsync(directory, id, name, SaveKind.User, cancellationToken);
+        if (save is null)
+        {
+            return unavailable!;
+        }
+        await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
+        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
+    }
+
+    /// <summary>Opens the world (loading it if needed) and saves it at its current step; a problem when it cannot be opened.</summary>
+    internal static async Task<(SaveRecord? Save, ProblemHttpResult? Problem)> SaveNowAsync(
+        WorldDirectory directory, string id, string name, SaveKind kind, CancellationToken cancellationToken)
+    {
         WorldSession? session;
         try
         {
@@ -45,15 +58,13 @@ public static class SavesApi
         }
         catch (WorldUnavailableException ex)
         {
-            return ApiProblems.Unavailable(ex.Message);
+            return (null, ApiProblems.Unavailable(ex.Message));
         }
         if (session is null)
         {
-            return ApiProblems.WorldNotFound(id);
+            return (null, ApiProblems.WorldNotFound(id));
         }
-        SaveRecord save = await directory.SaveAsync(session, name, SaveKind.User, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
-        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
+        return (await directory.SaveAsync(session, name, kind, cancellationToken), null);
     }
 
     private static async Task<Results<Ok<SaveInfo[]>, ProblemHttpResult>> ListSaves(
@@ -127,5 +138,5 @@ public static class SavesApi
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
     }
 
-    private static SaveInfo ToInfo(SaveRecord save) => new(save.Id.ToString(), save.Name, save.Step, save.State.Length, save.CreatedAt);
+    internal static SaveInfo ToInfo(SaveRecord save) => new(save.Id.ToString(), save.Name, save.Step, save.State.Length, save.CreatedAt);
 }
