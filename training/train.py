@@ -3,6 +3,7 @@
 
     python3 training/train.py --config training/configs/default.json --data data/shards --out runs/NAME
     python3 training/train.py --out runs/NAME --resume --max-minutes 9   # one more chunk
+    python3 training/train.py --config C --out runs/NEW --init-from runs/OLD/checkpoint.pt   # fine-tune
 
 Long runs go in chunks: --max-minutes stops cleanly with a checkpoint, --resume continues exactly
 (weights, optimizer, step, RNG states), starting fresh if the run has no checkpoint yet.
@@ -27,6 +28,7 @@ def parse_args(argv):
     p.add_argument("--data", type=Path, help="shard directory (default: the run's, else data/shards)")
     p.add_argument("--out", default=REPO / "runs" / "default", type=Path)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--init-from", type=Path, help="start a fresh run from another run's checkpoint.pt weights")
     p.add_argument("--max-minutes", type=float, help="stop with a checkpoint before this much wall time")
     p.add_argument("--steps", type=int, help="stop at this global step (default: the config's steps)")
     return p.parse_args(argv)

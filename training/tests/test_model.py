@@ -6,7 +6,7 @@ from fixtures import TINY_CONFIG
 from worldweb_training.config import load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.model import WorldModel
-from worldweb_training.objective import corrupt_context, noise_levels, training_loss
+from worldweb_training.objective import noise_levels, training_loss
 
 ACTIONS, H, W = 7, 64, 64
 
@@ -39,12 +39,21 @@ class WorldModelTest(unittest.TestCase):
         self.assertGreaterEqual(float(frame.min()), 0.0)
         self.assertLessEqual(float(frame.max()), 1.0)
 
-    def test_untrained_model_repeats_the_last_context_frame(self):
+    def test_untrained_model_without_memory_repeats_the_last_context_frame(self):
         model = WorldModel(self.cfg.model, ACTIONS).eval()
-        args = inputs(2)
+        args = list(inputs(2))
+        args[3] = torch.zeros_like(args[3])  # every slot empty
         with torch.no_grad():
             frame, _ = model(*args)
         torch.testing.assert_close(frame, args[0][:, -1])
+
+    def test_an_open_memory_gate_copies_that_memory(self):
+        model = WorldModel(self.cfg.model, ACTIONS).eval()
+        model.denoiser.out.bias.data[12:16] = 30.0  # slot 0's gate wide open, slot 1's (empty) too
+        args = inputs(2)
+        with torch.no_grad():
+            frame, _ = model(*args)
+        torch.testing.assert_close(frame, args[2][:, 0], rtol=0, atol=1e-5)
 
     def test_sampler_is_deterministic_given_the_noise(self):
         args = inputs(2)
@@ -97,17 +106,3 @@ class WorldModelTest(unittest.TestCase):
 if __name__ == "__main__":
     unittest.main()
 
-
-class CorruptContextTest(unittest.TestCase):
-    def test_noises_only_the_given_share_of_rows_and_stays_in_range(self):
-        torch.manual_seed(0)
-        context = torch.rand(8, 4, 3, 16, 16)
-        noisy = corrupt_context(context, fraction=0.5, max_std=0.2)
-        self.assertEqual(noisy.shape, context.shape)
-        self.assertTrue(bool((noisy >= 0).all() and (noisy <= 1).all()))
-        self.assertTrue(torch.equal(noisy[4:], context[4:]))
-        self.assertGreater(float((noisy[:4] - context[:4]).abs().mean()), 1e-3)
-
-    def test_is_a_no_op_when_off(self):
-        context = torch.rand(2, 4, 3, 8, 8)
-        self.assertIs(corrupt_context(context, fraction=0.0, max_std=0.2), context)

@@ -75,6 +75,35 @@ class PipelineTest(unittest.TestCase):
         for name, weights in straight["model"].items():
             torch.testing.assert_close(chunked["model"][name], weights, rtol=0, atol=0, msg=name)
 
+    def test_drifted_context_rows_and_init_from_another_runs_weights(self):
+        old = trained_to(self.root / "runs" / "old", self.shards, 2)
+        # A checkpoint from before the memory gates: its output conv has only the 12 residual channels.
+        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:12]
+        old["model"]["denoiser.out.bias"] = old["model"]["denoiser.out.bias"][:12]
+        torch.save(old, self.root / "runs" / "old" / "pre-gate.pt")
+        config = json.loads(Path(TINY_CONFIG).read_text())
+        config["data"].update(drift_fraction=0.5, drift_rollouts=2, drift_length=4, drift_refresh_every=2)
+        (self.root / "drift.json").write_text(json.dumps(config))
+        run = self.root / "runs" / "drift"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            train.main([str(a) for a in ["--config", self.root / "drift.json", "--data", self.shards, "--out", run,
+                                         "--steps", 3, "--init-from", self.root / "runs" / "old" / "pre-gate.pt"]])
+        self.assertEqual(out.getvalue().count("drift pool: 2 rollouts × 4 steps"), 2)  # at steps 0 and 2
+        first_eval = json.loads((run / "log.jsonl").read_text().splitlines()[1])
+        self.assertEqual((first_eval["kind"], first_eval["step"]), ("eval", 0))
+        saved = torch.load(run / "checkpoint.pt", weights_only=False)
+        self.assertEqual(saved["progress"]["step"], 3)
+        self.assertEqual(saved["model"]["denoiser.out.weight"].shape[0], 12 + 4 * 2)
+
+    def test_init_from_refuses_weights_of_another_shape(self):
+        old = trained_to(self.root / "runs" / "shape", self.shards, 1)
+        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:, :3]
+        torch.save(old, self.root / "runs" / "shape" / "other.pt")
+        with self.assertRaisesRegex(SystemExit, "denoiser.out.weight"):
+            quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "x",
+                    "--init-from", self.root / "runs" / "shape" / "other.pt")
+
     def test_exhausted_time_budget_stops_with_a_checkpoint(self):
         run = self.root / "runs" / "budget"
         quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)

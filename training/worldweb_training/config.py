@@ -29,6 +29,15 @@ class DataConfig:
     near_radius_cells: float = 1.0
     near_angle_deg: float = 30.0
     near_min_gap: int = 4  # a near memory is at least context_frames + this many steps back
+    # Share of each batch whose context is the model's own rollout (drift.py), from a pool of
+    # drift_rollouts runs of drift_length steps regenerated every drift_refresh_every steps.
+    drift_fraction: float = 0.0
+    drift_rollouts: int = 64
+    drift_length: int = 64
+    drift_refresh_every: int = 500
+    # Share of drifted rows whose first memory slot is the target frame itself, at its own pose: the
+    # view a loop's return has in memory, and the clearest lesson that such a memory beats the context.
+    drift_target_memory: float = 0.0
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
 
@@ -46,11 +55,6 @@ class TrainConfig:
     pose_weight: float = 0.1
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
-    # Share of rows whose context frames get Gaussian noise of std ~ U(0, context_noise) (memory stays
-    # clean): at play time the context is the model's own drifting output, and a model trained only on
-    # clean context learns to ignore memory, which then cannot pull a revisit back.
-    context_noise_fraction: float = 0.0
-    context_noise: float = 0.0
     log_every: int = 20
     eval_every: int = 500
     checkpoint_every: int = 500

@@ -110,18 +110,22 @@ class WindowSampler:
     def batch(self, rng, size) -> dict:
         which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
         steps = [int(rng.integers(self.k, len(self.episodes[e]))) for e in which]
-        windows = [self._window(rng, e, s) for e, s in zip(which, steps)]
+        windows = [self.window(rng, e, s) for e, s in zip(which, steps)]
         out = {key: np.stack([w[key] for w in windows]) for key in windows[0]}
         out["episode"], out["step"] = which, np.array(steps)
         return out
 
-    def _window(self, rng, e, s) -> dict:
+    def window(self, rng, e, s, retrieval=None, memory_before=None) -> dict:
+        """The window for target step s of episode e. retrieval: True/False forces the server's
+        retrieval rule on or off (None: the configured share); memory_before: only steps before it."""
         episode = self.episodes[e]
         h, w = episode.frames.shape[1:3]
         memory = np.zeros((self.m, h, w, 3), np.uint8)
         memory_pose = np.zeros((self.m, 4), np.float32)
         memory_step = np.full(self.m, -1)
-        retrieved = self._retrieved_steps(e, s) if rng.random() < self.cfg.retrieval_memory else None
+        if retrieval is None:
+            retrieval = rng.random() < self.cfg.retrieval_memory
+        retrieved = self._retrieved_steps(e, s, memory_before) if retrieval else None
         for slot in range(self.m):
             if retrieved is None:
                 j = self._memory_step(rng, e, s)
@@ -136,10 +140,12 @@ class WindowSampler:
                 "pose_delta": relative_pose(episode.poses[s - 1], episode.poses[s]),
                 "memory": memory, "memory_pose": memory_pose, "memory_step": memory_step}
 
-    def _retrieved_steps(self, e, s):
+    def _retrieved_steps(self, e, s, before=None):
         """Near steps ranked as retrieval ranks them (cells + half a cell per radian of turn), best first."""
         offsets, steps = self.near[e]
         near = steps[offsets[s]:offsets[s + 1]]
+        if before is not None:
+            near = near[near < before]
         poses = self.episodes[e].poses
         score = retrieval_score(poses[s - 1], poses[near])
         return [int(j) for j in near[np.argsort(score, kind="stable")[:self.m]]]

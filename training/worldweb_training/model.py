@@ -1,8 +1,10 @@
 """The world model: a small residual U-Net denoiser, a pose head, and the unrolled flow sampler.
 
 Frames are [0, 1] at the boundary and [−1, 1] inside. The denoiser predicts the clean next frame as
-`last context frame + residual`: most of a 20 fps frame is the previous frame, and starting from
-that identity makes training on a CPU budget converge quickly.
+`base + residual`, where the base is the last context frame with, per pixel, a gated share of each
+memory frame. Most of a 20 fps frame is the previous frame, and starting from that identity makes
+training on a CPU budget converge quickly; the gates make "copy what memory shows here" one
+sigmoid away, which is what a revisit needs once the model's own context has drifted.
 """
 import math
 
@@ -14,6 +16,7 @@ from .config import ModelConfig
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
+GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
 
 
 class ResBlock(nn.Module):
@@ -38,7 +41,7 @@ class ResBlock(nn.Module):
 
 
 class Denoiser(nn.Module):
-    """U-Net over 32² → 16² → 8²; returns the residual at 64² and the 8² features."""
+    """U-Net over 32² → 16² → 8²; returns the residual and memory-gate logits at 64², and the 8² features."""
 
     def __init__(self, condition_channels, pose_channels, cfg: ModelConfig):
         super().__init__()
@@ -60,10 +63,12 @@ class Denoiser(nn.Module):
         self.merge32 = nn.Conv2d(c2 + c1, c1, 1)
         self.dec32 = ResBlock(c1, e, g)
         self.out_norm = nn.GroupNorm(g, c1)
-        self.out = nn.Conv2d(c1, 12, 1)  # 12 = 3 colours × 2×2, pixel-shuffled back to 64²
-        # A zero residual at start: the untrained model already predicts "the last frame again".
+        # (3 colours + one gate per memory slot) × 2×2, pixel-shuffled back to 64².
+        self.out = nn.Conv2d(c1, 4 * (3 + cfg.memory_slots), 1)
+        # A zero residual and nearly closed gates at start: the untrained model predicts "the last frame again".
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
+        self.out.bias.data[12:] = GATE_BIAS
 
     def condition(self, images, pose_features):
         return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
@@ -76,8 +81,8 @@ class Denoiser(nn.Module):
             mid = block(mid, emb)
         h = self.dec16(self.merge16(torch.cat([_upsample(mid), skip16], 1)), emb)
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
-        residual = F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), 2)
-        return residual, mid
+        out = F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), 2)
+        return out[:, :3], out[:, 3:], mid
 
 
 def _upsample(x):
@@ -99,7 +104,7 @@ class WorldModel(nn.Module):
                                        nn.Linear(cfg.pose_hidden, 3))
 
     def condition(self, context, memory, memory_pose):
-        """What every denoiser pass of one frame shares: stem features of context and memory, last frame."""
+        """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories."""
         valid = memory_pose[..., 3:]
         # Empty slots become exact zeros, whatever the caller put in them.
         memory = (memory * 2 - 1) * valid[..., None, None]
@@ -109,15 +114,19 @@ class WorldModel(nn.Module):
         # tanh keeps far random memories (many cells away) from swamping the near range.
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
-        return self.denoiser.condition(images, pose), context[:, -1] * 2 - 1
+        return self.denoiser.condition(images, pose), context[:, -1] * 2 - 1, memory, valid
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
-        condition, last_frame = conditioning
+        condition, last_frame, memory, valid = conditioning
         angles = t[:, None] * self.frequencies
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(torch.cat([angles.sin(), angles.cos()], -1)))
-        residual, mid = self.denoiser(condition, x_t, emb)
-        return last_frame + residual, mid
+        residual, gate_logits, mid = self.denoiser(condition, x_t, emb)
+        base = last_frame
+        for slot in range(self.cfg.memory_slots):  # an empty slot's gate is exactly shut
+            gate = torch.sigmoid(gate_logits[:, slot:slot + 1]) * valid[:, slot, :, None, None]
+            base = base + gate * (memory[:, slot] - last_frame)
+        return base + residual, mid
 
     def pose_delta(self, mid, action):
         """Scaled (forward, right, dheading) of pose s relative to pose s−1; divide by pose_scale for cells/rad."""

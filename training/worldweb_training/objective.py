@@ -16,24 +16,13 @@ def noise_levels(batch_size, sampler_times, sampler_time_fraction, device):
     return t
 
 
-def corrupt_context(context, fraction, max_std):
-    """Context [B, K, 3, H, W] in [0, 1] with N(0, σ²) noise, σ ~ U(0, max_std), on a `fraction` share of rows."""
-    if fraction <= 0 or max_std <= 0:
-        return context
-    rows = len(context)
-    std = torch.rand(rows, device=context.device) * max_std
-    std[round(fraction * rows):] = 0
-    return (context + std[:, None, None, None, None] * torch.randn_like(context)).clamp(0, 1)
-
-
 def training_loss(model, inputs, train_cfg):
     """Returns (total loss, {name: detached loss}) for one batch from data.to_model_inputs."""
     cfg = model.cfg
     target = inputs["target"] * 2 - 1
     t = noise_levels(len(target), cfg.sampler_times, train_cfg.sampler_time_fraction, target.device)
     x_t = (1 - t[:, None, None, None]) * target + t[:, None, None, None] * torch.randn_like(target)
-    context = corrupt_context(inputs["context"], train_cfg.context_noise_fraction, train_cfg.context_noise)
-    conditioning = model.condition(context, inputs["memory"], inputs["memory_pose"])
+    conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"])
     x0, mid = model.denoise(conditioning, x_t, t, inputs["action"])
     frame_loss = F.mse_loss(x0, target)
     # The pose is read from the first sampler pass only, so it is trained only where the denoiser

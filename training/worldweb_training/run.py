@@ -9,6 +9,7 @@ import torch
 from . import checkpoint
 from .config import config_from_dict, load_config
 from .data import ShardSet, WindowSampler, to_model_inputs
+from .drift import DriftPool
 from .evaluation import HeldOutBatch
 from .hardware import describe
 from .model import WorldModel
@@ -52,7 +53,30 @@ class Run:
             self.optimizer.load_state_dict(saved["optimizer"])
             checkpoint.restore_rng_states(saved["rng"], self.rng)
             self.progress = saved["progress"]
+        elif getattr(args, "init_from", None):
+            self._init_from(args.init_from)
+        d = self.cfg.data
+        self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
         self.clock = time.monotonic()
+
+    def _init_from(self, path):
+        """A fresh run (own config, optimizer, schedule) that starts from another run's weights.
+
+        Layers that grew since (the output conv gained memory-gate channels) keep the old channels and
+        their fresh initialisation for the new ones.
+        """
+        own = self.model.state_dict()
+        for name, value in checkpoint.load(path)["model"].items():
+            if name not in own:
+                raise SystemExit(f"{path}: parameter {name} is not in this model")
+            if value.shape == own[name].shape:
+                own[name] = value
+            elif value.shape[1:] == own[name].shape[1:] and value.shape[0] < own[name].shape[0]:
+                own[name][:value.shape[0]] = value
+            else:
+                raise SystemExit(f"{path}: {name} is {tuple(value.shape)}, this model's {tuple(own[name].shape)}")
+        self.model.load_state_dict(own)
+        print(f"weights from {path}", flush=True)
 
     def log(self, record):
         with open(self.out / "log.jsonl", "a") as f:
@@ -81,7 +105,7 @@ class Run:
         t = self.cfg.train
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
-        inputs = to_model_inputs(self.sampler.batch(self.rng, t.batch_size), self.device)
+        inputs = to_model_inputs(self._batch(t.batch_size), self.device)
         loss, parts = training_loss(self.model, inputs, t)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -90,3 +114,18 @@ class Run:
         self.progress["step"] += 1
         self.progress["samples"] += t.batch_size
         return parts
+
+    def _batch(self, size):
+        """A batch of true-context windows, plus drifted-context ones when the config asks for them."""
+        drifted = round(self.cfg.data.drift_fraction * size) if self.drift else 0
+        batch = self.sampler.batch(self.rng, size - drifted)
+        if not drifted:
+            return batch
+        # Not in the checkpoint (tens of MB): a resumed run regenerates the pool from its resumed weights.
+        if self.drift.frames is None or self.progress["step"] % self.cfg.data.drift_refresh_every == 0:
+            started = time.monotonic()
+            self.drift.refresh(self.model, self.rng, self.device)
+            print(f"drift pool: {self.drift.rollouts} rollouts × {self.drift.length} steps regenerated "
+                  f"in {time.monotonic() - started:.0f} s", flush=True)
+        rows = self.drift.batch(self.rng, drifted)
+        return {key: np.concatenate([batch[key], rows[key]]) for key in batch}

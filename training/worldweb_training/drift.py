@@ -1,0 +1,78 @@
+"""Drifted context: training rows whose context frames are the model's own open-loop output.
+
+At play time the context is what the model generated. Trained only on true context, a model never
+learns to pull a drifting rollout back, nor that a memory of the same place is then worth more than
+its context — and a loop back to a remembered place is exactly that case. A pool of the model's own
+rollouts, regenerated as it trains, supplies such rows: their context is generated, while target,
+action, pose change and memories are true. Memories come only from before the rollout began, as on
+the server, where everything after that point is generated too.
+"""
+import numpy as np
+import torch
+
+from .data import to_model_inputs
+from .relpose import relative_pose
+
+
+class DriftPool:
+    """`rollouts` open-loop runs of `length` steps from random true starts, kept as uint8 frames."""
+
+    def __init__(self, sampler, rollouts, length, target_memory=0.0):
+        self.sampler, self.rollouts, self.length, self.target_memory = sampler, rollouts, length, target_memory
+        self.k = sampler.k
+        usable = [i for i, e in enumerate(sampler.episodes) if len(e) > self.k + length]
+        if not usable:
+            raise ValueError(f"no training episode is longer than {self.k + length} steps, as drift rows need")
+        weights = np.array([len(sampler.episodes[i]) - self.k - length for i in usable], dtype=np.float64)
+        self.usable, self.weights = np.array(usable), weights / weights.sum()
+        self.episode = self.start = self.frames = None
+
+    @torch.no_grad()
+    def refresh(self, model, rng, device, chunk=64):
+        """Regenerates the pool with the current weights (the full sampler, as served)."""
+        self.episode = rng.choice(self.usable, size=self.rollouts, p=self.weights)
+        # start = the first generated step; the target of a row lies up to `length` steps past it
+        self.start = np.array([rng.integers(self.k, len(self.sampler.episodes[e]) - self.length)
+                               for e in self.episode])
+        h, w = self.sampler.episodes[0].frames.shape[1:3]
+        self.frames = np.zeros((self.rollouts, self.length, h, w, 3), np.uint8)
+        was_training = model.training
+        model.eval()
+        for first in range(0, self.rollouts, chunk):
+            rows = range(first, min(first + chunk, self.rollouts))
+            context = None
+            for i in range(self.length):
+                batch = self._stack([self.sampler.window(rng, self.episode[r], self.start[r] + i, retrieval=True,
+                                                         memory_before=self.start[r]) for r in rows])
+                inputs = to_model_inputs(batch, device)
+                context = inputs["context"] if context is None else context
+                noise = torch.randn(len(rows), 3, h, w).to(device)
+                frame, _ = model(context, inputs["action"], inputs["memory"], inputs["memory_pose"], noise)
+                context = torch.cat([context[:, 1:], frame[:, None]], 1)
+                self.frames[first:first + len(rows), i] = (frame * 255).round().byte().movedim(1, -1).cpu().numpy()
+        model.train(was_training)
+
+    def batch(self, rng, size) -> dict:
+        """Rows whose target is 1…length steps into a rollout; context steps from the rollout are generated."""
+        which = rng.integers(self.rollouts, size=size)
+        generated = rng.integers(1, self.length + 1, size=size)  # generated frames before the target
+        windows = []
+        for r, n in zip(which, generated):
+            e, target = self.episode[r], self.start[r] + n
+            window = self.sampler.window(rng, e, target, retrieval=True, memory_before=self.start[r])
+            context = window["context"].copy()
+            from_rollout = min(n, self.k)
+            context[self.k - from_rollout:] = self.frames[r, n - from_rollout:n]
+            window["context"] = context
+            if rng.random() < self.target_memory:
+                episode = self.sampler.episodes[e]
+                window["memory"][0], window["memory_step"][0] = episode.frames[target], target
+                window["memory_pose"][0] = [*relative_pose(episode.poses[target - 1], episode.poses[target]), 1.0]
+            windows.append(window)
+        out = self._stack(windows)
+        out["episode"], out["step"], out["rollout"] = self.episode[which], self.start[which] + generated, which
+        return out
+
+    @staticmethod
+    def _stack(windows):
+        return {key: np.stack([w[key] for w in windows]) for key in windows[0]}
