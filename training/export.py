@@ -84,7 +84,7 @@ def training_provenance(saved, model, world) -> dict:
             "data": saved["data"], "final_psnr_db": last_eval.get("psnr_db"),
             "final_eval": last_eval, "parameters": parameter_count(model),
             "gflop_per_denoiser_pass": round(denoiser_flops(model, world["height"], world["width"]) / 1e9, 4),
-            "config": saved["config"]}
+            "config": saved["config"], "earlier_stages": saved.get("earlier_stages", [])}
 
 
 def main(argv=None):

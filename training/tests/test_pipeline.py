@@ -95,6 +95,8 @@ class PipelineTest(unittest.TestCase):
         saved = torch.load(run / "checkpoint.pt", weights_only=False)
         self.assertEqual(saved["progress"]["step"], 3)
         self.assertEqual(saved["model"]["denoiser.out.weight"].shape[0], 12 + 4 * 2)
+        self.assertEqual([(s["steps"], s["checkpoint"]) for s in saved["earlier_stages"]],
+                         [(2, str(self.root / "runs" / "old" / "pre-gate.pt"))])
 
     def test_init_from_refuses_weights_of_another_shape(self):
         old = trained_to(self.root / "runs" / "shape", self.shards, 1)

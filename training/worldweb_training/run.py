@@ -17,6 +17,14 @@ from .objective import training_loss
 from .schedule import learning_rate
 
 
+def stage_summary(saved, path) -> dict:
+    """What a model package says about one training stage of its weights."""
+    progress = saved["progress"]
+    return {"checkpoint": str(path), "steps": progress["step"], "samples_seen": progress["samples"],
+            "wall_time_s": round(progress["wall_seconds"], 1), "hardware": saved["hardware"],
+            "final_eval": progress.get("eval"), "config": saved["config"]}
+
+
 class Run:
     """One training run's state and its out/ directory (checkpoint.pt, log.jsonl)."""
 
@@ -48,7 +56,9 @@ class Run:
         t = self.cfg.train
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
         self.progress = {"step": 0, "samples": 0, "wall_seconds": 0.0, "eval": None}
+        self.earlier_stages = []  # the runs whose weights this one started from (--init-from), oldest first
         if saved:
+            self.earlier_stages = saved.get("earlier_stages", [])
             self.model.load_state_dict(saved["model"])
             self.optimizer.load_state_dict(saved["optimizer"])
             checkpoint.restore_rng_states(saved["rng"], self.rng)
@@ -65,8 +75,10 @@ class Run:
         Layers that grew since (the output conv gained memory-gate channels) keep the old channels and
         their fresh initialisation for the new ones.
         """
+        parent = checkpoint.load(path)
+        self.earlier_stages = parent.get("earlier_stages", []) + [stage_summary(parent, path)]
         own = self.model.state_dict()
-        for name, value in checkpoint.load(path)["model"].items():
+        for name, value in parent["model"].items():
             if name not in own:
                 raise SystemExit(f"{path}: parameter {name} is not in this model")
             if value.shape == own[name].shape:
@@ -89,7 +101,8 @@ class Run:
         checkpoint.save_atomically({
             "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
             "config": self.cfg.to_dict(), "progress": self.progress, "rng": checkpoint.rng_states(self.rng),
-            "world": self.world, "data": self.data, "hardware": describe(self.device)},
+            "world": self.world, "data": self.data, "hardware": describe(self.device),
+            "earlier_stages": self.earlier_stages},
             self.out / "checkpoint.pt")
 
     def evaluate(self):
