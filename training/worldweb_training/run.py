@@ -63,7 +63,7 @@ class Run:
             self.optimizer.load_state_dict(saved["optimizer"])
             checkpoint.restore_rng_states(saved["rng"], self.rng)
             self.progress = saved["progress"]
-        elif getattr(args, "init_from", None):
+        elif args.init_from:
             self._init_from(args.init_from)
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
