@@ -15,6 +15,13 @@ public sealed class RevisitScore
 
     public double? LastPsnr { get; private set; }
 
+    /// <summary>The sum behind <see cref="MeanPsnr"/>, which a save keeps.</summary>
+    public double SumPsnr => _sum;
+
+    /// <summary>A score as a save left it.</summary>
+    public static RevisitScore Restore(int count, double sumPsnr, double? lastPsnr) =>
+        new() { Count = count, _sum = sumPsnr, LastPsnr = lastPsnr };
+
     public void Add(double psnr)
     {
         Count++;

@@ -62,6 +62,21 @@ public sealed class CoherenceGuard(CoherenceOptions options)
         return FrameFault.None;
     }
 
+    /// <summary>
+    /// What the guard has learned of the frames so far. The frame it compares with next is always the world's
+    /// current frame once it has seen one (<paramref name="Primed"/>), so that is not part of it.
+    /// </summary>
+    public readonly record struct GuardState(bool Primed, int Repeats, int Seen, double MeanFramePsnr);
+
+    public GuardState State => new(_previous is not null, _repeats, _seen, _meanFramePsnr);
+
+    /// <summary>The guard as a save left it, at the world's <paramref name="current"/> frame.</summary>
+    public void Restore(GuardState state, byte[] current)
+    {
+        _previous = state.Primed ? current : null;
+        (_repeats, _seen, _meanFramePsnr) = (state.Repeats, state.Seen, state.MeanFramePsnr);
+    }
+
     /// <summary>After a rollback the frame shown again is the checkpoint's; comparisons start from it.</summary>
     public void Reset(byte[] shown)
     {

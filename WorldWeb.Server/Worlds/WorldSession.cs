@@ -28,7 +28,7 @@ public sealed partial class WorldSession : IWorldSession
     private readonly List<byte[]> _contextRgb;
     private readonly WorldMemory? _memory;
     private readonly MemoryFeed _feed;
-    private readonly RevisitScore _revisits = new();
+    private readonly RevisitScore _revisits;
     private readonly CoherenceGuard _guard;
     private readonly int _checkpointEvery;
     private readonly ILogger? _logger;
@@ -66,6 +66,14 @@ public sealed partial class WorldSession : IWorldSession
             FrameMath.FromRgb24(_contextRgb[k], _context.AsSpan(k * _frameFloats, _frameFloats));
         }
         _checkpoint = (_pose, [.. _contextRgb]);
+        _revisits = new RevisitScore();
+        if (state.Coherence is { } saved)
+        {
+            _revisits = RevisitScore.Restore(saved.Revisits, saved.RevisitPsnrSum, saved.LastRevisitPsnr);
+            _rollbacks = saved.Rollbacks;
+            _guard.Restore(saved.Guard, state.CurrentFrame);
+            _checkpoint = (saved.CheckpointPose, [.. saved.CheckpointContext]);
+        }
         _idleSince = clock.GetUtcNow();
         Clock = clock;
     }
@@ -215,7 +223,9 @@ public sealed partial class WorldSession : IWorldSession
     {
         lock (_stateGate)
         {
-            return new WorldState(_step, _pose, [.. _contextRgb], _memory?.Snapshot() ?? MemorySnapshot.Empty);
+            var coherence = new CoherenceState(_revisits.Count, _revisits.SumPsnr, _revisits.LastPsnr, _rollbacks, _guard.State,
+                _checkpoint.Pose, _checkpoint.Context);
+            return new WorldState(_step, _pose, [.. _contextRgb], _memory?.Snapshot() ?? MemorySnapshot.Empty, coherence);
         }
     }
 

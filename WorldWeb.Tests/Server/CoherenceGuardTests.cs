@@ -5,6 +5,7 @@ using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
@@ -89,18 +90,53 @@ public sealed class CoherenceGuardTests : IDisposable
         Assert.Equal(0, _session.Coherence().Rollbacks);
     }
 
-    private byte[] Step(Action<float[]>? corrupt)
+    /// <summary>
+    /// Resuming replays the action log from a save, so the resumed world must judge each frame as the running one
+    /// did. A save between checkpoints, then a fault right after it: the warmed-up guard of the running world sees the
+    /// collapse and rolls back to its checkpoint; the resumed world, its guard and checkpoint restored from the save,
+    /// must do exactly the same (a fresh guard would still be warming up and let the fault through).
+    /// </summary>
+    [Fact]
+    public void WorldResumedFromASave_JudgesTheFramesAfterItAsTheRunningWorldDid()
     {
+        WorldSession NewSession(WorldState state) => new("resume", 5, _session.Model, state, memory: null, TimeProvider.System, new CoherenceOptions());
+        WorldSession running = NewSession(WorldDirectory.Genesis(_session.Model, 5));
+        for (int i = 0; i < 27; i++)
+        {
+            Step(corrupt: null, running);
+        }
+        WorldState saved = SaveCodec.Decode(SaveCodec.Encode(running.Capture()));
+        Assert.NotEqual(0, saved.Step % new CoherenceOptions().CheckpointEverySteps);
+        WorldSession resumed = NewSession(saved);
+
+        static void Noise(float[] frame)
+        {
+            var random = new Random(1);
+            for (int v = 0; v < frame.Length; v++) frame[v] = random.NextSingle();
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            Action<float[]>? corrupt = i == 1 ? Noise : null;
+            Assert.Equal(Step(corrupt, running), Step(corrupt, resumed));
+            Assert.Equal(running.Capture().Pose, resumed.Capture().Pose);
+        }
+        Assert.Equal(1, running.Coherence().Rollbacks);
+        Assert.Equal(running.Coherence(), resumed.Coherence());
+    }
+
+    private byte[] Step(Action<float[]>? corrupt, WorldSession? session = null)
+    {
+        session ??= _session;
         _batch.Clear();
-        _session.FillRow(_batch, _batch.AddRow(), (int)(_session.Step / 4 % 3) + 1);
+        session.FillRow(_batch, _batch.AddRow(), (int)(session.Step / 4 % 3) + 1);
         _model.Step(_batch);
         if (corrupt is null)
         {
-            return _session.Advance(_batch, 0);
+            return session.Advance(_batch, 0);
         }
         float[] frame = _batch.Frame(0).ToArray();
         corrupt(frame);
-        return _session.Advance(frame, _batch.PoseDelta(0));
+        return session.Advance(frame, _batch.PoseDelta(0));
     }
 
     private static double StdDev(byte[] rgb)
