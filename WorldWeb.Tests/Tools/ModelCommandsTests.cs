@@ -20,18 +20,30 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
     {
         if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
         var json = Path.Combine(directory, "eval.json");
-        var code = EvalCommand.Run(CommandArgs.Parse(["eval", "--model", folder, "--seeds", "1001", "--steps", "150", "--rollouts", "2", "--loops", "2", "--json", json]));
+        var code = EvalCommand.Run(CommandArgs.Parse(["eval", "--model", folder, "--seeds", "1001", "--steps", "150", "--rollouts", "2", "--loops", "2",
+            "--horizon", "40", "--play-rollouts", "1", "--bank-seeds", "20001-20004", "--json", json]));
 
         Assert.Equal(0, code);
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
-        foreach (var key in new[] { "teacher_forced_psnr", "teacher_forced_ssim", "loop_psnr_memory", "loop_psnr_no_memory", "pose_error_32" })
+        foreach (var key in new[] { "teacher_forced_psnr", "teacher_forced_ssim", "copy_last_psnr", "real_realism_db", "loop_psnr_memory", "loop_psnr_no_memory", "pose_error_32" })
             Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
+        foreach (var policy in new[] { "explore", "revisit" })
+        {
+            // 40 steps at 20 fps: only the first window, cut at 2 s.
+            var window = Assert.Single(root.GetProperty("free_play").GetProperty(policy).EnumerateArray());
+            Assert.Equal((0.0, 2.0), (window.GetProperty("from_s").GetDouble(), window.GetProperty("to_s").GetDouble()));
+            Assert.InRange(window.GetProperty("realism_db").GetDouble(), 5, 60);
+            Assert.True(window.GetProperty("sharpness").GetDouble() > 0 && window.GetProperty("grid_energy").GetDouble() > 0);
+        }
+        Assert.InRange(root.GetProperty("revisit_psnr").GetProperty("32").GetDouble(), 5, 60);
         foreach (var horizon in new[] { "1", "8", "32", "128" })
             Assert.InRange(root.GetProperty("rollout_psnr").GetProperty(horizon).GetDouble(), 5, 60);
         Assert.True(File.Exists(Path.Combine(directory, "eval_psnr_horizon.png")));
         Assert.True(File.Exists(Path.Combine(directory, "eval_loop_memory.png")));
         Assert.True(File.Exists(Path.Combine(directory, "eval_strip.png")));
+        foreach (var plot in new[] { "eval_free_play_realism.png", "eval_free_play_sharpness.png", "eval_free_play_strip.png" })
+            Assert.True(File.Exists(Path.Combine(directory, plot)), plot);
     }
 
     [Theory]

@@ -10,9 +10,10 @@ using WorldWeb.Tools.Cli;
 namespace WorldWeb.Tools.Eval;
 
 /// <summary>
-/// ./worldweb eval: measures a model package against the reference world on held-out seeds —
-/// teacher-forced quality, open-loop rollouts, loop closure with and without memory, pose tracking. Memory is the
-/// server's (WorldWeb.Memory, default policy); <c>--memory off</c> runs teacher forcing and rollouts without it.
+/// ./worldweb eval: measures a model package against the reference world on held-out seeds — free play as a
+/// player sees it (<see cref="FreePlay"/>), teacher-forced quality beside the copy-last baseline, open-loop
+/// rollouts, loop closure with and without memory, pose tracking. Memory is the server's (WorldWeb.Memory, default
+/// policy); <c>--memory off</c> runs teacher forcing and rollouts without it (free play is always as served).
 /// </summary>
 public static class EvalCommand
 {
@@ -28,7 +29,12 @@ public static class EvalCommand
         var rollouts = args.Int("rollouts", 4);
         var loops = args.Int("loops", 6);
         var memory = args.Text("memory") ?? "on";
+        var playHorizon = args.Int("horizon", FreePlay.RevisitHorizons[^1]);
+        var playRollouts = args.Int("play-rollouts", 4);
+        var bankSeeds = args.IntList("bank-seeds", Enumerable.Range(20001, 64).ToList());
         args.EnsureAllRead();
+        if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
+        if (bankSeeds.Intersect(seeds).Any()) throw new UsageException("--bank-seeds must not hold an evaluated seed: real frames of the evaluated mazes would flatter the model.");
         if (memory is not ("on" or "off")) throw new UsageException("--memory is on or off.");
         var actions = actionsFile is null ? null : ReadActions(actionsFile);
         var horizon = Horizons[^1];
@@ -38,8 +44,12 @@ public static class EvalCommand
         using var package = PackageOpener.Open(modelDir, new InferenceOptions(), loggers.CreateLogger("eval"));
         using var model = package.CreateWorldModel();
         var k = package.Manifest.ContextFrames;
-        var evaluation = new Evaluation(new Rollout(model), k, new MemoryPolicy(), memory == "on");
+        var rollout = new Rollout(model);
+        var evaluation = new Evaluation(rollout, k, new MemoryPolicy(), memory == "on");
         var clock = Stopwatch.StartNew();
+        Console.WriteLine($"eval: a bank of real frames from {bankSeeds.Count} other mazes …");
+        var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3);
+        var freePlay = new FreePlay(rollout, k, new MemoryPolicy(), bank, package.Manifest.Fps);
         foreach (var seed in seeds)
         {
             var trajectory = ReferenceTrajectory.Record(seed, steps, actions);
@@ -50,13 +60,15 @@ public static class EvalCommand
             evaluation.Rollouts(seed, trajectory, rollouts, horizon);
             Console.WriteLine($"eval: seed {seed}: loop closure, memory on and off …");
             evaluation.Loops(seed, trajectory, loops);
+            Console.WriteLine($"eval: seed {seed}: free play, {playRollouts} worlds per policy × {playHorizon} steps …");
+            freePlay.Play(seed, trajectory, playRollouts, playHorizon);
         }
 
-        var report = evaluation.Report(package, seeds, actionsFile, clock.Elapsed);
+        var report = evaluation.Report(package, seeds, actionsFile, freePlay, clock.Elapsed);
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
         File.WriteAllText(jsonPath, json);
-        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, freePlay, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
         Console.WriteLine(json);
         Console.WriteLine($"eval: wrote {jsonPath} and {string.Join(", ", plots)}");
         return 0;

@@ -3,12 +3,33 @@ using WorldWeb.Tools.Images;
 
 namespace WorldWeb.Tools.Eval;
 
-/// <summary>The evaluation's pictures: PSNR over the rollout horizon, loop closure with and without memory, and frames side by side.</summary>
+/// <summary>
+/// The evaluation's pictures: free play's realism and sharpness over time and its frames beside the reference
+/// world's, PSNR over the rollout horizon, loop closure with and without memory, and frames side by side.
+/// </summary>
 public static class EvalPlots
 {
-    public static List<string> Write(string directory, string stem, Evaluation evaluation, int width, int height)
+    public static List<string> Write(string directory, string stem, Evaluation evaluation, FreePlay freePlay, int width, int height)
     {
         var written = new List<string>();
+        var perSecond = freePlay.PerSecond();
+        if (perSecond.Values.Any(c => c.Realism.Length > 0))
+        {
+            var realism = Path.Combine(directory, stem + "_free_play_realism.png");
+            OverTime(perSecond.ToDictionary(p => p.Key, p => p.Value.Realism), freePlay.RealRealismDb, "realism: PSNR of the nearest real frame at 16×16 (dB)", "real frames")
+                .SavePng(realism, 640, 400);
+            var sharpness = Path.Combine(directory, stem + "_free_play_sharpness.png");
+            OverTime(perSecond.ToDictionary(p => p.Key, p => p.Value.Sharpness), 1.0, "sharpness: mean |gradient| / real frames'", "real frames (1.0)")
+                .SavePng(sharpness, 640, 400);
+            written.AddRange([realism, sharpness]);
+        }
+        if (freePlay.Strips.Count > 0)
+        {
+            var playStrip = Path.Combine(directory, stem + "_free_play_strip.png");
+            FreePlayStrip(freePlay, width, height).Save(playStrip);
+            written.Add(playStrip);
+        }
+
         var horizon = Path.Combine(directory, stem + "_psnr_horizon.png");
         PsnrOverHorizon(evaluation).SavePng(horizon, 640, 400);
         written.Add(horizon);
@@ -24,6 +45,43 @@ public static class EvalPlots
         SideBySide(evaluation, width, height).Save(strip);
         written.Add(strip);
         return written;
+    }
+
+    private static Plot OverTime(Dictionary<string, double[]> curves, double real, string label, string realLabel)
+    {
+        var plot = new Plot();
+        foreach (var (policy, values) in curves.Where(c => c.Value.Length > 0))
+        {
+            var line = plot.Add.Scatter(Enumerable.Range(0, values.Length).Select(s => s + 0.5).ToArray(), values);
+            line.LegendText = $"free play, {policy}";
+            line.MarkerSize = 0;
+        }
+        var level = plot.Add.HorizontalLine(real);
+        level.LegendText = realLabel;
+        level.LinePattern = LinePattern.Dashed;
+        plot.Axes.Bottom.Label.Text = "seconds of play (20 steps each)";
+        plot.Axes.Left.Label.Text = label;
+        plot.Title("Free play: the model on its own output");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>Per policy, two rows: the reference world, then the model, at <see cref="FreePlay.StripSeconds"/>.</summary>
+    private static FrameStrip FreePlayStrip(FreePlay freePlay, int width, int height)
+    {
+        var columns = freePlay.Strips.Values.Max(s => s.Count);
+        var strip = new FrameStrip(width, height, columns, columns * 2 * freePlay.Strips.Count);
+        var row = 0;
+        foreach (var frames in freePlay.Strips.Values)
+        {
+            for (var i = 0; i < frames.Count; i++)
+            {
+                strip.Place(row * columns + i, frames[i].Reference);
+                strip.Place((row + 1) * columns + i, frames[i].Generated);
+            }
+            row += 2;
+        }
+        return strip;
     }
 
     private static Plot PsnrOverHorizon(Evaluation evaluation)

@@ -15,6 +15,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
 {
     private readonly List<double> teacherPsnr = [];
     private readonly List<double> teacherSsim = [];
+    private readonly List<double> copyLastPsnr = [];
     private readonly List<double>[] horizonPsnr = Enumerable.Range(0, EvalCommand.Horizons[^1]).Select(_ => new List<double>()).ToArray();
     private readonly List<double> poseErrors = [];
     private readonly List<double> loopWithMemory = [];
@@ -46,6 +47,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         {
             var reference = trajectory.Frames[row.FirstStep];
             teacherPsnr.Add(FrameQuality.Psnr(row.Frames[0], reference));
+            copyLastPsnr.Add(FrameQuality.Psnr(trajectory.Frames[row.FirstStep - 1], reference));
             teacherSsim.Add(FrameQuality.Ssim(row.Frames[0], reference, trajectory.World.Options.Width, trajectory.World.Options.Height));
         }
     }
@@ -104,7 +106,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         LoopStrip ??= (trajectory.Frames[starts[0]], with[0].Frames[^1], without[0].Frames[^1]);
     }
 
-    public EvalReport Report(ModelPackage package, IReadOnlyList<int> seeds, string? actionsFile, TimeSpan elapsed) => new(
+    public EvalReport Report(ModelPackage package, IReadOnlyList<int> seeds, string? actionsFile, FreePlay? freePlay, TimeSpan elapsed) => new(
         Model: package.Manifest.Name,
         ModelVersion: package.Manifest.Version,
         Seeds: seeds,
@@ -113,6 +115,10 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         Memory: memory ? "server-world-memory" : "off",
         TeacherForcedPsnr: Mean(teacherPsnr),
         TeacherForcedSsim: Mean(teacherSsim),
+        CopyLastPsnr: Mean(copyLastPsnr),
+        FreePlay: freePlay?.Windows(),
+        RealRealismDb: freePlay is null ? null : Round(freePlay.RealRealismDb),
+        RevisitPsnr: freePlay?.RevisitPsnr(),
         RolloutPsnr: EvalCommand.Horizons.Where(h => horizonPsnr[h - 1].Count > 0).ToDictionary(h => h.ToString(), h => Round(horizonPsnr[h - 1].Average())),
         LoopPsnrMemory: LoopPsnrWithMemory,
         LoopPsnrNoMemory: LoopPsnrWithoutMemory,
@@ -136,8 +142,10 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         return total / row.Frames.Count;
     }
 
+    private WorldMemory History(ReferenceTrajectory trajectory, int upTo) => History(policy, trajectory, upTo);
+
     /// <summary>The true history up to <paramref name="upTo"/>, offered frame by frame to a memory as a world on the server would.</summary>
-    private WorldMemory History(ReferenceTrajectory trajectory, int upTo)
+    internal static WorldMemory History(MemoryPolicy policy, ReferenceTrajectory trajectory, int upTo)
     {
         var world = trajectory.World.Options;
         var history = new WorldMemory(policy, world.Width, world.Height);
@@ -154,6 +162,8 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
 
 public sealed record EvalReport(
     string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Memory,
-    double? TeacherForcedPsnr, double? TeacherForcedSsim, IReadOnlyDictionary<string, double> RolloutPsnr,
+    double? TeacherForcedPsnr, double? TeacherForcedSsim, double? CopyLastPsnr,
+    IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
+    IReadOnlyDictionary<string, double> RolloutPsnr,
     double? LoopPsnrMemory, double? LoopPsnrNoMemory, double? LoopPathPsnrMemory, double? LoopPathPsnrNoMemory, int LoopCount,
     [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds);

@@ -26,19 +26,23 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
     private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
 
-    public void Run(IReadOnlyList<RolloutRow> rows)
+    /// <param name="progress">Called every <see cref="ProgressEvery"/> steps of a chunk with (step, steps).</param>
+    public void Run(IReadOnlyList<RolloutRow> rows, Action<int, int>? progress = null)
     {
         using var batch = model.CreateBatch(batchCapacity);
-        foreach (var chunk in rows.Chunk(batchCapacity)) RunChunk(batch, chunk);
+        foreach (var chunk in rows.Chunk(batchCapacity)) RunChunk(batch, chunk, progress);
     }
 
-    private void RunChunk(StepBatch batch, RolloutRow[] rows)
+    public const int ProgressEvery = 250;
+
+    private void RunChunk(StepBatch batch, RolloutRow[] rows, Action<int, int>? progress)
     {
         var contexts = rows.Select(r => new Queue<float[]>(r.Context)).ToArray();
         var poses = rows.Select(r => r.StartPose).ToArray();
         var steps = rows.Max(r => r.Actions.Count);
         for (var h = 0; h < steps; h++)
         {
+            if (h > 0 && h % ProgressEvery == 0) progress?.Invoke(h, steps);
             batch.Clear();
             var active = new List<int>();
             for (var i = 0; i < rows.Length; i++)

@@ -6,7 +6,10 @@ from fixtures import TINY_CONFIG
 from worldweb_training.config import load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.model import WorldModel
-from worldweb_training.objective import noise_levels, training_loss
+import dataclasses
+
+from worldweb_training.model import context_noise
+from worldweb_training.objective import ErrorBank, context_corruption, noise_levels, training_loss
 
 ACTIONS, H, W = 7, 64, 64
 
@@ -49,7 +52,7 @@ class WorldModelTest(unittest.TestCase):
 
     def test_an_open_memory_gate_copies_that_memory(self):
         model = WorldModel(self.cfg.model, ACTIONS).eval()
-        model.denoiser.out.bias.data[12:16] = 30.0  # slot 0's gate wide open, slot 1's (empty) too
+        model.denoiser.out.bias.data[3:5] = 30.0  # slot 0's gate wide open, slot 1's (empty) too
         args = inputs(2)
         with torch.no_grad():
             frame, _ = model(*args)
@@ -97,6 +100,53 @@ class WorldModelTest(unittest.TestCase):
         t = noise_levels(8, (1.0, 0.5), 0.5, "cpu")
         self.assertEqual(t[:4].tolist(), [1.0, 0.5, 1.0, 0.5])
         self.assertTrue(((t >= 0) & (t <= 1)).all())
+
+    def test_context_noise_in_play_comes_from_the_noise_input_so_frames_replay_exactly(self):
+        cfg = dataclasses.replace(self.cfg.model, context_noise_inference=0.1)
+        model = WorldModel(cfg, ACTIONS).eval()
+        torch.nn.init.normal_(model.denoiser.out.weight, std=0.1)
+        args = inputs(3)
+        with torch.no_grad():
+            first, again = model(*args), model(*args)
+            alone = model(*(x[:1] for x in args))
+            quiet = WorldModel(self.cfg.model, ACTIONS).eval()
+            quiet.load_state_dict(model.state_dict())
+            without = quiet(*args)
+        for a, b, c in zip(first, again, alone):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+            torch.testing.assert_close(a[:1], c, rtol=0, atol=1e-5)
+        self.assertFalse(torch.allclose(first[0], without[0]))  # the level and its noise change what the model sees
+
+    def test_context_noise_fields_are_shifted_copies_of_the_noise(self):
+        noise = torch.randn(2, 3, H, W)
+        fields = context_noise(noise, 4)
+        self.assertEqual(tuple(fields.shape), (2, 4, 3, H, W))
+        self.assertLess(float((fields[:, 0] * noise).mean().abs()), 0.05)  # uncorrelated with the sampler's own noise
+        torch.testing.assert_close(fields[:, 1].flatten(1).sort().values, noise.flatten(1).sort().values)
+
+    def test_corruption_tells_each_row_its_noise_level_and_recycles_one_error_per_row(self):
+        train = dataclasses.replace(self.cfg.train, context_noise_max=0.5, context_noise_clean=0.25,
+                                    error_recycle=1.0, error_scale_max=2.0)
+        context = torch.rand(64, 4, 3, 8, 8)
+        bank = ErrorBank(4)
+        bank.add(torch.randn(6, 3, 8, 8))
+        self.assertEqual(len(bank), 4)
+        noise, recycled, level = context_corruption(context, train, bank)
+        self.assertTrue(((level >= 0) & (level <= 0.5)).all())
+        clean = level == 0
+        self.assertTrue(10 <= int(clean.sum()) <= 26)
+        self.assertTrue((noise[clean] == 0).all())
+        # An artefact persists: one error per row, broadcast over its context frames.
+        self.assertEqual(tuple(recycled.shape), (64, 1, 3, 8, 8))
+        self.assertTrue((recycled.flatten(1).abs().sum(1) > 0).all())
+
+    def test_training_leaves_its_errors_at_the_last_sampler_level_in_the_bank(self):
+        context, action, memory, memory_pose, _ = inputs(4)
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(4, 3, H, W), "pose_delta": torch.randn(4, 3) * 0.1}
+        bank = ErrorBank(8)
+        training_loss(self.model, batch, self.cfg.train, bank)
+        self.assertEqual(len(bank), 1)  # tiny: half of 4 rows at exact levels (1.0, 0.5): one at 0.5
 
     def test_cost_counts_parameters_and_flops(self):
         self.assertGreater(parameter_count(self.model), 1000)

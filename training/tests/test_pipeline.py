@@ -77,9 +77,9 @@ class PipelineTest(unittest.TestCase):
 
     def test_drifted_context_rows_and_init_from_another_runs_weights(self):
         old = trained_to(self.root / "runs" / "old", self.shards, 2)
-        # A checkpoint from before the memory gates: its output conv has only the 12 residual channels.
-        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:12]
-        old["model"]["denoiser.out.bias"] = old["model"]["denoiser.out.bias"][:12]
+        # A checkpoint from before the memory gates: its output conv has only the 3 residual channels.
+        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:3]
+        old["model"]["denoiser.out.bias"] = old["model"]["denoiser.out.bias"][:3]
         torch.save(old, self.root / "runs" / "old" / "pre-gate.pt")
         config = json.loads(Path(TINY_CONFIG).read_text())
         config["data"].update(drift_fraction=0.5, drift_rollouts=2, drift_length=4, drift_refresh_every=2)
@@ -94,7 +94,7 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual((first_eval["kind"], first_eval["step"]), ("eval", 0))
         saved = torch.load(run / "checkpoint.pt", weights_only=False)
         self.assertEqual(saved["progress"]["step"], 3)
-        self.assertEqual(saved["model"]["denoiser.out.weight"].shape[0], 12 + 4 * 2)
+        self.assertEqual(saved["model"]["denoiser.out.weight"].shape[0], 3 + 2)
         self.assertEqual([(s["steps"], s["checkpoint"]) for s in saved["earlier_stages"]],
                          [(2, str(self.root / "runs" / "old" / "pre-gate.pt"))])
 

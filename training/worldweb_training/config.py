@@ -10,11 +10,15 @@ class ModelConfig:
     context_frames: int = 4
     memory_slots: int = 2
     widths: tuple = (32, 64, 96)  # channels at 32², 16², 8² (after the 2× pixel-unshuffle)
+    mid_blocks: int = 2  # residual blocks at 8²
+    head_channels: int = 16  # channels of the full-resolution (64²) head
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
     pose_hidden: int = 64
     sampler_times: tuple = (1.0, 0.5)  # noise level of each unrolled denoiser pass
     pose_scale: float = 10.0  # per-step deltas are ~0.1 cell / ~0.09 rad; scaled to O(1)
+    # Noise level (in [−1, 1] units) given to the context in play; the model was told levels like it in training.
+    context_noise_inference: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class DataConfig:
     drift_target_memory: float = 0.0
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
+    # Free play in the periodic evaluation: rollouts of this many steps from held-out starts.
+    free_play_rollouts: int = 8
+    free_play_steps: int = 200
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,16 @@ class TrainConfig:
     pose_weight: float = 0.1
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
+    # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level
+    # drawn from U(0, context_noise_max), told to the model; context_noise_clean of rows keep level 0.
+    context_noise_max: float = 0.0
+    context_noise_clean: float = 0.2
+    # Error recycling: error_recycle of rows get one of the model's own recent errors (its x0 at the last
+    # sampler level minus the target) added to their context, scaled by U(0.5, error_scale_max), so that it
+    # learns to remove artefacts like its own before they ever pile up in play.
+    error_recycle: float = 0.0
+    error_scale_max: float = 3.0
+    error_bank: int = 256
     log_every: int = 20
     eval_every: int = 500
     checkpoint_every: int = 500

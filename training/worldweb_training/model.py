@@ -5,6 +5,15 @@ Frames are [0, 1] at the boundary and [−1, 1] inside. The denoiser predicts th
 memory frame. Most of a 20 fps frame is the previous frame, and starting from that identity makes
 training on a CPU budget converge quickly; the gates make "copy what memory shows here" one
 sigmoid away, which is what a revisit needs once the model's own context has drifted.
+
+In play the context is the model's own output, artefacts included, and a base that copies the last
+frame copies them too. So in training the context carries the model's own recycled errors, base
+included, and the residual learns to remove what does not belong in a frame; and the U-Net's view of
+the context gets Gaussian noise of a level it is told (GameNGen's augmentation; objective.py). In play
+that view gets a small fixed level, drawn from the sampler's noise input so a world still replays
+exactly. The residual is predicted at full
+resolution: a head that pixel-shuffles 32² features makes 2×2-periodic errors, which fed back frame
+after frame grow into a coloured grid.
 """
 import math
 
@@ -17,6 +26,8 @@ from .config import ModelConfig
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
+# Spatial shifts that turn the sampler's noise input into independent-looking noise for each context frame.
+CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
 
 
 class ResBlock(nn.Module):
@@ -41,12 +52,13 @@ class ResBlock(nn.Module):
 
 
 class Denoiser(nn.Module):
-    """U-Net over 32² → 16² → 8²; returns the residual and memory-gate logits at 64², and the 8² features."""
+    """U-Net over 32² → 16² → 8² with a full-resolution head; returns the residual and memory-gate
+    logits at 64², and the 8² features."""
 
     def __init__(self, condition_channels, pose_channels, cfg: ModelConfig):
         super().__init__()
         c1, c2, c3 = cfg.widths
-        e, g = cfg.embed_dim, cfg.norm_groups
+        c0, e, g = cfg.head_channels, cfg.embed_dim, cfg.norm_groups
         # Pixel-unshuffle(2) followed by a 1×1 conv is exactly a 2×2 stride-2 conv. Being linear,
         # the stem splits into a part for what all passes of a frame share (computed once) and a part
         # for the noisy frame. Memory-pose features are constant over space: their share is a bias.
@@ -57,36 +69,55 @@ class Denoiser(nn.Module):
         self.down16 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
         self.enc16 = ResBlock(c2, e, g)
         self.down8 = nn.Conv2d(c2, c3, 3, stride=2, padding=1)
-        self.mid = nn.ModuleList([ResBlock(c3, e, g), ResBlock(c3, e, g)])
+        self.mid = nn.ModuleList([ResBlock(c3, e, g) for _ in range(cfg.mid_blocks)])
         self.merge16 = nn.Conv2d(c3 + c2, c2, 1)
         self.dec16 = ResBlock(c2, e, g)
         self.merge32 = nn.Conv2d(c2 + c1, c1, 1)
         self.dec32 = ResBlock(c1, e, g)
         self.out_norm = nn.GroupNorm(g, c1)
-        # (3 colours + one gate per memory slot) × 2×2, pixel-shuffled back to 64².
-        self.out = nn.Conv2d(c1, 4 * (3 + cfg.memory_slots), 1)
+        # The 64² head: upsampled 32² features meet the last frame and the noisy frame at full
+        # resolution, so every pixel of the residual has its own value, not one of a 2×2 block's four.
+        self.head_up = nn.Conv2d(c1, c0, 1)
+        self.head_condition = nn.Conv2d(3, c0, 3, padding=1)
+        self.head_noisy = nn.Conv2d(3, c0, 3, padding=1, bias=False)
+        self.head_mix = nn.Conv2d(c0, c0, 3, padding=1)
+        self.out = nn.Conv2d(c0, 3 + cfg.memory_slots, 3, padding=1)
         # A zero residual and nearly closed gates at start: the untrained model predicts "the last frame again".
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
-        self.out.bias.data[12:] = GATE_BIAS
+        self.out.bias.data[3:] = GATE_BIAS
 
-    def condition(self, images, pose_features):
-        return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
+    def condition(self, images, pose_features, last_frame):
+        return (self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None],
+                self.head_condition(last_frame))
 
     def forward(self, condition, x_t, emb):
-        skip32 = self.enc32(condition + self.stem_noisy(x_t), emb)
+        condition32, condition64 = condition
+        skip32 = self.enc32(condition32 + self.stem_noisy(x_t), emb)
         skip16 = self.enc16(self.down16(skip32), emb)
         mid = self.down8(skip16)
         for block in self.mid:
             mid = block(mid, emb)
         h = self.dec16(self.merge16(torch.cat([_upsample(mid), skip16], 1)), emb)
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
-        out = F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), 2)
+        h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + condition64 + self.head_noisy(x_t)
+        out = self.out(F.silu(self.head_mix(F.silu(h))))
         return out[:, :3], out[:, 3:], mid
 
 
 def _upsample(x):
     return F.interpolate(x, scale_factor=2.0, mode="nearest")
+
+
+def _level_features(level, frequencies):
+    angles = level[:, None] * frequencies
+    return torch.cat([angles.sin(), angles.cos()], -1)
+
+
+def context_noise(noise, frames):
+    """`frames` standard-normal fields [B, frames, 3, H, W] made from the sampler's noise by shifting it."""
+    return torch.stack([torch.roll(noise, shifts=CONTEXT_NOISE_SHIFTS[k % len(CONTEXT_NOISE_SHIFTS)], dims=(2, 3))
+                        for k in range(frames)], 1)
 
 
 class WorldModel(nn.Module):
@@ -96,31 +127,48 @@ class WorldModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         k, m = cfg.context_frames, cfg.memory_slots
+        if k > len(CONTEXT_NOISE_SHIFTS):
+            raise ValueError(f"at most {len(CONTEXT_NOISE_SHIFTS)} context frames")
         self.action_embed = nn.Embedding(n_actions, cfg.embed_dim)
         self.noise_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
+        self.context_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
         self.register_buffer("frequencies", math.pi * 2.0 ** torch.arange(NOISE_LEVEL_FREQUENCIES))
         self.denoiser = Denoiser(3 * (k + m), POSE_FEATURES * m, cfg)
         self.pose_head = nn.Sequential(nn.Linear(cfg.widths[2] + cfg.embed_dim, cfg.pose_hidden), nn.SiLU(),
                                        nn.Linear(cfg.pose_hidden, 3))
 
-    def condition(self, context, memory, memory_pose):
-        """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories."""
+    def condition(self, context, memory, memory_pose, context_level=None, noise=None, errors=None):
+        """What every denoiser pass of one frame shares: stem features, the base frame, the valid memories,
+        and the embedding of the context's noise level ([B] or [1]; default: the level of play).
+
+        `errors` ([B, K, 3, H, W], in [−1, 1] units; training only) are artefacts like the model's own, added
+        to the context everywhere, the base included: the residual must learn to remove them. `noise` (same
+        shape) is seen by the U-Net only, never copied by the base, so it does not pile up in play.
+        """
+        if context_level is None:
+            context_level = context.new_full((1,), self.cfg.context_noise_inference)
         valid = memory_pose[..., 3:]
         # Empty slots become exact zeros, whatever the caller put in them.
         memory = (memory * 2 - 1) * valid[..., None, None]
+        context = context * 2 - 1
+        if errors is not None:
+            context = context + errors
+        last_frame = context[:, -1]
+        if noise is not None:
+            context = context + noise
         # cat(unbind) rather than reshape: the exporter keeps static shapes through it.
-        images = torch.cat(list((context * 2 - 1).unbind(1)) + list(memory.unbind(1)), 1)
+        images = torch.cat(list(context.unbind(1)) + list(memory.unbind(1)), 1)
         dheading = memory_pose[..., 2:3]
         # tanh keeps far random memories (many cells away) from swamping the near range.
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
-        return self.denoiser.condition(images, pose), context[:, -1] * 2 - 1, memory, valid
+        level = self.context_level_embed(_level_features(context_level, self.frequencies))
+        return self.denoiser.condition(images, pose, last_frame), last_frame, memory, valid, level
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
-        condition, last_frame, memory, valid = conditioning
-        angles = t[:, None] * self.frequencies
-        emb = F.silu(self.action_embed(action) + self.noise_level_embed(torch.cat([angles.sin(), angles.cos()], -1)))
+        condition, last_frame, memory, valid, level = conditioning
+        emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
         residual, gate_logits, mid = self.denoiser(condition, x_t, emb)
         base = last_frame
         for slot in range(self.cfg.memory_slots):  # an empty slot's gate is exactly shut
@@ -133,7 +181,9 @@ class WorldModel(nn.Module):
         return self.pose_head(torch.cat([mid.mean((2, 3)), self.action_embed(action)], 1))
 
     def forward(self, context, action, memory, memory_pose, noise):
-        conditioning = self.condition(context, memory, memory_pose)
+        level = self.cfg.context_noise_inference
+        context_noise_ = level * context_noise(noise, self.cfg.context_frames) if level > 0 else None
+        conditioning = self.condition(context, memory, memory_pose, noise=context_noise_)
         times = list(self.cfg.sampler_times) + [0.0]
         x, pose = noise, None
         for t, t_next in zip(times[:-1], times[1:]):

@@ -1,4 +1,5 @@
-"""The training objective: x0 regression at sampled noise levels plus the pose-delta regression."""
+"""The training objective: x0 regression at sampled noise levels plus the pose-delta regression, on
+corrupted context (noise of a told level, and the model's own recycled errors)."""
 import torch
 import torch.nn.functional as F
 
@@ -16,15 +17,65 @@ def noise_levels(batch_size, sampler_times, sampler_time_fraction, device):
     return t
 
 
-def training_loss(model, inputs, train_cfg):
-    """Returns (total loss, {name: detached loss}) for one batch from data.to_model_inputs."""
+class ErrorBank:
+    """The model's most recent frame errors (x0 at the sampler's last level minus the target), in [−1, 1] units."""
+
+    def __init__(self, capacity):
+        self.capacity, self.errors, self.next = capacity, None, 0
+
+    def __len__(self):
+        return 0 if self.errors is None else min(self.next, self.capacity)
+
+    def add(self, errors):
+        if self.errors is None:
+            self.errors = errors.new_zeros((self.capacity,) + errors.shape[1:])
+        for error in errors[:self.capacity]:
+            self.errors[self.next % self.capacity] = error
+            self.next += 1
+
+    def state(self) -> dict:
+        return {"errors": self.errors, "next": self.next}
+
+    def restore(self, state):
+        self.errors, self.next = state["errors"], state["next"]
+
+    def sample(self, count):
+        return self.errors[torch.randint(len(self), (count,), device=self.errors.device)]
+
+
+def context_corruption(context, train_cfg, errors=None):
+    """(noise, recycled errors, noise level [B]) for a batch of contexts; noise and errors are
+    [B, K, 3, H, W] in [−1, 1] units, or None."""
+    t, b = train_cfg, len(context)
+    level = torch.rand(b, device=context.device) * t.context_noise_max
+    level[torch.rand(b, device=context.device) < t.context_noise_clean] = 0.0
+    noise = level[:, None, None, None, None] * torch.randn_like(context) if t.context_noise_max > 0 else None
+    recycled = None
+    if t.error_recycle > 0 and errors is not None and len(errors):
+        rows = (torch.rand(b, device=context.device) < t.error_recycle).float()[:, None, None, None, None]
+        scale = 0.5 + torch.rand(b, 1, 1, 1, 1, device=context.device) * (t.error_scale_max - 0.5)
+        # One error for all K frames: an artefact in play persists from frame to frame.
+        recycled = rows * scale * errors.sample(b)[:, None]
+    return noise, recycled, level
+
+
+def training_loss(model, inputs, train_cfg, errors=None):
+    """Returns (total loss, {name: detached loss}) for one batch from data.to_model_inputs.
+
+    With an ErrorBank, the rows at the sampler's last level leave their errors in it.
+    """
     cfg = model.cfg
     target = inputs["target"] * 2 - 1
     t = noise_levels(len(target), cfg.sampler_times, train_cfg.sampler_time_fraction, target.device)
     x_t = (1 - t[:, None, None, None]) * target + t[:, None, None, None] * torch.randn_like(target)
-    conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"])
+    noise, recycled, level = context_corruption(inputs["context"], train_cfg, errors)
+    conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"], level, noise, recycled)
     x0, mid = model.denoise(conditioning, x_t, t, inputs["action"])
     frame_loss = F.mse_loss(x0, target)
+    if errors is not None:
+        last = t == cfg.sampler_times[-1]
+        if last.any():
+            errors.add((x0[last].detach().clamp(-1, 1) - target[last]))
     # The pose is read from the first sampler pass only, so it is trained only where the denoiser
     # saw what that pass sees: pure noise in place of frame s.
     first_pass = t == cfg.sampler_times[0]

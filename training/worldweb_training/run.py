@@ -10,10 +10,10 @@ from . import checkpoint
 from .config import config_from_dict, load_config
 from .data import ShardSet, WindowSampler, to_model_inputs
 from .drift import DriftPool
-from .evaluation import HeldOutBatch
+from .evaluation import FreePlayCheck, HeldOutBatch
 from .hardware import describe
 from .model import WorldModel
-from .objective import training_loss
+from .objective import ErrorBank, training_loss
 from .schedule import learning_rate
 
 
@@ -49,6 +49,9 @@ class Run:
         self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data)
         self.held_out = HeldOutBatch(WindowSampler(shards.episodes[-held_out:], self.cfg.model, self.cfg.data),
                                      self.cfg.data.eval_batch, self.cfg.train.seed, device)
+        d = self.cfg.data
+        self.free_play = FreePlayCheck(shards.episodes[:-held_out], shards.episodes[-held_out:], shards.actions,
+                                       d.free_play_rollouts, d.free_play_steps, device) if d.free_play_steps else None
 
         torch.manual_seed(self.cfg.train.seed)
         self.rng = np.random.default_rng(self.cfg.train.seed)
@@ -65,6 +68,9 @@ class Run:
             self.progress = saved["progress"]
         elif args.init_from:
             self._init_from(args.init_from)
+        self.errors = ErrorBank(t.error_bank) if t.error_recycle > 0 else None
+        if saved and self.errors is not None and saved.get("errors"):
+            self.errors.restore(saved["errors"])
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
         self.clock = time.monotonic()
@@ -102,16 +108,24 @@ class Run:
             "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
             "config": self.cfg.to_dict(), "progress": self.progress, "rng": checkpoint.rng_states(self.rng),
             "world": self.world, "data": self.data, "hardware": describe(self.device),
-            "earlier_stages": self.earlier_stages},
+            "earlier_stages": self.earlier_stages, "errors": self.errors.state() if self.errors is not None else None},
             self.out / "checkpoint.pt")
 
     def evaluate(self):
         result = self.held_out.evaluate(self.model)
+        if self.free_play:
+            result["free_play"] = self.free_play.evaluate(self.model)
         self.progress["eval"] = {"step": self.progress["step"], **result}
         pose = result["pose_mae"]
         print(f"eval step {self.progress['step']}: PSNR {result['psnr_db']:.2f} dB "
-              f"(copy-last {result['copy_last_psnr_db']:.2f} dB), pose MAE fwd {pose['forward']:.4f} "
-              f"right {pose['right']:.4f} cells, turn {pose['dheading_deg']:.2f}°", flush=True)
+              f"(copy-last {result['copy_last_psnr_db']:.2f} dB, {result['changed_rows']} rows whose view changed), "
+              f"pose MAE fwd {pose['forward']:.4f} right {pose['right']:.4f} cells, turn {pose['dheading_deg']:.2f}°",
+              flush=True)
+        if self.free_play:
+            play = result["free_play"]
+            print(f"  free play, steps {play['steps'][0]}-{play['steps'][1]}: realism {play['realism_db']:.2f} dB "
+                  f"(real {play['real_realism_db']:.2f}), sharpness {play['sharpness']:.2f}, "
+                  f"grid energy {play['grid_energy']:.2f} (real frames: 1.0)", flush=True)
         self.log({"kind": "eval", **self.progress["eval"]})
 
     def step(self):
@@ -119,7 +133,7 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
-        loss, parts = training_loss(self.model, inputs, t)
+        loss, parts = training_loss(self.model, inputs, t, self.errors)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip)

@@ -1,0 +1,108 @@
+"""Free play: the model on its own output for many steps, judged as a player would see it.
+
+Teacher-forced PSNR gives the model the true last frames at every step; a player never has them.
+Here the model runs from true context under held keys like a person's, and each generated frame is
+scored with no reference for its step and no pretrained network (the same measures as `./worldweb eval`):
+- realism: PSNR at 16×16 (4×4 area mean) of the nearest frame in a bank of real frames of other mazes;
+- sharpness: mean |gradient| relative to real frames' (1.0 = as sharp as the world; noise scores high,
+  smear low);
+- grid energy: mean |x[i,j] − x[i+1,j] − x[i,j+1] + x[i+1,j+1]| relative to real frames'.
+Memory slots stay empty here; `./worldweb eval` plays with the server's memory.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+# Held keys like a person's: mostly forward and turns, some strafing, each held 5–20 steps. The same
+# weights as WorldWeb.Tools' explore policy.
+EXPLORE_WEIGHTS = {"noop": 0.05, "forward": 0.45, "backward": 0.05, "turn_left": 0.15, "turn_right": 0.15,
+                   "strafe_left": 0.075, "strafe_right": 0.075}
+FREE_PLAY_NOISE_SEED = 20261130
+
+
+def explore_actions(rng, steps, action_names):
+    weights = np.array([EXPLORE_WEIGHTS.get(name, 0.0) for name in action_names])
+    actions = []
+    while len(actions) < steps:
+        actions += [int(rng.choice(len(weights), p=weights / weights.sum()))] * int(rng.integers(5, 21))
+    return np.array(actions[:steps])
+
+
+def as_float(frames_uint8):
+    """uint8 [N, H, W, 3] → float [N, 3, H, W] in [0, 1]."""
+    return torch.from_numpy(np.ascontiguousarray(frames_uint8)).movedim(-1, 1).float() / 255
+
+
+def thumbnails(frames):
+    """[N, 3, H, W] → [N, 3·H/4·W/4]: the 4×4 area means realism compares."""
+    return F.avg_pool2d(frames, 4).flatten(1)
+
+
+def gradient(frames):
+    """Mean absolute horizontal and vertical difference per frame."""
+    dx = (frames[..., :, 1:] - frames[..., :, :-1]).abs().flatten(1).mean(1)
+    dy = (frames[..., 1:, :] - frames[..., :-1, :]).abs().flatten(1).mean(1)
+    return (dx + dy) / 2
+
+
+def checkerboard(frames):
+    """Mean absolute 2×2 checkerboard response per frame."""
+    x = frames
+    return (x[..., :-1, :-1] - x[..., 1:, :-1] - x[..., :-1, 1:] + x[..., 1:, 1:]).abs().flatten(1).mean(1)
+
+
+class RealFrames:
+    """What real frames look like: a bank of real views (other mazes) and the statistics of real frames."""
+
+    def __init__(self, bank, reference, chunk=512):
+        self.bank = thumbnails(bank)
+        self.bank_norms = (self.bank ** 2).sum(1)
+        self.chunk = chunk
+        self.sharpness = float(gradient(reference).mean())
+        self.grid = float(checkerboard(reference).mean())
+        self.realism_db = float(self.realism(reference).mean())
+
+    @classmethod
+    def from_episodes(cls, bank_episodes, reference_episodes, bank_every=5, reference_every=5):
+        bank = np.concatenate([e.frames[::bank_every] for e in bank_episodes])
+        reference = np.concatenate([e.frames[::reference_every] for e in reference_episodes])
+        return cls(as_float(bank), as_float(reference))
+
+    def realism(self, frames):
+        """Per frame: PSNR (dB) at 16×16 of its nearest bank frame."""
+        out = []
+        for part in thumbnails(frames).split(self.chunk):
+            distance = (part ** 2).sum(1, keepdim=True) - 2 * part @ self.bank.T + self.bank_norms
+            mse = distance.min(1).values.clamp_min(1e-10) / part.shape[1]
+            out.append(-10 * torch.log10(mse))
+        return torch.cat(out)
+
+    def judge(self, frames) -> dict:
+        return {"realism_db": float(self.realism(frames).mean()),
+                "sharpness": float(gradient(frames).mean()) / self.sharpness,
+                "grid_energy": float(checkerboard(frames).mean()) / self.grid}
+
+
+@torch.no_grad()
+def free_play(model, episodes, action_names, rollouts, steps, seed=FREE_PLAY_NOISE_SEED, device="cpu"):
+    """Generated frames [steps, rollouts, 3, H, W] from true contexts of `episodes`, explore policy, empty memory."""
+    rng = np.random.default_rng(seed)
+    noise_rng = torch.Generator().manual_seed(seed)
+    k, m = model.cfg.context_frames, model.cfg.memory_slots
+    which = rng.integers(len(episodes), size=rollouts)
+    context = torch.stack([as_float(episodes[e].frames[s - k:s]) for e, s in
+                           ((e, int(rng.integers(k, len(episodes[e])))) for e in which)]).to(device)
+    actions = torch.from_numpy(np.stack([explore_actions(rng, steps, action_names) for _ in range(rollouts)], 1))
+    h, w = context.shape[-2:]
+    memory, memory_pose = torch.zeros(rollouts, m, 3, h, w, device=device), torch.zeros(rollouts, m, 4, device=device)
+    was_training = model.training
+    model.eval()
+    frames = []
+    for step in range(steps):
+        noise = torch.randn(rollouts, 3, h, w, generator=noise_rng).to(device)
+        frame, _ = model(context, actions[step].to(device), memory, memory_pose, noise)
+        frame = (frame * 255).round() / 255  # what players see is 8-bit, and that is what comes back as context
+        frames.append(frame.cpu())
+        context = torch.cat([context[:, 1:], frame[:, None]], 1)
+    model.train(was_training)
+    return torch.stack(frames)
