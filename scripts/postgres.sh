@@ -30,10 +30,12 @@ as_owner() {  # runs a command as the cluster's owner
   fi
 }
 
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 free_port() {
   local p
   for p in $(seq 55432 55532); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+    port_free "$p" && { echo "$p"; return; }
   done
   say "no free port in 55432-55532"; exit 1
 }
@@ -55,7 +57,8 @@ start() {
   fi
   port=$(cat "$dir/port" 2>/dev/null || true)
   if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    port=$(free_port)
+    # A restarted cluster keeps its port when it can, so that servers already pointed at it find it again.
+    if [ -z "$port" ] || ! port_free "$port"; then port=$(free_port); fi
     echo "$port" > "$dir/port"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/socket -c fsync=on" start >/dev/null

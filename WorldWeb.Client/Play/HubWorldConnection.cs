@@ -8,14 +8,22 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Client.Play;
 
 /// <summary>The world hub over SignalR with the MessagePack protocol (frames are binary).</summary>
-public sealed class HubWorldConnection(NavigationManager navigation) : IWorldConnection
+public sealed class HubWorldConnection : IWorldConnection
 {
     public const string HubPath = "hubs/world";
 
-    private readonly HubConnection connection = new HubConnectionBuilder()
-        .WithUrl(navigation.ToAbsoluteUri(HubPath))
-        .AddMessagePackProtocol()
-        .Build();
+    private readonly HubConnection connection;
+
+    public HubWorldConnection(NavigationManager navigation)
+    {
+        connection = new HubConnectionBuilder()
+            .WithUrl(navigation.ToAbsoluteUri(HubPath))
+            .AddMessagePackProtocol()
+            .Build();
+        connection.On<string, string?>("WorldPaused", (worldId, reason) => PausedChanged?.Invoke(worldId, reason));
+    }
+
+    public event Action<string, string?>? PausedChanged;
 
     public async Task<WorldInfo> JoinAsync(string worldRef, CancellationToken ct)
     {

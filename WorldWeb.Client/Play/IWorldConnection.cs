@@ -14,6 +14,9 @@ public interface IWorldConnection : IAsyncDisposable
     IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, CancellationToken ct);
 
     Task SendActionAsync(string worldId, int action, long seq, CancellationToken ct);
+
+    /// <summary>A joined world paused (world id, why) or goes on again (world id, null).</summary>
+    event Action<string, string?>? PausedChanged;
 }
 
 public interface IWorldConnectionFactory

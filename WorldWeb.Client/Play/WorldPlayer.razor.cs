@@ -30,6 +30,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     private string? joinError;
     private string? connectionError;
     private string? actionError;
+    private string? pausedNotice;
     private bool joined;
     private bool streaming;
     private bool reconnecting;
@@ -92,6 +93,8 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         actionError = null;
         session = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
         connection = Connections.Create();
+        pausedNotice = null;
+        connection.PausedChanged += OnPausedChanged;
         try
         {
             var world = await connection.JoinAsync(WorldRef, session.Token);
@@ -116,6 +119,15 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         {
             connectionError = "Cannot reach the server; trying again.";
             return false;
+        }
+    }
+
+    private void OnPausedChanged(string worldId, string? reason)
+    {
+        if (worldId == info?.WorldId)
+        {
+            pausedNotice = reason;
+            _ = InvokeAsync(StateHasChanged);
         }
     }
 
@@ -252,6 +264,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 
         if (connection is not null)
         {
+            connection.PausedChanged -= OnPausedChanged;
             await connection.DisposeAsync();
             connection = null;
         }

@@ -1,28 +1,19 @@
 using Microsoft.Extensions.Options;
+using WorldWeb.Server.Operations;
 
 namespace WorldWeb.Server.ActionLog;
 
 /// <summary>Flushes the action log on a timer, and once more when the server stops.</summary>
-internal sealed class ActionLogWriter(WorldActionLog log, IOptions<ActionLogOptions> options) : BackgroundService
+internal sealed class ActionLogWriter(WorldActionLog log, IOptions<ActionLogOptions> options, WorkerFaults faults, TimeProvider clock, ILogger<ActionLogWriter> logger)
+    : PeriodicWorker(faults, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await log.FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Every => TimeSpan.FromMilliseconds(options.Value.FlushMilliseconds);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => log.FlushAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await log.FlushAsync(cancellationToken);
+        await RunSupervisedAsync(cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
 
 namespace WorldWeb.Server.ActionLog;
@@ -7,13 +8,22 @@ namespace WorldWeb.Server.ActionLog;
 /// <summary>
 /// The append-only log of every applied action, the truth a world is replayed from. Steps append in memory;
 /// <see cref="FlushAsync"/> writes one row per world per flush (its step range and actions as one byte each).
+/// A batch that cannot be written goes back in the queue; while the queue holds <see cref="ActionLogOptions.MaxPending"/>
+/// actions or more (the database has been away a while) <see cref="IsBacklogged"/> says so, and worlds wait.
 /// </summary>
-public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock, ILogger<WorldActionLog> logger)
+public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock, IOptions<ActionLogOptions> options)
 {
     private readonly ConcurrentQueue<LoggedAction> _pending = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
 
     public void Append(string worldId, long step, int action) => _pending.Enqueue(new LoggedAction(worldId, step, (byte)action));
+
+    private int _writing;
+
+    /// <summary>Actions not written yet: queued, or in a write that may yet fail.</summary>
+    public int Pending => _pending.Count + Volatile.Read(ref _writing);
+
+    public bool IsBacklogged => Pending >= options.Value.MaxPending;
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -29,18 +39,21 @@ public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts
             {
                 return;
             }
+            Volatile.Write(ref _writing, batch.Count);
             try
             {
                 await WriteAsync(batch, cancellationToken);
+                Volatile.Write(ref _writing, 0);
             }
-            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            catch
             {
-                // Keep them for the next flush: the log must not lose a step while the database is away.
-                logger.LogWarning(ex, "Could not write {Count} logged actions; retrying at the next flush", batch.Count);
+                // Whatever went wrong, keep them for the next flush: the log must not lose a step.
                 foreach (LoggedAction action in batch)
                 {
                     _pending.Enqueue(action);
                 }
+                Volatile.Write(ref _writing, 0);
+                throw;
             }
         }
         finally

@@ -15,6 +15,15 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
 {
     private readonly ConcurrentQueue<MemoryChange> _pending = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
+
+    /// <summary>Memory changes at which worlds stop stepping until the database takes them (each holds a JPEG of ~1.2 KB).</summary>
+    public const int MaxPending = 50_000;
+
+    private int _writing;
+
+    /// <summary>Changes queued or in a write that may yet fail.</summary>
+    public bool IsBacklogged => _pending.Count + Volatile.Read(ref _writing) >= MaxPending;
+
     public IMemoryJournal JournalFor(string worldId) => new Journal(this, worldId);
 
     /// <summary>Writes every change journaled so far.</summary>
@@ -32,19 +41,23 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
             {
                 return;
             }
+            Volatile.Write(ref _writing, batch.Count);
             try
             {
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 (int entries, long bytes) = await WriteAsync(batch, cancellationToken);
                 metrics.Flushed(entries, bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Volatile.Write(ref _writing, 0);
             }
-            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            catch
             {
-                LogWriteFailed(logger, ex, batch.Count);
+                // Whatever went wrong, keep them for the next flush.
                 foreach (MemoryChange change in batch)
                 {
                     _pending.Enqueue(change);
                 }
+                Volatile.Write(ref _writing, 0);
+                throw;
             }
         }
         finally
@@ -155,9 +168,6 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
 
         public void Evicted(MemoryEntry entry) => store._pending.Enqueue(new MemoryChange(worldId, entry, Evicted: true));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Count} memory changes; retrying at the next flush")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: {Missing} memory entries of its save at step {Step} are missing from the store")]
     private static partial void LogMissing(ILogger logger, string worldId, long step, int missing);

@@ -1,28 +1,18 @@
+using WorldWeb.Server.Operations;
+
 namespace WorldWeb.Server.Memory;
 
 /// <summary>Flushes journaled memory changes every half second, and once more when the server stops.</summary>
-internal sealed class MemoryWriter(MemoryStore store) : BackgroundService
+internal sealed class MemoryWriter(MemoryStore store, WorkerFaults faults, TimeProvider clock, ILogger<MemoryWriter> logger)
+    : PeriodicWorker(faults, clock, logger)
 {
-    private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(500);
+    protected override TimeSpan Every => TimeSpan.FromMilliseconds(500);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await store.FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => store.FlushAsync(cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await store.FlushAsync(cancellationToken);
+        await RunSupervisedAsync(cancellationToken);
     }
 }

@@ -9,6 +9,10 @@ public static class OperationsExtensions
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<WorkerFaults>();
+        builder.Services.AddHealthChecks().AddCheck<WorkerFaults>("workers");
+        // A background service that still throws must not take every world down with it (the default stops the host).
+        builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(StepMetrics.MeterName, ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
                 "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.RateLimiting")

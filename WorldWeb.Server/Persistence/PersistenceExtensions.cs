@@ -16,6 +16,7 @@ public static class PersistenceExtensions
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly("WorldWeb.Migrations").EnableRetryOnFailure(3))
             .UseSnakeCaseNamingConvention());
         builder.Services.AddSingleton<MigrationStatus>();
+        builder.Services.AddSingleton<WriteBacklog>();
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

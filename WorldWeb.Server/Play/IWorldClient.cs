@@ -5,4 +5,7 @@ public interface IWorldClient
 {
     /// <summary>A joined world stopped for good (deleted); its streams have ended.</summary>
     Task WorldClosed(string worldId, string reason);
+
+    /// <summary>A joined world stopped stepping for a while (reason), or goes on again (null).</summary>
+    Task WorldPaused(string worldId, string? reason);
 }

@@ -12,6 +12,7 @@ public static class PlayExtensions
             options.EnableDetailedErrors = false;
             options.AddFilter<Safety.HubGuard>();
         }).AddMessagePackProtocol();
+        builder.Services.AddSingleton<WorldNotices>();
         return builder;
     }
 

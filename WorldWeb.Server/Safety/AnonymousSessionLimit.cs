@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Operations;
 using WorldWeb.Server.Play;
 using WorldWeb.Server.Worlds;
 
@@ -18,40 +19,20 @@ internal sealed partial class AnonymousSessionLimit(
     IDbContextFactory<WorldWebDbContext> contexts,
     IHubContext<WorldHub, IWorldClient> hub,
     IOptions<SafetyOptions> options,
+    WorkerFaults faults,
     TimeProvider clock,
-    ILogger<AnonymousSessionLimit> logger) : BackgroundService
+    ILogger<AnonymousSessionLimit> logger) : PeriodicWorker(faults, clock, logger)
 {
-    private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<WorldSession, DateTimeOffset> _liveSince = new();
+
+    protected override TimeSpan Every => TimeSpan.FromSeconds(1);
 
     public static string Reason(int seconds) =>
         $"Worlds of visitors without an account run at most {seconds / 60.0:0.#} minutes at a time; sign up to play longer, or join again.";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Every, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await StopExpiredAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or TimeoutException)
-                {
-                    LogFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task StopExpiredAsync(CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = Clock.GetUtcNow();
         WorldSession[] live = [.. directory.Live];
         foreach (WorldSession gone in _liveSince.Keys.Except(live))
         {
@@ -80,7 +61,4 @@ internal sealed partial class AnonymousSessionLimit(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} of anonymous owner {OwnerId} stopped after {Seconds} s live")]
     private static partial void LogStopped(ILogger logger, string worldId, string? ownerId, int seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check or stop anonymous worlds; will try again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -4,6 +4,9 @@ using WorldWeb.Inference.Stepping;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Operations;
+using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Play;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Stepping;
@@ -39,6 +42,16 @@ public sealed partial class StepScheduler : IDisposable
     }
 
     public LoadedModel Model { get; }
+
+    /// <summary>When full, worlds wait instead of stepping (no action may be made that cannot be logged).</summary>
+    public WriteBacklog? Backlog { get; init; }
+
+    public WorldNotices? Notices { get; init; }
+
+    public WorkerFaults? Faults { get; init; }
+
+    /// <summary>Whether the last tick found the write backlog full and stepped nothing.</summary>
+    public bool Paused { get; private set; }
 
     public TimeSpan Period => TimeSpan.FromSeconds(1.0 / Model.Manifest.Fps);
 
@@ -109,12 +122,14 @@ public sealed partial class StepScheduler : IDisposable
                 try
                 {
                     await TickAsync(stoppingToken);
+                    Faults?.Succeeded(WorkerName);
                 }
-                catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // One failed tick must not stop every world of the model; the next tick tries again.
+                    // One failed tick must not stop every world of the model; the next tick tries again, and /healthz tells.
                     LogTickFailed(_logger, ex, Model.Name);
                     _metrics.TickFailed(Model.Name);
+                    Faults?.Failed(WorkerName, ex, transient: false);
                 }
             }
         }
@@ -137,10 +152,12 @@ public sealed partial class StepScheduler : IDisposable
         }
     }
 
+    private string WorkerName => $"StepScheduler({Model.Name})";
+
     private int Tick()
     {
         WorldSession[] due = Volatile.Read(ref _sessions).Where(s => s.Viewers > 0).ToArray();
-        if (due.Length == 0)
+        if (due.Length == 0 || IsPaused(due))
         {
             return 0;
         }
@@ -180,6 +197,22 @@ public sealed partial class StepScheduler : IDisposable
         return due.Length;
     }
 
+    /// <summary>Whether the worlds must wait for the database; tells their viewers when that starts and ends.</summary>
+    private bool IsPaused(WorldSession[] due)
+    {
+        bool full = Backlog?.IsFull ?? false;
+        if (full != Paused)
+        {
+            Paused = full;
+            LogPaused(_logger, Model.Name, due.Length, full);
+            foreach (WorldSession session in due)
+            {
+                _ = Notices?.PausedAsync(session.Id, full ? WriteBacklog.PausedReason : null);
+            }
+        }
+        return full;
+    }
+
     private StepBatch BatchFor(int rows)
     {
         if (rows > _batch.Capacity)
@@ -211,6 +244,9 @@ public sealed partial class StepScheduler : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A tick of model {Model} failed")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: {Worlds} worlds paused while the database is behind: {Paused}")]
+    private static partial void LogPaused(ILogger logger, string model, int worlds, bool paused);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler for model {Model} ticking at {Fps} fps")]
     private static partial void LogStarted(ILogger logger, string model, int fps);

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
+using WorldWeb.Server.Operations;
+using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Play;
 
 namespace WorldWeb.Server.Stepping;
 
@@ -16,10 +19,14 @@ public sealed class StepSchedulers : BackgroundService
     private readonly Lock _gate = new();
     private CancellationToken? _stopping;
 
-    public StepSchedulers(ModelCatalog catalog, FrameEncoder encoder, WorldActionLog log, StepMetrics metrics, ILoggerFactory loggers, TimeProvider clock)
+    public StepSchedulers(ModelCatalog catalog, FrameEncoder encoder, WorldActionLog log, WriteBacklog backlog, WorldNotices notices,
+        StepMetrics metrics, WorkerFaults faults, ILoggerFactory loggers, TimeProvider clock)
     {
         ILogger logger = loggers.CreateLogger<StepScheduler>();
-        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock);
+        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock)
+        {
+            Backlog = backlog, Notices = notices, Faults = faults,
+        };
         foreach (LoadedModel model in catalog.All)
         {
             _byModel[model.Name] = new Loop(_create(model));

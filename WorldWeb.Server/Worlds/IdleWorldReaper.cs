@@ -1,41 +1,45 @@
 using Microsoft.Extensions.Options;
+using WorldWeb.Server.Operations;
+using WorldWeb.Server.Persistence;
 
 namespace WorldWeb.Server.Worlds;
 
 /// <summary>Once a second: autosaves live worlds that are due and unloads those nobody watches any more.</summary>
-internal sealed class IdleWorldReaper(WorldDirectory directory, IOptions<WorldSessionOptions> options, TimeProvider clock, ILogger<IdleWorldReaper> logger)
-    : BackgroundService
+internal sealed partial class IdleWorldReaper(WorldDirectory directory, IOptions<WorldSessionOptions> options, WorkerFaults faults, TimeProvider clock,
+    ILogger<IdleWorldReaper> logger) : PeriodicWorker(faults, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Every => TimeSpan.FromSeconds(1);
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), clock);
-        try
+        DateTimeOffset idleBefore = Clock.GetUtcNow() - TimeSpan.FromSeconds(options.Value.IdleUnloadSeconds);
+        Exception? failed = null;
+        foreach (WorldSession session in directory.Live)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            try
             {
-                DateTimeOffset idleBefore = clock.GetUtcNow() - TimeSpan.FromSeconds(options.Value.IdleUnloadSeconds);
-                foreach (WorldSession session in directory.Live)
+                if (session.Viewers == 0 && session.IdleSince <= idleBefore)
                 {
-                    try
-                    {
-                        if (session.Viewers == 0 && session.IdleSince <= idleBefore)
-                        {
-                            await directory.TryUnloadIdleAsync(session, idleBefore, stoppingToken);
-                        }
-                        else
-                        {
-                            await directory.AutosaveIfDueAsync(session, stoppingToken);
-                        }
-                    }
-                    catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or TimeoutException)
-                    {
-                        logger.LogWarning(ex, "Could not save world {WorldId}; will try again", session.Id);
-                    }
+                    await directory.TryUnloadIdleAsync(session, idleBefore, cancellationToken);
+                }
+                else
+                {
+                    await directory.AutosaveIfDueAsync(session, cancellationToken);
                 }
             }
+            catch (Exception ex) when (DatabaseFaults.IsTransient(ex))
+            {
+                // One world's save failing must not keep the others from theirs; the run reports it at the end.
+                LogSaveFailed(logger, session.Id);
+                failed = ex;
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        if (failed is not null)
         {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not save world {WorldId}; will try again")]
+    private static partial void LogSaveFailed(ILogger logger, string worldId);
 }

@@ -42,6 +42,10 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
         return Task.CompletedTask;
     }
 
+    public event Action<string, string?>? PausedChanged;
+
+    public void Pause(string worldId, string? reason) => PausedChanged?.Invoke(worldId, reason);
+
     public void Push(long step, long lastActionSeq = 0) =>
         frames.Writer.TryWrite(new FrameMessage(step, lastActionSeq, "image/png", [1, 2, 3, (byte)step], 0));
 

@@ -32,6 +32,21 @@ public sealed class WorldPlayerTests : ClientTestContext
     }
 
     [Fact]
+    public void A_paused_world_says_why_until_it_goes_on()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Owner);
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+        page.WaitForElement(".view");
+
+        Hub.Pause("other", "not this one");
+        Hub.Pause("w1", "The database is unreachable.");
+        page.WaitForAssertion(() => Assert.Equal("The database is unreachable.", page.Find("[data-notice=paused]").TextContent));
+
+        Hub.Pause("w1", null);
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-notice=paused]")));
+    }
+
+    [Fact]
     public void Viewer_SeesViewingBadgeAndNoControls()
     {
         Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Viewer);

@@ -28,7 +28,9 @@ public sealed class ServerProcess : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
-    public static async Task<ServerProcess> StartAsync(int port)
+    /// <param name="connectionString">Another database than the test database (a private cluster a test may stop).</param>
+    /// <param name="settings">More configuration, as environment variables (<c>Section__Key</c>).</param>
+    public static async Task<ServerProcess> StartAsync(int port, string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
         string folder = Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0");
@@ -38,13 +40,17 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment["ConnectionStrings__WorldWeb"] = TestEnvironment.ConnectionString;
+        start.Environment["ConnectionStrings__WorldWeb"] = connectionString ?? TestEnvironment.ConnectionString;
         start.Environment["Models__Packages__0"] = TestEnvironment.ModelFolder;
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
         // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
         start.Environment["Memory__EverySteps"] = "3";
         start.Environment["Memory__MergeCells"] = "0";
         start.Environment["Memory__MaxEntries"] = "6";
+        foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient();
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
@@ -67,6 +73,8 @@ public sealed class ServerProcess : IAsyncDisposable
         await server.DisposeAsync();
         throw new TimeoutException($"the server did not become healthy:\n{server.Output}");
     }
+
+    public bool HasExited => _process.HasExited;
 
     public static int FreePort()
     {

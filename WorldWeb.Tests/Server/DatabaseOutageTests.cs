@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>PostgreSQL stopped during play and started again, under the real server process.</summary>
+public sealed class DatabaseOutageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task DatabaseOutage_ServerPlaysOnThenPausesAndResumes_NoLoggedStepIsLost_AndKillNineStillResumes()
+    {
+        await using PrivateDatabase database = await PrivateDatabase.StartAsync();
+        int port = ServerProcess.FreePort();
+        var cookies = new CookieContainer();
+        // A small backlog, so that the outage fills it within the test: 100 actions are 5 s of one world.
+        var settings = new Dictionary<string, string> { ["ActionLog__MaxPending"] = "100" };
+        string worldId;
+        long lastStep;
+        byte[] lastFrame;
+        await using (ServerProcess server = await ServerProcess.StartAsync(port, database.ConnectionString, settings))
+        {
+            using HttpClient http = Client(server, cookies);
+            worldId = await CreateWorldAsync(http, seed: 31);
+            await using HubConnection connection = await ConnectAsync(server, cookies);
+            var notices = Channel.CreateUnbounded<string?>();
+            connection.On<string, string?>("WorldPaused", (_, reason) => notices.Writer.TryWrite(reason));
+            await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            var stop = new CancellationTokenSource();
+            var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+            await connection.InvokeAsync("SendAction", worldId, 1, 1L);
+            long step = await ReadUntilAsync(frames, 20);
+
+            await database.StopAsync();
+            long beforeOutage = step;
+            step = await ReadUntilAsync(frames, step + 20);  // worlds play on while the backlog has room
+            Assert.Equal("Degraded", await http.GetStringAsync("/healthz"));
+            string? reason = await notices.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+            Assert.Contains("database", reason);
+            long pausedAt = Drain(frames, step);
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.True(Drain(frames, pausedAt) <= pausedAt + 1, "a paused world does not step");
+            Assert.False(server.HasExited);
+            output.WriteLine($"played from step {beforeOutage} to {pausedAt} without the database, then paused: {reason}");
+
+            await database.StartAgainAsync();
+            Assert.Null(await notices.Reader.ReadAsync().AsTask().WaitAsync(Patience));
+            step = await ReadUntilAsync(frames, pausedAt + 20);
+            await stop.CancelAsync();
+            await WaitHealthyAsync(http);
+            await Task.Delay(TimeSpan.FromSeconds(1));  // the last flush of the log (every 200 ms)
+            (lastStep, lastFrame) = await FrameAsync(http, worldId);
+            Assert.True(lastStep >= step);
+            await AssertEveryStepLoggedOnceAsync(database.ConnectionString, worldId, lastStep);
+            await server.KillHardAsync();
+        }
+
+        await using (ServerProcess server = await ServerProcess.StartAsync(port, database.ConnectionString, settings))
+        {
+            using HttpClient http = Client(server, cookies);
+            await using HubConnection connection = await ConnectAsync(server, cookies);
+            Assert.Equal(lastStep, (await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId)).Step);
+            (long step, byte[] frame) = await FrameAsync(http, worldId);
+            Assert.Equal(lastStep, step);
+            Assert.Equal(lastFrame, frame);
+        }
+    }
+
+    private static async Task AssertEveryStepLoggedOnceAsync(string connectionString, string worldId, long lastStep)
+    {
+        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options;
+        await using var db = new WorldWebDbContext(options);
+        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep)
+            .Select(c => new { c.FirstStep, Length = c.Actions.Length }).ToListAsync();
+        long next = 1;
+        foreach (var chunk in chunks)
+        {
+            Assert.Equal(next, chunk.FirstStep);
+            next += chunk.Length;
+        }
+        Assert.Equal(lastStep, next - 1);
+    }
+
+    private static async Task<long> ReadUntilAsync(ChannelReader<FrameMessage> frames, long step)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        long seen;
+        do
+        {
+            seen = (await frames.ReadAsync(timeout.Token)).Step;
+        }
+        while (seen < step);
+        return seen;
+    }
+
+    private static long Drain(ChannelReader<FrameMessage> frames, long step)
+    {
+        while (frames.TryRead(out FrameMessage? frame))
+        {
+            step = frame.Step;
+        }
+        return step;
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (await http.GetStringAsync("/healthz", timeout.Token) != "Healthy")
+        {
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    private static HttpClient Client(ServerProcess server, CookieContainer cookies) =>
+        new(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
+
+    private static async Task<string> CreateWorldAsync(HttpClient http, long seed)
+    {
+        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("outage test", null, seed));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
+    }
+
+    private static async Task<(long Step, byte[] Frame)> FrameAsync(HttpClient http, string worldId)
+    {
+        HttpResponseMessage response = await http.GetAsync($"/api/worlds/{worldId}/frame");
+        response.EnsureSuccessStatusCode();
+        return (long.Parse(response.Headers.GetValues("X-World-Step").Single(), System.Globalization.CultureInfo.InvariantCulture),
+            await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies)
+    {
+        HubConnection connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
+            {
+                options.Cookies = cookies;
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}
