@@ -19,7 +19,7 @@ namespace WorldWeb.Server.Play;
 /// documents it for third-party clients.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, ModelCatalog catalog,
+public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, LinkGrants grants, ModelCatalog catalog,
     ActionMasks masks, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
@@ -38,12 +38,20 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         {
             throw new HubException("worldRef must be a world id or a share-link token.");
         }
-        (WorldRecord world, string role) = await ResolveAsync(worldRef.Trim());
+        (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim());
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         WorldSession session = await OpenAsync(world.Id);
         masks.Set(world.Id, world.DisabledActions);
         JoinedWorlds.Of(Context)[world.Id] = role;
+        if (link is not null && role != WorldRoles.Owner)
+        {
+            grants.Add(Context.ConnectionId, world.Id, link.Id, link.ExpiresAt);
+        }
+        else
+        {
+            grants.Remove(Context.ConnectionId, world.Id);
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
         var frame = model.Manifest.Frame;
@@ -68,6 +76,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
             session.RemoveViewer(viewer);
             stop.Dispose();
         });
+        grants.Watching(Context.ConnectionId, worldId, viewer);
         return viewer.Reader;
     }
 
@@ -93,6 +102,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        grants.Disconnected(Context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(Context).Keys)
         {
             directory.FindLive(worldId)?.ReleaseActions(Context.ConnectionId);
@@ -100,12 +110,17 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         return base.OnDisconnectedAsync(exception);
     }
 
-    private string RoleIn(string worldId) =>
-        worldId is not null && JoinedWorlds.Of(Context).TryGetValue(worldId, out string? role)
-            ? role
-            : throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
+    /// <summary>The role the caller joined the world as, while the link it joined through (if any) still stands.</summary>
+    private string RoleIn(string worldId)
+    {
+        if (worldId is null || !JoinedWorlds.Of(Context).TryGetValue(worldId, out string? role))
+        {
+            throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
+        }
+        return grants.Refusal(Context.ConnectionId, worldId) is { } refusal ? throw new HubException(refusal) : role;
+    }
 
-    private async Task<(WorldRecord World, string Role)> ResolveAsync(string worldRef)
+    private async Task<(WorldRecord World, string Role, ShareLinkRecord? Link)> ResolveAsync(string worldRef)
     {
         string? userId = Context.User.UserId();
         if (WorldAccess.LooksLikeWorldId(worldRef))
@@ -113,7 +128,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
             WorldRecord? world = await store.FindAsync(worldRef, Context.ConnectionAborted);
             string? role = world is null ? null : WorldAccess.RoleOf(world, Context.User ?? new());
             return world is not null && role is not null
-                ? (world, role)
+                ? (world, role, null)
                 : throw new HubException($"There is no world '{worldRef}' that you can see.");
         }
         if (!ShareTokens.LooksLikeToken(worldRef))
@@ -127,7 +142,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
             ShareLinkStatus.Revoked => throw new HubException("This share link has been revoked by the world's owner."),
             ShareLinkStatus.Expired => throw new HubException("This share link has expired."),
             _ when linked is null => throw new HubException("This share link is not valid."),
-            _ => (linked, linked.OwnerId == userId ? WorldRoles.Owner : link!.Role),
+            _ => (linked, linked.OwnerId == userId ? WorldRoles.Owner : link!.Role, link),
         };
     }
 

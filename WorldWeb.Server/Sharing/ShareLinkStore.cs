@@ -12,7 +12,7 @@ public enum ShareLinkStatus
 }
 
 /// <summary>Share links in the database, looked up by the hash of their token.</summary>
-public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock)
+public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts, LinkGrants grants, TimeProvider clock)
 {
     public async Task<(ShareLinkRecord Link, string Token)> CreateAsync(string worldId, string role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts
         return await db.ShareLinks.AsNoTracking().Where(l => l.WorldId == worldId).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>False when the world has no such link.</summary>
+    /// <summary>False when the world has no such link. Connections that joined through it lose it at once.</summary>
     public async Task<bool> RevokeAsync(string worldId, Guid linkId, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -65,6 +65,7 @@ public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts
         }
         link.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        grants.Revoke(linkId);
         return true;
     }
 }

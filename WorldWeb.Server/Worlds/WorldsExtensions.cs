@@ -15,6 +15,8 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<WorldStore>();
         builder.Services.AddSingleton<ActionMasks>();
         builder.Services.AddSingleton<ShareLinkStore>();
+        builder.Services.AddSingleton<LinkGrants>();
+        builder.Services.AddHostedService<LinkExpiry>();
         builder.Services.AddSingleton<WorldReplayer>();
         builder.Services.AddSingleton<WorldDirectory>();
         builder.Services.AddHostedService<WorldShutdown>();

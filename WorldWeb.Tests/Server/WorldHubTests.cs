@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using WorldWeb.Client.Contracts;
@@ -48,6 +49,40 @@ public sealed class WorldHubTests(WorldWebFactory factory)
         await connection.InvokeAsync("SendAction", world.Id, forward, 42L);
         FrameMessage acted = await frames.UntilAsync(f => f.LastActionSeq == 42);
         Assert.True(acted.Step > 2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RevokedOrExpiredLink_EndsTheHoldersStreamAndActionsWithinTwoSeconds(bool expire)
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), player = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 6);
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player, hours: expire ? 3.0 / 3600 : null);
+        await using HubConnection connection = await player.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await frames.UntilAsync(f => f.Step >= 2);
+        await connection.InvokeAsync("SendAction", world.Id, 1, 1L);
+
+        DateTimeOffset lost = link.ExpiresAt ?? DateTimeOffset.UtcNow;
+        if (!expire)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/links/{link.Id}")).StatusCode);
+        }
+        Exception ended = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            while (true)
+            {
+                await frames.NextAsync(TimeSpan.FromSeconds(10));
+            }
+        });
+        TimeSpan late = DateTimeOffset.UtcNow - lost;
+        string reason = expire ? "expired" : "revoked";
+        Assert.Contains(reason, (ended.InnerException ?? ended).Message);  // a ChannelClosedException around the HubException
+        Assert.True(late < TimeSpan.FromSeconds(2), $"the stream ended {late.TotalSeconds:F1} s after the link was {reason}");
+        HubException refused = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("SendAction", world.Id, 1, 2L));
+        Assert.Contains(reason, refused.Message);
     }
 
     [Fact]
