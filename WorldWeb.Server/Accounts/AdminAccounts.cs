@@ -2,10 +2,20 @@ using Microsoft.AspNetCore.Identity;
 
 namespace WorldWeb.Server.Accounts;
 
-/// <summary>Makes an account an admin: creates it with the given password, or promotes an existing one (its password unchanged).</summary>
+/// <summary>
+/// Makes an account an admin: creates it with the given password, or, with <c>promoteExisting</c>, promotes an existing
+/// one (its password unchanged). Only the operator's own command may promote: anyone can sign up with an email.
+/// </summary>
 public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles)
 {
-    public async Task<(IdentityUser? User, bool Created, IEnumerable<IdentityError> Errors)> EnsureAdminAsync(string email, string password)
+    public static readonly IdentityError NotPromoted = new()
+    {
+        Code = "ExistingAccount",
+        Description = "An account with this email exists and is not an admin; configuration never promotes an account it did not create. " +
+                      "If it is yours, run `./worldweb admin create --email EMAIL` on the server to promote it.",
+    };
+
+    public async Task<(IdentityUser? User, bool Created, IEnumerable<IdentityError> Errors)> EnsureAdminAsync(string email, string password, bool promoteExisting)
     {
         if (!await roles.RoleExistsAsync(AccountRoles.Admin))
         {
@@ -29,6 +39,10 @@ public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<I
         }
         if (!await users.IsInRoleAsync(user, AccountRoles.Admin))
         {
+            if (!created && !promoteExisting)
+            {
+                return (null, false, [NotPromoted]);
+            }
             IdentityResult add = await users.AddToRoleAsync(user, AccountRoles.Admin);
             if (!add.Succeeded)
             {

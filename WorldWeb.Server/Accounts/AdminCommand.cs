@@ -36,7 +36,7 @@ public static class AdminCommand
             await db.Database.CreateExecutionStrategy().ExecuteAsync(async () => await db.Database.MigrateAsync());
         }
         await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
-        var (user, created, errors) = await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, password);
+        var (user, created, errors) = await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, password, promoteExisting: true);
         if (user is null)
         {
             await Console.Error.WriteLineAsync($"could not make {email} an admin: {string.Join(" ", errors.Select(e => e.Description))}");
