@@ -36,6 +36,7 @@ if (AdminCommand.Matches(args))
 {
     return await AdminCommand.RunAsync(app, args);
 }
+app.UseForwardedClient();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAnonymousIdentity();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -20,7 +21,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, LinkGrants grants, ModelCatalog catalog,
-    ActionMasks masks, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = "/hubs/world";
@@ -29,14 +30,47 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
     public const long MaximumReceiveMessageSize = 4 * 1024;
 
     private const int MaxRefLength = 64;
+    private const string RefusedKey = "worldweb.refused";
+    private const string StreamsKey = "worldweb.streams";
+
+    /// <summary>The client's address, as the forwarded-headers middleware left it.</summary>
+    private string Address => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static ConcurrentDictionary<string, int> StreamsOf(HubCallerContext context)
+    {
+        lock (context.Items)
+        {
+            if (context.Items.TryGetValue(StreamsKey, out object? found) && found is ConcurrentDictionary<string, int> streams)
+            {
+                return streams;
+            }
+            var created = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            context.Items[StreamsKey] = created;
+            return created;
+        }
+    }
 
     public static string GroupOf(string worldId) => $"world:{worldId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        if (quotas.TryConnect(Address) is { } refusal)
+        {
+            Context.Items[RefusedKey] = true;
+            throw new HubException(refusal);
+        }
+        await base.OnConnectedAsync();
+    }
 
     public async Task<WorldInfo> JoinWorld(string worldRef)
     {
         if (string.IsNullOrWhiteSpace(worldRef) || worldRef.Length > MaxRefLength)
         {
             throw new HubException("worldRef must be a world id or a share-link token.");
+        }
+        if (quotas.TryJoin(Address) is { } tooFast)
+        {
+            throw new HubException(tooFast);
         }
         (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim());
         LoadedModel model = catalog.Find(world.Model)
@@ -61,19 +95,38 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
     /// <summary>The world's frames from its current one on, until the caller cancels or leaves.</summary>
     public async Task<ChannelReader<FrameMessage>> Frames(string worldId, CancellationToken cancellationToken)
     {
-        RoleIn(worldId);
+        string role = RoleIn(worldId);
         WorldSession session = await OpenAsync(worldId);
-        int maxViewers = safety.Value.MaxViewersPerWorld;
-        if (session.Viewers >= maxViewers)
+        SafetyOptions limits = safety.Value;
+        if (session.Viewers >= limits.MaxViewersPerWorld && role != WorldRoles.Owner)
         {
-            throw new HubException($"This world already has {maxViewers} viewers, its limit; try again later.");
+            throw new HubException($"This world already has {limits.MaxViewersPerWorld} viewers, its limit; try again later.");
         }
-        FrameViewer viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer()
-            ?? throw new HubException("The world is restarting; try again.");
+        ConcurrentDictionary<string, int> streams = StreamsOf(Context);
+        if (streams.AddOrUpdate(worldId, 1, (_, n) => n + 1) > limits.MaxStreamsPerConnectionPerWorld)
+        {
+            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+            throw new HubException($"This connection already streams this world {limits.MaxStreamsPerConnectionPerWorld} times, its limit.");
+        }
+        if (quotas.TryWatch(Address, worldId) is { } refusal)
+        {
+            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+            throw new HubException(refusal);
+        }
+        FrameViewer? viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer();
+        if (viewer is null)
+        {
+            quotas.Unwatch(Address, worldId);
+            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+            throw new HubException("The world is restarting; try again.");
+        }
+        string address = Address;
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
         stop.Token.Register(() =>
         {
             session.RemoveViewer(viewer);
+            quotas.Unwatch(address, worldId);
+            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             stop.Dispose();
         });
         grants.Watching(Context.ConnectionId, worldId, viewer);
@@ -102,6 +155,10 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        if (!Context.Items.ContainsKey(RefusedKey))
+        {
+            quotas.Disconnected(Address);
+        }
         grants.Disconnected(Context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(Context).Keys)
         {

@@ -15,7 +15,10 @@ public sealed partial class HubGuard(IOptions<SafetyOptions> options, ServerMetr
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        string? worldId = invocation.HubMethodArguments.Count > 0 ? invocation.HubMethodArguments[0] as string : null;
+        // JoinWorld may carry a share-link token instead of a world id: a secret, which no log may hold.
+        string? worldId = invocation.HubMethodArguments.Count > 0 && invocation.HubMethodArguments[0] is string first
+            ? Worlds.WorldAccess.LooksLikeWorldId(first) ? first : "(share token)"
+            : null;
         using IDisposable? scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["ConnectionId"] = invocation.Context.ConnectionId,

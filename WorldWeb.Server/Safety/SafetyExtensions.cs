@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -11,10 +12,31 @@ public static class SafetyExtensions
         builder.Services.AddOptions<SafetyOptions>().BindConfiguration(SafetyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HubGuard>();
+        builder.Services.AddSingleton<IpQuotas>();
         builder.Services.AddHostedService<AnonymousSessionLimit>();
         builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SafetyOptions>>((forwarded, safety) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            if (safety.Value.TrustedProxies.Length > 0)
+            {
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (string proxy in safety.Value.TrustedProxies)
+                {
+                    forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                }
+            }
+        });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>(RateLimits.Configure);
         return builder;
+    }
+
+    /// <summary>First in the pipeline: the client's address and scheme as a trusted proxy saw them.</summary>
+    public static WebApplication UseForwardedClient(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        return app;
     }
 
     /// <summary>Security headers on every answer, cross-site requests refused, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>

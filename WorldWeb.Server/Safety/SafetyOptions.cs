@@ -27,13 +27,35 @@ public sealed class SafetyOptions
     [Range(1, 1_000_000)]
     public int ApiRequestsPerSecondPerIp { get; set; } = 50;
 
-    /// <summary>Frame streams one world serves at once.</summary>
+    /// <summary>Frame streams one world serves at once (its owner is admitted beyond it).</summary>
     [Range(1, 100_000)]
     public int MaxViewersPerWorld { get; set; } = 32;
+
+    /// <summary>Frame streams one hub connection may hold of one world: no connection takes all of a world's seats.</summary>
+    [Range(1, 100)]
+    public int MaxStreamsPerConnectionPerWorld { get; set; } = 2;
+
+    /// <summary>Hub connections one IP address may hold at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerIp { get; set; } = 20;
+
+    /// <summary>Distinct worlds the streams of one IP address may keep stepping at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxWatchedWorldsPerIp { get; set; } = 6;
+
+    /// <summary>JoinWorld calls per minute from one IP address (a burst of as many).</summary>
+    [Range(1, 100_000)]
+    public int JoinsPerMinutePerIp { get; set; } = 60;
 
     /// <summary>How long a world of an anonymous owner stays live at a stretch before it is saved and stopped (joining again restarts it).</summary>
     [Range(10, 7 * 86_400)]
     public int MaxAnonymousSessionSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, so that per-IP limits key
+    /// on the client behind them. Empty: loopback only (a proxy on the same machine).
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>Largest REST request body, in bytes (every WorldWeb request body is a few hundred).</summary>
     [Range(1024, 16 * 1024 * 1024)]

@@ -47,6 +47,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Memory__EverySteps"] = "3";
         start.Environment["Memory__MergeCells"] = "0";
         start.Environment["Memory__MaxEntries"] = "6";
+        // Every client of a test runs on loopback, one address: per-IP limits are out of the way unless a test sets them.
+        start.Environment["Safety__JoinsPerMinutePerIp"] = "100000";
+        start.Environment["Safety__MaxConnectionsPerIp"] = "100000";
+        start.Environment["Safety__MaxWatchedWorldsPerIp"] = "100000";
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

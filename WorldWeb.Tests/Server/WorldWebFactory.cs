@@ -32,6 +32,9 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         // All test clients share one (missing) IP address, so the per-IP limits are out of the way here; SafetyTests set their own.
         builder.UseSetting("Safety:ApiRequestsPerSecondPerIp", "100000");
         builder.UseSetting("Safety:WorldsPerMinutePerIp", "100000");
+        builder.UseSetting("Safety:JoinsPerMinutePerIp", "100000");
+        builder.UseSetting("Safety:MaxConnectionsPerIp", "100000");
+        builder.UseSetting("Safety:MaxWatchedWorldsPerIp", "100000");
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");

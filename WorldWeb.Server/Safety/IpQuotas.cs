@@ -1,0 +1,120 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace WorldWeb.Server.Safety;
+
+/// <summary>
+/// What one client address may hold on the hub at once: connections, and the worlds its streams keep stepping (the
+/// CPU or GPU every other player shares), and how fast it may join. A visitor that drops its cookie on every request
+/// is a new identity each time, but still one address.
+/// </summary>
+public sealed class IpQuotas
+{
+    private readonly SafetyOptions _options;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Holdings> _byAddress = new(StringComparer.Ordinal);
+    private readonly PartitionedRateLimiter<string> _joins;
+
+    public IpQuotas(IOptions<SafetyOptions> options)
+    {
+        _options = options.Value;
+        _joins = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.JoinsPerMinutePerIp,
+            TokensPerPeriod = _options.JoinsPerMinutePerIp,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+    }
+
+    /// <summary>Null when the address may open one more hub connection (and it is counted), else why not.</summary>
+    public string? TryConnect(string address)
+    {
+        lock (_gate)
+        {
+            Holdings held = HoldingsOf(address);
+            if (held.Connections >= _options.MaxConnectionsPerIp)
+            {
+                return $"Too many connections from your address: at most {_options.MaxConnectionsPerIp} at once.";
+            }
+            held.Connections++;
+            return null;
+        }
+    }
+
+    public void Disconnected(string address)
+    {
+        lock (_gate)
+        {
+            if (_byAddress.TryGetValue(address, out Holdings? held))
+            {
+                held.Connections--;
+                Forget(address, held);
+            }
+        }
+    }
+
+    public string? TryJoin(string address)
+    {
+        using RateLimitLease lease = _joins.AttemptAcquire(address);
+        return lease.IsAcquired ? null : $"Too many joins from your address: at most {_options.JoinsPerMinutePerIp} per minute. Try again in a minute.";
+    }
+
+    /// <summary>Null when the address may open a frame stream of the world (and it is counted), else why not.</summary>
+    public string? TryWatch(string address, string worldId)
+    {
+        lock (_gate)
+        {
+            Holdings held = HoldingsOf(address);
+            if (!held.Streams.ContainsKey(worldId) && held.Streams.Count >= _options.MaxWatchedWorldsPerIp)
+            {
+                return $"Your address already watches {held.Streams.Count} worlds, its limit; close one to watch another.";
+            }
+            held.Streams[worldId] = held.Streams.GetValueOrDefault(worldId) + 1;
+            return null;
+        }
+    }
+
+    public void Unwatch(string address, string worldId)
+    {
+        lock (_gate)
+        {
+            if (_byAddress.TryGetValue(address, out Holdings? held) && held.Streams.TryGetValue(worldId, out int streams))
+            {
+                if (streams <= 1)
+                {
+                    held.Streams.Remove(worldId);
+                }
+                else
+                {
+                    held.Streams[worldId] = streams - 1;
+                }
+                Forget(address, held);
+            }
+        }
+    }
+
+    private Holdings HoldingsOf(string address)
+    {
+        if (!_byAddress.TryGetValue(address, out Holdings? held))
+        {
+            _byAddress[address] = held = new Holdings();
+        }
+        return held;
+    }
+
+    private void Forget(string address, Holdings held)
+    {
+        if (held.Connections <= 0 && held.Streams.Count == 0)
+        {
+            _byAddress.Remove(address);
+        }
+    }
+
+    private sealed class Holdings
+    {
+        public int Connections { get; set; }
+
+        public Dictionary<string, int> Streams { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>
+/// One address that drops its cookie on every request makes and watches as many worlds as it can, in the real server
+/// process; another visitor's world keeps its frame rate. The two are told apart by X-Forwarded-For, which the server
+/// believes from loopback (a proxy on the same machine).
+/// </summary>
+[Collection(AbuseCollection.Name)]
+public sealed class IpFloodTests(ITestOutputHelper output)
+{
+    private const string VictimAddress = "10.1.0.7", FloodAddress = "10.6.6.6";
+    private const int WatchedWorldsPerIp = 4;
+
+    [Fact]
+    public async Task OneAddressWithoutCookies_WatchesAtMostItsQuota_AndAnotherVisitorKeeps95PercentOfItsFps()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Safety__MaxWatchedWorldsPerIp"] = WatchedWorldsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Safety__JoinsPerMinutePerIp"] = "60",
+            ["Safety__MaxConnectionsPerIp"] = "20",
+        };
+        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        var victimCookies = new CookieContainer();
+        using HttpClient victim = Client(server, victimCookies, VictimAddress);
+        string watched = await CreateWorldAsync(victim);
+        await using HubConnection viewer = await ConnectAsync(server, victimCookies, VictimAddress);
+        await viewer.InvokeAsync<WorldInfo>("JoinWorld", watched);
+        await using FrameStream frames = await FrameStream.OpenAsync(viewer, watched);
+        await frames.UntilAsync(f => f.Step >= 10);
+        double before = await FpsAsync(frames);
+
+        var flood = new List<(HubConnection Connection, FrameStream? Frames)>();
+        int created = 0, streamsAdmitted = 0, refused = 0;
+        try
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                var cookies = new CookieContainer();  // a new stranger every time
+                using HttpClient stranger = Client(server, cookies, FloodAddress);
+                HttpResponseMessage response = await stranger.PostAsJsonAsync("/api/worlds", new CreateWorldRequest($"flood {i}", null, i));
+                if (!response.IsSuccessStatusCode)
+                {
+                    refused++;
+                    continue;
+                }
+                created++;
+                string id = (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
+                HubConnection connection;
+                try
+                {
+                    connection = await ConnectAsync(server, cookies, FloodAddress);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
+                {
+                    refused++;
+                    continue;
+                }
+                try
+                {
+                    await connection.InvokeAsync<WorldInfo>("JoinWorld", id);
+                    FrameStream stream = await FrameStream.OpenAsync(connection, id);
+                    await stream.NextAsync(TimeSpan.FromSeconds(5));
+                    flood.Add((connection, stream));
+                    streamsAdmitted++;
+                }
+                catch (Exception ex) when (ex is HubException or System.Threading.Channels.ChannelClosedException or InvalidOperationException)
+                {
+                    flood.Add((connection, null));
+                    refused++;
+                }
+            }
+            double during = await FpsAsync(frames);
+            output.WriteLine($"victim: {before:F2} fps before, {during:F2} during the flood ({100 * during / before:F1}%); " +
+                             $"flood: {created} worlds made, {streamsAdmitted} streamed, {refused} refusals");
+            Assert.Equal(WatchedWorldsPerIp, streamsAdmitted);
+            Assert.True(during >= 0.95 * before, $"the victim's world ran at {during:F1} fps during the flood, {before:F1} before");
+        }
+        finally
+        {
+            foreach ((HubConnection connection, FrameStream? stream) in flood)
+            {
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync();
+                }
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<double> FpsAsync(FrameStream frames)
+    {
+        FrameMessage first = await frames.NextAsync();
+        var clock = Stopwatch.StartNew();
+        FrameMessage last = first;
+        while (clock.Elapsed < TimeSpan.FromSeconds(4))
+        {
+            last = await frames.NextAsync();
+        }
+        return (last.Step - first.Step) / clock.Elapsed.TotalSeconds;
+    }
+
+    private static HttpClient Client(ServerProcess server, CookieContainer cookies, string address)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return http;
+    }
+
+    private static async Task<string> CreateWorldAsync(HttpClient http)
+    {
+        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("watched", null, 99));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
+    }
+
+    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies, string address)
+    {
+        HubConnection connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
+            {
+                options.Cookies = cookies;
+                options.Headers["X-Forwarded-For"] = address;
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+}
