@@ -89,7 +89,7 @@ class WorldModelTest(unittest.TestCase):
         batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
                  "target": torch.rand(4, 3, H, W), "pose_delta": torch.randn(4, 3) * 0.1}
         self.model.train()
-        loss, parts = training_loss(self.model, batch, self.cfg.train)
+        loss, parts, _ = training_loss(self.model, batch, self.cfg.train)
         loss.backward()
         self.assertTrue(torch.isfinite(loss))
         self.assertGreater(float(parts["pose_loss"]), 0.0)
@@ -147,6 +147,24 @@ class WorldModelTest(unittest.TestCase):
         bank = ErrorBank(8)
         training_loss(self.model, batch, self.cfg.train, bank)
         self.assertEqual(len(bank), 1)  # tiny: half of 4 rows at exact levels (1.0, 0.5): one at 0.5
+
+    def test_the_adversary_judges_generated_frames_and_learns_from_them(self):
+        from worldweb_training.adversary import Adversary
+        context, action, memory, memory_pose, _ = inputs(4)
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(4, 3, H, W), "pose_delta": torch.randn(4, 3) * 0.1}
+        train = dataclasses.replace(self.cfg.train, adversary_weight=0.1, sampler_time_fraction=1.0)
+        adversary = Adversary(train, "cpu")
+        before = [p.clone() for p in adversary.discriminator.parameters()]
+        self.model.train()
+        loss, parts, judged = training_loss(self.model, batch, train, adversary=adversary)
+        loss.backward()
+        self.assertEqual(len(judged[0]), 2)  # the rows at the last sampler level: 2 of 4
+        self.assertNotEqual(float(parts["adversarial"]), 0.0)
+        self.assertTrue(all(p.grad is None for p in adversary.discriminator.parameters()))  # the generator's step
+        result = adversary.step(*judged)
+        self.assertTrue(torch.isfinite(result["disc_loss"]))
+        self.assertTrue(any(not torch.equal(a, b) for a, b in zip(before, adversary.discriminator.parameters())))
 
     def test_cost_counts_parameters_and_flops(self):
         self.assertGreater(parameter_count(self.model), 1000)

@@ -12,6 +12,13 @@ class ModelConfig:
     widths: tuple = (32, 64, 96)  # channels at 32², 16², 8² (after the 2× pixel-unshuffle)
     mid_blocks: int = 2  # residual blocks at 8²
     head_channels: int = 16  # channels of the full-resolution (64²) head
+    # "residual": a denoiser predicting base + residual at full resolution; "tokens": for each patch of the
+    # next frame, logits over a codebook of real patches (codebook.py), sampled at `temperature`.
+    output: str = "residual"
+    codebook_size: int = 512
+    patch: int = 4
+    temperature: float = 1.0
+    warp_base: bool = False  # the base is the last frame moved by a predicted flow, not the last frame as it was
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
     pose_hidden: int = 64
@@ -60,6 +67,11 @@ class TrainConfig:
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     pose_weight: float = 0.1
+    frame_loss: str = "mse"  # or "l1"
+    # A conditional patch discriminator's hinge loss on the generated frame (adversary.py), weighted; 0: none.
+    adversary_weight: float = 0.0
+    adversary_lr: float = 2e-4
+    adversary_widths: tuple = (32, 64, 128)
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
     # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level

@@ -31,8 +31,11 @@ def denoiser_flops(model, height, width) -> int:
             conditioning = model.condition(torch.zeros(1, k, 3, height, width, device=device),
                                            torch.zeros(1, m, 3, height, width, device=device),
                                            torch.zeros(1, m, 4, device=device))
-            model.denoise(conditioning, torch.zeros(1, 3, height, width, device=device),
-                          torch.ones(1, device=device), torch.zeros(1, dtype=torch.long, device=device))
+            action = torch.zeros(1, dtype=torch.long, device=device)
+            if model.cfg.output == "tokens":
+                model.token_logits(conditioning, action)
+            else:
+                model.denoise(conditioning, torch.zeros(1, 3, height, width, device=device), torch.ones(1, device=device), action)
     finally:
         for hook in hooks:
             hook.remove()

@@ -21,10 +21,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .codebook import from_patches, quantize
 from .config import ModelConfig
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
+ACTION_FLOW_GRID = 8  # the view-independent flow of each action, on an 8×8 grid (smooth; upsampled)
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
 # Spatial shifts that turn the sampler's noise input into independent-looking noise for each context frame.
 CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
@@ -64,7 +66,9 @@ class Denoiser(nn.Module):
         # for the noisy frame. Memory-pose features are constant over space: their share is a bias.
         self.stem_condition = nn.Conv2d(condition_channels, c1, 2, stride=2)
         self.stem_pose = nn.Linear(pose_channels, c1, bias=False)
-        self.stem_noisy = nn.Conv2d(3, c1, 2, stride=2, bias=False)
+        self.tokens = cfg.output == "tokens"
+        # The token model sees no noisy frame: it chooses patches instead of denoising.
+        self.stem_noisy = None if self.tokens else nn.Conv2d(3, c1, 2, stride=2, bias=False)
         self.enc32 = ResBlock(c1, e, g)
         self.down16 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
         self.enc16 = ResBlock(c2, e, g)
@@ -75,6 +79,10 @@ class Denoiser(nn.Module):
         self.merge32 = nn.Conv2d(c2 + c1, c1, 1)
         self.dec32 = ResBlock(c1, e, g)
         self.out_norm = nn.GroupNorm(g, c1)
+        if self.tokens:
+            # One logit per codebook patch for each patch of the frame (stride patch/2 over the 32² features).
+            self.token_head = nn.Conv2d(c1, cfg.codebook_size, cfg.patch // 2, stride=cfg.patch // 2)
+            return
         # The 64² head: upsampled 32² features meet the last frame and the noisy frame at full
         # resolution, so every pixel of the residual has its own value, not one of a 2×2 block's four.
         self.head_up = nn.Conv2d(c1, c0, 1)
@@ -82,31 +90,58 @@ class Denoiser(nn.Module):
         self.head_noisy = nn.Conv2d(3, c0, 3, padding=1, bias=False)
         self.head_mix = nn.Conv2d(c0, c0, 3, padding=1)
         self.out = nn.Conv2d(c0, 3 + cfg.memory_slots, 3, padding=1)
+        # Where each pixel of the last frame moves to (a flow field at 32², in grid units); zero at start: no motion.
+        self.flow = nn.Conv2d(c1, 2, 3, padding=1) if cfg.warp_base else None
+        if self.flow is not None:
+            nn.init.zeros_(self.flow.weight)
+            nn.init.zeros_(self.flow.bias)
         # A zero residual and nearly closed gates at start: the untrained model predicts "the last frame again".
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
         self.out.bias.data[3:] = GATE_BIAS
 
-    def condition(self, images, pose_features, last_frame):
-        return (self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None],
-                self.head_condition(last_frame))
+    def condition(self, images, pose_features):
+        return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
 
-    def forward(self, condition, x_t, emb):
-        condition32, condition64 = condition
-        skip32 = self.enc32(condition32 + self.stem_noisy(x_t), emb)
+    def forward(self, condition, x_t, emb, last_frame=None, action_flow=None):
+        """(residual, gate logits, 8² features, base frame): the base is the last frame, moved by the flow
+        (the action's own, [B, 2, 8, 8], plus what the denoiser sees). The token model: (logits, 8² features)."""
+        skip32 = self.enc32(condition if self.tokens else condition + self.stem_noisy(x_t), emb)
         skip16 = self.enc16(self.down16(skip32), emb)
         mid = self.down8(skip16)
         for block in self.mid:
             mid = block(mid, emb)
         h = self.dec16(self.merge16(torch.cat([_upsample(mid), skip16], 1)), emb)
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
-        h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + condition64 + self.head_noisy(x_t)
+        if self.tokens:
+            return self.token_head(F.silu(self.out_norm(h))), mid
+        if self.flow is None:
+            base = last_frame
+        else:
+            flow = self.flow(h)
+            if action_flow is not None:
+                flow = flow + F.interpolate(action_flow, scale_factor=float(int(flow.shape[-1]) // ACTION_FLOW_GRID), mode="bilinear",
+                                            align_corners=False)
+            base = _warp(last_frame, flow)
+        h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + self.head_condition(base) + self.head_noisy(x_t)
         out = self.out(F.silu(self.head_mix(F.silu(h))))
-        return out[:, :3], out[:, 3:], mid
+        return out[:, :3], out[:, 3:], mid, base
 
 
 def _upsample(x):
     return F.interpolate(x, scale_factor=2.0, mode="nearest")
+
+
+def _warp(frame, flow):
+    """The frame resampled at (identity + flow, given at half resolution): bicubic, which blurs far less than
+    bilinear when a view moves by fractions of a pixel step after step."""
+    flow = F.interpolate(flow, scale_factor=2.0, mode="bilinear", align_corners=False)
+    h, w = frame.shape[-2:]
+    ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, device=frame.device)
+    xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, device=frame.device)
+    identity = torch.stack([xs[None, :].expand(h, w), ys[:, None].expand(h, w)], -1)
+    grid = identity[None] + flow.permute(0, 2, 3, 1)
+    return F.grid_sample(frame, grid, mode="bicubic", padding_mode="border", align_corners=False)
 
 
 def _level_features(level, frequencies):
@@ -134,8 +169,15 @@ class WorldModel(nn.Module):
         self.context_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
         self.register_buffer("frequencies", math.pi * 2.0 ** torch.arange(NOISE_LEVEL_FREQUENCIES))
         self.denoiser = Denoiser(3 * (k + m), POSE_FEATURES * m, cfg)
+        # Per action, a flow that does not depend on the view: how a turn moves every pixel is the same wherever
+        # the player stands (a rotation moves the image independently of depth); the denoiser adds what depth does.
+        self.action_flow = nn.Embedding(n_actions, 2 * ACTION_FLOW_GRID ** 2) if cfg.warp_base else None
+        if self.action_flow is not None:
+            nn.init.zeros_(self.action_flow.weight)
         self.pose_head = nn.Sequential(nn.Linear(cfg.widths[2] + cfg.embed_dim, cfg.pose_hidden), nn.SiLU(),
                                        nn.Linear(cfg.pose_hidden, 3))
+        if cfg.output == "tokens":  # filled by k-means before training (codebook.py); saved with the weights
+            self.register_buffer("codebook", torch.zeros(cfg.codebook_size, 3 * cfg.patch ** 2))
 
     def condition(self, context, memory, memory_pose, context_level=None, noise=None, errors=None):
         """What every denoiser pass of one frame shares: stem features, the base frame, the valid memories,
@@ -147,6 +189,8 @@ class WorldModel(nn.Module):
         """
         if context_level is None:
             context_level = context.new_full((1,), self.cfg.context_noise_inference)
+        if self.cfg.output == "tokens":  # it reads frames as it writes them: in codebook patches
+            context, memory = self._quantized(context), self._quantized(memory)
         valid = memory_pose[..., 3:]
         # Empty slots become exact zeros, whatever the caller put in them.
         memory = (memory * 2 - 1) * valid[..., None, None]
@@ -163,18 +207,47 @@ class WorldModel(nn.Module):
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
         level = self.context_level_embed(_level_features(context_level, self.frequencies))
-        return self.denoiser.condition(images, pose, last_frame), last_frame, memory, valid, level
+        return self.denoiser.condition(images, pose), last_frame, memory, valid, level
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
         condition, last_frame, memory, valid, level = conditioning
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        residual, gate_logits, mid = self.denoiser(condition, x_t, emb)
-        base = last_frame
+        action_flow = None if self.action_flow is None else \
+            self.action_flow(action).reshape(-1, 2, ACTION_FLOW_GRID, ACTION_FLOW_GRID)
+        residual, gate_logits, mid, moved = self.denoiser(condition, x_t, emb, last_frame, action_flow)
+        base = moved
         for slot in range(self.cfg.memory_slots):  # an empty slot's gate is exactly shut
             gate = torch.sigmoid(gate_logits[:, slot:slot + 1]) * valid[:, slot, :, None, None]
-            base = base + gate * (memory[:, slot] - last_frame)
+            base = base + gate * (memory[:, slot] - moved)
         return base + residual, mid
+
+    def token_logits(self, conditioning, action):
+        """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features."""
+        condition, _, _, _, level = conditioning
+        t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
+        emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
+        return self.denoiser(condition, None, emb)
+
+    def sample_tokens(self, logits, noise):
+        """A patch index per position, drawn from softmax(logits / temperature) by inverse CDF with one uniform per
+        position made from the noise input (so a world replays exactly); argmax at temperature 0."""
+        if self.cfg.temperature <= 0:
+            return logits.argmax(1)
+        p = self.cfg.patch
+        uniform = 0.5 * (1 + torch.erf(noise[:, 0, ::p, ::p] / math.sqrt(2)))
+        cdf = torch.softmax(logits / self.cfg.temperature, 1).cumsum(1)
+        return (cdf < uniform[:, None]).sum(1).clamp(max=self.cfg.codebook_size - 1)
+
+    def render_tokens(self, codes, height, width):
+        """Frames [B, 3, H, W] in [0, 1] from patch indices [B, H/patch, W/patch]."""
+        return from_patches(self.codebook[codes.flatten(1)], self.cfg.patch, height, width)
+
+    def _quantized(self, frames):
+        """[B, N, 3, H, W] frames rebuilt from their nearest codebook patches."""
+        b, n = frames.shape[:2]
+        _, rebuilt = quantize(frames.flatten(0, 1), self.codebook, self.cfg.patch)
+        return rebuilt.reshape(b, n, *frames.shape[2:])
 
     def pose_delta(self, mid, action):
         """Scaled (forward, right, dheading) of pose s relative to pose s−1; divide by pose_scale for cells/rad."""
@@ -184,6 +257,10 @@ class WorldModel(nn.Module):
         level = self.cfg.context_noise_inference
         context_noise_ = level * context_noise(noise, self.cfg.context_frames) if level > 0 else None
         conditioning = self.condition(context, memory, memory_pose, noise=context_noise_)
+        if self.cfg.output == "tokens":
+            logits, mid = self.token_logits(conditioning, action)
+            frame = self.render_tokens(self.sample_tokens(logits, noise), *noise.shape[-2:])
+            return frame, self.pose_delta(mid, action) / self.cfg.pose_scale
         times = list(self.cfg.sampler_times) + [0.0]
         x, pose = noise, None
         for t, t_next in zip(times[:-1], times[1:]):

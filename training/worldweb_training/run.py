@@ -7,12 +7,15 @@ import numpy as np
 import torch
 
 from . import checkpoint
+from .codebook import fit_codebook
 from .config import config_from_dict, load_config
 from .data import ShardSet, WindowSampler, to_model_inputs
 from .drift import DriftPool
 from .evaluation import FreePlayCheck, HeldOutBatch
+from .flow_prior import estimate_action_flows
 from .hardware import describe
 from .model import WorldModel
+from .adversary import Adversary
 from .objective import ErrorBank, training_loss
 from .schedule import learning_rate
 
@@ -68,9 +71,15 @@ class Run:
             self.progress = saved["progress"]
         elif args.init_from:
             self._init_from(args.init_from)
+        if not saved:
+            self._start_action_flows()
+            self._start_codebook()
         self.errors = ErrorBank(t.error_bank) if t.error_recycle > 0 else None
         if saved and self.errors is not None and saved.get("errors"):
             self.errors.restore(saved["errors"])
+        self.adversary = Adversary(t, device) if t.adversary_weight > 0 else None
+        if saved and self.adversary is not None and saved.get("adversary"):
+            self.adversary.restore(saved["adversary"])
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
         self.clock = time.monotonic()
@@ -96,6 +105,28 @@ class Run:
         self.model.load_state_dict(own)
         print(f"weights from {path}", flush=True)
 
+    def _start_action_flows(self):
+        """A warped base starts from each action's flow as block matching finds it in the training frames."""
+        flows = self.model.action_flow
+        if flows is None or float(flows.weight.abs().max()) >= 0.01:  # absent, or learned already
+            return
+        started = time.monotonic()
+        estimate = estimate_action_flows(self.sampler.episodes, flows.num_embeddings)
+        with torch.no_grad():
+            flows.weight.copy_(torch.from_numpy(estimate).reshape(flows.num_embeddings, -1))
+        print(f"action flows from block matching in {time.monotonic() - started:.0f} s", flush=True)
+
+    def _start_codebook(self):
+        """The token model paints with k-means patches of the training frames."""
+        codebook = getattr(self.model, "codebook", None)
+        if codebook is None or bool(codebook.abs().sum() > 0):  # not a token model, or its weights came with one
+            return
+        started = time.monotonic()
+        with torch.no_grad():
+            codebook.copy_(fit_codebook(self.sampler.episodes, self.cfg.model.codebook_size, self.cfg.model.patch))
+        print(f"codebook: {len(codebook)} patches of {self.cfg.model.patch}×{self.cfg.model.patch} by k-means "
+              f"in {time.monotonic() - started:.0f} s", flush=True)
+
     def log(self, record):
         with open(self.out / "log.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
@@ -108,7 +139,8 @@ class Run:
             "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
             "config": self.cfg.to_dict(), "progress": self.progress, "rng": checkpoint.rng_states(self.rng),
             "world": self.world, "data": self.data, "hardware": describe(self.device),
-            "earlier_stages": self.earlier_stages, "errors": self.errors.state() if self.errors is not None else None},
+            "earlier_stages": self.earlier_stages, "errors": self.errors.state() if self.errors is not None else None,
+            "adversary": self.adversary.state() if self.adversary is not None else None},
             self.out / "checkpoint.pt")
 
     def evaluate(self):
@@ -133,11 +165,13 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
-        loss, parts = training_loss(self.model, inputs, t, self.errors)
+        loss, parts, judged = training_loss(self.model, inputs, t, self.errors, self.adversary)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip)
         self.optimizer.step()
+        if judged is not None:
+            parts.update(self.adversary.step(*judged))
         self.progress["step"] += 1
         self.progress["samples"] += t.batch_size
         return parts

@@ -1,0 +1,65 @@
+"""A codebook of small real patches, and frames written in it: the vocabulary of the token model.
+
+A regression model predicts the mean (or median) of what may come next; where the next view is uncertain that is
+a flat fill, and in free play the whole view is sooner or later such a fill. A model that chooses, for each 4×4
+patch of the next frame, one of a few hundred patches cut from real frames can only paint with real patches: the
+maze's own colours and edges. k-means over training patches makes the codebook; 512 patches of 4×4 rebuild
+held-out frames at about 36 dB, so the vocabulary costs little quality.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def to_patches(frames, patch):
+    """[N, 3, H, W] → [N, (H/p)·(W/p), 3·p·p], row-major over patch positions."""
+    n, c, h, w = frames.shape
+    x = frames.reshape(n, c, h // patch, patch, w // patch, patch)
+    return x.permute(0, 2, 4, 1, 3, 5).reshape(n, (h // patch) * (w // patch), c * patch * patch)
+
+
+def from_patches(patches, patch, h, w):
+    """The inverse of to_patches."""
+    n = patches.shape[0]
+    x = patches.reshape(n, h // patch, w // patch, 3, patch, patch)
+    return x.permute(0, 3, 1, 4, 2, 5).reshape(n, 3, h, w)
+
+
+def nearest(patches, codebook):
+    """Index of the nearest code ([N, P]) for patches [N, P, D]."""
+    flat = patches.reshape(-1, patches.shape[-1])
+    distance = (flat ** 2).sum(1, keepdim=True) - 2 * flat @ codebook.T + (codebook ** 2).sum(1)
+    return distance.argmin(1).reshape(patches.shape[:2])
+
+
+def quantize(frames, codebook, patch):
+    """(codes [N, P], frames rebuilt from them [N, 3, H, W]) for frames [N, 3, H, W] in [0, 1].
+
+    The nearest code of each patch minimises |code|² − 2·patch·code, and patch·code for every patch at once is a
+    stride-`patch` convolution with the codes as kernels: on a CPU several times faster than the same product as
+    a matrix multiply, in PyTorch and in ONNX Runtime.
+    """
+    h, w = frames.shape[-2:]
+    kernels = codebook.reshape(len(codebook), 3, patch, patch)
+    scores = 2 * F.conv2d(frames, kernels, stride=patch) - (codebook ** 2).sum(1)[None, :, None, None]
+    codes = scores.argmax(1).flatten(1)
+    return codes, from_patches(codebook[codes], patch, h, w)
+
+
+def fit_codebook(episodes, size, patch, frames_per_episode=40, iterations=15, seed=0):
+    """k-means over patches of training frames: [size, 3·patch·patch] in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    generator = torch.Generator().manual_seed(seed)
+    frames = np.concatenate([e.frames[rng.choice(len(e), min(frames_per_episode, len(e)), replace=False)] for e in episodes])
+    data = to_patches(torch.from_numpy(frames).movedim(-1, 1).float() / 255, patch).reshape(-1, 3 * patch * patch)
+    codes = data[torch.randperm(len(data), generator=generator)[:size]].clone()
+    for _ in range(iterations):
+        sample = data[torch.randperm(len(data), generator=generator)[:200_000]]
+        assigned = nearest(sample[None], codes)[0]
+        counts = torch.bincount(assigned, minlength=size).float()
+        sums = torch.zeros_like(codes).index_add_(0, assigned, sample)
+        used = counts > 0
+        codes[used] = sums[used] / counts[used, None]
+        unused = (~used).nonzero().flatten()  # dead codes restart on random patches
+        codes[unused] = sample[torch.randint(len(sample), (len(unused),), generator=generator)]
+    return codes
