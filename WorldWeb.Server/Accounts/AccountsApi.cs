@@ -99,7 +99,7 @@ public static class AccountsApi
             claimed = await worlds.ClaimAsync(anonymous, account.Id, cancellationToken);
         }
         ClaimsPrincipal principal = AccountPrincipal.For(account, roles);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, AnonymousIdentity.Persistent);
         http.User = principal;
         return claimed;
     }

@@ -47,7 +47,7 @@ public static class AnonymousIdentity
             {
                 var principal = new ClaimsPrincipal(new ClaimsIdentity(
                     [new Claim(ClaimTypes.NameIdentifier, NewId())], CookieAuthenticationDefaults.AuthenticationScheme));
-                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+                await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, Persistent);
                 context.User = principal;
             }
             await next(context);
@@ -55,6 +55,12 @@ public static class AnonymousIdentity
         app.UseAuthorization();
         return app;
     }
+
+    /// <summary>
+    /// A cookie that outlives the browser session (365 days, sliding), as docs/protocol.md promises: a session cookie
+    /// would lose an anonymous visitor's worlds when the browser closes.
+    /// </summary>
+    public static AuthenticationProperties Persistent => new() { IsPersistent = true };
 
     /// <summary>The caller's anonymous id, or null for a caller without one.</summary>
     public static string? UserId(this ClaimsPrincipal? user) =>

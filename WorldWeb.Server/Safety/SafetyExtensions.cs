@@ -32,10 +32,14 @@ public static class SafetyExtensions
         return builder;
     }
 
-    /// <summary>First in the pipeline: the client's address and scheme as a trusted proxy saw them.</summary>
+    /// <summary>First in the pipeline: the client's address and scheme as a trusted proxy saw them; HSTS under HTTPS.</summary>
     public static WebApplication UseForwardedClient(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();  // only ever sent on HTTPS answers (the scheme as the proxy saw it)
+        }
         return app;
     }
 

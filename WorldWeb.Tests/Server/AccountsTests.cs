@@ -10,6 +10,19 @@ public sealed class AccountsTests(WorldWebFactory factory)
     private const string Password = "a long enough password";
 
     [Fact]
+    public async Task IdentityCookies_OutliveTheBrowserSession_ForVisitorsAndAccounts()
+    {
+        using HttpClient http = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        string visitor = (await http.GetAsync("/api/models")).Headers.GetValues("Set-Cookie").Single();
+        HttpResponseMessage signedUp = await http.PostAsJsonAsync("/api/account/signup", new Credentials(TestUser.NewEmail(), Password));
+        string account = signedUp.Headers.GetValues("Set-Cookie").Last(c => c.StartsWith("worldweb.id=", StringComparison.Ordinal));
+        foreach (string cookie in new[] { visitor, account })
+        {
+            Assert.Contains("expires=", cookie, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task SignUp_TakesTheAnonymousWorldsAlong()
     {
         TestUser visitor = await TestUser.CreateAsync(factory);

@@ -123,21 +123,41 @@ public sealed class SafetyTests(WorldWebFactory factory)
     }
 
     [Fact]
-    public async Task MaxViewersPerWorld_RefusesTheNextStream()
+    public async Task MaxViewersPerWorld_RefusesTheNextViewer_ButNeverTheOwner()
     {
         using var small = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxViewersPerWorld", "1"));
-        TestUser owner = await TestUser.CreateAsync(small);
+        TestUser owner = await TestUser.CreateAsync(small), guest = await TestUser.CreateAsync(small);
         CreatedWorld world = await owner.CreateWorldAsync();
-        await using HubConnection first = await owner.ConnectAsync(), second = await owner.ConnectAsync();
-        await first.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
-        await second.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Viewer);
+        await using HubConnection first = await guest.ConnectAsync(), second = await guest.ConnectAsync(), own = await owner.ConnectAsync();
+        await first.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        await second.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        await own.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
         await using FrameStream watching = await FrameStream.OpenAsync(first, world.Id);
         await watching.NextAsync();
 
         await using FrameStream refused = await FrameStream.OpenAsync(second, world.Id);
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => refused.NextAsync());
-
         Assert.Contains("1 viewers, its limit", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
+
+        await using FrameStream owners = await FrameStream.OpenAsync(own, world.Id);
+        await owners.NextAsync();  // the owner always gets in
+    }
+
+    [Fact]
+    public async Task OneConnection_HoldsAtMostTwoStreamsOfAWorld()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream one = await FrameStream.OpenAsync(connection, world.Id), two = await FrameStream.OpenAsync(connection, world.Id);
+        await one.NextAsync();
+        await two.NextAsync();
+
+        await using FrameStream three = await FrameStream.OpenAsync(connection, world.Id);
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => three.NextAsync());
+        Assert.Contains("streams this world 2 times", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
