@@ -64,18 +64,6 @@ def export_onnx(model, inputs, path):
                           do_constant_folding=True, **options)
 
 
-def declare_output_shapes(graph, world_json):
-    """Writes the manifest's output shapes into the graph: shape inference cannot carry the frame's static size
-    through GridSample (the warped base), so the exporter leaves its dimensions symbolic, although the warp
-    samples on a grid of the frame's own size."""
-    for output in graph.graph.output:
-        spec = next(s for s in world_json["outputs"].values() if s["name"] == output.name)
-        for dim, size in zip(output.type.tensor_type.shape.dim, spec["shape"]):
-            if isinstance(size, int):
-                dim.ClearField("dim_param")
-                dim.dim_value = size
-
-
 @torch.no_grad()
 def check_rows_independent(model, starts):
     """Row 0 of a batch of 3 must equal the same row run alone (the contract's row independence)."""
@@ -120,8 +108,6 @@ def main(argv=None):
     (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
 
     graph = onnx.load(str(onnx_path))
-    declare_output_shapes(graph, world_json)
-    onnx.save(graph, str(onnx_path))
     onnx.checker.check_model(graph, full_check=True)  # full: strict shape inference too
     problems = mismatches(world_json, graph.graph)
     if problems:

@@ -24,7 +24,7 @@ class DriftPoolTest(unittest.TestCase):
         cls.sampler = WindowSampler(shards.episodes, cfg.model, cfg.data)
         torch.manual_seed(0)
         cls.model = WorldModel(cfg.model, len(shards.actions))
-        torch.nn.init.normal_(cls.model.denoiser.out.weight, std=0.1)  # so generated frames differ from true ones
+        cls.model.codebook.uniform_()  # random patches: generated frames differ from true ones
         cls.pool = DriftPool(cls.sampler, ROLLOUTS, LENGTH)
         cls.pool.refresh(cls.model, np.random.default_rng(0), "cpu")
 

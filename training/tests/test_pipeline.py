@@ -58,7 +58,7 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(world["inputs"]["context"]["shape"], ["batch", 4, 3, 64, 64])
         self.assertEqual([a["index"] for a in world["actions"]], list(range(7)))
         self.assertEqual(world["actions"][1]["keys"], ACTION_KEYS["forward"])
-        self.assertEqual((world["sampler"], world["training"]["steps"]), ({"kind": "flow-ddim", "steps": 2}, 5))
+        self.assertEqual((world["sampler"]["kind"], world["training"]["steps"]), ("codebook-tokens", 5))
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
 
@@ -77,9 +77,6 @@ class PipelineTest(unittest.TestCase):
 
     def test_drifted_context_rows_and_init_from_another_runs_weights(self):
         old = trained_to(self.root / "runs" / "old", self.shards, 2)
-        # A checkpoint from before the memory gates: its output conv has only the 3 residual channels.
-        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:3]
-        old["model"]["denoiser.out.bias"] = old["model"]["denoiser.out.bias"][:3]
         torch.save(old, self.root / "runs" / "old" / "pre-gate.pt")
         config = json.loads(Path(TINY_CONFIG).read_text())
         config["data"].update(drift_fraction=0.5, drift_rollouts=2, drift_length=4, drift_refresh_every=2)
@@ -94,15 +91,15 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual((first_eval["kind"], first_eval["step"]), ("eval", 0))
         saved = torch.load(run / "checkpoint.pt", weights_only=False)
         self.assertEqual(saved["progress"]["step"], 3)
-        self.assertEqual(saved["model"]["denoiser.out.weight"].shape[0], 3 + 2)
+        torch.testing.assert_close(saved["model"]["codebook"], old["model"]["codebook"])  # the codebook came along
         self.assertEqual([(s["steps"], s["checkpoint"]) for s in saved["earlier_stages"]],
                          [(2, str(self.root / "runs" / "old" / "pre-gate.pt"))])
 
     def test_init_from_refuses_weights_of_another_shape(self):
         old = trained_to(self.root / "runs" / "shape", self.shards, 1)
-        old["model"]["denoiser.out.weight"] = old["model"]["denoiser.out.weight"][:, :3]
+        old["model"]["denoiser.token_head.weight"] = old["model"]["denoiser.token_head.weight"][:, :3]
         torch.save(old, self.root / "runs" / "shape" / "other.pt")
-        with self.assertRaisesRegex(SystemExit, "denoiser.out.weight"):
+        with self.assertRaisesRegex(SystemExit, "denoiser.token_head.weight"):
             quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "x",
                     "--init-from", self.root / "runs" / "shape" / "other.pt")
 

@@ -18,7 +18,6 @@ class ModelConfig:
     codebook_size: int = 512
     patch: int = 4
     temperature: float = 1.0
-    warp_base: bool = False  # the base is the last frame moved by a predicted flow, not the last frame as it was
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
     pose_hidden: int = 64
@@ -67,23 +66,14 @@ class TrainConfig:
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     pose_weight: float = 0.1
-    frame_loss: str = "mse"  # or "l1"
-    # A conditional patch discriminator's hinge loss on the generated frame (adversary.py), weighted; 0: none.
-    adversary_weight: float = 0.0
-    adversary_lr: float = 2e-4
-    adversary_widths: tuple = (32, 64, 128)
+    # Token model: up to this share of each row's context and memory patches replaced by random codebook patches.
+    stray_patches_max: float = 0.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
     # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level
     # drawn from U(0, context_noise_max), told to the model; context_noise_clean of rows keep level 0.
     context_noise_max: float = 0.0
     context_noise_clean: float = 0.2
-    # Error recycling: error_recycle of rows get one of the model's own recent errors (its x0 at the last
-    # sampler level minus the target) added to their context, scaled by U(0.5, error_scale_max), so that it
-    # learns to remove artefacts like its own before they ever pile up in play.
-    error_recycle: float = 0.0
-    error_scale_max: float = 3.0
-    error_bank: int = 256
     log_every: int = 20
     eval_every: int = 500
     checkpoint_every: int = 500
@@ -99,8 +89,18 @@ class RunConfig:
         return dataclasses.asdict(self)
 
 
+# Options tried and removed (docs/model-card.md), with the value that meant "off": a checkpoint that has them off
+# still loads; one that used them was made by code that is no longer here.
+RETIRED = {"warp_base": False, "frame_loss": "mse", "adversary_weight": 0.0, "adversary_lr": None,
+           "adversary_widths": None, "error_recycle": 0.0, "error_scale_max": None, "error_bank": None}
+
+
 def _section(cls, values: dict):
     known = {f.name for f in dataclasses.fields(cls)}
+    used = [k for k, off in RETIRED.items() if k in values and off is not None and values[k] != off]
+    if used:
+        raise ValueError(f"{cls.__name__}: {used} were removed from the training code (see docs/model-card.md)")
+    values = {k: v for k, v in values.items() if k not in RETIRED}
     unknown = set(values) - known
     if unknown:
         raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")

@@ -6,12 +6,14 @@ memory frame. Most of a 20 fps frame is the previous frame, and starting from th
 training on a CPU budget converge quickly; the gates make "copy what memory shows here" one
 sigmoid away, which is what a revisit needs once the model's own context has drifted.
 
-In play the context is the model's own output, artefacts included, and a base that copies the last
-frame copies them too. So in training the context carries the model's own recycled errors, base
-included, and the residual learns to remove what does not belong in a frame; and the U-Net's view of
-the context gets Gaussian noise of a level it is told (GameNGen's augmentation; objective.py). In play
-that view gets a small fixed level, drawn from the sampler's noise input so a world still replays
-exactly. The residual is predicted at full
+In play the context is the model's own output, artefacts included. So in training the U-Net's view
+of the context gets Gaussian noise of a level it is told (GameNGen's augmentation; objective.py), and
+in play a small fixed level, drawn from the sampler's noise input so a world still replays exactly.
+
+The shipped model is the token model (output = "tokens"): no base and no denoising, but for each 4×4
+patch of the next frame a choice among a codebook of real patches (codebook.py), sampled from the
+noise input. It can only paint with the maze's own patches, so free play cannot blur or drift into
+colours the world does not have. The residual is predicted at full
 resolution: a head that pixel-shuffles 32² features makes 2×2-periodic errors, which fed back frame
 after frame grow into a coloured grid.
 """
@@ -26,7 +28,6 @@ from .config import ModelConfig
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
-ACTION_FLOW_GRID = 8  # the view-independent flow of each action, on an 8×8 grid (smooth; upsampled)
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
 # Spatial shifts that turn the sampler's noise input into independent-looking noise for each context frame.
 CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
@@ -90,11 +91,6 @@ class Denoiser(nn.Module):
         self.head_noisy = nn.Conv2d(3, c0, 3, padding=1, bias=False)
         self.head_mix = nn.Conv2d(c0, c0, 3, padding=1)
         self.out = nn.Conv2d(c0, 3 + cfg.memory_slots, 3, padding=1)
-        # Where each pixel of the last frame moves to (a flow field at 32², in grid units); zero at start: no motion.
-        self.flow = nn.Conv2d(c1, 2, 3, padding=1) if cfg.warp_base else None
-        if self.flow is not None:
-            nn.init.zeros_(self.flow.weight)
-            nn.init.zeros_(self.flow.bias)
         # A zero residual and nearly closed gates at start: the untrained model predicts "the last frame again".
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
@@ -103,9 +99,8 @@ class Denoiser(nn.Module):
     def condition(self, images, pose_features):
         return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
 
-    def forward(self, condition, x_t, emb, last_frame=None, action_flow=None):
-        """(residual, gate logits, 8² features, base frame): the base is the last frame, moved by the flow
-        (the action's own, [B, 2, 8, 8], plus what the denoiser sees). The token model: (logits, 8² features)."""
+    def forward(self, condition, x_t, emb, last_frame=None):
+        """(residual, gate logits, 8² features); the token model: (patch logits, 8² features)."""
         skip32 = self.enc32(condition if self.tokens else condition + self.stem_noisy(x_t), emb)
         skip16 = self.enc16(self.down16(skip32), emb)
         mid = self.down8(skip16)
@@ -115,33 +110,13 @@ class Denoiser(nn.Module):
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
         if self.tokens:
             return self.token_head(F.silu(self.out_norm(h))), mid
-        if self.flow is None:
-            base = last_frame
-        else:
-            flow = self.flow(h)
-            if action_flow is not None:
-                flow = flow + F.interpolate(action_flow, scale_factor=float(int(flow.shape[-1]) // ACTION_FLOW_GRID), mode="bilinear",
-                                            align_corners=False)
-            base = _warp(last_frame, flow)
-        h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + self.head_condition(base) + self.head_noisy(x_t)
+        h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + self.head_condition(last_frame) + self.head_noisy(x_t)
         out = self.out(F.silu(self.head_mix(F.silu(h))))
-        return out[:, :3], out[:, 3:], mid, base
+        return out[:, :3], out[:, 3:], mid
 
 
 def _upsample(x):
     return F.interpolate(x, scale_factor=2.0, mode="nearest")
-
-
-def _warp(frame, flow):
-    """The frame resampled at (identity + flow, given at half resolution): bicubic, which blurs far less than
-    bilinear when a view moves by fractions of a pixel step after step."""
-    flow = F.interpolate(flow, scale_factor=2.0, mode="bilinear", align_corners=False)
-    h, w = frame.shape[-2:]
-    ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, device=frame.device)
-    xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, device=frame.device)
-    identity = torch.stack([xs[None, :].expand(h, w), ys[:, None].expand(h, w)], -1)
-    grid = identity[None] + flow.permute(0, 2, 3, 1)
-    return F.grid_sample(frame, grid, mode="bicubic", padding_mode="border", align_corners=False)
 
 
 def _level_features(level, frequencies):
@@ -169,23 +144,17 @@ class WorldModel(nn.Module):
         self.context_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
         self.register_buffer("frequencies", math.pi * 2.0 ** torch.arange(NOISE_LEVEL_FREQUENCIES))
         self.denoiser = Denoiser(3 * (k + m), POSE_FEATURES * m, cfg)
-        # Per action, a flow that does not depend on the view: how a turn moves every pixel is the same wherever
-        # the player stands (a rotation moves the image independently of depth); the denoiser adds what depth does.
-        self.action_flow = nn.Embedding(n_actions, 2 * ACTION_FLOW_GRID ** 2) if cfg.warp_base else None
-        if self.action_flow is not None:
-            nn.init.zeros_(self.action_flow.weight)
         self.pose_head = nn.Sequential(nn.Linear(cfg.widths[2] + cfg.embed_dim, cfg.pose_hidden), nn.SiLU(),
                                        nn.Linear(cfg.pose_hidden, 3))
         if cfg.output == "tokens":  # filled by k-means before training (codebook.py); saved with the weights
             self.register_buffer("codebook", torch.zeros(cfg.codebook_size, 3 * cfg.patch ** 2))
 
-    def condition(self, context, memory, memory_pose, context_level=None, noise=None, errors=None):
-        """What every denoiser pass of one frame shares: stem features, the base frame, the valid memories,
+    def condition(self, context, memory, memory_pose, context_level=None, noise=None):
+        """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories,
         and the embedding of the context's noise level ([B] or [1]; default: the level of play).
 
-        `errors` ([B, K, 3, H, W], in [−1, 1] units; training only) are artefacts like the model's own, added
-        to the context everywhere, the base included: the residual must learn to remove them. `noise` (same
-        shape) is seen by the U-Net only, never copied by the base, so it does not pile up in play.
+        `noise` ([B, K, 3, H, W], in [−1, 1] units) is seen by the U-Net only, never copied by the base, so it
+        does not pile up in play.
         """
         if context_level is None:
             context_level = context.new_full((1,), self.cfg.context_noise_inference)
@@ -195,8 +164,6 @@ class WorldModel(nn.Module):
         # Empty slots become exact zeros, whatever the caller put in them.
         memory = (memory * 2 - 1) * valid[..., None, None]
         context = context * 2 - 1
-        if errors is not None:
-            context = context + errors
         last_frame = context[:, -1]
         if noise is not None:
             context = context + noise
@@ -213,13 +180,11 @@ class WorldModel(nn.Module):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
         condition, last_frame, memory, valid, level = conditioning
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        action_flow = None if self.action_flow is None else \
-            self.action_flow(action).reshape(-1, 2, ACTION_FLOW_GRID, ACTION_FLOW_GRID)
-        residual, gate_logits, mid, moved = self.denoiser(condition, x_t, emb, last_frame, action_flow)
-        base = moved
+        residual, gate_logits, mid = self.denoiser(condition, x_t, emb, last_frame)
+        base = last_frame
         for slot in range(self.cfg.memory_slots):  # an empty slot's gate is exactly shut
             gate = torch.sigmoid(gate_logits[:, slot:slot + 1]) * valid[:, slot, :, None, None]
-            base = base + gate * (memory[:, slot] - moved)
+            base = base + gate * (memory[:, slot] - last_frame)
         return base + residual, mid
 
     def token_logits(self, conditioning, action):

@@ -33,14 +33,17 @@ def manifest(name, model_cfg, world, training) -> dict:
     return {
         "format": "worldweb-model/1", "name": name, "version": "0.1.0",
         "description": f"Action-conditioned maze world model trained on the WorldWeb reference world: "
-                       f"{model_cfg.context_frames} context frames, {model_cfg.memory_slots} memory slots, "
-                       f"{len(model_cfg.sampler_times)}-step flow sampler.",
+                       f"{model_cfg.context_frames} context frames, {model_cfg.memory_slots} memory slots, " + (
+                           f"each {model_cfg.patch}x{model_cfg.patch} patch chosen from {model_cfg.codebook_size} real patches."
+                           if model_cfg.output == "tokens" else f"{len(model_cfg.sampler_times)}-step flow sampler."),
         "onnx": "model.onnx", "starts": "starts.npy",
         "frame": {"width": w, "height": h, "channels": 3}, "fps": FPS,
         "context_frames": model_cfg.context_frames, "memory_slots": model_cfg.memory_slots,
         "actions": [{"index": i, "name": a, "keys": ACTION_KEYS[a]} for i, a in enumerate(world["actions"])],
         "inputs": inputs, "outputs": outputs,
-        "sampler": {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)},
+        "sampler": ({"kind": "codebook-tokens", "steps": 1, "codebook": model_cfg.codebook_size, "patch": model_cfg.patch,
+                     "temperature": model_cfg.temperature} if model_cfg.output == "tokens"
+                    else {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)}),
         "training": training,
     }
 

@@ -12,11 +12,9 @@ from .config import config_from_dict, load_config
 from .data import ShardSet, WindowSampler, to_model_inputs
 from .drift import DriftPool
 from .evaluation import FreePlayCheck, HeldOutBatch
-from .flow_prior import estimate_action_flows
 from .hardware import describe
 from .model import WorldModel
-from .adversary import Adversary
-from .objective import ErrorBank, training_loss
+from .objective import training_loss
 from .schedule import learning_rate
 
 
@@ -72,14 +70,7 @@ class Run:
         elif args.init_from:
             self._init_from(args.init_from)
         if not saved:
-            self._start_action_flows()
             self._start_codebook()
-        self.errors = ErrorBank(t.error_bank) if t.error_recycle > 0 else None
-        if saved and self.errors is not None and saved.get("errors"):
-            self.errors.restore(saved["errors"])
-        self.adversary = Adversary(t, device) if t.adversary_weight > 0 else None
-        if saved and self.adversary is not None and saved.get("adversary"):
-            self.adversary.restore(saved["adversary"])
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
         self.clock = time.monotonic()
@@ -105,17 +96,6 @@ class Run:
         self.model.load_state_dict(own)
         print(f"weights from {path}", flush=True)
 
-    def _start_action_flows(self):
-        """A warped base starts from each action's flow as block matching finds it in the training frames."""
-        flows = self.model.action_flow
-        if flows is None or float(flows.weight.abs().max()) >= 0.01:  # absent, or learned already
-            return
-        started = time.monotonic()
-        estimate = estimate_action_flows(self.sampler.episodes, flows.num_embeddings)
-        with torch.no_grad():
-            flows.weight.copy_(torch.from_numpy(estimate).reshape(flows.num_embeddings, -1))
-        print(f"action flows from block matching in {time.monotonic() - started:.0f} s", flush=True)
-
     def _start_codebook(self):
         """The token model paints with k-means patches of the training frames."""
         codebook = getattr(self.model, "codebook", None)
@@ -139,8 +119,7 @@ class Run:
             "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
             "config": self.cfg.to_dict(), "progress": self.progress, "rng": checkpoint.rng_states(self.rng),
             "world": self.world, "data": self.data, "hardware": describe(self.device),
-            "earlier_stages": self.earlier_stages, "errors": self.errors.state() if self.errors is not None else None,
-            "adversary": self.adversary.state() if self.adversary is not None else None},
+            "earlier_stages": self.earlier_stages},
             self.out / "checkpoint.pt")
 
     def evaluate(self):
@@ -165,13 +144,11 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
-        loss, parts, judged = training_loss(self.model, inputs, t, self.errors, self.adversary)
+        loss, parts = training_loss(self.model, inputs, t)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip)
         self.optimizer.step()
-        if judged is not None:
-            parts.update(self.adversary.step(*judged))
         self.progress["step"] += 1
         self.progress["samples"] += t.batch_size
         return parts
