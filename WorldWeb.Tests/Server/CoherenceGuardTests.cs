@@ -10,11 +10,14 @@ using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
 
-/// <summary>Faults injected into the real model's output: the guard rolls the world back and it plays on with good frames.</summary>
+/// <summary>
+/// Faults injected into the shipped model's output: the guard rolls the world back and it plays on with good frames.
+/// The shipped model, not the CI one, because a guard can only tell a collapse from frames that normally hold together.
+/// </summary>
 public sealed class CoherenceGuardTests : IDisposable
 {
     private const int RecoveryFrames = 5;
-    private readonly ModelPackage _package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
+    private readonly ModelPackage _package = ModelPackage.Load(TestEnvironment.ShippedModelFolder, new InferenceOptions(), NullLogger.Instance);
     private readonly WorldModel _model;
     private readonly StepBatch _batch;
     private readonly WorldSession _session;

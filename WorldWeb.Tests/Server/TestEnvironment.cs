@@ -35,6 +35,12 @@ public static class TestEnvironment
         }
     }
 
+    /// <summary>
+    /// The shipped model, models/default: for tests whose subject needs a model that plays coherently (a few training
+    /// steps make a model whose every frame is new noise, and a fault of noise does not stand out from that).
+    /// </summary>
+    public static string ShippedModelFolder => Path.Combine(RepositoryRoot, "models", "default");
+
     public static string RepositoryRoot =>
         Fixtures.RepositoryRoot() ?? throw new InvalidOperationException("the server tests run inside the repository");
 
