@@ -23,8 +23,8 @@ public static class AccountsApi
     {
         RouteGroupBuilder account = app.MapGroup("/api/account").RequireAuthorization(Policies.Visitor);
         account.MapGet("/", Me);
-        account.MapPost("/signup", SignUp);
-        account.MapPost("/signin", SignIn);
+        account.MapPost("/signup", SignUp).RequireRateLimiting(Safety.RateLimits.SignUp);
+        account.MapPost("/signin", SignIn).RequireRateLimiting(Safety.RateLimits.SignIn);
         account.MapPost("/signout", SignOut);
         return app;
     }
@@ -98,7 +98,7 @@ public static class AccountsApi
         {
             claimed = await worlds.ClaimAsync(anonymous, account.Id, cancellationToken);
         }
-        ClaimsPrincipal principal = AccountPrincipal.For(account, roles);
+        ClaimsPrincipal principal = AccountPrincipal.For(account, roles, TimeProvider.System.GetUtcNow());
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, AnonymousIdentity.Persistent);
         http.User = principal;
         return claimed;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Audit;
@@ -26,6 +27,9 @@ public static class AccountsExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Visitor, policy => policy.RequireAuthenticatedUser())
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsAdmin()));
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme,
+            cookie => cookie.Events.OnValidatePrincipal = AccountRevalidation.ValidateAsync);
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddScoped<AdminAccounts>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);

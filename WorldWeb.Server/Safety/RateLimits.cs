@@ -9,12 +9,15 @@ namespace WorldWeb.Server.Safety;
 
 /// <summary>
 /// REST rate limits: every /api request counts against its IP address; making a world (create or fork) also
-/// against the identity (the <see cref="CreateWorld"/> policy) and the IP address. A refusal is 429 with
+/// against the identity (the <see cref="CreateWorld"/> policy) and the IP address; signing up and signing in have
+/// their own, stricter limits per IP address (<see cref="SignUp"/>, <see cref="SignIn"/>). A refusal is 429 with
 /// Retry-After and a ProblemDetails body that says which limit was hit.
 /// </summary>
 public static class RateLimits
 {
     public const string CreateWorld = "create-world";
+    public const string SignUp = "sign-up";
+    public const string SignIn = "sign-in";
 
     public static void Configure(RateLimiterOptions limiter, IServiceProvider services)
     {
@@ -30,16 +33,29 @@ public static class RateLimits
         limiter.AddPolicy(CreateWorld, http => RateLimitPartition.GetTokenBucketLimiter(
             "worlds-id:" + (http.User.UserId() ?? IpOf(http)),
             _ => Bucket(safety.WorldsPerMinutePerIdentity, safety.WorldsPerMinutePerIdentity, TimeSpan.FromMinutes(1))));
+        limiter.AddPolicy(SignUp, http => RateLimitPartition.GetTokenBucketLimiter(
+            "sign-up:" + IpOf(http), _ => Bucket(safety.SignUpsPerHourPerIp, safety.SignUpsPerHourPerIp, TimeSpan.FromHours(1))));
+        limiter.AddPolicy(SignIn, http => RateLimitPartition.GetTokenBucketLimiter(
+            "sign-in:" + IpOf(http), _ => Bucket(safety.SignInsPerMinutePerIp, safety.SignInsPerMinutePerIp, TimeSpan.FromMinutes(1))));
         limiter.OnRejected = async (context, cancellationToken) =>
         {
             HttpContext http = context.HttpContext;
-            bool creating = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == CreateWorld;
-            http.RequestServices.GetRequiredService<ServerMetrics>().Error(creating ? "world_rate" : "api_rate");
+            string? policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+            http.RequestServices.GetRequiredService<ServerMetrics>().Error(policy switch
+            {
+                CreateWorld => "world_rate",
+                SignUp or SignIn => "account_rate",
+                _ => "api_rate",
+            });
             int retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
             http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-            string detail = creating
-                ? $"You are making worlds too fast: at most {safety.WorldsPerMinutePerIdentity} per minute per visitor and {safety.WorldsPerMinutePerIp} per minute per IP address. Try again in {retry} s."
-                : $"Too many requests: at most {safety.ApiRequestsPerSecondPerIp} per second per IP address. Try again in {retry} s.";
+            string detail = policy switch
+            {
+                CreateWorld => $"You are making worlds too fast: at most {safety.WorldsPerMinutePerIdentity} per minute per visitor and {safety.WorldsPerMinutePerIp} per minute per IP address. Try again in {retry} s.",
+                SignUp => $"Too many sign-ups from your address: at most {safety.SignUpsPerHourPerIp} accounts per hour per IP address. Try again in {retry} s.",
+                SignIn => $"Too many sign-in attempts from your address: at most {safety.SignInsPerMinutePerIp} per minute per IP address. Try again in {retry} s.",
+                _ => $"Too many requests: at most {safety.ApiRequestsPerSecondPerIp} per second per IP address. Try again in {retry} s.",
+            };
             await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail).ExecuteAsync(http);
         };
     }

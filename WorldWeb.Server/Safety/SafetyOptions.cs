@@ -23,6 +23,14 @@ public sealed class SafetyOptions
     [Range(1, 100_000)]
     public int WorldsPerMinutePerIp { get; set; } = 30;
 
+    /// <summary>Accounts one IP address may sign up per hour (a burst of as many): far stricter than the API limit.</summary>
+    [Range(1, 100_000)]
+    public int SignUpsPerHourPerIp { get; set; } = 5;
+
+    /// <summary>Sign-in attempts per minute from one IP address (a burst of as many): password guessing stays slow.</summary>
+    [Range(1, 100_000)]
+    public int SignInsPerMinutePerIp { get; set; } = 10;
+
     /// <summary>REST requests per second from one IP address (a burst of twice as many).</summary>
     [Range(1, 1_000_000)]
     public int ApiRequestsPerSecondPerIp { get; set; } = 50;

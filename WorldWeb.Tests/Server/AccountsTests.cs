@@ -1,6 +1,12 @@
+extern alias server;
+
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using AdminAccounts = server::WorldWeb.Server.Accounts.AdminAccounts;
 
 namespace WorldWeb.Tests.Server;
 
@@ -78,6 +84,76 @@ public sealed class AccountsTests(WorldWebFactory factory)
 
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
         Assert.Contains("Too many wrong passwords", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignUp_BeyondItsPerIpLimit_Is429_WhileSignInStillWorks()
+    {
+        using var strict = factory.WithWebHostBuilder(b => b.UseSetting("Safety:SignUpsPerHourPerIp", "2"));
+        HttpClient http = strict.CreateClient();
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/account/signup", new Credentials(TestUser.NewEmail(), Password))).StatusCode);
+        }
+
+        HttpResponseMessage refused = await http.PostAsJsonAsync("/api/account/signup", new Credentials(TestUser.NewEmail(), Password));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("at most 2 accounts per hour per IP address", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/account/signin", new Credentials(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_BeyondItsPerIpLimit_Is429_EvenWithTheRightPassword()
+    {
+        using var strict = factory.WithWebHostBuilder(b => b.UseSetting("Safety:SignInsPerMinutePerIp", "3"));
+        HttpClient http = strict.CreateClient();
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/account/signin", new Credentials(TestUser.NewEmail(), Password))).StatusCode);
+        }
+
+        HttpResponseMessage refused = await http.PostAsJsonAsync("/api/account/signin", new Credentials(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many sign-in attempts", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The cookie is signed for a year; the account's rights are re-read from the database every interval.</summary>
+    [Fact]
+    public async Task PromotedDemotedAndDeletedAccounts_RightsFollowTheDatabase_WithinTheRevalidationInterval()
+    {
+        using var quick = factory.WithWebHostBuilder(b => b.UseSetting("Accounts:RevalidateSeconds", "1"));
+        TimeSpan interval = TimeSpan.FromSeconds(2.1); // one second, counted in whole seconds
+        string email = TestUser.NewEmail();
+        TestUser user = await TestUser.CreateAsync(quick);
+        AccountInfo account = await user.SignInAsync(email, Password, signUp: true);
+        async Task OnAccount(Func<UserManager<IdentityUser>, IdentityUser, Task> change)
+        {
+            await using AsyncServiceScope scope = quick.Services.CreateAsyncScope();
+            UserManager<IdentityUser> users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            await change(users, (await users.FindByEmailAsync(email))!);
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.GetAsync("/api/admin/system")).StatusCode);
+
+        await using (AsyncServiceScope scope = quick.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, Password, promoteExisting: true);
+        }
+        await Task.Delay(interval);
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.GetAsync("/api/admin/system")).StatusCode);
+
+        await OnAccount((users, a) => users.RemoveFromRoleAsync(a, "admin"));
+        await Task.Delay(interval);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.GetAsync("/api/admin/system")).StatusCode);
+        Assert.Equal(email, (await user.Http.GetFromJsonAsync<AccountInfo>("/api/account"))!.Email);
+
+        await OnAccount((users, a) => users.DeleteAsync(a));
+        await Task.Delay(interval);
+        AccountInfo after = (await user.Http.GetFromJsonAsync<AccountInfo>("/api/account"))!;
+        Assert.False(after.IsSignedIn);
+        Assert.NotEqual(account.Id, after.Id);
     }
 
     [Fact]

@@ -51,6 +51,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Safety__JoinsPerMinutePerIp"] = "100000";
         start.Environment["Safety__MaxConnectionsPerIp"] = "100000";
         start.Environment["Safety__MaxWatchedWorldsPerIp"] = "100000";
+        start.Environment["Safety__SignUpsPerHourPerIp"] = "100000";
+        start.Environment["Safety__SignInsPerMinutePerIp"] = "100000";
         foreach ((string key, string value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -35,6 +35,8 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Safety:JoinsPerMinutePerIp", "100000");
         builder.UseSetting("Safety:MaxConnectionsPerIp", "100000");
         builder.UseSetting("Safety:MaxWatchedWorldsPerIp", "100000");
+        builder.UseSetting("Safety:SignUpsPerHourPerIp", "100000");
+        builder.UseSetting("Safety:SignInsPerMinutePerIp", "100000");
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");
