@@ -18,9 +18,6 @@ class ModelConfig:
     codebook_size: int = 512
     patch: int = 4
     temperature: float = 1.0
-    # Token model: a head that adds, per patch and memory slot, a learned weight to the logit of the patch that
-    # memory shows there, so "paint what memory shows" is one weight away (what the residual model's gates do).
-    memory_copy: bool = False
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
     pose_hidden: int = 64

@@ -13,9 +13,7 @@ in play a small fixed level, drawn from the sampler's noise input so a world sti
 The shipped model is the token model (output = "tokens"): no base and no denoising, but for each 4×4
 patch of the next frame a choice among a codebook of real patches (codebook.py), sampled from the
 noise input. It can only paint with the maze's own patches, so free play cannot blur or drift into
-colours the world does not have. With memory_copy, a head weights, per patch and memory slot, the patch
-that memory shows there: copying a remembered view is one weight away, as the gates are for the residual
-model. The residual model's residual is predicted at full
+colours the world does not have. The residual is predicted at full
 resolution: a head that pixel-shuffles 32² features makes 2×2-periodic errors, which fed back frame
 after frame grow into a coloured grid.
 """
@@ -85,12 +83,6 @@ class Denoiser(nn.Module):
         if self.tokens:
             # One logit per codebook patch for each patch of the frame (stride patch/2 over the 32² features).
             self.token_head = nn.Conv2d(c1, cfg.codebook_size, cfg.patch // 2, stride=cfg.patch // 2)
-            # Per patch and memory slot: how much to favour the patch memory shows there. Zero at start.
-            self.copy_head = nn.Conv2d(c1, cfg.memory_slots, cfg.patch // 2, stride=cfg.patch // 2) \
-                if cfg.memory_copy and cfg.memory_slots else None
-            if self.copy_head is not None:
-                nn.init.zeros_(self.copy_head.weight)
-                nn.init.zeros_(self.copy_head.bias)
             return
         # The 64² head: upsampled 32² features meet the last frame and the noisy frame at full
         # resolution, so every pixel of the residual has its own value, not one of a 2×2 block's four.
@@ -108,7 +100,7 @@ class Denoiser(nn.Module):
         return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
 
     def forward(self, condition, x_t, emb, last_frame=None):
-        """(residual, gate logits, 8² features); the token model: (patch logits, copy weights or None, 8² features)."""
+        """(residual, gate logits, 8² features); the token model: (patch logits, 8² features)."""
         skip32 = self.enc32(condition if self.tokens else condition + self.stem_noisy(x_t), emb)
         skip16 = self.enc16(self.down16(skip32), emb)
         mid = self.down8(skip16)
@@ -117,8 +109,7 @@ class Denoiser(nn.Module):
         h = self.dec16(self.merge16(torch.cat([_upsample(mid), skip16], 1)), emb)
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
         if self.tokens:
-            h = F.silu(self.out_norm(h))
-            return self.token_head(h), None if self.copy_head is None else self.copy_head(h), mid
+            return self.token_head(F.silu(self.out_norm(h))), mid
         h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + self.head_condition(last_frame) + self.head_noisy(x_t)
         out = self.out(F.silu(self.head_mix(F.silu(h))))
         return out[:, :3], out[:, 3:], mid
@@ -198,19 +189,10 @@ class WorldModel(nn.Module):
 
     def token_logits(self, conditioning, action):
         """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features."""
-        condition, _, memory, valid, level = conditioning
+        condition, _, _, _, level = conditioning
         t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        logits, copy, mid = self.denoiser(condition, None, emb)
-        if copy is not None:
-            # The memory frames are already codebook patches: find their codes again and favour them, slot by slot.
-            codes, _ = quantize(((memory + 1) / 2).flatten(0, 1), self.codebook, self.cfg.patch)
-            codes = codes.reshape(memory.shape[0], memory.shape[1], 1, *logits.shape[-2:])
-            ids = torch.arange(self.cfg.codebook_size, device=logits.device)[None, :, None, None]
-            for slot in range(self.cfg.memory_slots):  # an empty slot adds nothing
-                shown = (codes[:, slot] == ids).to(logits.dtype)
-                logits = logits + copy[:, slot:slot + 1] * valid[:, slot, :, None, None] * shown
-        return logits, mid
+        return self.denoiser(condition, None, emb)
 
     def sample_tokens(self, logits, noise):
         """A patch index per position, drawn from softmax(logits / temperature) by inverse CDF with one uniform per
