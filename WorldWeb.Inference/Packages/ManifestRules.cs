@@ -3,20 +3,32 @@ namespace WorldWeb.Inference.Packages;
 /// <summary>The rules of docs/model-format.md that world.json must satisfy on its own, before the graph is opened.</summary>
 internal static class ManifestRules
 {
+    // Bounds that keep one package from asking the server for absurd buffers (every world holds K + M frames).
+    public const int MaxFrameSide = 1024, MaxFps = 240, MaxContextFrames = 64, MaxMemorySlots = 64, MaxActions = 256;
+
     public static string? FirstProblem(ModelManifest m) =>
         m.Format != ModelManifest.FormatId ? $"format is '{m.Format}' but WorldWeb reads '{ModelManifest.FormatId}'"
         : string.IsNullOrWhiteSpace(m.Name) ? "name is empty"
-        : string.IsNullOrWhiteSpace(m.Onnx) ? "onnx (the graph's file name) is empty"
-        : string.IsNullOrWhiteSpace(m.Starts) ? "starts (the start states' file name) is empty"
-        : m.Frame.Width <= 0 || m.Frame.Height <= 0 ? $"frame is {m.Frame.Width}x{m.Frame.Height}; width and height must be positive"
+        : FileNameProblem("onnx (the graph's file name)", m.Onnx)
+        ?? FileNameProblem("starts (the start states' file name)", m.Starts)
+        ?? (m.Frame.Width <= 0 || m.Frame.Height <= 0 ? $"frame is {m.Frame.Width}x{m.Frame.Height}; width and height must be positive"
+        : m.Frame.Width > MaxFrameSide || m.Frame.Height > MaxFrameSide ? $"frame is {m.Frame.Width}x{m.Frame.Height}; width and height must be at most {MaxFrameSide}"
         : m.Frame.Channels != 3 ? $"frame.channels is {m.Frame.Channels}; frames are RGB, so it must be 3"
-        : m.Fps <= 0 ? $"fps is {m.Fps}; it must be positive"
-        : m.ContextFrames < 1 ? $"context_frames is {m.ContextFrames}; it must be at least 1"
-        : m.MemorySlots < 0 ? $"memory_slots is {m.MemorySlots}; it must be 0 or more"
-        : ActionProblem(m.Actions)
+        : m.Fps <= 0 || m.Fps > MaxFps ? $"fps is {m.Fps}; it must be in 1..{MaxFps}"
+        : m.ContextFrames < 1 || m.ContextFrames > MaxContextFrames ? $"context_frames is {m.ContextFrames}; it must be in 1..{MaxContextFrames}"
+        : m.MemorySlots < 0 || m.MemorySlots > MaxMemorySlots ? $"memory_slots is {m.MemorySlots}; it must be in 0..{MaxMemorySlots}"
+        : m.Actions.Count > MaxActions ? $"actions has {m.Actions.Count} entries; at most {MaxActions}"
+        : ActionProblem(m.Actions))
         ?? RoleProblem("inputs", m.Inputs, TensorRoles.Inputs, m)
         ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
         ?? DuplicateNameProblem(m);
+
+    /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
+    private static string? FileNameProblem(string field, string? name) =>
+        string.IsNullOrWhiteSpace(name) ? $"{field} is empty"
+        : name != Path.GetFileName(name) || name is "." or ".." || name.Contains('\\') || Path.IsPathRooted(name)
+            ? $"{field} is '{name}'; it must be a file name in the package folder, without a path"
+            : null;
 
     private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
     {

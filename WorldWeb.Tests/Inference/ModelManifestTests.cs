@@ -58,15 +58,29 @@ public sealed class ModelManifestTests
     [InlineData("context_frames", 0, "context_frames is 0")]
     [InlineData("memory_slots", -1, "memory_slots is -1")]
     [InlineData("fps", 0, "fps is 0")]
+    [InlineData("fps", 1000, "fps is 1000; it must be in 1..240")]
+    [InlineData("context_frames", 65, "context_frames is 65; it must be in 1..64")]
+    [InlineData("memory_slots", 100000, "memory_slots is 100000; it must be in 0..64")]
     public void Parse_CountOutOfRange_IsRefused(string field, int value, string expected)
     {
         Assert.Contains(expected, Refused(j => j[field] = value).Message);
     }
 
     [Fact]
-    public void Parse_NonPositiveFrameSize_IsRefused()
+    public void Parse_NonPositiveOrHugeFrameSize_IsRefused()
     {
         Assert.Contains("width and height must be positive", Refused(j => j["frame"]!["width"] = 0).Message);
+        Assert.Contains("width and height must be at most 1024", Refused(j => j["frame"]!["height"] = 100_000).Message);
+    }
+
+    [Theory]
+    [InlineData("onnx", "../../etc/passwd")]
+    [InlineData("onnx", "/tmp/model.onnx")]
+    [InlineData("starts", "sub/starts.npy")]
+    [InlineData("starts", "..")]
+    public void Parse_FileOutsideThePackageFolder_IsRefused(string field, string name)
+    {
+        Assert.Contains("must be a file name in the package folder, without a path", Refused(j => j[field] = name).Message);
     }
 
     [Fact]
