@@ -16,7 +16,7 @@ public static class EvalPlots
         if (perSecond.Values.Any(c => c.Realism.Length > 0))
         {
             var realism = Path.Combine(directory, stem + "_free_play_realism.png");
-            OverTime(perSecond.ToDictionary(p => p.Key, p => p.Value.Realism), freePlay.RealRealismDb, "realism: PSNR of the nearest real frame at 16×16 (dB)", "real frames")
+            OverTime(perSecond.ToDictionary(p => p.Key, p => p.Value.Realism), freePlay.RealRealismDb, "nearest real frame, PSNR at 16×16 (dB)", "real frames")
                 .SavePng(realism, 640, 400);
             var sharpness = Path.Combine(directory, stem + "_free_play_sharpness.png");
             OverTime(perSecond.ToDictionary(p => p.Key, p => p.Value.Sharpness), 1.0, "sharpness: mean |gradient| / real frames'", "real frames (1.0)")
