@@ -62,34 +62,46 @@ public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts
         }
     }
 
+    /// <summary>
+    /// Writes the chunks and advances the worlds' steps in one transaction: a write that fails or is cancelled half-way
+    /// (a server stopping mid-flush) leaves nothing behind, so requeuing its batch never writes a chunk twice.
+    /// </summary>
     private async Task WriteAsync(List<LoggedAction> batch, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         string[] worldIds = batch.Select(a => a.WorldId).Distinct().ToArray();
         // A world deleted since its steps were made takes its pending steps with it.
         HashSet<string> existing = [.. await db.Worlds.Where(w => worldIds.Contains(w.Id)).Select(w => w.Id).ToListAsync(cancellationToken)];
-        DateTimeOffset now = clock.GetUtcNow();
+        var runs = new List<(string WorldId, long FirstStep, byte[] Actions)>();
         var lastSteps = new Dictionary<string, long>();
         foreach (IGrouping<string, LoggedAction> world in batch.Where(a => existing.Contains(a.WorldId)).GroupBy(a => a.WorldId))
         {
             foreach (List<LoggedAction> run in ContiguousRuns(world.OrderBy(a => a.Step)))
             {
-                db.ActionLog.Add(new ActionLogChunk
-                {
-                    WorldId = world.Key,
-                    FirstStep = run[0].Step,
-                    Actions = run.Select(a => a.Action).ToArray(),
-                    WrittenAt = now,
-                });
+                runs.Add((world.Key, run[0].Step, [.. run.Select(a => a.Action)]));
             }
             lastSteps[world.Key] = world.Max(a => a.Step);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        foreach ((string worldId, long step) in lastSteps)
+        if (runs.Count == 0)
         {
-            await db.Worlds.Where(w => w.Id == worldId && w.Step < step)
-                .ExecuteUpdateAsync(set => set.SetProperty(w => w.Step, step).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            return;
         }
+        // The retrying strategy replays the whole transaction, so each attempt builds its own entities.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using WorldWebDbContext write = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await write.Database.BeginTransactionAsync(cancellationToken);
+            DateTimeOffset now = clock.GetUtcNow();
+            write.ActionLog.AddRange(runs.Select(r => new ActionLogChunk { WorldId = r.WorldId, FirstStep = r.FirstStep, Actions = r.Actions, WrittenAt = now }));
+            await write.SaveChangesAsync(cancellationToken);
+            foreach ((string worldId, long step) in lastSteps)
+            {
+                await write.Worlds.Where(w => w.Id == worldId && w.Step < step)
+                    .ExecuteUpdateAsync(set => set.SetProperty(w => w.Step, step).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            }
+            // Once here the rows are written: a cancellation must not turn a commit into a requeue.
+            await transaction.CommitAsync(CancellationToken.None);
+        });
     }
 
     private static IEnumerable<List<LoggedAction>> ContiguousRuns(IEnumerable<LoggedAction> ordered)

@@ -3,8 +3,9 @@ using WorldWeb.Memory;
 namespace WorldWeb.Server.Coherence;
 
 /// <summary>
-/// Looks at each generated frame before anyone sees it. A pure function of the world's own frames, so a replay
-/// rejects the same frames. One per world, called on the world's tick.
+/// Looks at each generated frame before anyone sees it. Its verdicts depend only on the world's own frames (its
+/// state is saved with the world, <see cref="State"/>), so a replay rejects the same frames. One per world, called on
+/// the world's tick.
 /// </summary>
 public sealed class CoherenceGuard(CoherenceOptions options)
 {

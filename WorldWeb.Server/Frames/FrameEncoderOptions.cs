@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WorldWeb.Server.Frames;
 
-/// <summary>How frames travel to viewers. Bound from the <c>Frames</c> section; docs/frame-encoding.md has the numbers behind the default.</summary>
+/// <summary>How frames travel to viewers. Bound from the <c>Frames</c> section; docs/server.md ("Frame encoding") has the numbers behind the default.</summary>
 public sealed class FrameEncoderOptions
 {
     public const string SectionName = "Frames";

@@ -97,15 +97,6 @@ public sealed class ModelCatalog : IDisposable
         }
     }
 
-    /// <summary>Puts back a model taken out by <see cref="Remove"/> when its unload was refused.</summary>
-    public void Restore(LoadedModel model)
-    {
-        lock (_gate)
-        {
-            _models.TryAdd(model.Name, model);
-        }
-    }
-
     private LoadedModel Open(string path, string hint)
     {
         if (!File.Exists(Path.Combine(path, ModelManifest.FileName)))

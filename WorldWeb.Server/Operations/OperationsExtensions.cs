@@ -8,6 +8,7 @@ public static class OperationsExtensions
     /// <summary>OpenTelemetry metrics of WorldWeb's meters and ASP.NET Core's, exported for Prometheus.</summary>
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<WorkerFaults>();
         builder.Services.AddHealthChecks().AddCheck<WorkerFaults>("workers");
@@ -20,12 +21,19 @@ public static class OperationsExtensions
         return builder;
     }
 
-    /// <summary><c>/metrics</c> in the Prometheus text format. It tells nothing secret; keep it on the internal network anyway.</summary>
+    /// <summary>
+    /// <c>/metrics</c> in the Prometheus text format. It tells nothing secret; keep it on the internal network anyway:
+    /// <c>Metrics:Port</c> serves it on one port only, which may listen on loopback alone.
+    /// </summary>
     public static WebApplication MapOperations(this WebApplication app)
     {
         // Resolved here so its observable gauges exist before the first scrape.
         app.Services.GetRequiredService<ServerMetrics>();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        IEndpointConventionBuilder metrics = app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Port is { } port)
+        {
+            metrics.RequireHost($"*:{port}");
+        }
         return app;
     }
 }

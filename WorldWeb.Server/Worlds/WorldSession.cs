@@ -16,7 +16,7 @@ namespace WorldWeb.Server.Worlds;
 /// Each generated frame passes the <see cref="CoherenceGuard"/> first; a rejected one rolls the world back to its
 /// last good checkpoint (context and pose) and shows that checkpoint's frame instead.
 /// </summary>
-public sealed partial class WorldSession : IWorldSession
+public sealed partial class WorldSession
 {
     private readonly Lock _stateGate = new();
     private readonly Lock _actionGate = new();
