@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Identity;
@@ -85,7 +86,7 @@ public static class SavesApi
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
         string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, MemoryStore memory, IDbContextFactory<WorldWebDbContext> contexts,
-        AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        AuditLog audit, TimeProvider clock, IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
         {
@@ -95,6 +96,10 @@ public static class SavesApi
         if (world is null)
         {
             return problem!;
+        }
+        if (await ApiProblems.WorldQuotaAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        {
+            return full;
         }
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         SaveRecord? save = await db.Saves.AsNoTracking().FirstOrDefaultAsync(s => s.Id == saveId && s.WorldId == id, cancellationToken);

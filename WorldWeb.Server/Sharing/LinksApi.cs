@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
@@ -25,7 +26,8 @@ public static class LinksApi
     public static string JoinUrl(string token) => $"/w/{token}";
 
     private static async Task<Results<Created<ShareLinkInfo>, ValidationProblem, ProblemHttpResult>> CreateLink(
-        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
+        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit,
+        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         if (request.Role is not (WorldRoles.Viewer or WorldRoles.Player))
         {
@@ -39,6 +41,11 @@ public static class LinksApi
         if (world is null)
         {
             return problem!;
+        }
+        int max = options.Value.MaxLinksPerWorld;
+        if ((await links.ListAsync(id, cancellationToken)).Count(l => l.RevokedAt is null) >= max)
+        {
+            return ApiProblems.TooMany($"This world has {max} share links that are not revoked, the most a world may have; revoke one to make another.");
         }
         TimeSpan? lifetime = request.ExpiresInHours is { } h ? TimeSpan.FromHours(h) : null;
         (ShareLinkRecord link, string token) = await links.CreateAsync(id, request.Role, lifetime, cancellationToken);

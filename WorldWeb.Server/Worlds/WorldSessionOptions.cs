@@ -22,4 +22,12 @@ public sealed class WorldSessionOptions
     /// <summary>Worlds of one owner (an anonymous identity or an account) live at once, so one visitor cannot fill the server.</summary>
     [Range(1, 100_000)]
     public int MaxLiveWorldsPerOwner { get; set; } = 8;
+
+    /// <summary>Worlds one owner keeps (created or forked, live or not): the database does not grow without end.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxWorldsPerOwner { get; set; } = 200;
+
+    /// <summary>Share links of one world that are not revoked (expired ones count until revoked).</summary>
+    [Range(1, 100_000)]
+    public int MaxLinksPerWorld { get; set; } = 50;
 }

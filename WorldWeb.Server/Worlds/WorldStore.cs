@@ -12,6 +12,12 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         return await db.Worlds.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
     }
 
+    public async Task<int> CountOwnedAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Worlds.CountAsync(w => w.OwnerId == ownerId, cancellationToken);
+    }
+
     public async Task AddAsync(WorldRecord world, SaveRecord? firstSave, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

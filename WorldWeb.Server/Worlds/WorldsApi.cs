@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
@@ -47,8 +48,9 @@ public static class WorldsApi
         };
     }
 
-    private static async Task<Results<Created<CreatedWorld>, ValidationProblem>> CreateWorld(
-        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> CreateWorld(
+        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock,
+        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
         if (title.Length > MaxTitleLength)
@@ -63,6 +65,10 @@ public static class WorldsApi
         if (request.Seed is < 0)
         {
             return ApiProblems.Invalid("seed", "A seed is a whole number from 0 to 9223372036854775807.");
+        }
+        if (await ApiProblems.WorldQuotaAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        {
+            return full;
         }
         long seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         DateTimeOffset now = clock.GetUtcNow();

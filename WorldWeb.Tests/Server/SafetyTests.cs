@@ -237,4 +237,38 @@ public sealed class SafetyTests(WorldWebFactory factory)
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal("Healthy", await visitor.Http.GetStringAsync("/healthz"));
     }
+
+    [Fact]
+    public async Task WorldsKeptPerOwner_BeyondTheLimit_Is409_UntilOneIsDeleted()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Worlds:MaxWorldsPerOwner", "2"));
+        TestUser visitor = await TestUser.CreateAsync(small);
+        CreatedWorld first = await visitor.CreateWorldAsync();
+        await visitor.CreateWorldAsync();
+
+        HttpResponseMessage refused = await visitor.Http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("a third", null, 1));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("You keep 2 worlds, the most one visitor may; delete one to make another.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await visitor.Http.DeleteAsync($"/api/worlds/{first.Id}")).StatusCode);
+        await visitor.CreateWorldAsync();
+    }
+
+    [Fact]
+    public async Task LinksPerWorld_BeyondTheLimit_Is409_UntilOneIsRevoked()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Worlds:MaxLinksPerWorld", "2"));
+        TestUser owner = await TestUser.CreateAsync(small);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        Task<HttpResponseMessage> Share() => owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/links", new CreateShareLinkRequest("viewer", null));
+        ShareLinkInfo link = (await (await Share()).Content.ReadFromJsonAsync<ShareLinkInfo>())!;
+        Assert.Equal(HttpStatusCode.Created, (await Share()).StatusCode);
+
+        HttpResponseMessage refused = await Share();
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("revoke one to make another", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/links/{link.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Share()).StatusCode);
+    }
 }
