@@ -24,7 +24,7 @@ public static class AccountRevalidation
         }
         IServiceProvider services = context.HttpContext.RequestServices;
         TimeSpan every = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<AccountOptions>>().Value.RevalidateSeconds);
-        DateTimeOffset now = TimeProvider.System.GetUtcNow();
+        DateTimeOffset now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (now - principal.CheckedAt() < every)
         {
             return;

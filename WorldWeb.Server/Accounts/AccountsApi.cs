@@ -98,7 +98,7 @@ public static class AccountsApi
         {
             claimed = await worlds.ClaimAsync(anonymous, account.Id, cancellationToken);
         }
-        ClaimsPrincipal principal = AccountPrincipal.For(account, roles, TimeProvider.System.GetUtcNow());
+        ClaimsPrincipal principal = AccountPrincipal.For(account, roles, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, AnonymousIdentity.Persistent);
         http.User = principal;
         return claimed;
