@@ -97,7 +97,7 @@ public static class SavesApi
         {
             return problem!;
         }
-        if (await ApiProblems.WorldQuotaAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldsApi.WorldQuotaAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }

@@ -43,7 +43,7 @@ public static class LinksApi
             return problem!;
         }
         int max = options.Value.MaxLinksPerWorld;
-        if ((await links.ListAsync(id, cancellationToken)).Count(l => l.RevokedAt is null) >= max)
+        if (await links.CountUnrevokedAsync(id, cancellationToken) >= max)
         {
             return ApiProblems.TooMany($"This world has {max} share links that are not revoked, the most a world may have; revoke one to make another.");
         }

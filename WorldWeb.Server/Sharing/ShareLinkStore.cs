@@ -48,6 +48,13 @@ public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts
         return (status, link);
     }
 
+    /// <summary>Links of the world that are not revoked.</summary>
+    public async Task<int> CountUnrevokedAsync(string worldId, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ShareLinks.CountAsync(l => l.WorldId == worldId && l.RevokedAt == null, cancellationToken);
+    }
+
     public async Task<List<ShareLinkRecord>> ListAsync(string worldId, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

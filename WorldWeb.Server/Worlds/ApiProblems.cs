@@ -19,12 +19,6 @@ public static class ApiProblems
     public static ProblemHttpResult TooMany(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Limit reached", detail: detail);
 
-    /// <summary>A 409 when <paramref name="owner"/> keeps as many worlds as one visitor may; null otherwise.</summary>
-    public static async Task<ProblemHttpResult?> WorldQuotaAsync(WorldStore store, string owner, int max, CancellationToken cancellationToken) =>
-        await store.CountOwnedAsync(owner, cancellationToken) >= max
-            ? TooMany($"You keep {max} worlds, the most one visitor may; delete one to make another.")
-            : null;
-
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

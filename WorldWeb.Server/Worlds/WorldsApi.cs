@@ -48,6 +48,12 @@ public static class WorldsApi
         };
     }
 
+    /// <summary>A 409 when <paramref name="owner"/> keeps as many worlds as one visitor may (creating and forking); null otherwise.</summary>
+    internal static async Task<ProblemHttpResult?> WorldQuotaAsync(WorldStore store, string owner, int max, CancellationToken cancellationToken) =>
+        await store.CountOwnedAsync(owner, cancellationToken) >= max
+            ? ApiProblems.TooMany($"You keep {max} worlds, the most one visitor may; delete one to make another.")
+            : null;
+
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> CreateWorld(
         CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock,
         IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
@@ -66,7 +72,7 @@ public static class WorldsApi
         {
             return ApiProblems.Invalid("seed", "A seed is a whole number from 0 to 9223372036854775807.");
         }
-        if (await ApiProblems.WorldQuotaAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldQuotaAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }
