@@ -11,9 +11,5 @@ internal sealed class ActionLogWriter(WorldActionLog log, IOptions<ActionLogOpti
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => log.FlushAsync(cancellationToken);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await RunSupervisedAsync(cancellationToken);
-    }
+    protected override bool RunAtStop => true;
 }

@@ -10,9 +10,5 @@ internal sealed class MemoryWriter(MemoryStore store, WorkerFaults faults, TimeP
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => store.FlushAsync(cancellationToken);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await RunSupervisedAsync(cancellationToken);
-    }
+    protected override bool RunAtStop => true;
 }

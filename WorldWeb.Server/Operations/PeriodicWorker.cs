@@ -15,6 +15,11 @@ public abstract partial class PeriodicWorker(WorkerFaults faults, TimeProvider c
 
     protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the job runs once more when the server stops (a writer's last flush).</summary>
+    protected virtual bool RunAtStop => false;
+
+    private readonly StopOnce _stop = new();
+
     private string Name => GetType().Name;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,8 +37,17 @@ public abstract partial class PeriodicWorker(WorkerFaults faults, TimeProvider c
         }
     }
 
-    /// <summary>One run, with its faults caught and reported; also what a worker calls once more when the server stops.</summary>
-    protected async Task RunSupervisedAsync(CancellationToken cancellationToken)
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(async () =>
+    {
+        await base.StopAsync(cancellationToken);
+        if (RunAtStop)
+        {
+            await RunSupervisedAsync(cancellationToken);
+        }
+    });
+
+    /// <summary>One run, with its faults caught and reported.</summary>
+    private async Task RunSupervisedAsync(CancellationToken cancellationToken)
     {
         try
         {

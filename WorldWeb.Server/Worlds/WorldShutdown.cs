@@ -1,3 +1,5 @@
+using WorldWeb.Server.Operations;
+
 namespace WorldWeb.Server.Worlds;
 
 /// <summary>
@@ -6,9 +8,13 @@ namespace WorldWeb.Server.Worlds;
 /// </summary>
 internal sealed class WorldShutdown(WorldDirectory directory, ILogger<WorldShutdown> logger) : IHostedService
 {
+    private readonly StopOnce _stop = new();
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(() => SaveAllAsync(cancellationToken));
+
+    private async Task SaveAllAsync(CancellationToken cancellationToken)
     {
         int count = directory.Live.Count;
         await directory.SaveAllAsync(cancellationToken);

@@ -80,18 +80,33 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
 
     public async Task<SaveRecord> AddSaveAsync(string worldId, string name, SaveKind kind, long step, byte[] state, long[] memorySteps, CancellationToken cancellationToken)
     {
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         var save = new SaveRecord
         {
             Id = Guid.NewGuid(), WorldId = worldId, Name = name, Kind = kind, Step = step, State = state, MemorySteps = memorySteps, CreatedAt = clock.GetUtcNow(),
         };
-        db.Saves.Add(save);
-        await db.SaveChangesAsync(cancellationToken);
-        if (kind == SaveKind.Auto)
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        // The retrying strategy replays the whole transaction, so each attempt adds the save to a fresh context.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            // One autosave per world is enough to resume from; older ones only take room.
-            await db.Saves.Where(s => s.WorldId == worldId && s.Kind == SaveKind.Auto && s.Id != save.Id).ExecuteDeleteAsync(cancellationToken);
-        }
+            await using WorldWebDbContext write = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await write.Database.BeginTransactionAsync(cancellationToken);
+            if (kind == SaveKind.Auto)
+            {
+                // Autosaves of one world (the reaper, an admin, shutdown) take turns: without the lock two at once
+                // could each delete the other and leave none to resume from.
+                await write.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({worldId}))", cancellationToken);
+            }
+            write.Saves.Add(save);
+            await write.SaveChangesAsync(cancellationToken);
+            if (kind == SaveKind.Auto)
+            {
+                // One autosave per world is enough to resume from, the furthest; older ones only take room.
+                Guid keep = await write.Saves.Where(s => s.WorldId == worldId && s.Kind == SaveKind.Auto)
+                    .OrderByDescending(s => s.Step).ThenByDescending(s => s.CreatedAt).Select(s => s.Id).FirstAsync(cancellationToken);
+                await write.Saves.Where(s => s.WorldId == worldId && s.Kind == SaveKind.Auto && s.Id != keep).ExecuteDeleteAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        });
         return save;
     }
 }

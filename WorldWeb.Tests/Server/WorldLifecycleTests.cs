@@ -2,14 +2,71 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Memory;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
 public sealed class WorldLifecycleTests(WorldWebFactory factory)
 {
+    [Fact]
+    public async Task TwentyAutosavesAtOnce_LeaveExactlyOne_TheFurthest()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using HubConnection connection = await owner.ConnectAsync();
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await frames.UntilAsync(f => f.Step >= 2);
+        var directory = factory.Services.GetRequiredService<WorldDirectory>();
+        WorldSession session = directory.FindLive(world.Id)!;
+
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+
+        // Three bursts (a race shows in some runs, not all); the world keeps stepping, so the saves are of different steps.
+        for (int burst = 0; burst < 3; burst++)
+        {
+            SaveRecord[] saves = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => directory.SaveAsync(session, "autosave", SaveKind.Auto, CancellationToken.None)));
+
+            await using WorldWebDbContext db = await contexts.CreateDbContextAsync();
+            List<SaveRecord> kept = await db.Saves.Where(s => s.WorldId == world.Id && s.Kind == SaveKind.Auto).ToListAsync();
+            Assert.Single(kept);
+            Assert.Equal(saves.Max(s => s.Step), kept[0].Step);
+        }
+    }
+
+    [Fact]
+    public async Task ShutdownWork_AskedTwiceAtOnce_RunsOnce_AndBothCallersWaitForIt()
+    {
+        // The test host stops the server twice at once (its dispose and the app's own RunAsync); the second stop
+        // used to dispose the services while the first was still saving worlds.
+        using var host = factory.WithWebHostBuilder(_ => { });
+        TestUser owner = await TestUser.CreateAsync(host);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        await using (HubConnection connection = await owner.ConnectAsync())
+        {
+            await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+            await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+            await frames.UntilAsync(f => f.Step >= 3);
+        }
+        IHostedService[] withStopWork = [.. host.Services.GetServices<IHostedService>()
+            .Where(s => s is WorldShutdown or MemoryWriter or ActionLogWriter)];
+
+        Task[] first = [.. withStopWork.Select(s => s.StopAsync(CancellationToken.None))];
+        Task[] second = [.. withStopWork.Select(s => s.StopAsync(CancellationToken.None))];
+
+        Assert.Equal(3, withStopWork.Length);
+        Assert.Equal(first, second);
+        await Task.WhenAll(first);
+        await using WorldWebDbContext db = await host.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
+        Assert.True(await db.Saves.AnyAsync(s => s.WorldId == world.Id), "the world was not saved at shutdown");
+    }
+
     [Fact]
     public async Task WorldWithoutViewers_IsSavedAndUnloaded_AndResumesWhereItStood()
     {
