@@ -2,6 +2,7 @@ using WorldWeb.Server.Accounts;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Admin;
+using WorldWeb.Server.Bench;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Identity;
 using WorldWeb.Server.Memory;
@@ -14,6 +15,10 @@ using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
 var builder = WebApplication.CreateBuilder(args);
+if (ServeBenchCommand.Matches(args))
+{
+    builder.Configuration.AddInMemoryCollection(ServeBenchCommand.Settings(args));
+}
 builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
 // Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then memory and the log are flushed.
@@ -35,6 +40,10 @@ var app = builder.Build();
 if (AdminCommand.Matches(args))
 {
     return await AdminCommand.RunAsync(app, args);
+}
+if (ServeBenchCommand.Matches(args))
+{
+    return await ServeBenchCommand.RunAsync(app, args);
 }
 app.UseForwardedClient();
 app.UseExceptionHandler();

@@ -12,14 +12,20 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Server.Stepping;
 
 /// <summary>
-/// Steps every watched world of one model, all in ONE batched inference run per tick at the model's fps.
-/// A tick that overruns delays the next one for every world alike, so all slow down evenly.
+/// Steps every watched world of one model together, once per tick at the model's fps: one batched inference run,
+/// or on CPU a few sub-batches run at the same time (<see cref="SteppingOptions.SubBatches"/>). A tick that overruns
+/// delays the next one for every world alike, so all slow down evenly.
 /// </summary>
 public sealed partial class StepScheduler : IDisposable
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
-    private readonly WorldModel _model;
+    /// <summary>Worlds in a tick from which their frames are encoded in parallel.</summary>
+    private const int ParallelEncodeFrom = 8;
+
+    // One model and batch per sub-batch; they share the package's session, whose runs may overlap.
+    private readonly WorldModel[] _models;
+    private readonly StepBatch[] _batches;
     private readonly FrameEncoder _encoder;
     private readonly WorldActionLog _log;
     private readonly StepMetrics _metrics;
@@ -29,15 +35,16 @@ public sealed partial class StepScheduler : IDisposable
     private readonly Lock _sessionsGate = new();
     private WorldSession[] _sessions = [];
     private bool _retired;
-    private StepBatch _batch;
     private long _runs, _rows;
     private TickReport _report = new();
 
-    public StepScheduler(LoadedModel model, FrameEncoder encoder, WorldActionLog log, StepMetrics metrics, ILogger logger, TimeProvider clock)
+    public StepScheduler(LoadedModel model, FrameEncoder encoder, WorldActionLog log, StepMetrics metrics, ILogger logger, TimeProvider clock,
+        int subBatches = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(subBatches, 1);
         Model = model;
-        _model = model.Package.CreateWorldModel();
-        _batch = _model.CreateBatch(8);
+        _models = Enumerable.Range(0, subBatches).Select(_ => model.Package.CreateWorldModel()).ToArray();
+        _batches = _models.Select(m => m.CreateBatch(8)).ToArray();
         (_encoder, _log, _metrics, _logger, _clock) = (encoder, log, metrics, logger, clock);
     }
 
@@ -55,10 +62,10 @@ public sealed partial class StepScheduler : IDisposable
 
     public TimeSpan Period => TimeSpan.FromSeconds(1.0 / Model.Manifest.Fps);
 
-    /// <summary>Batched inference runs so far.</summary>
+    /// <summary>Ticks that stepped so far (each one batched step, perhaps in sub-batches).</summary>
     public long Runs => Interlocked.Read(ref _runs);
 
-    /// <summary>World steps made by those runs.</summary>
+    /// <summary>World steps made by those ticks.</summary>
     public long RowsStepped => Interlocked.Read(ref _rows);
 
     /// <summary>Step times and batch sizes of the recent ticks (the last minute at 20 fps).</summary>
@@ -161,40 +168,81 @@ public sealed partial class StepScheduler : IDisposable
         {
             return 0;
         }
-        long started = Stopwatch.GetTimestamp();
-        StepBatch batch = BatchFor(due.Length);
+        var parts = new TickParts();
+        // Contiguous slices of the due worlds, one per sub-batch; a batch's rows step exactly as they would alone.
+        int slices = Math.Min(_models.Length, due.Length);
         var applied = new (int Action, long Seq)[due.Length];
-        batch.Clear();
-        for (int i = 0; i < due.Length; i++)
+        Parallel.For(0, slices, slice =>
         {
-            int row = batch.AddRow();
-            applied[i] = due[i].CurrentAction();
-            due[i].FillRow(batch, row, applied[i].Action);
-        }
-        long stepStarted = Stopwatch.GetTimestamp();
-        _model.Step(batch);
-        double stepMs = Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds;
+            (int from, int to) = SliceOf(slice, slices, due.Length);
+            StepBatch batch = BatchFor(slice, to - from);
+            batch.Clear();
+            for (int i = from; i < to; i++)
+            {
+                int row = batch.AddRow();
+                applied[i] = due[i].CurrentAction();
+                due[i].FillRow(batch, row, applied[i].Action);
+            }
+        });
+        parts.Lap(TickPart.Fill);
+        Parallel.For(0, slices, slice => _models[slice].Step(_batches[slice]));
+        parts.Lap(TickPart.Step);
         Interlocked.Increment(ref _runs);
         Interlocked.Add(ref _rows, due.Length);
 
-        var frame = Model.Manifest.Frame;
-        long framesSent = 0, bytesSent = 0;
+        var rgb = new byte[due.Length][];
+        for (int slice = 0; slice < slices; slice++)
+        {
+            (int from, int to) = SliceOf(slice, slices, due.Length);
+            for (int i = from; i < to; i++)
+            {
+                rgb[i] = due[i].Advance(_batches[slice], i - from);
+            }
+        }
+        parts.Lap(TickPart.Advance);
+        var steps = new long[due.Length];
         for (int row = 0; row < due.Length; row++)
         {
-            WorldSession session = due[row];
-            byte[] rgb = session.Advance(batch, row);
-            long step = session.Step;
-            _log.Append(session.Id, step, applied[row].Action);
-            byte[] data = _encoder.Encode(rgb, frame.Width, frame.Height);
-            int viewers = session.Viewers;
-            (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * data.Length);
-            session.Publish(new FrameMessage(step, applied[row].Seq, _encoder.ContentType, data, _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            steps[row] = due[row].Step;
+            _log.Append(due[row].Id, steps[row], applied[row].Action);
         }
-        double tickMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _metrics.Tick(Model.Name, due.Length, tickMs, stepMs, framesSent, bytesSent);
-        Report(due, stepMs, tickMs);
-        Recent.Add(stepMs, due.Length);
+        parts.Lap(TickPart.Log);
+        byte[][] encoded = EncodeAll(rgb);
+        parts.Lap(TickPart.Encode);
+        long framesSent = 0, bytesSent = 0, sentAt = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        for (int row = 0; row < due.Length; row++)
+        {
+            int viewers = due[row].Viewers;
+            (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * encoded[row].Length);
+            due[row].Publish(new FrameMessage(steps[row], applied[row].Seq, _encoder.ContentType, encoded[row], sentAt));
+        }
+        parts.Lap(TickPart.Publish);
+        _metrics.Tick(Model.Name, due.Length, parts, framesSent, bytesSent);
+        Report(due, parts[TickPart.Step], parts.TotalMs);
+        Recent.Add(parts[TickPart.Step], due.Length);
         return due.Length;
+    }
+
+    /// <summary>
+    /// Encodes every world's frame; across cores when there are enough of them to pay for it (each world's is
+    /// independent, and at hundreds of worlds a serial encode alone would outlast the tick).
+    /// </summary>
+    private byte[][] EncodeAll(byte[][] rgb)
+    {
+        var frame = Model.Manifest.Frame;
+        var encoded = new byte[rgb.Length][];
+        if (rgb.Length < ParallelEncodeFrom || Environment.ProcessorCount == 1)
+        {
+            for (int row = 0; row < rgb.Length; row++)
+            {
+                encoded[row] = _encoder.Encode(rgb[row], frame.Width, frame.Height);
+            }
+        }
+        else
+        {
+            Parallel.For(0, rgb.Length, row => encoded[row] = _encoder.Encode(rgb[row], frame.Width, frame.Height));
+        }
+        return encoded;
     }
 
     /// <summary>Whether the worlds must wait for the database; tells their viewers when that starts and ends.</summary>
@@ -213,14 +261,17 @@ public sealed partial class StepScheduler : IDisposable
         return full;
     }
 
-    private StepBatch BatchFor(int rows)
+    private static (int From, int To) SliceOf(int slice, int slices, int rows) => (rows * slice / slices, rows * (slice + 1) / slices);
+
+    private StepBatch BatchFor(int slice, int rows)
     {
-        if (rows > _batch.Capacity)
+        if (rows > _batches[slice].Capacity)
         {
-            _batch.Dispose();
-            _batch = _model.CreateBatch(Math.Max(rows, 2 * _batch.Capacity));
+            int capacity = Math.Max(rows, 2 * _batches[slice].Capacity);
+            _batches[slice].Dispose();
+            _batches[slice] = _models[slice].CreateBatch(capacity);
         }
-        return _batch;
+        return _batches[slice];
     }
 
     private void Report(WorldSession[] due, double stepMs, double tickMs)
@@ -237,8 +288,14 @@ public sealed partial class StepScheduler : IDisposable
 
     public void Dispose()
     {
-        _batch.Dispose();
-        _model.Dispose();
+        foreach (StepBatch batch in _batches)
+        {
+            batch.Dispose();
+        }
+        foreach (WorldModel model in _models)
+        {
+            model.Dispose();
+        }
         _tickGate.Dispose();
     }
 

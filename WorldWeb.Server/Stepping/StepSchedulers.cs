@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using WorldWeb.Inference.Runtime;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
@@ -20,10 +22,11 @@ public sealed class StepSchedulers : BackgroundService
     private CancellationToken? _stopping;
 
     public StepSchedulers(ModelCatalog catalog, FrameEncoder encoder, WorldActionLog log, WriteBacklog backlog, WorldNotices notices,
-        StepMetrics metrics, WorkerFaults faults, ILoggerFactory loggers, TimeProvider clock)
+        StepMetrics metrics, WorkerFaults faults, IOptions<SteppingOptions> stepping, IOptions<InferenceOptions> inference, ILoggerFactory loggers, TimeProvider clock)
     {
         ILogger logger = loggers.CreateLogger<StepScheduler>();
-        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock)
+        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock, 
+            stepping.Value.SubBatchesFor(model.Package.ExecutionProvider, inference.Value.IntraOpThreads))
         {
             Backlog = backlog, Notices = notices, Faults = faults,
         };

@@ -9,6 +9,8 @@ public static class SteppingExtensions
         builder.Services.AddOptions<FrameEncoderOptions>().BindConfiguration(FrameEncoderOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FrameEncoder>();
+        builder.Services.AddOptions<SteppingOptions>().BindConfiguration(SteppingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StepMetrics>();
         builder.Services.AddSingleton<StepSchedulers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepSchedulers>());

@@ -1,8 +1,13 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
+using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -44,6 +49,52 @@ public sealed class BatchMateTests
 
         Assert.Equal(Steps, replayed.Step);
         Assert.Equal(batched[^1], replayed.Capture().CurrentFrame);
+    }
+
+    [Fact]
+    public async Task Scheduler_SplittingATickIntoSubBatches_StepsTheSameFrames()
+    {
+        using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions { IntraOpThreads = 1 }, NullLogger.Instance);
+        var model = new LoadedModel(package);
+
+        List<byte[]> whole = await TickAsync(model, subBatches: 1);
+        List<byte[]> split = await TickAsync(model, subBatches: 3);
+
+        Assert.Equal(whole, split);
+        Assert.Equal(5, whole.Distinct(new ByteArrayComparer()).Count());
+    }
+
+    /// <summary>Five worlds ticked <see cref="Steps"/> times by a real scheduler; returns each world's last frame.</summary>
+    private static async Task<List<byte[]>> TickAsync(LoadedModel model, int subBatches)
+    {
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var encoder = new FrameEncoder(Options.Create(new FrameEncoderOptions()));
+        // The log is only appended to here; nothing flushes it, so it needs no database.
+        var log = new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions()));
+        using var scheduler = new StepScheduler(model, encoder, log, new StepMetrics(services.GetRequiredService<IMeterFactory>()),
+            NullLogger.Instance, TimeProvider.System, subBatches);
+        WorldSession[] sessions = [.. Enumerable.Range(0, 5).Select(i => NewSession(model, 20 + i))];
+        foreach (WorldSession session in sessions)
+        {
+            scheduler.TryAdd(session);
+            session.AddViewer();
+        }
+        for (int step = 0; step < Steps; step++)
+        {
+            for (int i = 0; i < sessions.Length; i++)
+            {
+                sessions[i].SubmitAction((step / 3 + i) % model.Actions.Count, step + 1, "test");
+            }
+            Assert.Equal(sessions.Length, await scheduler.TickAsync(CancellationToken.None));
+        }
+        return [.. sessions.Select(s => s.Capture().CurrentFrame)];
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => bytes.Length;
     }
 
     private static WorldSession NewSession(LoadedModel model, long seed) =>

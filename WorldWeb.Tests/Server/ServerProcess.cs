@@ -28,13 +28,22 @@ public sealed class ServerProcess : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
+    /// <summary>WorldWeb.Server.dll as built for this test run (Release or Debug).</summary>
+    public static string DllPath
+    {
+        get
+        {
+            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+            return Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0", "WorldWeb.Server.dll");
+        }
+    }
+
     /// <param name="connectionString">Another database than the test database (a private cluster a test may stop).</param>
     /// <param name="settings">More configuration, as environment variables (<c>Section__Key</c>).</param>
     public static async Task<ServerProcess> StartAsync(int port, string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-        string folder = Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server", "bin", configuration, "net10.0");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, "WorldWeb.Server.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        string folder = Path.GetDirectoryName(DllPath)!;
+        var start = new ProcessStartInfo("dotnet", [DllPath, "--urls", $"http://127.0.0.1:{port}"])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace WorldWeb.Server.Bench;
+
+/// <summary>
+/// The stages of <c>bench serve</c>: 1, 2, 4, … watched worlds until one does not hold the model's fps, then halving
+/// the gap between the last that held and the first that did not; and the requested count itself.
+/// </summary>
+internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    private readonly int _fps = worlds.Model.Manifest.Fps;
+    private readonly List<ServeStage> _stages = [];
+
+    public async Task<ServeBenchResult> RunAsync()
+    {
+        using var samples = new TickSamples();
+        int held = 0, failed = 0;
+        for (int count = 1; count < options.Worlds; count *= 2)
+        {
+            if (!(await MeasureAsync(count, samples)).HoldsFps)
+            {
+                failed = count;
+                break;
+            }
+            held = count;
+        }
+        if (failed == 0)
+        {
+            ServeStage all = await MeasureAsync(options.Worlds, samples);
+            (held, failed) = all.HoldsFps ? (options.Worlds, 0) : (held, options.Worlds);
+        }
+        // Bisect to within an eighth of what held: enough to size a server, and a few stages at most.
+        while (failed > 0 && failed - held > Math.Max(1, held / 8))
+        {
+            int middle = (held + failed) / 2;
+            if ((await MeasureAsync(middle, samples)).HoldsFps) held = middle; else failed = middle;
+        }
+        ServeStage requested = _stages.FirstOrDefault(s => s.Worlds == options.Worlds) ?? await MeasureAsync(options.Worlds, samples);
+        worlds.Watch(0);
+        return new ServeBenchResult("serve", worlds.Model.Name, worlds.Model.Manifest.Version,
+            worlds.Model.Package.ExecutionProvider.ToString().ToLowerInvariant(), Environment.ProcessorCount, _fps, options.Seconds,
+            requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)]);
+    }
+
+    private async Task<ServeStage> MeasureAsync(int count, TickSamples samples)
+    {
+        worlds.Watch(count);
+        await Task.Delay(Settle);
+        worlds.TakeFrameCounts(count);
+        samples.Take();
+        samples.Collecting = true;
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+        long[] frames = worlds.TakeFrameCounts(count);
+        double seconds = clock.Elapsed.TotalSeconds;
+        samples.Collecting = false;
+        (int ticks, TickMs tickMs) = samples.Take();
+        double[] fps = frames.Select(f => f / seconds).ToArray();
+        var perWorld = new FpsPerWorld(Math.Round(fps.Average(), 2), Math.Round(fps.Min(), 2));
+        var stage = new ServeStage(count, perWorld, tickMs, ticks, perWorld.Mean >= ServeBenchCommand.HoldsShare * _fps);
+        _stages.Add(stage);
+        Console.Error.WriteLine($"bench serve: {count} worlds: {perWorld.Mean:F1} fps per world (min {perWorld.Min:F1}) of {_fps}, " +
+            $"tick p50 {tickMs.P50:F1} ms p99 {tickMs.P99:F1} ms, step p50 {tickMs.Parts["step"].P50:F1} ms{(stage.HoldsFps ? "" : ": below 95%")}");
+        return stage;
+    }
+}
+
+public sealed record FpsPerWorld(double Mean, double Min);
+
+public sealed record ServeStage(int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int Ticks, bool HoldsFps);
+
+/// <summary>What <c>bench serve</c> prints: the requested count's stage at the top, and every stage.</summary>
+public sealed record ServeBenchResult(
+    string Benchmark, string Model, string ModelVersion, string ExecutionProvider, int ProcessorCount, int FpsTarget, double SecondsPerStage,
+    int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages);

@@ -1,0 +1,49 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace WorldWeb.Server.Bench;
+
+/// <summary>The arguments of <c>bench serve</c>, checked.</summary>
+public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider)
+{
+    public const string Usage =
+        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda]\n" +
+        "  N: the most worlds to try (1-100000); S: seconds measured per stage (1-600, default 5)";
+
+    public static bool TryParse(string[] args, [NotNullWhen(true)] out ServeBenchOptions? options, [NotNullWhen(false)] out string? error)
+    {
+        (options, error) = (null, null);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 2; i < args.Length; i++)
+        {
+            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider") || i + 1 >= args.Length)
+            {
+                // --contentRoot and the like are the host's; an unknown --name with no value is a mistake.
+                if (args[i] is "--contentRoot" or "--urls" && i + 1 < args.Length) { i++; continue; }
+                error = $"unknown or incomplete option '{args[i]}'";
+                return false;
+            }
+            values[args[i]] = args[++i];
+        }
+        if (!values.TryGetValue("--worlds", out string? worldsText) || !int.TryParse(worldsText, CultureInfo.InvariantCulture, out int worlds) || worlds is < 1 or > 100_000)
+        {
+            error = "--worlds N is required: a whole number from 1 to 100000";
+            return false;
+        }
+        double seconds = 5;
+        if (values.TryGetValue("--seconds", out string? secondsText)
+            && (!double.TryParse(secondsText, CultureInfo.InvariantCulture, out seconds) || seconds is < 1 or > 600))
+        {
+            error = "--seconds S is a number from 1 to 600";
+            return false;
+        }
+        string? provider = values.GetValueOrDefault("--provider")?.ToLowerInvariant();
+        if (provider is not (null or "cpu" or "cuda"))
+        {
+            error = "--provider is cpu or cuda";
+            return false;
+        }
+        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider);
+        return true;
+    }
+}

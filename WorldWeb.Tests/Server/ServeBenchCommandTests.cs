@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Persistence;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary><c>bench serve</c>: the real server process, the test database and model, worlds read by in-memory viewers.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class ServeBenchCommandTests(WorldWebFactory factory)
+{
+    [Fact]
+    public async Task BenchServe_ReportsEveryDocumentedKey_AndLeavesNoWorldBehind()
+    {
+        string json = Path.Combine(Directory.CreateTempSubdirectory("worldweb-bench-").FullName, "serve.json");
+
+        (int exitCode, string output) = await RunAsync("--worlds", "3", "--seconds", "1", "--json", json);
+
+        Assert.True(exitCode == 0, output);
+        using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        JsonElement root = result.RootElement;
+        Assert.Equal("serve", root.GetProperty("benchmark").GetString());
+        Assert.Equal(3, root.GetProperty("worlds").GetInt32());
+        Assert.True(root.GetProperty("fps_per_world").GetProperty("mean").GetDouble() > 0, output);
+        Assert.InRange(root.GetProperty("max_worlds_at_fps").GetInt32(), 0, 3);
+        JsonElement tick = root.GetProperty("tick_ms");
+        Assert.True(tick.GetProperty("p99").GetDouble() >= tick.GetProperty("p50").GetDouble());
+        Assert.Equal(["fill", "step", "advance", "log", "encode", "publish"],
+            tick.GetProperty("parts").EnumerateObject().Select(p => p.Name));
+        Assert.True(tick.GetProperty("parts").GetProperty("step").GetProperty("p50").GetDouble() > 0);
+        int[] staged = [.. root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("worlds").GetInt32())];
+        Assert.Contains(1, staged);
+        Assert.Contains(3, staged);
+        await using WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
+    }
+
+    [Theory]
+    [InlineData("--worlds 0", "--worlds N is required")]
+    [InlineData("--worlds 2 --seconds 0.5", "--seconds S is a number from 1 to 600")]
+    [InlineData("--worlds 2 --provider tpu", "--provider is cpu or cuda")]
+    [InlineData("--worlds 2 --fast", "unknown or incomplete option '--fast'")]
+    public async Task BenchServe_BadArguments_AreAUsageError(string arguments, string message)
+    {
+        (int exitCode, string output) = await RunAsync(arguments.Split(' '));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.Contains("usage: bench serve", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        string folder = Path.GetDirectoryName(ServerProcess.DllPath)!;
+        var start = new ProcessStartInfo("dotnet", [ServerProcess.DllPath, "bench", "serve", .. arguments])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__WorldWeb"] = TestEnvironment.ConnectionString;
+        start.Environment["Models__Packages__0"] = TestEnvironment.ModelFolder;
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
