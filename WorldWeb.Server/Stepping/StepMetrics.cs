@@ -18,6 +18,7 @@ public sealed class StepMetrics
     private readonly Counter<long> _frames;
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _worldFailures;
 
     public StepMetrics(IMeterFactory meters)
     {
@@ -32,9 +33,13 @@ public sealed class StepMetrics
         _frames = meter.CreateCounter<long>("worldweb.frames.sent", description: "frames offered to viewers");
         _bytes = meter.CreateCounter<long>("worldweb.frames.bytes", unit: "By", description: "encoded bytes offered to viewers");
         _failures = meter.CreateCounter<long>("worldweb.step.failures", description: "ticks that failed (logged; the next tick retries)");
+        _worldFailures = meter.CreateCounter<long>("worldweb.step.world_failures",
+            description: "worlds taken out of play by a fault of their own step (logged; they resume from their last save)");
     }
 
     public void TickFailed(string model) => _failures.Add(1, new KeyValuePair<string, object?>("model", model));
+
+    public void WorldFailed(string model) => _worldFailures.Add(1, new KeyValuePair<string, object?>("model", model));
 
     public void Tick(string model, int rows, TickParts parts, long frames, long bytes)
     {

@@ -169,6 +169,9 @@ public sealed partial class StepScheduler : IDisposable
             return 0;
         }
         var parts = new TickParts();
+        // A fault of one world's own (say a save whose context no longer fits its model) takes that world out of
+        // play and no other; a fault of the run itself fails the tick, and the next tick tries again.
+        var faults = new Exception?[due.Length];
         // Contiguous slices of the due worlds, one per sub-batch; a batch's rows step exactly as they would alone.
         int slices = Math.Min(_models.Length, due.Length);
         var applied = new (int Action, long Seq)[due.Length];
@@ -181,7 +184,7 @@ public sealed partial class StepScheduler : IDisposable
             {
                 int row = batch.AddRow();
                 applied[i] = due[i].CurrentAction();
-                due[i].FillRow(batch, row, applied[i].Action);
+                Isolated(faults, i, () => due[i].FillRow(batch, row, applied[i].Action));
             }
         });
         parts.Lap(TickPart.Fill);
@@ -196,22 +199,31 @@ public sealed partial class StepScheduler : IDisposable
             (int from, int to) = SliceOf(slice, slices, due.Length);
             for (int i = from; i < to; i++)
             {
-                rgb[i] = due[i].Advance(_batches[slice], i - from);
+                int row = i - from;
+                StepBatch batch = _batches[slice];
+                Isolated(faults, i, () => rgb[i] = due[i].Advance(batch, row));
             }
         }
         parts.Lap(TickPart.Advance);
         var steps = new long[due.Length];
         for (int row = 0; row < due.Length; row++)
         {
-            steps[row] = due[row].Step;
-            _log.Append(due[row].Id, steps[row], applied[row].Action);
+            if (faults[row] is null)
+            {
+                steps[row] = due[row].Step;
+                _log.Append(due[row].Id, steps[row], applied[row].Action);
+            }
         }
         parts.Lap(TickPart.Log);
-        byte[][] encoded = EncodeAll(rgb);
+        byte[][] encoded = EncodeAll(rgb, faults);
         parts.Lap(TickPart.Encode);
         long framesSent = 0, bytesSent = 0, sentAt = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         for (int row = 0; row < due.Length; row++)
         {
+            if (faults[row] is not null)
+            {
+                continue;
+            }
             int viewers = due[row].Viewers;
             (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * encoded[row].Length);
             due[row].Publish(new FrameMessage(steps[row], applied[row].Seq, _encoder.ContentType, encoded[row], sentAt));
@@ -220,27 +232,64 @@ public sealed partial class StepScheduler : IDisposable
         _metrics.Tick(Model.Name, due.Length, parts, framesSent, bytesSent);
         Report(due, parts[TickPart.Step], parts.TotalMs);
         Recent.Add(parts[TickPart.Step], due.Length);
-        return due.Length;
+        TakeOutOfPlay(due, faults);
+        return due.Length - faults.Count(f => f is not null);
+    }
+
+    private static void Isolated(Exception?[] faults, int row, Action work)
+    {
+        if (faults[row] is not null)
+        {
+            return;
+        }
+        try
+        {
+            work();
+        }
+        catch (Exception ex)
+        {
+            faults[row] = ex;
+        }
+    }
+
+    /// <summary>Unschedules and fails each world whose own step threw; the rest of the model's worlds play on.</summary>
+    private void TakeOutOfPlay(WorldSession[] due, Exception?[] faults)
+    {
+        for (int row = 0; row < due.Length; row++)
+        {
+            if (faults[row] is not { } fault)
+            {
+                continue;
+            }
+            lock (_sessionsGate)
+            {
+                _sessions = _sessions.Where(s => s != due[row]).ToArray();
+            }
+            due[row].Fail(fault);
+            _metrics.WorldFailed(Model.Name);
+            LogWorldFailed(_logger, fault, due[row].Id, Model.Name);
+        }
     }
 
     /// <summary>
     /// Encodes every world's frame; across cores when there are enough of them to pay for it (each world's is
     /// independent, and at hundreds of worlds a serial encode alone would outlast the tick).
     /// </summary>
-    private byte[][] EncodeAll(byte[][] rgb)
+    private byte[][] EncodeAll(byte[][] rgb, Exception?[] faults)
     {
         var frame = Model.Manifest.Frame;
         var encoded = new byte[rgb.Length][];
+        void Encode(int row) => Isolated(faults, row, () => encoded[row] = _encoder.Encode(rgb[row], frame.Width, frame.Height));
         if (rgb.Length < ParallelEncodeFrom || Environment.ProcessorCount == 1)
         {
             for (int row = 0; row < rgb.Length; row++)
             {
-                encoded[row] = _encoder.Encode(rgb[row], frame.Width, frame.Height);
+                Encode(row);
             }
         }
         else
         {
-            Parallel.For(0, rgb.Length, row => encoded[row] = _encoder.Encode(rgb[row], frame.Width, frame.Height));
+            Parallel.For(0, rgb.Length, Encode);
         }
         return encoded;
     }
@@ -298,6 +347,9 @@ public sealed partial class StepScheduler : IDisposable
         }
         _tickGate.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "World {WorldId} of model {Model} failed while stepping and was taken out of play; it resumes from its last save when opened again")]
+    private static partial void LogWorldFailed(ILogger logger, Exception exception, string worldId, string model);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A tick of model {Model} failed")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string model);

@@ -93,6 +93,10 @@ public sealed partial class WorldDirectory(
     /// <summary>Saves the world's current state; the save is what a fork or a resume starts from.</summary>
     public async Task<SaveRecord> SaveAsync(WorldSession session, string name, SaveKind kind, CancellationToken cancellationToken)
     {
+        if (session.Fault is not null)
+        {
+            throw new WorldUnavailableException("this world stopped on an error; open it again to resume it from its last save, then save");
+        }
         WorldState state = session.Capture();
         // The save names its memory entries; they must be in the store before it is.
         await memoryStore.FlushAsync(cancellationToken);
@@ -112,6 +116,10 @@ public sealed partial class WorldDirectory(
     public async Task AutosaveIfDueAsync(WorldSession session, CancellationToken cancellationToken)
     {
         long saved = _savedSteps.GetValueOrDefault(session.Id, long.MinValue);
+        if (session.Fault is not null)
+        {
+            return;
+        }
         if (saved == long.MinValue)
         {
             _savedSteps[session.Id] = session.Step;
@@ -136,17 +144,21 @@ public sealed partial class WorldDirectory(
             await schedulers.For(session.ModelName).RemoveAsync(session);
             try
             {
-                if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+                // A world that failed is not saved: its last save and log are what it resumes from.
+                if (session.Fault is null && _savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
                 {
                     await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
                 }
             }
             finally
             {
-                // Listed as live until saved, so whoever sees it gone finds its save.
-                _live.TryRemove(session.Id, out _);
-                _owners.TryRemove(session.Id, out _);
-                _savedSteps.TryRemove(session.Id, out _);
+                // Listed as live until saved, so whoever sees it gone finds its save. A session that failed may have
+                // been replaced already (its world opened again): the successor's entries stay.
+                if (_live.TryRemove(KeyValuePair.Create(session.Id, session)))
+                {
+                    _owners.TryRemove(session.Id, out _);
+                    _savedSteps.TryRemove(session.Id, out _);
+                }
             }
             LogUnloaded(logger, session.Id, session.Step);
             return true;
@@ -198,7 +210,7 @@ public sealed partial class WorldDirectory(
     {
         foreach (WorldSession session in _live.Values)
         {
-            if (_savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
+            if (session.Fault is null && _savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
             {
                 await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
             }
@@ -237,8 +249,13 @@ public sealed partial class WorldDirectory(
         {
             throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
         }
-        byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
         var frame = model.Manifest.Frame;
+        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.FloatCount))
+        {
+            throw new WorldUnavailableException($"this world's save holds {state.Context.Count} frames of {state.Context[0].Length} bytes, " +
+                $"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of {frame.FloatCount}: the save was made by another model of that name");
+        }
+        byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
         // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
         List<MemoryEntry> entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frame.Width, frame.Height, cancellationToken);
         WorldMemory? memory = record.MemoryEnabled

@@ -203,6 +203,20 @@ public sealed partial class WorldSession
         }
     }
 
+    /// <summary>
+    /// Why stepping this world threw, once it has: its state may be half-updated, so it is never saved, and opening
+    /// the world again resumes it from its last save and logged actions.
+    /// </summary>
+    public Exception? Fault { get; private set; }
+
+    /// <summary>Takes the world out of play after a fault of its own; its viewers' streams end with a message that says what to do.</summary>
+    public void Fail(Exception fault)
+    {
+        Fault = fault;
+        Close(new Microsoft.AspNetCore.SignalR.HubException(
+            "This world hit an error on the server and stopped; open it again to resume it from its last save."));
+    }
+
     /// <summary>Closes the session and ends every stream, with <paramref name="error"/> when given.</summary>
     public void Close(Exception? error = null)
     {

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,8 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Memory;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
@@ -14,6 +17,24 @@ namespace WorldWeb.Tests.Server;
 [Collection(ServerCollection.Name)]
 public sealed class WorldLifecycleTests(WorldWebFactory factory)
 {
+    [Fact]
+    public async Task ASaveThatNoLongerFitsItsModel_IsRefusedAtOpen_SayingWhy()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        LoadedModel model = factory.Services.GetRequiredService<ModelCatalog>().All[0];
+        WorldState genesis = WorldDirectory.Genesis(model, 1);
+        // As a save made by an older model of the same name would: one frame more than this model's context.
+        WorldState misfit = genesis with { Step = 5, Context = [.. genesis.Context, genesis.CurrentFrame] };
+        await factory.Services.GetRequiredService<WorldStore>().AddSaveAsync(world.Id, "old", SaveKind.User, 5, SaveCodec.Encode(misfit), [], CancellationToken.None);
+        await using HubConnection connection = await owner.ConnectAsync();
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id));
+
+        Assert.Contains($"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of", refused.Message, StringComparison.Ordinal);
+        Assert.Null(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id));
+    }
+
     [Fact]
     public async Task TwentyAutosavesAtOnce_LeaveExactlyOne_TheFurthest()
     {
