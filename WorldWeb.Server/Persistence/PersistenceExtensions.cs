@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
 
@@ -15,6 +16,9 @@ public static class PersistenceExtensions
         builder.Services.AddDbContextFactory<WorldWebDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly("WorldWeb.Migrations").EnableRetryOnFailure(3))
             .UseSnakeCaseNamingConvention());
+        // Cookies are encrypted with Data Protection keys; kept in the database, they outlive a restart, hold on every
+        // node, and a file left on the server's disk cannot forge a cookie.
+        builder.Services.AddDataProtection().SetApplicationName("WorldWeb").PersistKeysToDbContext<WorldWebDbContext>();
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddSingleton<WriteBacklog>();
         builder.Services.AddHostedService<DatabaseMigrator>();

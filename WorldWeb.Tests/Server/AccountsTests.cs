@@ -3,7 +3,12 @@ extern alias server;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WorldWeb.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using AdminAccounts = server::WorldWeb.Server.Accounts.AdminAccounts;
@@ -14,6 +19,26 @@ namespace WorldWeb.Tests.Server;
 public sealed class AccountsTests(WorldWebFactory factory)
 {
     private const string Password = "a long enough password";
+
+    [Fact]
+    public async Task CookieKeys_AreKeptInTheDatabase_SoAnotherServerOnItAcceptsTheCookie()
+    {
+        TestUser member = await TestUser.CreateAsync(factory);
+        string email = TestUser.NewEmail();
+        await member.SignInAsync(email, Password, signUp: true);
+
+        // A second server on the same database, as after a restart or on another node.
+        using var other = factory.WithWebHostBuilder(_ => { });
+        using HttpClient http = other.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        http.DefaultRequestHeaders.Add("Cookie", member.Cookie);
+        AccountInfo? seen = await http.GetFromJsonAsync<AccountInfo>("/api/account");
+
+        Assert.Equal(email, seen!.Email);
+        Assert.IsType<EntityFrameworkCoreXmlRepository<WorldWebDbContext>>(
+            other.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository);
+        await using WorldWebDbContext db = await other.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
+        Assert.True(await db.DataProtectionKeys.AnyAsync());
+    }
 
     [Fact]
     public async Task IdentityCookies_OutliveTheBrowserSession_ForVisitorsAndAccounts()

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,10 @@ namespace WorldWeb.Persistence;
 /// <summary>
 /// The database of WorldWeb, accounts (ASP.NET Core Identity) included. It lives beside its migrations because
 /// the server, which applies them at start, must reference the migrations assembly, and the migrations must
-/// reference the context type.
+/// reference the context type. It also keeps the server's Data Protection keys (what cookies are encrypted with), so
+/// that cookies outlive a restart and hold on every node, and no file on the server's disk can forge one.
 /// </summary>
-public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> options) : IdentityDbContext<IdentityUser>(options)
+public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<WorldRecord> Worlds => Set<WorldRecord>();
     public DbSet<SaveRecord> Saves => Set<SaveRecord>();
@@ -17,6 +19,7 @@ public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> option
     public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
     public DbSet<MemoryEntryRecord> MemoryEntries => Set<MemoryEntryRecord>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
