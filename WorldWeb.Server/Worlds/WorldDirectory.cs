@@ -5,6 +5,7 @@ using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.Memory;
@@ -23,6 +24,7 @@ public sealed partial class WorldDirectory(
     ModelCatalog catalog,
     StepSchedulers schedulers,
     WorldReplayer replayer,
+    WorldActionLog actionLog,
     FrameEncoder encoder,
     MemoryStore memoryStore,
     IOptions<MemoryPolicy> memoryPolicy,
@@ -255,6 +257,8 @@ public sealed partial class WorldDirectory(
             throw new WorldUnavailableException($"this world's save holds {state.Context.Count} frames of {state.Context[0].Length} bytes, " +
                 $"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of {frame.FloatCount}: the save was made by another model of that name");
         }
+        // Steps of this world still queued here (a session that failed a moment ago) belong to the timeline it resumes.
+        await actionLog.FlushAsync(cancellationToken);
         byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
         // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
         List<MemoryEntry> entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frame.Width, frame.Height, cancellationToken);
@@ -263,6 +267,12 @@ public sealed partial class WorldDirectory(
             : null;
         var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
         replayer.Replay(session, actions);
+        // Logged steps beyond a gap belong to a timeline that was abandoned; the world goes on from here, so they go.
+        int abandoned = await store.DropActionsAfterAsync(record.Id, session.Step, cancellationToken);
+        if (abandoned > 0)
+        {
+            LogAbandoned(logger, record.Id, abandoned, session.Step);
+        }
         byte[] current = session.Capture().CurrentFrame;
         session.Publish(new FrameMessage(session.Step, 0, encoder.ContentType, encoder.Encode(current, frame.Width, frame.Height), clock.GetUtcNow().ToUnixTimeMilliseconds()));
         // A world without a save resumes from its genesis, which is as good as a save at step 0.
@@ -273,6 +283,9 @@ public sealed partial class WorldDirectory(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} resumed from step {SaveStep} plus {Replayed} logged actions, at step {Step}")]
     private static partial void LogResumed(ILogger logger, string worldId, long saveStep, int replayed, long step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: dropped {Chunks} logged action chunks beyond a gap after step {Step} (an abandoned timeline)")]
+    private static partial void LogAbandoned(ILogger logger, string worldId, int chunks, long step);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} saved ({Kind}) at step {Step}: {Bytes} bytes")]
     private static partial void LogSaved(ILogger logger, string worldId, SaveKind kind, long step, int bytes);

@@ -78,6 +78,13 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         return [.. actions];
     }
 
+    /// <summary>Deletes the logged chunks that start after <paramref name="step"/>; returns how many.</summary>
+    public async Task<int> DropActionsAfterAsync(string worldId, long step, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ActionLog.Where(c => c.WorldId == worldId && c.FirstStep > step).ExecuteDeleteAsync(cancellationToken);
+    }
+
     public async Task<SaveRecord> AddSaveAsync(string worldId, string name, SaveKind kind, long step, byte[] state, long[] memorySteps, CancellationToken cancellationToken)
     {
         var save = new SaveRecord

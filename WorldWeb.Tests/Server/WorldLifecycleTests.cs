@@ -36,6 +36,29 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
     }
 
     [Fact]
+    public async Task LoggedStepsBeyondAGap_AreAnAbandonedTimeline_NeverReplayedAndDroppedAtResume()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+        await using (WorldWebDbContext db = await contexts.CreateDbContextAsync())
+        {
+            // Steps 1-5, then nothing for 6 and 7, then 8-9 of a timeline that was abandoned.
+            db.ActionLog.AddRange(
+                new ActionLogChunk { WorldId = world.Id, FirstStep = 1, Actions = [1, 1, 2, 2, 3], WrittenAt = DateTimeOffset.UtcNow },
+                new ActionLogChunk { WorldId = world.Id, FirstStep = 8, Actions = [4, 4], WrittenAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        // Opened without a viewer, the world does not step on: it stands where the replay left it.
+        WorldSession session = (await factory.Services.GetRequiredService<WorldDirectory>().OpenAsync(world.Id, CancellationToken.None))!;
+
+        Assert.Equal(5, session.Step);
+        await using WorldWebDbContext after = await contexts.CreateDbContextAsync();
+        Assert.Equal([1L], await after.ActionLog.Where(c => c.WorldId == world.Id).Select(c => c.FirstStep).ToListAsync());
+    }
+
+    [Fact]
     public async Task TwentyAutosavesAtOnce_LeaveExactlyOne_TheFurthest()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
