@@ -45,6 +45,7 @@ if (ServeBenchCommand.Matches(args))
 {
     return await ServeBenchCommand.RunAsync(app, args);
 }
+app.UseSecurityHeaders();
 app.UseForwardedClient();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

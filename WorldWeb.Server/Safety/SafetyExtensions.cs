@@ -32,7 +32,7 @@ public static class SafetyExtensions
         return builder;
     }
 
-    /// <summary>First in the pipeline: the client's address and scheme as a trusted proxy saw them; HSTS under HTTPS.</summary>
+    /// <summary>Right after the security headers: the client's address and scheme as a trusted proxy saw them; HSTS under HTTPS.</summary>
     public static WebApplication UseForwardedClient(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -43,18 +43,12 @@ public static class SafetyExtensions
         return app;
     }
 
-    /// <summary>Security headers on every answer, cross-site requests refused, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>
+    /// <summary>Cross-site requests refused, the REST body limit, then the rate limiter (after authentication: limits are per identity).</summary>
     public static WebApplication UseSafety(this WebApplication app)
     {
         int maxBody = app.Services.GetRequiredService<IOptions<SafetyOptions>>().Value.MaxApiBodyBytes;
         app.Use(async (http, next) =>
         {
-            IHeaderDictionary headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-            // Share-link tokens are in page URLs; never hand them to another site as a referrer.
-            headers["Referrer-Policy"] = "no-referrer";
             if (CrossOriginGuard.IsCrossOrigin(http.Request))
             {
                 await TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused",

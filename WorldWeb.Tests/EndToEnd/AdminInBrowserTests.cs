@@ -14,6 +14,7 @@ public sealed class AdminInBrowserTests(BrowserFixture fixture, ITestOutputHelpe
         try
         {
             await RunAsync();
+            Assert.Empty(fixture.CspViolations);
         }
         catch
         {

@@ -59,11 +59,25 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public Task<IBrowserContext> NewContextAsync() => browser!.NewContextAsync(new()
+    /// <summary>What Chromium refused under the server's Content-Security-Policy, on any page of any context; a test that ends with some fails.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
+    public async Task<IBrowserContext> NewContextAsync()
     {
-        BaseURL = App.Address.ToString(),
-        ViewportSize = new() { Width = 1100, Height = 760 },
-    });
+        IBrowserContext context = await browser!.NewContextAsync(new()
+        {
+            BaseURL = App.Address.ToString(),
+            ViewportSize = new() { Width = 1100, Height = 760 },
+        });
+        context.Page += (_, page) => page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                CspViolations.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
+        return context;
+    }
 
     public async Task DisposeAsync()
     {

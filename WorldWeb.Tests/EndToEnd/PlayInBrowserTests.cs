@@ -23,6 +23,7 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         try
         {
             await RunSessionAsync();
+            Assert.Empty(fixture.CspViolations);
         }
         catch
         {

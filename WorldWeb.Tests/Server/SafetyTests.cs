@@ -103,6 +103,24 @@ public sealed class SafetyTests(WorldWebFactory factory)
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 
+    [Theory]
+    [InlineData("/api/admin/system", HttpStatusCode.Forbidden)]
+    [InlineData("/api/worlds/0123456789abcdef", HttpStatusCode.NotFound)]
+    [InlineData("/w/not-a-link", HttpStatusCode.OK)]
+    public async Task EveryAnswer_ErrorsIncluded_CarriesTheSecurityHeaders(string path, HttpStatusCode status)
+    {
+        using HttpClient http = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+
+        HttpResponseMessage response = await http.GetAsync(path);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        string csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' 'wasm-unsafe-eval'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Metrics_ExposeSteppingAndSessions_AndHealthIsHealthy()
     {
