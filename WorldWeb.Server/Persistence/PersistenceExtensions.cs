@@ -22,6 +22,9 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddSingleton<WriteBacklog>();
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

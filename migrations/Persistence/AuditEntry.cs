@@ -2,7 +2,7 @@ namespace WorldWeb.Persistence;
 
 /// <summary>
 /// One admin or owner action: who (<see cref="ActorId"/>, and the account's email when signed in), what
-/// (<see cref="Action"/> on <see cref="Target"/>) and when. Rows are only ever added.
+/// (<see cref="Action"/> on <see cref="Target"/>) and when. Rows are only added, and deleted after Retention:AuditDays.
 /// </summary>
 public sealed class AuditEntry
 {

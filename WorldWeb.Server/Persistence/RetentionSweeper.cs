@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Operations;
+
+namespace WorldWeb.Server.Persistence;
+
+/// <summary>Every <see cref="RetentionOptions.SweepEveryMinutes"/>: deletes action-log chunks no resume can need and old audit entries.</summary>
+public sealed partial class RetentionSweeper(IDbContextFactory<WorldWebDbContext> contexts, IOptions<RetentionOptions> options, WorkerFaults faults,
+    TimeProvider clock, ILogger<RetentionSweeper> logger) : PeriodicWorker(faults, clock, logger)
+{
+    protected override TimeSpan Every => TimeSpan.FromMinutes(options.Value.SweepEveryMinutes);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
+
+    /// <summary>One sweep; returns the chunks and audit entries deleted.</summary>
+    public async Task<(int Chunks, int AuditEntries)> SweepAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = Clock.GetUtcNow();
+        DateTimeOffset chunksBefore = now.AddDays(-options.Value.ActionLogDays), auditBefore = now.AddDays(-options.Value.AuditDays);
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        // A resume starts from the world's furthest save, so a chunk that ends at or before it is never replayed.
+        int chunks = await db.ActionLog
+            .Where(c => c.WrittenAt < chunksBefore
+                && c.FirstStep + c.Actions.Length - 1 <= db.Saves.Where(s => s.WorldId == c.WorldId).Max(s => (long?)s.Step))
+            .ExecuteDeleteAsync(cancellationToken);
+        int audit = await db.AuditLog.Where(a => a.At < auditBefore).ExecuteDeleteAsync(cancellationToken);
+        if (chunks + audit > 0)
+        {
+            LogSwept(logger, chunks, audit);
+        }
+        return (chunks, audit);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Chunks} action-log chunks no resume needs and {Audit} old audit entries")]
+    private static partial void LogSwept(ILogger logger, int chunks, int audit);
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Models;
+using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Saves;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Tests.Server;
+
+[Collection(ServerCollection.Name)]
+public sealed class RetentionTests(WorldWebFactory factory)
+{
+    [Fact]
+    public async Task Sweep_DeletesOldChunksNoResumeNeeds_AndOldAuditEntries_AndNothingElse()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        LoadedModel model = factory.Services.GetRequiredService<ModelCatalog>().All[0];
+        WorldState saved = WorldDirectory.Genesis(model, 1) with { Step = 10 };
+        await factory.Services.GetRequiredService<WorldStore>().AddSaveAsync(world.Id, "at 10", SaveKind.User, 10, SaveCodec.Encode(saved), [], CancellationToken.None);
+        DateTimeOffset old = DateTimeOffset.UtcNow.AddDays(-40), recent = DateTimeOffset.UtcNow;
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+        await using (WorldWebDbContext db = await contexts.CreateDbContextAsync())
+        {
+            db.ActionLog.AddRange(
+                new ActionLogChunk { WorldId = world.Id, FirstStep = 1, Actions = [1, 1, 1, 1, 1], WrittenAt = old },    // behind the save, old: goes
+                new ActionLogChunk { WorldId = world.Id, FirstStep = 6, Actions = [2, 2, 2, 2, 2], WrittenAt = recent }, // behind the save, recent: stays
+                new ActionLogChunk { WorldId = world.Id, FirstStep = 11, Actions = [3, 3, 3], WrittenAt = old });       // after the save: a resume replays it
+            db.AuditLog.AddRange(
+                new AuditEntry { At = DateTimeOffset.UtcNow.AddDays(-400), ActorId = "test", Action = "test.retention", Target = world.Id },
+                new AuditEntry { At = recent, ActorId = "test", Action = "test.retention", Target = world.Id });
+            await db.SaveChangesAsync();
+        }
+
+        await factory.Services.GetRequiredService<RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        await using WorldWebDbContext after = await contexts.CreateDbContextAsync();
+        Assert.Equal([6L, 11L], await after.ActionLog.Where(c => c.WorldId == world.Id).OrderBy(c => c.FirstStep).Select(c => c.FirstStep).ToListAsync());
+        Assert.Equal([recent.ToUnixTimeMilliseconds()],
+            (await after.AuditLog.Where(a => a.Target == world.Id && a.Action == "test.retention").Select(a => a.At).ToListAsync()).Select(a => a.ToUnixTimeMilliseconds()));
+    }
+}
