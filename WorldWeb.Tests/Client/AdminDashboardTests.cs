@@ -5,6 +5,7 @@ using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class AdminDashboardTests : ClientTestContext
 {
     private static readonly LiveSessionInfo Session =

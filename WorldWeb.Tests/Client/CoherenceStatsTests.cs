@@ -4,6 +4,7 @@ using WorldWeb.Client.Play;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CoherenceStatsTests : ClientTestContext
 {
     private static WorldDetails Details(WorldCoherenceInfo? coherence, bool memory = true) => new(

@@ -6,6 +6,7 @@ using WorldWeb.Client.Play;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class DeleteWorldTests : ClientTestContext
 {
     [Fact]

@@ -7,6 +7,7 @@ using WorldWeb.Client.Lobby;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class LobbyTests : ClientTestContext
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-25T10:00:00Z");

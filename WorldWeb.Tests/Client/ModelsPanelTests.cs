@@ -5,6 +5,7 @@ using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ModelsPanelTests : ClientTestContext
 {
     private static readonly ModelInfo Default = new("default", "2", "", 64, 64, 20, 4, 8, [], true);

@@ -3,6 +3,7 @@ using WorldWeb.Client.Play;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class PlayMathTests
 {
     private static readonly ActionInfo[] Actions =

@@ -7,6 +7,7 @@ using WorldWeb.Client.Play;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class SavesPanelTests : ClientTestContext
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;

@@ -5,6 +5,7 @@ using WorldWeb.Client.Sharing;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ShareDialogTests : ClientTestContext
 {
     private static readonly DateTimeOffset Earlier = DateTimeOffset.UtcNow.AddDays(-2);

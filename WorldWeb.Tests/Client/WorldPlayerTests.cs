@@ -6,6 +6,7 @@ using WorldWeb.Client.Sharing;
 
 namespace WorldWeb.Tests.Client;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class WorldPlayerTests : ClientTestContext
 {
     public WorldPlayerTests()

@@ -6,6 +6,7 @@ using static WorldWeb.Tests.EndToEnd.PageProbe;
 namespace WorldWeb.Tests.EndToEnd;
 
 /// <summary>The admin flow in Chromium: sign in, see someone's live world on the dashboard, stop it, find the stop in the audit log.</summary>
+[Trait(Category.Name, Category.Browser)]
 public sealed class AdminInBrowserTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace WorldWeb.Tests.EndToEnd;
 /// A person's whole session in headless Chromium against the real server, database and model: create a world,
 /// watch and steer it, save, reload, and share it with a player and a viewer.
 /// </summary>
+[Trait(Category.Name, Category.Browser)]
 public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace WorldWeb.Tests.Inference;
 /// (./worldweb test sets it to the package its tiny training run exported, so CI always has one).
 /// xunit 2.9 cannot skip at run time, so without any package the test passes after saying so in its output.
 /// </summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class DefaultModelTests(ITestOutputHelper output)
 {
     public const string ModelVariable = "WORLDWEB_TEST_MODEL";

@@ -2,6 +2,7 @@ using WorldWeb.Inference.Frames;
 
 namespace WorldWeb.Tests.Inference;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class FrameMathTests
 {
     [Fact]

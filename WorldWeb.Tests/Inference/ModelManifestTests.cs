@@ -3,6 +3,7 @@ using WorldWeb.Inference.Packages;
 
 namespace WorldWeb.Tests.Inference;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ModelManifestTests
 {
     private const string Source = "pkg/world.json";

@@ -6,6 +6,7 @@ using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Tests.Inference;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ModelPackageTests
 {
     [Fact]

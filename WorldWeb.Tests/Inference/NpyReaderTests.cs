@@ -4,6 +4,7 @@ using WorldWeb.Inference.Npy;
 namespace WorldWeb.Tests.Inference;
 
 /// <summary>The .npy samples were written by numpy in make_fixture_models.py.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class NpyReaderTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using WorldWeb.Inference.Poses;
 
 namespace WorldWeb.Tests.Inference;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class PoseTests
 {
     private const double Tolerance = 1e-12;

@@ -7,6 +7,7 @@ using WorldWeb.Inference.Stepping;
 namespace WorldWeb.Tests.Inference;
 
 /// <summary>Stepping the fixture graph: frame = σ(last context + 0.1 noise + 0.01 action + 0.05 Σ valid memory).</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class WorldModelStepTests : IDisposable
 {
     private const int FrameFloats = 3 * 8 * 8;

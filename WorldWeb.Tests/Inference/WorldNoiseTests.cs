@@ -3,6 +3,7 @@ using WorldWeb.Inference.Noise;
 
 namespace WorldWeb.Tests.Inference;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class WorldNoiseTests
 {
     private const int FrameFloats = 3 * 64 * 64;

@@ -4,6 +4,7 @@ using static WorldWeb.Tests.Memory.MemoryFixtures;
 
 namespace WorldWeb.Tests.Memory;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class WorldMemoryBudgetTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using WorldWeb.ReferenceWorld.Maze;
 
 namespace WorldWeb.Tests.ReferenceWorld;
 
+[Trait(Category.Name, Category.Unit)]
 public class MazeTests
 {
     [Fact]

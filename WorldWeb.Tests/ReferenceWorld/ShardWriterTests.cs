@@ -5,6 +5,7 @@ using WorldWeb.ReferenceWorld.Shards;
 
 namespace WorldWeb.Tests.ReferenceWorld;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ShardWriterTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("worldweb-shards-").FullName;

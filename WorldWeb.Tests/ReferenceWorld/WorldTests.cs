@@ -3,6 +3,7 @@ using WorldWeb.ReferenceWorld.Exploration;
 
 namespace WorldWeb.Tests.ReferenceWorld;
 
+[Trait(Category.Name, Category.Unit)]
 public class WorldTests
 {
     [Fact]

@@ -19,6 +19,8 @@ public sealed class AbuseCollection : ICollectionFixture<WorldWebFactory>
 }
 
 [Collection(AbuseCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
+[Trait(Category.Name, Category.Perf)]
 public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output)
 {
     /// <summary>

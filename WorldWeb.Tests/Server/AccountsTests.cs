@@ -16,6 +16,7 @@ using AdminAccounts = server::WorldWeb.Server.Accounts.AdminAccounts;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class AccountsTests(WorldWebFactory factory)
 {
     private const string Password = "a long enough password";

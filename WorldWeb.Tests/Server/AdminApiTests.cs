@@ -9,6 +9,7 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class AdminApiTests(WorldWebFactory factory)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace WorldWeb.Tests.Server;
 
 /// <summary>The admin bootstrap of <c>Admin__Email</c>, in the real server process, against an account someone made first.</summary>
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class AdminBootstrapTests(WorldWebFactory factory)
 {
     [Fact]

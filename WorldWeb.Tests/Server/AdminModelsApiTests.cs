@@ -9,6 +9,7 @@ namespace WorldWeb.Tests.Server;
 
 /// <summary>Loading and unloading model packages at runtime through /api/admin/models.</summary>
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class AdminModelsApiTests(WorldWebFactory factory)
 {
     [Fact]

@@ -20,6 +20,7 @@ namespace WorldWeb.Tests.Server;
 /// watches any world and manages it through /api/admin, not through the owner's endpoints.
 /// </summary>
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
 {
     public enum Role { Anonymous, Viewer, Player, Owner, OtherOwner, Admin }

@@ -15,6 +15,7 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>A world's frames depend on its seed and actions only, never on the worlds that share its batch.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class BatchMateTests
 {
     private const int Steps = 12;

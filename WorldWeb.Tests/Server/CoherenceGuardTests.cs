@@ -14,6 +14,7 @@ namespace WorldWeb.Tests.Server;
 /// Faults injected into the shipped model's output: the guard rolls the world back and it plays on with good frames.
 /// The shipped model, not the CI one, because a guard can only tell a collapse from frames that normally hold together.
 /// </summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class CoherenceGuardTests : IDisposable
 {
     private const int RecoveryFrames = 5;

@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>kill -9 the real server process, restart it: the world resumes at the same step with the same frame.</summary>
+[Trait(Category.Name, Category.Postgres)]
 public sealed class CrashResumeTests(ITestOutputHelper output)
 {
     [Fact]

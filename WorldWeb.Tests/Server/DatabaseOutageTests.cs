@@ -12,6 +12,7 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>PostgreSQL stopped during play and started again, under the real server process.</summary>
+[Trait(Category.Name, Category.Postgres)]
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);

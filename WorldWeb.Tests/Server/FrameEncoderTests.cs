@@ -3,6 +3,7 @@ using WorldWeb.Server.Frames;
 
 namespace WorldWeb.Tests.Server;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class FrameEncoderTests
 {
     [Theory]

@@ -16,6 +16,8 @@ namespace WorldWeb.Tests.Server;
 /// believes from loopback (a proxy on the same machine).
 /// </summary>
 [Collection(AbuseCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
+[Trait(Category.Name, Category.Perf)]
 public sealed class IpFloodTests(ITestOutputHelper output)
 {
     private const string VictimAddress = "10.1.0.7", FloodAddress = "10.6.6.6";

@@ -20,6 +20,7 @@ namespace WorldWeb.Tests.Server;
 /// cached internal services outlive a second, disposed host in the same process.
 /// </summary>
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class MemoryPersistenceTests(WorldWebFactory factory, ITestOutputHelper output)
 {
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class MetricsEndpointTests(WorldWebFactory factory)
 {
     [Fact]

@@ -10,6 +10,7 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class RetentionTests(WorldWebFactory factory)
 {
     [Fact]

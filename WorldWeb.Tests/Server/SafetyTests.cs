@@ -8,6 +8,7 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class SafetyTests(WorldWebFactory factory)
 {
     [Fact]

@@ -6,6 +6,7 @@ using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class SaveCodecTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class SavesAndLinksApiTests(WorldWebFactory factory)
 {
     [Fact]

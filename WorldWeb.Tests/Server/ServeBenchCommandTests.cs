@@ -8,6 +8,7 @@ namespace WorldWeb.Tests.Server;
 
 /// <summary><c>bench serve</c>: the real server process, the test database and model, worlds read by in-memory viewers.</summary>
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class ServeBenchCommandTests(WorldWebFactory factory)
 {
     [Fact]

@@ -9,6 +9,7 @@ using WorldWeb.Server.Stepping;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class SteppingTests(WorldWebFactory factory)
 {
     [Fact]

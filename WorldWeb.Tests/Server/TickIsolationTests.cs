@@ -15,6 +15,7 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>A fault of one world's own step takes that world out of play, and no other world of its model.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class TickIsolationTests
 {
     [Fact]

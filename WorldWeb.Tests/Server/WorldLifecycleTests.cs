@@ -15,6 +15,7 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class WorldLifecycleTests(WorldWebFactory factory)
 {
     [Fact]

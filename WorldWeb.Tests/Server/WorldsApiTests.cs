@@ -8,6 +8,7 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Tests.Server;
 
 [Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
 public sealed class WorldsApiTests(WorldWebFactory factory)
 {
     [Fact]

@@ -2,6 +2,7 @@ using WorldWeb.Tools.Cli;
 
 namespace WorldWeb.Tests.Tools;
 
+[Trait(Category.Name, Category.Unit)]
 public class CommandArgsTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using WorldWeb.Tools.Eval;
 
 namespace WorldWeb.Tests.Tools;
 
+[Trait(Category.Name, Category.Unit)]
 public class FrameQualityTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using WorldWeb.Tools.Eval;
 
 namespace WorldWeb.Tests.Tools;
 
+[Trait(Category.Name, Category.Unit)]
 public class LoopClosureTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Tools;
 
 /// <summary>Eval and the inference benchmark on the real packages (see <see cref="DefaultModelTests"/>).</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("worldweb-eval-").FullName;

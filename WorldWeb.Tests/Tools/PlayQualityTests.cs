@@ -4,6 +4,7 @@ using WorldWeb.Tools.Eval;
 namespace WorldWeb.Tests.Tools;
 
 /// <summary>The free-play measures tell real frames from the ways a world model's frames go wrong.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class PlayQualityTests
 {
     private const int Size = 64;
