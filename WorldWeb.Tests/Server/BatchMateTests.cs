@@ -1,13 +1,8 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
-using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -68,12 +63,7 @@ public sealed class BatchMateTests
     /// <summary>Five worlds ticked <see cref="Steps"/> times by a real scheduler; returns each world's last frame.</summary>
     private static async Task<List<byte[]>> TickAsync(LoadedModel model, int subBatches)
     {
-        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var encoder = new FrameEncoder(Options.Create(new FrameEncoderOptions()));
-        // The log is only appended to here; nothing flushes it, so it needs no database.
-        var log = new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions()));
-        using var scheduler = new StepScheduler(model, encoder, log, new StepMetrics(services.GetRequiredService<IMeterFactory>()),
-            NullLogger.Instance, TimeProvider.System, subBatches);
+        using StepScheduler scheduler = TestSchedulers.Create(model, subBatches);
         WorldSession[] sessions = [.. Enumerable.Range(0, 5).Select(i => NewSession(model, 20 + i))];
         foreach (WorldSession session in sessions)
         {

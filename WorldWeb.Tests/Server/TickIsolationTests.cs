@@ -1,13 +1,8 @@
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Memory;
-using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Frames;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -23,11 +18,7 @@ public sealed class TickIsolationTests
     {
         using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
         var model = new LoadedModel(package);
-        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        // The log is only appended to here; nothing flushes it, so it needs no database.
-        var log = new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions()));
-        using var scheduler = new StepScheduler(model, new FrameEncoder(Options.Create(new FrameEncoderOptions())), log,
-            new StepMetrics(services.GetRequiredService<IMeterFactory>()), NullLogger.Instance, TimeProvider.System, subBatches: 2);
+        using StepScheduler scheduler = TestSchedulers.Create(model, subBatches: 2);
         WorldState genesis = WorldDirectory.Genesis(model, 1);
         // As a save made by an older model of the same name would: one frame more than this model's context.
         WorldState misfit = genesis with { Context = [.. genesis.Context, genesis.CurrentFrame] };
