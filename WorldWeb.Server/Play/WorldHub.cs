@@ -113,7 +113,15 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             throw new HubException(refusal);
         }
-        FrameViewer? viewer = session.AddViewer() ?? (await OpenAsync(worldId)).AddViewer();
+        // The session may have been unloaded since it was opened above; then the viewer goes to the reopened one, and
+        // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
+        WorldSession watched = session;
+        FrameViewer? viewer = session.AddViewer();
+        if (viewer is null)
+        {
+            watched = await OpenAsync(worldId);
+            viewer = watched.AddViewer();
+        }
         if (viewer is null)
         {
             quotas.Unwatch(Address, worldId);
@@ -124,7 +132,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
         stop.Token.Register(() =>
         {
-            session.RemoveViewer(viewer);
+            watched.RemoveViewer(viewer);
             quotas.Unwatch(address, worldId);
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             stop.Dispose();
