@@ -208,15 +208,27 @@ public sealed partial class WorldDirectory(
     }
 
     /// <summary>At shutdown, after the schedulers stopped: every live world is saved where it stands.</summary>
-    public async Task SaveAllAsync(CancellationToken cancellationToken)
+    /// <returns>How many live worlds could not be saved (each logged).</returns>
+    public async Task<int> SaveAllAsync(CancellationToken cancellationToken)
     {
+        int failed = 0;
         foreach (WorldSession session in _live.Values)
         {
             if (session.Fault is null && _savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
             {
-                await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                try
+                {
+                    await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One world's failed save must not cost the others theirs; it resumes from its last save and log.
+                    LogSaveAtShutdownFailed(logger, ex, session.Id);
+                    failed++;
+                }
             }
         }
+        return failed;
     }
 
     private SemaphoreSlim GateOf(string id) => _gates.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
@@ -286,6 +298,9 @@ public sealed partial class WorldDirectory(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: dropped {Chunks} logged action chunks beyond a gap after step {Step} (an abandoned timeline)")]
     private static partial void LogAbandoned(ILogger logger, string worldId, int chunks, long step);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "World {WorldId} could not be saved; the others are saved all the same")]
+    private static partial void LogSaveAtShutdownFailed(ILogger logger, Exception exception, string worldId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} saved ({Kind}) at step {Step}: {Bytes} bytes")]
     private static partial void LogSaved(ILogger logger, string worldId, SaveKind kind, long step, int bytes);

@@ -17,7 +17,7 @@ internal sealed class WorldShutdown(WorldDirectory directory, ILogger<WorldShutd
     private async Task SaveAllAsync(CancellationToken cancellationToken)
     {
         int count = directory.Live.Count;
-        await directory.SaveAllAsync(cancellationToken);
-        logger.LogInformation("Saved {Count} live worlds at shutdown", count);
+        int failed = await directory.SaveAllAsync(cancellationToken);
+        logger.LogInformation("Saved {Saved} of {Count} live worlds at shutdown ({Failed} failed, each logged)", count - failed, count, failed);
     }
 }

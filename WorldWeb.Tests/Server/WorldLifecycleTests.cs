@@ -10,6 +10,7 @@ using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Memory;
 using WorldWeb.Server.Models;
 using WorldWeb.Server.Saves;
+using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
@@ -57,6 +58,33 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
         Assert.Equal(5, session.Step);
         await using WorldWebDbContext after = await contexts.CreateDbContextAsync();
         Assert.Equal([1L], await after.ActionLog.Where(c => c.WorldId == world.Id).Select(c => c.FirstStep).ToListAsync());
+    }
+
+    [Fact]
+    public async Task SaveAll_OneWorldsSaveFailing_StillSavesTheOthers()
+    {
+        using var host = factory.WithWebHostBuilder(_ => { });
+        TestUser owner = await TestUser.CreateAsync(host);
+        CreatedWorld doomed = await owner.CreateWorldAsync(seed: 1), kept = await owner.CreateWorldAsync(seed: 2);
+        var directory = host.Services.GetRequiredService<WorldDirectory>();
+        foreach (CreatedWorld world in new[] { doomed, kept })
+        {
+            WorldSession session = (await directory.OpenAsync(world.Id, CancellationToken.None))!;
+            session.AddViewer();
+            await host.Services.GetRequiredService<StepSchedulers>().For(session.ModelName).TickAsync(CancellationToken.None);
+        }
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+        await using (WorldWebDbContext db = await contexts.CreateDbContextAsync())
+        {
+            // Its row gone under it, the doomed world's save breaks its foreign key.
+            await db.Worlds.Where(w => w.Id == doomed.Id).ExecuteDeleteAsync();
+        }
+
+        int failed = await directory.SaveAllAsync(CancellationToken.None);
+
+        Assert.Equal(1, failed);
+        await using WorldWebDbContext after = await contexts.CreateDbContextAsync();
+        Assert.True(await after.Saves.AnyAsync(s => s.WorldId == kept.Id && s.Kind == SaveKind.Auto));
     }
 
     [Fact]
