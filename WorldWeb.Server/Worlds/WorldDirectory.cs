@@ -25,6 +25,7 @@ public sealed partial class WorldDirectory(
     StepSchedulers schedulers,
     WorldReplayer replayer,
     WorldActionLog actionLog,
+    ActionMasks masks,
     FrameEncoder encoder,
     MemoryStore memoryStore,
     IOptions<MemoryPolicy> memoryPolicy,
@@ -37,8 +38,9 @@ public sealed partial class WorldDirectory(
     private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
     // The owner of each live world, for the per-owner quota.
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
-    // One gate per world: loading (which replays) or unloading one world never holds up another.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    // A gate per world, striped: loading (which replays) or unloading one world holds up another only when their
+    // ids share a stripe (1 in 1024), and the gates do not grow with every world ever opened.
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
 
     public IReadOnlyCollection<WorldSession> Live => (IReadOnlyCollection<WorldSession>)_live.Values;
 
@@ -158,8 +160,7 @@ public sealed partial class WorldDirectory(
                 // been replaced already (its world opened again): the successor's entries stay.
                 if (_live.TryRemove(KeyValuePair.Create(session.Id, session)))
                 {
-                    _owners.TryRemove(session.Id, out _);
-                    _savedSteps.TryRemove(session.Id, out _);
+                    Forget(session.Id);
                 }
             }
             LogUnloaded(logger, session.Id, session.Step);
@@ -196,15 +197,22 @@ public sealed partial class WorldDirectory(
             if (_live.TryRemove(id, out WorldSession? session))
             {
                 session.Close(new Microsoft.AspNetCore.SignalR.HubException(reason));
-                _owners.TryRemove(id, out _);
                 await schedulers.For(session.ModelName).RemoveAsync(session);
-                _savedSteps.TryRemove(id, out _);
+                Forget(id);
             }
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>Drops what this server keeps about a world while it is live.</summary>
+    private void Forget(string id)
+    {
+        _owners.TryRemove(id, out _);
+        _savedSteps.TryRemove(id, out _);
+        masks.Forget(id);
     }
 
     /// <summary>At shutdown, after the schedulers stopped: every live world is saved where it stands.</summary>
@@ -231,7 +239,7 @@ public sealed partial class WorldDirectory(
         return failed;
     }
 
-    private SemaphoreSlim GateOf(string id) => _gates.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+    private SemaphoreSlim GateOf(string id) => _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_gates.Length)];
 
     /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
     public static WorldState Genesis(LoadedModel model, long seed)
@@ -278,6 +286,7 @@ public sealed partial class WorldDirectory(
             ? WorldMemory.Restore(memoryPolicy.Value, frame.Width, frame.Height, state.Memory, entries, memoryStore.JournalFor(record.Id))
             : null;
         var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
+        masks.Set(record.Id, record.DisabledActions);
         replayer.Replay(session, actions);
         // Logged steps beyond a gap belong to a timeline that was abandoned; the world goes on from here, so they go.
         int abandoned = await store.DropActionsAfterAsync(record.Id, session.Step, cancellationToken);

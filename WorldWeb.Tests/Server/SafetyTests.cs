@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
 
@@ -177,6 +179,30 @@ public sealed class SafetyTests(WorldWebFactory factory)
         await using FrameStream three = await FrameStream.OpenAsync(connection, world.Id);
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => three.NextAsync());
         Assert.Contains("streams this world 2 times", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ActionMask_IsForgottenWhenTheWorldUnloads_AndHoldsAgainWhenItResumes()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), guest = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player);
+        Assert.Equal(HttpStatusCode.OK, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([2]))).StatusCode);
+        await using HubConnection playerHub = await guest.ConnectAsync();
+        await playerHub.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        var directory = factory.Services.GetRequiredService<WorldDirectory>();
+        var masks = factory.Services.GetRequiredService<ActionMasks>();
+        Assert.True(masks.IsDisabled(world.Id, 2));
+
+        // Nobody watches: the test server unloads it after 3 s (Worlds:IdleUnloadSeconds).
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); directory.FindLive(world.Id) is not null; await Task.Delay(200))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the world was not unloaded");
+        }
+
+        Assert.False(masks.IsDisabled(world.Id, 2));
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => playerHub.InvokeAsync("SendAction", world.Id, 2, 1L));
+        Assert.Contains("disabled for players", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
