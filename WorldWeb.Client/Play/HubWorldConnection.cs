@@ -10,7 +10,8 @@ namespace WorldWeb.Client.Play;
 /// <summary>The world hub over SignalR with the MessagePack protocol (frames are binary).</summary>
 public sealed class HubWorldConnection : IWorldConnection
 {
-    public const string HubPath = "hubs/world";
+    // Relative to the page's base, so a WorldWeb served under a path prefix finds its hub.
+    public static readonly string HubPath = WorldHubProtocol.Path.TrimStart('/');
 
     private readonly HubConnection connection;
 
@@ -20,7 +21,7 @@ public sealed class HubWorldConnection : IWorldConnection
             .WithUrl(navigation.ToAbsoluteUri(HubPath))
             .AddMessagePackProtocol()
             .Build();
-        connection.On<string, string?>("WorldPaused", (worldId, reason) => PausedChanged?.Invoke(worldId, reason));
+        connection.On<string, string?>(WorldHubProtocol.WorldPaused, (worldId, reason) => PausedChanged?.Invoke(worldId, reason));
     }
 
     public event Action<string, string?>? PausedChanged;
@@ -34,7 +35,7 @@ public sealed class HubWorldConnection : IWorldConnection
 
         try
         {
-            return await connection.InvokeAsync<WorldInfo>("JoinWorld", worldRef, ct);
+            return await connection.InvokeAsync<WorldInfo>(WorldHubProtocol.JoinWorld, worldRef, ct);
         }
         catch (HubException e)
         {
@@ -44,14 +45,14 @@ public sealed class HubWorldConnection : IWorldConnection
 
     public async IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var frame in connection.StreamAsync<FrameMessage>("Frames", worldId, ct))
+        await foreach (var frame in connection.StreamAsync<FrameMessage>(WorldHubProtocol.Frames, worldId, ct))
         {
             yield return frame;
         }
     }
 
     public Task SendActionAsync(string worldId, int action, long seq, CancellationToken ct) =>
-        connection.InvokeAsync("SendAction", worldId, action, seq, ct);
+        connection.InvokeAsync(WorldHubProtocol.SendAction, worldId, action, seq, ct);
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 

@@ -24,7 +24,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
     ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
-    public const string Path = "/hubs/world";
+    public const string Path = WorldHubProtocol.Path;
 
     /// <summary>Join and action messages are tiny; anything bigger is not from a WorldWeb client.</summary>
     public const long MaximumReceiveMessageSize = 4 * 1024;
