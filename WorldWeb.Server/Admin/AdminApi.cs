@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
@@ -96,30 +95,25 @@ public static class AdminApi
 
     /// <summary>Saves a live world and unloads it; its streams end and joined clients get WorldClosed. The world stays and can be joined again.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> StopWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, IHubContext<WorldHub, IWorldClient> hub,
-        AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, id, cancellationToken) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        if (await directory.StopAsync(id, StoppedReason, cancellationToken))
-        {
-            await hub.Clients.Group(WorldHub.GroupOf(id)).WorldClosed(id, StoppedReason);
-        }
+        await endings.StopAsync(id, StoppedReason, cancellationToken);
         await audit.RecordAsync(user, AuditActions.AdminStop, id, null, cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, IHubContext<WorldHub, IWorldClient> hub,
-        AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, id, cancellationToken) is not { } world)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        await WorldsApi.CloseAndDeleteAsync(id, DeletedReason, store, directory, hub, cancellationToken);
+        await endings.DeleteAsync(id, DeletedReason, cancellationToken);
         await audit.RecordAsync(user, AuditActions.AdminDelete, id, $"{world.Title} of {world.OwnerId}", cancellationToken);
         return TypedResults.NoContent();
     }

@@ -13,6 +13,7 @@ public static class PlayExtensions
             options.AddFilter<Safety.HubGuard>();
         }).AddMessagePackProtocol();
         builder.Services.AddSingleton<WorldNotices>();
+        builder.Services.AddSingleton<WorldEndings>();
         return builder;
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
@@ -17,7 +16,7 @@ namespace WorldWeb.Server.Safety;
 internal sealed partial class AnonymousSessionLimit(
     WorldDirectory directory,
     IDbContextFactory<WorldWebDbContext> contexts,
-    IHubContext<WorldHub, IWorldClient> hub,
+    WorldEndings endings,
     IOptions<SafetyOptions> options,
     WorkerFaults faults,
     TimeProvider clock,
@@ -51,9 +50,8 @@ internal sealed partial class AnonymousSessionLimit(
         foreach ((WorldSession session, string? owner) in expired.Where(e => !accounts.Contains(e.Owner!)))
         {
             string reason = Reason(limit);
-            if (await directory.StopAsync(session.Id, reason, cancellationToken))
+            if (await endings.StopAsync(session.Id, reason, cancellationToken))
             {
-                await hub.Clients.Group(WorldHub.GroupOf(session.Id)).WorldClosed(session.Id, reason);
                 LogStopped(logger, session.Id, owner, limit);
             }
         }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
@@ -153,25 +152,15 @@ public static class WorldsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, IHubContext<WorldHub, IWorldClient> hub,
-        AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await OwnedAsync(store, id, user, "delete it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        await CloseAndDeleteAsync(id, "This world has been deleted by its owner.", store, directory, hub, cancellationToken);
+        await endings.DeleteAsync(id, "This world has been deleted by its owner.", cancellationToken);
         await audit.RecordAsync(user, AuditActions.WorldDelete, id, world.Title, cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>Ends the world's streams with <paramref name="reason"/>, deletes it with its saves, log and links, and tells joined clients.</summary>
-    public static async Task CloseAndDeleteAsync(string id, string reason, WorldStore store, WorldDirectory directory,
-        IHubContext<WorldHub, IWorldClient> hub, CancellationToken cancellationToken)
-    {
-        await directory.CloseAsync(id, reason);
-        await store.DeleteAsync(id, cancellationToken);
-        await hub.Clients.Group(WorldHub.GroupOf(id)).WorldClosed(id, reason);
     }
 }
