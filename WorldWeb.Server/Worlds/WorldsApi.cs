@@ -94,14 +94,34 @@ public static class WorldsApi
         return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, PlayUrl(world.Id)));
     }
 
-    private static async Task<Ok<WorldSummary[]>> ListWorlds(
-        ClaimsPrincipal user, IDbContextFactory<WorldWebDbContext> contexts, WorldDirectory directory, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's worlds and the public ones, most recently updated first, a page at a time (<c>limit</c>, default and
+    /// most 200); when there may be more, a <c>Link: &lt;…&amp;before=CURSOR&gt;; rel="next"</c> header points at the next page.
+    /// </summary>
+    private static async Task<Results<Ok<WorldSummary[]>, ValidationProblem>> ListWorlds(
+        int? limit, string? before, HttpResponse response, ClaimsPrincipal user, IDbContextFactory<WorldWebDbContext> contexts,
+        WorldDirectory directory, CancellationToken cancellationToken)
     {
+        (WorldsPage? page, string? field, string? error) = WorldsPage.Parse(limit, before);
+        if (page is null)
+        {
+            return ApiProblems.Invalid(field!, error!);
+        }
         string? userId = user.UserId();
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        List<WorldRecord> worlds = await db.Worlds.AsNoTracking()
-            .Where(w => w.OwnerId == userId || w.IsPublic)
-            .OrderByDescending(w => w.UpdatedAt).Take(200).ToListAsync(cancellationToken);
+        IQueryable<WorldRecord> query = db.Worlds.AsNoTracking().Where(w => w.OwnerId == userId || w.IsPublic);
+        if (page.BeforeUpdatedAt is { } at)
+        {
+            string id = page.BeforeId!;
+            query = query.Where(w => w.UpdatedAt < at || (w.UpdatedAt == at && string.Compare(w.Id, id) < 0));
+        }
+        List<WorldRecord> worlds = await query.OrderByDescending(w => w.UpdatedAt).ThenByDescending(w => w.Id)
+            .Take(page.Limit).ToListAsync(cancellationToken);
+        if (worlds.Count == page.Limit)
+        {
+            string cursor = WorldsPage.CursorAfter(worlds[^1].UpdatedAt, worlds[^1].Id);
+            response.Headers.Link = $"</api/worlds?limit={page.Limit}&before={cursor}>; rel=\"next\"";
+        }
         return TypedResults.Ok(worlds.Select(w =>
         {
             WorldSession? live = directory.FindLive(w.Id);

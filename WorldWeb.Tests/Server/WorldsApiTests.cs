@@ -12,6 +12,46 @@ namespace WorldWeb.Tests.Server;
 public sealed class WorldsApiTests(WorldWebFactory factory)
 {
     [Fact]
+    public async Task ListWorlds_PageByPage_ListsEveryWorldOnce_NewestFirst()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        string[] mine = [.. await Task.WhenAll(Enumerable.Range(0, 5).Select(async i => (await owner.CreateWorldAsync(title: $"paged {i}")).Id))];
+
+        var listed = new List<WorldSummary>();
+        string? next = "/api/worlds?limit=2";
+        for (int pages = 0; next is not null; pages++)
+        {
+            Assert.True(pages < 100_000, "paging did not end");
+            HttpResponseMessage response = await owner.Http.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            WorldSummary[] page = (await response.Content.ReadFromJsonAsync<WorldSummary[]>())!;
+            Assert.True(page.Length <= 2);
+            listed.AddRange(page);
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? System.Text.RegularExpressions.Regex.Match(links.Single(), "^<([^>]+)>; rel=\"next\"$").Groups[1].Value
+                : null;
+        }
+
+        Assert.Superset(mine.ToHashSet(), listed.Select(w => w.Id).ToHashSet());
+        Assert.Equal(listed.Count, listed.Select(w => w.Id).Distinct().Count());
+        Assert.Equal(listed.OrderByDescending(w => w.UpdatedAt).Select(w => w.UpdatedAt), listed.Select(w => w.UpdatedAt));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=201", "limit")]
+    [InlineData("before=not-a-cursor", "before")]
+    public async Task ListWorlds_BadPageQuery_Is400NamingTheField(string query, string field)
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+
+        HttpResponseMessage response = await visitor.Http.GetAsync($"/api/worlds?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!.Errors.ContainsKey(field));
+    }
+
+    [Fact]
     public async Task CreateWorld_ValidRequest_Returns201WithIdAndUrl()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
