@@ -1,66 +1,28 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Persistence;
 
 namespace WorldWeb.Server.ActionLog;
 
 /// <summary>
 /// The append-only log of every applied action, the truth a world is replayed from. Steps append in memory;
 /// <see cref="FlushAsync"/> writes one row per world per flush (its step range and actions as one byte each).
-/// A batch that cannot be written goes back in the queue; while the queue holds <see cref="ActionLogOptions.MaxPending"/>
-/// actions or more (the database has been away a while) <see cref="IsBacklogged"/> says so, and worlds wait.
+/// A batch that cannot be written is kept for the next flush (<see cref="WriteQueue{T}"/>); while <see cref="ActionLogOptions.MaxPending"/>
+/// actions or more wait (the database has been away a while) <see cref="IsBacklogged"/> says so, and worlds wait.
 /// </summary>
 public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock, IOptions<ActionLogOptions> options)
 {
-    private readonly ConcurrentQueue<LoggedAction> _pending = new();
-    private readonly SemaphoreSlim _flushGate = new(1, 1);
+    private readonly WriteQueue<LoggedAction> _queue = new(options.Value.MaxPending);
 
-    public void Append(string worldId, long step, int action) => _pending.Enqueue(new LoggedAction(worldId, step, (byte)action));
-
-    private int _writing;
+    public void Append(string worldId, long step, int action) => _queue.Enqueue(new LoggedAction(worldId, step, (byte)action));
 
     /// <summary>Actions not written yet: queued, or in a write that may yet fail.</summary>
-    public int Pending => _pending.Count + Volatile.Read(ref _writing);
+    public int Pending => _queue.Pending;
 
-    public bool IsBacklogged => Pending >= options.Value.MaxPending;
+    public bool IsBacklogged => _queue.IsBacklogged;
 
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        await _flushGate.WaitAsync(cancellationToken);
-        try
-        {
-            var batch = new List<LoggedAction>();
-            while (_pending.TryDequeue(out LoggedAction action))
-            {
-                batch.Add(action);
-            }
-            if (batch.Count == 0)
-            {
-                return;
-            }
-            Volatile.Write(ref _writing, batch.Count);
-            try
-            {
-                await WriteAsync(batch, cancellationToken);
-                Volatile.Write(ref _writing, 0);
-            }
-            catch
-            {
-                // Whatever went wrong, keep them for the next flush: the log must not lose a step.
-                foreach (LoggedAction action in batch)
-                {
-                    _pending.Enqueue(action);
-                }
-                Volatile.Write(ref _writing, 0);
-                throw;
-            }
-        }
-        finally
-        {
-            _flushGate.Release();
-        }
-    }
+    public Task FlushAsync(CancellationToken cancellationToken) => _queue.FlushAsync(WriteAsync, cancellationToken);
 
     /// <summary>
     /// Writes the chunks and advances the worlds' steps in one transaction: a write that fails or is cancelled half-way

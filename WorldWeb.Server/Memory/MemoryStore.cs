@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Persistence;
 
 namespace WorldWeb.Server.Memory;
 
@@ -13,58 +13,23 @@ namespace WorldWeb.Server.Memory;
 /// </summary>
 public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> contexts, MemoryMetrics metrics, ILogger<MemoryStore> logger)
 {
-    private readonly ConcurrentQueue<MemoryChange> _pending = new();
-    private readonly SemaphoreSlim _flushGate = new(1, 1);
-
     /// <summary>Memory changes at which worlds stop stepping until the database takes them (each holds a JPEG of ~1.2 KB).</summary>
     public const int MaxPending = 50_000;
 
-    private int _writing;
+    private readonly WriteQueue<MemoryChange> _queue = new(MaxPending);
 
     /// <summary>Changes queued or in a write that may yet fail.</summary>
-    public bool IsBacklogged => _pending.Count + Volatile.Read(ref _writing) >= MaxPending;
+    public bool IsBacklogged => _queue.IsBacklogged;
 
     public IMemoryJournal JournalFor(string worldId) => new Journal(this, worldId);
 
     /// <summary>Writes every change journaled so far.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public Task FlushAsync(CancellationToken cancellationToken) => _queue.FlushAsync(async (batch, ct) =>
     {
-        await _flushGate.WaitAsync(cancellationToken);
-        try
-        {
-            var batch = new List<MemoryChange>();
-            while (_pending.TryDequeue(out MemoryChange change))
-            {
-                batch.Add(change);
-            }
-            if (batch.Count == 0)
-            {
-                return;
-            }
-            Volatile.Write(ref _writing, batch.Count);
-            try
-            {
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                (int entries, long bytes) = await WriteAsync(batch, cancellationToken);
-                metrics.Flushed(entries, bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                Volatile.Write(ref _writing, 0);
-            }
-            catch
-            {
-                // Whatever went wrong, keep them for the next flush.
-                foreach (MemoryChange change in batch)
-                {
-                    _pending.Enqueue(change);
-                }
-                Volatile.Write(ref _writing, 0);
-                throw;
-            }
-        }
-        finally
-        {
-            _flushGate.Release();
-        }
-    }
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        (int entries, long bytes) = await WriteAsync(batch, ct);
+        metrics.Flushed(entries, bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }, cancellationToken);
 
     /// <summary>
     /// The entries a world held at <paramref name="step"/> (named by its save). Entries written after that step are
@@ -164,9 +129,9 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
 
     private sealed class Journal(MemoryStore store, string worldId) : IMemoryJournal
     {
-        public void Added(MemoryEntry entry) => store._pending.Enqueue(new MemoryChange(worldId, entry, Evicted: false));
+        public void Added(MemoryEntry entry) => store._queue.Enqueue(new MemoryChange(worldId, entry, Evicted: false));
 
-        public void Evicted(MemoryEntry entry) => store._pending.Enqueue(new MemoryChange(worldId, entry, Evicted: true));
+        public void Evicted(MemoryEntry entry) => store._queue.Enqueue(new MemoryChange(worldId, entry, Evicted: true));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: {Missing} memory entries of its save at step {Step} are missing from the store")]
