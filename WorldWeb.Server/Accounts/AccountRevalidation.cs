@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using WorldWeb.Server.Identity;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Persistence;
 
 namespace WorldWeb.Server.Accounts;

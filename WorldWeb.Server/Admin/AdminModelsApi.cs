@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Audit;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 
 namespace WorldWeb.Server.Admin;

@@ -1,5 +1,5 @@
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
-using WorldWeb.Server.Identity;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Audit;
 

@@ -1,4 +1,4 @@
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Bench;

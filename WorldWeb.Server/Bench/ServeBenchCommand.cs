@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Bench;

@@ -1,5 +1,5 @@
 using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Memory;
+using WorldWeb.Server.MemoryStorage;
 
 namespace WorldWeb.Server.Persistence;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using WorldWeb.Server.Identity;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Operations;
 
 namespace WorldWeb.Server.Safety;

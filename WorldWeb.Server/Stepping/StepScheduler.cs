@@ -3,7 +3,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Operations;
 using WorldWeb.Server.Persistence;
 using WorldWeb.Server.Play;

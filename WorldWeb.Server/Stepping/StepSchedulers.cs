@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Operations;
 using WorldWeb.Server.Persistence;
 using WorldWeb.Server.Play;

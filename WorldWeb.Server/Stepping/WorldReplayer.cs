@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using WorldWeb.Inference.Stepping;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Stepping;

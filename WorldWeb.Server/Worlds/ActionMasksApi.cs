@@ -4,7 +4,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 
 namespace WorldWeb.Server.Worlds;
 

@@ -8,8 +8,8 @@ using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Frames;
-using WorldWeb.Server.Memory;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.MemoryStorage;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Stepping;
 

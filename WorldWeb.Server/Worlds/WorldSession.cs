@@ -5,7 +5,7 @@ using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
 using WorldWeb.Server.Coherence;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 
 namespace WorldWeb.Server.Worlds;
 

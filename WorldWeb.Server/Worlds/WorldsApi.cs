@@ -7,8 +7,8 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
-using WorldWeb.Server.Identity;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.Visitors;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Play;
 
 namespace WorldWeb.Server.Worlds;

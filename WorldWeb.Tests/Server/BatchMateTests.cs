@@ -3,7 +3,7 @@ using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 

@@ -4,7 +4,7 @@ using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
 using WorldWeb.Server.Coherence;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 
 namespace WorldWeb.Tests.Server;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
-using WorldWeb.Server.Models;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 
 namespace WorldWeb.Tests.Server;

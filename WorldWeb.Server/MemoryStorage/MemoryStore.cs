@@ -4,7 +4,7 @@ using WorldWeb.Memory;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Persistence;
 
-namespace WorldWeb.Server.Memory;
+namespace WorldWeb.Server.MemoryStorage;
 
 /// <summary>
 /// Memory entries in PostgreSQL (<c>memory_entries</c>). Worlds journal their changes on the tick; a background

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
-namespace WorldWeb.Server.Identity;
+namespace WorldWeb.Server.Visitors;
 
 /// <summary>
 /// Every visitor is someone: a request without the identity cookie gets a new random id, signed into a

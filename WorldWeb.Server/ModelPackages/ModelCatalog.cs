@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 /// <summary>
 /// The model packages this server serves: those of Models:Packages, loaded at start, plus any an admin loads

@@ -1,4 +1,4 @@
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 /// <summary>A folder an admin asked to load from is outside the model root or holds no package the server can serve.</summary>
 public sealed class ModelFolderException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Accounts;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 public static class ModelsApi
 {

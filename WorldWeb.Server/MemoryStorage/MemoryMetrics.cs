@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace WorldWeb.Server.Memory;
+namespace WorldWeb.Server.MemoryStorage;
 
 /// <summary>The <c>WorldWeb.Memory</c> meter: memory entries and frame bytes written to the store, and flush time.</summary>
 public sealed class MemoryMetrics

@@ -1,7 +1,7 @@
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Packages;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 /// <summary>A model package the server serves, under the name worlds refer to it by.</summary>
 public sealed class LoadedModel(ModelPackage package)

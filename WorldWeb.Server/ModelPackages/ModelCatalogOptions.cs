@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 /// <summary>Which model packages the server loads. Bound from the <c>Models</c> section.</summary>
 public sealed class ModelCatalogOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 internal sealed class ModelHealthCheck(ModelCatalog catalog) : IHealthCheck
 {

@@ -1,6 +1,6 @@
 using WorldWeb.Server.Operations;
 
-namespace WorldWeb.Server.Memory;
+namespace WorldWeb.Server.MemoryStorage;
 
 /// <summary>Flushes journaled memory changes every half second, and once more when the server stops.</summary>
 internal sealed class MemoryWriter(MemoryStore store, WorkerFaults faults, TimeProvider clock, ILogger<MemoryWriter> logger)

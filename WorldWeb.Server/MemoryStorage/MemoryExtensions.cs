@@ -1,6 +1,6 @@
 using WorldWeb.Memory;
 
-namespace WorldWeb.Server.Memory;
+namespace WorldWeb.Server.MemoryStorage;
 
 public static class MemoryExtensions
 {

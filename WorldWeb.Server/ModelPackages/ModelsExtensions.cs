@@ -1,6 +1,6 @@
 using WorldWeb.Inference.Runtime;
 
-namespace WorldWeb.Server.Models;
+namespace WorldWeb.Server.ModelPackages;
 
 public static class ModelsExtensions
 {
