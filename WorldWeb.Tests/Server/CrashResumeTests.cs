@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Persistence;
 using WorldWeb.Client.Contracts;
 using Xunit.Abstractions;
@@ -26,10 +24,10 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
 
         await using (ServerProcess server = await ServerProcess.StartAsync(port))
         {
-            using HttpClient http = Client(server, cookies);
-            worldId = await CreateWorldAsync(http, seed: 21);
-            string mateId = await CreateWorldAsync(http, seed: 22);
-            await using HubConnection connection = await ConnectAsync(server, cookies);
+            using HttpClient http = server.Client(cookies);
+            worldId = await ServerProcess.CreateWorldAsync(http, seed: 21, "crash test");
+            string mateId = await ServerProcess.CreateWorldAsync(http, seed: 22, "crash test");
+            await using HubConnection connection = await server.ConnectAsync(cookies);
             WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
             await connection.InvokeAsync<WorldInfo>("JoinWorld", mateId);
             var stop = new CancellationTokenSource();
@@ -58,7 +56,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
             await stop.CancelAsync();
             // Nobody watches now, so the world stands still; let the action log flush (every 200 ms).
             await Task.Delay(TimeSpan.FromSeconds(1.5));
-            (stepBefore, frameBefore) = await FrameAsync(http, worldId);
+            (stepBefore, frameBefore) = await ServerProcess.FrameAsync(http, worldId);
             Assert.True(stepBefore >= 24, $"the world only reached step {stepBefore}");
             memoryBefore = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
             Assert.Equal(6, memoryBefore.MemoryEntries);
@@ -67,11 +65,11 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
 
         await using (ServerProcess server = await ServerProcess.StartAsync(port))
         {
-            using HttpClient http = Client(server, cookies);
-            await using HubConnection connection = await ConnectAsync(server, cookies);
+            using HttpClient http = server.Client(cookies);
+            await using HubConnection connection = await server.ConnectAsync(cookies);
             WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
             Assert.Equal(stepBefore, info.Step);
-            (long stepAfter, byte[] frameAfter) = await FrameAsync(http, worldId);
+            (long stepAfter, byte[] frameAfter) = await ServerProcess.FrameAsync(http, worldId);
             Assert.Equal(stepBefore, stepAfter);
             Assert.Equal(frameBefore, frameAfter);
             WorldCoherenceInfo memoryAfter = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
@@ -93,9 +91,9 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         int port = ServerProcess.FreePort();
         var cookies = new CookieContainer();
         await using ServerProcess server = await ServerProcess.StartAsync(port);
-        using HttpClient http = Client(server, cookies);
-        string worldId = await CreateWorldAsync(http, seed: 23);
-        await using HubConnection connection = await ConnectAsync(server, cookies);
+        using HttpClient http = server.Client(cookies);
+        string worldId = await ServerProcess.CreateWorldAsync(http, seed: 23, "crash test");
+        await using HubConnection connection = await server.ConnectAsync(cookies);
         await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
         var frames = await connection.StreamAsChannelAsync<FrameMessage>("Frames", worldId);
         while ((await frames.ReadAsync()).Step < 10)
@@ -111,37 +109,5 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         Assert.True(savedStep >= 10, $"saved at step {savedStep}");
         Assert.Equal(savedStep, loggedSteps);
         output.WriteLine(string.Join('\n', server.Output.Split('\n').Where(l => l.Contains("saved", StringComparison.OrdinalIgnoreCase))));
-    }
-
-    private static HttpClient Client(ServerProcess server, CookieContainer cookies) =>
-        new(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
-
-    private static async Task<string> CreateWorldAsync(HttpClient http, long seed)
-    {
-        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("crash test", null, seed));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
-    }
-
-    private static async Task<(long Step, byte[] Frame)> FrameAsync(HttpClient http, string worldId)
-    {
-        HttpResponseMessage response = await http.GetAsync($"/api/worlds/{worldId}/frame");
-        response.EnsureSuccessStatusCode();
-        return (long.Parse(response.Headers.GetValues("X-World-Step").Single(), System.Globalization.CultureInfo.InvariantCulture),
-            await response.Content.ReadAsByteArrayAsync());
-    }
-
-    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies)
-    {
-        HubConnection connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
-            {
-                options.Cookies = cookies;
-                options.Transports = HttpTransportType.WebSockets;
-            })
-            .AddMessagePackProtocol()
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using Xunit.Abstractions;
@@ -30,9 +28,9 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         byte[] lastFrame;
         await using (ServerProcess server = await ServerProcess.StartAsync(port, database.ConnectionString, settings))
         {
-            using HttpClient http = Client(server, cookies);
-            worldId = await CreateWorldAsync(http, seed: 31);
-            await using HubConnection connection = await ConnectAsync(server, cookies);
+            using HttpClient http = server.Client(cookies);
+            worldId = await ServerProcess.CreateWorldAsync(http, seed: 31, "outage test");
+            await using HubConnection connection = await server.ConnectAsync(cookies);
             var notices = Channel.CreateUnbounded<string?>();
             connection.On<string, string?>("WorldPaused", (_, reason) => notices.Writer.TryWrite(reason));
             await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
@@ -59,7 +57,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             await stop.CancelAsync();
             await WaitHealthyAsync(http);
             await Task.Delay(TimeSpan.FromSeconds(1));  // the last flush of the log (every 200 ms)
-            (lastStep, lastFrame) = await FrameAsync(http, worldId);
+            (lastStep, lastFrame) = await ServerProcess.FrameAsync(http, worldId);
             Assert.True(lastStep >= step);
             await AssertEveryStepLoggedOnceAsync(database.ConnectionString, worldId, lastStep);
             await server.KillHardAsync();
@@ -67,10 +65,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
 
         await using (ServerProcess server = await ServerProcess.StartAsync(port, database.ConnectionString, settings))
         {
-            using HttpClient http = Client(server, cookies);
-            await using HubConnection connection = await ConnectAsync(server, cookies);
+            using HttpClient http = server.Client(cookies);
+            await using HubConnection connection = await server.ConnectAsync(cookies);
             Assert.Equal(lastStep, (await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId)).Step);
-            (long step, byte[] frame) = await FrameAsync(http, worldId);
+            (long step, byte[] frame) = await ServerProcess.FrameAsync(http, worldId);
             Assert.Equal(lastStep, step);
             Assert.Equal(lastFrame, frame);
         }
@@ -119,37 +117,5 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         {
             await Task.Delay(250, timeout.Token);
         }
-    }
-
-    private static HttpClient Client(ServerProcess server, CookieContainer cookies) =>
-        new(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
-
-    private static async Task<string> CreateWorldAsync(HttpClient http, long seed)
-    {
-        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("outage test", null, seed));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
-    }
-
-    private static async Task<(long Step, byte[] Frame)> FrameAsync(HttpClient http, string worldId)
-    {
-        HttpResponseMessage response = await http.GetAsync($"/api/worlds/{worldId}/frame");
-        response.EnsureSuccessStatusCode();
-        return (long.Parse(response.Headers.GetValues("X-World-Step").Single(), System.Globalization.CultureInfo.InvariantCulture),
-            await response.Content.ReadAsByteArrayAsync());
-    }
-
-    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies)
-    {
-        HubConnection connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
-            {
-                options.Cookies = cookies;
-                options.Transports = HttpTransportType.WebSockets;
-            })
-            .AddMessagePackProtocol()
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using Xunit.Abstractions;
 
@@ -34,9 +32,9 @@ public sealed class IpFloodTests(ITestOutputHelper output)
         };
         await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
         var victimCookies = new CookieContainer();
-        using HttpClient victim = Client(server, victimCookies, VictimAddress);
-        string watched = await CreateWorldAsync(victim);
-        await using HubConnection viewer = await ConnectAsync(server, victimCookies, VictimAddress);
+        using HttpClient victim = server.Client(victimCookies, VictimAddress);
+        string watched = await ServerProcess.CreateWorldAsync(victim, seed: 99, "watched");
+        await using HubConnection viewer = await server.ConnectAsync(victimCookies, VictimAddress);
         await viewer.InvokeAsync<WorldInfo>("JoinWorld", watched);
         await using FrameStream frames = await FrameStream.OpenAsync(viewer, watched);
         await frames.UntilAsync(f => f.Step >= 10);
@@ -49,7 +47,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
             for (int i = 0; i < 40; i++)
             {
                 var cookies = new CookieContainer();  // a new stranger every time
-                using HttpClient stranger = Client(server, cookies, FloodAddress);
+                using HttpClient stranger = server.Client(cookies, FloodAddress);
                 HttpResponseMessage response = await stranger.PostAsJsonAsync("/api/worlds", new CreateWorldRequest($"flood {i}", null, i));
                 if (!response.IsSuccessStatusCode)
                 {
@@ -61,7 +59,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
                 HubConnection connection;
                 try
                 {
-                    connection = await ConnectAsync(server, cookies, FloodAddress);
+                    connection = await server.ConnectAsync(cookies, FloodAddress);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
                 {
@@ -111,34 +109,5 @@ public sealed class IpFloodTests(ITestOutputHelper output)
             last = await frames.NextAsync();
         }
         return (last.Step - first.Step) / clock.Elapsed.TotalSeconds;
-    }
-
-    private static HttpClient Client(ServerProcess server, CookieContainer cookies, string address)
-    {
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.Address };
-        http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return http;
-    }
-
-    private static async Task<string> CreateWorldAsync(HttpClient http)
-    {
-        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("watched", null, 99));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
-    }
-
-    private static async Task<HubConnection> ConnectAsync(ServerProcess server, CookieContainer cookies, string address)
-    {
-        HubConnection connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.Address, "/hubs/world"), options =>
-            {
-                options.Cookies = cookies;
-                options.Headers["X-Forwarded-For"] = address;
-                options.Transports = HttpTransportType.WebSockets;
-            })
-            .AddMessagePackProtocol()
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }

@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using WorldWeb.Client.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.Http.Connections;
+using System.Net.Http.Json;
 
 namespace WorldWeb.Tests.Server;
 
@@ -120,5 +125,51 @@ public sealed class ServerProcess : IAsyncDisposable
             await KillHardAsync();
         }
         _process.Dispose();
+    }
+
+    /// <summary>A REST client of this server with <paramref name="cookies"/>, from <paramref name="forwardedFor"/> when given.</summary>
+    public HttpClient Client(CookieContainer cookies, string? forwardedFor = null)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = Address };
+        if (forwardedFor is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        }
+        return http;
+    }
+
+    /// <summary>A started hub connection (WebSockets, MessagePack) with <paramref name="cookies"/>.</summary>
+    public async Task<HubConnection> ConnectAsync(CookieContainer cookies, string? forwardedFor = null)
+    {
+        HubConnection connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Address, "/hubs/world"), options =>
+            {
+                options.Cookies = cookies;
+                if (forwardedFor is not null)
+                {
+                    options.Headers["X-Forwarded-For"] = forwardedFor;
+                }
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public static async Task<string> CreateWorldAsync(HttpClient http, long seed, string title = "test world")
+    {
+        HttpResponseMessage response = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest(title, null, seed));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedWorld>())!.Id;
+    }
+
+    /// <summary>The world's current step and frame, as <c>GET /api/worlds/{id}/frame</c> gives them.</summary>
+    public static async Task<(long Step, byte[] Frame)> FrameAsync(HttpClient http, string worldId)
+    {
+        HttpResponseMessage response = await http.GetAsync($"/api/worlds/{worldId}/frame");
+        response.EnsureSuccessStatusCode();
+        return (long.Parse(response.Headers.GetValues("X-World-Step").Single(), System.Globalization.CultureInfo.InvariantCulture),
+            await response.Content.ReadAsByteArrayAsync());
     }
 }
