@@ -27,6 +27,12 @@ public sealed class WorldApi(HttpClient http)
     public Task<CreatedWorld> ForkAsync(string worldId, string? saveId, CancellationToken ct = default) =>
         PostAsync<ForkRequest, CreatedWorld>($"{WorldPath(worldId)}/fork", new ForkRequest(saveId), ct);
 
+    public async Task DeleteSaveAsync(string worldId, string saveId, CancellationToken ct = default)
+    {
+        using var response = await http.DeleteAsync($"{WorldPath(worldId)}/saves/{Uri.EscapeDataString(saveId)}", ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+    }
+
     public async Task DeleteWorldAsync(string worldId, CancellationToken ct = default)
     {
         using var response = await http.DeleteAsync(WorldPath(worldId), ct);

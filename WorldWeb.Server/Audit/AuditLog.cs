@@ -69,6 +69,7 @@ public static class AuditActions
     public const string WorldCreate = "world.create";
     public const string WorldDelete = "world.delete";
     public const string SaveCreate = "world.save";
+    public const string SaveDelete = "world.save.delete";
     public const string Fork = "world.fork";
     public const string LinkCreate = "link.create";
     public const string LinkRevoke = "link.revoke";

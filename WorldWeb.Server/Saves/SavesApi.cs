@@ -22,12 +22,14 @@ public static class SavesApi
         RouteGroupBuilder world = app.MapGroup("/api/worlds/{id}").RequireAuthorization(Policies.Visitor);
         world.MapPost("/saves", CreateSave);
         world.MapGet("/saves", ListSaves);
+        world.MapDelete("/saves/{saveId}", DeleteSave);
         world.MapPost("/fork", Fork).RequireRateLimiting(Safety.RateLimits.CreateWorld);
         return app;
     }
 
     private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
-        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit, CancellationToken cancellationToken)
+        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit,
+        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         string name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > MaxNameLength)
@@ -38,6 +40,11 @@ public static class SavesApi
         if (world is null)
         {
             return problem!;
+        }
+        int max = options.Value.MaxSavesPerWorld;
+        if (await store.CountSavesAsync(id, SaveKind.User, cancellationToken) >= max)
+        {
+            return ApiProblems.TooMany($"This world keeps {max} saves, the most one world may; delete one to save again.");
         }
         (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveNowAsync(directory, id, name, SaveKind.User, cancellationToken);
         if (save is null)
@@ -65,7 +72,33 @@ public static class SavesApi
         {
             return (null, ApiProblems.WorldNotFound(id));
         }
-        return (await directory.SaveAsync(session, name, kind, cancellationToken), null);
+        try
+        {
+            return (await directory.SaveAsync(session, name, kind, cancellationToken), null);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return (null, ApiProblems.Unavailable(ex.Message));
+        }
+    }
+
+    /// <summary>Deletes a named save (the autosave a world resumes from is not one); the memory only it held goes too.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSave(
+        string id, string saveId, ClaimsPrincipal user, WorldStore store, MemoryStore memory, AuditLog audit, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "delete its saves", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        if (!Guid.TryParse(saveId, out Guid save) || await store.DeleteSaveAsync(id, save, SaveKind.User, cancellationToken) is not { } deleted)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such save",
+                detail: $"World '{id}' has no save '{saveId}' that can be deleted; GET /api/worlds/{id}/saves lists them.");
+        }
+        await memory.CollectAsync(id, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.SaveDelete, id, $"{deleted.Name} at step {deleted.Step}", cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<SaveInfo[]>, ProblemHttpResult>> ListSaves(

@@ -27,6 +27,10 @@ public sealed class WorldSessionOptions
     [Range(1, 1_000_000)]
     public int MaxWorldsPerOwner { get; set; } = 200;
 
+    /// <summary>Named saves of one world (autosaves and fork points not counted); beyond it, delete one to save again.</summary>
+    [Range(1, 100_000)]
+    public int MaxSavesPerWorld { get; set; } = 100;
+
     /// <summary>Share links of one world that are not revoked (expired ones count until revoked).</summary>
     [Range(1, 100_000)]
     public int MaxLinksPerWorld { get; set; } = 50;

@@ -78,6 +78,24 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         return [.. actions];
     }
 
+    public async Task<int> CountSavesAsync(string worldId, SaveKind kind, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Saves.CountAsync(s => s.WorldId == worldId && s.Kind == kind, cancellationToken);
+    }
+
+    /// <summary>Deletes a save of <paramref name="kind"/> of the world; the deleted save, or null when there was none.</summary>
+    public async Task<SaveRecord?> DeleteSaveAsync(string worldId, Guid saveId, SaveKind kind, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        SaveRecord? save = await db.Saves.AsNoTracking().SingleOrDefaultAsync(s => s.Id == saveId && s.WorldId == worldId && s.Kind == kind, cancellationToken);
+        if (save is not null)
+        {
+            await db.Saves.Where(s => s.Id == saveId).ExecuteDeleteAsync(cancellationToken);
+        }
+        return save;
+    }
+
     /// <summary>Deletes the logged chunks that start after <paramref name="step"/>; returns how many.</summary>
     public async Task<int> DropActionsAfterAsync(string worldId, long step, CancellationToken cancellationToken)
     {

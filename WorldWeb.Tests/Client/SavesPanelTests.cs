@@ -39,6 +39,26 @@ public sealed class SavesPanelTests : ClientTestContext
     }
 
     [Fact]
+    public void Delete_AsksFirst_ThenDeletesTheSaveAndListsTheRest()
+    {
+        Server.On("DELETE", "/api/worlds/w1/saves/s1", _ =>
+        {
+            saves.Clear();
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        });
+        var panel = Render<SavesPanel>(p => p.Add(x => x.WorldId, "w1"));
+        panel.WaitForElement(".save-list");
+
+        panel.Find("[data-action=delete]").Click();
+        Assert.Empty(Server.Sent("DELETE", "/api/worlds/w1/saves/s1"));
+        panel.Find("[data-action=confirm-delete]").Click();
+
+        panel.WaitForAssertion(() => Assert.Contains("Deleted “start”.", panel.Find("[role=status]").TextContent));
+        Assert.Single(Server.Sent("DELETE", "/api/worlds/w1/saves/s1"));
+        Assert.Empty(panel.FindAll(".save-list li"));
+    }
+
+    [Fact]
     public void Load_ForksFromTheSaveAndOpensTheNewWorld()
     {
         Server.OnJson("POST", "/api/worlds/w1/fork", new CreatedWorld("w2", "/worlds/w2"), HttpStatusCode.Created);

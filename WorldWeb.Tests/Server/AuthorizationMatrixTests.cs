@@ -46,6 +46,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("DELETE", "/api/worlds/{id}", (s, _) => Delete($"/api/worlds/{s.WorldId}"), [404, 404, 404, 204, 404, 403]),
         new("POST", "/api/worlds/{id}/saves", (s, _) => Post($"/api/worlds/{s.WorldId}/saves", new CreateSaveRequest("m")), [404, 404, 404, 201, 404, 403]),
         new("GET", "/api/worlds/{id}/saves", (s, _) => Get($"/api/worlds/{s.WorldId}/saves"), [404, 404, 404, 200, 404, 403]),
+        new("DELETE", "/api/worlds/{id}/saves/{saveId}", (s, _) => Delete($"/api/worlds/{s.WorldId}/saves/{s.SaveId}"), [404, 404, 404, 204, 404, 403]),
         new("POST", "/api/worlds/{id}/fork", (s, _) => Post($"/api/worlds/{s.WorldId}/fork", new ForkRequest(s.SaveId)), [404, 404, 404, 201, 404, 403]),
         new("POST", "/api/worlds/{id}/links", (s, _) => Post($"/api/worlds/{s.WorldId}/links", new CreateShareLinkRequest("viewer", null)), [404, 404, 404, 201, 404, 403]),
         new("GET", "/api/worlds/{id}/links", (s, _) => Get($"/api/worlds/{s.WorldId}/links"), [404, 404, 404, 200, 404, 403]),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
 using WorldWeb.Client.Contracts;
 
@@ -50,6 +51,36 @@ public sealed class SavesAndLinksApiTests(WorldWebFactory factory)
             Assert.Equal(expected, (await other.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/links", new CreateShareLinkRequest("viewer", null))).StatusCode);
             Assert.Equal(expected, (await other.Http.DeleteAsync($"/api/worlds/{world.Id}/links/{Guid.NewGuid()}")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task Saves_BeyondTheCap_Are409_UntilOneIsDeleted_AndOnlyTheOwnerDeletes()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Worlds:MaxSavesPerWorld", "2"));
+        TestUser owner = await TestUser.CreateAsync(small), stranger = await TestUser.CreateAsync(small);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        SaveInfo first = await SaveAsync(owner, world.Id, "one");
+        await SaveAsync(owner, world.Id, "two");
+
+        HttpResponseMessage third = await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest("three"));
+        HttpResponseMessage byStranger = await stranger.Http.DeleteAsync($"/api/worlds/{world.Id}/saves/{first.Id}");
+        HttpResponseMessage deleted = await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/saves/{first.Id}");
+        HttpResponseMessage again = await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/saves/{first.Id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+        Assert.Contains("This world keeps 2 saves", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, byStranger.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(["two"], (await owner.Http.GetFromJsonAsync<SaveInfo[]>($"/api/worlds/{world.Id}/saves"))!.Select(s => s.Name));
+        Assert.Equal("three", (await SaveAsync(owner, world.Id, "three")).Name);
+    }
+
+    private static async Task<SaveInfo> SaveAsync(TestUser owner, string worldId, string name)
+    {
+        HttpResponseMessage response = await owner.Http.PostAsJsonAsync($"/api/worlds/{worldId}/saves", new CreateSaveRequest(name));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<SaveInfo>())!;
     }
 
     [Fact]
