@@ -1,0 +1,274 @@
+// Issue 10's four rows, checked from outside as any client would: real server processes, a private PostgreSQL,
+// plain HTTP and the JavaScript SignalR client (JSON protocol, WebSockets). Nothing here uses WorldWeb's own code.
+//   cd scripts && npm ci && cd .. && dotnet build WorldWeb.Server -c Release
+//   node scripts/hardening-check.mjs [--json OUT.json]
+// Exit code 0 when every check holds. Takes about two minutes.
+import { spawn, execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import * as signalR from "@microsoft/signalr";
+
+const root = new URL("..", import.meta.url).pathname;
+const dll = `${root}WorldWeb.Server/bin/Release/net10.0/WorldWeb.Server.dll`;
+const pgDir = `${root}.data/hardening-postgres`;
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const say = text => console.error(`hardening-check: ${text}`);
+
+const postgres = (...args) => execFileSync(`${root}scripts/postgres.sh`, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+
+function freePort() {
+  return new Promise(resolve => {
+    const server = createServer().listen(0, "127.0.0.1", () => { const { port } = server.address(); server.close(() => resolve(port)); });
+  });
+}
+
+/** WorldWeb.Server in its own process on a free port; `output` collects what it prints. */
+async function startServer(database, env = {}, port = null) {
+  port ??= await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawn("dotnet", [dll, "--urls", url], {
+    cwd: `${root}WorldWeb.Server/bin/Release/net10.0`,
+    env: {
+      ...process.env, ConnectionStrings__WorldWeb: database, Models__Packages__0: `${root}models/default`,
+      Logging__LogLevel__Default: "Warning", ...env,
+    },
+  });
+  const server = { proc, url, port, output: "" };
+  proc.stdout.on("data", d => { server.output += d; });
+  proc.stderr.on("data", d => { server.output += d; });
+  for (const started = Date.now(); Date.now() - started < 60_000; await sleep(250)) {
+    if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}:\n${server.output}`);
+    try { if ((await fetch(`${url}/healthz`)).ok) return server; } catch { /* not listening yet */ }
+  }
+  throw new Error(`the server did not start:\n${server.output}`);
+}
+
+async function stopServer(server, signal = "SIGINT") {
+  if (server.proc.exitCode !== null) return;
+  const exited = new Promise(r => server.proc.once("exit", r));
+  server.proc.kill(signal);
+  await exited;
+}
+
+/** One visitor: its identity cookie, and the address a trusted proxy says it comes from (when given). */
+class Visitor {
+  constructor(server, ip = null) { this.server = server; this.ip = ip; this.cookie = null; }
+
+  headers(extra = {}) {
+    return { ...(this.cookie ? { Cookie: this.cookie } : {}), ...(this.ip ? { "X-Forwarded-For": this.ip } : {}), ...extra };
+  }
+
+  async request(method, path, body) {
+    const response = await fetch(`${this.server.url}${path}`, {
+      method,
+      headers: this.headers(body === undefined ? {} : { "Content-Type": "application/json" }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const identity = response.headers.getSetCookie().find(c => c.startsWith("worldweb.id="));
+    if (identity) this.cookie = identity.split(";")[0];
+    const text = await response.text();
+    return { status: response.status, body: text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
+  }
+
+  async connect() {
+    if (!this.cookie) await this.request("GET", "/api/models");
+    const connection = new signalR.HubConnectionBuilder()
+      .withUrl(`${this.server.url}/hubs/world`, { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true, headers: this.headers() })
+      .configureLogging(signalR.LogLevel.None)
+      .build();
+    await connection.start();
+    return connection;
+  }
+
+  async createWorld(seed, title = "hardening check") {
+    return this.request("POST", "/api/worlds", { title, seed });
+  }
+}
+
+/** Counts the frames of a world's stream; `ended` is set when the server ends it. */
+function watch(connection, worldId) {
+  const watching = { frames: 0, lastStep: -1, ended: null, endedAt: null };
+  watching.subscription = connection.stream("Frames", worldId).subscribe({
+    next: frame => { watching.frames++; watching.lastStep = frame.step; },
+    error: error => { watching.ended = error.message; watching.endedAt = Date.now(); },
+    complete: () => { watching.ended = "completed"; watching.endedAt = Date.now(); },
+  });
+  return watching;
+}
+
+async function fps(watching, ms) {
+  const before = watching.frames;
+  await sleep(ms);
+  return (watching.frames - before) / (ms / 1000);
+}
+
+// --- the four rows -------------------------------------------------------------------------------------------
+
+async function revokedLink(database) {
+  const server = await startServer(database);
+  try {
+    const owner = new Visitor(server), player = new Visitor(server);
+    const world = (await owner.createWorld(11)).body;
+    const link = (await owner.request("POST", `/api/worlds/${world.id}/links`, { role: "player" })).body;
+    const connection = await player.connect();
+    await connection.invoke("JoinWorld", link.token);
+    const watching = watch(connection, world.id);
+    await connection.invoke("SendAction", world.id, 1, 1);
+    await sleep(1000);
+    const revokedAt = Date.now();
+    const revoke = await owner.request("DELETE", `/api/worlds/${world.id}/links/${link.id}`);
+    let refusedAt = null, seq = 2;
+    while (Date.now() - revokedAt < 5000 && (refusedAt === null || watching.endedAt === null)) {
+      try { await connection.invoke("SendAction", world.id, 1, seq++); } catch { refusedAt ??= Date.now(); }
+      await sleep(50);
+    }
+    await connection.stop();
+    const actionsRefusedMs = refusedAt === null ? null : refusedAt - revokedAt;
+    const streamEndedMs = watching.endedAt === null ? null : watching.endedAt - revokedAt;
+    return {
+      revoke_status: revoke.status, frames_before: watching.frames, actions_refused_after_ms: actionsRefusedMs,
+      stream_ended_after_ms: streamEndedMs, stream_end: watching.ended,
+      holds: revoke.status === 204 && actionsRefusedMs !== null && actionsRefusedMs <= 2000 && streamEndedMs !== null && streamEndedMs <= 2000,
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function ipFlood(database) {
+  // Behind a proxy on this machine: the limits key on the address the proxy forwards.
+  const server = await startServer(database, { Safety__TrustedProxies__0: "127.0.0.1" });
+  const connections = [];
+  try {
+    const victim = new Visitor(server, "10.0.0.1");
+    const world = (await victim.createWorld(12)).body;
+    const viewer = await victim.connect();
+    connections.push(viewer);
+    await viewer.invoke("JoinWorld", world.id);
+    const watching = watch(viewer, world.id);
+    await sleep(1500);
+    const before = await fps(watching, 4000);
+
+    let created = 0, watched = 0, refused = 0;
+    for (let i = 0; i < 40; i++) {
+      const stranger = new Visitor(server, "10.0.0.2");  // a new identity every time: no cookie kept
+      const made = await stranger.createWorld(100 + i);
+      if (made.status !== 201) { refused++; continue; }
+      created++;
+      try {
+        const connection = await stranger.connect();
+        connections.push(connection);
+        await connection.invoke("JoinWorld", made.body.id);
+        const flooding = watch(connection, made.body.id);
+        await sleep(100);
+        if (flooding.ended === null) watched++; else refused++;
+      } catch { refused++; }
+    }
+    await sleep(1500);
+    const during = await fps(watching, 4000);
+    return {
+      victim_fps_before: before, victim_fps_during: during, flood_worlds_created: created, flood_streams_open: watched,
+      flood_refusals: refused, holds: during >= 0.95 * before && watched <= 6,
+    };
+  } finally {
+    await Promise.allSettled(connections.map(c => c.stop()));
+    await stopServer(server);
+  }
+}
+
+async function adminBootstrap(database) {
+  const email = `someone-${Date.now()}@example.org`, theirPassword = "their own long password", operatorPassword = "the operator's password";
+  const first = await startServer(database);
+  const squatter = new Visitor(first);
+  const signup = await squatter.request("POST", "/api/account/signup", { email, password: theirPassword });
+  await stopServer(first);
+
+  const second = await startServer(database, { Admin__Email: email, Admin__Password: operatorPassword });
+  try {
+    const again = new Visitor(second);
+    const signin = await again.request("POST", "/api/account/signin", { email, password: theirPassword });
+    const admin = await again.request("GET", "/api/admin/system");
+    const operator = await new Visitor(second).request("POST", "/api/account/signin", { email, password: operatorPassword });
+    const logSays = second.output.includes("./worldweb admin create");
+    return {
+      signup_status: signup.status, their_signin_status: signin.status, their_admin_status: admin.status,
+      configured_password_signin_status: operator.status, log_says_what_to_do: logSays,
+      holds: signup.status === 201 && admin.status === 403 && operator.status !== 200 && logSays,
+    };
+  } finally {
+    await stopServer(second);
+  }
+}
+
+async function databaseOutage(database) {
+  const port = await freePort();
+  let server = await startServer(database, {}, port);
+  try {
+    const player = new Visitor(server);
+    const world = (await player.createWorld(13)).body;
+    const connection = await player.connect();
+    await connection.invoke("JoinWorld", world.id);
+    const watching = watch(connection, world.id);
+    let seq = 0, playing = true;
+    const keys = (async () => { while (playing) { await connection.invoke("SendAction", world.id, 1 + (seq % 3), ++seq).catch(() => {}); await sleep(250); } })();
+    await sleep(2000);
+
+    say("database outage: stopping PostgreSQL for 20 s");
+    postgres("stop", pgDir);
+    const stoppedAt = Date.now();
+    await sleep(3000);
+    const health = await (await fetch(`${server.url}/healthz`)).text();
+    const fpsDuring = await fps(watching, 4000);
+    await sleep(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
+    const aliveAfter20s = server.proc.exitCode === null;
+    postgres("start", pgDir, "worldweb_hardening");
+    let healthyAfterMs = null;
+    for (const started = Date.now(); Date.now() - started < 30_000; await sleep(250)) {
+      if ((await (await fetch(`${server.url}/healthz`)).text()) === "Healthy") { healthyAfterMs = Date.now() - started; break; }
+    }
+    await sleep(2000);
+    playing = false;
+    await keys;
+    await connection.stop();
+    await sleep(1500);  // nobody watches: the world stands still; the action log flushes
+    const frame = async () => {
+      const response = await fetch(`${server.url}/api/worlds/${world.id}/frame`, { headers: player.headers() });
+      return { step: Number(response.headers.get("x-world-step")), bytes: Buffer.from(await response.arrayBuffer()) };
+    };
+    const before = await frame();
+    say("database outage: kill -9 of the server, then a restart");
+    await stopServer(server, "SIGKILL");
+    server = await startServer(database, {}, port);
+    const after = await frame();
+    return {
+      health_during: health, fps_during_outage: fpsDuring, server_alive_after_20s: aliveAfter20s, healthy_again_after_ms: healthyAfterMs,
+      actions_sent: seq, step_before_kill: before.step, step_after_restart: after.step, frame_identical: before.bytes.equals(after.bytes),
+      holds: health === "Degraded" && aliveAfter20s && fpsDuring > 15 && healthyAfterMs !== null && before.step === after.step && before.bytes.equals(after.bytes),
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// --- run ---------------------------------------------------------------------------------------------------
+
+const jsonAt = process.argv.indexOf("--json");
+const database = postgres("start", pgDir, "worldweb_hardening");
+const results = {};
+try {
+  for (const [name, check] of Object.entries({ revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage })) {
+    say(`${name} …`);
+    try {
+      results[name] = await check(database);
+    } catch (error) {
+      results[name] = { holds: false, error: String(error?.stack ?? error) };
+    }
+    say(`${name}: ${results[name].holds ? "holds" : "FAILS"}`);
+  }
+} finally {
+  postgres("stop", pgDir);
+}
+const json = JSON.stringify({ check: "hardening", client: "@microsoft/signalr (JavaScript)", ...results }, null, 2);
+console.log(json);
+if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], json);
+process.exit(Object.values(results).every(r => r.holds) ? 0 : 1);
