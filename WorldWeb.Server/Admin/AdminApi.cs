@@ -145,9 +145,9 @@ public static class AdminApi
     }
 
     private static async Task<Ok<AuditEntryInfo[]>> AuditEntries(
-        string? actor, string? action, string? target, int? take, AuditLog audit, CancellationToken cancellationToken)
+        string? actor, string? action, string? target, long? before, int? take, AuditLog audit, CancellationToken cancellationToken)
     {
-        List<AuditEntry> entries = await audit.QueryAsync(actor, action, target, take ?? 100, cancellationToken);
+        List<AuditEntry> entries = await audit.QueryAsync(actor, action, target, before, take ?? 100, cancellationToken);
         return TypedResults.Ok(entries.Select(e => new AuditEntryInfo(e.Id, e.At, e.ActorId, e.ActorEmail, e.Action, e.Target, e.Detail)).ToArray());
     }
 

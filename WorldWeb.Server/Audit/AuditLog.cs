@@ -30,11 +30,18 @@ public sealed partial class AuditLog(IDbContextFactory<WorldWebDbContext> contex
         LogRecorded(logger, action, target, actorId);
     }
 
-    /// <summary>Newest first; each filter is a case-insensitive substring (actor matches id or email).</summary>
-    public async Task<List<AuditEntry>> QueryAsync(string? actor, string? action, string? target, int take, CancellationToken cancellationToken)
+    /// <summary>
+    /// Newest first, older than entry <paramref name="beforeId"/> when given (the next page: the last id of this one);
+    /// each filter is a case-insensitive substring (actor matches id or email).
+    /// </summary>
+    public async Task<List<AuditEntry>> QueryAsync(string? actor, string? action, string? target, long? beforeId, int take, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         IQueryable<AuditEntry> query = db.AuditLog.AsNoTracking();
+        if (beforeId is { } before)
+        {
+            query = query.Where(e => e.Id < before);
+        }
         if (!string.IsNullOrWhiteSpace(actor))
         {
             string pattern = Like(actor);

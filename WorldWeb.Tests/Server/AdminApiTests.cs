@@ -13,6 +13,24 @@ namespace WorldWeb.Tests.Server;
 public sealed class AdminApiTests(WorldWebFactory factory)
 {
     [Fact]
+    public async Task Audit_PagesNewestFirst_WithTheLastIdOfAPage()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), admin = await TestUser.CreateAsync(factory);
+        await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        foreach (string name in new[] { "a", "b", "c" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest(name))).StatusCode);
+        }
+        string query = $"/api/admin/audit?target={world.Id}&action=world.save";
+
+        AuditEntryInfo[] first = (await admin.Http.GetFromJsonAsync<AuditEntryInfo[]>($"{query}&take=2"))!;
+        AuditEntryInfo[] second = (await admin.Http.GetFromJsonAsync<AuditEntryInfo[]>($"{query}&take=2&before={first[^1].Id}"))!;
+
+        Assert.Equal(["c", "b", "a"], first.Concat(second).Select(e => e.Detail![..1]));
+    }
+
+    [Fact]
     public async Task Stop_EndsTheStreams_TellsClients_AndIsAudited()
     {
         TestUser owner = await TestUser.CreateAsync(factory), admin = await TestUser.CreateAsync(factory);
