@@ -27,8 +27,8 @@ public static class AdminApi
         RouteGroupBuilder admin = app.MapGroup("/api/admin").RequireAuthorization(Policies.Admin);
         admin.MapGet("/sessions", Sessions);
         admin.MapGet("/history", (SessionHistory history) => TypedResults.Ok(history.Points()));
-        admin.MapGet("/history.svg", (SessionHistory history) =>
-            TypedResults.Text(HistoryChart.Svg(history.Points(), 720, 280), "image/svg+xml"));
+        admin.MapGet("/history.svg", (SessionHistory history, TimeProvider clock) =>
+            TypedResults.Text(HistoryChart.Svg(history.Points(), clock.GetUtcNow(), 720, 280), "image/svg+xml"));
         admin.MapGet("/worlds", SearchWorlds);
         admin.MapPost("/worlds/{id}/save", SaveWorld);
         admin.MapPost("/worlds/{id}/stop", StopWorld);

@@ -6,10 +6,10 @@ namespace WorldWeb.Server.Admin;
 /// <summary>The dashboard's chart, drawn with ScottPlot as SVG: mean fps (left axis) and step time p50/p99 (right axis) per model over the last minutes.</summary>
 public static class HistoryChart
 {
-    public static string Svg(IReadOnlyList<HistoryPoint> points, int width, int height)
+    /// <param name="now">The right end of the time axis (the server's clock).</param>
+    public static string Svg(IReadOnlyList<HistoryPoint> points, DateTimeOffset now, int width, int height)
     {
         var plot = new Plot();
-        DateTimeOffset now = DateTimeOffset.UtcNow;
         foreach (IGrouping<string, HistoryPoint> model in points.GroupBy(p => p.Model))
         {
             double[] xs = [.. model.Select(p => (p.At - now).TotalMinutes)];
