@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Worlds;
@@ -184,20 +186,25 @@ public sealed class SafetyTests(WorldWebFactory factory)
     [Fact]
     public async Task ActionMask_IsForgottenWhenTheWorldUnloads_AndHoldsAgainWhenItResumes()
     {
-        TestUser owner = await TestUser.CreateAsync(factory), guest = await TestUser.CreateAsync(factory);
+        // The server's clock is a fake one: the unload after 3 idle seconds happens when the test moves time on, without sleeping.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        TestUser owner = await TestUser.CreateAsync(host), guest = await TestUser.CreateAsync(host);
         CreatedWorld world = await owner.CreateWorldAsync();
         ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player);
         Assert.Equal(HttpStatusCode.OK, (await owner.Http.PutAsJsonAsync($"/api/worlds/{world.Id}/actions", new ActionMask([2]))).StatusCode);
         await using HubConnection playerHub = await guest.ConnectAsync();
         await playerHub.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
-        var directory = factory.Services.GetRequiredService<WorldDirectory>();
-        var masks = factory.Services.GetRequiredService<ActionMasks>();
+        var directory = host.Services.GetRequiredService<WorldDirectory>();
+        var masks = host.Services.GetRequiredService<ActionMasks>();
         Assert.True(masks.IsDisabled(world.Id, 2));
 
-        // Nobody watches: the test server unloads it after 3 s (Worlds:IdleUnloadSeconds).
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); directory.FindLive(world.Id) is not null; await Task.Delay(200))
+        // Nobody watches: the reaper (every second) unloads it once it has been idle for Worlds:IdleUnloadSeconds (3).
+        for (int second = 0; directory.FindLive(world.Id) is not null; second++)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the world was not unloaded");
+            Assert.True(second < 100, "the world was not unloaded");
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
         }
 
         Assert.False(masks.IsDisabled(world.Id, 2));
