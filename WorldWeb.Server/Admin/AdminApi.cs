@@ -78,13 +78,13 @@ public static class AdminApi
     }
 
     private static async Task<Results<Created<SaveInfo>, ProblemHttpResult>> SaveWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, id, cancellationToken) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SavesApi.SaveNowAsync(directory, id, "admin save", SaveKind.Auto, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SavesApi.SaveNowAsync(saves, id, "admin save", SaveKind.Auto, cancellationToken);
         if (save is null)
         {
             return unavailable!;

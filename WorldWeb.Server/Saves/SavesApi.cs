@@ -28,7 +28,7 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
-        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, AuditLog audit,
+        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit,
         IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         string name = request.Name?.Trim() ?? "";
@@ -46,7 +46,7 @@ public static class SavesApi
         {
             return ApiProblems.TooMany($"This world keeps {max} saves, the most one world may; delete one to save again.");
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveNowAsync(directory, id, name, SaveKind.User, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveNowAsync(saves, id, name, SaveKind.User, cancellationToken);
         if (save is null)
         {
             return unavailable!;
@@ -55,26 +55,13 @@ public static class SavesApi
         return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
     }
 
-    /// <summary>Opens the world (loading it if needed) and saves it at its current step; a problem when it cannot be opened.</summary>
+    /// <summary>The save of <see cref="WorldSaves.SaveNowAsync"/>, or the problem to answer with.</summary>
     internal static async Task<(SaveRecord? Save, ProblemHttpResult? Problem)> SaveNowAsync(
-        WorldDirectory directory, string id, string name, SaveKind kind, CancellationToken cancellationToken)
+        WorldSaves saves, string id, string name, SaveKind kind, CancellationToken cancellationToken)
     {
-        WorldSession? session;
         try
         {
-            session = await directory.OpenAsync(id, cancellationToken);
-        }
-        catch (WorldUnavailableException ex)
-        {
-            return (null, ApiProblems.Unavailable(ex.Message));
-        }
-        if (session is null)
-        {
-            return (null, ApiProblems.WorldNotFound(id));
-        }
-        try
-        {
-            return (await directory.SaveAsync(session, name, kind, cancellationToken), null);
+            return await saves.SaveNowAsync(id, name, kind, cancellationToken) is { } save ? (save, null) : (null, ApiProblems.WorldNotFound(id));
         }
         catch (WorldUnavailableException ex)
         {
@@ -118,8 +105,8 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
-        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, MemoryStore memory, IDbContextFactory<WorldWebDbContext> contexts,
-        AuditLog audit, TimeProvider clock, IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit,
+        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
         {
@@ -134,45 +121,12 @@ public static class SavesApi
         {
             return full;
         }
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        SaveRecord? save = await db.Saves.AsNoTracking().FirstOrDefaultAsync(s => s.Id == saveId && s.WorldId == id, cancellationToken);
-        if (save is null)
+        if (await saves.ForkAsync(world, saveId, cancellationToken) is not { } fork)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Save not found",
                 detail: $"World '{id}' has no save '{request.SaveId}'.");
         }
-        DateTimeOffset now = clock.GetUtcNow();
-        string title = world.Title.Length + 7 <= WorldsApi.MaxTitleLength ? $"{world.Title} (fork)" : world.Title;
-        var fork = new WorldRecord
-        {
-            Id = WorldIds.New(),
-            Title = title,
-            Model = world.Model,
-            Seed = world.Seed,
-            OwnerId = world.OwnerId,
-            IsPublic = false,
-            Step = save.Step,
-            ForkedFromSaveId = save.Id,
-            MemoryEnabled = world.MemoryEnabled,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        // The fork starts from a copy of the save, so it lives on if the original world is deleted.
-        var start = new SaveRecord
-        {
-            Id = Guid.NewGuid(),
-            WorldId = fork.Id,
-            Name = $"forked from {save.Name}",
-            Kind = SaveKind.Fork,
-            Step = save.Step,
-            State = save.State,
-            MemorySteps = save.MemorySteps,
-            CreatedAt = now,
-        };
-        await store.AddAsync(fork, start, cancellationToken);
-        // The fork starts with the memory its save had, in rows of its own.
-        await memory.CopyAsync(id, fork.Id, save.MemorySteps, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {save.Id}", cancellationToken);
+        await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {saveId}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
     }
 

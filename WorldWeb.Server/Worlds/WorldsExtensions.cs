@@ -15,6 +15,7 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<WorldStore>();
         builder.Services.AddSingleton<ActionMasks>();
         builder.Services.AddSingleton<ShareLinkStore>();
+        builder.Services.AddSingleton<WorldSaves>();
         builder.Services.AddSingleton<LinkGrants>();
         builder.Services.AddHostedService<LinkExpiry>();
         builder.Services.AddSingleton<WorldReplayer>();
