@@ -18,8 +18,7 @@ public static partial class AdminModelsApi
     }
 
     private static async Task<Results<Created<ModelInfo>, ProblemHttpResult>> LoadModel(
-        LoadModelRequest request, ClaimsPrincipal user, ModelCatalog catalog, StepSchedulers schedulers, AuditLog audit,
-        ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+        LoadModelRequest request, ClaimsPrincipal user, ModelHosting hosting, AuditLog audit, ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Folder))
         {
@@ -28,7 +27,7 @@ public static partial class AdminModelsApi
         LoadedModel model;
         try
         {
-            model = catalog.Load(request.Folder.Trim());
+            model = hosting.Load(request.Folder.Trim());
         }
         catch (ModelFolderException ex)
         {
@@ -38,41 +37,28 @@ public static partial class AdminModelsApi
         {
             return Problem(StatusCodes.Status409Conflict, "Model already loaded", ex.Message);
         }
-        schedulers.Start(model);
         LogLoaded(logger, model.Name, model.Package.Folder, user.Identity?.Name);
         await audit.RecordAsync(user, AuditActions.AdminModelLoad, model.Name, model.Package.Folder, cancellationToken);
         return TypedResults.Created("/api/models", model.ToInfo(isDefault: false));
     }
 
-    /// <summary>Unloads a model no live world uses: its scheduler stops, then its package (ONNX sessions, device memory) is freed.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> UnloadModel(
-        string name, ClaimsPrincipal user, ModelCatalog catalog, StepSchedulers schedulers, WorldReplayer replayer, AuditLog audit,
-        ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+        string name, ClaimsPrincipal user, ModelHosting hosting, AuditLog audit, ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
     {
-        if (catalog.Find(name) is not { } model)
+        (ModelHosting.Unload result, int liveWorlds, LoadedModel? model) = await hosting.UnloadAsync(name);
+        switch (result)
         {
-            return Problem(StatusCodes.Status404NotFound, "Model not found", $"No model named '{name}' is loaded.");
+            case ModelHosting.Unload.NotLoaded:
+                return Problem(StatusCodes.Status404NotFound, "Model not found", $"No model named '{name}' is loaded.");
+            case ModelHosting.Unload.IsDefault:
+                return Problem(StatusCodes.Status409Conflict, "Default model",
+                    $"'{name}' is the default model (Models:Default); new worlds get it, so it cannot be unloaded.");
+            case ModelHosting.Unload.InUse:
+                return Problem(StatusCodes.Status409Conflict, "Model in use",
+                    $"{liveWorlds} live world(s) use '{name}'. Stop them (Live sessions, Stop) and unload again.");
         }
-        if (name == catalog.DefaultName)
-        {
-            return Problem(StatusCodes.Status409Conflict, "Default model",
-                $"'{name}' is the default model (Models:Default); new worlds get it, so it cannot be unloaded.");
-        }
-        // Retiring first makes the check atomic with world opens: from here on no world can start on this model.
-        if (schedulers.Find(name) is { } scheduler && !scheduler.TryRetire())
-        {
-            return Problem(StatusCodes.Status409Conflict, "Model in use",
-                $"{scheduler.Sessions} live world(s) use '{name}'. Stop them (Live sessions, Stop) and unload again.");
-        }
-        if (!catalog.Remove(name))
-        {
-            return Problem(StatusCodes.Status404NotFound, "Model not found", $"'{name}' was unloaded meanwhile.");
-        }
-        await schedulers.StopAsync(name);
-        replayer.Forget(model);
-        model.Package.Dispose();
         LogUnloaded(logger, name, user.Identity?.Name);
-        await audit.RecordAsync(user, AuditActions.AdminModelUnload, name, model.Package.Folder, cancellationToken);
+        await audit.RecordAsync(user, AuditActions.AdminModelUnload, name, model!.Package.Folder, cancellationToken);
         return TypedResults.NoContent();
     }
 
