@@ -14,6 +14,10 @@ public sealed class RetentionOptions
     [Range(0, 36_500)]
     public int ActionLogDays { get; set; } = 30;
 
+    /// <summary>Share links revoked or expired this long ago are deleted (they open nothing; the owner's list stays short).</summary>
+    [Range(1, 36_500)]
+    public int DeadLinkDays { get; set; } = 30;
+
     /// <summary>Audit entries older than this are deleted.</summary>
     [Range(1, 36_500)]
     public int AuditDays { get; set; } = 365;

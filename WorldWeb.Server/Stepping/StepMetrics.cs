@@ -23,13 +23,13 @@ public sealed class StepMetrics
     public StepMetrics(IMeterFactory meters)
     {
         Meter meter = meters.Create(MeterName);
-        _runs = meter.CreateCounter<long>("worldweb.step.runs", description: "batched inference runs");
+        _runs = meter.CreateCounter<long>("worldweb.step.runs", description: "ticks that stepped worlds");
         _rows = meter.CreateCounter<long>("worldweb.step.rows", description: "world steps made by those runs");
         _tickMs = meter.CreateHistogram<double>(TickInstrument, unit: "ms", description: "time of one scheduler tick");
-        _stepMs = meter.CreateHistogram<double>("worldweb.step.time", unit: "ms", description: "time of one batched inference run");
+        _stepMs = meter.CreateHistogram<double>("worldweb.step.time", unit: "ms", description: "time of one tick's batched inference (its sub-batches at once)");
         _partMs = meter.CreateHistogram<double>(PartInstrument, unit: "ms",
             description: "time of one part of a tick (tag part: fill, step, advance, log, encode, publish)");
-        _batch = meter.CreateHistogram<int>("worldweb.step.batch", description: "worlds in one batched inference run");
+        _batch = meter.CreateHistogram<int>("worldweb.step.batch", description: "worlds stepped in one tick");
         _frames = meter.CreateCounter<long>("worldweb.frames.sent", description: "frames offered to viewers");
         _bytes = meter.CreateCounter<long>("worldweb.frames.bytes", unit: "By", description: "encoded bytes offered to viewers");
         _failures = meter.CreateCounter<long>("worldweb.step.failures", description: "ticks that failed (logged; the next tick retries)");

@@ -7,7 +7,7 @@ public enum TickPart
 {
     /// <summary>Copying each world's context, action, noise and memory into the batch.</summary>
     Fill,
-    /// <summary>The one batched inference run.</summary>
+    /// <summary>The batched inference (its sub-batches at once).</summary>
     Step,
     /// <summary>Each world takes its frame: 8-bit conversion, coherence guard, pose, memory.</summary>
     Advance,
