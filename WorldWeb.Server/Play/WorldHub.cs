@@ -75,8 +75,8 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim());
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
+        // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         WorldSession session = await OpenAsync(world.Id);
-        masks.Set(world.Id, world.DisabledActions);
         JoinedWorlds.Of(Context)[world.Id] = role;
         if (link is not null && role != WorldRoles.Owner)
         {

@@ -174,10 +174,11 @@ public sealed partial class StepScheduler : IDisposable
         var faults = new Exception?[due.Length];
         // Contiguous slices of the due worlds, one per sub-batch; a batch's rows step exactly as they would alone.
         int slices = Math.Min(_models.Length, due.Length);
+        (int From, int To)[] ranges = [.. Enumerable.Range(0, slices).Select(k => (due.Length * k / slices, due.Length * (k + 1) / slices))];
         var applied = new (int Action, long Seq)[due.Length];
         Parallel.For(0, slices, slice =>
         {
-            (int from, int to) = SliceOf(slice, slices, due.Length);
+            (int from, int to) = ranges[slice];
             StepBatch batch = BatchFor(slice, to - from);
             batch.Clear();
             for (int i = from; i < to; i++)
@@ -196,7 +197,7 @@ public sealed partial class StepScheduler : IDisposable
         var rgb = new byte[due.Length][];
         for (int slice = 0; slice < slices; slice++)
         {
-            (int from, int to) = SliceOf(slice, slices, due.Length);
+            (int from, int to) = ranges[slice];
             for (int i = from; i < to; i++)
             {
                 int row = i - from;
@@ -309,8 +310,6 @@ public sealed partial class StepScheduler : IDisposable
         }
         return full;
     }
-
-    private static (int From, int To) SliceOf(int slice, int slices, int rows) => (rows * slice / slices, rows * (slice + 1) / slices);
 
     private StepBatch BatchFor(int slice, int rows)
     {
