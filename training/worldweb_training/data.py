@@ -86,24 +86,6 @@ def near_candidates(poses, radius, angle, min_gap):
     return np.asarray(offsets), np.concatenate(steps) if steps else np.zeros(0, np.int32)
 
 
-def same_place_candidates(poses, radius, angle, window):
-    """Per target step s, the steps j outside s − window … s + window (before or after) taken from s's place
-    (within radius) at a heading within angle of s's: what a player turning in place, or coming back, has seen.
-    CSR form, as near_candidates."""
-    t = len(poses)
-    offsets, steps = [0], []
-    for start in range(0, t, 512):
-        rows = np.arange(start, min(start + 512, t))
-        dist = np.hypot(poses[rows, None, 0] - poses[None, :, 0], poses[rows, None, 1] - poses[None, :, 1])
-        turn = np.abs(wrap_angle(poses[rows, None, 2] - poses[None, :, 2]))
-        apart = np.abs(np.arange(t)[None, :] - rows[:, None]) > window
-        for row in (dist <= radius) & (turn <= angle) & apart:
-            found = np.flatnonzero(row)
-            steps.append(found.astype(np.int32))
-            offsets.append(offsets[-1] + len(found))
-    return np.asarray(offsets), np.concatenate(steps) if steps else np.zeros(0, np.int32)
-
-
 def retrieval_score(pose, candidates):
     """The server's retrieval score of candidate poses seen from pose; lower is better."""
     distance = np.hypot(candidates[:, 0] - pose[0], candidates[:, 1] - pose[1])
@@ -124,9 +106,6 @@ class WindowSampler:
         self.near = [near_candidates(e.poses, data_cfg.near_radius_cells,
                                      np.deg2rad(data_cfg.near_angle_deg), self.k + data_cfg.near_min_gap)
                      for e in self.episodes]
-        # Outside the context window only: a turn in place offers views from a few steps before it and after.
-        self.same_place = [same_place_candidates(e.poses, data_cfg.same_place_cells, np.deg2rad(data_cfg.near_angle_deg), self.k)
-                           for e in self.episodes] if data_cfg.same_place_memory > 0 else None
 
     def batch(self, rng, size) -> dict:
         which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
@@ -147,11 +126,8 @@ class WindowSampler:
         if retrieval is None:
             retrieval = rng.random() < self.cfg.retrieval_memory
         retrieved = self._retrieved_steps(e, s, memory_before) if retrieval else None
-        same_place = self._same_place_step(rng, e, s) if memory_before is None else -1
         for slot in range(self.m):
-            if slot == 0 and same_place >= 0:
-                j = same_place
-            elif retrieved is None:
+            if retrieved is None:
                 j = self._memory_step(rng, e, s)
             else:
                 j = retrieved[slot] if slot < len(retrieved) and rng.random() >= self.cfg.retrieval_drop else -1
@@ -173,14 +149,6 @@ class WindowSampler:
         poses = self.episodes[e].poses
         score = retrieval_score(poses[s - 1], poses[near])
         return [int(j) for j in near[np.argsort(score, kind="stable")[:self.m]]]
-
-    def _same_place_step(self, rng, e, s) -> int:
-        """For a same_place_memory share of rows, a view from the target's place (see same_place_candidates); else −1."""
-        if self.same_place is None or rng.random() >= self.cfg.same_place_memory:
-            return -1
-        offsets, steps = self.same_place[e]
-        found = steps[offsets[s]:offsets[s + 1]]
-        return int(found[rng.integers(len(found))]) if len(found) else -1
 
     def _memory_step(self, rng, e, s) -> int:
         """A near step, a random step before the context window, or −1 (empty slot)."""

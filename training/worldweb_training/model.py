@@ -13,10 +13,7 @@ in play a small fixed level, drawn from the sampler's noise input so a world sti
 The shipped model is the token model (output = "tokens"): no base and no denoising, but for each 4×4
 patch of the next frame a choice among a codebook of real patches (codebook.py), sampled from the
 noise input. It can only paint with the maze's own patches, so free play cannot blur or drift into
-colours the world does not have. With memory_copy, each memory is turned to the heading the pose head
-predicts for the next frame (viewwarp.py), and its patches are favoured where it shows them: by a
-learned weight per patch and slot, plus a prior that grows as the memory's place nears the player's.
-A view seen from this place before comes back as it was. The residual model's residual is predicted at full
+colours the world does not have. The residual is predicted at full
 resolution: a head that pixel-shuffles 32² features makes 2×2-periodic errors, which fed back frame
 after frame grow into a coloured grid.
 """
@@ -28,11 +25,9 @@ from torch import nn
 
 from .codebook import from_patches, quantize
 from .config import ModelConfig
-from .viewwarp import turn_views
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
-COPY_GAIN, COPY_REACH_CELLS = 3.0, 0.15  # the copy prior's start: +3 on a memory's patch at the player's place
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
 # Spatial shifts that turn the sampler's noise input into independent-looking noise for each context frame.
 CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
@@ -88,12 +83,6 @@ class Denoiser(nn.Module):
         if self.tokens:
             # One logit per codebook patch for each patch of the frame (stride patch/2 over the 32² features).
             self.token_head = nn.Conv2d(c1, cfg.codebook_size, cfg.patch // 2, stride=cfg.patch // 2)
-            # Per patch and memory slot: how much more (or less) to favour the patch the turned memory shows there.
-            self.copy_head = nn.Conv2d(c1, cfg.memory_slots, cfg.patch // 2, stride=cfg.patch // 2) \
-                if cfg.memory_copy and cfg.memory_slots else None
-            if self.copy_head is not None:
-                nn.init.zeros_(self.copy_head.weight)
-                nn.init.zeros_(self.copy_head.bias)
             return
         # The 64² head: upsampled 32² features meet the last frame and the noisy frame at full
         # resolution, so every pixel of the residual has its own value, not one of a 2×2 block's four.
@@ -111,7 +100,7 @@ class Denoiser(nn.Module):
         return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
 
     def forward(self, condition, x_t, emb, last_frame=None):
-        """(residual, gate logits, 8² features); the token model: (patch logits, copy weights or None, 8² features)."""
+        """(residual, gate logits, 8² features); the token model: (patch logits, 8² features)."""
         skip32 = self.enc32(condition if self.tokens else condition + self.stem_noisy(x_t), emb)
         skip16 = self.enc16(self.down16(skip32), emb)
         mid = self.down8(skip16)
@@ -120,8 +109,7 @@ class Denoiser(nn.Module):
         h = self.dec16(self.merge16(torch.cat([_upsample(mid), skip16], 1)), emb)
         h = self.dec32(self.merge32(torch.cat([_upsample(h), skip32], 1)), emb)
         if self.tokens:
-            h = F.silu(self.out_norm(h))
-            return self.token_head(h), None if self.copy_head is None else self.copy_head(h), mid
+            return self.token_head(F.silu(self.out_norm(h))), mid
         h = self.head_up(_upsample(F.silu(self.out_norm(h)))) + self.head_condition(last_frame) + self.head_noisy(x_t)
         out = self.out(F.silu(self.head_mix(F.silu(h))))
         return out[:, :3], out[:, 3:], mid
@@ -160,11 +148,6 @@ class WorldModel(nn.Module):
                                        nn.Linear(cfg.pose_hidden, 3))
         if cfg.output == "tokens":  # filled by k-means before training (codebook.py); saved with the weights
             self.register_buffer("codebook", torch.zeros(cfg.codebook_size, 3 * cfg.patch ** 2))
-        if cfg.output == "tokens" and cfg.memory_copy:
-            # The copy prior: gain · exp(−(distance / reach)²) on the logit of the patch a memory shows, so a memory
-            # from this very place is copied from the first step; training tunes both.
-            self.copy_gain = nn.Parameter(torch.tensor(COPY_GAIN))
-            self.copy_log_reach = nn.Parameter(torch.tensor(math.log(COPY_REACH_CELLS)))
 
     def condition(self, context, memory, memory_pose, context_level=None, noise=None):
         """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories,
@@ -191,11 +174,11 @@ class WorldModel(nn.Module):
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
         level = self.context_level_embed(_level_features(context_level, self.frequencies))
-        return self.denoiser.condition(images, pose), last_frame, memory, valid, level, memory_pose
+        return self.denoiser.condition(images, pose), last_frame, memory, valid, level
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
-        condition, last_frame, memory, valid, level, _ = conditioning
+        condition, last_frame, memory, valid, level = conditioning
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
         residual, gate_logits, mid = self.denoiser(condition, x_t, emb, last_frame)
         base = last_frame
@@ -206,34 +189,10 @@ class WorldModel(nn.Module):
 
     def token_logits(self, conditioning, action):
         """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features."""
-        condition, _, memory, valid, level, memory_pose = conditioning
+        condition, _, _, _, level = conditioning
         t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        logits, copy, mid = self.denoiser(condition, None, emb)
-        if copy is not None:
-            logits = logits + self._memory_copy(logits, copy, mid, action, memory, valid, memory_pose)
-        return logits, mid
-
-    def _memory_copy(self, logits, copy, mid, action, memory, valid, memory_pose):
-        """What favouring each memory's patches adds to the logits: the memories turned to the predicted heading,
-        their patches found in the codebook again, and per patch the learned weight plus the distance prior where
-        the turned memory covers the whole patch."""
-        p = self.cfg.patch
-        turn = self.pose_delta(mid, action)[:, 2].detach() / self.cfg.pose_scale  # the next frame's heading change
-        # A memory at relative heading dθ_m is seen from the next frame's heading turned by (turn − dθ_m).
-        turned, inside = turn_views((memory + 1) / 2, turn[:, None] - memory_pose[..., 2], self.cfg.fov_degrees)
-        b, m = memory.shape[:2]
-        codes, _ = quantize(turned.flatten(0, 1), self.codebook, p)
-        codes = codes.reshape(b, m, *logits.shape[-2:])
-        covered = (F.avg_pool2d(inside.flatten(0, 1), p) > 0.999).to(logits.dtype).reshape(b, m, *logits.shape[-2:])
-        distance2 = (memory_pose[..., :2] ** 2).sum(-1)
-        prior = self.copy_gain * torch.exp(-distance2 / torch.exp(2 * self.copy_log_reach))  # [B, M]
-        ids = torch.arange(self.cfg.codebook_size, device=logits.device)[None, :, None, None]
-        added = torch.zeros_like(logits)
-        for slot in range(m):  # an empty slot adds nothing
-            weight = (copy[:, slot] + prior[:, slot, None, None]) * covered[:, slot] * valid[:, slot, :, None]
-            added = added + weight[:, None] * (codes[:, slot, None] == ids).to(logits.dtype)
-        return added
+        return self.denoiser(condition, None, emb)
 
     def sample_tokens(self, logits, noise):
         """A patch index per position, drawn from softmax(logits / temperature) by inverse CDF with one uniform per

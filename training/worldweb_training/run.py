@@ -58,11 +58,7 @@ class Run:
         self.rng = np.random.default_rng(self.cfg.train.seed)
         self.model = WorldModel(self.cfg.model, len(shards.actions)).to(device)
         t = self.cfg.train
-        # The memory-copy path (a new part on trained weights) may learn faster than the rest: copy_lr_scale.
-        copy = [p for n, p in self.model.named_parameters() if "copy" in n]
-        rest = [p for n, p in self.model.named_parameters() if "copy" not in n]
-        self.optimizer = torch.optim.AdamW([{"params": rest, "scale": 1.0}, {"params": copy, "scale": t.copy_lr_scale}],
-                                           lr=t.lr, weight_decay=t.weight_decay)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
         self.progress = {"step": 0, "samples": 0, "wall_seconds": 0.0, "eval": None}
         self.earlier_stages = []  # the runs whose weights this one started from (--init-from), oldest first
         if saved:
@@ -146,7 +142,7 @@ class Run:
     def step(self):
         t = self.cfg.train
         for group in self.optimizer.param_groups:
-            group["lr"] = learning_rate(self.progress["step"], t) * group["scale"]
+            group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
         loss, parts = training_loss(self.model, inputs, t)
         self.optimizer.zero_grad(set_to_none=True)
