@@ -3,6 +3,7 @@ using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Admin;
 using WorldWeb.Server.Bench;
+using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.MemoryStorage;
@@ -23,6 +24,7 @@ builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
 // Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then memory and the log are flushed.
 builder.AddPersistence();
+builder.AddCluster();
 builder.AddAccounts();
 builder.AddAdmin();
 builder.AddOperations();

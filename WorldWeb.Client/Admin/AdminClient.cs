@@ -23,6 +23,14 @@ public sealed class AdminClient(HttpClient http)
         GetAsync<List<AuditEntryInfo>>(
             $"api/admin/audit?actor={Uri.EscapeDataString(actor ?? "")}&action={Uri.EscapeDataString(action ?? "")}&target={Uri.EscapeDataString(target ?? "")}", ct);
 
+    public Task<List<NodeInfo>> GetNodesAsync(CancellationToken ct = default) => GetAsync<List<NodeInfo>>("api/admin/nodes", ct);
+
+    public async Task DrainAsync(string address, bool drain, CancellationToken ct = default)
+    {
+        using HttpResponseMessage response = await http.PostAsJsonAsync("api/admin/nodes/drain", new DrainRequest(address, drain), ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+    }
+
     public Task SaveAsync(string worldId, CancellationToken ct = default) => SendAsync(HttpMethod.Post, $"{WorldPath(worldId)}/save", ct);
 
     public Task StopAsync(string worldId, CancellationToken ct = default) => SendAsync(HttpMethod.Post, $"{WorldPath(worldId)}/stop", ct);

@@ -21,7 +21,8 @@ public sealed record WorldDetails(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     bool Memory = true,
-    WorldCoherenceInfo? Coherence = null);
+    WorldCoherenceInfo? Coherence = null,
+    string? Node = null);
 
 /// <summary>
 /// Memory entries and stored bytes the world holds; revisits (steps that came back within 0.3 cells and 15° of a

@@ -7,6 +7,7 @@ using WorldWeb.Inference.Runtime;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Play;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Sharing;
@@ -38,6 +39,7 @@ public static class AdminApi
         admin.MapGet("/audit", AuditEntries);
         admin.MapGet("/system", SystemStatus);
         admin.MapAdminModelsApi();
+        admin.MapNodesApi();
         return app;
     }
 

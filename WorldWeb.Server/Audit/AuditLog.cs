@@ -87,4 +87,6 @@ public static class AuditActions
     public const string AdminLinkRevoke = "admin.link.revoke";
     public const string AdminModelLoad = "admin.model.load";
     public const string AdminModelUnload = "admin.model.unload";
+    public const string AdminNodeDrain = "admin.node.drain";
+    public const string AdminNodeUndrain = "admin.node.undrain";
 }

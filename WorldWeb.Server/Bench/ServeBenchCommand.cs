@@ -29,6 +29,9 @@ public static class ServeBenchCommand
             ["Worlds:MaxLiveWorldsPerOwner"] = "100000",
             ["Worlds:IdleUnloadSeconds"] = "86400",
             ["urls"] = "http://127.0.0.1:0",
+            // A cluster of its own, on a free silo port, so a server running beside it is not disturbed.
+            ["Cluster:Id"] = $"bench-{Environment.ProcessId}",
+            ["Cluster:SiloPort"] = "0",
             ["Metrics:Port"] = null,
             ["Logging:LogLevel:Default"] = "Warning",
             // EF logs the first migration's probe of a missing history table as a failure; the command reports real ones.

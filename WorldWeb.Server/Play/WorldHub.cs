@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Safety;
@@ -17,11 +18,12 @@ namespace WorldWeb.Server.Play;
 /// <summary>
 /// Playing a world: join it (by id or share token), stream its frames, send actions. Every refusal is a
 /// <see cref="HubException"/> to that caller only; other connections and worlds carry on. docs/protocol.md
-/// documents it for third-party clients.
+/// documents it for third-party clients. A world another node of the cluster owns is played through its grain: actions
+/// go to the owner, frames come back through a <see cref="WorldRelay"/>; the client cannot tell.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldStore store, ShareLinkStore links, LinkGrants grants, ModelCatalog catalog,
-    ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, WorldStore store, ShareLinkStore links,
+    LinkGrants grants, ModelCatalog catalog, ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -76,7 +78,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
-        WorldSession session = await OpenAsync(world.Id);
+        OwnedWorld opened = await OpenAsync(world.Id);
         JoinedWorlds.Of(Context)[world.Id] = role;
         if (link is not null && role != WorldRoles.Owner)
         {
@@ -89,16 +91,16 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
         var frame = model.Manifest.Frame;
-        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, session.Step);
+        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, opened.Step);
     }
 
     /// <summary>The world's frames from its current one on, until the caller cancels or leaves.</summary>
     public async Task<ChannelReader<FrameMessage>> Frames(string worldId, CancellationToken cancellationToken)
     {
         string role = RoleIn(worldId);
-        WorldSession session = await OpenAsync(worldId);
+        OwnedWorld opened = await OpenAsync(worldId);
         SafetyOptions limits = safety.Value;
-        if (session.Viewers >= limits.MaxViewersPerWorld && role != WorldRoles.Owner)
+        if (opened.Viewers >= limits.MaxViewersPerWorld && role != WorldRoles.Owner)
         {
             throw new HubException($"This world already has {limits.MaxViewersPerWorld} viewers, its limit; try again later.");
         }
@@ -113,28 +115,53 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             throw new HubException(refusal);
         }
-        // The session may have been unloaded since it was opened above; then the viewer goes to the reopened one, and
-        // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
-        WorldSession watched = session;
-        FrameViewer? viewer = session.AddViewer();
-        if (viewer is null)
-        {
-            watched = await OpenAsync(worldId);
-            viewer = watched.AddViewer();
-        }
-        if (viewer is null)
-        {
-            quotas.Unwatch(Address, worldId);
-            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
-            throw new HubException("The world is restarting; try again.");
-        }
         string address = Address;
+        void Unwatch()
+        {
+            quotas.Unwatch(address, worldId);
+            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+        }
+        FrameViewer viewer;
+        Action stopWatching;
+        if (opened.Session is { } session)
+        {
+            // The session may have been unloaded since it was opened above; then the viewer goes to the reopened one, and
+            // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
+            WorldSession watched = session;
+            FrameViewer? local = session.AddViewer();
+            if (local is null && (await OpenAsync(worldId)).Session is { } reopened)
+            {
+                watched = reopened;
+                local = reopened.AddViewer();
+            }
+            if (local is null)
+            {
+                Unwatch();
+                throw new HubException("The world is restarting; try again.");
+            }
+            viewer = local;
+            stopWatching = () => watched.RemoveViewer(local);
+        }
+        else
+        {
+            WorldRelay relay;
+            try
+            {
+                relay = await WorldRelay.StartAsync(grains, opened.Grain, logger);
+            }
+            catch (Exception ex) when (ex is HubException || WorldOwners.IsNodeFault(ex))
+            {
+                Unwatch();
+                throw ex as HubException ?? new HubException("The node running this world is not answering; try again in a few seconds.");
+            }
+            viewer = relay.Viewer;
+            stopWatching = () => _ = relay.DisposeAsync().AsTask();
+        }
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
         stop.Token.Register(() =>
         {
-            watched.RemoveViewer(viewer);
-            quotas.Unwatch(address, worldId);
-            streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+            stopWatching();
+            Unwatch();
             stop.Dispose();
         });
         grants.Watching(Context.ConnectionId, worldId, viewer);
@@ -148,7 +175,24 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         {
             throw new HubException("You joined this world as a viewer; viewers cannot act.");
         }
-        WorldSession session = await OpenAsync(worldId);
+        if (directory.FindLive(worldId) is not { IsClosed: false } session)
+        {
+            // Owned elsewhere (or not running): the owner checks and takes the action, opening the world if it must.
+            string? refusal;
+            try
+            {
+                refusal = await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, Context.ConnectionId, role == WorldRoles.Owner);
+            }
+            catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+            {
+                refusal = "The node running this world is not answering; it will resume on another node in a few seconds.";
+            }
+            if (refusal is not null)
+            {
+                throw new HubException(refusal);
+            }
+            return;
+        }
         int count = session.Model.Actions.Count;
         if (action < 0 || action >= count)
         {
@@ -170,7 +214,14 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         grants.Disconnected(Context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(Context).Keys)
         {
-            directory.FindLive(worldId)?.ReleaseActions(Context.ConnectionId);
+            if (directory.FindLive(worldId) is { } live)
+            {
+                live.ReleaseActions(Context.ConnectionId);
+            }
+            else
+            {
+                _ = ReleaseElsewhereAsync(worldId, Context.ConnectionId);
+            }
         }
         return base.OnDisconnectedAsync(exception);
     }
@@ -211,12 +262,23 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldStore store,
         };
     }
 
-    private async Task<WorldSession> OpenAsync(string worldId)
+    private async Task ReleaseElsewhereAsync(string worldId, string connectionId)
     {
         try
         {
-            return await directory.OpenAsync(worldId, Context.ConnectionAborted)
-                ?? throw new HubException($"World '{worldId}' no longer exists.");
+            await grains.GetGrain<IWorldGrain>(worldId).Release(connectionId);
+        }
+        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        {
+            // The owner is gone; the world resumes elsewhere with no action held.
+        }
+    }
+
+    private async Task<OwnedWorld> OpenAsync(string worldId)
+    {
+        try
+        {
+            return await owners.OpenAsync(worldId) ?? throw new HubException($"World '{worldId}' no longer exists.");
         }
         catch (WorldUnavailableException ex)
         {

@@ -40,6 +40,9 @@ public sealed class StepSchedulers : BackgroundService
 
     public StepScheduler? Find(string model) => _byModel.GetValueOrDefault(model)?.Scheduler;
 
+    /// <summary>The scheduler of every loaded model.</summary>
+    public IEnumerable<StepScheduler> All => _byModel.Values.Select(loop => loop.Scheduler);
+
     /// <summary>Creates the scheduler of a model loaded at runtime and starts its tick loop (at once when the server runs).</summary>
     public StepScheduler Start(LoadedModel model)
     {

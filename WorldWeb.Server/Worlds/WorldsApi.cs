@@ -11,6 +11,8 @@ using WorldWeb.Server.Visitors;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Play;
 
+using WorldWeb.Server.Cluster;
+
 namespace WorldWeb.Server.Worlds;
 
 public static class WorldsApi
@@ -131,7 +133,7 @@ public static class WorldsApi
     }
 
     private static async Task<Results<Ok<WorldDetails>, ProblemHttpResult>> GetWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, ModelCatalog catalog, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, NodeReports nodes, ModelCatalog catalog, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
         string? role = world is null ? null : WorldAccess.RoleOf(world, user);
@@ -140,15 +142,17 @@ public static class WorldsApi
             return ApiProblems.WorldNotFound(id);
         }
         WorldSession? live = directory.FindLive(id);
+        // Step, viewers, fps and coherence are known where the world runs; another node's answer names that node.
+        string? node = nodes.NodeOf(id);
         return TypedResults.Ok(new WorldDetails(
-            world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null,
+            world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null || node is not null,
             live?.Viewers ?? 0, catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
-            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo()));
+            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo(), node));
     }
 
     /// <summary>The frame the world shows now, without stepping it (a thumbnail; resumes the world when it is not live).</summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(
-        string id, ClaimsPrincipal user, HttpResponse response, WorldStore store, WorldDirectory directory, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, HttpResponse response, WorldStore store, WorldOwners owners, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
         if (world is null || WorldAccess.RoleOf(world, user) is null)
@@ -157,13 +161,16 @@ public static class WorldsApi
         }
         try
         {
-            WorldSession? session = await directory.OpenAsync(id, cancellationToken);
-            if (session?.CurrentFrame() is not { } frame)
+            OwnedWorld? owned = await owners.OpenAsync(id);
+            (long Step, byte[] Data, string ContentType)? frame = owned?.Session is { } session
+                ? session.CurrentFrame() is { } f ? (f.Step, f.Data, f.ContentType) : null
+                : owned is null ? null : await owned.Grain.Frame() is { } r ? (r.Step, r.Data, r.ContentType) : null;
+            if (frame is not { } shown)
             {
                 return ApiProblems.WorldNotFound(id);
             }
-            response.Headers["X-World-Step"] = frame.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.File(frame.Data, frame.ContentType);
+            response.Headers["X-World-Step"] = shown.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.File(shown.Data, shown.ContentType);
         }
         catch (WorldUnavailableException ex)
         {

@@ -64,6 +64,9 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("DELETE", "/api/admin/worlds/{id}/links/{linkId}", (s, _) => Delete($"/api/admin/worlds/{s.WorldId}/links/{s.LinkId}"), [403, 403, 403, 403, 403, 204]),
         new("GET", "/api/admin/audit", (s, _) => Get($"/api/admin/audit?target={s.WorldId}"), [403, 403, 403, 403, 403, 200]),
         new("GET", "/api/admin/system", (_, _) => Get("/api/admin/system"), [403, 403, 403, 403, 403, 200]),
+        new("GET", "/api/admin/nodes", (_, _) => Get("/api/admin/nodes"), [403, 403, 403, 403, 403, 200]),
+        // An address no node has: the matrix drains nothing (ClusterTests drain a real node).
+        new("POST", "/api/admin/nodes/drain", (_, _) => Post("/api/admin/nodes/drain", new DrainRequest("127.0.0.1:1@1")), [403, 403, 403, 403, 403, 404]),
         // The admin's request names a folder outside the model root, so the matrix loads nothing (AdminModelsApiTests load for real).
         new("POST", "/api/admin/models", (_, _) => Post("/api/admin/models", new LoadModelRequest("/etc")), [403, 403, 403, 403, 403, 400]),
         new("DELETE", "/api/admin/models/{name}", (_, _) => Delete("/api/admin/models/no-such-model"), [403, 403, 403, 403, 403, 404]),

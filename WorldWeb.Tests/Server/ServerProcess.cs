@@ -56,6 +56,9 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.Environment["ConnectionStrings__WorldWeb"] = connectionString ?? TestEnvironment.ConnectionString;
         start.Environment["Models__Packages__0"] = TestEnvironment.ModelFolder;
+        // A cluster of one unless the settings say otherwise (the cluster tests name one cluster for several processes).
+        start.Environment["Cluster__Id"] = $"test-{Guid.NewGuid():N}";
+        start.Environment["Cluster__SiloPort"] = "0";
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
         // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
         start.Environment["Memory__EverySteps"] = "3";

@@ -37,6 +37,9 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Safety:MaxWatchedWorldsPerIp", "100000");
         builder.UseSetting("Safety:SignUpsPerHourPerIp", "100000");
         builder.UseSetting("Safety:SignInsPerMinutePerIp", "100000");
+        // Each server in the tests is a cluster of one (a fresh id per host built), on a free silo port.
+        builder.UseSetting("Cluster:Id", $"test-{Guid.NewGuid():N}");
+        builder.UseSetting("Cluster:SiloPort", "0");
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseEnvironment("Testing");

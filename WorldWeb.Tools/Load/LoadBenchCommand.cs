@@ -22,20 +22,24 @@ public static class LoadBenchCommand
 
     public static int Run(CommandArgs args)
     {
-        var url = new Uri(args.Text("url") ?? "http://127.0.0.1:5080");
+        // Several URLs: the nodes of a cluster. World w is created and first opened through node w, played from the
+        // next node and watched from the one after, and the results are split by whether a client sat on the node
+        // that owns its world.
+        var urls = (args.Text("url") ?? "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => new Uri(u)).ToArray();
         var worlds = args.Int("worlds", 2);
         var viewers = args.Int("viewers", 4);
         var seconds = args.Double("seconds", 20);
         var jsonPath = args.Text("json");
         args.EnsureAllRead();
-        var result = RunAsync(url, worlds, viewers, TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
+        var result = RunAsync(urls, worlds, viewers, TimeSpan.FromSeconds(seconds)).GetAwaiter().GetResult();
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
         if (jsonPath is not null) File.WriteAllText(jsonPath, json);
         return 0;
     }
 
-    private static async Task<object> RunAsync(Uri url, int worldCount, int viewerCount, TimeSpan measured)
+    private static async Task<object> RunAsync(Uri[] urls, int worldCount, int viewerCount, TimeSpan measured)
     {
         var errors = new List<string>();
         var players = new List<Player>();
@@ -45,20 +49,26 @@ public static class LoadBenchCommand
             // One visitor per world, as in real use: the server caps live worlds per owner and world creation per
             // visitor and per IP address, and answers 429 with Retry-After beyond that, which the bench waits out.
             var cookies = new CookieContainer();
-            var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = url };
+            var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = urls[w % urls.Length] };
             var created = await (await CreateWorldAsync(http, w)).EnsureSuccessStatusCode()
                 .Content.ReadFromJsonAsync<JsonElement>();
             var id = created.GetProperty("id").GetString()!;
             owners[id] = http;
+            if (urls.Length > 1)
+            {
+                (await http.GetAsync($"/api/worlds/{id}/frame")).EnsureSuccessStatusCode();  // placed by the cluster, from this node
+            }
             var link = await (await http.PostAsJsonAsync($"/api/worlds/{id}/links", new { role = "viewer" })).EnsureSuccessStatusCode()
                 .Content.ReadFromJsonAsync<JsonElement>();
-            players.Add(new Player(id, link.GetProperty("token").GetString()!, await ConnectAsync(url, cookies)));
+            Uri playedFrom = urls[(w + 1) % urls.Length];
+            players.Add(new Player(id, link.GetProperty("token").GetString()!, await ConnectAsync(playedFrom, cookies), playedFrom));
         }
         var watchers = new List<Watcher>();
         for (var v = 0; v < viewerCount; v++)
         {
             var player = players[v % players.Count];
-            watchers.Add(new Watcher(player.WorldId, await ConnectAsync(url, new CookieContainer())));
+            Uri watchedFrom = urls[(v % players.Count + 2) % urls.Length];
+            watchers.Add(new Watcher(player.WorldId, await ConnectAsync(watchedFrom, new CookieContainer()), watchedFrom));
         }
 
         using var stop = new CancellationTokenSource();
@@ -72,10 +82,12 @@ public static class LoadBenchCommand
 
         var latencies = players.SelectMany(p => p.Latencies).Order().ToArray();
         var perWorld = new List<object>();
+        var ownerOf = new Dictionary<string, string>();
         foreach (var p in players)
         {
             var viewerFps = watchers.Where(w => w.WorldId == p.WorldId).Select(w => Math.Round(w.Frames / measured.TotalSeconds, 2)).ToArray();
             var details = await owners[p.WorldId].GetFromJsonAsync<JsonElement>($"/api/worlds/{p.WorldId}");
+            ownerOf[p.WorldId] = details.TryGetProperty("node", out var node) && node.ValueKind == JsonValueKind.String ? node.GetString()!.TrimEnd('/') : "";
             perWorld.Add(new
             {
                 id = p.WorldId,
@@ -84,8 +96,27 @@ public static class LoadBenchCommand
                 server_fps = details.GetProperty("actualFps").GetDouble(),
                 viewer_fps = viewerFps,
                 actions_sent = p.Sent,
+                node = ownerOf[p.WorldId],
             });
         }
+        // Clients on the node that owns their world, and clients elsewhere whose frames and actions cross the cluster.
+        object Path(bool local)
+        {
+            bool Here(Uri from, string worldId) => from.ToString().TrimEnd('/') == ownerOf[worldId];
+            var ps = players.Where(p => Here(p.From, p.WorldId) == local).ToList();
+            var ws = watchers.Where(w => Here(w.From, w.WorldId) == local).ToList();
+            var lat = ps.SelectMany(p => p.Latencies).Order().ToArray();
+            var fps = ps.Select(p => p.Frames / measured.TotalSeconds / p.TargetFps).Concat(ws.Select(w => w.Frames / measured.TotalSeconds / players.First(p => p.WorldId == w.WorldId).TargetFps)).ToArray();
+            return new
+            {
+                players = ps.Count,
+                viewers = ws.Count,
+                fps_share_min = fps.Length == 0 ? double.NaN : Math.Round(fps.Min(), 3),
+                fps_share_mean = fps.Length == 0 ? double.NaN : Math.Round(fps.Average(), 3),
+                latency_ms = new { p50 = Percentile(lat, 0.50), p99 = Percentile(lat, 0.99), samples = lat.Length },
+            };
+        }
+        object? byPath = urls.Length > 1 ? new { owning_node = Path(true), other_node = Path(false) } : null;
         foreach (var connection in players.Select(p => p.Connection).Concat(watchers.Select(w => w.Connection)))
         {
             await connection.DisposeAsync();
@@ -99,11 +130,12 @@ public static class LoadBenchCommand
         return new
         {
             benchmark = "load",
-            url = url.ToString(),
+            url = string.Join(',', urls.Select(u => u.ToString())),
             seconds = measured.TotalSeconds,
             worlds = perWorld,
             viewers = viewerCount,
             latency_ms = new { p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99), samples = latencies.Length },
+            by_path = byPath,
             bytes_per_frame = frames == 0 ? 0 : Math.Round((double)bytes / frames, 1),
             errors = errors.Count,
             error_messages = errors.Distinct().Take(10).ToArray(),
@@ -139,8 +171,9 @@ public static class LoadBenchCommand
     private static bool Measuring(Stopwatch clock) => clock.Elapsed >= WarmUp;
 
     /// <summary>The owner of a world: streams it and sends a new action every 100 ms.</summary>
-    private sealed class Player(string worldId, string token, HubConnection connection)
+    private sealed class Player(string worldId, string token, HubConnection connection, Uri from)
     {
+        public Uri From => from;
         private readonly Dictionary<long, double> _sentAt = [];
         private long _answered;
 
@@ -204,8 +237,9 @@ public static class LoadBenchCommand
     }
 
     /// <summary>A viewer who joined by a viewer link and counts frames.</summary>
-    private sealed class Watcher(string worldId, HubConnection connection)
+    private sealed class Watcher(string worldId, HubConnection connection, Uri from)
     {
+        public Uri From => from;
         public string WorldId => worldId;
         public HubConnection Connection => connection;
         public long Frames, Bytes;

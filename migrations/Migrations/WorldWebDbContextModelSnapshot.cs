@@ -380,6 +380,122 @@ namespace WorldWeb.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("WorldWeb.Persistence.ClusterMemberRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("ETag")
+                        .HasColumnType("integer")
+                        .HasColumnName("etag");
+
+                    b.Property<int>("FaultZone")
+                        .HasColumnType("integer")
+                        .HasColumnName("fault_zone");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("host_name");
+
+                    b.Property<DateTimeOffset>("IAmAliveTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("i_am_alive_time");
+
+                    b.Property<int>("ProxyPort")
+                        .HasColumnType("integer")
+                        .HasColumnName("proxy_port");
+
+                    b.Property<string>("SiloName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("silo_name");
+
+                    b.Property<DateTimeOffset>("StartTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuspectTimes")
+                        .HasColumnType("text")
+                        .HasColumnName("suspect_times");
+
+                    b.Property<int>("UpdateZone")
+                        .HasColumnType("integer")
+                        .HasColumnName("update_zone");
+
+                    b.HasKey("ClusterId", "Address")
+                        .HasName("pk_cluster_members");
+
+                    b.ToTable("cluster_members", (string)null);
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.ClusterNodeRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("address");
+
+                    b.Property<bool>("DrainRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("drain_requested");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("url");
+
+                    b.HasKey("ClusterId", "Address")
+                        .HasName("pk_cluster_nodes");
+
+                    b.ToTable("cluster_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.ClusterVersionRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("ClusterId")
+                        .HasName("pk_cluster_versions");
+
+                    b.ToTable("cluster_versions", (string)null);
+                });
+
             modelBuilder.Entity("WorldWeb.Persistence.MemoryEntryRecord", b =>
                 {
                     b.Property<string>("WorldId")

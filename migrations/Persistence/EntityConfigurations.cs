@@ -77,3 +77,40 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         entry.HasIndex(e => e.Action);
     }
 }
+
+internal sealed class ClusterVersionRecordConfiguration : IEntityTypeConfiguration<ClusterVersionRecord>
+{
+    public void Configure(EntityTypeBuilder<ClusterVersionRecord> version)
+    {
+        version.ToTable("cluster_versions");
+        version.HasKey(v => v.ClusterId);
+        version.Property(v => v.ClusterId).HasMaxLength(64);
+    }
+}
+
+internal sealed class ClusterMemberRecordConfiguration : IEntityTypeConfiguration<ClusterMemberRecord>
+{
+    public void Configure(EntityTypeBuilder<ClusterMemberRecord> member)
+    {
+        member.ToTable("cluster_members");
+        member.HasKey(m => new { m.ClusterId, m.Address });
+        member.Property(m => m.ClusterId).HasMaxLength(64);
+        member.Property(m => m.Address).HasMaxLength(128);
+        member.Property(m => m.HostName).HasMaxLength(256);
+        member.Property(m => m.SiloName).HasMaxLength(256);
+        member.Property(m => m.ETag).HasColumnName("etag");
+    }
+}
+
+internal sealed class ClusterNodeRecordConfiguration : IEntityTypeConfiguration<ClusterNodeRecord>
+{
+    public void Configure(EntityTypeBuilder<ClusterNodeRecord> node)
+    {
+        node.ToTable("cluster_nodes");
+        node.HasKey(n => new { n.ClusterId, n.Address });
+        node.Property(n => n.ClusterId).HasMaxLength(64);
+        node.Property(n => n.Address).HasMaxLength(128);
+        node.Property(n => n.Url).HasMaxLength(256);
+        node.Property(n => n.Report).HasColumnType("jsonb");
+    }
+}

@@ -20,6 +20,9 @@ public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> option
     public DbSet<MemoryEntryRecord> MemoryEntries => Set<MemoryEntryRecord>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ClusterVersionRecord> ClusterVersions => Set<ClusterVersionRecord>();
+    public DbSet<ClusterMemberRecord> ClusterMembers => Set<ClusterMemberRecord>();
+    public DbSet<ClusterNodeRecord> ClusterNodes => Set<ClusterNodeRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,18 @@
+namespace WorldWeb.Client.Contracts;
+
+/// <summary>
+/// A node of the cluster as <c>GET /api/admin/nodes</c> shows it: its address in the cluster, where clients reach it,
+/// its membership status (Active, Joining, ShuttingDown, Dead…), what it last reported (the ids of its live worlds
+/// among it), and when.
+/// </summary>
+public sealed record NodeInfo(string Address, string Url, string Status, bool Draining, string Provider, int Worlds, int Viewers,
+    double Fps, IReadOnlyList<NodeModelInfo> Models, IReadOnlyList<string> WorldIds, DateTimeOffset ReportedAt);
+
+/// <summary>
+/// A model loaded on a node: how many of its worlds the node can step at the model's fps (from the measured step
+/// time of its batched runs; null before it has stepped any), how many it steps now, and the median step time.
+/// </summary>
+public sealed record NodeModelInfo(string Name, int? Capacity, int Worlds, double StepMs);
+
+/// <summary><c>POST /api/admin/nodes/drain</c>: drain the node at <paramref name="Address"/> (its worlds move, it takes no new ones), or undrain it.</summary>
+public sealed record DrainRequest(string Address, bool Drain = true);

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace WorldWeb.Server.Cluster;
+
+public static class ClusterExtensions
+{
+    /// <summary>
+    /// This server becomes an Orleans silo of the cluster named by Cluster:Id. After AddPersistence: the silo joins
+    /// through tables the migrations create.
+    /// </summary>
+    public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var node = builder.Configuration.GetSection(NodeOptions.SectionName).Get<NodeOptions>() ?? new NodeOptions();
+        int siloPort = node.SiloPort == 0 ? FreePort() : node.SiloPort;
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = node.Id;
+                o.ServiceId = "worldweb";
+            });
+            // No gateway: every node is a silo, so there are no external Orleans clients to serve.
+            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+            silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
+            silo.Services.AddPlacementDirector<WorldPlacementStrategy, WorldPlacementDirector>();
+            // A node that is killed fails calls to it at once (the connection drops); one that hangs, within this.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // A node that dies takes live worlds with it: find out in seconds, not Orleans' default of a minute or so.
+                var probe = TimeSpan.FromSeconds(node.ProbeSeconds);
+                o.ProbeTimeout = probe;
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = probe * 2;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(Math.Max(5, node.ProbeSeconds * 5));
+                o.DeathVoteExpirationTimeout = probe * 10;
+            });
+        });
+        builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddSingleton<WorldOwners>();
+        builder.Services.AddSingleton<NodeReports>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReports>());
+        return builder;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,59 @@
+using Orleans.Concurrency;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>
+/// A world's owner in the cluster. Orleans keeps at most one activation of it, on one node, and that node steps the
+/// world: the activation is the lease. Placed by <see cref="WorldPlacementDirector"/> on a node with the world's model
+/// and free batch slots; when that node dies, the next call activates it on a survivor, which resumes the world from
+/// its last save and logged actions. Frames go from the owner to viewers on other nodes (<see cref="IWorldFramesObserver"/>).
+/// </summary>
+public interface IWorldGrain : IGrainWithStringKey
+{
+    /// <summary>Makes sure the world runs on the owning node (resuming it there if needed) and says which node that is.</summary>
+    Task<WorldOpening> Open();
+
+    /// <summary>The action a player holds from now on (the owner may use actions masked for players); a refusal or null.</summary>
+    Task<string?> Act(int action, long seq, string actor, bool owner);
+
+    /// <summary>The player's connection left: the action it held is let go.</summary>
+    Task Release(string actor);
+
+    /// <summary>Streams the world's frames to a viewer on another node until <see cref="Unwatch"/>, or until it stops renewing.</summary>
+    Task<string?> Watch(IWorldFramesObserver viewer);
+
+    /// <summary>False when this activation does not know the viewer (it is a new one, after a failover): watch again.</summary>
+    Task<bool> Renew(IWorldFramesObserver viewer);
+
+    Task Unwatch(IWorldFramesObserver viewer);
+
+    /// <summary>Saves the world where it stands on its owner (opening it if needed): the save's id, or a refusal.</summary>
+    Task<(Guid? SaveId, string? Refusal)> Save(string name, int kind);
+
+    /// <summary>The frame the world shows now, without stepping it; null when it does not exist.</summary>
+    Task<RelayedFrame?> Frame();
+
+    /// <summary>Hands the world over (its node drains): saved and closed here; the next call places it on another node.</summary>
+    Task Leave();
+}
+
+/// <summary>A viewer of a world on a node that does not own it; the owner calls it one way, frame after frame.</summary>
+public interface IWorldFramesObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnFrame(RelayedFrame frame);
+
+    /// <summary>The world's stream ended on its owner, with the reason a viewer is told (null: it just ended).</summary>
+    [OneWay]
+    Task OnClosed(string? reason);
+}
+
+/// <summary>The answer of <see cref="IWorldGrain.Open"/>: the world does not exist, cannot run (Refusal), or runs on Node at Step.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)] string? Refusal, [property: Id(2)] string Node,
+    [property: Id(3)] string NodeUrl, [property: Id(4)] long Step, [property: Id(5)] int Viewers);
+
+/// <summary>A frame on its way from the owning node to a viewer elsewhere (the client's FrameMessage, for Orleans).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RelayedFrame([property: Id(0)] long Step, [property: Id(1)] long LastActionSeq, [property: Id(2)] string ContentType,
+    [property: Id(3)] byte[] Data, [property: Id(4)] long ServerTimeMs);

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Operations;
+using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>
+/// Every <see cref="Every"/>: writes what this node serves to <c>cluster_nodes</c> and reads what the others said,
+/// which placement (<see cref="WorldPlacementDirector"/>) and the admin's nodes view use. Capacity per model is
+/// measured, not configured: the worlds one batched run per tick can hold at the model's fps, from the median step
+/// time per world of the recent runs, with a fifth of the period left for encoding and sending.
+/// </summary>
+public sealed partial class NodeReports(
+    LocalNode node, WorldDirectory directory, StepSchedulers schedulers, IClusterMembershipService membership, IGrainFactory grains, IOptions<NodeOptions> options,
+    IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts, WorkerFaults faults, TimeProvider clock, ILogger<NodeReports> logger)
+    : PeriodicWorker(faults, clock, logger)
+{
+    /// <summary>A report older than this is not trusted for placement (its node is probably gone).</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromSeconds(10);
+
+    private volatile IReadOnlyDictionary<string, NodeInfo> _nodes = new Dictionary<string, NodeInfo>();
+
+    protected override TimeSpan Every => TimeSpan.FromSeconds(2);
+
+    private DateTimeOffset? _drainingSince;
+
+    /// <summary>An admin asked this node to drain: it takes no new worlds and hands its live ones over.</summary>
+    public bool Draining => _drainingSince is not null;
+
+    /// <summary>Draining, and another active node that does not drain is there to take worlds: this node opens none.</summary>
+    public bool HandsOver => Draining && Trusted().Any(n => n.Address != node.Address && !n.Draining);
+
+    /// <summary>Of <paramref name="silos"/>, the one with the most free slots for <paramref name="model"/>; null when no fresh report has it.</summary>
+    public SiloAddress? Choose(string model, IEnumerable<SiloAddress> silos)
+    {
+        var trusted = Trusted().ToDictionary(n => n.Address);
+        return silos
+            .Select(s => (Silo: s, Node: trusted.GetValueOrDefault(s.ToParsableString())))
+            .Where(c => c.Node is { Draining: false } n && n.Models.Any(m => m.Name == model))
+            .Select(c => (c.Silo, c.Node!.Models.First(m => m.Name == model) is var m ? (m.Capacity ?? int.MaxValue / 2) - m.Worlds : 0, c.Node.Worlds))
+            .OrderByDescending(c => c.Item2).ThenBy(c => c.Worlds).Select(c => c.Silo).FirstOrDefault();
+    }
+
+    /// <summary>The base URL of the node that runs world <paramref name="worldId"/>: this one's when it is live here, else as the nodes last reported; null when none does.</summary>
+    public string? NodeOf(string worldId) =>
+        directory.FindLive(worldId) is not null
+            ? node.Url
+            : Trusted().Where(n => n.Address != node.Address && n.WorldIds.Contains(worldId))
+                .OrderByDescending(n => n.ReportedAt).Select(n => n.Url).FirstOrDefault();
+
+    /// <summary>The fresh reports of nodes Orleans holds active: a killed node's last report is not believed once it is declared dead.</summary>
+    private IEnumerable<NodeInfo> Trusted()
+    {
+        DateTimeOffset fresh = Clock.GetUtcNow() - Stale;
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress.ToParsableString()).ToHashSet();
+        return _nodes.Values.Where(n => n.ReportedAt >= fresh && active.Contains(n.Address));
+    }
+
+    /// <summary>This node's report now.</summary>
+    public NodeInfo Report()
+    {
+        WorldSession[] live = [.. directory.Live];
+        NodeModelInfo[] models = [.. schedulers.All.Select(s =>
+        {
+            (double p50, _, double rows) = s.Recent.Summary();
+            int? capacity = p50 > 0 && rows > 0 ? (int)(s.Period.TotalMilliseconds * 0.8 / (p50 / rows)) : null;
+            return new NodeModelInfo(s.Model.Name, capacity, s.Sessions, Math.Round(p50, 2));
+        })];
+        WorldSession[] watched = [.. live.Where(s => s.Viewers > 0)];
+        return new NodeInfo(node.Address, node.Url, "Active", Draining, inference.Value.ExecutionProvider.ToString(), live.Length,
+            live.Sum(s => s.Viewers), watched.Length == 0 ? 0 : Math.Round(watched.Average(s => s.ActualFps), 2), models,
+            [.. live.Select(s => s.Id)], Clock.GetUtcNow());
+    }
+
+    /// <summary>Every node's last report, read now (this node's as it stands).</summary>
+    public async Task<IReadOnlyDictionary<string, NodeInfo>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        Dictionary<string, NodeInfo> nodes = await ReadAsync(db, cancellationToken);
+        nodes[node.Address] = Report();
+        return nodes;
+    }
+
+    private async Task<Dictionary<string, NodeInfo>> ReadAsync(WorldWebDbContext db, CancellationToken cancellationToken)
+    {
+        string clusterId = options.Value.Id;
+        List<ClusterNodeRecord> rows = await db.ClusterNodes.AsNoTracking().Where(n => n.ClusterId == clusterId).ToListAsync(cancellationToken);
+        return rows.Select(r => JsonSerializer.Deserialize<NodeInfo>(r.Report, JsonSerializerOptions.Web)).OfType<NodeInfo>().ToDictionary(n => n.Address);
+    }
+
+    /// <summary>Asks node <paramref name="address"/> to drain (or not); false when the cluster has no such node.</summary>
+    public async Task<bool> RequestDrainAsync(string address, bool drain, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        string clusterId = options.Value.Id;
+        return await db.ClusterNodes.Where(n => n.ClusterId == clusterId && n.Address == address)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.DrainRequested, drain), cancellationToken) == 1;
+    }
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        string clusterId = options.Value.Id;
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        bool drain = await db.ClusterNodes.AnyAsync(n => n.ClusterId == clusterId && n.Address == node.Address && n.DrainRequested, cancellationToken);
+        _drainingSince = drain ? _drainingSince ?? Clock.GetUtcNow() : null;
+        NodeInfo report = Report();
+        string json = JsonSerializer.Serialize(report, JsonSerializerOptions.Web);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cluster_nodes (cluster_id, address, url, report, updated_at, drain_requested)
+            VALUES ({clusterId}, {report.Address}, {report.Url}, {json}::jsonb, {report.ReportedAt}, false)
+            ON CONFLICT (cluster_id, address) DO UPDATE SET url = excluded.url, report = excluded.report, updated_at = excluded.updated_at
+            """, cancellationToken);
+        _nodes = await ReadAsync(db, cancellationToken);
+        // Hand the worlds over once the others have had a round to read that this node drains, or they would place them here again.
+        if (_drainingSince is { } since && Clock.GetUtcNow() - since >= 2 * Every)
+        {
+            foreach (WorldSession session in directory.Live)
+            {
+                LogHandingOver(logger, session.Id);
+                await grains.GetGrain<IWorldGrain>(session.Id).Leave();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: world {WorldId} moves to another node")]
+    private static partial void LogHandingOver(ILogger logger, string worldId);
+}

@@ -1,0 +1,251 @@
+using Orleans.Concurrency;
+
+using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>
+/// The owner of one world on this node: opening it resumes the world in the node's <see cref="WorldDirectory"/>, where
+/// the node's scheduler steps it with the node's other worlds of its model, one batched run per tick. The activation
+/// lives as long as the world is live here, and goes when the world is unloaded, so the next player's call places it
+/// afresh. Reentrant: a frame pump or a renewal never waits behind a world's resume.
+/// </summary>
+[Reentrant, WorldPlacement]
+internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks masks, LocalNode node, NodeReports reports, ILogger<WorldGrain> logger)
+    : Grain, IWorldGrain
+{
+    /// <summary>A viewer elsewhere that has not renewed for this long is gone (its node died); its stream here ends.</summary>
+    public static readonly TimeSpan WatchLease = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<IWorldFramesObserver, RemoteWatch> _watches = [];
+
+    // Set once this activation hands its world over: calls that still reach it (it is reentrant) must not open the
+    // world here again, or it would run on this node without a grain while the next activation runs it elsewhere.
+    // A node that drains opens no world either (Orleans may activate a grain where its messages were queued).
+    private bool _leaving;
+
+    private bool Leaving => _leaving || reports.HandsOver;
+
+    private string WorldId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // KeepAlive: Orleans must not collect an activation whose world is live (that would let a second node open it).
+        this.RegisterGrainTimer(KeepAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true, Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public async Task<WorldOpening> Open()
+    {
+        if (Leaving)
+        {
+            DeactivateOnIdle();
+            return new WorldOpening(true, "This world is moving to another node; try again in a moment.", node.Address, node.Url, 0, 0);
+        }
+        try
+        {
+            WorldSession? session = await directory.OpenAsync(WorldId, CancellationToken.None);
+            return session is null ? Closed(null) : new WorldOpening(true, null, node.Address, node.Url, session.Step, session.Viewers);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return Closed(ex.Message);
+        }
+    }
+
+    public async Task<string?> Act(int action, long seq, string actor, bool owner)
+    {
+        if (await LiveAsync() is not { } session)
+        {
+            return "This world is moving to another node or has stopped; join it again.";
+        }
+        int count = session.Model.Actions.Count;
+        if (action < 0 || action >= count)
+        {
+            return $"Action {action} is out of range: this world's model has actions 0 to {count - 1}.";
+        }
+        if (!owner && masks.IsDisabled(WorldId, action))
+        {
+            return $"Action {action} is disabled for players in this world by its owner.";
+        }
+        session.SubmitAction(action, seq, actor);
+        return null;
+    }
+
+    public Task Release(string actor)
+    {
+        directory.FindLive(WorldId)?.ReleaseActions(actor);
+        return Task.CompletedTask;
+    }
+
+    public async Task<string?> Watch(IWorldFramesObserver viewer)
+    {
+        if (await LiveAsync() is not { } session || session.AddViewer() is not { } frames)
+        {
+            return "The world is restarting; try again.";
+        }
+        Forget(viewer);
+        _watches[viewer] = RemoteWatch.Start(session, frames, viewer, logger);
+        return null;
+    }
+
+    public Task<bool> Renew(IWorldFramesObserver viewer)
+    {
+        if (!_watches.TryGetValue(viewer, out RemoteWatch? watch) || watch.Ended)
+        {
+            return Task.FromResult(false);
+        }
+        watch.Renewed = DateTimeOffset.UtcNow;
+        return Task.FromResult(true);
+    }
+
+    public Task Unwatch(IWorldFramesObserver viewer)
+    {
+        Forget(viewer);
+        return Task.CompletedTask;
+    }
+
+    public async Task<(Guid? SaveId, string? Refusal)> Save(string name, int kind)
+    {
+        try
+        {
+            return await LiveAsync() is { } session
+                ? ((await directory.SaveAsync(session, name, (WorldWeb.Persistence.SaveKind)kind, CancellationToken.None)).Id, null)
+                : (null, null);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    public async Task<RelayedFrame?> Frame() =>
+        await LiveAsync() is { } session && session.CurrentFrame() is { } f
+            ? new RelayedFrame(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs)
+            : null;
+
+    public Task Leave()
+    {
+        _leaving = true;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _leaving = true;
+        // Viewers elsewhere are not told: their next renewal finds the world's next activation and they watch it there.
+        foreach (IWorldFramesObserver viewer in _watches.Keys.ToList())
+        {
+            Forget(viewer);
+        }
+        // Deactivated with its world still live (the node is leaving, or drained): save it and let the next call place it elsewhere.
+        if (directory.FindLive(WorldId) is { IsClosed: false })
+        {
+            LogMoving(logger, WorldId, reason.Description);
+            await directory.StopAsync(WorldId, "This world is moving to another node; it will be back in a moment.", cancellationToken);
+        }
+    }
+
+    private async Task<WorldSession?> LiveAsync() =>
+        Leaving ? null
+        : directory.FindLive(WorldId) is { IsClosed: false } live ? live
+        : await directory.OpenAsync(WorldId, CancellationToken.None);
+
+    private Task KeepAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset stale = DateTimeOffset.UtcNow - WatchLease;
+        foreach ((IWorldFramesObserver viewer, RemoteWatch watch) in _watches.ToList())
+        {
+            if (watch.Ended || watch.Renewed < stale)
+            {
+                Forget(viewer);
+            }
+        }
+        if (directory.FindLive(WorldId) is not { IsClosed: false } && _watches.Count == 0)
+        {
+            DeactivateOnIdle();  // the world was unloaded here: the next open places it again
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Forget(IWorldFramesObserver viewer)
+    {
+        if (_watches.Remove(viewer, out RemoteWatch? watch))
+        {
+            watch.Stop();
+        }
+    }
+
+    private WorldOpening Closed(string? refusal)
+    {
+        DeactivateOnIdle();
+        return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} leaves this node ({Reason}): saved and closed")]
+    private static partial void LogMoving(ILogger logger, string worldId, string reason);
+
+    /// <summary>One viewer elsewhere: a viewer of the session here whose frames are sent on, one way, as they come.</summary>
+    private sealed class RemoteWatch
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private WorldSession _session = null!;
+        private FrameViewer _frames = null!;
+
+        public DateTimeOffset Renewed { get; set; } = DateTimeOffset.UtcNow;
+
+        public bool Ended { get; private set; }
+
+        public static RemoteWatch Start(WorldSession session, FrameViewer frames, IWorldFramesObserver viewer, ILogger logger)
+        {
+            var watch = new RemoteWatch { _session = session, _frames = frames };
+            _ = Task.Run(() => watch.PumpAsync(viewer, logger));
+            return watch;
+        }
+
+        public void Stop()
+        {
+            _stop.Cancel();
+            _session.RemoveViewer(_frames);
+        }
+
+        private async Task PumpAsync(IWorldFramesObserver viewer, ILogger logger)
+        {
+            string? reason = null;
+            try
+            {
+                await foreach (FrameMessage f in _frames.Reader.ReadAllAsync(_stop.Token))
+                {
+                    await viewer.OnFrame(new RelayedFrame(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs));
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;  // unwatched: the viewer knows
+            }
+            catch (Exception ex)
+            {
+                // The session ended with a reason for its viewers (stopped, deleted, failed), or the viewer's node is gone.
+                reason = ex.Message;
+                LogPumpEnded(logger, ex.GetType().Name, ex.Message);
+            }
+            finally
+            {
+                Ended = true;
+            }
+            try
+            {
+                await viewer.OnClosed(reason);
+            }
+            catch (Exception)
+            {
+                // The viewer's node is gone; nobody to tell.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A remote frame stream ended: {Kind}: {Message}")]
+    private static partial void LogPumpEnded(ILogger logger, string kind, string message);
+}

@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.SignalR;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>
+/// A viewer here of a world another node owns: the owner sends each frame one way to this observer, which hands it
+/// to a local <see cref="FrameViewer"/>, the same stream a viewer of a local world reads. Every
+/// <see cref="RenewEvery"/> it renews its watch; when the owner is gone (killed) the renewals fail until the cluster
+/// has declared it dead, then the next one reaches the world's new activation on a survivor, which does not know this
+/// viewer, and it watches again: the viewer sees a pause, then the world going on from its last save and log.
+/// </summary>
+public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
+{
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(500);
+
+    private readonly IGrainFactory _grains;
+    private readonly IWorldGrain _grain;
+    private readonly IWorldFramesObserver _self;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _renewing = Task.CompletedTask;
+
+    private WorldRelay(IGrainFactory grains, IWorldGrain grain, ILogger logger)
+    {
+        _grains = grains;
+        _grain = grain;
+        _logger = logger;
+        _self = grains.CreateObjectReference<IWorldFramesObserver>(this);
+    }
+
+    public FrameViewer Viewer { get; } = new();
+
+    /// <summary>Watches the world on its owner; a refusal (the world is restarting) is thrown as the hub's error.</summary>
+    public static async Task<WorldRelay> StartAsync(IGrainFactory grains, IWorldGrain grain, ILogger logger)
+    {
+        var relay = new WorldRelay(grains, grain, logger);
+        if (await grain.Watch(relay._self) is { } refusal)
+        {
+            await relay.DisposeAsync();
+            throw new HubException(refusal);
+        }
+        relay._renewing = relay.RenewAsync(relay._stop.Token);
+        return relay;
+    }
+
+    public Task OnFrame(RelayedFrame frame)
+    {
+        Viewer.Offer(new FrameMessage(frame.Step, frame.LastActionSeq, frame.ContentType, frame.Data, frame.ServerTimeMs));
+        return Task.CompletedTask;
+    }
+
+    public Task OnClosed(string? reason)
+    {
+        _stop.Cancel();
+        Viewer.Complete(reason is null ? null : new HubException(reason));
+        return Task.CompletedTask;
+    }
+
+    private async Task RenewAsync(CancellationToken stop)
+    {
+        bool watching = true;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RenewEvery, stop);
+                if (!watching || !await _grain.Renew(_self))
+                {
+                    watching = false;
+                    if (await _grain.Watch(_self) is { } refusal)
+                    {
+                        LogWatchRefused(_logger, _grain.GetPrimaryKeyString(), refusal);
+                        continue;
+                    }
+                    watching = true;
+                    LogWatchingAgain(_logger, _grain.GetPrimaryKeyString());
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+            {
+                watching = false;  // the owner is gone or going: keep trying until the world runs somewhere again
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _renewing;
+        try
+        {
+            await _grain.Unwatch(_self);
+        }
+        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        {
+            // The owner is gone; its watch went with it.
+        }
+        _grains.DeleteObjectReference<IWorldFramesObserver>(_self);
+        Viewer.Complete();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: watching again on its owner (after a failover or a move)")]
+    private static partial void LogWatchingAgain(ILogger logger, string worldId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "World {WorldId}: the owner refused the watch for now: {Refusal}")]
+    private static partial void LogWatchRefused(ILogger logger, string worldId, string refusal);
+}

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>Three real server processes on loopback, one cluster over the test database.</summary>
+[Trait(Category.Name, Category.Postgres)]
+public sealed class ClusterTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task AWorldOwnedByOneNode_IsPlayedFromAnotherAndWatchedFromAThird_AndPlaysOnAfterKillNineOfItsOwner()
+    {
+        var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
+        ServerProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings)));
+        try
+        {
+            var cookies = new CookieContainer();  // one visitor; cookies hold on every node (keys in the database)
+            using HttpClient first = nodes[0].Client(cookies);
+            string worldId = await ServerProcess.CreateWorldAsync(first, seed: 41, "cluster test");
+            await ServerProcess.FrameAsync(first, worldId);  // opens it where the cluster places it
+            string ownerUrl = await OwnerUrl(first, worldId);
+            int owner = Array.FindIndex(nodes, n => Url(n) == ownerUrl);
+            Assert.True(owner >= 0, "GET /api/worlds/{id} names a node of the cluster");
+            ServerProcess player = nodes[(owner + 1) % 3], watcher = nodes[(owner + 2) % 3];
+            output.WriteLine($"owner {nodes[owner].Address}, player on {player.Address}, watcher on {watcher.Address}");
+
+            await using HubConnection playing = await player.ConnectAsync(cookies);
+            await using HubConnection watching = await watcher.ConnectAsync(cookies);
+            WorldInfo info = await playing.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            await watching.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            var stop = new CancellationTokenSource();
+            ChannelReader<FrameMessage> played = await playing.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+            ChannelReader<FrameMessage> watched = await watching.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+            await playing.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 1L);
+
+            // Frames reach both other nodes, and the player's action reaches the owner.
+            var seen = new Dictionary<long, byte[]>();
+            FrameMessage frame = await ReadAsync(watched, f => f.LastActionSeq == 1, seen);
+            long target = frame.Step + 40;
+            var clock = Stopwatch.StartNew();
+            frame = await ReadAsync(watched, f => f.Step >= target, seen);
+            double fps = 40 / clock.Elapsed.TotalSeconds;
+            Assert.True((await ReadAsync(played, f => f.Step >= target, null)).LastActionSeq == 1);
+            output.WriteLine($"watched from a third node: steps {target - 40}..{target} at {fps:F1} fps");
+            Assert.True(fps >= 0.8 * info.Fps, $"a viewer on another node saw {fps:F1} fps of {info.Fps}");
+
+            // kill -9 the owner: the world resumes on a survivor from its save and log, and both viewers see it go on.
+            long lastSeen = Drain(watched, frame.Step, seen);
+            clock.Restart();
+            await nodes[owner].KillHardAsync();
+            FrameMessage resumed = await ReadAsync(watched, f => f.LastActionSeq == 0, seen, TimeSpan.FromSeconds(20));
+            output.WriteLine($"last step seen before the kill {lastSeen}; resumed at step {resumed.Step} after {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.True(resumed.Step <= lastSeen && resumed.Step >= lastSeen - 10, $"resumed at {resumed.Step}, last seen {lastSeen}");
+            Assert.Equal(seen[resumed.Step], resumed.Data);  // bit-identical to what the lost node showed at that step
+            await playing.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 2L);
+            FrameMessage going = await ReadAsync(watched, f => f.Step > resumed.Step, seen, TimeSpan.FromSeconds(10));
+            double playingAgain = clock.Elapsed.TotalSeconds;
+            output.WriteLine($"playing again at step {going.Step}, {playingAgain:F1} s after the kill");
+            Assert.True(playingAgain <= 5, $"the world played again {playingAgain:F1} s after its node was killed");
+            FrameMessage acted = await ReadAsync(played, f => f.LastActionSeq == 2, null);
+
+            // The new owner says where it runs, and the log holds every step once: nothing logged was lost.
+            await stop.CancelAsync();
+            using HttpClient survivor = player.Client(cookies);
+            Assert.Contains(await OwnerUrl(survivor, worldId), new[] { Url(player), Url(watcher) });
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            (long last, _) = await ServerProcess.FrameAsync(survivor, worldId);
+            Assert.True(last >= acted.Step);
+            await AssertEveryStepLoggedOnceAsync(worldId, last);
+        }
+        finally
+        {
+            foreach (ServerProcess node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task DrainingANode_MovesItsWorldWithoutALostStep_AndANodeThatJoinsTakesNewWorlds()
+    {
+        string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        var settings = new Dictionary<string, string>
+        {
+            ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}",
+            ["Admin__Email"] = $"admin-{Guid.NewGuid():N}@worldweb.test",
+            ["Admin__Password"] = password,
+        };
+        var nodes = new List<ServerProcess>();
+        try
+        {
+            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
+            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
+            var cookies = new CookieContainer();
+            using HttpClient first = nodes[0].Client(cookies);
+            string worldId = await ServerProcess.CreateWorldAsync(first, seed: 43, "drain test");
+            await ServerProcess.FrameAsync(first, worldId);
+            string ownerUrl = await OwnerUrl(first, worldId);
+            ServerProcess owner = nodes.Single(n => Url(n) == ownerUrl), other = nodes.Single(n => n != owner);
+
+            await using HubConnection playing = await other.ConnectAsync(cookies);
+            WorldInfo info = await playing.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+            var stop = new CancellationTokenSource();
+            ChannelReader<FrameMessage> played = await playing.StreamAsChannelAsync<FrameMessage>("Frames", worldId, stop.Token);
+            await playing.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 1L);
+            var seen = new Dictionary<long, byte[]>();
+            FrameMessage frame = await ReadAsync(played, f => f.LastActionSeq == 1, seen);
+            frame = await ReadAsync(played, f => f.Step >= frame.Step + 10, seen);
+
+            var admin = new CookieContainer();
+            using HttpClient adminHttp = other.Client(admin);
+            (await adminHttp.PostAsJsonAsync("/api/account/signin", new { email = settings["Admin__Email"], password })).EnsureSuccessStatusCode();
+            // Both nodes are active, and the owner has reported the world (nodes report every 2 s).
+            NodeInfo[] listed = await NodesAsync(adminHttp, all => all.Count(n => n.Status == "Active") == 2
+                && all.Single(n => n.Url == ownerUrl).WorldIds.Contains(worldId));
+            NodeInfo drained = listed.Single(n => n.Url == ownerUrl);
+            (await adminHttp.PostAsJsonAsync("/api/admin/nodes/drain", new DrainRequest(drained.Address))).EnsureSuccessStatusCode();
+
+            // The world is saved where it stands and resumed on the other node; the player's stream goes on.
+            FrameMessage resumed = await ReadAsync(played, f => f.LastActionSeq == 0, seen, TimeSpan.FromSeconds(30));
+            output.WriteLine($"moved at step {resumed.Step}");
+            Assert.True(seen.Keys.Max() <= resumed.Step, "the save at the move holds every step shown before it");
+            Assert.Equal(seen[resumed.Step], resumed.Data);  // the first frame seen of that step, bit for bit
+            Assert.Equal(Url(other), await OwnerUrl(first, worldId));
+            await playing.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 2L);
+            await ReadAsync(played, f => f.LastActionSeq == 2, null);
+
+            // A node that joins has the most free slots: the next world goes there, not to the busy node or the drained one.
+            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
+            string joined = Url(nodes[2]);
+            await NodesAsync(adminHttp, all => all.Any(n => n.Url == joined && n.Status == "Active"));
+            await Task.Delay(TimeSpan.FromSeconds(2.5));  // every node has read the newcomer's report
+            string next = await ServerProcess.CreateWorldAsync(first, seed: 44, "drain test, next");
+            await ServerProcess.FrameAsync(first, next);
+            Assert.Equal(joined, await OwnerUrl(first, next));
+            await stop.CancelAsync();
+        }
+        finally
+        {
+            foreach (ServerProcess node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>GET /api/admin/nodes until <paramref name="until"/> holds.</summary>
+    private static async Task<NodeInfo[]> NodesAsync(HttpClient admin, Func<NodeInfo[], bool> until)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            NodeInfo[] nodes = (await admin.GetFromJsonAsync<NodeInfo[]>("/api/admin/nodes", timeout.Token))!;
+            if (until(nodes))
+            {
+                return nodes;
+            }
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    private static string Url(ServerProcess node) => node.Address.ToString().TrimEnd('/');
+
+    /// <summary>The base URL of the node that runs the world, as <c>GET /api/worlds/{id}</c> says (nodes report every 2 s).</summary>
+    private static async Task<string> OwnerUrl(HttpClient http, string worldId)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            WorldDetails? details = await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}", timeout.Token);
+            if (details?.Node is { Length: > 0 } node)
+            {
+                return node.TrimEnd('/');
+            }
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    private static async Task<FrameMessage> ReadAsync(ChannelReader<FrameMessage> frames, Func<FrameMessage, bool> until,
+        Dictionary<long, byte[]>? seen, TimeSpan? patience = null)
+    {
+        using var timeout = new CancellationTokenSource(patience ?? Patience);
+        while (true)
+        {
+            FrameMessage frame = await frames.ReadAsync(timeout.Token);
+            if (seen is not null && !seen.ContainsKey(frame.Step))
+            {
+                seen[frame.Step] = frame.Data;
+            }
+            if (until(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    private static long Drain(ChannelReader<FrameMessage> frames, long step, Dictionary<long, byte[]> seen)
+    {
+        while (frames.TryRead(out FrameMessage? frame))
+        {
+            seen.TryAdd(frame.Step, frame.Data);
+            step = frame.Step;
+        }
+        return step;
+    }
+
+    private static async Task AssertEveryStepLoggedOnceAsync(string worldId, long lastStep)
+    {
+        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(TestEnvironment.ConnectionString).UseSnakeCaseNamingConvention().Options;
+        await using var db = new WorldWebDbContext(options);
+        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep)
+            .Select(c => new { c.FirstStep, Length = c.Actions.Length }).ToListAsync();
+        long next = 1;
+        foreach (var chunk in chunks)
+        {
+            Assert.Equal(next, chunk.FirstStep);
+            next += chunk.Length;
+        }
+        Assert.Equal(lastStep, next - 1);
+    }
+}
