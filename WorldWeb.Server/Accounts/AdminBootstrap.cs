@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace WorldWeb.Server.Accounts;
@@ -15,15 +17,33 @@ internal sealed partial class AdminBootstrap(IServiceScopeFactory scopes, IOptio
         {
             return;
         }
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        var (user, created, errors) = await scope.ServiceProvider.GetRequiredService<AdminAccounts>()
-            .EnsureAdminAsync(admin.Email, admin.Password, promoteExisting: false);
+        var (user, created, errors) = await EnsureAsync(admin.Email, admin.Password);
+        if (user is null)
+        {
+            // The nodes of a cluster start together, each with this configuration: another may be creating the same
+            // admin right now (a duplicate, or an account not yet in its role). A second look settles it.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            (user, created, errors) = await EnsureAsync(admin.Email, admin.Password);
+        }
         if (user is null)
         {
             LogRefused(logger, admin.Email, string.Join(" ", errors.Select(e => e.Description)));
             return;
         }
         LogAdmin(logger, user.Email, created);
+    }
+
+    private async Task<(IdentityUser? User, bool Created, IEnumerable<IdentityError> Errors)> EnsureAsync(string email, string password)
+    {
+        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, password, promoteExisting: false);
+        }
+        catch (DbUpdateException ex)
+        {
+            return (null, false, [new IdentityError { Code = "Conflict", Description = ex.InnerException?.Message ?? ex.Message }]);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

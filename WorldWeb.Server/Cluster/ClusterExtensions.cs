@@ -24,7 +24,7 @@ public static class ClusterExtensions
                 o.ServiceId = "worldweb";
             });
             // No gateway: every node is a silo, so there are no external Orleans clients to serve.
-            silo.ConfigureEndpoints(IPAddress.Parse(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(Advertised(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
             silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
             silo.Services.AddPlacementDirector<WorldPlacementStrategy, WorldPlacementDirector>();
             // A node that is killed fails calls to it at once (the connection drops); one that hangs, within this.
@@ -46,6 +46,13 @@ public static class ClusterExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReports>());
         return builder;
     }
+
+    /// <summary>An IP address as given, or a host name's first IPv4 address (a container's own name, in docker compose).</summary>
+    private static IPAddress Advertised(string address) =>
+        IPAddress.TryParse(address, out IPAddress? ip)
+            ? ip
+            : Dns.GetHostAddresses(address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+              ?? throw new InvalidOperationException($"Cluster:AdvertisedAddress '{address}' is neither an IP address nor a host name with an IPv4 address.");
 
     private static int FreePort()
     {

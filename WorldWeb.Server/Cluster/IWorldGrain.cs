@@ -33,6 +33,12 @@ public interface IWorldGrain : IGrainWithStringKey
     /// <summary>The frame the world shows now, without stepping it; null when it does not exist.</summary>
     Task<RelayedFrame?> Frame();
 
+    /// <summary>The owner changed which actions players may use: the owning node holds the new mask at once.</summary>
+    Task SetActionMask(int[] disabled);
+
+    /// <summary>Ends the world's play on its owner: stopped (saved, it can be joined again) or closed for good (it is being deleted).</summary>
+    Task<bool> End(string reason, bool delete);
+
     /// <summary>Hands the world over (its node drains): saved and closed here; the next call places it on another node.</summary>
     Task Leave();
 }

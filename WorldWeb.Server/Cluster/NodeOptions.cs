@@ -14,7 +14,7 @@ public sealed class NodeOptions
     [Required, RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
     public string Id { get; set; } = "worldweb";
 
-    /// <summary>The address other nodes reach this one's silo port at.</summary>
+    /// <summary>The address other nodes reach this one's silo port at: an IP address, or a host name resolved at start.</summary>
     [Required]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,10 @@ public sealed partial class NodeReports(
 
     private volatile IReadOnlyDictionary<string, NodeInfo> _nodes = new Dictionary<string, NodeInfo>();
 
+    // Worlds this node placed since it last read the reports: a burst of new worlds spreads instead of all going to
+    // the node that looked freest two seconds ago.
+    private readonly ConcurrentDictionary<string, int> _placedSinceRead = new(StringComparer.Ordinal);
+
     protected override TimeSpan Every => TimeSpan.FromSeconds(2);
 
     private DateTimeOffset? _drainingSince;
@@ -40,11 +45,17 @@ public sealed partial class NodeReports(
     public SiloAddress? Choose(string model, IEnumerable<SiloAddress> silos)
     {
         var trusted = Trusted().ToDictionary(n => n.Address);
-        return silos
-            .Select(s => (Silo: s, Node: trusted.GetValueOrDefault(s.ToParsableString())))
+        SiloAddress? chosen = silos
+            .Select(s => (Silo: s, Node: trusted.GetValueOrDefault(s.ToParsableString()), Placed: _placedSinceRead.GetValueOrDefault(s.ToParsableString())))
             .Where(c => c.Node is { Draining: false } n && n.Models.Any(m => m.Name == model))
-            .Select(c => (c.Silo, c.Node!.Models.First(m => m.Name == model) is var m ? (m.Capacity ?? int.MaxValue / 2) - m.Worlds : 0, c.Node.Worlds))
-            .OrderByDescending(c => c.Item2).ThenBy(c => c.Worlds).Select(c => c.Silo).FirstOrDefault();
+            .Select(c => (c.Silo, Free: (c.Node!.Models.First(m => m.Name == model).Capacity ?? int.MaxValue / 2) - c.Node.Models.First(m => m.Name == model).Worlds - c.Placed,
+                Worlds: c.Node.Worlds + c.Placed))
+            .OrderByDescending(c => c.Free).ThenBy(c => c.Worlds).Select(c => c.Silo).FirstOrDefault();
+        if (chosen is not null)
+        {
+            _placedSinceRead.AddOrUpdate(chosen.ToParsableString(), 1, (_, n) => n + 1);
+        }
+        return chosen;
     }
 
     /// <summary>The base URL of the node that runs world <paramref name="worldId"/>: this one's when it is live here, else as the nodes last reported; null when none does.</summary>
@@ -53,6 +64,10 @@ public sealed partial class NodeReports(
             ? node.Url
             : Trusted().Where(n => n.Address != node.Address && n.WorldIds.Contains(worldId))
                 .OrderByDescending(n => n.ReportedAt).Select(n => n.Url).FirstOrDefault();
+
+    /// <summary>The ids of the worlds live on the cluster's other nodes, as they last reported.</summary>
+    public IReadOnlyCollection<string> LiveElsewhere() =>
+        [.. Trusted().Where(n => n.Address != node.Address).SelectMany(n => n.WorldIds)];
 
     /// <summary>The fresh reports of nodes Orleans holds active: a killed node's last report is not believed once it is declared dead.</summary>
     private IEnumerable<NodeInfo> Trusted()
@@ -118,6 +133,7 @@ public sealed partial class NodeReports(
             ON CONFLICT (cluster_id, address) DO UPDATE SET url = excluded.url, report = excluded.report, updated_at = excluded.updated_at
             """, cancellationToken);
         _nodes = await ReadAsync(db, cancellationToken);
+        _placedSinceRead.Clear();
         // Hand the worlds over once the others have had a round to read that this node drains, or they would place them here again.
         if (_drainingSince is { } since && Clock.GetUtcNow() - since >= 2 * Every)
         {

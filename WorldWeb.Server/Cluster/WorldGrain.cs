@@ -45,7 +45,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
         try
         {
-            WorldSession? session = await directory.OpenAsync(WorldId, CancellationToken.None);
+            WorldSession? session = await OpenHereAsync();
             return session is null ? Closed(null) : new WorldOpening(true, null, node.Address, node.Url, session.Step, session.Viewers);
         }
         catch (WorldUnavailableException ex)
@@ -125,6 +125,25 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
             ? new RelayedFrame(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs)
             : null;
 
+    public Task SetActionMask(int[] disabled)
+    {
+        if (directory.FindLive(WorldId) is not null)
+        {
+            masks.Set(WorldId, disabled);  // not live here: its resume reads the mask from the database
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> End(string reason, bool delete)
+    {
+        if (delete)
+        {
+            await directory.CloseAsync(WorldId, reason);
+            return true;
+        }
+        return await directory.StopAsync(WorldId, reason, CancellationToken.None);
+    }
+
     public Task Leave()
     {
         _leaving = true;
@@ -151,7 +170,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
     private async Task<WorldSession?> LiveAsync() =>
         Leaving ? null
         : directory.FindLive(WorldId) is { IsClosed: false } live ? live
-        : await directory.OpenAsync(WorldId, CancellationToken.None);
+        : await OpenHereAsync();
+
+    /// <summary>Resumes the world on this node; the owner's worlds live on other nodes count toward their quota.</summary>
+    private Task<WorldSession?> OpenHereAsync() => directory.OpenAsync(WorldId, CancellationToken.None, reports.LiveElsewhere());
 
     private Task KeepAsync(CancellationToken cancellationToken)
     {

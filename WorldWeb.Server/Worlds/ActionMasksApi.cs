@@ -4,6 +4,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Cluster;
 using WorldWeb.Server.ModelPackages;
 
 namespace WorldWeb.Server.Worlds;
@@ -28,7 +29,7 @@ public static class ActionMasksApi
 
     private static async Task<Results<Ok<ActionMask>, ValidationProblem, ProblemHttpResult>> SetMask(
         string id, ActionMask request, ClaimsPrincipal user, WorldStore store, ModelCatalog catalog, ActionMasks masks, AuditLog audit,
-        CancellationToken cancellationToken)
+        WorldDirectory directory, NodeReports nodes, IGrainFactory grains, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
         if (world is null)
@@ -44,6 +45,10 @@ public static class ActionMasksApi
         int[] mask = [.. disabled.Distinct().Order()];
         await store.SetDisabledActionsAsync(id, mask, cancellationToken);
         masks.Set(id, mask);
+        if (directory.FindLive(id) is null && nodes.NodeOf(id) is not null)
+        {
+            await grains.GetGrain<IWorldGrain>(id).SetActionMask(mask);  // live on another node: it holds the mask it checks
+        }
         await audit.RecordAsync(user, AuditActions.ActionMask, id, mask.Length == 0 ? "all actions allowed" : $"disabled {string.Join(",", mask)}", cancellationToken);
         return TypedResults.Ok(new ActionMask(mask));
     }

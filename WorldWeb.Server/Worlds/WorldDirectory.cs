@@ -47,8 +47,9 @@ public sealed partial class WorldDirectory(
     public WorldSession? FindLive(string id) => _live.GetValueOrDefault(id);
 
     /// <summary>The live session of a world, resuming it first when needed; null when no such world exists.</summary>
+    /// <param name="liveElsewhere">The world ids live on the cluster's other nodes, which count toward the owner's quota.</param>
     /// <exception cref="WorldUnavailableException">The world exists but cannot run here.</exception>
-    public async Task<WorldSession?> OpenAsync(string id, CancellationToken cancellationToken)
+    public async Task<WorldSession?> OpenAsync(string id, CancellationToken cancellationToken, IReadOnlyCollection<string>? liveElsewhere = null)
     {
         // A closing session is still listed until its save is written; the gate waits for that.
         if (_live.TryGetValue(id, out WorldSession? live) && !live.IsClosed)
@@ -72,7 +73,8 @@ public sealed partial class WorldDirectory(
             {
                 throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later");
             }
-            int owned = _owners.Values.Count(owner => owner == record.OwnerId);
+            int owned = _owners.Values.Count(owner => owner == record.OwnerId)
+                + (liveElsewhere is null ? 0 : await store.CountOwnedAmongAsync(record.OwnerId, liveElsewhere, cancellationToken));
             if (owned >= options.Value.MaxLiveWorldsPerOwner)
             {
                 throw new WorldUnavailableException(

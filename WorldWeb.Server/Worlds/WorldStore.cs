@@ -18,6 +18,17 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
         return await db.Worlds.CountAsync(w => w.OwnerId == ownerId, cancellationToken);
     }
 
+    /// <summary>How many of <paramref name="worldIds"/> belong to <paramref name="ownerId"/>.</summary>
+    public async Task<int> CountOwnedAmongAsync(string ownerId, IReadOnlyCollection<string> worldIds, CancellationToken cancellationToken)
+    {
+        if (worldIds.Count == 0)
+        {
+            return 0;
+        }
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Worlds.CountAsync(w => w.OwnerId == ownerId && worldIds.Contains(w.Id), cancellationToken);
+    }
+
     public async Task AddAsync(WorldRecord world, SaveRecord? firstSave, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -169,6 +169,36 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task AnOwnersLiveWorldQuota_CountsTheirWorldsOnEveryNode()
+    {
+        var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}", ["Worlds__MaxLiveWorldsPerOwner"] = "1" };
+        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        var cookies = new CookieContainer();
+        using HttpClient viaA = a.Client(cookies), viaB = b.Client(cookies);
+        string first = await ServerProcess.CreateWorldAsync(viaA, seed: 45, "quota test");
+        string second = await ServerProcess.CreateWorldAsync(viaA, seed: 46, "quota test");
+        await ServerProcess.FrameAsync(viaA, first);
+        string runsOn = await OwnerUrl(viaB, first);  // every node has read the other's report by now
+        output.WriteLine($"the first world runs on {runsOn}");
+
+        // Wherever the second would be placed, the owner's first world counts: on its node directly, elsewhere by report.
+        HttpResponseMessage refused = await viaB.GetAsync($"/api/worlds/{second}/frame");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("already has 1 live worlds", await refused.Content.ReadAsStringAsync());
+
+        // Deleted through the node that does not run it, the first world stops on its owner, and the quota frees up.
+        HttpClient elsewhere = runsOn == Url(a) ? viaB : viaA;
+        (await elsewhere.DeleteAsync($"/api/worlds/{first}")).EnsureSuccessStatusCode();
+        string third = await ServerProcess.CreateWorldAsync(viaA, seed: 47, "quota test");
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!(await viaB.GetAsync($"/api/worlds/{third}/frame", timeout.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(250, timeout.Token);  // until the other node's report no longer lists the deleted world
+        }
+    }
+
     private static string Url(ServerProcess node) => node.Address.ToString().TrimEnd('/');
 
     /// <summary>The base URL of the node that runs the world, as <c>GET /api/worlds/{id}</c> says (nodes report every 2 s).</summary>

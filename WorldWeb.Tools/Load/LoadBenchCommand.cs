@@ -111,8 +111,8 @@ public static class LoadBenchCommand
             {
                 players = ps.Count,
                 viewers = ws.Count,
-                fps_share_min = fps.Length == 0 ? double.NaN : Math.Round(fps.Min(), 3),
-                fps_share_mean = fps.Length == 0 ? double.NaN : Math.Round(fps.Average(), 3),
+                fps_share_min = fps.Length == 0 ? (double?)null : Math.Round(fps.Min(), 3),
+                fps_share_mean = fps.Length == 0 ? (double?)null : Math.Round(fps.Average(), 3),
                 latency_ms = new { p50 = Percentile(lat, 0.50), p99 = Percentile(lat, 0.99), samples = lat.Length },
             };
         }
@@ -142,8 +142,9 @@ public static class LoadBenchCommand
         };
     }
 
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? double.NaN : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))], 1);
+    /// <summary>Null without samples (JSON has no NaN).</summary>
+    private static double? Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? null : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(q * sorted.Length))], 1);
 
     private static async Task<HttpResponseMessage> CreateWorldAsync(HttpClient http, int w)
     {
