@@ -38,14 +38,14 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
 
     public async Task<WorldOpening> Open()
     {
-        if (Leaving)
-        {
-            DeactivateOnIdle();
-            return new WorldOpening(true, "This world is moving to another node; try again in a moment.", node.Address, node.Url, 0, 0);
-        }
         try
         {
-            WorldSession? session = await OpenHereAsync();
+            WorldSession? session = await LiveAsync();
+            if (session is null && Leaving)
+            {
+                DeactivateOnIdle();
+                return new WorldOpening(true, "This world is moving to another node; try again in a moment.", node.Address, node.Url, 0, 0);
+            }
             return session is null ? Closed(null) : new WorldOpening(true, null, node.Address, node.Url, session.Step, session.Viewers);
         }
         catch (WorldUnavailableException ex)
@@ -81,7 +81,8 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
 
     public async Task<string?> Watch(IWorldFramesObserver viewer)
     {
-        if (await LiveAsync() is not { } session || session.AddViewer() is not { } frames)
+        // Handing the world over: the viewer is to watch it where it goes next, not here.
+        if (_leaving || await LiveAsync() is not { } session || session.AddViewer() is not { } frames)
         {
             return "The world is restarting; try again.";
         }
@@ -167,9 +168,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
     }
 
+    /// <summary>The world live here (until it is handed over), else opened here unless this node is leaving it.</summary>
     private async Task<WorldSession?> LiveAsync() =>
-        Leaving ? null
-        : directory.FindLive(WorldId) is { IsClosed: false } live ? live
+        directory.FindLive(WorldId) is { IsClosed: false } live ? live
+        : Leaving ? null
         : await OpenHereAsync();
 
     /// <summary>Resumes the world on this node; the owner's worlds live on other nodes count toward their quota.</summary>

@@ -22,7 +22,7 @@ namespace WorldWeb.Server.Play;
 /// go to the owner, frames come back through a <see cref="WorldRelay"/>; the client cannot tell.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, WorldStore store, ShareLinkStore links,
+public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldStore store, ShareLinkStore links,
     LinkGrants grants, ModelCatalog catalog, ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
@@ -218,7 +218,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             {
                 live.ReleaseActions(Context.ConnectionId);
             }
-            else
+            else if (nodes.NodeOf(worldId) is not null)
             {
                 _ = ReleaseElsewhereAsync(worldId, Context.ConnectionId);
             }

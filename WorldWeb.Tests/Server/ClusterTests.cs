@@ -20,7 +20,21 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task AWorldOwnedByOneNode_IsPlayedFromAnotherAndWatchedFromAThird_AndPlaysOnAfterKillNineOfItsOwner()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
-        ServerProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings)));
+        // Started together, as a cluster's nodes are: on a fresh database they also race to migrate it.
+        Task<ServerProcess>[] starting = [.. Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings))];
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (Task<ServerProcess> started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await (await started).DisposeAsync();
+            }
+            throw;
+        }
+        ServerProcess[] nodes = await Task.WhenAll(starting);
         try
         {
             var cookies = new CookieContainer();  // one visitor; cookies hold on every node (keys in the database)
@@ -76,6 +90,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
             (long last, _) = await ServerProcess.FrameAsync(survivor, worldId);
             Assert.True(last >= acted.Step);
             await AssertEveryStepLoggedOnceAsync(worldId, last);
+        }
+        catch
+        {
+            ShowLogs(nodes);
+            throw;
         }
         finally
         {
@@ -145,6 +164,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.Equal(joined, await OwnerUrl(first, next));
             await stop.CancelAsync();
         }
+        catch
+        {
+            ShowLogs(nodes);
+            throw;
+        }
         finally
         {
             foreach (ServerProcess node in nodes)
@@ -196,6 +220,20 @@ public sealed class ClusterTests(ITestOutputHelper output)
         while (!(await viaB.GetAsync($"/api/worlds/{third}/frame", timeout.Token)).IsSuccessStatusCode)
         {
             await Task.Delay(250, timeout.Token);  // until the other node's report no longer lists the deleted world
+        }
+    }
+
+    /// <summary>What the nodes said about placing, moving and resuming worlds, and their errors: the story of a failure.</summary>
+    private void ShowLogs(IEnumerable<ServerProcess> nodes)
+    {
+        string[] wanted = ["placed", "Draining", "leaves", "resumed", "watching again", "fail:", "crit:", "Exception"];
+        foreach (ServerProcess node in nodes)
+        {
+            output.WriteLine($"--- {Url(node)}");
+            foreach (string line in node.Output.Split('\n').Where(l => wanted.Any(l.Contains)).Take(60))
+            {
+                output.WriteLine(line);
+            }
         }
     }
 
