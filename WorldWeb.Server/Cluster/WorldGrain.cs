@@ -84,6 +84,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         // Handing the world over: the viewer is to watch it where it goes next, not here.
         if (_leaving || await LiveAsync() is not { } session || session.AddViewer() is not { } frames)
         {
+            if (Leaving)
+            {
+                DeactivateOnIdle();  // the next call places the world elsewhere
+            }
             return "The world is restarting; try again.";
         }
         Forget(viewer);
