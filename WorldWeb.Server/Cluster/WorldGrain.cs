@@ -22,7 +22,8 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
 
     // Set once this activation hands its world over: calls that still reach it (it is reentrant) must not open the
     // world here again, or it would run on this node without a grain while the next activation runs it elsewhere.
-    // A node that drains opens no world either (Orleans may activate a grain where its messages were queued).
+    // A node that drains opens no world either (Orleans may activate a grain where its messages were routed); such
+    // an activation migrates, which lets the placement director choose a node that does not drain.
     private bool _leaving;
 
     private bool Leaving => _leaving || reports.HandsOver;
@@ -43,7 +44,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
             WorldSession? session = await LiveAsync();
             if (session is null && Leaving)
             {
-                DeactivateOnIdle();
+                this.MigrateOnIdle();
                 return new WorldOpening(true, "This world is moving to another node; try again in a moment.", node.Address, node.Url, 0, 0);
             }
             return session is null ? Closed(null) : new WorldOpening(true, null, node.Address, node.Url, session.Step, session.Viewers);
@@ -86,7 +87,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         {
             if (Leaving)
             {
-                DeactivateOnIdle();  // the next call places the world elsewhere
+                this.MigrateOnIdle();  // the next call reaches the world's activation elsewhere
             }
             return "The world is restarting; try again.";
         }
@@ -152,7 +153,9 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
     public Task Leave()
     {
         _leaving = true;
-        DeactivateOnIdle();
+        // Migrate, not deactivate: the placement director picks the next node now, and callers are routed there.
+        // A plain deactivation leaves callers pointed here, where Orleans may activate the grain again.
+        this.MigrateOnIdle();
         return Task.CompletedTask;
     }
 

@@ -15,6 +15,8 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(500);
 
+    private static readonly TimeSpan CallPatience = TimeSpan.FromSeconds(2);
+
     private readonly IGrainFactory _grains;
     private readonly IWorldGrain _grain;
     private readonly IWorldFramesObserver _self;
@@ -53,6 +55,7 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     public Task OnClosed(string? reason)
     {
+        LogClosedByOwner(_logger, _grain.GetPrimaryKeyString(), reason ?? "(no reason)");
         _stop.Cancel();
         Viewer.Complete(reason is null ? null : new HubException(reason));
         return Task.CompletedTask;
@@ -66,10 +69,11 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
             try
             {
                 await Task.Delay(RenewEvery, stop);
-                if (!watching || !await _grain.Renew(_self))
+                // A call may wait on an activation that is going away; the next renewal must not wait with it.
+                if (!watching || !await _grain.Renew(_self).WaitAsync(CallPatience, stop))
                 {
                     watching = false;
-                    if (await _grain.Watch(_self) is { } refusal)
+                    if (await _grain.Watch(_self).WaitAsync(CallPatience, stop) is { } refusal)
                     {
                         LogWatchRefused(_logger, _grain.GetPrimaryKeyString(), refusal);
                         continue;
@@ -82,9 +86,12 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+            catch (Exception ex)
             {
-                watching = false;  // the owner is gone or going: keep trying until the world runs somewhere again
+                // The owner is gone or going (or its activation is deactivating): whatever the call threw, the answer is
+                // to keep trying until the world runs somewhere again. A relay that stopped renewing would freeze its viewer.
+                watching = false;
+                LogRenewFailed(_logger, _grain.GetPrimaryKeyString(), ex.GetType().Name, ex.Message);
             }
         }
     }
@@ -107,6 +114,12 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: watching again on its owner (after a failover or a move)")]
     private static partial void LogWatchingAgain(ILogger logger, string worldId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: its owner ended the stream: {Reason}")]
+    private static partial void LogClosedByOwner(ILogger logger, string worldId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: renewing the watch failed ({Kind}: {Message}); trying again")]
+    private static partial void LogRenewFailed(ILogger logger, string worldId, string kind, string message);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "World {WorldId}: the owner refused the watch for now: {Refusal}")]
     private static partial void LogWatchRefused(ILogger logger, string worldId, string refusal);

@@ -106,7 +106,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task DrainingANode_MovesItsWorldWithoutALostStep_AndANodeThatJoinsTakesNewWorlds()
+    public async Task DrainingANode_MovesItsWorldWithoutALostStep_ANodeThatJoinsTakesNewWorlds_AndOneThatStopsHandsItsOver()
     {
         string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
         var settings = new Dictionary<string, string>
@@ -162,6 +162,20 @@ public sealed class ClusterTests(ITestOutputHelper output)
             string next = await ServerProcess.CreateWorldAsync(first, seed: 44, "drain test, next");
             await ServerProcess.FrameAsync(first, next);
             Assert.Equal(joined, await OwnerUrl(first, next));
+
+            // A graceful stop (SIGTERM) of that node saves its world; the other node that does not drain resumes it there.
+            await playing.InvokeAsync<WorldInfo>("JoinWorld", next);
+            ChannelReader<FrameMessage> nextPlayed = await playing.StreamAsChannelAsync<FrameMessage>("Frames", next, stop.Token);
+            await playing.InvokeAsync("SendAction", next, 1 % info.Actions.Count, 3L);
+            var nextSeen = new Dictionary<long, byte[]>();
+            FrameMessage playedNext = await ReadAsync(nextPlayed, f => f.LastActionSeq == 3, nextSeen);
+            await ReadAsync(nextPlayed, f => f.Step >= playedNext.Step + 20, nextSeen);
+            Assert.Equal(0, await nodes[2].StopAsync());
+            FrameMessage handedOver = await ReadAsync(nextPlayed, f => f.LastActionSeq == 0, nextSeen, TimeSpan.FromSeconds(30));
+            output.WriteLine($"stopped gracefully: its world resumed at step {handedOver.Step}");
+            Assert.True(nextSeen.Keys.Max() <= handedOver.Step, "the save at the stop holds every step shown before it");
+            Assert.Equal(nextSeen[handedOver.Step], handedOver.Data);
+            Assert.Equal(Url(other), await OwnerUrl(first, next));
             await stop.CancelAsync();
         }
         catch
@@ -226,7 +240,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     /// <summary>What the nodes said about placing, moving and resuming worlds, and their errors: the story of a failure.</summary>
     private void ShowLogs(IEnumerable<ServerProcess> nodes)
     {
-        string[] wanted = ["placed", "Draining", "leaves", "resumed", "watching again", "fail:", "crit:", "Exception"];
+        string[] wanted = ["placed", "Draining", "leaves", "resumed", "watching again", "renewing", "ended the stream", "fail:", "crit:", "Exception"];
         foreach (ServerProcess node in nodes)
         {
             output.WriteLine($"--- {Url(node)}");
