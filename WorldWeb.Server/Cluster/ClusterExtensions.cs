@@ -42,6 +42,7 @@ public static class ClusterExtensions
         });
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddSingleton<WorldOwners>();
+        builder.Services.AddSingleton<ClusterQuotas>();
         builder.Services.AddSingleton<NodeReports>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReports>());
         return builder;

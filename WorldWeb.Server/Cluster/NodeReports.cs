@@ -65,6 +65,9 @@ public sealed partial class NodeReports(
             : Trusted().Where(n => n.Address != node.Address && n.WorldIds.Contains(worldId))
                 .OrderByDescending(n => n.ReportedAt).Select(n => n.Url).FirstOrDefault();
 
+    /// <summary>Whether the cluster has another node Orleans holds active (and that has reported).</summary>
+    public bool OthersActive => Trusted().Any(n => n.Address != node.Address);
+
     /// <summary>The ids of the worlds live on the cluster's other nodes, as they last reported.</summary>
     public IReadOnlyCollection<string> LiveElsewhere() =>
         [.. Trusted().Where(n => n.Address != node.Address).SelectMany(n => n.WorldIds)];

@@ -23,7 +23,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldStore store, ShareLinkStore links,
-    LinkGrants grants, ModelCatalog catalog, ActionMasks masks, IpQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    LinkGrants grants, ModelCatalog catalog, ActionMasks masks, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -56,7 +56,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
 
     public override async Task OnConnectedAsync()
     {
-        if (quotas.TryConnect(Address) is { } refusal)
+        if (await quotas.TryConnectAsync(Address) is { } refusal)
         {
             Context.Items[RefusedKey] = true;
             throw new HubException(refusal);
@@ -110,7 +110,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             throw new HubException($"This connection already streams this world {limits.MaxStreamsPerConnectionPerWorld} times, its limit.");
         }
-        if (quotas.TryWatch(Address, worldId) is { } refusal)
+        if (await quotas.TryWatchAsync(Address, worldId) is { } refusal)
         {
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
             throw new HubException(refusal);

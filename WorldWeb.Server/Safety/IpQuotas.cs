@@ -6,7 +6,8 @@ namespace WorldWeb.Server.Safety;
 /// <summary>
 /// What one client address may hold on the hub at once: connections, and the worlds its streams keep stepping (the
 /// CPU or GPU every other player shares), and how fast it may join. A visitor that drops its cookie on every request
-/// is a new identity each time, but still one address.
+/// is a new identity each time, but still one address. In a cluster the caller adds what the address holds on the
+/// other nodes (<c>ClusterQuotas</c>); this class counts this node's.
 /// </summary>
 public sealed class IpQuotas
 {
@@ -28,13 +29,15 @@ public sealed class IpQuotas
     }
 
     /// <summary>Null when the address may open one more hub connection (and it is counted), else why not.</summary>
-    public string? TryConnect(string address)
+    /// <param name="elsewhere">The address's connections on the cluster's other nodes.</param>
+    public string? TryConnect(string address, int elsewhere = 0)
     {
         lock (_gate)
         {
             Holdings held = HoldingsOf(address);
-            if (held.Connections >= _options.MaxConnectionsPerIp)
+            if (held.Connections + elsewhere >= _options.MaxConnectionsPerIp)
             {
+                Forget(address, held);
                 return $"Too many connections from your address: at most {_options.MaxConnectionsPerIp} at once.";
             }
             held.Connections++;
@@ -61,14 +64,17 @@ public sealed class IpQuotas
     }
 
     /// <summary>Null when the address may open a frame stream of the world (and it is counted), else why not.</summary>
-    public string? TryWatch(string address, string worldId)
+    /// <param name="elsewhere">The worlds the address watches on the cluster's other nodes.</param>
+    public string? TryWatch(string address, string worldId, IReadOnlyCollection<string>? elsewhere = null)
     {
         lock (_gate)
         {
             Holdings held = HoldingsOf(address);
-            if (!held.Streams.ContainsKey(worldId) && held.Streams.Count >= _options.MaxWatchedWorldsPerIp)
+            HashSet<string> watched = [.. held.Streams.Keys, .. elsewhere ?? []];
+            if (!watched.Contains(worldId) && watched.Count >= _options.MaxWatchedWorldsPerIp)
             {
-                return $"Your address already watches {held.Streams.Count} worlds, its limit; close one to watch another.";
+                Forget(address, held);
+                return $"Your address already watches {watched.Count} worlds, its limit; close one to watch another.";
             }
             held.Streams[worldId] = held.Streams.GetValueOrDefault(worldId) + 1;
             return null;
@@ -91,6 +97,15 @@ public sealed class IpQuotas
                 }
                 Forget(address, held);
             }
+        }
+    }
+
+    /// <summary>What the address holds on this node: hub connections and the worlds it watches.</summary>
+    public (int Connections, string[] Worlds) HeldBy(string address)
+    {
+        lock (_gate)
+        {
+            return _byAddress.TryGetValue(address, out Holdings? held) ? (held.Connections, [.. held.Streams.Keys]) : (0, []);
         }
     }
 

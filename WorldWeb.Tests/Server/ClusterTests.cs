@@ -237,6 +237,55 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task PerAddressLimits_CountWhatTheAddressHoldsOnEveryNode()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}",
+            ["Safety__MaxConnectionsPerIp"] = "2",
+            ["Safety__MaxWatchedWorldsPerIp"] = "1",
+        };
+        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        const string address = "203.0.113.7";  // one client address, as the proxy in front of both nodes says
+        var cookies = new CookieContainer();
+        using HttpClient http = a.Client(cookies, address);
+        string first = await ServerProcess.CreateWorldAsync(http, seed: 48, "address test");
+        string second = await ServerProcess.CreateWorldAsync(http, seed: 49, "address test");
+        await ServerProcess.FrameAsync(http, first);
+        using HttpClient httpB = b.Client(cookies, address);
+        await OwnerUrl(httpB, first);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));  // both nodes have read each other's report
+
+        // Connections: one on each node is the limit of two; a third on either is refused.
+        await using HubConnection onA = await a.ConnectAsync(cookies, address);
+        HubConnection onB = await b.ConnectAsync(cookies, address);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));  // B's report reaches the address's grain
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () => await (await a.ConnectAsync(cookies, address)).InvokeAsync<WorldInfo>("JoinWorld", first));
+        output.WriteLine($"third connection: {refused.Message}");
+
+        // Watched worlds: the one world the address may watch is watched through A; B refuses a second.
+        await onA.InvokeAsync<WorldInfo>("JoinWorld", first);
+        var stop = new CancellationTokenSource();
+        ChannelReader<FrameMessage> watched = await onA.StreamAsChannelAsync<FrameMessage>("Frames", first, stop.Token);
+        await watched.ReadAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await onB.InvokeAsync<WorldInfo>("JoinWorld", second);
+        ChannelReader<FrameMessage> second2 = await onB.StreamAsChannelAsync<FrameMessage>("Frames", second, stop.Token);
+        var watchRefused = await Assert.ThrowsAnyAsync<Exception>(async () => await second2.ReadAsync());
+        string why = watchRefused.InnerException?.Message ?? watchRefused.Message;  // the stream ends with the hub's refusal
+        output.WriteLine($"second world: {why}");
+        Assert.Contains("already watches 1 worlds", why);
+
+        // Let go on B, and A takes another connection.
+        await onB.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await using HubConnection again = await a.ConnectAsync(cookies, address);
+        await again.InvokeAsync<WorldInfo>("JoinWorld", first);
+        await stop.CancelAsync();
+    }
+
     /// <summary>What the nodes said about placing, moving and resuming worlds, and their errors: the story of a failure.</summary>
     private void ShowLogs(IEnumerable<ServerProcess> nodes)
     {

@@ -1,0 +1,69 @@
+using WorldWeb.Server.Safety;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>
+/// The per-address hub limits (<see cref="IpQuotas"/>) over the whole cluster: before an address takes another
+/// connection or watches another world here, what it holds on the other nodes is added (asked of its
+/// <see cref="IAddressGrain"/>, only when other nodes are there); after a change here, this node reports its holdings
+/// to that grain. Nodes that check at the same moment may each let one through; the next check counts them.
+/// </summary>
+public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeReports nodes, LocalNode node, ILogger<ClusterQuotas> logger)
+{
+    private long _version;
+
+    public async Task<string?> TryConnectAsync(string address)
+    {
+        AddressHoldings elsewhere = await ElsewhereAsync(address);
+        string? refusal = local.TryConnect(address, elsewhere.Connections);
+        Publish(address);
+        return refusal;
+    }
+
+    public void Disconnected(string address)
+    {
+        local.Disconnected(address);
+        Publish(address);
+    }
+
+    /// <summary>Joins per minute stay a rate per node: a rate needs no count of what is held elsewhere.</summary>
+    public string? TryJoin(string address) => local.TryJoin(address);
+
+    public async Task<string?> TryWatchAsync(string address, string worldId)
+    {
+        AddressHoldings elsewhere = await ElsewhereAsync(address);
+        string? refusal = local.TryWatch(address, worldId, elsewhere.Worlds);
+        Publish(address);
+        return refusal;
+    }
+
+    public void Unwatch(string address, string worldId)
+    {
+        local.Unwatch(address, worldId);
+        Publish(address);
+    }
+
+    private async Task<AddressHoldings> ElsewhereAsync(string address)
+    {
+        if (!nodes.OthersActive)
+        {
+            return AddressHoldings.None;
+        }
+        try
+        {
+            return await grains.GetGrain<IAddressGrain>(address).Elsewhere(node.Address).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception ex) when (ex is TimeoutException || WorldOwners.IsNodeFault(ex))
+        {
+            // The grain's node is going: this node's own limit still holds; the cluster's is back at the next check.
+            logger.LogDebug(ex, "Holdings of {Address} on other nodes unknown for now", address);
+            return AddressHoldings.None;
+        }
+    }
+
+    private void Publish(string address)
+    {
+        (int connections, string[] worlds) = local.HeldBy(address);
+        _ = grains.GetGrain<IAddressGrain>(address).Report(node.Address, Interlocked.Increment(ref _version), connections, worlds);
+    }
+}
