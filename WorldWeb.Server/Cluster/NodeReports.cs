@@ -25,6 +25,9 @@ public sealed partial class NodeReports(
     /// <summary>A report older than this is not trusted for placement (its node is probably gone).</summary>
     public static readonly TimeSpan Stale = TimeSpan.FromSeconds(10);
 
+    /// <summary>A node silent this long has left; its report goes.</summary>
+    public static readonly TimeSpan ForgottenAfter = TimeSpan.FromHours(1);
+
     private volatile IReadOnlyDictionary<string, NodeInfo> _nodes = new Dictionary<string, NodeInfo>();
 
     // Worlds this node placed since it last read the reports: a burst of new worlds spreads instead of all going to
@@ -48,8 +51,9 @@ public sealed partial class NodeReports(
         SiloAddress? chosen = silos
             .Select(s => (Silo: s, Node: trusted.GetValueOrDefault(s.ToParsableString()), Placed: _placedSinceRead.GetValueOrDefault(s.ToParsableString())))
             .Where(c => c.Node is { Draining: false } n && n.Models.Any(m => m.Name == model))
-            .Select(c => (c.Silo, Free: (c.Node!.Models.First(m => m.Name == model).Capacity ?? int.MaxValue / 2) - c.Node.Models.First(m => m.Name == model).Worlds - c.Placed,
-                Worlds: c.Node.Worlds + c.Placed))
+            .Select(c => (c.Silo, Model: c.Node!.Models.First(m => m.Name == model), c.Node.Worlds, c.Placed))
+            // A model not measured yet (no run so far) counts as all free: a node that just joined takes the next worlds.
+            .Select(c => (c.Silo, Free: (c.Model.Capacity ?? int.MaxValue / 2) - c.Model.Worlds - c.Placed, Worlds: c.Worlds + c.Placed))
             .OrderByDescending(c => c.Free).ThenBy(c => c.Worlds).Select(c => c.Silo).FirstOrDefault();
         if (chosen is not null)
         {
@@ -135,6 +139,9 @@ public sealed partial class NodeReports(
             VALUES ({clusterId}, {report.Address}, {report.Url}, {json}::jsonb, {report.ReportedAt}, false)
             ON CONFLICT (cluster_id, address) DO UPDATE SET url = excluded.url, report = excluded.report, updated_at = excluded.updated_at
             """, cancellationToken);
+        // Nodes that left long ago: every node sweeps, the table stays the size of the cluster.
+        DateTimeOffset gone = Clock.GetUtcNow() - ForgottenAfter;
+        await db.ClusterNodes.Where(n => n.ClusterId == clusterId && n.UpdatedAt < gone).ExecuteDeleteAsync(cancellationToken);
         _nodes = await ReadAsync(db, cancellationToken);
         _placedSinceRead.Clear();
         // Hand the worlds over once the others have had a round to read that this node drains, or they would place them here again.

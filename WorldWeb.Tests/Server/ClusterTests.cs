@@ -3,9 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Persistence;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;
@@ -89,7 +87,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             (long last, _) = await ServerProcess.FrameAsync(survivor, worldId);
             Assert.True(last >= acted.Step);
-            await AssertEveryStepLoggedOnceAsync(worldId, last);
+            await LoggedSteps.AssertEachOnceAsync(TestEnvironment.ConnectionString, worldId, last);
         }
         catch
         {
@@ -345,18 +343,4 @@ public sealed class ClusterTests(ITestOutputHelper output)
         return step;
     }
 
-    private static async Task AssertEveryStepLoggedOnceAsync(string worldId, long lastStep)
-    {
-        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(TestEnvironment.ConnectionString).UseSnakeCaseNamingConvention().Options;
-        await using var db = new WorldWebDbContext(options);
-        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep)
-            .Select(c => new { c.FirstStep, Length = c.Actions.Length }).ToListAsync();
-        long next = 1;
-        foreach (var chunk in chunks)
-        {
-            Assert.Equal(next, chunk.FirstStep);
-            next += chunk.Length;
-        }
-        Assert.Equal(lastStep, next - 1);
-    }
 }

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Persistence;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;
@@ -59,7 +57,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(1));  // the last flush of the log (every 200 ms)
             (lastStep, lastFrame) = await ServerProcess.FrameAsync(http, worldId);
             Assert.True(lastStep >= step);
-            await AssertEveryStepLoggedOnceAsync(database.ConnectionString, worldId, lastStep);
+            await LoggedSteps.AssertEachOnceAsync(database.ConnectionString, worldId, lastStep);
             await server.KillHardAsync();
         }
 
@@ -72,21 +70,6 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             Assert.Equal(lastStep, step);
             Assert.Equal(lastFrame, frame);
         }
-    }
-
-    private static async Task AssertEveryStepLoggedOnceAsync(string connectionString, string worldId, long lastStep)
-    {
-        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options;
-        await using var db = new WorldWebDbContext(options);
-        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep)
-            .Select(c => new { c.FirstStep, Length = c.Actions.Length }).ToListAsync();
-        long next = 1;
-        foreach (var chunk in chunks)
-        {
-            Assert.Equal(next, chunk.FirstStep);
-            next += chunk.Length;
-        }
-        Assert.Equal(lastStep, next - 1);
     }
 
     private static async Task<long> ReadUntilAsync(ChannelReader<FrameMessage> frames, long step)

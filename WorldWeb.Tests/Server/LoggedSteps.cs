@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Persistence;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>What the action log holds, read straight from the database.</summary>
+public static class LoggedSteps
+{
+    /// <summary>Every step from 1 to <paramref name="lastStep"/> is logged exactly once, in chunks without gaps or overlaps.</summary>
+    public static async Task AssertEachOnceAsync(string connectionString, string worldId, long lastStep)
+    {
+        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options;
+        await using var db = new WorldWebDbContext(options);
+        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep)
+            .Select(c => new { c.FirstStep, Length = c.Actions.Length }).ToListAsync();
+        long next = 1;
+        foreach (var chunk in chunks)
+        {
+            Assert.Equal(next, chunk.FirstStep);
+            next += chunk.Length;
+        }
+        Assert.Equal(lastStep, next - 1);
+    }
+}
