@@ -23,8 +23,9 @@ public static class ClusterExtensions
                 o.ClusterId = node.Id;
                 o.ServiceId = "worldweb";
             });
-            // No gateway: every node is a silo, so there are no external Orleans clients to serve.
-            silo.ConfigureEndpoints(Advertised(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: true);
+            // No gateway: every node is a silo, so there are no external Orleans clients to serve. The silo listens on
+            // the advertised address only (loopback by default): its protocol has no authentication of its own.
+            silo.ConfigureEndpoints(Advertised(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: false);
             silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
             silo.Services.AddPlacementDirector<WorldPlacementStrategy, WorldPlacementDirector>();
             // A node that is killed fails calls to it at once (the connection drops); one that hangs, within this.
