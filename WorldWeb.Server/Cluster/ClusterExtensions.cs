@@ -44,6 +44,7 @@ public static class ClusterExtensions
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddSingleton<WorldOwners>();
         builder.Services.AddSingleton<ClusterQuotas>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterQuotas>());
         builder.Services.AddSingleton<NodeReports>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReports>());
         return builder;

@@ -1,3 +1,4 @@
+using WorldWeb.Server.Operations;
 using WorldWeb.Server.Safety;
 
 namespace WorldWeb.Server.Cluster;
@@ -5,17 +6,38 @@ namespace WorldWeb.Server.Cluster;
 /// <summary>
 /// The per-address hub limits (<see cref="IpQuotas"/>) over the whole cluster: before an address takes another
 /// connection or watches another world here, what it holds on the other nodes is added (asked of its
-/// <see cref="IAddressGrain"/>, only when other nodes are there); after a change here, this node reports its holdings
-/// to that grain. Nodes that check at the same moment may each let one through; the next check counts them.
+/// <see cref="IAddressGrain"/>, only when other nodes are there); after a change here, and every
+/// <see cref="RenewEvery"/> while other nodes are there, this node reports its holdings to that grain. Nodes that
+/// check at the same moment may each let one through; the next check counts them.
 /// </summary>
-public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeReports nodes, LocalNode node, ILogger<ClusterQuotas> logger)
+public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeReports nodes, LocalNode node, WorkerFaults faults, TimeProvider clock,
+    ILogger<ClusterQuotas> logger) : PeriodicWorker(faults, clock, logger)
 {
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
+
     private long _version;
+
+    protected override TimeSpan Every => RenewEvery;
+
+    /// <summary>Renews this node's reports: a grain that lost them (its node died, or Orleans replaced it) has them again.</summary>
+    protected override Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (nodes.OthersActive)
+        {
+            foreach (string address in local.Addresses())
+            {
+                Publish(address);
+            }
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<string?> TryConnectAsync(string address)
     {
         AddressHoldings elsewhere = await ElsewhereAsync(address);
         string? refusal = local.TryConnect(address, elsewhere.Connections);
+        logger.LogDebug("Connection from {Address}: {Elsewhere} elsewhere (other nodes {Others}): {Answer}", address, elsewhere.Connections,
+            nodes.OthersActive, refusal ?? "allowed");
         Publish(address);
         return refusal;
     }

@@ -2,9 +2,10 @@ namespace WorldWeb.Server.Cluster;
 
 /// <summary>
 /// What one client address holds on each node (hub connections, watched worlds), so that the per-address limits
-/// count the whole cluster: each node reports its own holdings when they change, and asks for the others' before it
-/// lets the address take more. Soft state: if the node holding this grain dies, the holdings are reported again as
-/// they change.
+/// count the whole cluster: each node reports its holdings when they change and again every few seconds, and asks
+/// for the others' before it lets the address take more. Soft state: a report not renewed within
+/// <see cref="AddressGrain.Expiry"/> no longer counts, so holdings lost with a node, or with an activation Orleans
+/// replaced, come back with the next round of reports.
 /// </summary>
 public interface IAddressGrain : IGrainWithStringKey
 {

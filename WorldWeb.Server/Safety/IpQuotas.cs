@@ -100,6 +100,15 @@ public sealed class IpQuotas
         }
     }
 
+    /// <summary>The addresses that hold anything on this node.</summary>
+    public string[] Addresses()
+    {
+        lock (_gate)
+        {
+            return [.. _byAddress.Keys];
+        }
+    }
+
     /// <summary>What the address holds on this node: hub connections and the worlds it watches.</summary>
     public (int Connections, string[] Worlds) HeldBy(string address)
     {

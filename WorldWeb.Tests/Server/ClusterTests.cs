@@ -244,6 +244,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}",
             ["Safety__MaxConnectionsPerIp"] = "2",
             ["Safety__MaxWatchedWorldsPerIp"] = "1",
+            ["Logging__LogLevel__WorldWeb.Server.Cluster.ClusterQuotas"] = "Debug",
         };
         await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
         await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
@@ -258,22 +259,35 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(2.5));  // both nodes have read each other's report
 
         // Connections: one on each node is the limit of two; a third on either is refused (once B's report is in).
+        // A call answered proves the node accepted (and counted) the connection: the hub takes calls only after that.
         await using HubConnection onA = await a.ConnectAsync(cookies, address);
+        await onA.InvokeAsync<WorldInfo>("JoinWorld", first);
         HubConnection onB = await b.ConnectAsync(cookies, address);
-        string refused = await RefusedAsync(async () =>
+        await onB.InvokeAsync<WorldInfo>("JoinWorld", second);
+        string refused;
+        try
         {
-            await using HubConnection third = await a.ConnectAsync(cookies, address);
-            await third.InvokeAsync<WorldInfo>("JoinWorld", first);
-        });
+            refused = await RefusedAsync(async () =>
+            {
+                await using HubConnection third = await a.ConnectAsync(cookies, address);
+                await third.InvokeAsync<WorldInfo>("JoinWorld", first);
+            });
+        }
+        catch
+        {
+            foreach (ServerProcess node in new[] { a, b })
+            {
+                output.WriteLine($"--- {Url(node)}\n" + string.Join("\n", node.Output.Split('\n').Where(l => l.Contains("Connection from") || l.Contains("fail") || l.Contains("warn"))));
+            }
+            throw;
+        }
         output.WriteLine($"third connection: {refused}");
         Assert.Contains("Too many connections", refused);
 
         // Watched worlds: the one world the address may watch is watched through A; B refuses a second.
-        await onA.InvokeAsync<WorldInfo>("JoinWorld", first);
         var stop = new CancellationTokenSource();
         ChannelReader<FrameMessage> watched = await onA.StreamAsChannelAsync<FrameMessage>("Frames", first, stop.Token);
         await watched.ReadAsync();
-        await onB.InvokeAsync<WorldInfo>("JoinWorld", second);
         string why = await RefusedAsync(async () =>
         {
             using var attempt = new CancellationTokenSource();
