@@ -22,12 +22,9 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
     /// <summary>Renews this node's reports: a grain that lost them (its node died, or Orleans replaced it) has them again.</summary>
     protected override Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        if (nodes.OthersActive)
+        foreach (string address in local.Addresses())
         {
-            foreach (string address in local.Addresses())
-            {
-                Publish(address);
-            }
+            Publish(address);
         }
         return Task.CompletedTask;
     }
@@ -85,6 +82,10 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
 
     private void Publish(string address)
     {
+        if (!nodes.OthersActive)
+        {
+            return;  // a cluster of one asks nobody; when others join, the renewal round reports everything held here
+        }
         (int connections, string[] worlds) = local.HeldBy(address);
         _ = grains.GetGrain<IAddressGrain>(address).Report(node.Address, Interlocked.Increment(ref _version), connections, worlds);
     }

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Server.Cluster;
 
@@ -62,4 +63,9 @@ public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)
 /// <summary>A frame on its way from the owning node to a viewer elsewhere (the client's FrameMessage, for Orleans).</summary>
 [GenerateSerializer, Immutable]
 public sealed record RelayedFrame([property: Id(0)] long Step, [property: Id(1)] long LastActionSeq, [property: Id(2)] string ContentType,
-    [property: Id(3)] byte[] Data, [property: Id(4)] long ServerTimeMs);
+    [property: Id(3)] byte[] Data, [property: Id(4)] long ServerTimeMs)
+{
+    public static RelayedFrame From(FrameMessage f) => new(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs);
+
+    public FrameMessage ToMessage() => new(Step, LastActionSeq, ContentType, Data, ServerTimeMs);
+}

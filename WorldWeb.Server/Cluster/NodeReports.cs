@@ -69,6 +69,9 @@ public sealed partial class NodeReports(
             : Trusted().Where(n => n.Address != node.Address && n.WorldIds.Contains(worldId))
                 .OrderByDescending(n => n.ReportedAt).Select(n => n.Url).FirstOrDefault();
 
+    /// <summary>Whether the world is live on another node (not here): what happens to it is for its owner to do.</summary>
+    public bool RunsElsewhere(string worldId) => directory.FindLive(worldId) is null && NodeOf(worldId) is not null;
+
     /// <summary>Whether the cluster has another node Orleans holds active (and that has reported).</summary>
     public bool OthersActive => Trusted().Any(n => n.Address != node.Address);
 

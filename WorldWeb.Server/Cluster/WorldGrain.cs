@@ -128,7 +128,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
 
     public async Task<RelayedFrame?> Frame() =>
         await LiveAsync() is { } session && session.CurrentFrame() is { } f
-            ? new RelayedFrame(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs)
+            ? RelayedFrame.From(f)
             : null;
 
     public Task SetActionMask(int[] disabled)
@@ -249,7 +249,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
             {
                 await foreach (FrameMessage f in _frames.Reader.ReadAllAsync(_stop.Token))
                 {
-                    await viewer.OnFrame(new RelayedFrame(f.Step, f.LastActionSeq, f.ContentType, f.Data, f.ServerTimeMs));
+                    await viewer.OnFrame(RelayedFrame.From(f));
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -10,6 +11,10 @@ public sealed record OwnedWorld(IWorldGrain Grain, WorldSession? Session, WorldO
     public long Step => Session?.Step ?? Owner!.Step;
 
     public int Viewers => Session?.Viewers ?? Owner!.Viewers;
+
+    /// <summary>The frame the world shows now, from the session here or from its owner.</summary>
+    public async Task<FrameMessage?> CurrentFrameAsync() =>
+        Session is { } session ? session.CurrentFrame() : (await Grain.Frame())?.ToMessage();
 }
 
 /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     public Task OnFrame(RelayedFrame frame)
     {
-        Viewer.Offer(new FrameMessage(frame.Step, frame.LastActionSeq, frame.ContentType, frame.Data, frame.ServerTimeMs));
+        Viewer.Offer(frame.ToMessage());
         return Task.CompletedTask;
     }
 

@@ -12,7 +12,7 @@ public sealed class WorldEndings(WorldDirectory directory, WorldStore store, Wor
     /// <summary>False when the world was not live (nothing to stop, nobody told).</summary>
     public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken)
     {
-        bool stopped = directory.FindLive(id) is null && nodes.NodeOf(id) is not null
+        bool stopped = nodes.RunsElsewhere(id)
             ? await grains.GetGrain<IWorldGrain>(id).End(reason, delete: false)  // live on another node: its owner stops it
             : await directory.StopAsync(id, reason, cancellationToken);
         if (!stopped)
@@ -26,7 +26,7 @@ public sealed class WorldEndings(WorldDirectory directory, WorldStore store, Wor
     /// <summary>Deletes the world with its saves, log and links.</summary>
     public async Task DeleteAsync(string id, string reason, CancellationToken cancellationToken)
     {
-        if (directory.FindLive(id) is null && nodes.NodeOf(id) is not null)
+        if (nodes.RunsElsewhere(id))
         {
             await grains.GetGrain<IWorldGrain>(id).End(reason, delete: true);
         }

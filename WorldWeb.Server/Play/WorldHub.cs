@@ -218,7 +218,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             {
                 live.ReleaseActions(Context.ConnectionId);
             }
-            else if (nodes.NodeOf(worldId) is not null)
+            else if (nodes.RunsElsewhere(worldId))
             {
                 _ = ReleaseElsewhereAsync(worldId, Context.ConnectionId);
             }

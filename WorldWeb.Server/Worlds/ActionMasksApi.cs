@@ -29,7 +29,7 @@ public static class ActionMasksApi
 
     private static async Task<Results<Ok<ActionMask>, ValidationProblem, ProblemHttpResult>> SetMask(
         string id, ActionMask request, ClaimsPrincipal user, WorldStore store, ModelCatalog catalog, ActionMasks masks, AuditLog audit,
-        WorldDirectory directory, NodeReports nodes, IGrainFactory grains, CancellationToken cancellationToken)
+        NodeReports nodes, IGrainFactory grains, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
         if (world is null)
@@ -45,7 +45,7 @@ public static class ActionMasksApi
         int[] mask = [.. disabled.Distinct().Order()];
         await store.SetDisabledActionsAsync(id, mask, cancellationToken);
         masks.Set(id, mask);
-        if (directory.FindLive(id) is null && nodes.NodeOf(id) is not null)
+        if (nodes.RunsElsewhere(id))
         {
             await grains.GetGrain<IWorldGrain>(id).SetActionMask(mask);  // live on another node: it holds the mask it checks
         }

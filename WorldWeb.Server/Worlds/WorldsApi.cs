@@ -161,11 +161,7 @@ public static class WorldsApi
         }
         try
         {
-            OwnedWorld? owned = await owners.OpenAsync(id);
-            (long Step, byte[] Data, string ContentType)? frame = owned?.Session is { } session
-                ? session.CurrentFrame() is { } f ? (f.Step, f.Data, f.ContentType) : null
-                : owned is null ? null : await owned.Grain.Frame() is { } r ? (r.Step, r.Data, r.ContentType) : null;
-            if (frame is not { } shown)
+            if (await owners.OpenAsync(id) is not { } owned || await owned.CurrentFrameAsync() is not { } shown)
             {
                 return ApiProblems.WorldNotFound(id);
             }

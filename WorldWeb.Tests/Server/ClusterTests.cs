@@ -275,10 +275,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (ServerProcess node in new[] { a, b })
-            {
-                output.WriteLine($"--- {Url(node)}\n" + string.Join("\n", node.Output.Split('\n').Where(l => l.Contains("Connection from") || l.Contains("fail") || l.Contains("warn"))));
-            }
+            ShowLogs([a, b]);
             throw;
         }
         output.WriteLine($"third connection: {refused}");
@@ -345,7 +342,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     /// <summary>What the nodes said about placing, moving and resuming worlds, and their errors: the story of a failure.</summary>
     private void ShowLogs(IEnumerable<ServerProcess> nodes)
     {
-        string[] wanted = ["placed", "Draining", "leaves", "resumed", "watching again", "renewing", "ended the stream", "fail:", "crit:", "Exception"];
+        string[] wanted = ["placed", "Draining", "leaves", "resumed", "watching again", "renewing", "ended the stream", "Connection from", "fail:", "crit:", "Exception"];
         foreach (ServerProcess node in nodes)
         {
             output.WriteLine($"--- {Url(node)}");
