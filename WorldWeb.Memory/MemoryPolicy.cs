@@ -10,13 +10,15 @@ public sealed class MemoryPolicy
 {
     public const string SectionName = "Memory";
 
+    // Dense enough that a place is remembered from within a step or two of anywhere the player stood: the model
+    // brings back a memory only from (nearly) where the player is (docs/model-card.md, "Memory").
     /// <summary>Write when no memory lies within this many cells (at a similar heading).</summary>
     [Range(0.05, 100)]
-    public double NoveltyCells { get; set; } = 1.0;
+    public double NoveltyCells { get; set; } = 0.2;
 
     /// <summary>… or within this many degrees of heading.</summary>
     [Range(1, 180)]
-    public double NoveltyDegrees { get; set; } = 45;
+    public double NoveltyDegrees { get; set; } = 15;
 
     /// <summary>
     /// Write when the frame differs from the nearest memory by more than this: the mean absolute difference (0–255)
@@ -33,12 +35,12 @@ public sealed class MemoryPolicy
     [Range(0.1, 100)]
     public double LandmarkCells { get; set; } = 2.0;
 
-    /// <summary>A new memory this close (cells and degrees) to an older non-landmark replaces it.</summary>
+    /// <summary>Nothing is written this close (cells and degrees) to a held memory: the first view of a spot stays. 0: no such rule.</summary>
     [Range(0, 10)]
-    public double MergeCells { get; set; } = 0.3;
+    public double SameSpotCells { get; set; } = 0.05;
 
     [Range(0, 180)]
-    public double MergeDegrees { get; set; } = 20;
+    public double SameSpotDegrees { get; set; } = 5;
 
     [Range(1, 1_000_000)]
     public int MaxEntries { get; set; } = 512;
@@ -48,7 +50,7 @@ public sealed class MemoryPolicy
 
     /// <summary>JPEG quality of stored frames.</summary>
     [Range(10, 100)]
-    public int FrameQuality { get; set; } = 80;
+    public int FrameQuality { get; set; } = 70;
 
     // Retrieval follows the rule the training pipeline samples memories by (training/worldweb_training/data.py).
     [Range(0.05, 100)]

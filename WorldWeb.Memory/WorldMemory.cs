@@ -16,14 +16,14 @@ public sealed class WorldMemory
     private readonly PoseGrid _grid;
     private readonly List<MemoryEntry> _entries = [];
     private readonly float[] _thumbnail = new float[3 * FrameCompare.ThumbnailSide * FrameCompare.ThumbnailSide];
-    private readonly double _noveltyTurn, _recallTurn, _mergeTurn, _revisitTurn;
+    private readonly double _noveltyTurn, _recallTurn, _sameSpotTurn, _revisitTurn;
 
     public WorldMemory(MemoryPolicy policy, int width, int height, IMemoryJournal? journal = null)
     {
         (_policy, _width, _height, _journal) = (policy, width, height, journal);
         _grid = new PoseGrid(Math.Max(policy.RecallCells, policy.NoveltyCells));
         (_noveltyTurn, _recallTurn) = (Radians(policy.NoveltyDegrees), Radians(policy.RecallDegrees));
-        (_mergeTurn, _revisitTurn) = (Radians(policy.MergeDegrees), Radians(policy.RevisitDegrees));
+        (_sameSpotTurn, _revisitTurn) = (Radians(policy.SameSpotDegrees), Radians(policy.RevisitDegrees));
     }
 
     public MemoryPolicy Policy => _policy;
@@ -55,6 +55,12 @@ public sealed class WorldMemory
     /// <summary>Offers the frame generated at <paramref name="step"/>; returns the new entry when the policy keeps it.</summary>
     public MemoryEntry? Remember(byte[] rgb, Pose pose, long step)
     {
+        // The first view of a spot stays. A later one is, in play, the model's own and perhaps drifted: letting it
+        // replace the first would let the place drift with it, and a revisit can only bring back what is kept.
+        if (_policy.SameSpotCells > 0 && Nearest(pose, _policy.SameSpotCells, _sameSpotTurn, long.MaxValue) is not null)
+        {
+            return null;
+        }
         MemoryEntry? nearest = Nearest(pose, _policy.NoveltyCells, _noveltyTurn, long.MaxValue);
         if (nearest is not null && step - LastWriteStep < _policy.EverySteps)
         {
@@ -67,12 +73,6 @@ public sealed class WorldMemory
         byte[] encoded = MemoryFrameCodec.Encode(rgb, _width, _height, _policy.FrameQuality);
         bool landmark = !AnyWithin(pose, _policy.LandmarkCells);
         var entry = new MemoryEntry(step, pose, encoded, MemoryFrameCodec.Decode(encoded, _width, _height), landmark);
-        // A near-duplicate of an older memory takes its place: the newer view of the same spot.
-        MemoryEntry? duplicate = Nearest(pose, _policy.MergeCells, _mergeTurn, long.MaxValue, landmarks: false);
-        if (duplicate is not null)
-        {
-            Evict(duplicate);
-        }
         Insert(entry);
         LastWriteStep = step;
         _journal?.Added(entry);
@@ -132,7 +132,7 @@ public sealed class WorldMemory
     /// <summary>The entry a revisit at <paramref name="pose"/> is compared with: the nearest within the revisit range, older than <paramref name="beforeStep"/>.</summary>
     public MemoryEntry? RevisitOf(Pose pose, long beforeStep) => Nearest(pose, _policy.RevisitCells, _revisitTurn, beforeStep);
 
-    private MemoryEntry? Nearest(Pose pose, double cells, double turn, long beforeStep, bool landmarks = true)
+    private MemoryEntry? Nearest(Pose pose, double cells, double turn, long beforeStep)
     {
         MemoryEntry? best = null;
         double bestScore = double.MaxValue;
@@ -141,7 +141,7 @@ public sealed class WorldMemory
             foreach (MemoryEntry entry in cell)
             {
                 double score = Score(pose, entry.Pose, cells, turn);
-                if (entry.Step < beforeStep && (landmarks || !entry.Landmark) && !double.IsNaN(score) && (best is null || Better(score, entry, bestScore, best)))
+                if (entry.Step < beforeStep && !double.IsNaN(score) && (best is null || Better(score, entry, bestScore, best)))
                 {
                     (best, bestScore) = (entry, score);
                 }

@@ -2,6 +2,7 @@
 """Exports a training checkpoint to a `worldweb-model/1` package (docs/model-format.md).
 
     python3 training/export.py --checkpoint runs/NAME/checkpoint.pt --out models/NAME --starts-from data/shards
+    python3 training/export.py ... --model-config training/configs/C.json   # the weights under C's model settings
 
 Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled), world.json and starts.npy,
 then checks the graph against the manifest and that batch rows are independent.
@@ -18,7 +19,7 @@ import onnx
 import torch
 
 from worldweb_training import checkpoint
-from worldweb_training.config import config_from_dict
+from worldweb_training.config import config_from_dict, load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
 from worldweb_training.model import WorldModel
@@ -34,6 +35,9 @@ def parse_args(argv):
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--starts-from", type=Path, help="shard directory (default: the run's training shards)")
     p.add_argument("--starts", type=int, default=8, help="number of start states (episodes)")
+    p.add_argument("--version", default="0.1.0", help="the package's version in world.json")
+    p.add_argument("--model-config", type=Path, help="a config whose model section replaces the checkpoint's: "
+                   "inference settings (temperature, memory prior) for the same weights, which must fit it exactly")
     return p.parse_args(argv)
 
 
@@ -90,6 +94,8 @@ def training_provenance(saved, model, world) -> dict:
 def main(argv=None):
     args = parse_args(argv)
     saved = checkpoint.load(args.checkpoint)
+    if args.model_config:
+        saved["config"] = dict(saved["config"], model=load_config(args.model_config).to_dict()["model"])
     cfg, world = config_from_dict(saved["config"]), saved["world"]
     model = WorldModel(cfg.model, len(world["actions"]))
     model.load_state_dict(saved["model"])
@@ -104,7 +110,7 @@ def main(argv=None):
     onnx_path = args.out / "model.onnx"
     export_onnx(model, example_inputs(model, starts, 2), onnx_path)
     np.save(args.out / "starts.npy", starts)
-    world_json = manifest(args.out.resolve().name, cfg.model, world, training_provenance(saved, model, world))
+    world_json = manifest(args.out.resolve().name, cfg.model, world, training_provenance(saved, model, world), args.version)
     (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
 
     graph = onnx.load(str(onnx_path))

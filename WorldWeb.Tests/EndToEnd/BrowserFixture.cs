@@ -27,7 +27,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, string> MemorySettings = new Dictionary<string, string>
     {
         ["Memory__EverySteps"] = "10",
-        ["Memory__MergeCells"] = "0",
+        ["Memory__SameSpotCells"] = "0",
     };
 
     private IPlaywright? playwright;

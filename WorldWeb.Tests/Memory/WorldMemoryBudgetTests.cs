@@ -27,21 +27,36 @@ public sealed class WorldMemoryBudgetTests
     [Fact]
     public void WritePolicy_SkipsFramesThatAddNothing_AndWritesAtLeastEveryNSteps()
     {
-        var policy = new MemoryPolicy { EverySteps = 50 };
+        var policy = new MemoryPolicy { EverySteps = 50, NoveltyCells = 5 };
         var memory = new WorldMemory(policy, Size, Size);
         byte[] frame = Frame(new Random(2));
         var writes = new List<long>();
         for (long step = 1; step <= 200; step++)
         {
-            // Standing still, seeing the same thing: only the first frame and the every-N rule write.
-            if (memory.Remember(frame, new Pose(3, 3, 0), step) is not null)
+            // Creeping along, seeing the same thing: only the first frame and the every-N rule write.
+            if (memory.Remember(frame, new Pose(3 + step * 0.01, 3, 0), step) is not null)
             {
                 writes.Add(step);
             }
         }
         Assert.Equal([1L, 51, 101, 151], writes);
-        // Each refresh is a near-duplicate of the one before and replaces it; the first, a landmark, stays.
-        Assert.Equal([1L, 151], memory.Entries.Select(e => e.Step));
+    }
+
+    [Fact]
+    public void WritePolicy_KeepsTheFirstViewOfASpot()
+    {
+        var policy = new MemoryPolicy { EverySteps = 1 };
+        var memory = new WorldMemory(policy, Size, Size);
+        var random = new Random(3);
+        MemoryEntry first = memory.Remember(Frame(random), new Pose(3, 3, 0), 1)!;
+        // Back at the same spot much later, showing something else (in play: the model's drifted view of it).
+        for (long step = 100; step < 300; step++)
+        {
+            Assert.Null(memory.Remember(Frame(random), new Pose(3 + policy.SameSpotCells / 2, 3, 0.02), step));
+        }
+        Assert.Equal([first], memory.Entries);
+        // A step away is another spot.
+        Assert.NotNull(memory.Remember(Frame(random), new Pose(3 + 2 * policy.SameSpotCells, 3, 0), 300));
     }
 
     [Fact]
@@ -61,7 +76,7 @@ public sealed class WorldMemoryBudgetTests
     [Fact]
     public void Eviction_TakesTheLeastRecalledOldMemory_NeverTheOneJustWritten()
     {
-        var policy = new MemoryPolicy { MaxEntries = 3, MergeCells = 0 };
+        var policy = new MemoryPolicy { MaxEntries = 3 };
         var random = new Random(6);
         // Three memories close together (so none is a landmark but the first), each recalled by now.
         WorldMemory memory = Holding(policy, Entry(1, 0, 0, 0, landmark: true), Entry(2, 0.5, 0, 0), Entry(3, 0.9, 0, 0));

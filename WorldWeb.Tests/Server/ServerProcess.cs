@@ -62,7 +62,7 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
         // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
         start.Environment["Memory__EverySteps"] = "3";
-        start.Environment["Memory__MergeCells"] = "0";
+        start.Environment["Memory__SameSpotCells"] = "0";
         start.Environment["Memory__MaxEntries"] = "6";
         // Every client of a test runs on loopback, one address: per-IP limits are out of the way unless a test sets them.
         start.Environment["Safety__JoinsPerMinutePerIp"] = "100000";

@@ -26,7 +26,7 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         // The test model hardly moves, so memories are written by the every-N-steps rule; a small budget makes
         // every server test exercise eviction, and autosaves the collection of evicted rows.
         builder.UseSetting("Memory:EverySteps", "3");
-        builder.UseSetting("Memory:MergeCells", "0");
+        builder.UseSetting("Memory:SameSpotCells", "0");
         builder.UseSetting("Memory:MaxEntries", "6");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // All test clients share one (missing) IP address, so the per-IP limits are out of the way here; SafetyTests set their own.

@@ -36,6 +36,11 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
             Assert.Equal((0.0, 2.0), (window.GetProperty("from_s").GetDouble(), window.GetProperty("to_s").GetDouble()));
             Assert.InRange(window.GetProperty("realism_db").GetDouble(), 5, 60);
             Assert.True(window.GetProperty("sharpness").GetDouble() > 0 && window.GetProperty("grid_energy").GetDouble() > 0);
+            // The reference world under the same actions, judged the same way: real frames, so near real frames' scores.
+            var reference = Assert.Single(root.GetProperty("free_play_reference").GetProperty(policy).EnumerateArray());
+            Assert.Equal(window.GetProperty("to_s").GetDouble(), reference.GetProperty("to_s").GetDouble());
+            Assert.InRange(reference.GetProperty("realism_db").GetDouble(), 15, 60);
+            Assert.InRange(reference.GetProperty("sharpness").GetDouble(), 0.3, 3);
         }
         Assert.InRange(root.GetProperty("revisit_psnr").GetProperty("32").GetDouble(), 5, 60);
         foreach (var horizon in new[] { "1", "8", "32", "128" })

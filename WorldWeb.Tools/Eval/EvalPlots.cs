@@ -50,11 +50,12 @@ public static class EvalPlots
     private static Plot OverTime(Dictionary<string, double[]> curves, double real, string label, string realLabel)
     {
         var plot = new Plot();
-        foreach (var (policy, values) in curves.Where(c => c.Value.Length > 0))
+        foreach (var (name, values) in curves.Where(c => c.Value.Length > 0))
         {
             var line = plot.Add.Scatter(Enumerable.Range(0, values.Length).Select(s => s + 0.5).ToArray(), values);
-            line.LegendText = $"free play, {policy}";
+            line.LegendText = name;
             line.MarkerSize = 0;
+            if (name.StartsWith("reference")) line.LinePattern = LinePattern.Dotted;
         }
         var level = plot.Add.HorizontalLine(real);
         level.LegendText = realLabel;

@@ -117,6 +117,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         TeacherForcedSsim: Mean(teacherSsim),
         CopyLastPsnr: Mean(copyLastPsnr),
         FreePlay: freePlay?.Windows(),
+        FreePlayReference: freePlay?.Windows(reference: true),
         RealRealismDb: freePlay is null ? null : Round(freePlay.RealRealismDb),
         RevisitPsnr: freePlay?.RevisitPsnr(),
         RolloutPsnr: EvalCommand.Horizons.Where(h => horizonPsnr[h - 1].Count > 0).ToDictionary(h => h.ToString(), h => Round(horizonPsnr[h - 1].Average())),
@@ -163,7 +164,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
 public sealed record EvalReport(
     string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Memory,
     double? TeacherForcedPsnr, double? TeacherForcedSsim, double? CopyLastPsnr,
-    IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
+    IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, IReadOnlyDictionary<string, List<PlayWindow>>? FreePlayReference, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
     IReadOnlyDictionary<string, double> RolloutPsnr,
     double? LoopPsnrMemory, double? LoopPsnrNoMemory, double? LoopPathPsnrMemory, double? LoopPathPsnrNoMemory, int LoopCount,
     [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds);

@@ -8,7 +8,9 @@ namespace WorldWeb.Tools.Eval;
 /// under the <see cref="PlayPolicy"/> policies — what a player sees, judged frame by frame against real frames
 /// (<see cref="RealFrameBank"/>, <see cref="PlayQuality"/>). Revisit rollouts first walk their cycle twice in the
 /// reference world, remembered as the server would have, so that everything they show has been seen and the
-/// reference world is a fair target for PSNR at long horizons.
+/// reference world is a fair target for PSNR at long horizons. The reference world's own frames under the same
+/// actions are judged the same way: what a perfect model would score. Held keys walk into walls, so those views are
+/// flatter and more common than the explorer's that "real frames" are.
 /// </summary>
 public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy policy, RealFrameBank bank, int fps)
 {
@@ -20,6 +22,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
     private const int RevisitSpacing = 50;
 
     private readonly Dictionary<string, PlayCurve> curves = new() { [ExplorePolicy] = new(), [RevisitPolicy] = new() };
+    private readonly Dictionary<string, PlayCurve> referenceCurves = new() { [ExplorePolicy] = new(), [RevisitPolicy] = new() };
     private readonly Dictionary<int, List<double>> revisitPsnr = [];
     private readonly List<double> realRealism = [], realGradient = [], realGrid = [];
 
@@ -50,16 +53,8 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
         foreach (var (name, row, reference) in played)
         {
             var frames = row.Frames;
-            var realism = new double[frames.Count];
-            var gradient = new double[frames.Count];
-            var grid = new double[frames.Count];
-            Parallel.For(0, frames.Count, h =>
-            {
-                realism[h] = bank.Realism(frames[h]);
-                gradient[h] = PlayQuality.Gradient(frames[h], trajectory.World.Options.Width, trajectory.World.Options.Height);
-                grid[h] = PlayQuality.Checkerboard(frames[h], trajectory.World.Options.Width, trajectory.World.Options.Height);
-            });
-            curves[name].Add(realism, gradient, grid);
+            curves[name].Add(Judge(frames, trajectory.World.Options));
+            referenceCurves[name].Add(Judge(reference, trajectory.World.Options));
             if (name == RevisitPolicy)
                 foreach (var h in RevisitHorizons.Where(h => h <= frames.Count))
                     (revisitPsnr.TryGetValue(h, out var list) ? list : revisitPsnr[h] = []).Add(FrameQuality.Psnr(frames[h - 1], reference[h - 1]));
@@ -71,26 +66,50 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
 
     public double RealRealismDb => realRealism.Average();
 
-    /// <summary>Mean realism, sharpness and grid energy of each policy's frames per window of <see cref="WindowEdgesSeconds"/>.</summary>
-    public Dictionary<string, List<PlayWindow>> Windows()
+    /// <summary>Realism, gradient and grid energy of each frame (absolute; <see cref="Windows"/> makes them relative).</summary>
+    private (double[] Realism, double[] Gradient, double[] Grid) Judge(IReadOnlyList<byte[]> frames, WorldOptions options)
+    {
+        var realism = new double[frames.Count];
+        var gradient = new double[frames.Count];
+        var grid = new double[frames.Count];
+        Parallel.For(0, frames.Count, h =>
+        {
+            realism[h] = bank.Realism(frames[h]);
+            gradient[h] = PlayQuality.Gradient(frames[h], options.Width, options.Height);
+            grid[h] = PlayQuality.Checkerboard(frames[h], options.Width, options.Height);
+        });
+        return (realism, gradient, grid);
+    }
+
+    /// <summary>
+    /// Mean realism, sharpness and grid energy of each policy's frames per window of <see cref="WindowEdgesSeconds"/>;
+    /// of the reference world's frames under the same actions with <paramref name="reference"/>.
+    /// </summary>
+    public Dictionary<string, List<PlayWindow>> Windows(bool reference = false)
     {
         double sharp = realGradient.Average(), grid = realGrid.Average();
-        return curves.ToDictionary(c => c.Key, c => WindowEdgesSeconds.Zip(WindowEdgesSeconds.Skip(1))
+        return (reference ? referenceCurves : curves).ToDictionary(c => c.Key, c => WindowEdgesSeconds.Zip(WindowEdgesSeconds.Skip(1))
             .Select(w => c.Value.Mean((int)(w.First * fps), (int)(w.Second * fps)) is { } m
                 ? new PlayWindow(w.First, Math.Min(w.Second, (double)c.Value.Steps / fps), Round(m.Realism), Round(m.Gradient / sharp), Round(m.Grid / grid), m.Frames)
                 : null)
             .OfType<PlayWindow>().ToList());
     }
 
-    /// <summary>Per second of play: mean realism (dB) and sharpness (relative to real frames) of each policy.</summary>
+    /// <summary>
+    /// Per second of play: mean realism (dB) and sharpness (relative to real frames), keyed "free play, POLICY" for
+    /// the model and "reference world, POLICY" for the world under the same actions.
+    /// </summary>
     public Dictionary<string, (double[] Realism, double[] Sharpness)> PerSecond()
     {
         var sharp = realGradient.Average();
-        return curves.ToDictionary(c => c.Key, c =>
+        (double[], double[]) Seconds(PlayCurve curve)
         {
-            var seconds = Enumerable.Range(0, c.Value.Steps / fps).Select(s => c.Value.Mean(s * fps, (s + 1) * fps)!.Value).ToList();
+            var seconds = Enumerable.Range(0, curve.Steps / fps).Select(s => curve.Mean(s * fps, (s + 1) * fps)!.Value).ToList();
             return (seconds.Select(m => m.Realism).ToArray(), seconds.Select(m => m.Gradient / sharp).ToArray());
-        });
+        }
+        return curves.Select(c => ($"free play, {c.Key}", Seconds(c.Value)))
+            .Concat(referenceCurves.Select(c => ($"reference world, {c.Key}", Seconds(c.Value))))
+            .ToDictionary(p => p.Item1, p => p.Item2);
     }
 
     public Dictionary<string, double> RevisitPsnr() => revisitPsnr.OrderBy(p => p.Key).ToDictionary(p => p.Key.ToString(), p => Round(p.Value.Average()));
@@ -154,8 +173,9 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
 
         public int Steps => steps.Count;
 
-        public void Add(double[] realism, double[] gradient, double[] grid)
+        public void Add((double[] Realism, double[] Gradient, double[] Grid) judged)
         {
+            var (realism, gradient, grid) = judged;
             for (var h = 0; h < realism.Length; h++)
             {
                 if (h == steps.Count) steps.Add(default);

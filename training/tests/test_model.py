@@ -9,6 +9,7 @@ from worldweb_training.config import load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.model import WorldModel, context_noise
 from worldweb_training.objective import context_corruption, noise_levels, stray_patches, training_loss
+from worldweb_training.viewwarp import turn_views
 
 ACTIONS, H, W = 7, 64, 64
 
@@ -210,6 +211,54 @@ class TokenModelTest(unittest.TestCase):
         loss.backward()
         self.assertTrue(torch.isfinite(loss))
         self.assertEqual([n for n, p in self.model.named_parameters() if p.grad is None], [])
+
+    def with_memory_prior(self, gain, reach=0.3):
+        cfg = dataclasses.replace(self.cfg.model, memory_prior_gain=gain, memory_prior_reach_cells=reach)
+        model = WorldModel(cfg, ACTIONS).eval()
+        model.load_state_dict(self.model.state_dict())
+        torch.nn.init.zeros_(model.pose_head[2].weight)  # no predicted turn: the memory is compared unturned
+        torch.nn.init.zeros_(model.pose_head[2].bias)
+        return model
+
+    def remembered(self, batch, distance_cells):
+        """Inputs whose memory slot 0 is a frame of codebook patches taken distance_cells ahead, at the same heading."""
+        context, action, _, _, noise = inputs(batch)
+        frame = from_patches(self.model.codebook[torch.randint(len(self.model.codebook), (batch, (H // 4) * (W // 4)))], 4, H, W)
+        memory = torch.stack([frame, torch.zeros_like(frame)], 1)
+        memory_pose = torch.tensor([[distance_cells, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0]]).repeat(batch, 1, 1)
+        return (context, action, memory, memory_pose, noise), frame
+
+    def test_memory_prior_brings_back_the_view_remembered_at_the_players_place(self):
+        args, frame = self.remembered(2, distance_cells=0.0)
+        without = self.run_model(*args)[0]
+        self.assertGreater(float((without - frame).abs().mean()), 0.1)
+        torch.testing.assert_close(self.run_model(*args, model=self.with_memory_prior(gain=100))[0], frame)
+
+    def test_memory_prior_ignores_a_memory_far_from_the_player(self):
+        args, _ = self.remembered(2, distance_cells=3.0)
+        torch.testing.assert_close(self.run_model(*args, model=self.with_memory_prior(gain=100))[0], self.run_model(*args)[0],
+                                   rtol=0, atol=0)
+
+    def test_training_loss_leaves_the_memory_prior_out(self):
+        args, frame = self.remembered(4, distance_cells=0.0)
+        batch = {"context": args[0], "action": args[1], "memory": args[2], "memory_pose": args[3],
+                 "target": frame, "pose_delta": torch.zeros(4, 3)}
+        losses = []
+        for model in (self.model, self.with_memory_prior(gain=100)):
+            model.load_state_dict(self.model.state_dict())
+            torch.manual_seed(1)
+            losses.append(float(training_loss(model, batch, self.cfg.train)[0]))
+        self.assertEqual(losses[0], losses[1])
+
+    def test_a_view_turned_by_nothing_is_itself_and_a_right_turn_moves_it_left(self):
+        frames = torch.rand(1, 1, 3, H, W)
+        same, inside = turn_views(frames, torch.zeros(1, 1), 66.0)
+        torch.testing.assert_close(same, frames, rtol=0, atol=0)
+        self.assertEqual(float(inside.min()), 1.0)
+        turned, inside = turn_views(frames, torch.full((1, 1), 0.2), 66.0)  # the target looks 0.2 rad further right
+        self.assertEqual(float(inside[..., W // 2 + 10:].min()), 0.0)  # its right edge was never in view
+        centre = turned[0, 0, :, H // 2, W // 2]
+        self.assertTrue(any(torch.allclose(centre, frames[0, 0, :, H // 2, c]) for c in range(W // 2 + 1, W)))
 
     def test_stray_patches_replace_about_the_given_share(self):
         frames = from_patches(self.model.codebook[torch.randint(32, (8 * 4, 256))], 4, H, W).reshape(8, 4, 3, H, W)

@@ -10,6 +10,7 @@ import numpy as np
 import onnx
 import torch
 
+import checkpoint_from_package
 import export
 import train
 from fixtures import TINY_CONFIG, make_shards
@@ -61,6 +62,33 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual((world["sampler"]["kind"], world["training"]["steps"]), ("codebook-tokens", 5))
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
+
+    def test_a_package_rebuilds_into_its_checkpoint_and_exports_again_with_a_memory_prior(self):
+        saved = trained_to(self.root / "runs" / "shipped", self.shards, 2)
+        package = self.root / "models" / "shipped"
+        quietly(export.main, "--checkpoint", self.root / "runs" / "shipped" / "checkpoint.pt", "--out", package,
+                "--starts-from", self.shards, "--starts", 2)
+        rebuilt = self.root / "runs" / "rebuilt" / "checkpoint.pt"
+        quietly(checkpoint_from_package.main, "--package", package, "--out", rebuilt)
+        again = torch.load(rebuilt, weights_only=False)
+        for name, weights in saved["model"].items():
+            torch.testing.assert_close(again["model"][name], weights, rtol=0, atol=0, msg=name)
+        self.assertEqual(again["progress"]["step"], 2)
+
+        config = json.loads(Path(TINY_CONFIG).read_text())
+        config["model"].update(memory_prior_gain=8.0, memory_prior_reach_cells=0.2)
+        (self.root / "prior.json").write_text(json.dumps(config))
+        quietly(export.main, "--checkpoint", rebuilt, "--out", self.root / "models" / "prior", "--starts-from", self.shards,
+                "--starts", 2, "--model-config", self.root / "prior.json")
+        world = json.loads((self.root / "models" / "prior" / "world.json").read_text())
+        self.assertEqual(world["sampler"]["memory_prior"], {"gain": 8.0, "reach_cells": 0.2})
+        self.assertEqual(mismatches(world, onnx.load(str(self.root / "models" / "prior" / "model.onnx")).graph), [])
+
+        config["model"]["widths"] = [8, 16, 32]  # weights of another shape do not fit
+        (self.root / "other.json").write_text(json.dumps(config))
+        with self.assertRaises(RuntimeError):
+            quietly(export.main, "--checkpoint", rebuilt, "--out", self.root / "models" / "other", "--starts-from",
+                    self.shards, "--model-config", self.root / "other.json")
 
     def test_held_out_episodes_are_not_trained_on(self):
         saved = trained_to(self.root / "runs" / "split", self.shards, 1)

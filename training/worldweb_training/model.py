@@ -13,7 +13,10 @@ in play a small fixed level, drawn from the sampler's noise input so a world sti
 The shipped model is the token model (output = "tokens"): no base and no denoising, but for each 4×4
 patch of the next frame a choice among a codebook of real patches (codebook.py), sampled from the
 noise input. It can only paint with the maze's own patches, so free play cannot blur or drift into
-colours the world does not have. The residual is predicted at full
+colours the world does not have. With a memory prior, each memory is turned to the heading the pose
+head predicts for the next frame (viewwarp.py), and the patch it shows is favoured wherever it covers
+the patch, the more the nearer its place is to the player's: a place seen before comes back as it
+was, instead of as the context suggests. The residual model's residual is predicted at full
 resolution: a head that pixel-shuffles 32² features makes 2×2-periodic errors, which fed back frame
 after frame grow into a coloured grid.
 """
@@ -25,6 +28,7 @@ from torch import nn
 
 from .codebook import from_patches, quantize
 from .config import ModelConfig
+from .viewwarp import turn_views
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
@@ -174,11 +178,11 @@ class WorldModel(nn.Module):
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
         level = self.context_level_embed(_level_features(context_level, self.frequencies))
-        return self.denoiser.condition(images, pose), last_frame, memory, valid, level
+        return self.denoiser.condition(images, pose), last_frame, memory, valid, level, memory_pose
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
-        condition, last_frame, memory, valid, level = conditioning
+        condition, last_frame, memory, valid, level, _ = conditioning
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
         residual, gate_logits, mid = self.denoiser(condition, x_t, emb, last_frame)
         base = last_frame
@@ -187,12 +191,39 @@ class WorldModel(nn.Module):
             base = base + gate * (memory[:, slot] - last_frame)
         return base + residual, mid
 
-    def token_logits(self, conditioning, action):
-        """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features."""
-        condition, _, _, _, level = conditioning
+    def token_logits(self, conditioning, action, memory_prior=True):
+        """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features. Training
+        leaves the memory prior out: it is a rule of play, and the model should not learn to work around it."""
+        condition, _, memory, valid, level, memory_pose = conditioning
         t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        return self.denoiser(condition, None, emb)
+        logits, mid = self.denoiser(condition, None, emb)
+        if memory_prior and self.cfg.memory_prior_gain > 0 and self.cfg.memory_slots:
+            logits = logits + self._memory_prior(logits, mid, action, memory, valid, memory_pose)
+        return logits, mid
+
+    def _memory_prior(self, logits, mid, action, memory, valid, memory_pose):
+        """What the memories add to the logits: each turned to the predicted heading, its patches found in the
+        codebook again, and the patch it shows favoured by gain · exp(−(d / reach)²) where it covers the whole
+        patch. A weight the model learned would learn that true context needs no memory (in training the context
+        is always true); in play the context is the model's own, and the memory is what keeps the place."""
+        p = self.cfg.patch
+        step = self.pose_delta(mid, action).detach() / self.cfg.pose_scale  # where the next frame is seen from
+        turn = step[:, 2]
+        # A memory at relative heading dθ_m is seen from the next frame's heading turned by (turn − dθ_m).
+        turned, inside = turn_views((memory + 1) / 2, turn[:, None] - memory_pose[..., 2], self.cfg.fov_degrees)
+        b, m = memory.shape[:2]
+        codes, _ = quantize(turned.flatten(0, 1), self.codebook, p)
+        codes = codes.reshape(b, m, *logits.shape[-2:])
+        covered = (F.avg_pool2d(inside.flatten(0, 1), p) > 0.999).to(logits.dtype).reshape(b, m, *logits.shape[-2:])
+        distance2 = ((memory_pose[..., :2] - step[:, None, :2]) ** 2).sum(-1)  # from the next frame's place
+        prior = self.cfg.memory_prior_gain * torch.exp(-distance2 / self.cfg.memory_prior_reach_cells ** 2)  # [B, M]
+        ids = torch.arange(self.cfg.codebook_size, device=logits.device)[None, :, None, None]
+        added = torch.zeros_like(logits)
+        for slot in range(m):  # an empty slot adds nothing
+            weight = prior[:, slot, None, None] * covered[:, slot] * valid[:, slot, :, None]
+            added = added + weight[:, None] * (codes[:, slot, None] == ids).to(logits.dtype)
+        return added
 
     def sample_tokens(self, logits, noise):
         """A patch index per position, drawn from softmax(logits / temperature) by inverse CDF with one uniform per

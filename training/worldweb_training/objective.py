@@ -70,7 +70,7 @@ def token_loss(model, inputs, train_cfg):
         memory = stray_patches(memory, model.codebook, cfg.patch, train_cfg.stray_patches_max)
     noise, level = context_corruption(context, train_cfg)
     conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise)
-    logits, mid = model.token_logits(conditioning, inputs["action"])
+    logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
     frame_loss = F.cross_entropy(logits.flatten(2), codes)
     pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]), inputs["pose_delta"] * cfg.pose_scale)

@@ -27,11 +27,21 @@ def tensor_roles(k, m, h, w) -> tuple:
     return inputs, outputs
 
 
-def manifest(name, model_cfg, world, training) -> dict:
+def sampler(model_cfg) -> dict:
+    if model_cfg.output != "tokens":
+        return {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)}
+    spec = {"kind": "codebook-tokens", "steps": 1, "codebook": model_cfg.codebook_size, "patch": model_cfg.patch,
+            "temperature": model_cfg.temperature}
+    if model_cfg.memory_prior_gain > 0:
+        spec["memory_prior"] = {"gain": model_cfg.memory_prior_gain, "reach_cells": model_cfg.memory_prior_reach_cells}
+    return spec
+
+
+def manifest(name, model_cfg, world, training, version="0.1.0") -> dict:
     h, w = world["height"], world["width"]
     inputs, outputs = tensor_roles(model_cfg.context_frames, model_cfg.memory_slots, h, w)
     return {
-        "format": "worldweb-model/1", "name": name, "version": "0.1.0",
+        "format": "worldweb-model/1", "name": name, "version": version,
         "description": f"Action-conditioned maze world model trained on the WorldWeb reference world: "
                        f"{model_cfg.context_frames} context frames, {model_cfg.memory_slots} memory slots, " + (
                            f"each {model_cfg.patch}x{model_cfg.patch} patch chosen from {model_cfg.codebook_size} real patches."
@@ -41,9 +51,7 @@ def manifest(name, model_cfg, world, training) -> dict:
         "context_frames": model_cfg.context_frames, "memory_slots": model_cfg.memory_slots,
         "actions": [{"index": i, "name": a, "keys": ACTION_KEYS[a]} for i, a in enumerate(world["actions"])],
         "inputs": inputs, "outputs": outputs,
-        "sampler": ({"kind": "codebook-tokens", "steps": 1, "codebook": model_cfg.codebook_size, "patch": model_cfg.patch,
-                     "temperature": model_cfg.temperature} if model_cfg.output == "tokens"
-                    else {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)}),
+        "sampler": sampler(model_cfg),
         "training": training,
     }
 
