@@ -19,9 +19,9 @@ class ModelConfig:
     patch: int = 4
     temperature: float = 1.0
     # Token model: each memory turned to the next frame's heading (viewwarp.py) adds memory_prior_gain ·
-    # exp(−(d / memory_prior_reach_cells)²) to the logit of the patch it shows, d its distance from the player: a
-    # place seen before comes back as it was. An inference-time rule with no weights (0 = off); fov_degrees is the
-    # camera's.
+    # exp(−(d / memory_prior_reach_cells)²) to the logit of the patch it shows, d its distance from where the next
+    # frame is seen: a place seen before comes back as it was. A rule of play with no weights (0 = off);
+    # fov_degrees is the camera's.
     memory_prior_gain: float = 0.0
     memory_prior_reach_cells: float = 0.3
     fov_degrees: float = 66.0
@@ -55,10 +55,6 @@ class DataConfig:
     # Share of drifted rows whose first memory slot is the target frame itself, at its own pose: the
     # view a loop's return has in memory, and the clearest lesson that such a memory beats the context.
     drift_target_memory: float = 0.0
-    # Share of rows whose first memory slot is a view from the target's own place (within same_place_cells) at a
-    # heading within near_angle_deg of it, from anywhere in the episode but the window: a turn in place, a revisit.
-    same_place_memory: float = 0.0
-    same_place_cells: float = 0.1
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
     # Free play in the periodic evaluation: rollouts of this many steps from held-out starts.
@@ -77,7 +73,6 @@ class TrainConfig:
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     pose_weight: float = 0.1
-    copy_lr_scale: float = 1.0  # the learning rate of the memory-copy path (model.memory_copy), relative to lr
     # Token model: up to this share of each row's context and memory patches replaced by random codebook patches.
     stray_patches_max: float = 0.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
