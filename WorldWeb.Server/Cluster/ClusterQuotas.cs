@@ -33,8 +33,6 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
     {
         AddressHoldings elsewhere = await ElsewhereAsync(address);
         string? refusal = local.TryConnect(address, elsewhere.Connections);
-        logger.LogDebug("Connection from {Address}: {Elsewhere} elsewhere (other nodes {Others}): {Answer}", address, elsewhere.Connections,
-            nodes.OthersActive, refusal ?? "allowed");
         Publish(address);
         return refusal;
     }

@@ -37,7 +37,7 @@ def sampler(model_cfg) -> dict:
     return spec
 
 
-def manifest(name, model_cfg, world, training, version="0.1.0") -> dict:
+def manifest(name, model_cfg, world, training, version) -> dict:
     h, w = world["height"], world["width"]
     inputs, outputs = tensor_roles(model_cfg.context_frames, model_cfg.memory_slots, h, w)
     return {
