@@ -25,10 +25,10 @@ public sealed class StepMetrics
         Meter meter = meters.Create(MeterName);
         _runs = meter.CreateCounter<long>("worldweb.step.runs", description: "ticks that stepped worlds");
         _rows = meter.CreateCounter<long>("worldweb.step.rows", description: "world steps made by those runs");
-        _tickMs = meter.CreateHistogram<double>(TickInstrument, unit: "ms", description: "time of one scheduler tick");
+        _tickMs = meter.CreateHistogram<double>(TickInstrument, unit: "ms", description: "time of one scheduler tick, from filling its batch to publishing its frames");
         _stepMs = meter.CreateHistogram<double>("worldweb.step.time", unit: "ms", description: "time of one tick's batched inference (its sub-batches at once)");
         _partMs = meter.CreateHistogram<double>(PartInstrument, unit: "ms",
-            description: "time of one part of a tick (tag part: fill, step, advance, log, encode, publish)");
+            description: "time of one part of a tick (tag part: fill, step, advance, log, wait, encode, publish)");
         _batch = meter.CreateHistogram<int>("worldweb.step.batch", description: "worlds stepped in one tick");
         _frames = meter.CreateCounter<long>("worldweb.frames.sent", description: "frames offered to viewers");
         _bytes = meter.CreateCounter<long>("worldweb.frames.bytes", unit: "By", description: "encoded bytes offered to viewers");

@@ -32,6 +32,8 @@ public sealed partial class StepScheduler : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _tickGate = new(1, 1);
+    // The last tick's encoding and publishing, under way while the next tick steps.
+    private Task _publishing = Task.CompletedTask;
     private readonly Lock _sessionsGate = new();
     private WorldSession[] _sessions = [];
     private bool _retired;
@@ -101,7 +103,7 @@ public sealed partial class StepScheduler : IDisposable
     /// <summary>The sessions on the schedule: the live worlds of this model.</summary>
     public int Sessions => Volatile.Read(ref _sessions).Length;
 
-    /// <summary>Takes a session out of the schedule; when this returns, no tick is stepping it.</summary>
+    /// <summary>Takes a session out of the schedule; when this returns, no tick is stepping it or publishing its frame.</summary>
     public async Task RemoveAsync(WorldSession session)
     {
         await _tickGate.WaitAsync();
@@ -111,6 +113,7 @@ public sealed partial class StepScheduler : IDisposable
             {
                 _sessions = _sessions.Where(s => s != session).ToArray();
             }
+            await _publishing;
         }
         finally
         {
@@ -128,7 +131,7 @@ public sealed partial class StepScheduler : IDisposable
             {
                 try
                 {
-                    await TickAsync(stoppingToken);
+                    await StepAsync(stoppingToken);
                     Faults?.Succeeded(WorkerName);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -145,13 +148,36 @@ public sealed partial class StepScheduler : IDisposable
         }
     }
 
-    /// <summary>One tick: every due world of this model advances one step. Returns how many did.</summary>
+    /// <summary>
+    /// One tick: every due world of this model advances one step, and its frame is published before this returns.
+    /// Returns how many worlds stepped.
+    /// </summary>
     public async Task<int> TickAsync(CancellationToken cancellationToken)
+    {
+        int stepped = await StepAsync(cancellationToken);
+        await Volatile.Read(ref _publishing);
+        return stepped;
+    }
+
+    /// <summary>
+    /// Steps every due world and starts encoding and publishing their frames, which go on while the next tick fills
+    /// and steps (on a GPU that overlaps the CPU's encoding with the device's step; at hundreds of worlds the
+    /// encoding alone would take much of a period). A tick waits for the previous tick's publishing before starting
+    /// its own, so each world's frames go out in order and at most one tick's frames are in flight.
+    /// </summary>
+    private async Task<int> StepAsync(CancellationToken cancellationToken)
     {
         await _tickGate.WaitAsync(cancellationToken);
         try
         {
-            return Tick();
+            if (Step() is not { } tick)
+            {
+                return 0;
+            }
+            await _publishing;
+            tick.Parts.Lap(TickPart.Wait);
+            Volatile.Write(ref _publishing, Task.Run(() => Publish(tick), CancellationToken.None));
+            return tick.Stepped;
         }
         finally
         {
@@ -161,12 +187,19 @@ public sealed partial class StepScheduler : IDisposable
 
     private string WorkerName => $"StepScheduler({Model.Name})";
 
-    private int Tick()
+    /// <summary>A tick's worlds after their step: the frames to encode and publish, and who faulted.</summary>
+    private sealed record SteppedTick(WorldSession[] Due, byte[][] Rgb, long[] Steps, long[] Seqs, Exception?[] Faults, TickParts Parts)
+    {
+        public int Stepped => Faults.Count(f => f is null);
+    }
+
+    /// <summary>Fill, step, advance and log; null when no world is due or the worlds wait for the database.</summary>
+    private SteppedTick? Step()
     {
         WorldSession[] due = Volatile.Read(ref _sessions).Where(s => s.Viewers > 0).ToArray();
         if (due.Length == 0 || IsPaused(due))
         {
-            return 0;
+            return null;
         }
         var parts = new TickParts();
         // A fault of one world's own (say a save whose context no longer fits its model) takes that world out of
@@ -216,25 +249,44 @@ public sealed partial class StepScheduler : IDisposable
             }
         }
         parts.Lap(TickPart.Log);
-        byte[][] encoded = EncodeAll(rgb, faults);
-        parts.Lap(TickPart.Encode);
-        long framesSent = 0, bytesSent = 0, sentAt = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        for (int row = 0; row < due.Length; row++)
-        {
-            if (faults[row] is not null)
-            {
-                continue;
-            }
-            int viewers = due[row].Viewers;
-            (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * encoded[row].Length);
-            due[row].Publish(new FrameMessage(steps[row], applied[row].Seq, _encoder.ContentType, encoded[row], sentAt));
-        }
-        parts.Lap(TickPart.Publish);
-        _metrics.Tick(Model.Name, due.Length, parts, framesSent, bytesSent);
-        Report(due, parts[TickPart.Step], parts.TotalMs);
         Recent.Add(parts[TickPart.Step], due.Length);
+        // Out of play now, not when the frames are out: the next tick must not step them again.
         TakeOutOfPlay(due, faults);
-        return due.Length - faults.Count(f => f is not null);
+        return new SteppedTick(due, rgb, steps, [.. applied.Select(a => a.Seq)], faults, parts);
+    }
+
+    /// <summary>Encodes and publishes a stepped tick's frames; off the tick, so it never throws.</summary>
+    private void Publish(SteppedTick tick)
+    {
+        try
+        {
+            (WorldSession[] due, TickParts parts) = (tick.Due, tick.Parts);
+            // Rows that faulted in the step are skipped; those failing here are taken out of play here.
+            Exception?[] faults = [.. tick.Faults];
+            byte[][] encoded = EncodeAll(tick.Rgb, faults);
+            parts.Lap(TickPart.Encode);
+            long framesSent = 0, bytesSent = 0, sentAt = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            for (int row = 0; row < due.Length; row++)
+            {
+                if (faults[row] is not null)
+                {
+                    continue;
+                }
+                int viewers = due[row].Viewers;
+                (framesSent, bytesSent) = (framesSent + viewers, bytesSent + (long)viewers * encoded[row].Length);
+                due[row].Publish(new FrameMessage(tick.Steps[row], tick.Seqs[row], _encoder.ContentType, encoded[row], sentAt));
+            }
+            parts.Lap(TickPart.Publish);
+            _metrics.Tick(Model.Name, due.Length, parts, framesSent, bytesSent);
+            Report(due, parts[TickPart.Step], parts.TotalMs);
+            TakeOutOfPlay(due, [.. faults.Select((fault, row) => tick.Faults[row] is null ? fault : null)]);
+        }
+        catch (Exception ex)
+        {
+            LogTickFailed(_logger, ex, Model.Name);
+            _metrics.TickFailed(Model.Name);
+            Faults?.Failed(WorkerName, ex, transient: false);
+        }
     }
 
     private static void Isolated(Exception?[] faults, int row, Action work)

@@ -13,13 +13,18 @@ public enum TickPart
     Advance,
     /// <summary>Appending the applied actions to the action log's queue.</summary>
     Log,
+    /// <summary>Waiting for the previous tick's frames to go out, so each world's frames leave in order.</summary>
+    Wait,
     /// <summary>Encoding each world's frame once for all of its viewers.</summary>
     Encode,
     /// <summary>Offering the encoded frames to the viewers' streams.</summary>
     Publish,
 }
 
-/// <summary>Wall-clock milliseconds of each <see cref="TickPart"/> of one tick, timed lap by lap.</summary>
+/// <summary>
+/// Wall-clock milliseconds of each <see cref="TickPart"/> of one tick, timed lap by lap. Encode and publish run
+/// while the next tick fills and steps, so a tick's total is its latency, from fill to its frames' publishing.
+/// </summary>
 public sealed class TickParts
 {
     public static readonly TickPart[] All = Enum.GetValues<TickPart>();

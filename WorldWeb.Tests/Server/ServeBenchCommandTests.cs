@@ -27,7 +27,7 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         Assert.InRange(root.GetProperty("max_worlds_at_fps").GetInt32(), 0, 3);
         JsonElement tick = root.GetProperty("tick_ms");
         Assert.True(tick.GetProperty("p99").GetDouble() >= tick.GetProperty("p50").GetDouble());
-        Assert.Equal(["fill", "step", "advance", "log", "encode", "publish"],
+        Assert.Equal(["fill", "step", "advance", "log", "wait", "encode", "publish"],
             tick.GetProperty("parts").EnumerateObject().Select(p => p.Name));
         Assert.True(tick.GetProperty("parts").GetProperty("step").GetProperty("p50").GetDouble() > 0);
         int[] staged = [.. root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("worlds").GetInt32())];
