@@ -21,6 +21,12 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(GraphOptimization))]
     public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
 
+    public CudaOptions Cuda { get; set; } = new();
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate()
+    {
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        Validator.ValidateObject(Cuda, new ValidationContext(Cuda), validateAllProperties: true);
+    }
 }

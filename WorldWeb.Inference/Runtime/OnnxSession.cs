@@ -16,7 +16,9 @@ internal static class OnnxSession
             try
             {
                 using SessionOptions cuda = CreateOptions(options);
-                cuda.AppendExecutionProvider_CUDA(options.DeviceId);
+                using var provider = new OrtCUDAProviderOptions();
+                provider.UpdateOptions(options.Cuda.ProviderOptions(options.DeviceId));
+                cuda.AppendExecutionProvider_CUDA(provider);
                 return (new InferenceSession(modelPath, cuda), ExecutionProviderKind.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)

@@ -91,10 +91,34 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
+    public void Load_InvalidCudaOptions_ThrowsValidationException()
+    {
+        var options = new InferenceOptions { Cuda = new CudaOptions { ConvAlgoSearch = (ConvAlgoSearch)7 } };
+
+        var error = Assert.Throws<ValidationException>(() => Fixtures.Load("tiny", options));
+        Assert.Contains("ConvAlgoSearch", error.Message);
+    }
+
+    [Fact]
+    public void CudaOptions_AreGivenToTheProviderUnderOnnxRuntimesNames()
+    {
+        var options = new CudaOptions { ConvAlgoSearch = ConvAlgoSearch.Heuristic, PreferNhwc = true, UseTf32 = false };
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["device_id"] = "2", ["cudnn_conv_algo_search"] = "HEURISTIC", ["prefer_nhwc"] = "1", ["use_tf32"] = "0",
+        }, options.ProviderOptions(2));
+    }
+
+    [Fact]
     public void Load_CudaRequestedWithoutCuda_WarnsAndRunsOnCpu()
     {
         var logger = new RecordingLogger();
-        var options = new InferenceOptions { ExecutionProvider = ExecutionProviderKind.Cuda };
+        // With provider settings too: a CPU build refuses them as it refuses the provider, and the world still runs.
+        var options = new InferenceOptions
+        {
+            ExecutionProvider = ExecutionProviderKind.Cuda, Cuda = new CudaOptions { ConvAlgoSearch = ConvAlgoSearch.Heuristic, PreferNhwc = true },
+        };
 
         using ModelPackage package = ModelPackage.Load(Fixtures.Folder("tiny"), options, logger);
 

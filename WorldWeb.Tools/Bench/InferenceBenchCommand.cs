@@ -18,16 +18,10 @@ public static class InferenceBenchCommand
         var batches = args.IntList("batch", [1, 8, 32]);
         var seconds = args.Double("seconds", 10);
         var threads = args.Int("threads", 0);
-        var provider = args.Text("provider") ?? "cpu";
         var jsonPath = args.Text("json");
+        var options = InferenceArgs.Read(args, threads);
         args.EnsureAllRead();
         if (batches.Any(b => b < 1 || b > 1024)) throw new UsageException("--batch sizes must be within 1..1024.");
-        var options = new InferenceOptions
-        {
-            IntraOpThreads = threads,
-            ExecutionProvider = provider == "cuda" ? ExecutionProviderKind.Cuda : provider == "cpu" ? ExecutionProviderKind.Cpu
-                : throw new UsageException($"--provider must be cpu or cuda, not '{provider}'."),
-        };
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         using var package = PackageOpener.Open(modelDir, options, loggers.CreateLogger("bench"));
@@ -66,6 +60,7 @@ public static class InferenceBenchCommand
             model_version = package.Manifest.Version,
             execution_provider = package.ExecutionProvider.ToString().ToLowerInvariant(),
             intra_op_threads = threads == 0 ? "default" : threads.ToString(),
+            cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,
             processor_count = Environment.ProcessorCount,
             seconds_per_batch_size = seconds,
             results,

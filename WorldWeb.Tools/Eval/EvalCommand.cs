@@ -32,6 +32,7 @@ public static class EvalCommand
         var playHorizon = args.Int("horizon", FreePlay.RevisitHorizons[^1]);
         var playRollouts = args.Int("play-rollouts", 4);
         var bankSeeds = args.IntList("bank-seeds", Enumerable.Range(20001, 64).ToList());
+        var inference = InferenceArgs.Read(args);
         args.EnsureAllRead();
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
         if (bankSeeds.Intersect(seeds).Any()) throw new UsageException("--bank-seeds must not hold an evaluated seed: real frames of the evaluated mazes would flatter the model.");
@@ -41,7 +42,7 @@ public static class EvalCommand
         if (actions is null && steps < horizon + 16) throw new UsageException($"--steps must be at least {horizon + 16} for {horizon}-step rollouts.");
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-        using var package = PackageOpener.Open(modelDir, new InferenceOptions(), loggers.CreateLogger("eval"));
+        using var package = PackageOpener.Open(modelDir, inference, loggers.CreateLogger("eval"));
         using var model = package.CreateWorldModel();
         var k = package.Manifest.ContextFrames;
         var rollout = new Rollout(model);

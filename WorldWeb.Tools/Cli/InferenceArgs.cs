@@ -1,0 +1,33 @@
+using WorldWeb.Inference.Runtime;
+
+namespace WorldWeb.Tools.Cli;
+
+/// <summary>Where a command runs the model: <c>--provider cpu|cuda</c> and the CUDA provider's settings (docs/gpu.md).</summary>
+public static class InferenceArgs
+{
+    public const string Usage = "[--provider cpu|cuda] [--conv-search exhaustive|heuristic|default] [--prefer-nhwc] [--no-tf32]";
+
+    public static InferenceOptions Read(CommandArgs args, int intraOpThreads = 0)
+    {
+        var provider = args.Text("provider") ?? "cpu";
+        var search = args.Text("conv-search");
+        return new InferenceOptions
+        {
+            IntraOpThreads = intraOpThreads,
+            ExecutionProvider = provider switch
+            {
+                "cpu" => ExecutionProviderKind.Cpu,
+                "cuda" => ExecutionProviderKind.Cuda,
+                _ => throw new UsageException($"--provider must be cpu or cuda, not '{provider}'."),
+            },
+            Cuda = new CudaOptions
+            {
+                ConvAlgoSearch = search is null ? ConvAlgoSearch.Exhaustive
+                    : Enum.TryParse(search, ignoreCase: true, out ConvAlgoSearch parsed) && Enum.IsDefined(parsed) && !int.TryParse(search, out _) ? parsed
+                    : throw new UsageException($"--conv-search must be exhaustive, heuristic or default, not '{search}'."),
+                PreferNhwc = args.Flag("prefer-nhwc"),
+                UseTf32 = !args.Flag("no-tf32"),
+            },
+        };
+    }
+}
