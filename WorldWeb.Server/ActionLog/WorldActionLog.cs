@@ -32,29 +32,23 @@ public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         string[] worldIds = batch.Select(a => a.WorldId).Distinct().ToArray();
-        // A world deleted since its steps were made takes its pending steps with it.
-        HashSet<string> existing = [.. await db.Worlds.Where(w => worldIds.Contains(w.Id)).Select(w => w.Id).ToListAsync(cancellationToken)];
-        var runs = new List<(string WorldId, long FirstStep, byte[] Actions)>();
-        var lastSteps = new Dictionary<string, long>();
-        foreach (IGrouping<string, LoggedAction> world in batch.Where(a => existing.Contains(a.WorldId)).GroupBy(a => a.WorldId))
-        {
-            foreach (List<LoggedAction> run in ContiguousRuns(world.OrderBy(a => a.Step)))
-            {
-                runs.Add((world.Key, run[0].Step, [.. run.Select(a => a.Action)]));
-            }
-            lastSteps[world.Key] = world.Max(a => a.Step);
-        }
-        if (runs.Count == 0)
-        {
-            return;
-        }
         // The retrying strategy replays the whole transaction, so each attempt builds its own entities.
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using WorldWebDbContext write = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await write.Database.BeginTransactionAsync(cancellationToken);
+            // A world deleted since its steps were made takes its pending steps with it.
+            HashSet<string> existing = await WorldRowLocks.LockExistingAsync(write, worldIds, cancellationToken);
+            var lastSteps = new Dictionary<string, long>();
             DateTimeOffset now = clock.GetUtcNow();
-            write.ActionLog.AddRange(runs.Select(r => new ActionLogChunk { WorldId = r.WorldId, FirstStep = r.FirstStep, Actions = r.Actions, WrittenAt = now }));
+            foreach (IGrouping<string, LoggedAction> world in batch.Where(a => existing.Contains(a.WorldId)).GroupBy(a => a.WorldId))
+            {
+                foreach (List<LoggedAction> run in ContiguousRuns(world.OrderBy(a => a.Step)))
+                {
+                    write.ActionLog.Add(new ActionLogChunk { WorldId = world.Key, FirstStep = run[0].Step, Actions = [.. run.Select(a => a.Action)], WrittenAt = now });
+                }
+                lastSteps[world.Key] = world.Max(a => a.Step);
+            }
             await write.SaveChangesAsync(cancellationToken);
             foreach ((string worldId, long step) in lastSteps)
             {

@@ -81,50 +81,64 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
         return (rows.Count, rows.Sum(b => (long)b));
     }
 
+    /// <summary>In one transaction (under the retrying strategy, which replays it whole), so a failed write leaves nothing.</summary>
     private async Task<(int Entries, long Bytes)> WriteAsync(List<MemoryChange> batch, CancellationToken cancellationToken)
     {
-        (int entries, long bytes) = (0, 0);
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         string[] worldIds = batch.Select(c => c.WorldId).Distinct().ToArray();
-        // A world deleted since its steps were made takes its pending memories with it.
-        HashSet<string> existing = [.. await db.Worlds.Where(w => worldIds.Contains(w.Id)).Select(w => w.Id).ToListAsync(cancellationToken)];
-        foreach (IGrouping<string, MemoryChange> world in batch.Where(c => existing.Contains(c.WorldId)).GroupBy(c => c.WorldId))
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            var added = new Dictionary<long, MemoryEntryRecord>();
-            var evicted = new List<long>();
-            foreach (MemoryChange change in world)
+            (int entries, long bytes) = (0, 0);
+            await using WorldWebDbContext write = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await write.Database.BeginTransactionAsync(cancellationToken);
+            // A world deleted since its steps were made takes its pending memories with it.
+            HashSet<string> existing = await WorldRowLocks.LockExistingAsync(write, worldIds, cancellationToken);
+            foreach (IGrouping<string, MemoryChange> world in batch.Where(c => existing.Contains(c.WorldId)).GroupBy(c => c.WorldId))
             {
-                if (!change.Evicted)
+                (Dictionary<long, MemoryEntryRecord> added, List<long> evicted) = Changes(world.Key, world);
+                long[] steps = [.. added.Keys];
+                // A row left by a world that was replayed past it is replaced, not duplicated.
+                await write.MemoryEntries.Where(e => e.WorldId == world.Key && steps.Contains(e.Step)).ExecuteDeleteAsync(cancellationToken);
+                write.MemoryEntries.AddRange(added.Values);
+                if (evicted.Count > 0)
                 {
-                    MemoryEntry e = change.Entry;
-                    added[e.Step] = new MemoryEntryRecord
-                    {
-                        WorldId = world.Key, Step = e.Step, X = e.Pose.X, Y = e.Pose.Y, Heading = e.Pose.Heading, Landmark = e.Landmark, Frame = e.Encoded,
-                    };
+                    await write.MemoryEntries.Where(e => e.WorldId == world.Key && evicted.Contains(e.Step))
+                        .ExecuteUpdateAsync(set => set.SetProperty(e => e.Evicted, true), cancellationToken);
                 }
-                else if (added.TryGetValue(change.Entry.Step, out MemoryEntryRecord? record))
-                {
-                    record.Evicted = true;
-                }
-                else
-                {
-                    evicted.Add(change.Entry.Step);
-                }
+                entries += added.Count;
+                bytes += added.Values.Sum(r => (long)r.Frame.Length);
             }
-            long[] steps = [.. added.Keys];
-            // A row left by a world that was replayed past it is replaced, not duplicated.
-            await db.MemoryEntries.Where(e => e.WorldId == world.Key && steps.Contains(e.Step)).ExecuteDeleteAsync(cancellationToken);
-            db.MemoryEntries.AddRange(added.Values);
-            if (evicted.Count > 0)
+            await write.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
+            return (entries, bytes);
+        });
+    }
+
+    /// <summary>A world's queued changes as rows to add (an entry evicted in the same batch is added evicted) and steps to mark evicted.</summary>
+    private static (Dictionary<long, MemoryEntryRecord> Added, List<long> Evicted) Changes(string worldId, IEnumerable<MemoryChange> changes)
+    {
+        var added = new Dictionary<long, MemoryEntryRecord>();
+        var evicted = new List<long>();
+        foreach (MemoryChange change in changes)
+        {
+            if (!change.Evicted)
             {
-                await db.MemoryEntries.Where(e => e.WorldId == world.Key && evicted.Contains(e.Step))
-                    .ExecuteUpdateAsync(set => set.SetProperty(e => e.Evicted, true), cancellationToken);
+                MemoryEntry e = change.Entry;
+                added[e.Step] = new MemoryEntryRecord
+                {
+                    WorldId = worldId, Step = e.Step, X = e.Pose.X, Y = e.Pose.Y, Heading = e.Pose.Heading, Landmark = e.Landmark, Frame = e.Encoded,
+                };
             }
-            entries += added.Count;
-            bytes += added.Values.Sum(r => (long)r.Frame.Length);
+            else if (added.TryGetValue(change.Entry.Step, out MemoryEntryRecord? record))
+            {
+                record.Evicted = true;
+            }
+            else
+            {
+                evicted.Add(change.Entry.Step);
+            }
         }
-        await db.SaveChangesAsync(cancellationToken);
-        return (entries, bytes);
+        return (added, evicted);
     }
 
     private sealed class Journal(MemoryStore store, string worldId) : IMemoryJournal
