@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
-using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.MemoryStorage;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Worlds;
 
@@ -91,12 +89,6 @@ public static class ServeBenchCommand
             foreach (WorldSession session in worlds.Sessions)
             {
                 await directory.CloseAsync(session.Id, "the benchmark is over");
-            }
-            // Written before the worlds go: a flush racing a delete fails on the missing world (and retries, logging it).
-            await app.Services.GetRequiredService<WorldActionLog>().FlushAsync(CancellationToken.None);
-            await app.Services.GetRequiredService<MemoryStore>().FlushAsync(CancellationToken.None);
-            foreach (WorldSession session in worlds.Sessions)
-            {
                 await store.DeleteAsync(session.Id, CancellationToken.None);
             }
             await app.StopAsync();
