@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The measurements docs/gpu.md owes, from an unpacked kit (scripts/gpu/pack.sh, receive.sh), into $OUT:
+#   inference_<setting>.json   bench inference at batch 1…1024 under each CUDA provider setting
+#   serve.json                 bench serve: the whole tick in process, with a throwaway PostgreSQL from the kit
+#   eval.json                  with --eval: the default model's eval on this provider (free play under TF32)
+# and prints a table of them last.
+#   scripts/gpu/measure.sh [--provider cuda|cpu] [--worlds N] [--seconds S] [--batches 1,8,…] [--eval] [--kit DIR]
+# --provider cpu with small sizes tries the kit on a machine without a GPU.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+kit=/tmp/worldweb-kit provider=cuda worlds=2048 seconds=5 eval=false batches=1,8,64,256,1024
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --provider) provider=$2; shift 2 ;;
+    --worlds) worlds=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --batches) batches=$2; shift 2 ;;
+    --eval) eval=true; shift ;;
+    --kit) kit=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+out=${OUT:-$PWD/gpu-results}
+mkdir -p "$out"
+say() { printf '[gpu measure %s] %s\n' "$(date +%T)" "$*" >&2; }
+tools=$kit/worldweb/tools/worldweb-tools model=$kit/worldweb/models/default
+[ -x "$tools" ] || { echo "no kit at $kit: receive every part first (scripts/gpu/receive.sh)" >&2; exit 1; }
+
+if [ "$provider" = cuda ]; then
+  # ONNX Runtime's CUDA provider links CUDA 13 and cuDNN 9: those of the machine's PyTorch install.
+  LD_LIBRARY_PATH=$(python3 -c 'import nvidia, os; r = os.path.dirname(nvidia.__path__[0]) + "/nvidia"; print(":".join(os.path.join(r, d, "lib") for d in sorted(os.listdir(r)) if os.path.isdir(os.path.join(r, d, "lib"))))')${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export LD_LIBRARY_PATH
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv > "$out/gpu.csv" || true
+fi
+
+for setting in default heuristic nhwc no-tf32; do
+  case "$setting" in
+    default) flags=() ;; heuristic) flags=(--conv-search heuristic) ;; nhwc) flags=(--prefer-nhwc) ;; no-tf32) flags=(--no-tf32) ;;
+  esac
+  say "bench inference ($provider, $setting)"
+  "$tools" bench inference --provider "$provider" "${flags[@]}" --model "$model" --batch "$batches" \
+    --seconds "$seconds" --json "$out/inference_$setting.json" > "$out/inference_$setting.log" 2>&1 \
+    || say "bench inference ($setting) failed: $(tail -3 "$out/inference_$setting.log")"
+  [ "$provider" = cuda ] || break  # the settings are the CUDA provider's
+done
+
+say "PostgreSQL from the kit, as nobody (initdb refuses root)"
+pg=/tmp/worldweb-pg password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+port=55440
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+rm -rf "$pg" && mkdir -p "$pg" && echo "$password" > "$pg/password" && chown -R 65534:65534 "$pg"
+as_nobody "$kit/postgres/bin/initdb" -D "$pg/data" -U postgres --pwfile="$pg/password" --auth=scram-sha-256 -E UTF8 --locale=C > "$pg/initdb.log"
+as_nobody "$kit/postgres/bin/pg_ctl" -D "$pg/data" -l "$pg/postgres.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $pg -c max_connections=200" start > /dev/null
+trap 'as_nobody "$kit/postgres/bin/pg_ctl" -D "$pg/data" -m fast -w stop > /dev/null' EXIT
+
+say "bench serve ($provider, up to $worlds worlds)"
+ConnectionStrings__WorldWeb="Host=127.0.0.1;Port=$port;Database=worldweb_bench;Username=postgres;Password=$password" \
+Models__Packages__0=$model "$kit/worldweb/server/WorldWeb.Server" bench serve --provider "$provider" --worlds "$worlds" \
+  --seconds "$seconds" --json "$out/serve.json" --contentRoot "$kit/worldweb/server" > "$out/serve.log" 2>&1 \
+  || say "bench serve failed: $(grep -v '^ ' "$out/serve.log" | tail -3)"
+
+if $eval; then
+  say "eval ($provider)"
+  "$tools" eval --model "$model" --seeds 1001,1002 --provider "$provider" --json "$out/eval.json" > "$out/eval.log" 2>&1 \
+    || say "eval failed: $(tail -3 "$out/eval.log")"
+fi
+
+python3 - "$out" <<'PY'
+import glob, json, os, sys
+out = sys.argv[1]
+for path in sorted(glob.glob(os.path.join(out, "inference_*.json"))):
+    report = json.load(open(path))
+    cells = "  ".join(f"b{r['batch']} {r['frames_per_s']:.0f}/s p50 {r['p50_ms']} ms" for r in report["results"])
+    print(f"{os.path.basename(path)[10:-5]:>10} ({report['execution_provider']}): {cells}")
+if os.path.exists(os.path.join(out, "serve.json")):
+    s = json.load(open(os.path.join(out, "serve.json")))
+    parts = " ".join(f"{k} {v['p50']}" for k, v in s["tick_ms"]["parts"].items())
+    print(f"serve ({s['execution_provider']}): max_worlds_at_fps {s['max_worlds_at_fps']}; at {s['worlds']}: "
+          f"{s['fps_per_world']['mean']} fps/world, tick p50 {s['tick_ms']['p50']} ms ({parts})")
+if os.path.exists(os.path.join(out, "eval.json")):
+    e = json.load(open(os.path.join(out, "eval.json")))
+    print(f"eval ({e['execution_provider']}): loop {e['loop_psnr_memory']} vs {e['loop_psnr_no_memory']} dB, revisit {e['revisit_psnr']}")
+PY
