@@ -3,6 +3,7 @@
 #   scripts/postgres.sh start DIR [DATABASE]   init (once) and start the cluster in DIR, create DATABASE
 #                                              (default worldweb); prints its connection string on stdout
 #   scripts/postgres.sh stop DIR               stop it (fast shutdown)
+#   scripts/postgres.sh running DIR            exit status 0 when the cluster in DIR runs
 # initdb refuses root, so as root the cluster runs as the 'postgres' user; it listens on 127.0.0.1 only,
 # on a free port kept in DIR/port, with its socket in DIR/socket (only the cluster's owner may enter it).
 # Every connection needs the password generated at init and kept in DIR/pgpass (0600, .pgpass format).
@@ -110,8 +111,15 @@ stop() {
   fi
 }
 
+running() {
+  local dir
+  dir=$(realpath -m "$1")
+  [ -f "$dir/data/PG_VERSION" ] && as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: $0 start DIR [DATABASE] | stop DIR" >&2; exit 2 ;;
+  running) shift; running "$@" ;;
+  *) echo "usage: $0 start DIR [DATABASE] | stop DIR | running DIR" >&2; exit 2 ;;
 esac
