@@ -178,6 +178,12 @@ class TokenModelTest(unittest.TestCase):
         found, rebuilt = quantize(frames, self.model.codebook, 4)
         torch.testing.assert_close(rebuilt, frames)
 
+    def test_quantize_finds_the_nearest_code_of_every_patch(self):
+        frames = torch.rand(3, 3, H, W)
+        found, _ = quantize(frames, self.model.codebook, 4)
+        distance = ((to_patches(frames, 4)[:, :, None] - self.model.codebook[None, None]) ** 2).sum(-1)
+        torch.testing.assert_close(distance.gather(2, found[..., None]), distance.min(2, keepdim=True).values)
+
     def test_sampling_follows_the_noise_and_replays_exactly(self):
         args = inputs(2)
         first, again = self.run_model(*args), self.run_model(*args)

@@ -8,7 +8,6 @@ held-out frames at about 36 dB, so the vocabulary costs little quality.
 """
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 
 def to_patches(frames, patch):
@@ -35,14 +34,14 @@ def nearest(patches, codebook):
 def quantize(frames, codebook, patch):
     """(codes [N, P], frames rebuilt from them [N, 3, H, W]) for frames [N, 3, H, W] in [0, 1].
 
-    The nearest code of each patch minimises |code|² − 2·patch·code, and patch·code for every patch at once is a
-    stride-`patch` convolution with the codes as kernels: on a CPU several times faster than the same product as
-    a matrix multiply, in PyTorch and in ONNX Runtime.
+    The nearest code of each patch minimises |code|² − 2·patch·code, computed patch by patch as one matrix product
+    so that the scores come out with the codes last, where the argmax reads them in order. (As a stride-`patch`
+    convolution the product itself is faster, but ONNX Runtime then reorders the scores out of its blocked layout
+    and takes the argmax across channels: the whole quantization took twice as long; docs/model-card.md, "Step cost".)
     """
     h, w = frames.shape[-2:]
-    kernels = codebook.reshape(len(codebook), 3, patch, patch)
-    scores = 2 * F.conv2d(frames, kernels, stride=patch) - (codebook ** 2).sum(1)[None, :, None, None]
-    codes = scores.argmax(1).flatten(1)
+    scores = 2 * to_patches(frames, patch) @ codebook.T - (codebook ** 2).sum(1)
+    codes = scores.argmax(-1)
     return codes, from_patches(codebook[codes], patch, h, w)
 
 

@@ -228,12 +228,13 @@ class WorldModel(nn.Module):
     def sample_tokens(self, logits, noise):
         """A patch index per position, drawn from softmax(logits / temperature) by inverse CDF with one uniform per
         position made from the noise input (so a world replays exactly); argmax at temperature 0."""
+        logits = logits.permute(0, 2, 3, 1)  # codes last: ONNX Runtime's softmax and argmax run fastest there
         if self.cfg.temperature <= 0:
-            return logits.argmax(1)
+            return logits.argmax(-1)
         p = self.cfg.patch
         uniform = 0.5 * (1 + torch.erf(noise[:, 0, ::p, ::p] / math.sqrt(2)))
-        cdf = torch.softmax(logits / self.cfg.temperature, 1).cumsum(1)
-        return (cdf < uniform[:, None]).sum(1).clamp(max=self.cfg.codebook_size - 1)
+        cdf = torch.softmax(logits / self.cfg.temperature, -1).cumsum(-1)
+        return (cdf < uniform[..., None]).sum(-1).clamp(max=self.cfg.codebook_size - 1)
 
     def render_tokens(self, codes, height, width):
         """Frames [B, 3, H, W] in [0, 1] from patch indices [B, H/patch, W/patch]."""
