@@ -57,6 +57,21 @@ public sealed class ActionKeys
         return Change(held.Count == 0 ? IdleAction : actionByCode[held[^1]]);
     }
 
+    /// <summary>
+    /// Keys for <paramref name="actions"/> with the keys held here still held (those still mapped, in the order they
+    /// were pressed): a rejoin after a lost connection or a failover must not drop the key the player is holding.
+    /// </summary>
+    public ActionKeys Carry(IReadOnlyList<ActionInfo> actions)
+    {
+        var keys = new ActionKeys(actions);
+        foreach (var code in held)
+        {
+            keys.Press(code);
+        }
+
+        return keys;
+    }
+
     /// <summary>Forgets every held key, e.g. when the view loses focus and key-up events would be missed.</summary>
     public int? ReleaseAll()
     {

@@ -98,14 +98,21 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         try
         {
             var world = await connection.JoinAsync(WorldRef, session.Token);
+            var rejoined = keys is not null && info?.WorldId == world.WorldId;
             info = world;
-            keys = new ActionKeys(world.Actions);
+            keys = rejoined ? keys!.Carry(world.Actions) : new ActionKeys(world.Actions);
             stats = new FrameStats();
             // Sequence numbers start from the clock so a reloaded page never reuses the previous page's numbers,
             // which frames may still carry as lastActionSeq.
             nextSeq = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
             joined = true;
             joinError = connectionError = null;
+            if (rejoined && CanAct && keys.Current != keys.IdleAction)
+            {
+                // The player still holds a key, but the world resumed (on a restarted or another server) without it.
+                await SendAsync(keys.Current);
+            }
+
             return true;
         }
         catch (WorldJoinException e)

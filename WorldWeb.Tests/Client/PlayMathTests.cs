@@ -39,6 +39,22 @@ public sealed class PlayMathTests
     }
 
     [Fact]
+    public void ActionKeys_CarriedToARejoin_KeepTheHeldKeysInTheOrderTheyWerePressed()
+    {
+        var keys = new ActionKeys(Actions);
+        keys.Press("KeyW");
+        keys.Press("KeyA");
+        keys.Press("KeyZ");
+
+        var carried = keys.Carry(Actions);
+
+        Assert.Equal(2, carried.Current);
+        Assert.Equal(0, carried.Release("KeyA"));
+        Assert.Equal(1, carried.Release("KeyW"));
+        Assert.Equal(carried.IdleAction, new ActionKeys(Actions).Carry(Actions).Current);
+    }
+
+    [Fact]
     public void FrameStats_LatencyRunsFromSendingToTheFirstFrameCarryingTheSeq()
     {
         var stats = new FrameStats();
