@@ -5,8 +5,6 @@ namespace WorldWeb.Tools.Cli;
 /// <summary>Where a command runs the model: <c>--provider cpu|cuda</c> and the CUDA provider's settings (docs/gpu.md).</summary>
 public static class InferenceArgs
 {
-    public const string Usage = "[--provider cpu|cuda] [--conv-search exhaustive|heuristic|default] [--prefer-nhwc] [--no-tf32]";
-
     public static InferenceOptions Read(CommandArgs args, int intraOpThreads = 0)
     {
         var provider = args.Text("provider") ?? "cpu";
