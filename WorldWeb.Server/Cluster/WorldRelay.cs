@@ -21,23 +21,26 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
     private readonly IWorldGrain _grain;
     private readonly IWorldFramesObserver _self;
     private readonly ILogger _logger;
+    private readonly Func<Task<string?>>? _resend;
     private readonly CancellationTokenSource _stop = new();
     private Task _renewing = Task.CompletedTask;
 
-    private WorldRelay(IGrainFactory grains, IWorldGrain grain, ILogger logger)
+    private WorldRelay(IGrainFactory grains, IWorldGrain grain, ILogger logger, Func<Task<string?>>? resend)
     {
         _grains = grains;
         _grain = grain;
         _logger = logger;
+        _resend = resend;
         _self = grains.CreateObjectReference<IWorldFramesObserver>(this);
     }
 
     public FrameViewer Viewer { get; } = new();
 
     /// <summary>Watches the world on its owner; a refusal (the world is restarting) is thrown as the hub's error.</summary>
-    public static async Task<WorldRelay> StartAsync(IGrainFactory grains, IWorldGrain grain, ILogger logger)
+    /// <param name="resend">Sends the player's held action again once the relay watches a new owner (its refusal, or null).</param>
+    public static async Task<WorldRelay> StartAsync(IGrainFactory grains, IWorldGrain grain, ILogger logger, Func<Task<string?>>? resend = null)
     {
-        var relay = new WorldRelay(grains, grain, logger);
+        var relay = new WorldRelay(grains, grain, logger, resend);
         if (await grain.Watch(relay._self) is { } refusal)
         {
             await relay.DisposeAsync();
@@ -80,6 +83,7 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
                     }
                     watching = true;
                     LogWatchingAgain(_logger, _grain.GetPrimaryKeyString());
+                    await ResendAsync(stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -93,6 +97,26 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
                 watching = false;
                 LogRenewFailed(_logger, _grain.GetPrimaryKeyString(), ex.GetType().Name, ex.Message);
             }
+        }
+    }
+
+    /// <summary>The key the player holds, for a world that resumed on a new owner holding none; a failure is only logged.</summary>
+    private async Task ResendAsync(CancellationToken stop)
+    {
+        if (_resend is null)
+        {
+            return;
+        }
+        try
+        {
+            if (await _resend().WaitAsync(CallPatience, stop) is { } refusal)
+            {
+                LogResendRefused(_logger, _grain.GetPrimaryKeyString(), refusal);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            LogResendRefused(_logger, _grain.GetPrimaryKeyString(), $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -114,6 +138,9 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: watching again on its owner (after a failover or a move)")]
     private static partial void LogWatchingAgain(ILogger logger, string worldId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: the held action was not taken again after the move: {Reason}")]
+    private static partial void LogResendRefused(ILogger logger, string worldId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId}: its owner ended the stream: {Reason}")]
     private static partial void LogClosedByOwner(ILogger logger, string worldId, string reason);

@@ -147,7 +147,12 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             WorldRelay relay;
             try
             {
-                relay = await WorldRelay.StartAsync(grains, opened.Grain, logger);
+                // After a failover the world resumes holding no key: the relay sends this connection's last action again.
+                ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(Context);
+                string actor = Context.ConnectionId;
+                IWorldGrain grain = opened.Grain;
+                relay = await WorldRelay.StartAsync(grains, grain, logger, resend: () =>
+                    held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner) : Task.FromResult<string?>(null));
             }
             catch (Exception ex) when (ex is HubException || WorldOwners.IsNodeFault(ex))
             {
@@ -191,6 +196,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             {
                 throw new HubException(refusal);
             }
+            HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner);
             return;
         }
         int count = session.Model.Actions.Count;
