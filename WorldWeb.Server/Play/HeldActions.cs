@@ -9,22 +9,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 internal static class HeldActions
 {
-    private const string Key = "worldweb.held";
-
-    public static ConcurrentDictionary<string, HeldAction> Of(HubCallerContext context)
-    {
-        // The relay reads it from its own timer while hub calls of the connection write it.
-        lock (context.Items)
-        {
-            if (context.Items.TryGetValue(Key, out object? held) && held is ConcurrentDictionary<string, HeldAction> actions)
-            {
-                return actions;
-            }
-            var created = new ConcurrentDictionary<string, HeldAction>(StringComparer.Ordinal);
-            context.Items[Key] = created;
-            return created;
-        }
-    }
+    public static ConcurrentDictionary<string, HeldAction> Of(HubCallerContext context) => ConnectionMaps.Of<HeldAction>(context, "worldweb.held");
 }
 
 internal sealed record HeldAction(int Action, long Seq, bool Owner);

@@ -33,24 +33,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
 
     private const int MaxRefLength = 64;
     private const string RefusedKey = "worldweb.refused";
-    private const string StreamsKey = "worldweb.streams";
 
     /// <summary>The client's address, as the forwarded-headers middleware left it.</summary>
     private string Address => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    private static ConcurrentDictionary<string, int> StreamsOf(HubCallerContext context)
-    {
-        lock (context.Items)
-        {
-            if (context.Items.TryGetValue(StreamsKey, out object? found) && found is ConcurrentDictionary<string, int> streams)
-            {
-                return streams;
-            }
-            var created = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-            context.Items[StreamsKey] = created;
-            return created;
-        }
-    }
+    private static ConcurrentDictionary<string, int> StreamsOf(HubCallerContext context) => ConnectionMaps.Of<int>(context, "worldweb.streams");
 
     public static string GroupOf(string worldId) => $"world:{worldId}";
 

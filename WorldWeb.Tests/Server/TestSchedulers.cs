@@ -15,8 +15,9 @@ internal static class TestSchedulers
     private static readonly ServiceProvider Meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     /// <remarks>Its action log is only appended to, never flushed, so it needs no database.</remarks>
-    public static StepScheduler Create(LoadedModel model, int subBatches) =>
+    /// <param name="meters">Where its stepping metrics go; a test that listens to them passes a factory of its own.</param>
+    public static StepScheduler Create(LoadedModel model, int subBatches, IMeterFactory? meters = null) =>
         new(model, new FrameEncoder(Options.Create(new FrameEncoderOptions())),
             new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions())),
-            new StepMetrics(Meters.GetRequiredService<IMeterFactory>()), NullLogger.Instance, TimeProvider.System, subBatches);
+            new StepMetrics(meters ?? Meters.GetRequiredService<IMeterFactory>()), NullLogger.Instance, TimeProvider.System, subBatches);
 }

@@ -1,13 +1,10 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Memory;
-using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -26,9 +23,7 @@ public sealed class TickPipelineTests
         // A meter of this test's own: its listener holds up this scheduler's publishing and no other test's.
         using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<IMeterFactory>();
-        using var scheduler = new StepScheduler(model, new FrameEncoder(Options.Create(new FrameEncoderOptions())),
-            new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions())),
-            new StepMetrics(meters), NullLogger.Instance, TimeProvider.System);
+        using StepScheduler scheduler = TestSchedulers.Create(model, subBatches: 1, meters);
         // The tick metric is recorded after a tick's frames are offered: blocking it holds that tick's publishing open.
         using var publishing = new SemaphoreSlim(0);
         using var listener = new MeterListener();
