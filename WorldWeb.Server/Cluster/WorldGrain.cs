@@ -26,6 +26,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
     // an activation migrates, which lets the placement director choose a node that does not drain.
     private bool _leaving;
 
+    // Resumes of the world here still running. The world is not live until its resume ends, which can take seconds
+    // (a long log to replay); the keep-alive tick must not take it for unloaded meanwhile and deactivate.
+    private int _opening;
+
     private bool Leaving => _leaving || reports.HandsOver;
 
     private string WorldId => this.GetPrimaryKeyString();
@@ -182,7 +186,18 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         : await OpenHereAsync();
 
     /// <summary>Resumes the world on this node; the owner's worlds live on other nodes count toward their quota.</summary>
-    private Task<WorldSession?> OpenHereAsync() => directory.OpenAsync(WorldId, CancellationToken.None, reports.LiveElsewhere());
+    private async Task<WorldSession?> OpenHereAsync()
+    {
+        _opening++;
+        try
+        {
+            return await directory.OpenAsync(WorldId, CancellationToken.None, reports.LiveElsewhere());
+        }
+        finally
+        {
+            _opening--;
+        }
+    }
 
     private Task KeepAsync(CancellationToken cancellationToken)
     {
@@ -194,7 +209,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
                 Forget(viewer);
             }
         }
-        if (directory.FindLive(WorldId) is not { IsClosed: false } && _watches.Count == 0)
+        if (_opening == 0 && directory.FindLive(WorldId) is not { IsClosed: false } && _watches.Count == 0)
         {
             DeactivateOnIdle();  // the world was unloaded here: the next open places it again
         }

@@ -69,6 +69,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             BaseURL = App.Address.ToString(),
             ViewportSize = new() { Width = 1100, Height = 760 },
         });
+        // A page's first wait includes booting the WebAssembly app, which on a busy 2-core CI machine (a server, a
+        // player's page and other test classes at once) has outlasted Playwright's 30 s default.
+        context.SetDefaultTimeout(PageProbe.WaitMs);
         context.Page += (_, page) => page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))

@@ -61,6 +61,35 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
     }
 
     [Fact]
+    public async Task AResumeThatOutlastsTheOwnersKeepAliveTick_LeavesTheWorldPlaying()
+    {
+        // Replaying a long log takes seconds. The world's grain checks every second whether its world is still live
+        // here; while the resume runs it is not live yet, and a grain that took that for "unloaded" deactivated
+        // once the join returned, stopping the world under its player ("moving to another node").
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 33);
+        const int Logged = 400;
+        await using (WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
+        {
+            db.ActionLog.Add(new ActionLogChunk
+            {
+                WorldId = world.Id, FirstStep = 1, Actions = [.. Enumerable.Range(0, Logged).Select(i => (byte)(i / 50 % 3))], WrittenAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        await using HubConnection connection = await owner.ConnectAsync();
+
+        var resume = System.Diagnostics.Stopwatch.StartNew();
+        WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        Assert.True(resume.Elapsed > TimeSpan.FromSeconds(1.5), $"the replay took {resume.Elapsed}: too short to span the grain's keep-alive tick, so this test proves nothing");
+        Assert.Equal(Logged, info.Step);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        FrameMessage later = await frames.UntilAsync(f => f.Step >= Logged + 30);
+
+        Assert.True(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id) is { IsClosed: false }, $"the world left play at step {later.Step}");
+    }
+
+    [Fact]
     public async Task SaveAll_OneWorldsSaveFailing_StillSavesTheOthers()
     {
         using var host = factory.WithWebHostBuilder(_ => { });
