@@ -1,4 +1,3 @@
-using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
 
@@ -6,12 +5,11 @@ namespace WorldWeb.Memory;
 
 /// <summary>
 /// Retrieval into generation: the server's worlds and the evaluation both fill a batch row's memory slots through
-/// this, so the eval measures the server's path. Holds the scratch buffers, so a step allocates nothing.
+/// this, so the eval measures the server's path. Holds the scratch list, so a step allocates nothing.
 /// </summary>
-public sealed class MemoryFeed(int slots, int frameFloats, int contextFrames)
+public sealed class MemoryFeed(int slots, int contextFrames)
 {
     private readonly MemoryEntry?[] _recalled = new MemoryEntry?[slots];
-    private readonly float[] _frame = new float[frameFloats];
 
     /// <summary>
     /// Writes the memories most useful for step <paramref name="step"/> into <paramref name="row"/>, with their poses
@@ -28,8 +26,7 @@ public sealed class MemoryFeed(int slots, int frameFloats, int contextFrames)
         for (int slot = 0; slot < count; slot++)
         {
             MemoryEntry entry = _recalled[slot]!;
-            FrameMath.FromRgb24(entry.Rgb, _frame);
-            batch.SetMemory(row, slot, _frame, RelativePose.Of(previous, entry.Pose));
+            batch.SetMemory(row, slot, entry.Rgb, RelativePose.Of(previous, entry.Pose));
         }
         return count;
     }

@@ -22,7 +22,7 @@ import torch
 from onnx import numpy_helper
 
 from export import example_inputs, export_onnx
-from worldweb_training import checkpoint
+from worldweb_training import checkpoint, rgb24
 from worldweb_training.config import config_from_dict
 from worldweb_training.model import WorldModel
 
@@ -35,7 +35,8 @@ def parse_args(argv):
 
 
 def initializers(path) -> dict:
-    return {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+    """The graph's weights; the constant an 8-bit-frames graph divides by is no weight."""
+    return {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer if i.name != rgb24.SCALE}
 
 
 def folded_names(model: WorldModel) -> list:

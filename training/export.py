@@ -4,8 +4,9 @@
     python3 training/export.py --checkpoint runs/NAME/checkpoint.pt --out models/NAME --starts-from data/shards
     python3 training/export.py ... --model-config training/configs/C.json   # the weights under C's model settings
 
-Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled), world.json and starts.npy,
-then checks the graph against the manifest and that batch rows are independent.
+Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled, context and memory frames taken as 8-bit RGB
+unless --float-frames), world.json and starts.npy, then checks the graph against the manifest and that batch rows
+are independent.
 """
 import argparse
 import inspect
@@ -24,6 +25,7 @@ from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
 from worldweb_training.model import WorldModel
 from worldweb_training.package import INPUTS, OUTPUTS, manifest, mismatches, start_states
+from worldweb_training.rgb24 import rgb24_inputs
 
 OPSET = 17
 MAX_PACKAGE_BYTES = 20 * 1024 * 1024
@@ -36,6 +38,8 @@ def parse_args(argv):
     p.add_argument("--starts-from", type=Path, help="shard directory (default: the run's training shards)")
     p.add_argument("--starts", type=int, default=8, help="number of start states (episodes)")
     p.add_argument("--version", default="0.1.0", help="the package's version in world.json")
+    p.add_argument("--float-frames", action="store_true",
+                   help="context and memory as float32 [3, H, W] (default: 8-bit RGB [H, W, 3], a quarter of the bytes)")
     p.add_argument("--model-config", type=Path, help="a config whose model section replaces the checkpoint's: "
                    "inference settings (temperature, memory prior) for the same weights, which must fit it exactly")
     return p.parse_args(argv)
@@ -111,10 +115,13 @@ def main(argv=None):
     export_onnx(model, example_inputs(model, starts, 2), onnx_path)
     np.save(args.out / "starts.npy", starts)
     world_json = manifest(args.out.resolve().name, cfg.model, world, training_provenance(saved, model, world), args.version)
-    (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
-
     graph = onnx.load(str(onnx_path))
     onnx.checker.check_model(graph, full_check=True)  # full: strict shape inference too
+    if not args.float_frames:
+        graph, world_json = rgb24_inputs(graph, world_json)
+        onnx.save(graph, str(onnx_path))
+    (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
+
     problems = mismatches(world_json, graph.graph)
     if problems:
         raise SystemExit("graph does not match world.json: " + "; ".join(problems))

@@ -21,6 +21,7 @@ internal static class ManifestRules
         : ActionProblem(m.Actions))
         ?? RoleProblem("inputs", m.Inputs, TensorRoles.Inputs, m)
         ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
+        ?? FrameDtypeProblem(m)
         ?? DuplicateNameProblem(m);
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
@@ -89,18 +90,24 @@ internal static class ManifestRules
         {
             return "name is empty";
         }
-        string dtype = TensorRoles.DtypeOf(role);
-        if (spec.Dtype != dtype)
+        IReadOnlyList<string> dtypes = TensorRoles.DtypesOf(role);
+        if (!dtypes.Contains(spec.Dtype))
         {
-            return $"dtype is '{spec.Dtype}' but the role requires '{dtype}'";
+            return $"dtype is '{spec.Dtype}' but the role requires '{string.Join("' or '", dtypes)}'";
         }
-        IReadOnlyList<TensorDim> expected = TensorRoles.ShapeOf(role, m.Frame, m.ContextFrames, m.MemorySlots);
+        IReadOnlyList<TensorDim> expected = TensorRoles.ShapeOf(role, spec.Dtype, m.Frame, m.ContextFrames, m.MemorySlots);
         if (!spec.Shape.SequenceEqual(expected))
         {
             return $"shape is {spec.ShapeText} but frame, context_frames and memory_slots require {TensorSpec.FormatShape(expected)}";
         }
         return null;
     }
+
+    // A world's frames are fed one way: context and memory both float32, or both 8-bit RGB.
+    private static string? FrameDtypeProblem(ModelManifest m) =>
+        m.Inputs.TryGetValue(TensorRoles.Memory, out TensorSpec? memory) && memory.Dtype != m.Inputs[TensorRoles.Context].Dtype
+            ? $"inputs.memory has dtype '{memory.Dtype}' but inputs.context '{m.Inputs[TensorRoles.Context].Dtype}'; both must be float32 or both uint8"
+            : null;
 
     private static string? DuplicateNameProblem(ModelManifest m)
     {

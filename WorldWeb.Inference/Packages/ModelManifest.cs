@@ -26,8 +26,8 @@ public sealed record ModelManifest(
     public const string FileName = "world.json";
     public const string FormatId = "worldweb-model/1";
 
-    /// <summary>Floats in one row of the <c>context</c> input, <c>[K, 3, H, W]</c>.</summary>
-    public int ContextFloatCount => ContextFrames * Frame.FloatCount;
+    /// <summary>Whether context and memory frames go in as the 8-bit RGB viewers see (uint8 <c>[H, W, 3]</c>), not as floats.</summary>
+    public bool TakesRgb24Frames => Inputs[TensorRoles.Context].Dtype == TensorRoles.Uint8;
 
     /// <summary>Whether the graph takes <c>memory</c> and <c>memory_pose</c>; optional only when M = 0.</summary>
     public bool HasMemoryInputs => Inputs.ContainsKey(TensorRoles.Memory);

@@ -76,8 +76,8 @@ public sealed class ModelPackage : IDisposable
         }
     }
 
-    /// <summary>Writes start state <paramref name="index"/> as the float CHW context <c>[K, 3, H, W]</c> in [0, 1].</summary>
-    public void CopyStart(int index, Span<float> contextDestination) => _starts.CopyTo(index, contextDestination);
+    /// <summary>Start state <paramref name="index"/>: K frames of 8-bit RGB <c>[H, W, 3]</c> back to back, oldest first.</summary>
+    public ReadOnlySpan<byte> Start(int index) => _starts.Of(index);
 
     /// <summary>A stepper over this package's shared session; dispose it before the package.</summary>
     public WorldModel CreateWorldModel()

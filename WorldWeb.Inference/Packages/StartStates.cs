@@ -1,4 +1,3 @@
-using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Npy;
 
 namespace WorldWeb.Inference.Packages;
@@ -54,20 +53,11 @@ internal sealed class StartStates
         return new StartStates(array, f, manifest.ContextFrames);
     }
 
-    public void CopyTo(int index, Span<float> context)
+    public ReadOnlySpan<byte> Of(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        int frameFloats = _frame.FloatCount;
-        if (context.Length != _contextFrames * frameFloats)
-        {
-            throw new ArgumentException(
-                $"context destination holds {context.Length} floats but K x 3 x H x W is {_contextFrames * frameFloats}", nameof(context));
-        }
-        ReadOnlySpan<byte> start = _array.Data<byte>().Slice(index * _contextFrames * frameFloats, _contextFrames * frameFloats);
-        for (int k = 0; k < _contextFrames; k++)
-        {
-            FrameMath.FromRgb24(start.Slice(k * frameFloats, frameFloats), context.Slice(k * frameFloats, frameFloats));
-        }
+        int values = _contextFrames * _frame.FloatCount;
+        return _array.Data<byte>().Slice(index * values, values);
     }
 }

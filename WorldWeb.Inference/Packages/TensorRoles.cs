@@ -13,6 +13,7 @@ public static class TensorRoles
 
     public const string Float32 = "float32";
     public const string Int64 = "int64";
+    public const string Uint8 = "uint8";
 
     public static IReadOnlyList<string> Inputs { get; } = [Context, Action, Memory, MemoryPose, Noise];
 
@@ -22,18 +23,29 @@ public static class TensorRoles
     public static bool IsOptional(string role, int memorySlots) =>
         memorySlots == 0 && role is Memory or MemoryPose;
 
-    public static string DtypeOf(string role) => role == Action ? Int64 : Float32;
+    /// <summary>
+    /// The dtypes a role may have. Context and memory frames come as float32 <c>[3, H, W]</c> in [0, 1], or as the
+    /// 8-bit RGB the viewers see, uint8 <c>[H, W, 3]</c>, which the graph converts itself: a quarter of the bytes
+    /// to move to a GPU each tick.
+    /// </summary>
+    public static IReadOnlyList<string> DtypesOf(string role) => role switch
+    {
+        Action => [Int64],
+        Context or Memory => [Float32, Uint8],
+        _ => [Float32],
+    };
 
-    /// <summary>The shape the contract requires for a role, given the manifest's frame, K and M.</summary>
-    public static IReadOnlyList<TensorDim> ShapeOf(string role, FrameSpec frame, int contextFrames, int memorySlots)
+    /// <summary>The shape the contract requires for a role of the given dtype, given the manifest's frame, K and M.</summary>
+    public static IReadOnlyList<TensorDim> ShapeOf(string role, string dtype, FrameSpec frame, int contextFrames, int memorySlots)
     {
         TensorDim b = TensorDim.Batch;
         TensorDim c = TensorDim.Fixed(frame.Channels), h = TensorDim.Fixed(frame.Height), w = TensorDim.Fixed(frame.Width);
+        TensorDim[] image = dtype == Uint8 ? [h, w, c] : [c, h, w];
         return role switch
         {
-            Context => [b, TensorDim.Fixed(contextFrames), c, h, w],
+            Context => [b, TensorDim.Fixed(contextFrames), .. image],
             Action => [b],
-            Memory => [b, TensorDim.Fixed(memorySlots), c, h, w],
+            Memory => [b, TensorDim.Fixed(memorySlots), .. image],
             MemoryPose => [b, TensorDim.Fixed(memorySlots), TensorDim.Fixed(4)],
             Noise or Frame => [b, c, h, w],
             PoseDelta => [b, TensorDim.Fixed(3)],

@@ -13,6 +13,7 @@ internal sealed class BatchLayout
         MemorySlots = manifest.MemorySlots;
         ActionCount = manifest.Actions.Count;
         HasMemoryInputs = manifest.HasMemoryInputs;
+        Rgb24Frames = manifest.TakesRgb24Frames;
         FrameFloats = f.FloatCount;
         ContextFloats = ContextFrames * FrameFloats;
         MemoryFloats = MemorySlots * FrameFloats;
@@ -35,6 +36,11 @@ internal sealed class BatchLayout
     public int MemorySlots { get; }
     public int ActionCount { get; }
     public bool HasMemoryInputs { get; }
+
+    /// <summary>Context and memory frames go in as 8-bit RGB <c>[H, W, 3]</c>; otherwise as float <c>[3, H, W]</c>.</summary>
+    public bool Rgb24Frames { get; }
+
+    /// <summary>Values in one frame, 3 × H × W: floats of the frame output, and floats or bytes of a context or memory frame.</summary>
     public int FrameFloats { get; }
     public int ContextFloats { get; }
     public int MemoryFloats { get; }

@@ -54,8 +54,27 @@ public sealed class StepBatch : IDisposable
         return Count++;
     }
 
-    /// <summary>Context frames of a row, float <c>[K, 3, H, W]</c> in [0, 1], oldest first.</summary>
-    public Span<float> Context(int row) => _buffers.ContextRow(CheckRow(row));
+    /// <summary>Writes a row's context, K frames of 8-bit RGB <c>[H, W, 3]</c> back to back, oldest first (a row of starts.npy).</summary>
+    public void SetContext(int row, ReadOnlySpan<byte> rgbFrames)
+    {
+        int k = _layout.ContextFrames, n = _layout.FrameFloats;
+        if (rgbFrames.Length != k * n)
+        {
+            throw new ArgumentException($"a context of this model holds {k} frames of {n} bytes, not {rgbFrames.Length} bytes", nameof(rgbFrames));
+        }
+        for (int frame = 0; frame < k; frame++)
+        {
+            SetContextFrame(row, frame, rgbFrames.Slice(frame * n, n));
+        }
+    }
+
+    /// <summary>Writes frame <paramref name="k"/> (0 is the oldest) of a row's context from 8-bit RGB <c>[H, W, 3]</c>.</summary>
+    public void SetContextFrame(int row, int k, ReadOnlySpan<byte> rgb)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, _layout.ContextFrames);
+        _buffers.WriteContextFrame(CheckRow(row) * _layout.ContextFrames + k, rgb);
+    }
 
     public void SetAction(int row, int action)
     {
@@ -64,22 +83,15 @@ public sealed class StepBatch : IDisposable
         _buffers.Action[CheckRow(row)] = action;
     }
 
-    /// <summary>Memory frames of a row, float <c>[M, 3, H, W]</c>; zeros in empty slots. Empty when M = 0.</summary>
-    public Span<float> Memory(int row) => _buffers.MemoryRow(CheckRow(row));
-
     /// <summary>Memory poses of a row, float <c>[M, 4]</c>: (forward, right, dheading, valid) per slot.</summary>
     public Span<float> MemoryPose(int row) => _buffers.MemoryPoseRow(CheckRow(row));
 
-    /// <summary>Puts a remembered frame in a memory slot, with its pose relative to the row's previous pose.</summary>
-    public void SetMemory(int row, int slot, ReadOnlySpan<float> frame, RelativePose pose)
+    /// <summary>Puts a remembered frame (8-bit RGB <c>[H, W, 3]</c>) in a memory slot, with its pose relative to the row's previous pose.</summary>
+    public void SetMemory(int row, int slot, ReadOnlySpan<byte> rgb, RelativePose pose)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _layout.MemorySlots);
-        if (frame.Length != _layout.FrameFloats)
-        {
-            throw new ArgumentException($"a frame holds {_layout.FrameFloats} floats, not {frame.Length}", nameof(frame));
-        }
-        frame.CopyTo(Memory(row).Slice(slot * _layout.FrameFloats, _layout.FrameFloats));
+        _buffers.WriteMemoryFrame(CheckRow(row) * _layout.MemorySlots + slot, rgb);
         Span<float> slotPose = MemoryPose(row).Slice(slot * 4, 4);
         slotPose[0] = (float)pose.Forward;
         slotPose[1] = (float)pose.Right;

@@ -3,6 +3,8 @@ namespace WorldWeb.Inference.Stepping;
 /// <summary>
 /// A batch's input and output arrays, allocated once on the pinned object heap: ONNX Runtime reads and writes
 /// them in place, and pinning them for good keeps the GC from having to work around many short pins.
+/// Context and memory frames are floats or bytes as the graph takes them (<see cref="BatchLayout.Rgb24Frames"/>);
+/// the other kind stays empty.
 /// </summary>
 internal sealed class StepBuffers
 {
@@ -11,9 +13,12 @@ internal sealed class StepBuffers
     public StepBuffers(BatchLayout layout, int capacity)
     {
         _layout = layout;
-        Context = Pinned<float>(capacity * layout.ContextFloats);
+        int contextValues = capacity * layout.ContextFloats, memoryValues = capacity * layout.MemoryFloats;
+        Context = Pinned<float>(layout.Rgb24Frames ? 0 : contextValues);
+        Memory = Pinned<float>(layout.Rgb24Frames ? 0 : memoryValues);
+        ContextRgb = Pinned<byte>(layout.Rgb24Frames ? contextValues : 0);
+        MemoryRgb = Pinned<byte>(layout.Rgb24Frames ? memoryValues : 0);
         Action = Pinned<long>(capacity);
-        Memory = Pinned<float>(capacity * layout.MemoryFloats);
         MemoryPose = Pinned<float>(capacity * layout.MemoryPoseFloats);
         Noise = Pinned<float>(capacity * layout.FrameFloats);
         Frame = Pinned<float>(capacity * layout.FrameFloats);
@@ -21,27 +26,59 @@ internal sealed class StepBuffers
     }
 
     public float[] Context { get; }
-    public long[] Action { get; }
     public float[] Memory { get; }
+    public byte[] ContextRgb { get; }
+    public byte[] MemoryRgb { get; }
+    public long[] Action { get; }
     public float[] MemoryPose { get; }
     public float[] Noise { get; }
     public float[] Frame { get; }
     public float[] PoseDelta { get; }
 
-    public Span<float> ContextRow(int row) => Context.AsSpan(row * _layout.ContextFloats, _layout.ContextFloats);
-    public Span<float> MemoryRow(int row) => Memory.AsSpan(row * _layout.MemoryFloats, _layout.MemoryFloats);
     public Span<float> MemoryPoseRow(int row) => MemoryPose.AsSpan(row * _layout.MemoryPoseFloats, _layout.MemoryPoseFloats);
     public Span<float> NoiseRow(int row) => Noise.AsSpan(row * _layout.FrameFloats, _layout.FrameFloats);
     public Span<float> FrameRow(int row) => Frame.AsSpan(row * _layout.FrameFloats, _layout.FrameFloats);
     public Span<float> PoseDeltaRow(int row) => PoseDelta.AsSpan(row * BatchLayout.PoseDeltaFloats, BatchLayout.PoseDeltaFloats);
 
+    /// <summary>Frame <paramref name="index"/> of all context frames (row × K + k) from 8-bit RGB, as the graph takes it.</summary>
+    public void WriteContextFrame(int index, ReadOnlySpan<byte> rgb) => WriteFrame(Context, ContextRgb, index, rgb);
+
+    /// <summary>Frame <paramref name="index"/> of all memory frames (row × M + slot) from 8-bit RGB, as the graph takes it.</summary>
+    public void WriteMemoryFrame(int index, ReadOnlySpan<byte> rgb) => WriteFrame(Memory, MemoryRgb, index, rgb);
+
     public void ClearInputs(int row)
     {
-        ContextRow(row).Clear();
+        int context = _layout.ContextFloats, memory = _layout.MemoryFloats;
+        if (_layout.Rgb24Frames)
+        {
+            ContextRgb.AsSpan(row * context, context).Clear();
+            MemoryRgb.AsSpan(row * memory, memory).Clear();
+        }
+        else
+        {
+            Context.AsSpan(row * context, context).Clear();
+            Memory.AsSpan(row * memory, memory).Clear();
+        }
         Action[row] = 0;
-        MemoryRow(row).Clear();
         MemoryPoseRow(row).Clear();
         NoiseRow(row).Clear();
+    }
+
+    private void WriteFrame(float[] floats, byte[] bytes, int index, ReadOnlySpan<byte> rgb)
+    {
+        int n = _layout.FrameFloats;
+        if (rgb.Length != n)
+        {
+            throw new ArgumentException($"an RGB frame of this model holds {n} bytes, not {rgb.Length}", nameof(rgb));
+        }
+        if (_layout.Rgb24Frames)
+        {
+            rgb.CopyTo(bytes.AsSpan(index * n, n));
+        }
+        else
+        {
+            Frames.FrameMath.FromRgb24(rgb, floats.AsSpan(index * n, n));
+        }
     }
 
     private static T[] Pinned<T>(int length) => GC.AllocateArray<T>(length, pinned: true);

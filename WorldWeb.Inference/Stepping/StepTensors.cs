@@ -39,10 +39,13 @@ internal sealed class StepTensors : IDisposable
             }
 
             int c = layout.Channels, h = layout.Height, w = layout.Width, k = layout.ContextFrames, m = layout.MemorySlots;
-            OrtValue context = View(buffers.Context, layout.ContextFloats, k, c, h, w);
+            OrtValue Frames(float[] floats, byte[] rgb, int rowLength, int frames) => layout.Rgb24Frames
+                ? View(rgb, rowLength, frames, h, w, c)
+                : View(floats, rowLength, frames, c, h, w);
+            OrtValue context = Frames(buffers.Context, buffers.ContextRgb, layout.ContextFloats, k);
             OrtValue action = View(buffers.Action, 1);
             OrtValue[] inputs = layout.HasMemoryInputs
-                ? [context, action, View(buffers.Memory, layout.MemoryFloats, m, c, h, w),
+                ? [context, action, Frames(buffers.Memory, buffers.MemoryRgb, layout.MemoryFloats, m),
                    View(buffers.MemoryPose, layout.MemoryPoseFloats, m, 4), View(buffers.Noise, layout.FrameFloats, c, h, w)]
                 : [context, action, View(buffers.Noise, layout.FrameFloats, c, h, w)];
             OrtValue[] outputs =

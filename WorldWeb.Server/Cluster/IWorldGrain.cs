@@ -12,6 +12,12 @@ namespace WorldWeb.Server.Cluster;
 public interface IWorldGrain : IGrainWithStringKey
 {
     /// <summary>Makes sure the world runs on the owning node (resuming it there if needed) and says which node that is.</summary>
+    /// <remarks>
+    /// A resume replays the steps logged since the last save (up to <c>Worlds:AutosaveEverySteps</c>), which on a busy
+    /// node can outlast the cluster's 10 s response timeout; that would tell the player the node is not answering. A
+    /// node that dies still fails the call at once (its connection drops).
+    /// </remarks>
+    [ResponseTimeout("00:01:00")]
     Task<WorldOpening> Open();
 
     /// <summary>The action a player holds from now on (the owner may use actions masked for players); a refusal or null.</summary>

@@ -246,15 +246,12 @@ public sealed partial class WorldDirectory(
     /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
     public static WorldState Genesis(LoadedModel model, long seed)
     {
-        var manifest = model.Manifest;
-        int frameFloats = manifest.Frame.FloatCount;
-        float[] context = new float[manifest.ContextFloatCount];
-        model.Package.CopyStart((int)((ulong)seed % (ulong)model.Package.StartCount), context);
-        var frames = new byte[manifest.ContextFrames][];
+        int frameBytes = model.Manifest.Frame.FloatCount;
+        ReadOnlySpan<byte> start = model.Package.Start((int)((ulong)seed % (ulong)model.Package.StartCount));
+        var frames = new byte[model.Manifest.ContextFrames][];
         for (int k = 0; k < frames.Length; k++)
         {
-            frames[k] = new byte[frameFloats];
-            FrameMath.ToRgb24(context.AsSpan(k * frameFloats, frameFloats), frames[k]);
+            frames[k] = start.Slice(k * frameBytes, frameBytes).ToArray();
         }
         return new WorldState(0, new Pose(0, 0, 0), frames, MemorySnapshot.Empty);
     }

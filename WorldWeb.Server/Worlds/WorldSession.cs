@@ -24,7 +24,6 @@ public sealed partial class WorldSession
     private readonly List<FrameViewer> _viewers = [];
     private readonly FrameRateMeter _fps = new();
     private readonly int _frameFloats;
-    private readonly float[] _context;
     private readonly List<byte[]> _contextRgb;
     private readonly WorldMemory? _memory;
     private readonly MemoryFeed _feed;
@@ -51,7 +50,7 @@ public sealed partial class WorldSession
         Seed = seed;
         Model = model;
         _memory = memory;
-        _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
+        _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
         coherence ??= new CoherenceOptions();
         _guard = new CoherenceGuard(coherence);
         _checkpointEvery = coherence.CheckpointEverySteps;
@@ -60,11 +59,6 @@ public sealed partial class WorldSession
         _step = state.Step;
         _pose = state.Pose;
         _contextRgb = [.. state.Context];
-        _context = new float[_contextRgb.Count * _frameFloats];
-        for (int k = 0; k < _contextRgb.Count; k++)
-        {
-            FrameMath.FromRgb24(_contextRgb[k], _context.AsSpan(k * _frameFloats, _frameFloats));
-        }
         _checkpoint = (_pose, [.. _contextRgb]);
         _revisits = new RevisitScore();
         if (state.Coherence is { } saved)
@@ -249,7 +243,10 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long next = _step + 1;
-            _context.CopyTo(batch.Context(row));
+            for (int k = 0; k < _contextRgb.Count; k++)
+            {
+                batch.SetContextFrame(row, k, _contextRgb[k]);
+            }
             batch.SetAction(row, action);
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)
@@ -319,8 +316,6 @@ public sealed partial class WorldSession
         // The model sees the 8-bit frame the viewers see, so a save holds the context exactly.
         _contextRgb.RemoveAt(0);
         _contextRgb.Add(rgb);
-        Array.Copy(_context, _frameFloats, _context, 0, _context.Length - _frameFloats);
-        FrameMath.FromRgb24(rgb, _context.AsSpan(_context.Length - _frameFloats));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId} rolled back to its last good state at step {Step}: {Fault} frame ({Rollbacks} rollbacks so far)")]

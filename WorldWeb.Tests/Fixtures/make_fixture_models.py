@@ -12,12 +12,15 @@ Outputs are committed, so the tests do not need Python.
 import copy
 import json
 import os
+import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "training"))
+from worldweb_training.rgb24 import rgb24_inputs  # noqa: E402  (the converter export.py uses)
 H = W = 8
 K = 2
 M = 2
@@ -246,6 +249,7 @@ def write_noise_reference():
 
 def main():
     write_package("tiny", build_model(), manifest("tiny"))
+    write_package("tiny_rgb24", *rgb24_inputs(build_model(), manifest("tiny_rgb24")))
     write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
     write_package(
         "tiny_empty_memory",

@@ -88,7 +88,7 @@ public sealed class DefaultModelTests(ITestOutputHelper output)
         for (int world = 0; world < worlds; world++)
         {
             int row = batch.AddRow();
-            package.CopyStart(world % package.StartCount, batch.Context(row));
+            batch.SetContext(row, package.Start(world % package.StartCount));
             batch.SetAction(row, (world + 1) % actions);
             WorldNoise.Fill((ulong)(world + 1), 1, batch.Noise(row));
         }

@@ -128,6 +128,26 @@ public sealed class ModelManifestTests
     }
 
     [Fact]
+    public void Parse_Rgb24Frames_AreHwcUint8InContextAndMemoryAlike()
+    {
+        ModelManifest rgb24 = ModelManifest.Parse(System.IO.File.ReadAllText(Fixtures.File("tiny_rgb24", "world.json")), Source);
+        Assert.True(rgb24.TakesRgb24Frames);
+        Assert.Equal("[batch,2,8,8,3]", rgb24.Inputs["context"].ShapeText);
+        Assert.False(ModelManifest.Parse(ValidManifest().ToJsonString(), Source).TakesRgb24Frames);
+
+        Assert.Contains("inputs.context: shape is [batch,2,3,8,8] but frame, context_frames and memory_slots require [batch,2,8,8,3]",
+            Refused(j => j["inputs"]!["context"]!["dtype"] = "uint8").Message);
+        Assert.Contains("inputs.memory has dtype 'uint8' but inputs.context 'float32'; both must be float32 or both uint8",
+            Refused(j =>
+            {
+                j["inputs"]!["memory"]!["dtype"] = "uint8";
+                j["inputs"]!["memory"]!["shape"] = new JsonArray("batch", 2, 8, 8, 3);
+            }).Message);
+        Assert.Contains("inputs.noise: dtype is 'uint8' but the role requires 'float32'",
+            Refused(j => j["inputs"]!["noise"]!["dtype"] = "uint8").Message);
+    }
+
+    [Fact]
     public void Parse_UnknownRole_IsRefused()
     {
         Assert.Contains("unknown role 'memroy'",

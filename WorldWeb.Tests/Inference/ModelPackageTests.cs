@@ -132,24 +132,23 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
-    public void CopyStart_ConvertsHwcBytesToChwFloats()
+    public void Start_IsTheStartStatesRowOfKRgbFrames()
     {
         using ModelPackage package = Fixtures.Load("tiny");
-        var context = new float[2 * 3 * 8 * 8];
 
-        package.CopyStart(2, context);
+        ReadOnlySpan<byte> start = package.Start(2);
 
-        // make_fixture_models.py: value = (37n + 11k + 5y + 3x + 50c) mod 256
+        // make_fixture_models.py: value = (37n + 11k + 5y + 3x + 50c) mod 256, HWC
+        Assert.Equal(2 * 8 * 8 * 3, start.Length);
         for (int k = 0; k < 2; k++)
         {
-            for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 8; y++)
             {
-                for (int y = 0; y < 8; y++)
+                for (int x = 0; x < 8; x++)
                 {
-                    for (int x = 0; x < 8; x++)
+                    for (int c = 0; c < 3; c++)
                     {
-                        float expected = ((37 * 2 + 11 * k + 5 * y + 3 * x + 50 * c) % 256) / 255f;
-                        Assert.Equal(expected, context[((k * 3 + c) * 8 + y) * 8 + x]);
+                        Assert.Equal((37 * 2 + 11 * k + 5 * y + 3 * x + 50 * c) % 256, start[((k * 8 + y) * 8 + x) * 3 + c]);
                     }
                 }
             }
@@ -157,12 +156,12 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
-    public void CopyStart_BadIndexOrDestination_Throws()
+    public void Start_BadIndex_Throws()
     {
         using ModelPackage package = Fixtures.Load("tiny");
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => package.CopyStart(3, new float[384]));
-        Assert.Throws<ArgumentException>(() => package.CopyStart(0, new float[383]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => package.Start(3).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => package.Start(-1).Length);
     }
 
     private static string CopyFixture(string name)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
@@ -26,33 +27,62 @@ public sealed class WorldModelStepTests : IDisposable
     /// <summary>Distinct inputs per world so a mixed-up row would show.</summary>
     private static void FillRow(ModelPackage package, StepBatch batch, int row, int world)
     {
-        package.CopyStart(world % package.StartCount, batch.Context(row));
+        batch.SetContext(row, package.Start(world % package.StartCount));
         batch.SetAction(row, world % 4);
         WorldNoise.Fill((ulong)(1000 + world), world * 3, batch.Noise(row));
         if (world % 2 == 1)
         {
-            var remembered = new float[FrameFloats];
-            Array.Fill(remembered, 0.25f * world);
+            var remembered = new byte[FrameFloats];
+            Array.Fill(remembered, (byte)(60 * world));
             batch.SetMemory(row, 1, remembered, new RelativePose(1.5 * world, -0.5, 0.1));
         }
     }
 
-    [Fact]
-    public void Step_ComputesTheFixtureGraphFromTheRowsInputs()
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("tiny_rgb24")]
+    public void Step_ComputesTheFixtureGraphFromTheRowsInputs(string fixture)
     {
-        using StepBatch batch = _model.CreateBatch(4);
+        using ModelPackage package = Fixtures.Load(fixture);
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch batch = model.CreateBatch(4);
         int row = batch.AddRow();
-        FillRow(_package, batch, row, world: 3);
+        FillRow(package, batch, row, world: 3);
 
-        _model.Step(batch);
+        model.Step(batch);
 
-        ReadOnlySpan<float> context = batch.Context(row), noise = batch.Noise(row), frame = batch.Frame(row);
+        var last = new float[FrameFloats];
+        FrameMath.FromRgb24(package.Start(3 % package.StartCount)[FrameFloats..], last);
+        ReadOnlySpan<float> noise = batch.Noise(row), frame = batch.Frame(row);
         for (int i = 0; i < FrameFloats; i++)
         {
-            float logit = context[FrameFloats + i] + 0.1f * noise[i] + 0.01f * 3 + 0.05f * 0.75f;
+            float logit = last[i] + 0.1f * noise[i] + 0.01f * 3 + 0.05f * (180 / 255f);
             Assert.Equal(1 / (1 + MathF.Exp(-logit)), frame[i], 1e-6f);
         }
         Assert.Equal([0.3f + 0.001f * 4.5f, 0.06f, 0.15f], batch.PoseDelta(row).ToArray(), new ToleranceComparer(1e-6f));
+    }
+
+    [Fact]
+    public void Rgb24Package_StepsTheFramesOfItsFloatOriginalBitForBit()
+    {
+        // tiny_rgb24 is tiny converted by training/worldweb_training/rgb24.py: the graph, not WorldWeb, turns bytes into floats.
+        using ModelPackage rgb24 = Fixtures.Load("tiny_rgb24");
+        using WorldModel rgb24Model = rgb24.CreateWorldModel();
+        using StepBatch floats = _model.CreateBatch(4), bytes = rgb24Model.CreateBatch(4);
+        for (int world = 0; world < 4; world++)
+        {
+            FillRow(_package, floats, floats.AddRow(), world);
+            FillRow(rgb24, bytes, bytes.AddRow(), world);
+        }
+
+        _model.Step(floats);
+        rgb24Model.Step(bytes);
+
+        for (int row = 0; row < 4; row++)
+        {
+            Assert.Equal(Bits(floats.Frame(row)), Bits(bytes.Frame(row)));
+            Assert.Equal(Bits(floats.PoseDelta(row)), Bits(bytes.PoseDelta(row)));
+        }
     }
 
     [Fact]
@@ -117,30 +147,40 @@ public sealed class WorldModelStepTests : IDisposable
         Assert.True(Unsafe.AreSame(in before, in batch.Frame(0)[0]));
     }
 
-    [Fact]
-    public void AddRow_AfterClear_StartsFromZeroedInputs()
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("tiny_rgb24")]
+    public void AddRow_AfterClear_StartsFromZeroedInputs(string fixture)
     {
-        using StepBatch batch = _model.CreateBatch(2);
-        FillRow(_package, batch, batch.AddRow(), 1);
-        batch.Clear();
+        using ModelPackage package = Fixtures.Load(fixture);
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch used = model.CreateBatch(2), fresh = model.CreateBatch(2);
+        FillRow(package, used, used.AddRow(), 1);
+        used.Clear();
 
-        int row = batch.AddRow();
+        used.AddRow();
+        fresh.AddRow();
+        model.Step(used);
+        model.Step(fresh);
 
-        Assert.All(batch.Context(row).ToArray(), v => Assert.Equal(0f, v));
-        Assert.All(batch.Memory(row).ToArray(), v => Assert.Equal(0f, v));
-        Assert.All(batch.MemoryPose(row).ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(Bits(fresh.Frame(0)), Bits(used.Frame(0)));
+        Assert.Equal(Bits(fresh.PoseDelta(0)), Bits(used.PoseDelta(0)));
+        Assert.All(used.MemoryPose(0).ToArray(), v => Assert.Equal(0f, v));
     }
 
     [Fact]
     public void Batch_RefusesRowsBeyondCountOrCapacityAndUnknownActions()
     {
         using StepBatch batch = _model.CreateBatch(1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => batch.Context(0).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetContextFrame(0, 0, new byte[FrameFloats]));
         batch.AddRow();
 
         Assert.Throws<InvalidOperationException>(() => batch.AddRow());
         Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetAction(0, 4));
-        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetMemory(0, 2, new float[FrameFloats], default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetContextFrame(0, 2, new byte[FrameFloats]));
+        Assert.Throws<ArgumentException>(() => batch.SetContextFrame(0, 1, new byte[FrameFloats - 1]));
+        Assert.Throws<ArgumentException>(() => batch.SetContext(0, new byte[FrameFloats]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetMemory(0, 2, new byte[FrameFloats], default));
     }
 
     [Fact]
@@ -174,14 +214,14 @@ public sealed class WorldModelStepTests : IDisposable
         for (int world = 0; world < 2; world++)
         {
             int row = batch.AddRow();
-            package.CopyStart(world, batch.Context(row));
+            batch.SetContext(row, package.Start(world));
             batch.SetAction(row, 1);
             WorldNoise.Fill(9, world, batch.Noise(row));
         }
 
         model.Step(batch);
 
-        Assert.Empty(batch.Memory(0).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetMemory(0, 0, new byte[FrameFloats], default));
         Assert.Equal([0.1f, 0.02f, 0.05f], batch.PoseDelta(1).ToArray());
         Assert.All(batch.Frame(1).ToArray(), v => Assert.InRange(v, 0f, 1f));
     }

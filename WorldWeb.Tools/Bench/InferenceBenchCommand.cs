@@ -75,11 +75,11 @@ public static class InferenceBenchCommand
     private static void Fill(Inference.Stepping.StepBatch batch, ModelPackage package, int seed)
     {
         var row = batch.AddRow();
-        package.CopyStart(seed % package.StartCount, batch.Context(row));
+        var start = package.Start(seed % package.StartCount);
+        batch.SetContext(row, start);
         batch.SetAction(row, Math.Min(1, package.Manifest.Actions.Count - 1));
         WorldNoise.Fill((ulong)seed, 1, batch.Noise(row));
-        var frameFloats = batch.Noise(row).Length;
-        var last = batch.Context(row)[^frameFloats..].ToArray();
+        var last = start[^package.Manifest.Frame.FloatCount..];
         for (var slot = 0; slot < package.Manifest.MemorySlots; slot++)
             batch.SetMemory(row, slot, last, new RelativePose(0.5 * slot, 0, 0));
     }

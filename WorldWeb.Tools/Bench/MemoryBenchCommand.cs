@@ -104,31 +104,31 @@ public static class MemoryBenchCommand
         var manifest = package.Manifest;
         var (width, height, floats) = (manifest.Frame.Width, manifest.Frame.Height, manifest.Frame.FloatCount);
         var memory = new WorldMemory(new MemoryPolicy(), width, height);
-        var feed = new MemoryFeed(manifest.MemorySlots, floats, manifest.ContextFrames);
-        var context = new float[manifest.ContextFloatCount];
-        package.CopyStart(0, context);
+        var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
+        var context = new Queue<byte[]>(package.Start(0).ToArray().Chunk(floats));
         var random = new Random(7);
         var pose = new Pose(0, 0, 0);
         var steps = (int)(minutes * 60 * manifest.Fps);
         long written = 0;
         int writes = 0, action = 0, hold = 0;
-        var rgb = new byte[floats];
         var clock = Stopwatch.StartNew();
         for (long s = 1; s <= steps; s++)
         {
             if (hold-- <= 0) (action, hold) = (random.Next(manifest.Actions.Count), random.Next(5, 26));
             batch.Clear();
             var row = batch.AddRow();
-            context.CopyTo(batch.Context(row));
+            var k = 0;
+            foreach (var frame in context) batch.SetContextFrame(row, k++, frame);
             batch.SetAction(row, action);
             WorldNoise.Fill(3, s, batch.Noise(row));
             feed.Fill(batch, row, memory, pose, s);
             model.Step(batch);
+            var rgb = new byte[floats];
             FrameMath.ToRgb24(batch.Frame(row), rgb);
             pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
-            Array.Copy(context, floats, context, 0, context.Length - floats);
-            FrameMath.FromRgb24(rgb, context.AsSpan(context.Length - floats));
-            if (memory.Remember((byte[])rgb.Clone(), pose, s) is { } entry)
+            context.Dequeue();
+            context.Enqueue(rgb);
+            if (memory.Remember(rgb, pose, s) is { } entry)
             {
                 writes++;
                 written += entry.Encoded.Length;

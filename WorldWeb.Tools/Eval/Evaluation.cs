@@ -39,7 +39,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
     {
         var history = memory ? History(trajectory, trajectory.Length) : null;
         var rows = Enumerable.Range(contextFrames, trajectory.Length - contextFrames)
-            .Select(t => new RolloutRow((ulong)seed, t, Slice(trajectory.FloatFrames, t - contextFrames, contextFrames),
+            .Select(t => new RolloutRow((ulong)seed, t, Slice(trajectory.Frames, t - contextFrames, contextFrames),
                 trajectory.Poses[t - 1], [trajectory.Actions[t]], history, RememberGenerated: false))
             .ToList();
         rollout.Run(rows);
@@ -57,7 +57,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
     {
         var last = Math.Max(contextFrames, trajectory.Length - horizon);
         var starts = Enumerable.Range(0, count).Select(i => contextFrames + (last - contextFrames) * i / Math.Max(1, count - 1)).Distinct().ToList();
-        var rows = starts.Select(s => new RolloutRow((ulong)seed, s, Slice(trajectory.FloatFrames, s - contextFrames, contextFrames),
+        var rows = starts.Select(s => new RolloutRow((ulong)seed, s, Slice(trajectory.Frames, s - contextFrames, contextFrames),
                 trajectory.Poses[s - 1], trajectory.Actions.Skip(s).Take(horizon).ToList(), memory ? History(trajectory, s) : null))
             .ToList();
         rollout.Run(rows);
@@ -87,7 +87,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
             return;
         }
         List<RolloutRow> Rows(bool withMemory) => starts.Select((a, i) => new RolloutRow((ulong)seed, a + 1,
-                Slice(trajectory.FloatFrames, a + 1 - contextFrames, contextFrames), trajectory.Poses[a],
+                Slice(trajectory.Frames, a + 1 - contextFrames, contextFrames), trajectory.Poses[a],
                 LoopClosure.Actions(LoopClosure.LoopTurn(i)).Select(x => (int)x).ToList(),
                 withMemory ? History(trajectory, a + 1) : null))
             .ToList();
@@ -154,7 +154,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         return history;
     }
 
-    private static List<float[]> Slice(IReadOnlyList<float[]> frames, int start, int count) => frames.Skip(start).Take(count).ToList();
+    private static List<byte[]> Slice(IReadOnlyList<byte[]> frames, int start, int count) => frames.Skip(start).Take(count).ToList();
 
     private static double? Mean(List<double> values) => values.Count > 0 ? Round(values.Average()) : null;
 

@@ -40,7 +40,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
         {
             var start = contextFrames + (last - contextFrames) * i / Math.Max(1, rollouts - 1);
             var actions = PlayPolicy.Explore(seed * 1000 + i, horizon);
-            var row = new RolloutRow((ulong)seed, start, trajectory.FloatFrames.Skip(start - contextFrames).Take(contextFrames).ToList(),
+            var row = new RolloutRow((ulong)seed, start, trajectory.Frames.Skip(start - contextFrames).Take(contextFrames).ToList(),
                 trajectory.Poses[start - 1], actions.Select(a => (int)a).ToList(), Evaluation.History(policy, trajectory, start));
             played.Add((ExplorePolicy, row, Replay(trajectory.World, trajectory.AgentPoses[start - 1], actions).Frames));
         }
@@ -141,7 +141,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
         var seen = Replay(trajectory.World, trajectory.AgentPoses[start - 1], seeding);
         var memory = Evaluation.History(policy, trajectory, start);
         for (var i = 0; i < seen.Frames.Count; i++) memory.Remember(seen.Frames[i], ReferenceTrajectory.ToPose(seen.Poses[i]), start + i);
-        var context = seen.Frames.TakeLast(contextFrames).Select(ReferenceTrajectory.ToFloat).ToList();
+        var context = seen.Frames.TakeLast(contextFrames).ToList();
         var actions = PlayPolicy.Revisit(horizon, firstCycle: SeedingCycles);
         var row = new RolloutRow((ulong)seed, start + seeding.Count, context, ReferenceTrajectory.ToPose(seen.Poses[^1]),
             actions.Select(a => (int)a).ToList(), memory);

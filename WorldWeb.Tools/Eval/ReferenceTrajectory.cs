@@ -18,12 +18,10 @@ public sealed class ReferenceTrajectory
         AgentPoses = poses;
         Poses = poses.Select(ToPose).ToList();
         Actions = actions;
-        FloatFrames = frames.Select(ToFloat).ToList();
     }
 
     public World World { get; }
     public IReadOnlyList<byte[]> Frames { get; }
-    public IReadOnlyList<float[]> FloatFrames { get; }
     public IReadOnlyList<Pose> Poses { get; }
     public IReadOnlyList<AgentPose> AgentPoses { get; }
     public IReadOnlyList<int> Actions { get; }
@@ -50,11 +48,4 @@ public sealed class ReferenceTrajectory
     }
 
     public static Pose ToPose(AgentPose pose) => new(pose.X, pose.Y, pose.Heading);
-
-    public static float[] ToFloat(byte[] rgb)
-    {
-        var frame = new float[rgb.Length];
-        FrameMath.FromRgb24(rgb, frame);
-        return frame;
-    }
 }

@@ -11,7 +11,7 @@ namespace WorldWeb.Tools.Eval;
 /// server's <see cref="WorldMemory"/>), which also offered the generated frames unless <see cref="RememberGenerated"/>
 /// is off (teacher forcing).
 /// </summary>
-public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]> Context, Pose StartPose, IReadOnlyList<int> Actions, WorldMemory? Memory, bool RememberGenerated = true)
+public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]> Context, Pose StartPose, IReadOnlyList<int> Actions, WorldMemory? Memory, bool RememberGenerated = true)
 {
     public List<byte[]> Frames { get; } = [];
     public List<Pose> Poses { get; } = [];
@@ -24,7 +24,7 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<float[]
 /// </summary>
 public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
-    private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.Frame.FloatCount, model.Manifest.ContextFrames);
+    private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
 
     /// <param name="progress">Called every <see cref="ProgressEvery"/> steps of a chunk with (step, steps).</param>
     public void Run(IReadOnlyList<RolloutRow> rows, Action<int, int>? progress = null)
@@ -37,7 +37,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 
     private void RunChunk(StepBatch batch, RolloutRow[] rows, Action<int, int>? progress)
     {
-        var contexts = rows.Select(r => new Queue<float[]>(r.Context)).ToArray();
+        var contexts = rows.Select(r => new Queue<byte[]>(r.Context)).ToArray();
         var poses = rows.Select(r => r.StartPose).ToArray();
         var steps = rows.Max(r => r.Actions.Count);
         for (var h = 0; h < steps; h++)
@@ -61,24 +61,18 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
-                // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
-                var seen = ReferenceTrajectory.ToFloat(rgb);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], rows[i].FirstStep + h);
                 contexts[i].Dequeue();
-                contexts[i].Enqueue(seen);
+                // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
+                contexts[i].Enqueue(rgb);
             }
         }
     }
 
-    private void Fill(StepBatch batch, int row, RolloutRow spec, Queue<float[]> context, Pose previous, int step, int action)
+    private void Fill(StepBatch batch, int row, RolloutRow spec, Queue<byte[]> context, Pose previous, int step, int action)
     {
-        var destination = batch.Context(row);
-        var offset = 0;
-        foreach (var frame in context)
-        {
-            frame.CopyTo(destination[offset..]);
-            offset += frame.Length;
-        }
+        var k = 0;
+        foreach (var frame in context) batch.SetContextFrame(row, k++, frame);
         batch.SetAction(row, action);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
         if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step);

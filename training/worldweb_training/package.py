@@ -8,7 +8,7 @@ ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", 
 FPS = 20
 INPUTS = ("context", "action", "memory", "memory_pose", "noise")
 OUTPUTS = ("frame", "pose_delta")
-_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
+_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.UINT8: "uint8"}
 
 
 def tensor_roles(k, m, h, w) -> tuple:
