@@ -16,13 +16,14 @@ public sealed class ModelPackage : IDisposable
     private readonly StartStates _starts;
     private bool _disposed;
 
-    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, ExecutionProviderKind provider)
+    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, ExecutionProviderKind provider, bool padsBatches)
     {
         Folder = folder;
         Manifest = manifest;
         _starts = starts;
         _session = session;
         ExecutionProvider = provider;
+        PadsBatches = padsBatches;
     }
 
     public string Folder { get; }
@@ -31,6 +32,9 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>The provider actually running the graph; CPU when CUDA was asked for but unavailable.</summary>
     public ExecutionProviderKind ExecutionProvider { get; }
+
+    /// <summary>Whether its steps run on the batch's rows rounded up to a power of two (<see cref="BatchPadding"/>).</summary>
+    public bool PadsBatches { get; }
 
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
@@ -64,7 +68,7 @@ public sealed class ModelPackage : IDisposable
             {
                 throw new ModelPackageException(onnxPath, mismatch);
             }
-            var package = new ModelPackage(folder, manifest, starts, session, provider);
+            var package = new ModelPackage(folder, manifest, starts, session, provider, options.PadsBatchesOn(provider));
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count);
             return package;
@@ -83,7 +87,7 @@ public sealed class ModelPackage : IDisposable
     public WorldModel CreateWorldModel()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WorldModel(_session, Manifest);
+        return new WorldModel(_session, Manifest, PadsBatches);
     }
 
     public void Dispose()

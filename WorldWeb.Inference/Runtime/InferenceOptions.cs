@@ -21,7 +21,15 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(GraphOptimization))]
     public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
 
+    /// <summary>Rows of a step rounded up to a power of two (<see cref="Runtime.BatchPadding"/> says why).</summary>
+    [EnumDataType(typeof(BatchPadding))]
+    public BatchPadding BatchPadding { get; set; } = BatchPadding.Auto;
+
     public CudaOptions Cuda { get; set; } = new();
+
+    /// <summary>Whether steps on <paramref name="provider"/> (the one actually running the graph) are padded.</summary>
+    public bool PadsBatchesOn(ExecutionProviderKind provider) =>
+        BatchPadding == BatchPadding.PowersOfTwo || (BatchPadding == BatchPadding.Auto && provider == ExecutionProviderKind.Cuda);
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()

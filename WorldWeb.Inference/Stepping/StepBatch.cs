@@ -23,21 +23,25 @@ public sealed class StepBatch : IDisposable
     private int _stepping;
     private bool _disposed;
 
-    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity)
+    /// <param name="rows">Rows the buffers hold: at least <paramref name="capacity"/>, more when steps are padded.</param>
+    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity, int rows)
     {
         Owner = owner;
         _layout = layout;
         Capacity = capacity;
-        _buffers = new StepBuffers(layout, capacity);
-        _tensorsByRows = new StepTensors?[capacity + 1];
+        _buffers = new StepBuffers(layout, rows);
+        _tensorsByRows = new StepTensors?[rows + 1];
     }
 
     internal WorldModel Owner { get; }
 
     public int Capacity { get; }
 
-    /// <summary>Rows in use; the next step runs on rows 0 … Count − 1.</summary>
+    /// <summary>Rows in use; the next step computes rows 0 … Count − 1 (and padding rows after them, when its model pads).</summary>
     public int Count { get; private set; }
+
+    /// <summary>Rows the last step ran on: <see cref="Count"/>, or more when its model pads (<see cref="WorldModel.RowsFor"/>).</summary>
+    public int SteppedRows { get; private set; }
 
     /// <summary>Empties the batch for the next tick; buffers are kept.</summary>
     public void Clear() => Count = 0;
@@ -121,14 +125,15 @@ public sealed class StepBatch : IDisposable
         }
     }
 
-    internal StepTensors EnterStep()
+    internal StepTensors EnterStep(int rows)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (Interlocked.Exchange(ref _stepping, 1) != 0)
         {
             throw new InvalidOperationException("the batch is already being stepped on another thread");
         }
-        return _tensorsByRows[Count] ??= StepTensors.Create(_layout, _buffers, Count);
+        SteppedRows = rows;
+        return _tensorsByRows[rows] ??= StepTensors.Create(_layout, _buffers, rows);
     }
 
     internal void ExitStep() => Volatile.Write(ref _stepping, 0);

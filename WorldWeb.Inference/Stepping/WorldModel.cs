@@ -15,23 +15,28 @@ public sealed class WorldModel : IDisposable
     private readonly InferenceSession _session;
     private readonly BatchLayout _layout;
     private readonly RunOptions _runOptions = new();
+    private readonly bool _padsBatches;
     private bool _disposed;
 
-    internal WorldModel(InferenceSession session, ModelManifest manifest)
+    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches)
     {
         _session = session;
         Manifest = manifest;
         _layout = new BatchLayout(manifest);
+        _padsBatches = padsBatches;
     }
 
     public ModelManifest Manifest { get; }
+
+    /// <summary>The rows a step of <paramref name="count"/> worlds runs on: <paramref name="count"/>, or the next power of two when padding.</summary>
+    public int RowsFor(int count) => _padsBatches && count > 1 ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count) : count;
 
     /// <summary>A reusable batch of up to <paramref name="capacity"/> rows for this model.</summary>
     public StepBatch CreateBatch(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new StepBatch(this, _layout, capacity);
+        return new StepBatch(this, _layout, capacity, RowsFor(capacity));
     }
 
     /// <summary>Steps every row of <paramref name="batch"/> in one run; the outputs land in the batch.</summary>
@@ -48,7 +53,7 @@ public sealed class WorldModel : IDisposable
         {
             return;
         }
-        StepTensors tensors = batch.EnterStep();
+        StepTensors tensors = batch.EnterStep(RowsFor(batch.Count));
         try
         {
             _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);

@@ -3,6 +3,7 @@ using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 
 namespace WorldWeb.Tests.Inference;
@@ -181,6 +182,39 @@ public sealed class WorldModelStepTests : IDisposable
         Assert.Throws<ArgumentException>(() => batch.SetContextFrame(0, 1, new byte[FrameFloats - 1]));
         Assert.Throws<ArgumentException>(() => batch.SetContext(0, new byte[FrameFloats]));
         Assert.Throws<ArgumentOutOfRangeException>(() => batch.SetMemory(0, 2, new byte[FrameFloats], default));
+    }
+
+    [Fact]
+    public void PaddedSteps_RunOnAPowerOfTwoRows_AndTheWorldsRowsStepTheSameFrames()
+    {
+        using ModelPackage padding = Fixtures.Load("tiny", new InferenceOptions { BatchPadding = BatchPadding.PowersOfTwo });
+        using WorldModel padded = padding.CreateWorldModel();
+        Assert.True(padding.PadsBatches);
+        Assert.False(_package.PadsBatches);  // Auto on CPU: no padding, only extra work there
+        Assert.Equal([1, 2, 4, 4, 8, 8, 1024], new[] { 1, 2, 3, 4, 5, 8, 1000 }.Select(padded.RowsFor));
+        using StepBatch plain = _model.CreateBatch(5), rounded = padded.CreateBatch(5);
+        for (int tick = 0; tick < 2; tick++)
+        {
+            // 5 rows, then 3: the second tick's padding rows hold the first tick's inputs, which must not matter.
+            int worlds = tick == 0 ? 5 : 3;
+            plain.Clear();
+            rounded.Clear();
+            for (int world = 0; world < worlds; world++)
+            {
+                FillRow(_package, plain, plain.AddRow(), world + tick);
+                FillRow(padding, rounded, rounded.AddRow(), world + tick);
+            }
+
+            _model.Step(plain);
+            padded.Step(rounded);
+
+            Assert.Equal((worlds, tick == 0 ? 8 : 4), (plain.SteppedRows, rounded.SteppedRows));
+            for (int row = 0; row < worlds; row++)
+            {
+                Assert.Equal(Bits(plain.Frame(row)), Bits(rounded.Frame(row)));
+                Assert.Equal(Bits(plain.PoseDelta(row)), Bits(rounded.PoseDelta(row)));
+            }
+        }
     }
 
     [Fact]

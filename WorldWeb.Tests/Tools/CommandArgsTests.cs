@@ -33,22 +33,23 @@ public class CommandArgsTests
     [Fact]
     public void Inference_settings_name_the_provider_and_its_cuda_settings()
     {
-        var args = CommandArgs.Parse(["bench", "inference", "--provider", "cuda", "--conv-search", "Heuristic", "--prefer-nhwc", "--no-tf32"]);
+        var args = CommandArgs.Parse(["bench", "inference", "--provider", "cuda", "--conv-search", "Heuristic", "--prefer-nhwc", "--no-tf32", "--batch-padding", "none"]);
 
         InferenceOptions options = InferenceArgs.Read(args, intraOpThreads: 3);
 
         args.EnsureAllRead();
-        Assert.Equal((ExecutionProviderKind.Cuda, 3), (options.ExecutionProvider, options.IntraOpThreads));
+        Assert.Equal((ExecutionProviderKind.Cuda, 3, BatchPadding.None), (options.ExecutionProvider, options.IntraOpThreads, options.BatchPadding));
         Assert.Equal((ConvAlgoSearch.Heuristic, true, false), (options.Cuda.ConvAlgoSearch, options.Cuda.PreferNhwc, options.Cuda.UseTf32));
         InferenceOptions defaults = InferenceArgs.Read(CommandArgs.Parse(["eval"]));
-        Assert.Equal((ExecutionProviderKind.Cpu, ConvAlgoSearch.Exhaustive, false, true),
-            (defaults.ExecutionProvider, defaults.Cuda.ConvAlgoSearch, defaults.Cuda.PreferNhwc, defaults.Cuda.UseTf32));
+        Assert.Equal((ExecutionProviderKind.Cpu, ConvAlgoSearch.Exhaustive, false, true, BatchPadding.Auto),
+            (defaults.ExecutionProvider, defaults.Cuda.ConvAlgoSearch, defaults.Cuda.PreferNhwc, defaults.Cuda.UseTf32, defaults.BatchPadding));
     }
 
     [Theory]
     [InlineData("--provider", "gpu")]
     [InlineData("--conv-search", "fastest")]
     [InlineData("--conv-search", "1")]
+    [InlineData("--batch-padding", "pow2")]
     public void Unknown_inference_settings_say_what_is_allowed(string key, string value)
     {
         var error = Assert.Throws<UsageException>(() => InferenceArgs.Read(CommandArgs.Parse(["eval", key, value])));

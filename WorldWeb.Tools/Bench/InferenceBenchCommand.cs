@@ -45,6 +45,7 @@ public static class InferenceBenchCommand
             results.Add(new
             {
                 batch = size,
+                stepped_rows = batch.SteppedRows,
                 steps = times.Count,
                 steps_per_s = Math.Round(stepsPerSecond, 2),
                 frames_per_s = Math.Round(stepsPerSecond * size, 1),
@@ -60,6 +61,7 @@ public static class InferenceBenchCommand
             model_version = package.Manifest.Version,
             execution_provider = package.ExecutionProvider.ToString().ToLowerInvariant(),
             intra_op_threads = threads == 0 ? "default" : threads.ToString(),
+            batch_padding = package.PadsBatches ? "powers-of-two" : "none",
             cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,
             processor_count = Environment.ProcessorCount,
             seconds_per_batch_size = seconds,

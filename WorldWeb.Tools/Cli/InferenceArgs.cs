@@ -2,16 +2,27 @@ using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Tools.Cli;
 
-/// <summary>Where a command runs the model: <c>--provider cpu|cuda</c> and the CUDA provider's settings (docs/gpu.md).</summary>
+/// <summary>
+/// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings and
+/// <c>--batch-padding auto|none|powers-of-two</c> (docs/gpu.md).
+/// </summary>
 public static class InferenceArgs
 {
     public static InferenceOptions Read(CommandArgs args, int intraOpThreads = 0)
     {
         var provider = args.Text("provider") ?? "cpu";
         var search = args.Text("conv-search");
+        var padding = args.Text("batch-padding");
         return new InferenceOptions
         {
             IntraOpThreads = intraOpThreads,
+            BatchPadding = padding switch
+            {
+                null or "auto" => BatchPadding.Auto,
+                "none" => BatchPadding.None,
+                "powers-of-two" => BatchPadding.PowersOfTwo,
+                _ => throw new UsageException($"--batch-padding must be auto, none or powers-of-two, not '{padding}'."),
+            },
             ExecutionProvider = provider switch
             {
                 "cpu" => ExecutionProviderKind.Cpu,
