@@ -5,7 +5,7 @@ namespace WorldWeb.Memory;
 
 /// <summary>
 /// Retrieval into generation: the server's worlds and the evaluation both fill a batch row's memory slots through
-/// this, so the eval measures the server's path. Holds the scratch list, so a step allocates nothing.
+/// this, so the eval measures the server's path. Holds the recall buffer, so a step allocates nothing.
 /// </summary>
 public sealed class MemoryFeed(int slots, int contextFrames)
 {

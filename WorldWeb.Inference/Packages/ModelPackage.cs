@@ -70,7 +70,8 @@ public sealed class ModelPackage : IDisposable
             }
             var package = new ModelPackage(folder, manifest, starts, session, provider, options.PadsBatchesOn(provider));
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider,
-                manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count);
+                manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
+                manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded");
             return package;
         }
         catch

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;

@@ -1,4 +1,3 @@
-using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.ReferenceWorld.Exploration;
