@@ -72,6 +72,19 @@ public sealed class StepBatch : IDisposable
         }
     }
 
+    /// <summary>Writes a row's context from its K frames of 8-bit RGB <c>[H, W, 3]</c>, oldest first (a world's last K frames).</summary>
+    public void SetContext(int row, IReadOnlyList<byte[]> rgbFrames)
+    {
+        if (rgbFrames.Count != _layout.ContextFrames)
+        {
+            throw new ArgumentException($"a context of this model holds {_layout.ContextFrames} frames, not {rgbFrames.Count}", nameof(rgbFrames));
+        }
+        for (int k = 0; k < rgbFrames.Count; k++)
+        {
+            SetContextFrame(row, k, rgbFrames[k]);
+        }
+    }
+
     /// <summary>Writes frame <paramref name="k"/> (0 is the oldest) of a row's context from 8-bit RGB <c>[H, W, 3]</c>.</summary>
     public void SetContextFrame(int row, int k, ReadOnlySpan<byte> rgb)
     {

@@ -243,10 +243,7 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long next = _step + 1;
-            for (int k = 0; k < _contextRgb.Count; k++)
-            {
-                batch.SetContextFrame(row, k, _contextRgb[k]);
-            }
+            batch.SetContext(row, _contextRgb);
             batch.SetAction(row, action);
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)

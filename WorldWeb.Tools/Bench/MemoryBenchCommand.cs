@@ -105,7 +105,7 @@ public static class MemoryBenchCommand
         var (width, height, floats) = (manifest.Frame.Width, manifest.Frame.Height, manifest.Frame.FloatCount);
         var memory = new WorldMemory(new MemoryPolicy(), width, height);
         var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
-        var context = new Queue<byte[]>(package.Start(0).ToArray().Chunk(floats));
+        var context = package.Start(0).ToArray().Chunk(floats).ToList();
         var random = new Random(7);
         var pose = new Pose(0, 0, 0);
         var steps = (int)(minutes * 60 * manifest.Fps);
@@ -117,8 +117,7 @@ public static class MemoryBenchCommand
             if (hold-- <= 0) (action, hold) = (random.Next(manifest.Actions.Count), random.Next(5, 26));
             batch.Clear();
             var row = batch.AddRow();
-            var k = 0;
-            foreach (var frame in context) batch.SetContextFrame(row, k++, frame);
+            batch.SetContext(row, context);
             batch.SetAction(row, action);
             WorldNoise.Fill(3, s, batch.Noise(row));
             feed.Fill(batch, row, memory, pose, s);
@@ -126,8 +125,8 @@ public static class MemoryBenchCommand
             var rgb = new byte[floats];
             FrameMath.ToRgb24(batch.Frame(row), rgb);
             pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
-            context.Dequeue();
-            context.Enqueue(rgb);
+            context.RemoveAt(0);
+            context.Add(rgb);
             if (memory.Remember(rgb, pose, s) is { } entry)
             {
                 writes++;

@@ -37,7 +37,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 
     private void RunChunk(StepBatch batch, RolloutRow[] rows, Action<int, int>? progress)
     {
-        var contexts = rows.Select(r => new Queue<byte[]>(r.Context)).ToArray();
+        var contexts = rows.Select(r => new List<byte[]>(r.Context)).ToArray();
         var poses = rows.Select(r => r.StartPose).ToArray();
         var steps = rows.Max(r => r.Actions.Count);
         for (var h = 0; h < steps; h++)
@@ -62,17 +62,16 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], rows[i].FirstStep + h);
-                contexts[i].Dequeue();
+                contexts[i].RemoveAt(0);
                 // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
-                contexts[i].Enqueue(rgb);
+                contexts[i].Add(rgb);
             }
         }
     }
 
-    private void Fill(StepBatch batch, int row, RolloutRow spec, Queue<byte[]> context, Pose previous, int step, int action)
+    private void Fill(StepBatch batch, int row, RolloutRow spec, List<byte[]> context, Pose previous, int step, int action)
     {
-        var k = 0;
-        foreach (var frame in context) batch.SetContextFrame(row, k++, frame);
+        batch.SetContext(row, context);
         batch.SetAction(row, action);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
         if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step);
