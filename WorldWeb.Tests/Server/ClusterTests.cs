@@ -80,12 +80,20 @@ public sealed class ClusterTests(ITestOutputHelper output)
             // Frames already on their way from the killed node arrive at once; the next ones are the new owner's
             // (the cluster needs over a second to declare the node dead).
             await Task.Delay(500);
-            long lastSeen = Drain(watched, frame.Step, seen);
-            Drain(played, 0, []);
+            long lastSeen = Math.Max(Drain(watched, frame.Step, seen), Drain(played, 0, seen));
             FrameMessage resumed = await ReadAsync(watched, _ => true, seen, TimeSpan.FromSeconds(20));
             output.WriteLine($"last step seen before the kill {lastSeen}; resumed at step {resumed.Step} after {clock.Elapsed.TotalSeconds:F1} s");
-            Assert.True(resumed.Step <= lastSeen && resumed.Step >= lastSeen - 10, $"resumed at {resumed.Step}, last seen {lastSeen}");
-            Assert.Equal(seen[resumed.Step], resumed.Data);  // bit-identical to what the lost node showed at that step
+            // A world resumes at its last logged step. The owner logs a step before its frame has crossed two nodes to a
+            // viewer, so the kill may take the frames of the last few logged steps with it (CI saw 68, resumed at 71).
+            Assert.True(resumed.Step >= lastSeen - 10 && resumed.Step <= lastSeen + 5, $"resumed at {resumed.Step}, last seen {lastSeen}");
+            if (seen.TryGetValue(resumed.Step, out byte[]? shown))
+            {
+                Assert.Equal(shown, resumed.Data);  // bit-identical to what the lost node showed at that step
+            }
+            else
+            {
+                output.WriteLine($"step {resumed.Step}'s frame died with its node; CrashResumeTests holds a resume bit for bit");
+            }
             // The resumed world held no action; the player's relay sent its last one (seq 2) again, unasked.
             await ReadAsync(played, f => f.LastActionSeq == 2, null, TimeSpan.FromSeconds(10));
             await playing.InvokeAsync("SendAction", worldId, 1 % info.Actions.Count, 3L);
