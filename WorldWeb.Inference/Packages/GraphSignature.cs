@@ -14,17 +14,40 @@ internal static class GraphSignature
             ?? UnmappedInput(session.InputMetadata, manifest);
     }
 
-    private static string? SideMismatch(
-        string side, IReadOnlyDictionary<string, NodeMetadata> graph, IReadOnlyDictionary<string, TensorSpec> roles, ModelManifest manifest)
+    /// <returns>The first way the context pool graph differs from docs/model-format.md ("Context pool"); null when it obeys.</returns>
+    public static string? PoolMismatch(InferenceSession pool, ModelManifest manifest)
     {
+        string file = manifest.ContextPool!.Onnx;
+        TensorSpec context = manifest.Inputs[TensorRoles.Context];
+        TensorSpec Pooled(string name) => context with { Name = name };  // [slots or uploads, K, H, W, 3], uint8
+        var rows = new TensorSpec(ContextPoolSpec.Rows, TensorRoles.Int64, [TensorDim.Batch]);
+        var inputs = new Dictionary<string, TensorSpec>(manifest.Inputs.Where(role => role.Key != TensorRoles.Context))
+        {
+            [ContextPoolSpec.Pool] = Pooled(ContextPoolSpec.Pool),
+            [ContextPoolSpec.Rows] = rows,
+            [ContextPoolSpec.UploadRows] = rows with { Name = ContextPoolSpec.UploadRows },
+            [ContextPoolSpec.Uploads] = Pooled(ContextPoolSpec.Uploads),
+        };
+        var outputs = new Dictionary<string, TensorSpec>(manifest.Outputs) { [ContextPoolSpec.PoolOut] = Pooled(ContextPoolSpec.PoolOut) };
+        return SideMismatch("input", pool.InputMetadata, inputs, manifest, file)
+            ?? SideMismatch("output", pool.OutputMetadata, outputs, manifest, file)
+            ?? (pool.InputMetadata.Count == inputs.Count ? null
+                : $"{file} has inputs {string.Join(", ", pool.InputMetadata.Keys)}; a context pool graph takes {string.Join(", ", inputs.Values.Select(v => v.Name))}");
+    }
+
+    private static string? SideMismatch(
+        string side, IReadOnlyDictionary<string, NodeMetadata> graph, IReadOnlyDictionary<string, TensorSpec> roles, ModelManifest manifest,
+        string? onnxFile = null)
+    {
+        string file = onnxFile ?? manifest.Onnx;
         foreach ((string role, TensorSpec spec) in roles)
         {
             if (!graph.TryGetValue(spec.Name, out NodeMetadata? node))
             {
-                return $"world.json maps {side} role '{role}' to '{spec.Name}' but {manifest.Onnx} has no {side} named '{spec.Name}' " +
+                return $"world.json maps {side} role '{role}' to '{spec.Name}' but {file} has no {side} named '{spec.Name}' " +
                     $"(its {side}s: {string.Join(", ", graph.Keys)})";
             }
-            string? problem = NodeMismatch(side, spec, node, manifest.Onnx);
+            string? problem = NodeMismatch(side, spec, node, file);
             if (problem is not null)
             {
                 return problem;

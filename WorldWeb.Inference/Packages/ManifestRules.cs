@@ -22,7 +22,8 @@ internal static class ManifestRules
         ?? RoleProblem("inputs", m.Inputs, TensorRoles.Inputs, m)
         ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
         ?? FrameDtypeProblem(m)
-        ?? DuplicateNameProblem(m);
+        ?? DuplicateNameProblem(m)
+        ?? ContextPoolProblem(m);
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
     private static string? FileNameProblem(string field, string? name) =>
@@ -30,6 +31,12 @@ internal static class ManifestRules
         : name != Path.GetFileName(name) || name is "." or ".." || name.Contains('\\') || Path.IsPathRooted(name)
             ? $"{field} is '{name}'; it must be a file name in the package folder, without a path"
             : null;
+
+    // The pool holds contexts as the server does, 8-bit RGB, so that it can check what the pool holds.
+    private static string? ContextPoolProblem(ModelManifest m) =>
+        m.ContextPool is null ? null
+        : FileNameProblem("context_pool.onnx (the context pool graph's file name)", m.ContextPool.Onnx)
+        ?? (m.TakesRgb24Frames ? null : "context_pool needs 8-bit RGB frame inputs (inputs.context.dtype uint8): convert the package with training/rgb24.py first");
 
     private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
     {

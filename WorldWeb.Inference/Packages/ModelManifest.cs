@@ -21,6 +21,7 @@ public sealed record ModelManifest(
     IReadOnlyDictionary<string, TensorSpec> Outputs,
     string? Description = null,
     SamplerSpec? Sampler = null,
+    ContextPoolSpec? ContextPool = null,
     JsonElement? Training = null)
 {
     public const string FileName = "world.json";

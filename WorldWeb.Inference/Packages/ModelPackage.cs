@@ -13,17 +13,22 @@ namespace WorldWeb.Inference.Packages;
 public sealed class ModelPackage : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly InferenceSession? _poolSession;
     private readonly StartStates _starts;
+    private readonly int _deviceId;
     private bool _disposed;
 
-    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, ExecutionProviderKind provider, bool padsBatches)
+    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, InferenceSession? poolSession,
+        ExecutionProviderKind provider, InferenceOptions options)
     {
         Folder = folder;
         Manifest = manifest;
         _starts = starts;
         _session = session;
+        _poolSession = poolSession;
+        _deviceId = options.DeviceId;
         ExecutionProvider = provider;
-        PadsBatches = padsBatches;
+        PadsBatches = options.PadsBatchesOn(provider);
     }
 
     public string Folder { get; }
@@ -35,6 +40,9 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>Whether its steps run on the batch's rows rounded up to a power of two (<see cref="BatchPadding"/>).</summary>
     public bool PadsBatches { get; }
+
+    /// <summary>Whether its steps run the context pool graph, keeping contexts where the graph runs (<see cref="ContextPooling"/>).</summary>
+    public bool PoolsContexts => _poolSession is not null;
 
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
@@ -61,6 +69,7 @@ public sealed class ModelPackage : IDisposable
         }
 
         (InferenceSession session, ExecutionProviderKind provider) = CreateSession(onnxPath, options, logger);
+        InferenceSession? poolSession = null;
         try
         {
             string? mismatch = GraphSignature.FirstMismatch(session, manifest);
@@ -68,14 +77,20 @@ public sealed class ModelPackage : IDisposable
             {
                 throw new ModelPackageException(onnxPath, mismatch);
             }
-            var package = new ModelPackage(folder, manifest, starts, session, provider, options.PadsBatchesOn(provider));
+            if (manifest.ContextPool is not null && options.PoolsContextsOn(provider))
+            {
+                poolSession = LoadPool(folder, manifest, options, provider, logger);
+            }
+            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, options);
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
-                manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded");
+                manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",
+                package.PoolsContexts ? $"kept in {manifest.ContextPool!.Onnx}'s pool" : "sent every step");
             return package;
         }
         catch
         {
+            poolSession?.Dispose();
             session.Dispose();
             throw;
         }
@@ -88,7 +103,8 @@ public sealed class ModelPackage : IDisposable
     public WorldModel CreateWorldModel()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WorldModel(_session, Manifest, PadsBatches);
+        return new WorldModel(_session, Manifest, PadsBatches,
+            _poolSession is null ? null : new ContextPoolDevice(_poolSession, ExecutionProvider == ExecutionProviderKind.Cuda ? _deviceId : null));
     }
 
     public void Dispose()
@@ -96,15 +112,35 @@ public sealed class ModelPackage : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _poolSession?.Dispose();
             _session.Dispose();
         }
     }
 
-    private static (InferenceSession, ExecutionProviderKind) CreateSession(string onnxPath, InferenceOptions options, ILogger logger)
+    private static InferenceSession LoadPool(string folder, ModelManifest manifest, InferenceOptions options, ExecutionProviderKind provider, ILogger logger)
+    {
+        string poolPath = Path.Combine(folder, manifest.ContextPool!.Onnx);
+        if (!File.Exists(poolPath))
+        {
+            throw new ModelPackageException(poolPath, "the graph named by world.json's context_pool.onnx does not exist");
+        }
+        (InferenceSession pool, ExecutionProviderKind poolProvider) = CreateSession(poolPath, options, logger, provider);
+        string? mismatch = poolProvider != provider ? $"the context pool graph runs on {poolProvider}, the model on {provider}"
+            : GraphSignature.PoolMismatch(pool, manifest);
+        if (mismatch is not null)
+        {
+            pool.Dispose();
+            throw new ModelPackageException(poolPath, mismatch);
+        }
+        return pool;
+    }
+
+    private static (InferenceSession, ExecutionProviderKind) CreateSession(string onnxPath, InferenceOptions options, ILogger logger,
+        ExecutionProviderKind? provider = null)
     {
         try
         {
-            return OnnxSession.Create(onnxPath, options, logger);
+            return OnnxSession.Create(onnxPath, options, logger, provider);
         }
         catch (OnnxRuntimeException ex)
         {

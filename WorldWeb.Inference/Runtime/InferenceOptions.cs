@@ -25,11 +25,19 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(BatchPadding))]
     public BatchPadding BatchPadding { get; set; } = BatchPadding.Auto;
 
+    /// <summary>Contexts kept where the graph runs (<see cref="Runtime.ContextPooling"/> says when it pays).</summary>
+    [EnumDataType(typeof(ContextPooling))]
+    public ContextPooling ContextPooling { get; set; } = ContextPooling.Auto;
+
     public CudaOptions Cuda { get; set; } = new();
 
     /// <summary>Whether steps on <paramref name="provider"/> (the one actually running the graph) are padded.</summary>
     public bool PadsBatchesOn(ExecutionProviderKind provider) =>
         BatchPadding == BatchPadding.PowersOfTwo || (BatchPadding == BatchPadding.Auto && provider == ExecutionProviderKind.Cuda);
+
+    /// <summary>Whether steps on <paramref name="provider"/> run the package's context pool graph, when it has one.</summary>
+    public bool PoolsContextsOn(ExecutionProviderKind provider) =>
+        ContextPooling == ContextPooling.On || (ContextPooling == ContextPooling.Auto && provider == ExecutionProviderKind.Cuda);
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -6,19 +6,20 @@ namespace WorldWeb.Inference.Runtime;
 /// <summary>Creates the one <see cref="InferenceSession"/> of a model, falling back from CUDA to CPU.</summary>
 internal static class OnnxSession
 {
+    /// <param name="provider">The provider to try first; the options' by default.</param>
     public static (InferenceSession Session, ExecutionProviderKind Provider) Create(
-        string modelPath, InferenceOptions options, ILogger logger)
+        string modelPath, InferenceOptions options, ILogger logger, ExecutionProviderKind? provider = null)
     {
-        if (options.ExecutionProvider == ExecutionProviderKind.Cuda)
+        if ((provider ?? options.ExecutionProvider) == ExecutionProviderKind.Cuda)
         {
             // A CPU-only build lacks the provider, and a GPU build fails here or at session creation when the
             // machine has no usable GPU or CUDA libraries; either way the world should still run, only slower.
             try
             {
                 using SessionOptions cuda = CreateOptions(options);
-                using var provider = new OrtCUDAProviderOptions();
-                provider.UpdateOptions(options.Cuda.ProviderOptions(options.DeviceId));
-                cuda.AppendExecutionProvider_CUDA(provider);
+                using var cudaOptions = new OrtCUDAProviderOptions();
+                cudaOptions.UpdateOptions(options.Cuda.ProviderOptions(options.DeviceId));
+                cuda.AppendExecutionProvider_CUDA(cudaOptions);
                 return (new InferenceSession(modelPath, cuda), ExecutionProviderKind.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)

@@ -24,16 +24,23 @@ public sealed class StepBatch : IDisposable
     private bool _disposed;
 
     /// <param name="rows">Rows the buffers hold: at least <paramref name="capacity"/>, more when steps are padded.</param>
-    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity, int rows)
+    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity, int rows, ContextPoolDevice? pool)
     {
         Owner = owner;
         _layout = layout;
         Capacity = capacity;
         _buffers = new StepBuffers(layout, rows);
         _tensorsByRows = new StepTensors?[rows + 1];
+        Pool = pool is null ? null : new ContextPool(pool, layout, _buffers, rows);
     }
 
     internal WorldModel Owner { get; }
+
+    /// <summary>Where its contexts are kept between steps, when its model pools them.</summary>
+    internal ContextPool? Pool { get; }
+
+    /// <summary>Contexts the last step sent to the device whole, when its model pools them: a world's first step or one after a rollback.</summary>
+    public int UploadedContexts => Pool?.LastUploads ?? Count;
 
     public int Capacity { get; }
 
@@ -136,6 +143,7 @@ public sealed class StepBatch : IDisposable
         {
             tensors?.Dispose();
         }
+        Pool?.Dispose();
     }
 
     internal StepTensors EnterStep(int rows)

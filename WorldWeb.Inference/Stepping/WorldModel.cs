@@ -16,17 +16,22 @@ public sealed class WorldModel : IDisposable
     private readonly BatchLayout _layout;
     private readonly RunOptions _runOptions = new();
     private readonly bool _padsBatches;
+    private readonly ContextPoolDevice? _pool;
     private bool _disposed;
 
-    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches)
+    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches, ContextPoolDevice? pool)
     {
         _session = session;
         Manifest = manifest;
         _layout = new BatchLayout(manifest);
         _padsBatches = padsBatches;
+        _pool = pool;
     }
 
     public ModelManifest Manifest { get; }
+
+    /// <summary>Whether its batches keep their contexts where the graph runs (<see cref="Packages.ModelPackage.PoolsContexts"/>).</summary>
+    public bool PoolsContexts => _pool is not null;
 
     /// <summary>The rows a step of <paramref name="count"/> worlds runs on: <paramref name="count"/>, or the next power of two when padding.</summary>
     public int RowsFor(int count) => _padsBatches && count > 1 ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count) : count;
@@ -36,7 +41,7 @@ public sealed class WorldModel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new StepBatch(this, _layout, capacity, RowsFor(capacity));
+        return new StepBatch(this, _layout, capacity, RowsFor(capacity), _pool);
     }
 
     /// <summary>Steps every row of <paramref name="batch"/> in one run; the outputs land in the batch.</summary>
@@ -53,10 +58,18 @@ public sealed class WorldModel : IDisposable
         {
             return;
         }
-        StepTensors tensors = batch.EnterStep(RowsFor(batch.Count));
+        int rows = RowsFor(batch.Count);
+        StepTensors tensors = batch.EnterStep(rows);
         try
         {
-            _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
+            if (batch.Pool is { } pool)
+            {
+                pool.Step(_runOptions, tensors, batch.Count, rows);
+            }
+            else
+            {
+                _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
+            }
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WorldWeb.Inference.Packages;
 
 namespace WorldWeb.Server.Bench;
 
@@ -39,8 +40,10 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options)
         }
         ServeStage requested = _stages.FirstOrDefault(s => s.Worlds == options.Worlds) ?? await MeasureAsync(options.Worlds, samples);
         worlds.Watch(0);
+        ModelPackage package = worlds.Model.Package;
         return new ServeBenchResult("serve", worlds.Model.Name, worlds.Model.Manifest.Version,
-            worlds.Model.Package.ExecutionProvider.ToString().ToLowerInvariant(), Environment.ProcessorCount, _fps, options.Seconds,
+            package.ExecutionProvider.ToString().ToLowerInvariant(), package.PadsBatches ? "powers-of-two" : "none",
+            package.PoolsContexts ? "kept in the pool graph" : "sent every step", Environment.ProcessorCount, _fps, options.Seconds,
             requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)]);
     }
 
@@ -73,5 +76,6 @@ public sealed record ServeStage(int Worlds, FpsPerWorld FpsPerWorld, TickMs Tick
 
 /// <summary>What <c>bench serve</c> prints: the requested count's stage at the top, and every stage.</summary>
 public sealed record ServeBenchResult(
-    string Benchmark, string Model, string ModelVersion, string ExecutionProvider, int ProcessorCount, int FpsTarget, double SecondsPerStage,
+    string Benchmark, string Model, string ModelVersion, string ExecutionProvider, string BatchPadding, string Contexts,
+    int ProcessorCount, int FpsTarget, double SecondsPerStage,
     int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages);

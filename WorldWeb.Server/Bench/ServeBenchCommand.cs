@@ -63,7 +63,8 @@ public static class ServeBenchCommand
         var worlds = new BenchWorlds(model);
         try
         {
-            Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Manifest.Fps} fps)");
+            Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Manifest.Fps} fps, " +
+                $"contexts {(model.Package.PoolsContexts ? "kept in the pool graph" : "sent every step")})");
             for (int i = 0; i < options.Worlds; i++)
             {
                 DateTimeOffset now = DateTimeOffset.UtcNow;

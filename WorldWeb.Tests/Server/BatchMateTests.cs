@@ -60,6 +60,17 @@ public sealed class BatchMateTests
         Assert.Equal(5, whole.Distinct(new ByteArrayComparer()).Count());
     }
 
+    [Fact]
+    public async Task Scheduler_KeepingContextsInEachSubBatchsPool_StepsTheSameFrames()
+    {
+        // Pooled as on a GPU, on CPU memory; worlds change sub-batch as they come due, and a pool that lacks one uploads it.
+        using var plain = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions { ContextPooling = ContextPooling.Off }, NullLogger.Instance);
+        using var pooled = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions { ContextPooling = ContextPooling.On }, NullLogger.Instance);
+        Assert.True(pooled.PoolsContexts, $"{TestEnvironment.ModelFolder} has a context pool graph (export.py writes one)");
+
+        Assert.Equal(await TickAsync(new LoadedModel(plain), subBatches: 1), await TickAsync(new LoadedModel(pooled), subBatches: 2));
+    }
+
     /// <summary>Five worlds ticked <see cref="Steps"/> times by a real scheduler; returns each world's last frame.</summary>
     private static async Task<List<byte[]>> TickAsync(LoadedModel model, int subBatches)
     {

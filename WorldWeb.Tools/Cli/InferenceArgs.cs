@@ -3,8 +3,8 @@ using WorldWeb.Inference.Runtime;
 namespace WorldWeb.Tools.Cli;
 
 /// <summary>
-/// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings and
-/// <c>--batch-padding auto|none|powers-of-two</c> (docs/gpu.md).
+/// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings,
+/// <c>--batch-padding auto|none|powers-of-two</c> and <c>--context-pooling auto|on|off</c> (docs/gpu.md).
 /// </summary>
 public static class InferenceArgs
 {
@@ -13,6 +13,7 @@ public static class InferenceArgs
         var provider = args.Text("provider") ?? "cpu";
         var search = args.Text("conv-search");
         var padding = args.Text("batch-padding");
+        var pooling = args.Text("context-pooling");
         return new InferenceOptions
         {
             IntraOpThreads = intraOpThreads,
@@ -22,6 +23,13 @@ public static class InferenceArgs
                 "none" => BatchPadding.None,
                 "powers-of-two" => BatchPadding.PowersOfTwo,
                 _ => throw new UsageException($"--batch-padding must be auto, none or powers-of-two, not '{padding}'."),
+            },
+            ContextPooling = pooling switch
+            {
+                null or "auto" => ContextPooling.Auto,
+                "on" => ContextPooling.On,
+                "off" => ContextPooling.Off,
+                _ => throw new UsageException($"--context-pooling must be auto, on or off, not '{pooling}'."),
             },
             ExecutionProvider = provider switch
             {

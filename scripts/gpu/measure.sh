@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The measurements docs/gpu.md owes, from an unpacked kit (scripts/gpu/pack.sh, receive.sh), into $OUT:
 #   inference_<setting>.json   bench inference at batch 1…1024 under each CUDA provider setting, then with the
-#                              default settings: float32 frame inputs (float-frames, the bus cost of 8-bit ones) and
-#                              batches of odd sizes unpadded and padded (odd-unpadded, odd-padded)
+#                              default settings: float32 frame inputs (float-frames, the bus cost of 8-bit ones),
+#                              batches of odd sizes unpadded and padded (odd-unpadded, odd-padded), and contexts sent
+#                              every step instead of kept in the pool graph (unpooled; on CPU the other way: pooled)
 #   serve.json                 bench serve: the whole tick in process, with a throwaway PostgreSQL from the kit
 #   eval.json                  with --eval: the default model's eval on this provider (free play under TF32)
 # and prints a table of them last.
@@ -38,14 +39,16 @@ if [ "$provider" = cuda ]; then
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv > "$out/gpu.csv" || true
 fi
 
-for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padded; do
-  if [ "$provider" != cuda ]; then case "$setting" in heuristic | nhwc | no-tf32) continue ;; esac; fi  # CUDA's own
+for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padded unpooled pooled; do
+  if [ "$provider" != cuda ]; then case "$setting" in heuristic | nhwc | no-tf32 | unpooled) continue ;; esac  # CUDA's own
+  elif [ "$setting" = pooled ]; then continue; fi  # the default on CUDA
   setting_model=$model setting_batches=$batches
   case "$setting" in
     default) flags=() ;; heuristic) flags=(--conv-search heuristic) ;; nhwc) flags=(--prefer-nhwc) ;; no-tf32) flags=(--no-tf32) ;;
     float-frames) flags=() setting_model=$kit/worldweb/models/default-float ;;
     odd-unpadded) flags=(--batch-padding none) setting_batches=$odd_batches ;;
     odd-padded) flags=(--batch-padding powers-of-two) setting_batches=$odd_batches ;;
+    unpooled) flags=(--context-pooling off) ;; pooled) flags=(--context-pooling on) ;;
   esac
   say "bench inference ($provider, $setting)"
   "$tools" bench inference --provider "$provider" "${flags[@]}" --model "$setting_model" --batch "$setting_batches" \
@@ -83,7 +86,8 @@ for path in sorted(glob.glob(os.path.join(out, "inference_*.json"))):
     report = json.load(open(path))
     cells = "  ".join(f"b{r['batch']}" + (f" (run as {r['stepped_rows']})" if r.get("stepped_rows", r["batch"]) != r["batch"] else "")
                       + f" {r['frames_per_s']:.0f}/s p50 {r['p50_ms']} ms" for r in report["results"])
-    print(f"{os.path.basename(path)[10:-5]:>12} ({report['execution_provider']}, {report['model_version']}): {cells}")
+    print(f"{os.path.basename(path)[10:-5]:>12} ({report['execution_provider']}, {report['model_version']}, contexts "
+          f"{report.get('contexts', 'sent every step')}): {cells}")
 if os.path.exists(os.path.join(out, "serve.json")):
     s = json.load(open(os.path.join(out, "serve.json")))
     parts = " ".join(f"{k} {v['p50']}" for k, v in s["tick_ms"]["parts"].items())

@@ -1,0 +1,157 @@
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Inference.Stepping;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Inference;
+
+/// <summary>
+/// The context pool graph (docs/gpu.md, "Contexts kept on the device") run on CPU memory: worlds play freely through
+/// the plain graph and the pooled one side by side, joining, rolling back, changing rows and sitting out ticks.
+/// </summary>
+[Trait(Category.Name, Category.Unit)]
+public sealed class ContextPoolTests(ITestOutputHelper output)
+{
+    private const int Ticks = 30;
+
+    [Theory]
+    [InlineData(BatchPadding.None)]
+    [InlineData(BatchPadding.PowersOfTwo)]
+    public void PooledFreePlay_StepsThePlainGraphsFramesBitForBit_AndUploadsOnlyContextsThePoolLacks(BatchPadding padding) =>
+        PlaySideBySide(Fixtures.Folder("tiny_pool"), padding);
+
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void PooledFreePlay_OfTheRealPackages_StepsThePlainGraphsFramesBitForBit(string folder)
+    {
+        if (folder.Length == 0 || ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName)).ContextPool is null)
+        {
+            output.WriteLine($"SKIPPED: no package with a context pool graph ('{folder}')");
+            return;
+        }
+        PlaySideBySide(folder, BatchPadding.PowersOfTwo);
+    }
+
+    [Fact]
+    public void Pooling_IsOnWhereConfigured_AutoOnlyOnCuda_AndNeverWithoutAPoolGraph()
+    {
+        using ModelPackage auto = Fixtures.Load("tiny_pool"), on = Fixtures.Load("tiny_pool", new InferenceOptions { ContextPooling = ContextPooling.On });
+        using ModelPackage without = Fixtures.Load("tiny_rgb24", new InferenceOptions { ContextPooling = ContextPooling.On });
+        using ModelPackage off = Fixtures.Load("tiny_pool", new InferenceOptions
+        {
+            ContextPooling = ContextPooling.Off,
+            ExecutionProvider = ExecutionProviderKind.Cuda,  // without a GPU this falls back to CPU, so Off is what is shown
+        });
+
+        Assert.Equal((false, true, false, false), (auto.PoolsContexts, on.PoolsContexts, without.PoolsContexts, off.PoolsContexts));
+    }
+
+    [Fact]
+    public void APoolGraphOnAFloatFramePackage_IsRefusedSayingHowToConvert()
+    {
+        string json = File.ReadAllText(Fixtures.File("tiny", ModelManifest.FileName)).TrimEnd().TrimEnd('}') + ", \"context_pool\": {\"onnx\": \"pool.onnx\"}}";
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(json, "world.json"));
+
+        Assert.Contains("training/rgb24.py", error.Message);
+    }
+
+    [Fact]
+    public void AMissingPoolGraph_IsNamed()
+    {
+        string folder = Directory.CreateTempSubdirectory("worldweb-pool-").FullName;
+        try
+        {
+            foreach (string file in new[] { "model.onnx", "starts.npy", ModelManifest.FileName })
+            {
+                File.Copy(Fixtures.File("tiny_pool", file), Path.Combine(folder, file));
+            }
+
+            var error = Assert.Throws<ModelPackageException>(() =>
+                ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.On }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+            Assert.Contains("pool.onnx", error.Message);
+            Assert.Contains("does not exist", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed class World(int id, byte[] start, int frameBytes)
+    {
+        public int Id { get; } = id;
+        public List<byte[]> Context { get; set; } = [.. start.Chunk(frameBytes)];
+        public List<byte[]>? Saved { get; set; }
+    }
+
+    /// <summary>
+    /// Worlds 0 and 1 start from the same start (the same context in two rows), world 3 joins at tick 10, world 0 rolls
+    /// back to its tick-5 context at tick 15, the rows go in reverse order from tick 20, world 2 sits out ticks 25 and 26.
+    /// </summary>
+    private void PlaySideBySide(string folder, BatchPadding padding)
+    {
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        using ModelPackage plainPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.Off }, logger);
+        using ModelPackage pooledPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.On, BatchPadding = padding }, logger);
+        Assert.True(pooledPackage.PoolsContexts);
+        using WorldModel plainModel = plainPackage.CreateWorldModel(), pooledModel = pooledPackage.CreateWorldModel();
+        using StepBatch plain = plainModel.CreateBatch(4), pooled = pooledModel.CreateBatch(4);
+        int frameBytes = plainPackage.Manifest.Frame.FloatCount, actions = plainPackage.Manifest.Actions.Count;
+        var worlds = new[] { 0, 0, 1, 2 }.Select((start, id) => new World(id, plainPackage.Start(start % plainPackage.StartCount).ToArray(), frameBytes)).ToArray();
+        var uploads = new List<int>();
+
+        for (int tick = 0; tick < Ticks; tick++)
+        {
+            if (tick == 5)
+            {
+                worlds[0].Saved = [.. worlds[0].Context];
+            }
+            if (tick == 15)
+            {
+                worlds[0].Context = worlds[0].Saved!;
+            }
+            World[] due = [.. worlds.Where(w => (w.Id != 3 || tick >= 10) && (w.Id != 2 || tick is < 25 or > 26))];
+            if (tick >= 20)
+            {
+                Array.Reverse(due);
+            }
+            plain.Clear();
+            pooled.Clear();
+            foreach (World world in due)
+            {
+                foreach (StepBatch batch in new[] { plain, pooled })
+                {
+                    int row = batch.AddRow();
+                    batch.SetContext(row, world.Context);
+                    batch.SetAction(row, (world.Id + tick) % actions);
+                    WorldNoise.Fill((ulong)(100 + world.Id), tick, batch.Noise(row));
+                    batch.SetMemory(row, world.Id % 2, world.Context[0], new RelativePose(0.5 * world.Id, 0, 0.1));
+                }
+            }
+
+            plainModel.Step(plain);
+            pooledModel.Step(pooled);
+
+            uploads.Add(pooled.UploadedContexts);
+            for (int row = 0; row < due.Length; row++)
+            {
+                Assert.True(Bits(plain.Frame(row)).SequenceEqual(Bits(pooled.Frame(row))), $"tick {tick}: world {due[row].Id}'s frame differs");
+                Assert.Equal(Bits(plain.PoseDelta(row)), Bits(pooled.PoseDelta(row)));
+                var frame = new byte[frameBytes];
+                FrameMath.ToRgb24(plain.Frame(row), frame);
+                due[row].Context = [.. due[row].Context.Skip(1), frame];
+            }
+        }
+
+        output.WriteLine($"uploads per tick: {string.Join(' ', uploads)}");
+        int[] expected = [.. Enumerable.Range(0, Ticks).Select(tick => tick switch { 0 => 3, 10 or 15 => 1, _ => 0 })];
+        Assert.Equal(expected, uploads);
+    }
+
+    private static uint[] Bits(ReadOnlySpan<float> values) => [.. values.ToArray().Select(BitConverter.SingleToUInt32Bits)];
+}
