@@ -5,8 +5,9 @@
     python3 training/export.py ... --model-config training/configs/C.json   # the weights under C's model settings
 
 Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled, context and memory frames taken as 8-bit RGB
-unless --float-frames), its context pool graph pool.onnx (8-bit frames only), world.json and starts.npy, then checks the graph against the manifest and that batch rows
-are independent.
+unless --float-frames; with 8-bit frames also the context pool graph pool.onnx and the half-precision graphs
+model_half.onnx and pool_half.onnx), world.json and starts.npy, then checks the graph against the manifest and that
+batch rows are independent.
 """
 import argparse
 import inspect
@@ -24,6 +25,7 @@ from worldweb_training.config import config_from_dict, load_config
 from worldweb_training.context_pool import add_context_pool
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
+from worldweb_training.half import add_half
 from worldweb_training.model import WorldModel
 from worldweb_training.package import INPUTS, OUTPUTS, manifest, mismatches, start_states
 from worldweb_training.rgb24 import rgb24_inputs
@@ -122,6 +124,7 @@ def main(argv=None):
         graph, world_json = rgb24_inputs(graph, world_json)
         onnx.save(graph, str(onnx_path))
         world_json = add_context_pool(args.out, graph, world_json)
+        world_json = add_half(args.out, graph, world_json)
     (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
 
     problems = mismatches(world_json, graph.graph)

@@ -7,17 +7,17 @@ namespace WorldWeb.Inference.Packages;
 internal static class GraphSignature
 {
     /// <returns>The first mismatch, phrased for the package's author; null when the graph obeys the manifest.</returns>
-    public static string? FirstMismatch(InferenceSession session, ModelManifest manifest)
+    /// <param name="onnxFile">The graph's file, named in the message: world.json's onnx by default.</param>
+    public static string? FirstMismatch(InferenceSession session, ModelManifest manifest, string? onnxFile = null)
     {
-        return SideMismatch("input", session.InputMetadata, manifest.Inputs, manifest)
-            ?? SideMismatch("output", session.OutputMetadata, manifest.Outputs, manifest)
-            ?? UnmappedInput(session.InputMetadata, manifest);
+        return SideMismatch("input", session.InputMetadata, manifest.Inputs, manifest, onnxFile)
+            ?? SideMismatch("output", session.OutputMetadata, manifest.Outputs, manifest, onnxFile)
+            ?? UnmappedInput(session.InputMetadata, manifest, onnxFile ?? manifest.Onnx);
     }
 
     /// <returns>The first way the context pool graph differs from docs/model-format.md ("Context pool"); null when it obeys.</returns>
-    public static string? PoolMismatch(InferenceSession pool, ModelManifest manifest)
+    public static string? PoolMismatch(InferenceSession pool, ModelManifest manifest, string file)
     {
-        string file = manifest.ContextPool!.Onnx;
         TensorSpec context = manifest.Inputs[TensorRoles.Context];
         TensorSpec Pooled(string name) => context with { Name = name };  // [slots or uploads, K, H, W, 3], uint8
         var rows = new TensorSpec(ContextPoolSpec.Rows, TensorRoles.Int64, [TensorDim.Batch]);
@@ -84,11 +84,11 @@ internal static class GraphSignature
     }
 
     // Every graph input must be fed on every run, so one the manifest does not map could never be stepped.
-    private static string? UnmappedInput(IReadOnlyDictionary<string, NodeMetadata> graphInputs, ModelManifest manifest)
+    private static string? UnmappedInput(IReadOnlyDictionary<string, NodeMetadata> graphInputs, ModelManifest manifest, string file)
     {
         var mapped = manifest.Inputs.Values.Select(spec => spec.Name).ToHashSet(StringComparer.Ordinal);
         string? extra = graphInputs.Keys.FirstOrDefault(name => !mapped.Contains(name));
-        return extra is null ? null : $"{manifest.Onnx} has input '{extra}' that world.json maps to no role";
+        return extra is null ? null : $"{file} has input '{extra}' that world.json maps to no role";
     }
 
     private static string DtypeName(TensorElementType type) => type switch

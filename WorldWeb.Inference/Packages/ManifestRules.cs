@@ -23,7 +23,8 @@ internal static class ManifestRules
         ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
         ?? FrameDtypeProblem(m)
         ?? DuplicateNameProblem(m)
-        ?? ContextPoolProblem(m);
+        ?? ContextPoolProblem(m)
+        ?? HalfProblem(m);
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
     private static string? FileNameProblem(string field, string? name) =>
@@ -37,6 +38,13 @@ internal static class ManifestRules
         m.ContextPool is null ? null
         : FileNameProblem("context_pool.onnx (the context pool graph's file name)", m.ContextPool.Onnx)
         ?? (m.TakesRgb24Frames ? null : "context_pool needs 8-bit RGB frame inputs (inputs.context.dtype uint8): convert the package with training/rgb24.py first");
+
+    private static string? HalfProblem(ModelManifest m) =>
+        m.Half is null ? null
+        : FileNameProblem("half.onnx (the half-precision graph's file name)", m.Half.Onnx)
+        ?? (m.Half.ContextPool is null ? null
+            : m.ContextPool is null ? "half.context_pool is set but context_pool is not: a half pool graph needs the float one's rules"
+            : FileNameProblem("half.context_pool (the half-precision context pool graph's file name)", m.Half.ContextPool));
 
     private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
     {

@@ -22,6 +22,7 @@ public sealed record ModelManifest(
     string? Description = null,
     SamplerSpec? Sampler = null,
     ContextPoolSpec? ContextPool = null,
+    HalfSpec? Half = null,
     JsonElement? Training = null)
 {
     public const string FileName = "world.json";

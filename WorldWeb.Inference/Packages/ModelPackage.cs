@@ -19,8 +19,9 @@ public sealed class ModelPackage : IDisposable
     private bool _disposed;
 
     private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, InferenceSession? poolSession,
-        ExecutionProviderKind provider, InferenceOptions options)
+        ExecutionProviderKind provider, Precision precision, InferenceOptions options)
     {
+        Precision = precision;
         Folder = folder;
         Manifest = manifest;
         _starts = starts;
@@ -37,6 +38,9 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>The provider actually running the graph; CPU when CUDA was asked for but unavailable.</summary>
     public ExecutionProviderKind ExecutionProvider { get; }
+
+    /// <summary>Which of its graphs runs: float32, or the half-precision one (<see cref="Runtime.Precision"/>).</summary>
+    public Precision Precision { get; }
 
     /// <summary>Whether its steps run on the batch's rows rounded up to a power of two (<see cref="BatchPadding"/>).</summary>
     public bool PadsBatches { get; }
@@ -62,30 +66,20 @@ public sealed class ModelPackage : IDisposable
 
         ModelManifest manifest = ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName));
         StartStates starts = StartStates.Load(Path.Combine(folder, manifest.Starts), manifest);
-        string onnxPath = Path.Combine(folder, manifest.Onnx);
-        if (!File.Exists(onnxPath))
-        {
-            throw new ModelPackageException(onnxPath, "the graph named by world.json's onnx does not exist");
-        }
-
-        (InferenceSession session, ExecutionProviderKind provider) = CreateSession(onnxPath, options, logger);
+        (InferenceSession session, ExecutionProviderKind provider, Precision precision) = OpenModel(folder, manifest, options, logger);
         InferenceSession? poolSession = null;
         try
         {
-            string? mismatch = GraphSignature.FirstMismatch(session, manifest);
-            if (mismatch is not null)
+            string? poolFile = precision == Precision.Half ? manifest.Half!.ContextPool : manifest.ContextPool?.Onnx;
+            if (poolFile is not null && options.PoolsContextsOn(provider))
             {
-                throw new ModelPackageException(onnxPath, mismatch);
+                poolSession = LoadPool(folder, poolFile, manifest, options, provider, logger);
             }
-            if (manifest.ContextPool is not null && options.PoolsContextsOn(provider))
-            {
-                poolSession = LoadPool(folder, manifest, options, provider, logger);
-            }
-            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, options);
-            InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider,
+            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, precision, options);
+            InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",
-                package.PoolsContexts ? $"kept in {manifest.ContextPool!.Onnx}'s pool" : "sent every step");
+                package.PoolsContexts ? $"kept in {poolFile}'s pool" : "sent every step");
             return package;
         }
         catch
@@ -117,34 +111,66 @@ public sealed class ModelPackage : IDisposable
         }
     }
 
-    private static InferenceSession LoadPool(string folder, ModelManifest manifest, InferenceOptions options, ExecutionProviderKind provider, ILogger logger)
+    /// <summary>The model's session: its half-precision graph when asked for and the package has one, else its float32 one.</summary>
+    private static (InferenceSession, ExecutionProviderKind, Precision) OpenModel(string folder, ModelManifest manifest, InferenceOptions options, ILogger logger)
     {
-        string poolPath = Path.Combine(folder, manifest.ContextPool!.Onnx);
-        if (!File.Exists(poolPath))
+        Precision precision = options.Precision;
+        if (precision == Precision.Half && manifest.Half is null)
         {
-            throw new ModelPackageException(poolPath, "the graph named by world.json's context_pool.onnx does not exist");
+            InferenceLog.HalfUnavailable(logger, manifest.Name);
+            precision = Precision.Float;
         }
-        (InferenceSession pool, ExecutionProviderKind poolProvider) = CreateSession(poolPath, options, logger, provider);
-        string? mismatch = poolProvider != provider ? $"the context pool graph runs on {poolProvider}, the model on {provider}"
-            : GraphSignature.PoolMismatch(pool, manifest);
-        if (mismatch is not null)
-        {
-            pool.Dispose();
-            throw new ModelPackageException(poolPath, mismatch);
-        }
-        return pool;
+        string file = precision == Precision.Half ? manifest.Half!.Onnx : manifest.Onnx;
+        ExecutionProviderKind provider = ExecutionProviderKind.Cpu;
+        InferenceSession session = CheckedGraph(folder, file,
+            path =>
+            {
+                (InferenceSession created, provider) = OnnxSession.Create(path, options, logger);
+                return created;
+            },
+            created => GraphSignature.FirstMismatch(created, manifest, file));
+        return (session, provider, precision);
     }
 
-    private static (InferenceSession, ExecutionProviderKind) CreateSession(string onnxPath, InferenceOptions options, ILogger logger,
-        ExecutionProviderKind? provider = null)
+    /// <summary>The context pool graph's session, on the model's provider.</summary>
+    private static InferenceSession LoadPool(string folder, string file, ModelManifest manifest, InferenceOptions options,
+        ExecutionProviderKind provider, ILogger logger)
     {
+        ExecutionProviderKind poolProvider = provider;
+        return CheckedGraph(folder, file,
+            path =>
+            {
+                (InferenceSession created, poolProvider) = OnnxSession.Create(path, options, logger, provider);
+                return created;
+            },
+            pool => poolProvider != provider ? $"the context pool graph runs on {poolProvider}, the model on {provider}"
+                : GraphSignature.PoolMismatch(pool, manifest, file));
+    }
+
+    /// <summary>A session of one of the package's graphs, or a <see cref="ModelPackageException"/> naming the file and what is wrong.</summary>
+    private static InferenceSession CheckedGraph(string folder, string file, Func<string, InferenceSession> create,
+        Func<InferenceSession, string?> mismatch)
+    {
+        string path = Path.Combine(folder, file);
+        if (!File.Exists(path))
+        {
+            throw new ModelPackageException(path, "the graph named by world.json does not exist");
+        }
+        InferenceSession session;
         try
         {
-            return OnnxSession.Create(onnxPath, options, logger, provider);
+            session = create(path);
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new ModelPackageException(onnxPath, $"ONNX Runtime cannot load the graph: {ex.Message}", ex);
+            throw new ModelPackageException(path, $"ONNX Runtime cannot load the graph: {ex.Message}", ex);
         }
+        string? problem = mismatch(session);
+        if (problem is not null)
+        {
+            session.Dispose();
+            throw new ModelPackageException(path, problem);
+        }
+        return session;
     }
 }

@@ -9,8 +9,12 @@ internal static partial class InferenceLog
     public static partial void CudaUnavailable(ILogger logger, int deviceId, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
-        Message = "Loaded model package {Name} {Version} from {Folder}: {ExecutionProvider}, frame {Width}x{Height}, K={ContextFrames}, M={MemorySlots}, {StartCount} starts, frames in as {FrameInput}, batches {Padding}, contexts {Contexts}")]
+        Message = "Loaded model package {Name} {Version} from {Folder}: {ExecutionProvider}, {Precision}, frame {Width}x{Height}, K={ContextFrames}, M={MemorySlots}, {StartCount} starts, frames in as {FrameInput}, batches {Padding}, contexts {Contexts}")]
     public static partial void PackageLoaded(
-        ILogger logger, string name, string version, string folder, ExecutionProviderKind executionProvider,
+        ILogger logger, string name, string version, string folder, ExecutionProviderKind executionProvider, Precision precision,
         int width, int height, int contextFrames, int memorySlots, int startCount, string frameInput, string padding, string contexts);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
+        Message = "Model package {Name}: half precision was asked for, but the package has no half-precision graph (training/half.py adds one); running float32")]
+    public static partial void HalfUnavailable(ILogger logger, string name);
 }

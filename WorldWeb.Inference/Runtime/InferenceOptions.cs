@@ -29,6 +29,10 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(ContextPooling))]
     public ContextPooling ContextPooling { get; set; } = ContextPooling.Auto;
 
+    /// <summary>Float32, or the package's half-precision graph where it can run (<see cref="Runtime.Precision"/>).</summary>
+    [EnumDataType(typeof(Precision))]
+    public Precision Precision { get; set; } = Precision.Float;
+
     public CudaOptions Cuda { get; set; } = new();
 
     /// <summary>Whether steps on <paramref name="provider"/> (the one actually running the graph) are padded.</summary>

@@ -21,6 +21,7 @@ from onnx import TensorProto, helper, numpy_helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "training"))
 from worldweb_training.context_pool import context_pool_graph  # noqa: E402  (what training/context_pool.py adds)
+from worldweb_training.half import half_matmuls  # noqa: E402  (what training/half.py adds)
 from worldweb_training.rgb24 import rgb24_inputs  # noqa: E402  (the converter export.py uses)
 H = W = 8
 K = 2
@@ -163,13 +164,19 @@ def starts(n=3):
     return ((37 * n_ + 11 * k_ + 5 * y_ + 3 * x_ + 50 * c_) % 256).astype(np.uint8)
 
 
-def write_package(folder, model, world, pool=None):
+def write_package(folder, model, world, pool=None, half=None):
+    """half: (graph, its pool graph); the fixture graph has no convolutions or matrix products, so the half graph
+    computes what the float one does: it stands for a package that has one."""
     path = os.path.join(HERE, folder)
     os.makedirs(path, exist_ok=True)
     onnx.save(model, os.path.join(path, "model.onnx"))
     if pool is not None:
         onnx.save(pool, os.path.join(path, "pool.onnx"))
         world = dict(world, context_pool={"onnx": "pool.onnx"})
+    if half is not None:
+        onnx.save(half[0], os.path.join(path, "model_half.onnx"))
+        onnx.save(half[1], os.path.join(path, "pool_half.onnx"))
+        world = dict(world, half={"onnx": "model_half.onnx", "context_pool": "pool_half.onnx"})
     with open(os.path.join(path, "world.json"), "w", encoding="utf-8") as f:
         json.dump(world, f, indent=2)
         f.write("\n")
@@ -255,7 +262,9 @@ def main():
     write_package("tiny", build_model(), manifest("tiny"))
     write_package("tiny_rgb24", *rgb24_inputs(build_model(), manifest("tiny_rgb24")))
     pooled, pooled_world = rgb24_inputs(build_model(), manifest("tiny_pool"))
-    write_package("tiny_pool", pooled, pooled_world, context_pool_graph(pooled, pooled_world))
+    half = half_matmuls(pooled)
+    write_package("tiny_pool", pooled, pooled_world, context_pool_graph(pooled, pooled_world),
+                  (half, context_pool_graph(half, pooled_world)))
     write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
     write_package(
         "tiny_empty_memory",

@@ -27,12 +27,17 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
     [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
     public void PooledFreePlay_OfTheRealPackages_StepsThePlainGraphsFramesBitForBit(string folder)
     {
-        if (folder.Length == 0 || ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName)).ContextPool is null)
+        ModelManifest? manifest = folder.Length == 0 ? null : ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName));
+        if (manifest?.ContextPool is null)
         {
             output.WriteLine($"SKIPPED: no package with a context pool graph ('{folder}')");
             return;
         }
         PlaySideBySide(folder, BatchPadding.PowersOfTwo);
+        if (manifest.Half?.ContextPool is not null)
+        {
+            PlaySideBySide(folder, BatchPadding.PowersOfTwo, Precision.Half);  // its half-precision graphs, which the CPU runs too
+        }
     }
 
     [Fact]
@@ -93,12 +98,13 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
     /// Worlds 0 and 1 start from the same start (the same context in two rows), world 3 joins at tick 10, world 0 rolls
     /// back to its tick-5 context at tick 15, the rows go in reverse order from tick 20, world 2 sits out ticks 25 and 26.
     /// </summary>
-    private void PlaySideBySide(string folder, BatchPadding padding)
+    private void PlaySideBySide(string folder, BatchPadding padding, Precision precision = Precision.Float)
     {
         var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        using ModelPackage plainPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.Off }, logger);
-        using ModelPackage pooledPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.On, BatchPadding = padding }, logger);
-        Assert.True(pooledPackage.PoolsContexts);
+        using ModelPackage plainPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.Off, Precision = precision }, logger);
+        using ModelPackage pooledPackage = ModelPackage.Load(folder,
+            new InferenceOptions { ContextPooling = ContextPooling.On, BatchPadding = padding, Precision = precision }, logger);
+        Assert.Equal((true, precision, precision), (pooledPackage.PoolsContexts, pooledPackage.Precision, plainPackage.Precision));
         using WorldModel plainModel = plainPackage.CreateWorldModel(), pooledModel = pooledPackage.CreateWorldModel();
         using StepBatch plain = plainModel.CreateBatch(4), pooled = pooledModel.CreateBatch(4);
         int frameBytes = plainPackage.Manifest.Frame.FloatCount, actions = plainPackage.Manifest.Actions.Count;

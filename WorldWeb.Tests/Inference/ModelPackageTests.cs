@@ -132,6 +132,31 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
+    public void Load_HalfPrecision_RunsTheHalfGraph_OrSaysThePackageHasNoneAndRunsFloat32()
+    {
+        var logger = new RecordingLogger();
+        var half = new InferenceOptions { Precision = Precision.Half };
+
+        using ModelPackage with = ModelPackage.Load(Fixtures.Folder("tiny_pool"), half, logger);
+        using ModelPackage without = ModelPackage.Load(Fixtures.Folder("tiny"), half, logger);
+
+        Assert.Equal((Precision.Half, Precision.Float), (with.Precision, without.Precision));
+        (_, string message) = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("has no half-precision graph", message);
+        Assert.Contains(logger.Entries, e => e.Message.StartsWith("Loaded model package tiny_pool", StringComparison.Ordinal) && e.Message.Contains(", Half,"));
+    }
+
+    [Fact]
+    public void Manifest_HalfPoolGraphWithoutAFloatOne_IsRefused()
+    {
+        string json = File.ReadAllText(Fixtures.File("tiny_pool", ModelManifest.FileName)).Replace("\"context_pool\": {", "\"unused\": {");
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(json, "world.json"));
+
+        Assert.Contains("half.context_pool is set but context_pool is not", error.Message);
+    }
+
+    [Fact]
     public void Start_IsTheStartStatesRowOfKRgbFrames()
     {
         using ModelPackage package = Fixtures.Load("tiny");

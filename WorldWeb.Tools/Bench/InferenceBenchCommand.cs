@@ -61,6 +61,7 @@ public static class InferenceBenchCommand
             model_version = package.Manifest.Version,
             execution_provider = package.ExecutionProvider.ToString().ToLowerInvariant(),
             intra_op_threads = threads == 0 ? "default" : threads.ToString(),
+            precision = package.Precision.ToString().ToLowerInvariant(),
             batch_padding = package.PadsBatches ? "powers-of-two" : "none",
             contexts = package.PoolsContexts ? "kept in the pool graph" : "sent every step",
             cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,

@@ -4,7 +4,8 @@ namespace WorldWeb.Tools.Cli;
 
 /// <summary>
 /// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings,
-/// <c>--batch-padding auto|none|powers-of-two</c> and <c>--context-pooling auto|on|off</c> (docs/gpu.md).
+/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c> and <c>--precision float|half</c>
+/// (docs/gpu.md).
 /// </summary>
 public static class InferenceArgs
 {
@@ -14,6 +15,7 @@ public static class InferenceArgs
         var search = args.Text("conv-search");
         var padding = args.Text("batch-padding");
         var pooling = args.Text("context-pooling");
+        var precision = args.Text("precision");
         return new InferenceOptions
         {
             IntraOpThreads = intraOpThreads,
@@ -30,6 +32,12 @@ public static class InferenceArgs
                 "on" => ContextPooling.On,
                 "off" => ContextPooling.Off,
                 _ => throw new UsageException($"--context-pooling must be auto, on or off, not '{pooling}'."),
+            },
+            Precision = precision switch
+            {
+                null or "float" => Precision.Float,
+                "half" => Precision.Half,
+                _ => throw new UsageException($"--precision must be float or half, not '{precision}'."),
             },
             ExecutionProvider = provider switch
             {

@@ -112,6 +112,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         Seeds: seeds,
         Actions: actionsFile,
         ExecutionProvider: package.ExecutionProvider.ToString().ToLowerInvariant(),
+        Precision: package.Precision.ToString().ToLowerInvariant(),
         Memory: memory ? "server-world-memory" : "off",
         TeacherForcedPsnr: Mean(teacherPsnr),
         TeacherForcedSsim: Mean(teacherSsim),
@@ -162,7 +163,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
 }
 
 public sealed record EvalReport(
-    string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Memory,
+    string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Precision, string Memory,
     double? TeacherForcedPsnr, double? TeacherForcedSsim, double? CopyLastPsnr,
     IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, IReadOnlyDictionary<string, List<PlayWindow>>? FreePlayReference, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
     IReadOnlyDictionary<string, double> RolloutPsnr,

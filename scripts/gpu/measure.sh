@@ -3,9 +3,11 @@
 #   inference_<setting>.json   bench inference at batch 1…1024 under each CUDA provider setting, then with the
 #                              default settings: float32 frame inputs (float-frames, the bus cost of 8-bit ones),
 #                              batches of odd sizes unpadded and padded (odd-unpadded, odd-padded), and contexts sent
-#                              every step instead of kept in the pool graph (unpooled; on CPU the other way: pooled)
+#                              every step instead of kept in the pool graph (unpooled; on CPU the other way: pooled),
+#                              and the half-precision graphs (half; CUDA only)
 #   serve.json                 bench serve: the whole tick in process, with a throwaway PostgreSQL from the kit
-#   eval.json                  with --eval: the default model's eval on this provider (free play under TF32)
+#   eval.json, eval_half.json  with --eval: the default model's eval on this provider (free play under TF32), and
+#                              on CUDA its half-precision graph's
 # and prints a table of them last.
 #   scripts/gpu/measure.sh [--provider cuda|cpu] [--worlds N] [--seconds S] [--batches 1,8,…] [--odd-batches 5,37,…]
 #                          [--eval] [--kit DIR]
@@ -39,8 +41,8 @@ if [ "$provider" = cuda ]; then
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv > "$out/gpu.csv" || true
 fi
 
-for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padded unpooled pooled; do
-  if [ "$provider" != cuda ]; then case "$setting" in heuristic | nhwc | no-tf32 | unpooled) continue ;; esac  # CUDA's own
+for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padded unpooled pooled half; do
+  if [ "$provider" != cuda ]; then case "$setting" in heuristic | nhwc | no-tf32 | unpooled | half) continue ;; esac  # CUDA's own
   elif [ "$setting" = pooled ]; then continue; fi  # the default on CUDA
   setting_model=$model setting_batches=$batches
   case "$setting" in
@@ -48,7 +50,7 @@ for setting in default heuristic nhwc no-tf32 float-frames odd-unpadded odd-padd
     float-frames) flags=() setting_model=$kit/worldweb/models/default-float ;;
     odd-unpadded) flags=(--batch-padding none) setting_batches=$odd_batches ;;
     odd-padded) flags=(--batch-padding powers-of-two) setting_batches=$odd_batches ;;
-    unpooled) flags=(--context-pooling off) ;; pooled) flags=(--context-pooling on) ;;
+    unpooled) flags=(--context-pooling off) ;; pooled) flags=(--context-pooling on) ;; half) flags=(--precision half) ;;
   esac
   say "bench inference ($provider, $setting)"
   "$tools" bench inference --provider "$provider" "${flags[@]}" --model "$setting_model" --batch "$setting_batches" \
@@ -77,6 +79,11 @@ if $eval; then
   say "eval ($provider)"
   "$tools" eval --model "$model" --seeds 1001,1002 --provider "$provider" --json "$out/eval.json" > "$out/eval.log" 2>&1 \
     || say "eval failed: $(tail -3 "$out/eval.log")"
+  if [ "$provider" = cuda ]; then
+    say "eval ($provider, half precision)"
+    "$tools" eval --model "$model" --seeds 1001,1002 --provider "$provider" --precision half --json "$out/eval_half.json" \
+      > "$out/eval_half.log" 2>&1 || say "eval (half) failed: $(tail -3 "$out/eval_half.log")"
+  fi
 fi
 
 python3 - "$out" <<'PY'
@@ -86,14 +93,18 @@ for path in sorted(glob.glob(os.path.join(out, "inference_*.json"))):
     report = json.load(open(path))
     cells = "  ".join(f"b{r['batch']}" + (f" (run as {r['stepped_rows']})" if r.get("stepped_rows", r["batch"]) != r["batch"] else "")
                       + f" {r['frames_per_s']:.0f}/s p50 {r['p50_ms']} ms" for r in report["results"])
-    print(f"{os.path.basename(path)[10:-5]:>12} ({report['execution_provider']}, {report['model_version']}, contexts "
+    print(f"{os.path.basename(path)[10:-5]:>12} ({report['execution_provider']}, {report.get('precision', 'float')}, "
+          f"{report['model_version']}, contexts "
           f"{report.get('contexts', 'sent every step')}): {cells}")
 if os.path.exists(os.path.join(out, "serve.json")):
     s = json.load(open(os.path.join(out, "serve.json")))
     parts = " ".join(f"{k} {v['p50']}" for k, v in s["tick_ms"]["parts"].items())
     print(f"serve ({s['execution_provider']}): max_worlds_at_fps {s['max_worlds_at_fps']}; at {s['worlds']}: "
           f"{s['fps_per_world']['mean']} fps/world, tick p50 {s['tick_ms']['p50']} ms ({parts})")
-if os.path.exists(os.path.join(out, "eval.json")):
-    e = json.load(open(os.path.join(out, "eval.json")))
-    print(f"eval ({e['execution_provider']}): loop {e['loop_psnr_memory']} vs {e['loop_psnr_no_memory']} dB, revisit {e['revisit_psnr']}")
+for name in ("eval", "eval_half"):
+    if os.path.exists(os.path.join(out, f"{name}.json")):
+        e = json.load(open(os.path.join(out, f"{name}.json")))
+        print(f"{name} ({e['execution_provider']}, {e.get('precision', 'float')}): loop {e['loop_psnr_memory']} vs "
+              f"{e['loop_psnr_no_memory']} dB, revisit {e['revisit_psnr']}, free play (last window: realism dB, sharpness, "
+              f"grid) {[(w[-1]['realism_db'], w[-1]['sharpness'], w[-1]['grid_energy']) for w in e['free_play'].values()]}")
 PY

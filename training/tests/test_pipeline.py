@@ -56,6 +56,7 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(mismatches(world, graph.graph), [])
         self.assertEqual([i.name for i in graph.graph.input], ["context", "action", "memory", "memory_pose", "noise"])
         self.assertEqual(world["context_pool"], {"onnx": "pool.onnx"})
+        self.assertEqual(world["half"], {"onnx": "model_half.onnx", "context_pool": "pool_half.onnx"})
         self.assertEqual(onnx.load(str(package / "pool.onnx")).graph.output[-1].name, "pool_out")
         self.assertEqual(graph.opset_import[0].version, 17)
         self.assertEqual((world["inputs"]["context"]["dtype"], world["inputs"]["context"]["shape"]), ("uint8", ["batch", 4, 64, 64, 3]))
