@@ -48,6 +48,9 @@ public sealed class ModelPackage : IDisposable
     /// <summary>Whether its steps run the context pool graph, keeping contexts where the graph runs (<see cref="ContextPooling"/>).</summary>
     public bool PoolsContexts => _poolSession is not null;
 
+    /// <summary>Where worlds' contexts are between steps, in words for logs and reports.</summary>
+    public string Contexts => PoolsContexts ? "kept in the pool graph" : "sent every step";
+
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
 
@@ -79,7 +82,7 @@ public sealed class ModelPackage : IDisposable
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",
-                package.PoolsContexts ? $"kept in {poolFile}'s pool" : "sent every step");
+                package.Contexts);
             return package;
         }
         catch

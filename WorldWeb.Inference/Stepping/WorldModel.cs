@@ -30,9 +30,6 @@ public sealed class WorldModel : IDisposable
 
     public ModelManifest Manifest { get; }
 
-    /// <summary>Whether its batches keep their contexts where the graph runs (<see cref="Packages.ModelPackage.PoolsContexts"/>).</summary>
-    public bool PoolsContexts => _pool is not null;
-
     /// <summary>The rows a step of <paramref name="count"/> worlds runs on: <paramref name="count"/>, or the next power of two when padding.</summary>
     public int RowsFor(int count) => _padsBatches && count > 1 ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count) : count;
 

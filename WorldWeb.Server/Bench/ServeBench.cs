@@ -43,7 +43,7 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options)
         ModelPackage package = worlds.Model.Package;
         return new ServeBenchResult("serve", worlds.Model.Name, worlds.Model.Manifest.Version,
             package.ExecutionProvider.ToString().ToLowerInvariant(), package.PadsBatches ? "powers-of-two" : "none",
-            package.PoolsContexts ? "kept in the pool graph" : "sent every step", Environment.ProcessorCount, _fps, options.Seconds,
+            package.Contexts, Environment.ProcessorCount, _fps, options.Seconds,
             requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)]);
     }
 

@@ -64,7 +64,7 @@ public static class ServeBenchCommand
         try
         {
             Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Manifest.Fps} fps, " +
-                $"contexts {(model.Package.PoolsContexts ? "kept in the pool graph" : "sent every step")})");
+                $"contexts {model.Package.Contexts})");
             for (int i = 0; i < options.Worlds; i++)
             {
                 DateTimeOffset now = DateTimeOffset.UtcNow;

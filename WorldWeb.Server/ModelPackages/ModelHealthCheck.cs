@@ -14,5 +14,5 @@ internal sealed class ModelHealthCheck(ModelCatalog catalog) : IHealthCheck
     // How each model runs, as its load log line says: what an operator checks first when a GPU server is slow.
     private static string Describe(ModelPackage package) => string.Join(", ",
         new[] { package.ExecutionProvider.ToString(), package.Precision == Precision.Half ? "half precision" : null,
-            package.PoolsContexts ? "contexts kept in the pool graph" : null }.OfType<string>());
+            package.PoolsContexts ? $"contexts {package.Contexts}" : null }.OfType<string>());
 }

@@ -63,7 +63,7 @@ public static class InferenceBenchCommand
             intra_op_threads = threads == 0 ? "default" : threads.ToString(),
             precision = package.Precision.ToString().ToLowerInvariant(),
             batch_padding = package.PadsBatches ? "powers-of-two" : "none",
-            contexts = package.PoolsContexts ? "kept in the pool graph" : "sent every step",
+            contexts = package.Contexts,
             cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,
             processor_count = Environment.ProcessorCount,
             seconds_per_batch_size = seconds,
