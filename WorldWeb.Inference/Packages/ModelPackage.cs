@@ -13,21 +13,20 @@ namespace WorldWeb.Inference.Packages;
 public sealed class ModelPackage : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly InferenceSession? _poolSession;
+    private readonly ContextPoolDevice? _pool;
     private readonly StartStates _starts;
-    private readonly int _deviceId;
     private bool _disposed;
 
     private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, InferenceSession? poolSession,
-        ExecutionProviderKind provider, Precision precision, InferenceOptions options)
+        ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
     {
         Precision = precision;
         Folder = folder;
         Manifest = manifest;
         _starts = starts;
         _session = session;
-        _poolSession = poolSession;
-        _deviceId = options.DeviceId;
+        _pool = poolSession is null ? null
+            : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, manifest.Name, logger);
         ExecutionProvider = provider;
         PadsBatches = options.PadsBatchesOn(provider);
     }
@@ -46,7 +45,7 @@ public sealed class ModelPackage : IDisposable
     public bool PadsBatches { get; }
 
     /// <summary>Whether its steps run the context pool graph, keeping contexts where the graph runs (<see cref="ContextPooling"/>).</summary>
-    public bool PoolsContexts => _poolSession is not null;
+    public bool PoolsContexts => _pool is { Failed: false };
 
     /// <summary>Where worlds' contexts are between steps, in words for logs and reports.</summary>
     public string Contexts => PoolsContexts ? "kept in the pool graph" : "sent every step";
@@ -78,7 +77,7 @@ public sealed class ModelPackage : IDisposable
             {
                 poolSession = LoadPool(folder, poolFile, manifest, options, provider, logger);
             }
-            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, precision, options);
+            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, precision, options, logger);
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",
@@ -100,8 +99,7 @@ public sealed class ModelPackage : IDisposable
     public WorldModel CreateWorldModel()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WorldModel(_session, Manifest, PadsBatches,
-            _poolSession is null ? null : new ContextPoolDevice(_poolSession, ExecutionProvider == ExecutionProviderKind.Cuda ? _deviceId : null));
+        return new WorldModel(_session, Manifest, PadsBatches, _pool);
     }
 
     public void Dispose()
@@ -109,7 +107,7 @@ public sealed class ModelPackage : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _poolSession?.Dispose();
+            _pool?.Dispose();
             _session.Dispose();
         }
     }

@@ -17,4 +17,8 @@ internal static partial class InferenceLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
         Message = "Model package {Name}: half precision was asked for, but the package has no half-precision graph (training/half.py adds one); running float32")]
     public static partial void HalfUnavailable(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "Model package {Name}: its context pool graph failed to run ({Reason}); every world now steps the plain graph, sending its context each step (Inference:ContextPooling=Off skips the pool)")]
+    public static partial void ContextPoolFailed(ILogger logger, string name, string reason);
 }

@@ -49,7 +49,7 @@ internal static class OnnxSession
         return sessionOptions;
     }
 
-    private static string FirstLine(string message)
+    public static string FirstLine(string message)
     {
         int end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];

@@ -1,13 +1,37 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Inference.Stepping;
 
-/// <summary>The context pool graph's session and where its pool lives: CUDA device memory, or host memory when null.</summary>
-internal sealed record ContextPoolDevice(InferenceSession Session, int? CudaDevice);
+/// <summary>
+/// A package's context pool graph: its session, where pools live (CUDA device memory, or host memory when
+/// <see cref="CudaDevice"/> is null), and whether it has failed to run, after which every batch steps the plain graph.
+/// </summary>
+internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevice, string modelName, ILogger logger) : IDisposable
+{
+    private int _failed;
+
+    public InferenceSession Session => session;
+
+    public int? CudaDevice => cudaDevice;
+
+    public bool Failed => Volatile.Read(ref _failed) != 0;
+
+    public void Fail(OnnxRuntimeException ex)
+    {
+        if (Interlocked.Exchange(ref _failed, 1) == 0)
+        {
+            InferenceLog.ContextPoolFailed(logger, modelName, OnnxSession.FirstLine(ex.Message));
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+}
 
 /// <summary>
 /// A batch's contexts kept where the graph runs, between steps (docs/gpu.md, "Contexts kept on the device"): the

@@ -59,18 +59,31 @@ public sealed class WorldModel : IDisposable
         StepTensors tensors = batch.EnterStep(rows);
         try
         {
-            if (batch.Pool is { } pool)
+            if (batch.Pool is { } pool && !_pool!.Failed && TryPooledStep(pool, tensors, batch.Count, rows))
             {
-                pool.Step(_runOptions, tensors, batch.Count, rows);
+                return;
             }
-            else
-            {
-                _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
-            }
+            _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
         }
         finally
         {
             batch.ExitStep();
+        }
+    }
+
+    // A pool graph that fails to run (it is the newer, less travelled path on a GPU) must not take the worlds with it:
+    // the batch holds every row's context as for the plain graph, so the plain graph steps the same frames, from now on.
+    private bool TryPooledStep(ContextPool pool, StepTensors tensors, int count, int rows)
+    {
+        try
+        {
+            pool.Step(_runOptions, tensors, count, rows);
+            return true;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            _pool!.Fail(ex);
+            return false;
         }
     }
 

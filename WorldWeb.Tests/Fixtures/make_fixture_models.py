@@ -183,6 +183,17 @@ def write_package(folder, model, world, pool=None, half=None):
     np.save(os.path.join(path, "starts.npy"), starts(), allow_pickle=False)
 
 
+def broken_at_run(pool):
+    """The pool graph gathering its rows through a Reshape to one row: it loads and obeys world.json, and fails to run
+    on two rows or more (a pool graph that breaks only on the device, as it were)."""
+    pool = copy.deepcopy(pool)
+    pool.graph.initializer.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "broken_one_row"))
+    gather = next(n for n in pool.graph.node if n.op_type == "Gather" and n.input[1] == "pool_rows")
+    gather.input[1] = "broken_rows"
+    pool.graph.node.insert(0, helper.make_node("Reshape", ["pool_rows", "broken_one_row"], ["broken_rows"]))
+    return pool
+
+
 def write_npy_samples():
     path = os.path.join(HERE, "npy")
     os.makedirs(path, exist_ok=True)
@@ -265,6 +276,7 @@ def main():
     half = half_matmuls(pooled)
     write_package("tiny_pool", pooled, pooled_world, context_pool_graph(pooled, pooled_world),
                   (half, context_pool_graph(half, pooled_world)))
+    write_package("tiny_broken_pool", pooled, pooled_world, broken_at_run(context_pool_graph(pooled, pooled_world)))
     write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
     write_package(
         "tiny_empty_memory",

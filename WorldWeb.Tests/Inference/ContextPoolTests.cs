@@ -87,6 +87,42 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void APoolGraphThatFailsToRun_LeavesTheWorldsSteppingThePlainGraph_AndSaysSoOnce()
+    {
+        // tiny_broken_pool's pool graph loads and obeys world.json but cannot run on more than one row.
+        var logger = new RecordingLogger();
+        using ModelPackage broken = ModelPackage.Load(Fixtures.Folder("tiny_broken_pool"), new InferenceOptions { ContextPooling = ContextPooling.On }, logger);
+        using ModelPackage plain = Fixtures.Load("tiny_pool");
+        Assert.True(broken.PoolsContexts);
+        using WorldModel brokenModel = broken.CreateWorldModel(), plainModel = plain.CreateWorldModel();
+        using StepBatch pooled = brokenModel.CreateBatch(3), unpooled = plainModel.CreateBatch(3);
+
+        for (int tick = 0; tick < 2; tick++)
+        {
+            foreach ((WorldModel model, StepBatch batch) in new[] { (brokenModel, pooled), (plainModel, unpooled) })
+            {
+                batch.Clear();
+                for (int world = 0; world < 3; world++)
+                {
+                    int row = batch.AddRow();
+                    batch.SetContext(row, plain.Start(world));
+                    batch.SetAction(row, world);
+                    WorldNoise.Fill(7, tick, batch.Noise(row));
+                }
+                model.Step(batch);
+            }
+
+            for (int row = 0; row < 3; row++)
+            {
+                Assert.Equal(Bits(unpooled.Frame(row)), Bits(pooled.Frame(row)));
+            }
+        }
+        Assert.False(broken.PoolsContexts);
+        (_, string message) = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("context pool graph failed to run", message);
+    }
+
     private sealed class World(int id, byte[] start, int frameBytes)
     {
         public int Id { get; } = id;
