@@ -83,7 +83,19 @@ internal sealed class ContextPool : IDisposable
         {
             using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, cuda, OrtMemType.Default);
             _deviceAllocator = new OrtAllocator(_session, memory);
-            _pools = [.. Enumerable.Range(0, 2).Select(_ => OrtValue.CreateAllocatedTensorValue(_deviceAllocator, TensorElementType.UInt8, shape))];
+            var pools = new List<OrtValue>(2);
+            try
+            {
+                pools.Add(OrtValue.CreateAllocatedTensorValue(_deviceAllocator, TensorElementType.UInt8, shape));
+                pools.Add(OrtValue.CreateAllocatedTensorValue(_deviceAllocator, TensorElementType.UInt8, shape));
+            }
+            catch
+            {
+                pools.ForEach(pool => pool.Dispose());
+                _deviceAllocator.Dispose();
+                throw;
+            }
+            _pools = [.. pools];
         }
         else
         {

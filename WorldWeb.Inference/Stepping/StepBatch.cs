@@ -31,7 +31,7 @@ public sealed class StepBatch : IDisposable
         Capacity = capacity;
         _buffers = new StepBuffers(layout, rows);
         _tensorsByRows = new StepTensors?[rows + 1];
-        Pool = pool is null ? null : new ContextPool(pool, layout, _buffers, rows);
+        Pool = pool is null || pool.Failed ? null : CreatePool(pool, rows);
     }
 
     internal WorldModel Owner { get; }
@@ -144,6 +144,21 @@ public sealed class StepBatch : IDisposable
             tensors?.Dispose();
         }
         Pool?.Dispose();
+    }
+
+    // As a pool graph that fails to run (WorldModel.Step), pools that cannot be allocated on the device leave the
+    // batch stepping the plain graph.
+    private ContextPool? CreatePool(ContextPoolDevice pool, int rows)
+    {
+        try
+        {
+            return new ContextPool(pool, _layout, _buffers, rows);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        {
+            pool.Fail(ex);
+            return null;
+        }
     }
 
     internal StepTensors EnterStep(int rows)
