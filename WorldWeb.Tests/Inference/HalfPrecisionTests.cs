@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Inference;
 
 /// <summary>
-/// A package's half-precision graph (training/half.py) computes the model its float32 graph does: run on CPU, where
-/// ONNX Runtime converts instead of computing in float16. How its free play holds up is eval's to say (docs/gpu.md).
+/// A package's half-precision graph (training/half.py) computes the model its float32 graph does, run here on CPU.
+/// How its free play holds up is eval's to say (docs/gpu.md, "Half precision").
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
 public sealed class HalfPrecisionTests(ITestOutputHelper output)
