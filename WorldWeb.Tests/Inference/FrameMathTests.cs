@@ -18,6 +18,33 @@ public sealed class FrameMathTests
     }
 
     [Fact]
+    public void ToRgb24_OfAWholeFrame_GivesWhatEachValueGivesAlone()
+    {
+        // A 64×64 frame runs the vectorized path; the values around every rounding edge, the clamps, NaN, infinities
+        // and -0 must come out as the one-value definition has them (which the small frames above run).
+        var edges = new List<float> { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 0f, 1f, -1f, 2f, float.Epsilon };
+        for (int k = 0; k <= 255; k++)
+        {
+            float edge = (k + 0.5f) / 255;
+            edges.AddRange([edge, MathF.BitDecrement(edge), MathF.BitIncrement(edge), k / 255f]);
+        }
+        var random = new Random(5);
+        float[] frame = [.. Enumerable.Range(0, 3 * 64 * 64).Select(i => i < edges.Count ? edges[i] : (float)(random.NextDouble() * 1.2 - 0.1))];
+        var rgb = new byte[frame.Length];
+
+        FrameMath.ToRgb24(frame, rgb);
+
+        int pixels = 64 * 64;
+        byte[] alone = [.. Enumerable.Range(0, frame.Length).Select(i =>
+        {
+            var one = new byte[3];
+            FrameMath.ToRgb24([frame[(i % 3) * pixels + i / 3], 0f, 0f], one);
+            return one[0];
+        })];
+        Assert.Equal(alone, rgb);
+    }
+
+    [Fact]
     public void ToRgb24_RoundsToNearest()
     {
         float[] frame = [100.4f / 255, 100.6f / 255, 0f];
