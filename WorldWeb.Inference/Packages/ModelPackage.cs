@@ -18,7 +18,7 @@ public sealed class ModelPackage : IDisposable
     private bool _disposed;
 
     private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, InferenceSession? poolSession,
-        ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
+        bool replays, ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
     {
         Precision = precision;
         Folder = folder;
@@ -26,7 +26,7 @@ public sealed class ModelPackage : IDisposable
         _starts = starts;
         _session = session;
         _pool = poolSession is null ? null
-            : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, manifest.Name, logger);
+            : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, replays, manifest.Name, logger);
         ExecutionProvider = provider;
         PadsBatches = options.PadsBatchesOn(provider);
     }
@@ -47,8 +47,14 @@ public sealed class ModelPackage : IDisposable
     /// <summary>Whether its steps run the context pool graph, keeping contexts where the graph runs (<see cref="ContextPooling"/>).</summary>
     public bool PoolsContexts => _pool is { Failed: false };
 
-    /// <summary>Where worlds' contexts are between steps, in words for logs and reports.</summary>
-    public string Contexts => PoolsContexts ? "kept in the pool graph" : "sent every step";
+    /// <summary>Whether its pooled steps run from fixed bindings: CUDA graphs on CUDA (<see cref="InferenceOptions.CudaGraphs"/>).</summary>
+    public bool ReplaysSteps => _pool is { Failed: false, Replays: true };
+
+    /// <summary>Where worlds' contexts are between steps, and how steps run, in words for logs and reports.</summary>
+    public string Contexts => !PoolsContexts ? "sent every step"
+        : !ReplaysSteps ? "kept in the pool graph"
+        : ExecutionProvider == ExecutionProviderKind.Cuda ? "kept in the pool graph, steps replayed as CUDA graphs"
+        : "kept in the pool graph, steps from fixed bindings (the CUDA graph path, uncaptured on CPU)";
 
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
@@ -73,11 +79,17 @@ public sealed class ModelPackage : IDisposable
         try
         {
             string? poolFile = precision == Precision.Half ? manifest.Half!.ContextPool : manifest.ContextPool?.Onnx;
+            bool replays = options.CudaGraphs;
             if (poolFile is not null && options.PoolsContextsOn(provider))
             {
-                poolSession = LoadPool(folder, poolFile, manifest, options, provider, logger);
+                (poolSession, replays) = LoadPool(folder, poolFile, manifest, options, provider, logger);
             }
-            var package = new ModelPackage(folder, manifest, starts, session, poolSession, provider, precision, options, logger);
+            else if (replays)
+            {
+                InferenceLog.CudaGraphsUnavailable(logger, manifest.Name, poolFile is null
+                    ? "the package has no context pool graph (training/context_pool.py adds one)" : "its context pool graph is not in use (Inference:ContextPooling)");
+            }
+            var package = new ModelPackage(folder, manifest, starts, session, poolSession, replays, provider, precision, options, logger);
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",
@@ -133,8 +145,29 @@ public sealed class ModelPackage : IDisposable
         return (session, provider, precision);
     }
 
-    /// <summary>The context pool graph's session, on the model's provider.</summary>
-    private static InferenceSession LoadPool(string folder, string file, ModelManifest manifest, InferenceOptions options,
+    /// <summary>
+    /// The context pool graph's session, on the model's provider, and whether its steps are replayed: on CUDA that
+    /// takes a session capturing CUDA graphs, which ONNX Runtime refuses for a graph with any node off the GPU.
+    /// </summary>
+    private static (InferenceSession, bool Replays) LoadPool(string folder, string file, ModelManifest manifest, InferenceOptions options,
+        ExecutionProviderKind provider, ILogger logger)
+    {
+        if (options.CudaGraphs && provider == ExecutionProviderKind.Cuda)
+        {
+            try
+            {
+                return (CheckedGraph(folder, file, path => OnnxSession.CreateCuda(path, options, capturesGraphs: true),
+                    pool => GraphSignature.PoolMismatch(pool, manifest, file)), true);
+            }
+            catch (ModelPackageException ex) when (ex.InnerException is OnnxRuntimeException runtime)
+            {
+                InferenceLog.CudaGraphsUnavailable(logger, manifest.Name, OnnxSession.FirstLine(runtime.Message));
+            }
+        }
+        return (LoadUncapturedPool(folder, file, manifest, options, provider, logger), options.CudaGraphs && provider == ExecutionProviderKind.Cpu);
+    }
+
+    private static InferenceSession LoadUncapturedPool(string folder, string file, ModelManifest manifest, InferenceOptions options,
         ExecutionProviderKind provider, ILogger logger)
     {
         ExecutionProviderKind poolProvider = provider;

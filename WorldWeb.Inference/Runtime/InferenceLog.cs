@@ -21,4 +21,8 @@ internal static partial class InferenceLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
         Message = "Model package {Name}: its context pool graph failed to run ({Reason}); every world now steps the plain graph, sending its context each step (Inference:ContextPooling=Off skips the pool)")]
     public static partial void ContextPoolFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning,
+        Message = "Model package {Name}: CUDA graphs were asked for, but {Reason}; steps run without them")]
+    public static partial void CudaGraphsUnavailable(ILogger logger, string name, string reason);
 }

@@ -33,11 +33,19 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(Precision))]
     public Precision Precision { get; set; } = Precision.Float;
 
+    /// <summary>
+    /// Pooled steps replayed as CUDA graphs: bound once per batch size at fixed device addresses, captured on their first
+    /// runs and then launched whole (docs/gpu.md, "CUDA graphs"). Needs the context pool graph in use and padded
+    /// batches (every batch size is a graph of its own). On CPU the same fixed bindings run uncaptured, which is how
+    /// the tests run this path; nothing is gained there.
+    /// </summary>
+    public bool CudaGraphs { get; set; }
+
     public CudaOptions Cuda { get; set; } = new();
 
     /// <summary>Whether steps on <paramref name="provider"/> (the one actually running the graph) are padded.</summary>
     public bool PadsBatchesOn(ExecutionProviderKind provider) =>
-        BatchPadding == BatchPadding.PowersOfTwo || (BatchPadding == BatchPadding.Auto && provider == ExecutionProviderKind.Cuda);
+        BatchPadding == BatchPadding.PowersOfTwo || (BatchPadding == BatchPadding.Auto && (provider == ExecutionProviderKind.Cuda || CudaGraphs));
 
     /// <summary>Whether steps on <paramref name="provider"/> run the package's context pool graph, when it has one.</summary>
     public bool PoolsContextsOn(ExecutionProviderKind provider) =>
@@ -48,5 +56,9 @@ public sealed class InferenceOptions
     {
         Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
         Validator.ValidateObject(Cuda, new ValidationContext(Cuda), validateAllProperties: true);
+        if (CudaGraphs && BatchPadding == BatchPadding.None)
+        {
+            throw new ValidationException($"{nameof(CudaGraphs)} needs padded batches ({nameof(BatchPadding)} Auto or PowersOfTwo): every batch size is a CUDA graph of its own");
+        }
     }
 }

@@ -16,11 +16,7 @@ internal static class OnnxSession
             // machine has no usable GPU or CUDA libraries; either way the world should still run, only slower.
             try
             {
-                using SessionOptions cuda = CreateOptions(options);
-                using var cudaOptions = new OrtCUDAProviderOptions();
-                cudaOptions.UpdateOptions(options.Cuda.ProviderOptions(options.DeviceId));
-                cuda.AppendExecutionProvider_CUDA(cudaOptions);
-                return (new InferenceSession(modelPath, cuda), ExecutionProviderKind.Cuda);
+                return (CreateCuda(modelPath, options, capturesGraphs: false), ExecutionProviderKind.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -29,6 +25,19 @@ internal static class OnnxSession
         }
         using SessionOptions cpu = CreateOptions(options);
         return (new InferenceSession(modelPath, cpu), ExecutionProviderKind.Cpu);
+    }
+
+    /// <summary>A session on the CUDA provider; with <paramref name="capturesGraphs"/>, one that captures and replays CUDA graphs.</summary>
+    /// <exception cref="OnnxRuntimeException">The provider, or graph capture of this graph, is unavailable.</exception>
+    public static InferenceSession CreateCuda(string modelPath, InferenceOptions options, bool capturesGraphs)
+    {
+        using SessionOptions cuda = CreateOptions(options);
+        using var cudaOptions = new OrtCUDAProviderOptions();
+        Dictionary<string, string> providerOptions = options.Cuda.ProviderOptions(options.DeviceId);
+        providerOptions["enable_cuda_graph"] = capturesGraphs ? "1" : "0";
+        cudaOptions.UpdateOptions(providerOptions);
+        cuda.AppendExecutionProvider_CUDA(cudaOptions);
+        return new InferenceSession(modelPath, cuda);
     }
 
     private static SessionOptions CreateOptions(InferenceOptions options)

@@ -10,19 +10,33 @@ namespace WorldWeb.Inference.Stepping;
 
 /// <summary>
 /// A package's context pool graph: its session, where pools live (CUDA device memory, or host memory when
-/// <see cref="CudaDevice"/> is null), and whether it has failed to run, after which every batch steps the plain graph.
+/// <see cref="CudaDevice"/> is null), whether its steps are replayed from fixed bindings (<see cref="ReplayedPoolRun"/>),
+/// and whether it has failed to run, after which every batch steps the plain graph.
 /// </summary>
-internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevice, string modelName, ILogger logger) : IDisposable
+internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevice, bool replays, string modelName, ILogger logger) : IDisposable
 {
-    private int _failed;
+    private int _failed, _graphs;
 
     public InferenceSession Session => session;
 
     public int? CudaDevice => cudaDevice;
 
+    /// <summary>Whether steps run from bindings made once per batch size, which the session captures as CUDA graphs on CUDA.</summary>
+    public bool Replays => replays;
+
+    /// <summary>Held while a replayed step runs: a captured graph is one per session, and two batches must not replay at once.</summary>
+    public Lock ReplayLock { get; } = new();
+
     public bool Failed => Volatile.Read(ref _failed) != 0;
 
-    public void Fail(OnnxRuntimeException ex)
+    /// <summary>A graph id no other binding of this session has (ONNX Runtime's <c>gpu_graph_id</c>).</summary>
+    public int NextGraphId() => Interlocked.Increment(ref _graphs);
+
+    /// <summary>Whether <paramref name="ex"/> is a failure of the pool's own path, which the plain graph can take over from.</summary>
+    public static bool IsPoolFailure(Exception ex) =>
+        ex is OnnxRuntimeException or CudaException or DllNotFoundException or EntryPointNotFoundException;
+
+    public void Fail(Exception ex)
     {
         if (Interlocked.Exchange(ref _failed, 1) == 0)
         {
@@ -44,21 +58,17 @@ internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevic
 /// row's context and its new frame quantized as <see cref="FrameMath.ToRgb24"/> does (the graph quantizes the same
 /// way), and a row steps from a slot only when that copy equals the row's context byte for byte. Any other row
 /// (a world that joined, rolled back, or moved to another batch) is uploaded. So no caller tracks slots, and a
-/// pooled step is the plain step bit for bit. Slot 0 is scratch: padding rows, and the upload made when no row
-/// needs one (no tensor is empty).
+/// pooled step is the plain step bit for bit. Slot 0 is scratch, for padding rows. How a step runs is the
+/// <see cref="IPoolRun"/>'s business.
 /// </remarks>
 internal sealed class ContextPool : IDisposable
 {
-    private const int Scratch = 0;
+    public const int Scratch = 0;
 
-    private readonly InferenceSession _session;
     private readonly BatchLayout _layout;
     private readonly StepBuffers _buffers;
     private readonly int _contextBytes, _slots;
-    private readonly OrtAllocator? _deviceAllocator;
-    private readonly OrtValue[] _pools;  // _pools[_input] is the next step's input, the other its output
-    private int _input;
-    private readonly OrtIoBinding _binding;
+    private readonly IPoolRun _run;
 
     // What each slot holds, as of the last step; a slot's signature is in _slotBySignature while its copy is valid.
     private readonly byte[] _held;
@@ -73,36 +83,11 @@ internal sealed class ContextPool : IDisposable
 
     public ContextPool(ContextPoolDevice device, BatchLayout layout, StepBuffers buffers, int rows)
     {
-        _session = device.Session;
         _layout = layout;
         _buffers = buffers;
         _contextBytes = layout.ContextFloats;
         _slots = rows + 1;
-        long[] shape = [_slots, layout.ContextFrames, layout.Height, layout.Width, layout.Channels];
-        if (device.CudaDevice is int cuda)
-        {
-            using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, cuda, OrtMemType.Default);
-            _deviceAllocator = new OrtAllocator(_session, memory);
-            var pools = new List<OrtValue>(2);
-            try
-            {
-                pools.Add(OrtValue.CreateAllocatedTensorValue(_deviceAllocator, TensorElementType.UInt8, shape));
-                pools.Add(OrtValue.CreateAllocatedTensorValue(_deviceAllocator, TensorElementType.UInt8, shape));
-            }
-            catch
-            {
-                pools.ForEach(pool => pool.Dispose());
-                _deviceAllocator.Dispose();
-                throw;
-            }
-            _pools = [.. pools];
-        }
-        else
-        {
-            _pools = [.. Enumerable.Range(0, 2).Select(_ =>
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Pinned<byte>(_slots * _contextBytes).AsMemory(), shape))];
-        }
-        _binding = _session.CreateIoBinding();
+        _run = device.Replays ? new ReplayedPoolRun(device, layout, buffers, _slots) : new BoundPoolRun(device, layout, _slots);
         _held = new byte[_slots * _contextBytes];
         _signature = new ulong?[_slots];
         _lastUsed = new long[_slots];
@@ -111,7 +96,7 @@ internal sealed class ContextPool : IDisposable
         _uploads = Pinned<byte>((rows + 1) * _contextBytes);
     }
 
-    /// <summary>Rows uploaded by the last step (not counting the scratch upload).</summary>
+    /// <summary>Rows uploaded by the last step.</summary>
     public int LastUploads { get; private set; }
 
     /// <summary>Steps rows 0 … <paramref name="count"/> − 1 of the batch, run on <paramref name="rows"/> rows.</summary>
@@ -134,54 +119,15 @@ internal sealed class ContextPool : IDisposable
         }
         _rows.AsSpan(count, rows - count).Fill(Scratch);
         LastUploads = uploads;
-        if (uploads == 0)
-        {
-            _uploadRows[uploads++] = Scratch;
-        }
 
-        Run(options, tensors, rows, uploads);
-        _input ^= 1;
+        _run.Run(options, tensors, new PoolStep(_rows, rows, _uploadRows, _uploads, uploads));
         for (int row = 0; row < count; row++)
         {
             Hold((int)_rows[row], Context(row), _buffers.FrameRow(row));
         }
     }
 
-    public void Dispose()
-    {
-        _binding.Dispose();
-        foreach (OrtValue pool in _pools)
-        {
-            pool.Dispose();
-        }
-        _deviceAllocator?.Dispose();
-    }
-
-    private void Run(RunOptions options, StepTensors tensors, int rows, int uploads)
-    {
-        using OrtValue rowValues = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _rows.AsMemory(0, rows), [rows]);
-        using OrtValue uploadRows = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _uploadRows.AsMemory(0, uploads), [uploads]);
-        using OrtValue uploaded = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _uploads.AsMemory(0, uploads * _contextBytes),
-            [uploads, _layout.ContextFrames, _layout.Height, _layout.Width, _layout.Channels]);
-        // Bound afresh each step: binding a host value to a device graph copies it when bound.
-        _binding.ClearBoundInputs();
-        _binding.ClearBoundOutputs();
-        _binding.BindInput(ContextPoolSpec.Pool, _pools[_input]);
-        _binding.BindInput(ContextPoolSpec.Rows, rowValues);
-        _binding.BindInput(ContextPoolSpec.UploadRows, uploadRows);
-        _binding.BindInput(ContextPoolSpec.Uploads, uploaded);
-        for (int i = 1; i < _layout.InputNames.Length; i++)  // all but the context, which the pool holds
-        {
-            _binding.BindInput(_layout.InputNames[i], tensors.Inputs[i]);
-        }
-        for (int i = 0; i < _layout.OutputNames.Length; i++)
-        {
-            _binding.BindOutput(_layout.OutputNames[i], tensors.Outputs[i]);
-        }
-        _binding.BindOutput(ContextPoolSpec.PoolOut, _pools[_input ^ 1]);
-        _session.RunWithBinding(options, _binding);
-        _binding.SynchronizeBoundOutputs();
-    }
+    public void Dispose() => _run.Dispose();
 
     private ReadOnlySpan<byte> Context(int row) => _buffers.ContextRgb.AsSpan(row * _contextBytes, _contextBytes);
 
@@ -241,5 +187,5 @@ internal sealed class ContextPool : IDisposable
         return hash;
     }
 
-    private static T[] Pinned<T>(int length) => GC.AllocateArray<T>(length, pinned: true);
+    internal static T[] Pinned<T>(int length) => GC.AllocateArray<T>(length, pinned: true);
 }

@@ -154,7 +154,7 @@ public sealed class StepBatch : IDisposable
         {
             return new ContextPool(pool, _layout, _buffers, rows);
         }
-        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        catch (Exception ex) when (ContextPoolDevice.IsPoolFailure(ex))
         {
             pool.Fail(ex);
             return null;

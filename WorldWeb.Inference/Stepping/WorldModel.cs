@@ -80,7 +80,7 @@ public sealed class WorldModel : IDisposable
             pool.Step(_runOptions, tensors, count, rows);
             return true;
         }
-        catch (OnnxRuntimeException ex)
+        catch (Exception ex) when (ContextPoolDevice.IsPoolFailure(ex))
         {
             _pool!.Fail(ex);
             return false;

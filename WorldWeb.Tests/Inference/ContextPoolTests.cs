@@ -18,10 +18,11 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
     private const int Ticks = 30;
 
     [Theory]
-    [InlineData(BatchPadding.None)]
-    [InlineData(BatchPadding.PowersOfTwo)]
-    public void PooledFreePlay_StepsThePlainGraphsFramesBitForBit_AndUploadsOnlyContextsThePoolLacks(BatchPadding padding) =>
-        PlaySideBySide(Fixtures.Folder("tiny_pool"), padding);
+    [InlineData(BatchPadding.None, false)]
+    [InlineData(BatchPadding.PowersOfTwo, false)]
+    [InlineData(BatchPadding.PowersOfTwo, true)]
+    public void PooledFreePlay_StepsThePlainGraphsFramesBitForBit_AndUploadsOnlyContextsThePoolLacks(BatchPadding padding, bool cudaGraphs) =>
+        PlaySideBySide(Fixtures.Folder("tiny_pool"), padding, cudaGraphs: cudaGraphs);
 
     [Theory]
     [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
@@ -34,6 +35,7 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
             return;
         }
         PlaySideBySide(folder, BatchPadding.PowersOfTwo);
+        PlaySideBySide(folder, BatchPadding.PowersOfTwo, cudaGraphs: true);
         if (manifest.Half?.ContextPool is not null)
         {
             PlaySideBySide(folder, BatchPadding.PowersOfTwo, Precision.Half);  // its half-precision graphs, which the CPU runs too
@@ -52,6 +54,24 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
         });
 
         Assert.Equal((false, true, false, false), (auto.PoolsContexts, on.PoolsContexts, without.PoolsContexts, off.PoolsContexts));
+    }
+
+    [Fact]
+    public void CudaGraphs_PadBatches_AndNeedAPoolGraphAndPadding_OrSaySoAndStepWithout()
+    {
+        var logger = new RecordingLogger();
+        using ModelPackage graphs = Fixtures.Load("tiny_pool", new InferenceOptions { ContextPooling = ContextPooling.On, CudaGraphs = true });
+        using ModelPackage without = ModelPackage.Load(Fixtures.Folder("tiny_rgb24"),
+            new InferenceOptions { ContextPooling = ContextPooling.On, CudaGraphs = true }, logger);
+
+        Assert.Equal((true, true), (graphs.ReplaysSteps, graphs.PadsBatches));
+        Assert.Contains("fixed bindings", graphs.Contexts);
+        Assert.Equal((false, false), (without.ReplaysSteps, without.PoolsContexts));
+        (_, string message) = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("no context pool graph", message);
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
+            () => new InferenceOptions { CudaGraphs = true, BatchPadding = BatchPadding.None }.Validate());
+        Assert.Contains("padded batches", error.Message);
     }
 
     [Fact]
@@ -134,13 +154,15 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
     /// Worlds 0 and 1 start from the same start (the same context in two rows), world 3 joins at tick 10, world 0 rolls
     /// back to its tick-5 context at tick 15, the rows go in reverse order from tick 20, world 2 sits out ticks 25 and 26.
     /// </summary>
-    private void PlaySideBySide(string folder, BatchPadding padding, Precision precision = Precision.Float)
+    /// <remarks>With <paramref name="cudaGraphs"/>, the pooled package steps from fixed bindings, as CUDA graphs do.</remarks>
+    private void PlaySideBySide(string folder, BatchPadding padding, Precision precision = Precision.Float, bool cudaGraphs = false)
     {
         var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         using ModelPackage plainPackage = ModelPackage.Load(folder, new InferenceOptions { ContextPooling = ContextPooling.Off, Precision = precision }, logger);
         using ModelPackage pooledPackage = ModelPackage.Load(folder,
-            new InferenceOptions { ContextPooling = ContextPooling.On, BatchPadding = padding, Precision = precision }, logger);
-        Assert.Equal((true, precision, precision), (pooledPackage.PoolsContexts, pooledPackage.Precision, plainPackage.Precision));
+            new InferenceOptions { ContextPooling = ContextPooling.On, BatchPadding = padding, Precision = precision, CudaGraphs = cudaGraphs }, logger);
+        Assert.Equal((true, cudaGraphs, precision, precision),
+            (pooledPackage.PoolsContexts, pooledPackage.ReplaysSteps, pooledPackage.Precision, plainPackage.Precision));
         using WorldModel plainModel = plainPackage.CreateWorldModel(), pooledModel = pooledPackage.CreateWorldModel();
         using StepBatch plain = plainModel.CreateBatch(4), pooled = pooledModel.CreateBatch(4);
         int frameBytes = plainPackage.Manifest.Frame.FloatCount, actions = plainPackage.Manifest.Actions.Count;

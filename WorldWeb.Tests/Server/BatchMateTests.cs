@@ -60,13 +60,18 @@ public sealed class BatchMateTests
         Assert.Equal(5, whole.Distinct(new ByteArrayComparer()).Count());
     }
 
-    [Fact]
-    public async Task Scheduler_KeepingContextsInEachSubBatchsPool_StepsTheSameFrames()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Scheduler_KeepingContextsInEachSubBatchsPool_StepsTheSameFrames(bool cudaGraphs)
     {
         // Pooled as on a GPU, on CPU memory; worlds change sub-batch as they come due, and a pool that lacks one uploads it.
+        // With cudaGraphs, the sub-batches' fixed bindings share the pool session and take turns replaying.
         using var plain = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions { ContextPooling = ContextPooling.Off }, NullLogger.Instance);
-        using var pooled = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions { ContextPooling = ContextPooling.On }, NullLogger.Instance);
+        using var pooled = ModelPackage.Load(TestEnvironment.ModelFolder,
+            new InferenceOptions { ContextPooling = ContextPooling.On, CudaGraphs = cudaGraphs }, NullLogger.Instance);
         Assert.True(pooled.PoolsContexts, $"{TestEnvironment.ModelFolder} has a context pool graph (export.py writes one)");
+        Assert.Equal(cudaGraphs, pooled.ReplaysSteps);
 
         Assert.Equal(await TickAsync(new LoadedModel(plain), subBatches: 1), await TickAsync(new LoadedModel(pooled), subBatches: 2));
     }
