@@ -68,6 +68,19 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Inference_bench_check_compares_replayed_steps_with_the_plain_graph()
+    {
+        var json = Path.Combine(directory, "bench_check.json");
+        Assert.Equal(0, InferenceBenchCommand.Run(CommandArgs.Parse(["bench", "inference", "--model", WorldWeb.Tests.Inference.Fixtures.Folder("tiny_pool"),
+            "--batch", "3", "--seconds", "0.3", "--context-pooling", "on", "--cuda-graphs", "--check", "--json", json])));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Contains("fixed bindings", report.RootElement.GetProperty("contexts").GetString());
+        var check = report.RootElement.GetProperty("results")[0].GetProperty("matches_plain");
+        Assert.Equal((1.0, 0), (check.GetProperty("identical_bytes").GetDouble(), check.GetProperty("max_byte_difference").GetInt32()));
+    }
+
+    [Fact]
     public void Eval_of_a_folder_without_a_package_is_a_usage_error()
     {
         var error = Assert.Throws<UsageException>(() => EvalCommand.Run(CommandArgs.Parse(["eval", "--model", directory, "--json", Path.Combine(directory, "x.json")])));

@@ -21,6 +21,7 @@ public static class InferenceBenchCommand
         var seconds = args.Double("seconds", 10);
         var threads = args.Int("threads", 0);
         var jsonPath = args.Text("json");
+        var check = args.Flag("check");
         var options = InferenceArgs.Read(args, threads);
         args.EnsureAllRead();
         if (batches.Any(b => b < 1 || b > 1024)) throw new UsageException("--batch sizes must be within 1..1024.");
@@ -28,12 +29,16 @@ public static class InferenceBenchCommand
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         using var package = PackageOpener.Open(modelDir, options, loggers.CreateLogger("bench"));
         using var model = package.CreateWorldModel();
+        using var plainPackage = check ? PackageOpener.Open(modelDir, InferenceArgs.Plain(options), loggers.CreateLogger("bench")) : null;
+        using var plainModel = plainPackage?.CreateWorldModel();
         var results = new List<object>();
         foreach (var size in batches)
         {
+            var matchesPlain = plainModel is null ? null : PlainGraphCheck.Run(model, plainModel, size, (b, row) => Fill(b, package, row));
             using var batch = model.CreateBatch(size);
             var contexts = Enumerable.Range(0, size).Select(row => Fill(batch, package, row)).ToArray();
-            for (var i = 0; i < 3; i++) StepAndFeedBack(model, batch, contexts); // warm-up: graph optimisation and allocation stay out of the numbers
+            // Warm-up: graph optimisation, allocation and CUDA graph capture (on a graph's third run, per pool) stay out of the numbers.
+            for (var i = 0; i < 8; i++) StepAndFeedBack(model, batch, contexts);
             var times = new List<double>();
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed.TotalSeconds < seconds)
@@ -51,6 +56,7 @@ public static class InferenceBenchCommand
                 frames_per_s = Math.Round(stepsPerSecond * size, 1),
                 p50_ms = Math.Round(Percentile(times, 0.50), 2),
                 p99_ms = Math.Round(Percentile(times, 0.99), 2),
+                matches_plain = matchesPlain,
             });
             Console.Error.WriteLine($"bench: batch {size}: {stepsPerSecond * size:F1} frames/s, p50 {Percentile(times, 0.5):F1} ms");
         }
@@ -64,6 +70,7 @@ public static class InferenceBenchCommand
             precision = package.Precision.ToString().ToLowerInvariant(),
             batch_padding = package.PadsBatches ? "powers-of-two" : "none",
             contexts = package.Contexts,
+            cuda_graphs = package.ReplaysSteps && package.ExecutionProvider == ExecutionProviderKind.Cuda,
             cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,
             processor_count = Environment.ProcessorCount,
             seconds_per_batch_size = seconds,

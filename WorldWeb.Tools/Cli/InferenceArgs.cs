@@ -4,8 +4,8 @@ namespace WorldWeb.Tools.Cli;
 
 /// <summary>
 /// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings,
-/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c> and <c>--precision float|half</c>
-/// (docs/gpu.md).
+/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c>, <c>--precision float|half</c>
+/// and <c>--cuda-graphs</c> (docs/gpu.md).
 /// </summary>
 public static class InferenceArgs
 {
@@ -39,6 +39,7 @@ public static class InferenceArgs
                 "half" => Precision.Half,
                 _ => throw new UsageException($"--precision must be float or half, not '{precision}'."),
             },
+            CudaGraphs = args.Flag("cuda-graphs"),
             ExecutionProvider = provider switch
             {
                 "cpu" => ExecutionProviderKind.Cpu,
@@ -55,4 +56,17 @@ public static class InferenceArgs
             },
         };
     }
+
+    /// <summary>The same settings for the package's plain graph: no context pool, no CUDA graphs.</summary>
+    public static InferenceOptions Plain(InferenceOptions options) => new()
+    {
+        ExecutionProvider = options.ExecutionProvider,
+        DeviceId = options.DeviceId,
+        IntraOpThreads = options.IntraOpThreads,
+        GraphOptimization = options.GraphOptimization,
+        BatchPadding = options.BatchPadding,
+        Precision = options.Precision,
+        Cuda = options.Cuda,
+        ContextPooling = ContextPooling.Off,
+    };
 }
