@@ -23,6 +23,7 @@ import torch
 from worldweb_training import checkpoint
 from worldweb_training.config import config_from_dict, load_config
 from worldweb_training.context_pool import add_context_pool
+from worldweb_training.cuda_ops import missing_on_cuda
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
 from worldweb_training.half import add_half
@@ -136,6 +137,10 @@ def main(argv=None):
           f"package {size / 1e6:.2f} MB; graph matches world.json; rows independent (max diff {difference:.1e})")
     if size > MAX_PACKAGE_BYTES:
         raise SystemExit(f"package is {size / 1e6:.1f} MB, over the {MAX_PACKAGE_BYTES / 1e6:.0f} MB limit")
+    missing = missing_on_cuda(graph)
+    if missing:
+        print(f"warning: ONNX Runtime's CUDA provider has no {', '.join(missing)}: on a GPU those nodes run on the CPU "
+              "every step and the step cannot be a CUDA graph (training/worldweb_training/cuda_ops.py)", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,7 @@ import checkpoint_from_package
 import export
 import train
 from fixtures import TINY_CONFIG, make_shards
+from worldweb_training.cuda_ops import missing_on_cuda
 from worldweb_training.package import ACTION_KEYS, mismatches
 
 
@@ -87,6 +88,8 @@ class PipelineTest(unittest.TestCase):
         world = json.loads((self.root / "models" / "prior" / "world.json").read_text())
         self.assertEqual(world["sampler"]["memory_prior"], {"gain": 8.0, "reach_cells": 0.2})
         self.assertEqual(mismatches(world, onnx.load(str(self.root / "models" / "prior" / "model.onnx")).graph), [])
+        for graph in ("model.onnx", "pool.onnx", "model_half.onnx", "pool_half.onnx"):  # the prior's view warp too
+            self.assertEqual(missing_on_cuda(onnx.load(str(self.root / "models" / "prior" / graph))), [], graph)
 
         config["model"]["widths"] = [8, 16, 32]  # weights of another shape do not fit
         (self.root / "other.json").write_text(json.dumps(config))
