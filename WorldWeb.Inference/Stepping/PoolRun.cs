@@ -5,6 +5,8 @@ namespace WorldWeb.Inference.Stepping;
 /// <summary>How a <see cref="ContextPool"/>'s graph runs one step, into the batch's outputs and the next pool.</summary>
 internal interface IPoolRun : IDisposable
 {
+    /// <param name="options">The model's run options, and <paramref name="tensors"/> the batch's values over its host
+    /// buffers: what a run bound afresh each step binds (a replayed run has its own, bound once).</param>
     void Run(RunOptions options, StepTensors tensors, PoolStep step);
 }
 
