@@ -26,9 +26,12 @@ public sealed record AdminWorldInfo(
 /// <summary>A row of <c>GET /api/admin/audit</c>, newest first.</summary>
 public sealed record AuditEntryInfo(long Id, DateTimeOffset At, string ActorId, string? ActorEmail, string Action, string? Target, string? Detail);
 
-/// <summary><c>GET /api/admin/system</c>: this server process and its database; <c>Gpu</c> as nvidia-smi reports it, null without one.</summary>
+/// <summary>
+/// <c>GET /api/admin/system</c>: this server process and its database; <c>Inference</c> how each loaded model runs (the
+/// provider that actually runs it, its precision, where contexts are kept); <c>Gpu</c> as nvidia-smi reports it, null without one.
+/// </summary>
 public sealed record SystemInfo(
-    int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string ExecutionProvider,
+    int ProcessorCount, double ProcessCpuPercent, long WorkingSetBytes, long ManagedHeapBytes, long DatabaseBytes, int LiveWorlds, string Inference,
     string? Gpu = null);
 
 /// <summary><c>POST /api/admin/models</c>: a package folder, relative to the server's model root (Models:Root) or absolute under it.</summary>

@@ -8,6 +8,7 @@ using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Play;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Sharing;
@@ -154,14 +155,24 @@ public static class AdminApi
     }
 
     private static async Task<Ok<SystemInfo>> SystemStatus(
-        ProcessCpu cpu, GpuStatus gpu, WorldDirectory directory, IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts,
-        CancellationToken cancellationToken)
+        ProcessCpu cpu, GpuStatus gpu, WorldDirectory directory, ModelCatalog catalog, IOptions<InferenceOptions> inference,
+        IDbContextFactory<WorldWebDbContext> contexts, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         long databaseBytes = await db.Database.SqlQuery<long>($"SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(cancellationToken);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return TypedResults.Ok(new SystemInfo(Environment.ProcessorCount, Math.Round(cpu.Percent(), 1), process.WorkingSet64,
-            GC.GetTotalMemory(false), databaseBytes, directory.Live.Count, inference.Value.ExecutionProvider.ToString(), await gpu.ReadAsync(cancellationToken)));
+            GC.GetTotalMemory(false), databaseBytes, directory.Live.Count, Inference(catalog.All, inference.Value.ExecutionProvider),
+            await gpu.ReadAsync(cancellationToken)));
+    }
+
+    /// <summary>How each loaded model runs, and the configured provider where a model does not run on it.</summary>
+    internal static string Inference(IReadOnlyList<LoadedModel> loaded, ExecutionProviderKind configured)
+    {
+        string models = string.Join("; ", loaded.Select(m => $"{m.Name}: {m.RunsOn}"));
+        return loaded.Any(m => m.Package.ExecutionProvider != configured)
+            ? $"{models} (Inference:ExecutionProvider is {configured}: it could not load; the server log says why)"
+            : models;
     }
 
     private static async Task<WorldRecord?> FindAsync(WorldStore store, string id, CancellationToken cancellationToken) =>

@@ -99,7 +99,10 @@ public sealed partial class NodeReports(
             return new NodeModelInfo(s.Model.Name, capacity, s.Sessions, Math.Round(p50, 2));
         })];
         WorldSession[] watched = [.. live.Where(s => s.Viewers > 0)];
-        return new NodeInfo(node.Address, node.Url, "Active", Draining, inference.Value.ExecutionProvider.ToString(), live.Length,
+        // The providers that run this node's models: CPU where CUDA was configured but could not load.
+        string providers = string.Join(", ", schedulers.All.Select(s => s.Model.Package.ExecutionProvider).Distinct()
+            .DefaultIfEmpty(inference.Value.ExecutionProvider));
+        return new NodeInfo(node.Address, node.Url, "Active", Draining, providers, live.Length,
             live.Sum(s => s.Viewers), watched.Length == 0 ? 0 : Math.Round(watched.Average(s => s.ActualFps), 2), models,
             [.. live.Select(s => s.Id)], Clock.GetUtcNow());
     }

@@ -1,5 +1,6 @@
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Server.ModelPackages;
 
@@ -14,6 +15,14 @@ public sealed class LoadedModel(ModelPackage package)
 
     public IReadOnlyList<ActionInfo> Actions { get; } =
         package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray())).ToArray();
+
+    /// <summary>
+    /// How it runs, in words: the provider actually running it (CPU where CUDA was asked for but could not load),
+    /// its precision and where contexts are kept. What an operator checks first when a GPU server is slow.
+    /// </summary>
+    public string RunsOn => string.Join(", ",
+        new[] { Package.ExecutionProvider.ToString(), Package.Precision == Precision.Half ? "half precision" : null,
+            Package.PoolsContexts ? $"contexts {Package.Contexts}" : null }.OfType<string>());
 
     public ModelInfo ToInfo(bool isDefault) => new(
         Name, Manifest.Version, Manifest.Description ?? "", Manifest.Frame.Width, Manifest.Frame.Height,

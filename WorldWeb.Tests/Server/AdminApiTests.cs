@@ -90,6 +90,7 @@ public sealed class AdminApiTests(WorldWebFactory factory)
 
         Assert.Equal(world.Id, found.Id);
         Assert.True(system.DatabaseBytes > 0 && system.WorkingSetBytes > 0 && system.ProcessorCount > 0);
+        Assert.Matches(@"^[\w.-]+: Cpu", system.Inference);  // what runs the model, not only what was configured
     }
 
     [Fact]
