@@ -24,8 +24,8 @@ internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevic
     /// <summary>Whether steps run from bindings made once per batch size, which the session captures as CUDA graphs on CUDA.</summary>
     public bool Replays => replays;
 
-    /// <summary>Held while a replayed step runs: a captured graph is one per session, and two batches must not replay at once.</summary>
-    public Lock ReplayLock { get; } = new();
+    /// <summary>Where replayed steps make their CUDA calls, one at a time (<see cref="DeviceThread"/> says why); null unless <see cref="Replays"/>.</summary>
+    public DeviceThread? Thread { get; } = replays ? new DeviceThread($"{modelName} steps") : null;
 
     public bool Failed => Volatile.Read(ref _failed) != 0;
 
@@ -44,7 +44,11 @@ internal sealed class ContextPoolDevice(InferenceSession session, int? cudaDevic
         }
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        Thread?.Dispose();
+        session.Dispose();
+    }
 }
 
 /// <summary>

@@ -19,86 +19,97 @@ internal sealed class ReplayedPoolRun : IPoolRun
     private const string GraphIdKey = "gpu_graph_id";  // ONNX Runtime's run option naming the CUDA graph to capture or replay
 
     private readonly ContextPoolDevice _device;
+    private readonly DeviceThread _thread;
     private readonly BatchLayout _layout;
     private readonly StepBuffers _buffers;
     private readonly DeviceMemory _memory;
     private readonly int _slots;
-    private readonly IntPtr[] _pools;  // _pools[_input] is the next step's input, the other its output
-    private readonly IntPtr _rows, _uploadRow, _upload, _action, _memoryFrames, _memoryPose, _noise, _frame, _poseDelta;
+    private readonly Blocks _at;
     private readonly Dictionary<(int Rows, int Input), Replay> _replays = [];
-    private int _input;
+    private int _input;  // _at.Pools[_input] is the next step's input pool, the other its output
 
     public ReplayedPoolRun(ContextPoolDevice device, BatchLayout layout, StepBuffers buffers, int slots)
     {
         _device = device;
+        _thread = device.Thread!;
         _layout = layout;
         _buffers = buffers;
         _slots = slots;
-        long rows = slots - 1;
-        _memory = DeviceMemory.For(device.CudaDevice);
+        DeviceMemory memory = DeviceMemory.For(device.CudaDevice);
+        Blocks? at = null;
         try
         {
-            _pools = [_memory.Allocate(slots * (long)layout.ContextFloats), _memory.Allocate(slots * (long)layout.ContextFloats)];
-            _rows = _memory.Allocate(rows * sizeof(long));
-            _uploadRow = _memory.Allocate(sizeof(long));  // zero: the scratch slot
-            _upload = _memory.Allocate(layout.ContextFloats);
-            _action = _memory.Allocate(rows * sizeof(long));
-            _memoryFrames = _memory.Allocate(rows * layout.MemoryFloats);
-            _memoryPose = _memory.Allocate(rows * layout.MemoryPoseFloats * sizeof(float));
-            _noise = _memory.Allocate(rows * layout.FrameFloats * sizeof(float));
-            _frame = _memory.Allocate(rows * layout.FrameFloats * sizeof(float));
-            _poseDelta = _memory.Allocate(rows * BatchLayout.PoseDeltaFloats * sizeof(float));
-            _memory.Lock(buffers.Action);
-            _memory.Lock(buffers.MemoryRgb);
-            _memory.Lock(buffers.MemoryPose);
-            _memory.Lock(buffers.Noise);
-            _memory.Lock(buffers.Frame);
-            _memory.Lock(buffers.PoseDelta);
+            _thread.Invoke(() => at = Allocate(memory, layout, buffers, slots));
         }
         catch
         {
-            _memory.Dispose();
+            _thread.Invoke(memory.Dispose);
             throw;
         }
+        _memory = memory;
+        _at = at!;
     }
 
-    public void Run(RunOptions options, StepTensors tensors, PoolStep step)
-    {
-        int rows = step.Rows, context = _layout.ContextFloats;
-        lock (_device.ReplayLock)
-        {
-            for (int i = 0; i < step.UploadCount; i++)
-            {
-                _memory.Upload(step.Uploads, i * context, context, _pools[_input], step.UploadSlots[i] * context);
-            }
-            _memory.Upload(step.Slots, 0, rows, _rows);
-            _memory.Upload(_buffers.Action, 0, rows, _action);
-            if (_layout.HasMemoryInputs)
-            {
-                _memory.Upload(_buffers.MemoryRgb, 0, rows * _layout.MemoryFloats, _memoryFrames);
-                _memory.Upload(_buffers.MemoryPose, 0, rows * _layout.MemoryPoseFloats, _memoryPose);
-            }
-            _memory.Upload(_buffers.Noise, 0, rows * _layout.FrameFloats, _noise);
-            _memory.Synchronize();
+    public void Run(RunOptions options, StepTensors tensors, PoolStep step) => _thread.Invoke(() => Step(step));
 
-            Replay replay = ReplayFor(rows);
-            _device.Session.RunWithBinding(replay.Options, replay.Binding);
-            replay.Binding.SynchronizeBoundOutputs();
-            _memory.Synchronize();  // ONNX Runtime computes on a stream of its own
-
-            _memory.Download(_frame, _buffers.Frame, rows * _layout.FrameFloats);
-            _memory.Download(_poseDelta, _buffers.PoseDelta, rows * BatchLayout.PoseDeltaFloats);
-        }
-        _input ^= 1;
-    }
-
-    public void Dispose()
+    public void Dispose() => _thread.Invoke(() =>
     {
         foreach (Replay replay in _replays.Values)
         {
             replay.Dispose();
         }
         _memory.Dispose();
+    });
+
+    private void Step(PoolStep step)
+    {
+        int rows = step.Rows, context = _layout.ContextFloats;
+        for (int i = 0; i < step.UploadCount; i++)
+        {
+            _memory.Upload(step.Uploads, i * context, context, _at.Pools[_input], step.UploadSlots[i] * context);
+        }
+        _memory.Upload(step.Slots, 0, rows, _at.Rows);
+        _memory.Upload(_buffers.Action, 0, rows, _at.Action);
+        if (_layout.HasMemoryInputs)
+        {
+            _memory.Upload(_buffers.MemoryRgb, 0, rows * _layout.MemoryFloats, _at.MemoryFrames);
+            _memory.Upload(_buffers.MemoryPose, 0, rows * _layout.MemoryPoseFloats, _at.MemoryPose);
+        }
+        _memory.Upload(_buffers.Noise, 0, rows * _layout.FrameFloats, _at.Noise);
+        _memory.Synchronize();
+
+        Replay replay = ReplayFor(rows);
+        _device.Session.RunWithBinding(replay.Options, replay.Binding);
+        replay.Binding.SynchronizeBoundOutputs();
+        _memory.Synchronize();  // ONNX Runtime computes on a stream of its own
+
+        _memory.Download(_at.Frame, _buffers.Frame, rows * _layout.FrameFloats);
+        _memory.Download(_at.PoseDelta, _buffers.PoseDelta, rows * BatchLayout.PoseDeltaFloats);
+        _input ^= 1;
+    }
+
+    /// <summary>The batch's blocks, and the host buffers copied to and from them locked for direct copies.</summary>
+    private static Blocks Allocate(DeviceMemory memory, BatchLayout layout, StepBuffers buffers, int slots)
+    {
+        long rows = slots - 1;
+        var at = new Blocks(
+            [memory.Allocate(slots * (long)layout.ContextFloats), memory.Allocate(slots * (long)layout.ContextFloats)],
+            Rows: memory.Allocate(rows * sizeof(long)),
+            UploadRow: memory.Allocate(sizeof(long)),  // zero: the scratch slot
+            Upload: memory.Allocate(layout.ContextFloats),
+            Action: memory.Allocate(rows * sizeof(long)),
+            MemoryFrames: memory.Allocate(rows * layout.MemoryFloats),
+            MemoryPose: memory.Allocate(rows * layout.MemoryPoseFloats * sizeof(float)),
+            Noise: memory.Allocate(rows * layout.FrameFloats * sizeof(float)),
+            Frame: memory.Allocate(rows * layout.FrameFloats * sizeof(float)),
+            PoseDelta: memory.Allocate(rows * BatchLayout.PoseDeltaFloats * sizeof(float)));
+        memory.Lock(buffers.Action);
+        memory.Lock(buffers.MemoryRgb);
+        memory.Lock(buffers.MemoryPose);
+        memory.Lock(buffers.Noise);
+        memory.Lock(buffers.Frame);
+        memory.Lock(buffers.PoseDelta);
+        return at;
     }
 
     /// <summary>The binding of <paramref name="rows"/> rows from the current input pool, made on first use with a graph id of its own.</summary>
@@ -120,23 +131,23 @@ internal sealed class ReplayedPoolRun : IPoolRun
             }
 
             OrtIoBinding binding = replay.Binding;
-            binding.BindInput(ContextPoolSpec.Pool, Tensor(_pools[_input], TensorElementType.UInt8, 1, _slots, k, h, w, c));
-            binding.BindInput(ContextPoolSpec.Rows, Tensor(_rows, TensorElementType.Int64, sizeof(long), rows));
-            binding.BindInput(ContextPoolSpec.UploadRows, Tensor(_uploadRow, TensorElementType.Int64, sizeof(long), 1));
-            binding.BindInput(ContextPoolSpec.Uploads, Tensor(_upload, TensorElementType.UInt8, 1, 1, k, h, w, c));
-            OrtValue action = Tensor(_action, TensorElementType.Int64, sizeof(long), rows);
-            OrtValue noise = Tensor(_noise, TensorElementType.Float, sizeof(float), rows, c, h, w);
+            binding.BindInput(ContextPoolSpec.Pool, Tensor(_at.Pools[_input], TensorElementType.UInt8, 1, _slots, k, h, w, c));
+            binding.BindInput(ContextPoolSpec.Rows, Tensor(_at.Rows, TensorElementType.Int64, sizeof(long), rows));
+            binding.BindInput(ContextPoolSpec.UploadRows, Tensor(_at.UploadRow, TensorElementType.Int64, sizeof(long), 1));
+            binding.BindInput(ContextPoolSpec.Uploads, Tensor(_at.Upload, TensorElementType.UInt8, 1, 1, k, h, w, c));
+            OrtValue action = Tensor(_at.Action, TensorElementType.Int64, sizeof(long), rows);
+            OrtValue noise = Tensor(_at.Noise, TensorElementType.Float, sizeof(float), rows, c, h, w);
             OrtValue[] inputs = _layout.HasMemoryInputs
-                ? [action, Tensor(_memoryFrames, TensorElementType.UInt8, 1, rows, m, h, w, c),
-                   Tensor(_memoryPose, TensorElementType.Float, sizeof(float), rows, m, 4), noise]
+                ? [action, Tensor(_at.MemoryFrames, TensorElementType.UInt8, 1, rows, m, h, w, c),
+                   Tensor(_at.MemoryPose, TensorElementType.Float, sizeof(float), rows, m, 4), noise]
                 : [action, noise];
             for (int i = 0; i < inputs.Length; i++)
             {
                 binding.BindInput(_layout.InputNames[i + 1], inputs[i]);  // after the context, which the pool holds
             }
-            binding.BindOutput(_layout.OutputNames[0], Tensor(_frame, TensorElementType.Float, sizeof(float), rows, c, h, w));
-            binding.BindOutput(_layout.OutputNames[1], Tensor(_poseDelta, TensorElementType.Float, sizeof(float), rows, BatchLayout.PoseDeltaFloats));
-            binding.BindOutput(ContextPoolSpec.PoolOut, Tensor(_pools[_input ^ 1], TensorElementType.UInt8, 1, _slots, k, h, w, c));
+            binding.BindOutput(_layout.OutputNames[0], Tensor(_at.Frame, TensorElementType.Float, sizeof(float), rows, c, h, w));
+            binding.BindOutput(_layout.OutputNames[1], Tensor(_at.PoseDelta, TensorElementType.Float, sizeof(float), rows, BatchLayout.PoseDeltaFloats));
+            binding.BindOutput(ContextPoolSpec.PoolOut, Tensor(_at.Pools[_input ^ 1], TensorElementType.UInt8, 1, _slots, k, h, w, c));
             replay.Options.AddRunConfigEntry(GraphIdKey, _device.NextGraphId().ToString(CultureInfo.InvariantCulture));
         }
         catch
@@ -147,6 +158,9 @@ internal sealed class ReplayedPoolRun : IPoolRun
         _replays.Add((rows, _input), replay);
         return replay;
     }
+
+    private sealed record Blocks(IntPtr[] Pools, IntPtr Rows, IntPtr UploadRow, IntPtr Upload, IntPtr Action, IntPtr MemoryFrames,
+        IntPtr MemoryPose, IntPtr Noise, IntPtr Frame, IntPtr PoseDelta);
 
     private sealed class Replay(OrtIoBinding binding, RunOptions options) : IDisposable
     {

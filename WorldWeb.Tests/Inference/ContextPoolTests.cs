@@ -107,12 +107,15 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void APoolGraphThatFailsToRun_LeavesTheWorldsSteppingThePlainGraph_AndSaysSoOnce()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]  // the failure then comes from the device thread, and must reach the step as it was thrown
+    public void APoolGraphThatFailsToRun_LeavesTheWorldsSteppingThePlainGraph_AndSaysSoOnce(bool cudaGraphs)
     {
         // tiny_broken_pool's pool graph loads and obeys world.json but cannot run on more than one row.
         var logger = new RecordingLogger();
-        using ModelPackage broken = ModelPackage.Load(Fixtures.Folder("tiny_broken_pool"), new InferenceOptions { ContextPooling = ContextPooling.On }, logger);
+        using ModelPackage broken = ModelPackage.Load(Fixtures.Folder("tiny_broken_pool"),
+            new InferenceOptions { ContextPooling = ContextPooling.On, CudaGraphs = cudaGraphs }, logger);
         using ModelPackage plain = Fixtures.Load("tiny_pool");
         Assert.True(broken.PoolsContexts);
         using WorldModel brokenModel = broken.CreateWorldModel(), plainModel = plain.CreateWorldModel();

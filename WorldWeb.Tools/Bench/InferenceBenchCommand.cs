@@ -37,7 +37,7 @@ public static class InferenceBenchCommand
             var matchesPlain = plainModel is null ? null : PlainGraphCheck.Run(model, plainModel, size, (b, row) => Fill(b, package, row));
             using var batch = model.CreateBatch(size);
             var contexts = Enumerable.Range(0, size).Select(row => Fill(batch, package, row)).ToArray();
-            // Warm-up: graph optimisation, allocation and CUDA graph capture (on a graph's third run, per pool) stay out of the numbers.
+            // Warm-up: graph optimisation, allocation and CUDA graph capture (after a few plain runs of each graph) stay out of the numbers.
             for (var i = 0; i < 8; i++) StepAndFeedBack(model, batch, contexts);
             var times = new List<double>();
             var clock = Stopwatch.StartNew();
