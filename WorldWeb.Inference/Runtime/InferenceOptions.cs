@@ -51,6 +51,15 @@ public sealed class InferenceOptions
     public bool PoolsContextsOn(ExecutionProviderKind provider) =>
         ContextPooling == ContextPooling.On || (ContextPooling == ContextPooling.Auto && provider == ExecutionProviderKind.Cuda);
 
+    /// <summary>These settings for the package's plain graph: no context pool, so no CUDA graphs either.</summary>
+    public InferenceOptions ForPlainGraph()
+    {
+        var plain = (InferenceOptions)MemberwiseClone();
+        plain.ContextPooling = ContextPooling.Off;
+        plain.CudaGraphs = false;
+        return plain;
+    }
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

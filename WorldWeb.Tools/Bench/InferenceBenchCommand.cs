@@ -29,7 +29,7 @@ public static class InferenceBenchCommand
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
         using var package = PackageOpener.Open(modelDir, options, loggers.CreateLogger("bench"));
         using var model = package.CreateWorldModel();
-        using var plainPackage = check ? PackageOpener.Open(modelDir, InferenceArgs.Plain(options), loggers.CreateLogger("bench")) : null;
+        using var plainPackage = check ? PackageOpener.Open(modelDir, options.ForPlainGraph(), loggers.CreateLogger("bench")) : null;
         using var plainModel = plainPackage?.CreateWorldModel();
         var results = new List<object>();
         foreach (var size in batches)

@@ -56,17 +56,4 @@ public static class InferenceArgs
             },
         };
     }
-
-    /// <summary>The same settings for the package's plain graph: no context pool, no CUDA graphs.</summary>
-    public static InferenceOptions Plain(InferenceOptions options) => new()
-    {
-        ExecutionProvider = options.ExecutionProvider,
-        DeviceId = options.DeviceId,
-        IntraOpThreads = options.IntraOpThreads,
-        GraphOptimization = options.GraphOptimization,
-        BatchPadding = options.BatchPadding,
-        Precision = options.Precision,
-        Cuda = options.Cuda,
-        ContextPooling = ContextPooling.Off,
-    };
 }
