@@ -31,6 +31,8 @@ public sealed partial class StepScheduler : IDisposable
     private readonly StepMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private readonly TickThreads _threads;
+    private readonly ParallelOptions _onTickThreads;
     private readonly SemaphoreSlim _tickGate = new(1, 1);
     // The last tick's encoding and publishing, under way while the next tick steps.
     private Task _publishing = Task.CompletedTask;
@@ -47,6 +49,8 @@ public sealed partial class StepScheduler : IDisposable
         Model = model;
         _models = Enumerable.Range(0, subBatches).Select(_ => model.Package.CreateWorldModel()).ToArray();
         _batches = _models.Select(m => m.CreateBatch(8)).ToArray();
+        _threads = new TickThreads($"tick {model.Name}", subBatches + 1);
+        _onTickThreads = new ParallelOptions { TaskScheduler = _threads };
         (_encoder, _log, _metrics, _logger, _clock) = (encoder, log, metrics, logger, clock);
     }
 
@@ -121,13 +125,19 @@ public sealed partial class StepScheduler : IDisposable
         }
     }
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>Ticks until <paramref name="stoppingToken"/> is cancelled, on the model's own threads (<see cref="TickThreads"/>).</summary>
+    public Task RunAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => TickLoopAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _threads).Unwrap();
+
+    // Started on the tick threads, it stays there: each await resumes on the current task scheduler. It sleeps a
+    // tick thread between ticks (there is one to spare for it: the loop is not stepping meanwhile).
+    private async Task TickLoopAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, _clock);
+        var pacer = new TickPacer(Period);
         LogStarted(_logger, Model.Name, Model.Manifest.Fps);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (pacer.WaitForNextTick(stoppingToken))
             {
                 try
                 {
@@ -176,7 +186,7 @@ public sealed partial class StepScheduler : IDisposable
             }
             await _publishing;
             tick.Parts.Lap(TickPart.Wait);
-            Volatile.Write(ref _publishing, Task.Run(() => Publish(tick), CancellationToken.None));
+            Volatile.Write(ref _publishing, Task.Factory.StartNew(() => Publish(tick), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _threads));
             return tick.Stepped;
         }
         finally
@@ -209,7 +219,7 @@ public sealed partial class StepScheduler : IDisposable
         int slices = Math.Min(_models.Length, due.Length);
         (int From, int To)[] ranges = [.. Enumerable.Range(0, slices).Select(k => (due.Length * k / slices, due.Length * (k + 1) / slices))];
         var applied = new (int Action, long Seq)[due.Length];
-        Parallel.For(0, slices, slice =>
+        Parallel.For(0, slices, _onTickThreads, slice =>
         {
             (int from, int to) = ranges[slice];
             StepBatch batch = BatchFor(slice, to - from);
@@ -222,7 +232,7 @@ public sealed partial class StepScheduler : IDisposable
             }
         });
         parts.Lap(TickPart.Fill);
-        Parallel.For(0, slices, slice => _models[slice].Step(_batches[slice]));
+        Parallel.For(0, slices, _onTickThreads, slice => _models[slice].Step(_batches[slice]));
         parts.Lap(TickPart.Step);
         Interlocked.Increment(ref _runs);
         Interlocked.Add(ref _rows, due.Length);
@@ -342,7 +352,8 @@ public sealed partial class StepScheduler : IDisposable
         }
         else
         {
-            Parallel.For(0, rgb.Length, Encode);
+            // Across every core: the pool's, not the tick threads (which run this).
+            Parallel.For(0, rgb.Length, new ParallelOptions { TaskScheduler = TaskScheduler.Default }, Encode);
         }
         return encoded;
     }
@@ -397,6 +408,7 @@ public sealed partial class StepScheduler : IDisposable
             model.Dispose();
         }
         _tickGate.Dispose();
+        _threads.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "World {WorldId} of model {Model} failed while stepping and was taken out of play; it resumes from its last save when opened again")]

@@ -116,7 +116,7 @@ public sealed class StepSchedulers : BackgroundService
         {
             _linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
             CancellationToken token = _linked.Token;
-            Running = Task.Run(() => Scheduler.RunAsync(token), CancellationToken.None);
+            Running = Scheduler.RunAsync(token);
         }
 
         public async Task StopAsync()

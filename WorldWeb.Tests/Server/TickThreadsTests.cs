@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Memory;
+using WorldWeb.Server.ModelPackages;
+using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Worlds;
+using Xunit.Abstractions;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>Runs alone: it holds up the whole thread pool of the test process for two seconds.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeldPoolCollection
+{
+    public const string Name = "held pool";
+}
+
+/// <summary>A model's ticks run on its own threads, so work queued in the thread pool does not hold up its worlds.</summary>
+[Collection(HeldPoolCollection.Name)]
+[Trait(Category.Name, Category.Unit)]
+public sealed class TickThreadsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task WorldsStepOnTime_WhileEveryPoolThreadIsBusy()
+    {
+        using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
+        var model = new LoadedModel(package);
+        // Two sub-batches, so each tick also needs a second thread for its other half.
+        using StepScheduler scheduler = TestSchedulers.Create(model, subBatches: 2);
+        WorldSession[] worlds = [.. Enumerable.Range(0, 2).Select(seed => new WorldSession($"held-{seed}", (ulong)seed, model,
+            WorldDirectory.Genesis(model, seed), new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height),
+            TimeProvider.System))];
+        foreach (WorldSession world in worlds)
+        {
+            scheduler.TryAdd(world);
+            world.AddViewer();
+        }
+        using var stop = new CancellationTokenSource();
+        Task running = scheduler.RunAsync(stop.Token);
+        while (worlds[0].Step < 10)
+        {
+            await Task.Delay(10);
+        }
+
+        // More blocking work items than the pool has threads: it adds threads slowly, and each new one takes the
+        // oldest item first, so anything queued after them waits until they are released.
+        using var release = new ManualResetEventSlim();
+        for (int i = 0; i < ThreadPool.ThreadCount + 64; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(), null);
+        }
+        long from = worlds[0].Step;
+        var clock = Stopwatch.StartNew();
+        Thread.Sleep(TimeSpan.FromSeconds(2));  // not awaited: this thread must not need the pool either
+        double fps = (worlds[0].Step - from) / clock.Elapsed.TotalSeconds;
+        int poolThreads = ThreadPool.ThreadCount;
+        long queued = ThreadPool.PendingWorkItemCount;
+        release.Set();
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+
+        output.WriteLine($"{fps:F1} of {model.Manifest.Fps} fps with {poolThreads} pool threads busy and {queued} work items queued");
+        Assert.True(queued > 0, "the pool caught up with the blocking work: nothing was held up");
+        Assert.True(fps >= 0.9 * model.Manifest.Fps, $"the worlds stepped at {fps:F1} fps while the pool was busy");
+        Assert.Equal(worlds[0].Step, worlds[1].Step);
+    }
+}
