@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -36,7 +35,7 @@ public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output
         await viewer.InvokeAsync<WorldInfo>("JoinWorld", watched.Id);
         await using FrameStream frames = await FrameStream.OpenAsync(viewer, watched.Id);
         await frames.UntilAsync(f => f.Step >= 10);
-        double before = await FpsAsync(frames, TimeSpan.FromSeconds(4));
+        double before = await frames.StepsPerSecondAsync(TimeSpan.FromSeconds(4));
 
         CreatedWorld own = await abuser.CreateWorldAsync();
         await using HubConnection flooder = await abuser.ConnectAsync(HubProtocol.MessagePack);
@@ -50,7 +49,7 @@ public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output
             CreateWorldsAsync(abuser, counts, stop.Token),
             MalformedAsync(abuser, watched.Id, counts, stop.Token),
         ];
-        double during = await FpsAsync(frames, TimeSpan.FromSeconds(4));
+        double during = await frames.StepsPerSecondAsync(TimeSpan.FromSeconds(4));
         await Task.WhenAll(abuse);
         output.WriteLine($"watched world: {before:F2} fps before, {during:F2} fps under abuse ({100 * during / before:F1}%); {counts}");
 
@@ -66,18 +65,6 @@ public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output
         public int WorldsMade;
         public int WorldsRefused;
         public int Malformed;
-    }
-
-    private static async Task<double> FpsAsync(FrameStream frames, TimeSpan window)
-    {
-        FrameMessage first = await frames.NextAsync();
-        var clock = Stopwatch.StartNew();
-        FrameMessage last = first;
-        while (clock.Elapsed < window)
-        {
-            last = await frames.NextAsync();
-        }
-        return (last.Step - first.Step) / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task FloodActionsAsync(HubConnection flooder, string worldId, AbuseCounts counts, CancellationToken stop)

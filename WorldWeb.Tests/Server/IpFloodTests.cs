@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -38,7 +37,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
         await viewer.InvokeAsync<WorldInfo>("JoinWorld", watched);
         await using FrameStream frames = await FrameStream.OpenAsync(viewer, watched);
         await frames.UntilAsync(f => f.Step >= 10);
-        double before = await FpsAsync(frames);
+        double before = await frames.StepsPerSecondAsync(TimeSpan.FromSeconds(4));
 
         var flood = new List<(HubConnection Connection, FrameStream? Frames)>();
         int created = 0, streamsAdmitted = 0, refused = 0;
@@ -80,7 +79,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
                     refused++;
                 }
             }
-            double during = await FpsAsync(frames);
+            double during = await frames.StepsPerSecondAsync(TimeSpan.FromSeconds(4));
             output.WriteLine($"victim: {before:F2} fps before, {during:F2} during the flood ({100 * during / before:F1}%); " +
                              $"flood: {created} worlds made, {streamsAdmitted} streamed, {refused} refusals");
             Assert.Equal(WatchedWorldsPerIp, streamsAdmitted);
@@ -97,17 +96,5 @@ public sealed class IpFloodTests(ITestOutputHelper output)
                 await connection.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<double> FpsAsync(FrameStream frames)
-    {
-        FrameMessage first = await frames.NextAsync();
-        var clock = Stopwatch.StartNew();
-        FrameMessage last = first;
-        while (clock.Elapsed < TimeSpan.FromSeconds(4))
-        {
-            last = await frames.NextAsync();
-        }
-        return (last.Step - first.Step) / clock.Elapsed.TotalSeconds;
     }
 }
