@@ -152,10 +152,8 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
 
         // All three browsers see the same frames at the same steps.
         await Task.WhenAll(WaitForFramesAsync(owner, 40), WaitForFramesAsync(player, 40), WaitForFramesAsync(viewer, 40));
-        var seen = await Task.WhenAll(FrameLogAsync(owner), FrameLogAsync(player), FrameLogAsync(viewer));
-        var common = seen[0].Keys.Intersect(seen[1].Keys).Intersect(seen[2].Keys).ToList();
+        var (seen, common) = await StepsSeenByAllAsync([owner, player, viewer], atLeast: 20);
         output.WriteLine($"{common.Count} steps seen by all three browsers");
-        Assert.True(common.Count >= 20, $"only {common.Count} steps in common");
         Assert.All(common, step =>
         {
             Assert.Equal(seen[0][step], seen[1][step]);
@@ -189,6 +187,27 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         var mine = owner.Locator("section[aria-label='Your worlds']");
         await Assertions.Expect(mine.Locator($"a[href='{worldPath.TrimStart('/')}']")).ToHaveTextAsync("Browser test world", new() { Timeout = WaitMs });
         await ScreenshotAsync(owner, "lobby");
+    }
+
+    /// <summary>
+    /// The pages' frame logs once they share <paramref name="atLeast"/> steps. Each log holds a page's last 120
+    /// frames, and a page that was busy booting may draw a few seconds behind the others for a while.
+    /// </summary>
+    private static async Task<(Dictionary<long, string>[] Seen, List<long> Common)> StepsSeenByAllAsync(IPage[] pages, int atLeast)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            Dictionary<long, string>[] seen = await Task.WhenAll(pages.Select(FrameLogAsync));
+            List<long> common = [.. seen.Skip(1).Aggregate<Dictionary<long, string>, IEnumerable<long>>(seen[0].Keys, (steps, log) => steps.Intersect(log.Keys))];
+            if (common.Count >= atLeast)
+            {
+                return (seen, common);
+            }
+            Assert.True(waited.ElapsedMilliseconds < WaitMs,
+                $"only {common.Count} steps in common; the pages drew steps {string.Join(", ", seen.Select(log => $"{log.Keys.Min()}..{log.Keys.Max()}"))}");
+            await Task.Delay(250);
+        }
     }
 
     private async Task ScreenshotAsync(IPage page, string name)
