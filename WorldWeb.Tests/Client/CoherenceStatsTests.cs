@@ -64,12 +64,14 @@ public sealed class CoherenceStatsTests : ClientTestContext
     }
 
     [Fact]
-    public void DetailsNotReadable_ShowsNothingAndNoError()
+    public async Task DetailsNotReadable_ShowsNothingAndNoError_AndAsksOnce()
     {
         // A player or viewer who came by link to a private world may not read its details (404).
-        var stats = Render<CoherenceStats>(p => p.Add(x => x.WorldId, "w1"));
+        var stats = Render<CoherenceStats>(p => p.Add(x => x.WorldId, "w1").Add(x => x.Every, TimeSpan.FromMilliseconds(50)));
 
         stats.WaitForAssertion(() => Assert.Single(Server.Sent("GET", "/api/worlds/w1")));
+        await Task.Delay(500);
+        Assert.Single(Server.Sent("GET", "/api/worlds/w1"));
         Assert.Empty(stats.FindAll("dl"));
         Assert.Empty(stats.FindAll("[role=alert]"));
     }
