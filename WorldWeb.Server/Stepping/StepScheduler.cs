@@ -32,7 +32,6 @@ public sealed partial class StepScheduler : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly TickThreads _threads;
-    private readonly ParallelOptions _onTickThreads;
     private readonly SemaphoreSlim _tickGate = new(1, 1);
     // The last tick's encoding and publishing, under way while the next tick steps.
     private Task _publishing = Task.CompletedTask;
@@ -50,7 +49,6 @@ public sealed partial class StepScheduler : IDisposable
         _models = Enumerable.Range(0, subBatches).Select(_ => model.Package.CreateWorldModel()).ToArray();
         _batches = _models.Select(m => m.CreateBatch(8)).ToArray();
         _threads = new TickThreads($"tick {model.Name}", subBatches + 1);
-        _onTickThreads = new ParallelOptions { TaskScheduler = _threads };
         (_encoder, _log, _metrics, _logger, _clock) = (encoder, log, metrics, logger, clock);
     }
 
@@ -219,7 +217,7 @@ public sealed partial class StepScheduler : IDisposable
         int slices = Math.Min(_models.Length, due.Length);
         (int From, int To)[] ranges = [.. Enumerable.Range(0, slices).Select(k => (due.Length * k / slices, due.Length * (k + 1) / slices))];
         var applied = new (int Action, long Seq)[due.Length];
-        Parallel.For(0, slices, _onTickThreads, slice =>
+        _threads.ForEach(slices, slice =>
         {
             (int from, int to) = ranges[slice];
             StepBatch batch = BatchFor(slice, to - from);
@@ -232,7 +230,7 @@ public sealed partial class StepScheduler : IDisposable
             }
         });
         parts.Lap(TickPart.Fill);
-        Parallel.For(0, slices, _onTickThreads, slice => _models[slice].Step(_batches[slice]));
+        _threads.ForEach(slices, slice => _models[slice].Step(_batches[slice]));
         parts.Lap(TickPart.Step);
         Interlocked.Increment(ref _runs);
         Interlocked.Add(ref _rows, due.Length);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 
 namespace WorldWeb.Server.Stepping;
 
@@ -24,6 +25,44 @@ internal sealed class TickThreads : TaskScheduler, IDisposable
     }
 
     public override int MaximumConcurrencyLevel => _threads.Length;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0 to <paramref name="count"/> − 1 at once and waits for all of them: 0 on
+    /// the caller, the rest on these threads (a part no thread has taken yet when the caller is done runs on the
+    /// caller too). <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> on this scheduler queues even
+    /// its first part here, where another thread may take it while the caller waits.
+    /// Rethrows the first part's exception, after every part has ended.
+    /// </summary>
+    public void ForEach(int count, Action<int> body)
+    {
+        var others = new Task[count - 1];
+        for (int part = 1; part < count; part++)
+        {
+            int index = part;
+            others[part - 1] = Task.Factory.StartNew(() => body(index), CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+        }
+        ExceptionDispatchInfo? failed = null;
+        try
+        {
+            body(0);
+        }
+        catch (Exception ex)
+        {
+            failed = ExceptionDispatchInfo.Capture(ex);
+        }
+        foreach (Task other in others)
+        {
+            try
+            {
+                other.GetAwaiter().GetResult();  // runs it here if no thread has taken it yet
+            }
+            catch (Exception ex)
+            {
+                failed ??= ExceptionDispatchInfo.Capture(ex);
+            }
+        }
+        failed?.Throw();
+    }
 
     public void Dispose()
     {

@@ -23,6 +23,29 @@ public sealed class HeldPoolCollection
 public sealed class TickThreadsTests(ITestOutputHelper output)
 {
     [Fact]
+    public void ForEach_RunsEveryPartOnce_PartZeroOnTheCaller_AndRethrowsAFailureAfterAllHaveEnded()
+    {
+        using var threads = new TickThreads("test", 3);
+        var ranOn = new Thread?[3];
+        threads.ForEach(3, part => ranOn[part] = Thread.CurrentThread);
+        Assert.Same(Thread.CurrentThread, ranOn[0]);
+        Assert.All(ranOn, Assert.NotNull);
+
+        int ended = 0;
+        var failure = Assert.Throws<InvalidOperationException>(() => threads.ForEach(3, part =>
+        {
+            Thread.Sleep(part == 2 ? 200 : 0);
+            Interlocked.Increment(ref ended);
+            if (part == 1)
+            {
+                throw new InvalidOperationException("part 1 failed");
+            }
+        }));
+        Assert.Equal("part 1 failed", failure.Message);
+        Assert.Equal(3, ended);
+    }
+
+    [Fact]
     public async Task WorldsStepOnTime_WhileEveryPoolThreadIsBusy()
     {
         using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
