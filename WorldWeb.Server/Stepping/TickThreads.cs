@@ -6,8 +6,9 @@ namespace WorldWeb.Server.Stepping;
 /// <summary>
 /// A model's own threads for its ticks: the tick loop, its sub-batches and the publishing of its frames run here,
 /// not in the thread pool. In the pool they queue behind whatever else the server is doing; under a flood of hub
-/// calls a sub-batch waited there a whole second (measured: 966 ms of a 970 ms step spent asleep), and every world
-/// of the model lost 20 steps. Here they only share the cores, as any thread does.
+/// calls a step waited there almost a second (measured: a 966 ms step whose thread was asleep for 944 ms of it,
+/// waiting for its other sub-batch), and every world of the model lost those steps. Here they only share the cores,
+/// as any thread does.
 /// </summary>
 internal sealed class TickThreads : TaskScheduler, IDisposable
 {
