@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
-using WorldWeb.Memory;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -23,8 +22,8 @@ public sealed class BatchMateTests
         using WorldModel worldModel = package.CreateWorldModel();
         using StepBatch batch = worldModel.CreateBatch(4);
 
-        List<byte[]> alone = Run(worldModel, batch, [NewSession(model, 3)], 0);
-        List<byte[]> withMates = Run(worldModel, batch, [NewSession(model, 8), NewSession(model, 3), NewSession(model, 5)], 1);
+        List<byte[]> alone = Run(worldModel, batch, [TestSchedulers.NewSession(model, 3)], 0);
+        List<byte[]> withMates = Run(worldModel, batch, [TestSchedulers.NewSession(model, 8), TestSchedulers.NewSession(model, 3), TestSchedulers.NewSession(model, 5)], 1);
 
         Assert.Equal(alone, withMates);
         Assert.NotEqual(alone[0], alone[^1]);
@@ -37,9 +36,9 @@ public sealed class BatchMateTests
         var model = new LoadedModel(package);
         using WorldModel worldModel = package.CreateWorldModel();
         using StepBatch batch = worldModel.CreateBatch(4);
-        List<byte[]> batched = Run(worldModel, batch, [NewSession(model, 6), NewSession(model, 3)], 1);
+        List<byte[]> batched = Run(worldModel, batch, [TestSchedulers.NewSession(model, 6), TestSchedulers.NewSession(model, 3)], 1);
 
-        WorldSession replayed = NewSession(model, 3);
+        WorldSession replayed = TestSchedulers.NewSession(model, 3);
         using var replayer = new WorldReplayer();
         replayer.Replay(replayed, Enumerable.Range(0, Steps).Select(s => (byte)Action(s, model)).ToArray());
 
@@ -80,7 +79,7 @@ public sealed class BatchMateTests
     private static async Task<List<byte[]>> TickAsync(LoadedModel model, int subBatches)
     {
         using StepScheduler scheduler = TestSchedulers.Create(model, subBatches);
-        WorldSession[] sessions = [.. Enumerable.Range(0, 5).Select(i => NewSession(model, 20 + i))];
+        WorldSession[] sessions = [.. Enumerable.Range(0, 5).Select(i => TestSchedulers.NewSession(model, 20 + i))];
         foreach (WorldSession session in sessions)
         {
             scheduler.TryAdd(session);
@@ -104,9 +103,6 @@ public sealed class BatchMateTests
         public int GetHashCode(byte[] bytes) => bytes.Length;
     }
 
-    private static WorldSession NewSession(LoadedModel model, long seed) =>
-        new($"{seed:x16}", (ulong)seed, model, WorldDirectory.Genesis(model, seed),
-            new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height), TimeProvider.System);
 
     private static int Action(int step, LoadedModel model) => step / 3 % model.Actions.Count;
 

@@ -2,14 +2,16 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WorldWeb.Memory;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
 
-/// <summary>Real schedulers without a host, for tests that tick them by hand.</summary>
+/// <summary>Real schedulers and world sessions without a host, for tests that tick them by hand.</summary>
 internal static class TestSchedulers
 {
     private static readonly ServiceProvider Meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -20,4 +22,9 @@ internal static class TestSchedulers
         new(model, new FrameEncoder(Options.Create(new FrameEncoderOptions())),
             new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions())),
             new StepMetrics(meters ?? Meters.GetRequiredService<IMeterFactory>()), NullLogger.Instance, TimeProvider.System, subBatches);
+
+    /// <summary>A new world of <paramref name="model"/> from <paramref name="seed"/>, with its memory, named after its seed.</summary>
+    public static WorldSession NewSession(LoadedModel model, long seed) =>
+        new($"{seed:x16}", (ulong)seed, model, WorldDirectory.Genesis(model, seed),
+            new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height), TimeProvider.System);
 }

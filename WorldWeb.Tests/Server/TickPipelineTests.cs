@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
-using WorldWeb.Memory;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -36,8 +35,7 @@ public sealed class TickPipelineTests
         };
         listener.SetMeasurementEventCallback<double>((_, _, _, _) => publishing.Wait(TimeSpan.FromSeconds(30)));
         listener.Start();
-        var session = new WorldSession("pipelined", 1, model, WorldDirectory.Genesis(model, 1),
-            new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height), TimeProvider.System);
+        WorldSession session = TestSchedulers.NewSession(model, 1);
         scheduler.TryAdd(session);
         FrameViewer viewer = session.AddViewer()!;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
-using WorldWeb.Memory;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
@@ -52,9 +51,7 @@ public sealed class TickThreadsTests(ITestOutputHelper output)
         var model = new LoadedModel(package);
         // Two sub-batches, so each tick also needs a second thread for its other half.
         using StepScheduler scheduler = TestSchedulers.Create(model, subBatches: 2);
-        WorldSession[] worlds = [.. Enumerable.Range(0, 2).Select(seed => new WorldSession($"held-{seed}", (ulong)seed, model,
-            WorldDirectory.Genesis(model, seed), new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height),
-            TimeProvider.System))];
+        WorldSession[] worlds = [TestSchedulers.NewSession(model, 0), TestSchedulers.NewSession(model, 1)];
         foreach (WorldSession world in worlds)
         {
             scheduler.TryAdd(world);
