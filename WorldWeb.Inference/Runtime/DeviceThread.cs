@@ -5,8 +5,8 @@ namespace WorldWeb.Inference.Runtime;
 /// <summary>
 /// The one thread that makes every CUDA call of a session's replayed steps. ONNX Runtime's CUDA provider keeps a
 /// captured CUDA graph with the thread that ran it (a graph captured on one thread is not replayed on another, which
-/// captures its own), while a server's ticks go on from whichever pool thread is free; and a capture records the
-/// whole device, so another thread's allocation or synchronous copy meanwhile would spoil it.
+/// captures its own), while a server's ticks go on from whichever of its tick threads is free; and a capture records
+/// the whole device, so another thread's allocation or synchronous copy meanwhile would spoil it.
 /// </summary>
 internal sealed class DeviceThread : IDisposable
 {
