@@ -1,4 +1,5 @@
 using WorldWeb.ReferenceWorld.Maze;
+using WorldWeb.ReferenceWorld.Painting;
 using WorldWeb.ReferenceWorld.Rendering;
 
 namespace WorldWeb.ReferenceWorld;
@@ -24,6 +25,8 @@ public sealed class World
     public WorldOptions Options { get; }
     public MazeGrid Maze { get; }
     public AgentPose Pose { get; set; }
+    /// <summary>What players painted: part of the world's state, made only by <see cref="WorldAction.Paint"/>.</summary>
+    public WallMarks Marks { get; } = new();
     public int FrameBytes => Options.Width * Options.Height * 3;
 
     public static World Create(int seed, WorldOptions? options = null)
@@ -37,9 +40,18 @@ public sealed class World
         return new World(seed, options, maze, new AgentPose(x + 0.5, y + 0.5, random.Next(AgentPose.StepsPerTurn)));
     }
 
-    /// <summary>Applies one action; walls stop movement along the blocked axis (the agent slides).</summary>
-    public void Apply(WorldAction action)
+    /// <summary>
+    /// Applies one action; walls stop movement along the blocked axis (the agent slides). Returns whether the world
+    /// itself changed (a paint that reached a wall), as opposed to where the agent stands.
+    /// </summary>
+    public bool Apply(WorldAction action)
     {
+        if (action == WorldAction.Paint)
+        {
+            if (FaceAhead() is not { } face) return false;
+            Marks.Paint(face);
+            return true;
+        }
         Pose = action switch
         {
             WorldAction.Forward => Moved(Options.MoveStep, 0),
@@ -50,9 +62,20 @@ public sealed class World
             WorldAction.TurnRight => Pose.Turned(1),
             _ => Pose,
         };
+        return false;
     }
 
-    public void Render(Span<byte> rgb) => raycaster.Render(Maze, Pose, rgb);
+    /// <summary>The wall face straight ahead within <see cref="WallMarks.Reach"/> cells, which a paint would mark.</summary>
+    public WallFace? FaceAhead() => FaceAhead(Pose);
+
+    /// <summary>The face a paint from <paramref name="from"/> would mark, if any.</summary>
+    public WallFace? FaceAhead(AgentPose from)
+    {
+        var hit = Raycaster.CastRay(Maze, from.X, from.Y, Math.Cos(from.Heading), Math.Sin(from.Heading));
+        return hit.Distance <= WallMarks.Reach ? hit.Face : null;
+    }
+
+    public void Render(Span<byte> rgb) => raycaster.Render(Maze, Marks, Pose, rgb);
 
     public byte[] Render()
     {

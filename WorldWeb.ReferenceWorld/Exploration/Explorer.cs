@@ -3,25 +3,33 @@ namespace WorldWeb.ReferenceWorld.Exploration;
 /// <summary>
 /// The data-collection policy: walks to random places, and often comes back — to an earlier pose
 /// (same place, same heading), or straight back by walking backwards — so that training data holds
-/// revisits, which is what a model needs to learn to use its memory.
+/// revisits, which is what a model needs to learn to use its memory. With <c>paints</c> it also paints
+/// walls now and then and later comes back to look at what it painted; without, it walks exactly as it did before
+/// painting existed (its random draws are the same), for models that have no paint action.
 /// </summary>
-public sealed class Explorer(World world, int seed)
+public sealed class Explorer(World world, int seed, bool paints = true)
 {
+    private const double PaintPlanRate = 0.30;
+    private const double ReturnToPaintRate = 0.20;
+    private const double PaintIntoTheOpenRate = 0.25;
+
     private const double RandomActionRate = 0.1;
     private const int MinRevisitAge = 80;
 
     private readonly Random random = new(seed);
     private readonly List<AgentPose> history = [];
     private readonly Queue<WorldAction> script = new();
+    private readonly List<AgentPose> painted = [];
     private Route? route;
 
     public WorldAction Next()
     {
         history.Add(world.Pose);
-        if (random.NextDouble() < RandomActionRate) return (WorldAction)random.Next(WorldActions.Count);
+        // A random move (or noop): paints are planned, never random.
+        if (random.NextDouble() < RandomActionRate) return (WorldAction)random.Next((int)WorldAction.Paint);
         for (var attempt = 0; attempt < 4; attempt++)
         {
-            if (script.Count > 0) return script.Dequeue();
+            if (script.Count > 0) return Scripted(script.Dequeue());
             if (route is not null)
             {
                 var action = route.Next(world.Pose);
@@ -35,6 +43,7 @@ public sealed class Explorer(World world, int seed)
 
     private void Plan()
     {
+        if (paints && PlanAroundPaint()) return;
         var roll = random.NextDouble();
         if (roll < 0.22) route = RouteTo(RandomFreeCell(), finalPose: null);
         else if (roll < 0.32 && history.Count > MinRevisitAge) route = RouteTo(null, history[random.Next(history.Count - MinRevisitAge)]);
@@ -43,6 +52,51 @@ public sealed class Explorer(World world, int seed)
         else if (roll < 0.75) ThereAndBack(random.Next(2) == 0 ? WorldAction.StrafeLeft : WorldAction.StrafeRight);
         else if (roll < 0.88) LookAround();
         else Repeat(WorldAction.Noop, 2 + random.Next(9));
+    }
+
+    /// <summary>Paints (facing a wall, or now and then into the open) or returns to a painted view; false: neither.</summary>
+    private bool PlanAroundPaint()
+    {
+        var roll = random.NextDouble();
+        if (roll < PaintPlanRate)
+        {
+            Paint();
+            return true;
+        }
+        if (roll < PaintPlanRate + ReturnToPaintRate && painted.Count > 0)
+        {
+            route = RouteTo(null, painted[random.Next(painted.Count)]);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Turns to the nearest heading (the current, or a right angle) that faces a wall within reach, paints, and looks.</summary>
+    private void Paint()
+    {
+        var pose = world.Pose;
+        var quarter = AgentPose.StepsPerTurn / 4;
+        int[] turns = [0, .. Enumerable.Range(0, 4).Select(q => Turn(pose.HeadingSteps, q * quarter)).OrderBy(Math.Abs)];
+        var turn = random.NextDouble() < PaintIntoTheOpenRate
+            ? 0
+            : turns.FirstOrDefault(t => world.FaceAhead(pose.Turned(t)) is not null);
+        Repeat(turn > 0 ? WorldAction.TurnRight : WorldAction.TurnLeft, Math.Abs(turn));
+        Repeat(WorldAction.Paint, 1);
+        Repeat(WorldAction.Noop, 1 + random.Next(4));
+    }
+
+    /// <summary>Remembers where a paint that will reach a wall is made from (random moves may have come between).</summary>
+    private WorldAction Scripted(WorldAction action)
+    {
+        if (action == WorldAction.Paint && world.FaceAhead() is not null) painted.Add(world.Pose);
+        return action;
+    }
+
+    /// <summary>The signed turn steps from heading <paramref name="from"/> to <paramref name="to"/>, the short way.</summary>
+    private static int Turn(int from, int to)
+    {
+        var half = AgentPose.StepsPerTurn / 2;
+        return ((to - from) % AgentPose.StepsPerTurn + AgentPose.StepsPerTurn + half) % AgentPose.StepsPerTurn - half;
     }
 
     private Route RouteTo((int X, int Y)? cell, AgentPose? finalPose)

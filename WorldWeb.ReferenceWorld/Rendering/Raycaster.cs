@@ -1,10 +1,12 @@
 using WorldWeb.ReferenceWorld.Maze;
+using WorldWeb.ReferenceWorld.Painting;
 
 namespace WorldWeb.ReferenceWorld.Rendering;
 
 /// <summary>
 /// First-person view by ray casting (one ray per pixel column, DDA through the grid), with
-/// textured walls, a checkered floor, a plain ceiling and distance shading. Writes RGB24, row-major.
+/// textured walls (and the marks painted on them), a checkered floor, a plain ceiling and distance shading.
+/// Writes RGB24, row-major.
 /// </summary>
 public sealed class Raycaster(WorldOptions options)
 {
@@ -12,7 +14,7 @@ public sealed class Raycaster(WorldOptions options)
     private readonly int height = options.Height;
     private readonly double planeLength = Math.Tan(options.FieldOfView * Math.PI / 360);
 
-    public void Render(MazeGrid grid, AgentPose pose, Span<byte> rgb)
+    public void Render(MazeGrid grid, WallMarks marks, AgentPose pose, Span<byte> rgb)
     {
         if (rgb.Length < width * height * 3)
             throw new ArgumentException($"Frame buffer holds {rgb.Length} bytes; {width}x{height} RGB needs {width * height * 3}.", nameof(rgb));
@@ -22,16 +24,17 @@ public sealed class Raycaster(WorldOptions options)
         for (var column = 0; column < width; column++)
         {
             var cameraX = 2 * (column + 0.5) / width - 1;
-            RenderColumn(grid, pose, column, dirX + planeX * cameraX, dirY + planeY * cameraX, rgb);
+            RenderColumn(grid, marks, pose, column, dirX + planeX * cameraX, dirY + planeY * cameraX, rgb);
         }
     }
 
-    private void RenderColumn(MazeGrid grid, AgentPose pose, int column, double rayX, double rayY, Span<byte> rgb)
+    private void RenderColumn(MazeGrid grid, WallMarks marks, AgentPose pose, int column, double rayX, double rayY, Span<byte> rgb)
     {
         var hit = CastRay(grid, pose.X, pose.Y, rayX, rayY);
         var wallHeight = height / Math.Max(hit.Distance, 1e-3);
         var wallTop = (height - wallHeight) / 2;
         var wallShade = Shade(hit.Distance) * (hit.SideIsY ? 0.8f : 1f);
+        var mark = marks.ColourOf(hit.Face);
         for (var row = 0; row < height; row++)
         {
             var centre = row + 0.5;
@@ -39,7 +42,10 @@ public sealed class Raycaster(WorldOptions options)
             if (centre < wallTop)
                 colour = Textures.Ceiling.Scale(0.6f + 0.4f * (float)(1 - centre / (height / 2.0)));
             else if (centre < wallTop + wallHeight)
-                colour = Textures.Wall(hit.Material, (float)hit.U, (float)((centre - wallTop) / wallHeight)).Scale(wallShade);
+            {
+                float u = (float)hit.U, v = (float)((centre - wallTop) / wallHeight);
+                colour = ((mark is { } m ? Textures.Mark(m, u, v) : null) ?? Textures.Wall(hit.Material, u, v)).Scale(wallShade);
+            }
             else
                 colour = Floor(pose, rayX, rayY, centre);
             var offset = (row * width + column) * 3;
@@ -62,9 +68,10 @@ public sealed class Raycaster(WorldOptions options)
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)(value * 255 + 0.5f), 0, 255);
 
-    private readonly record struct RayHit(double Distance, Material Material, double U, bool SideIsY);
+    internal readonly record struct RayHit(double Distance, Material Material, double U, bool SideIsY, WallFace Face);
 
-    private static RayHit CastRay(MazeGrid grid, double posX, double posY, double rayX, double rayY)
+    /// <summary>The first wall along (rayX, rayY); its distance is in units of the ray's length.</summary>
+    internal static RayHit CastRay(MazeGrid grid, double posX, double posY, double rayX, double rayY)
     {
         int mapX = (int)Math.Floor(posX), mapY = (int)Math.Floor(posY);
         var deltaX = rayX == 0 ? double.MaxValue : Math.Abs(1 / rayX);
@@ -85,6 +92,7 @@ public sealed class Raycaster(WorldOptions options)
         var u = along - Math.Floor(along);
         // Flip u on the far faces so textures are not mirrored when seen from the other side.
         if ((!sideIsY && rayX < 0) || (sideIsY && rayY > 0)) u = 1 - u;
-        return new RayHit(distance, grid[mapX, mapY], u, sideIsY);
+        var side = sideIsY ? (rayY > 0 ? FaceSide.North : FaceSide.South) : (rayX > 0 ? FaceSide.West : FaceSide.East);
+        return new RayHit(distance, grid[mapX, mapY], u, sideIsY, new WallFace(mapX, mapY, side));
     }
 }

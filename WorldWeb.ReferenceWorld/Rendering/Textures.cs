@@ -24,6 +24,16 @@ public static class Textures
         new(0.85f, 0.20f, 0.80f), // magenta
     ];
 
+    // Painted marks: colours no wall, sign or pillar has, inside a white frame, so a mark reads as paint at any distance.
+    private static readonly Rgb[] MarkColours =
+    [
+        new(0.30f, 0.95f, 0.25f), // lime
+        new(1.00f, 0.55f, 0.10f), // orange
+        new(0.55f, 0.35f, 1.00f), // violet
+    ];
+
+    private static readonly Rgb MarkFrame = new(0.97f, 0.97f, 0.95f);
+
     public static readonly Rgb Ceiling = new(0.20f, 0.22f, 0.28f);
     public static readonly Rgb FloorLight = new(0.42f, 0.38f, 0.32f);
     public static readonly Rgb FloorDark = new(0.32f, 0.29f, 0.25f);
@@ -39,6 +49,14 @@ public static class Textures
         >= Material.RedSign and <= Material.MagentaSign => Sign(LandmarkColours[material - Material.RedSign], u, v),
         _ => RegionColours[0],
     };
+
+    /// <summary>A painted mark's colour at (u, v), or null where the wall shows through (outside the mark).</summary>
+    public static Rgb? Mark(int colour, float u, float v)
+    {
+        if (u is < 0.15f or > 0.85f || v is < 0.2f or > 0.8f) return null;
+        var frame = u < 0.25f || u > 0.75f || v < 0.3f || v > 0.7f;
+        return frame ? MarkFrame : MarkColours[colour % MarkColours.Length];
+    }
 
     private static Rgb Bricks(Rgb colour, float u, float v)
     {

@@ -4,11 +4,14 @@ using WorldWeb.ReferenceWorld.Exploration;
 namespace WorldWeb.ReferenceWorld.Shards;
 
 /// <summary>
-/// Records exploration episodes as training shards: per episode frames uint8 [T,H,W,3],
-/// actions int64 [T] and poses float32 [T,3], plus an index.json describing them all.
-/// actions[t] is the action applied at step t that produced frames[t]; actions[0] is noop.
+/// Records exploration episodes as training shards: per episode frames uint8 [T,H,W,3], actions int64 [T], poses
+/// float32 [T,3] and changed uint8 [T] (1 where the step's action changed the world: a paint that reached a wall),
+/// plus an index.json describing them all. actions[t] is the action applied at step t that produced frames[t];
+/// actions[0] is noop. With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later
+/// step from which a change makes its view out of date as a memory (the server's memory rule, given the poses and
+/// the steps that changed the world), so training recalls what the server would.
 /// </summary>
-public sealed class ShardWriter(string directory, WorldOptions options)
+public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null)
 {
     private readonly List<object> episodes = [];
 
@@ -20,22 +23,33 @@ public sealed class ShardWriter(string directory, WorldOptions options)
         var frames = new byte[(long)steps * frameBytes];
         var actions = new long[steps];
         var poses = new float[steps * 3];
+        var changed = new byte[steps];
+        var path = new List<AgentPose>(steps);
+        var changes = new List<int>();
         for (var t = 0; t < steps; t++)
         {
             var action = t == 0 ? WorldAction.Noop : explorer.Next();
-            world.Apply(action);
+            if (world.Apply(action))
+            {
+                changed[t] = 1;
+                changes.Add(t);
+            }
             actions[t] = (long)action;
             world.Render(frames.AsSpan(t * frameBytes, frameBytes));
+            path.Add(world.Pose);
             poses[t * 3] = (float)world.Pose.X;
             poses[t * 3 + 1] = (float)world.Pose.Y;
             poses[t * 3 + 2] = (float)world.Pose.Heading;
         }
         var name = $"ep_{seed:D5}";
         Directory.CreateDirectory(directory);
-        NpyWriter.Write<byte>(Path.Combine(directory, name + ".frames.npy"), frames, steps, options.Height, options.Width, 3);
-        NpyWriter.Write<long>(Path.Combine(directory, name + ".actions.npy"), actions, steps);
-        NpyWriter.Write<float>(Path.Combine(directory, name + ".poses.npy"), poses, steps, 3);
-        episodes.Add(new { name, seed, steps });
+        var stem = Path.Combine(directory, name);
+        NpyWriter.Write<byte>(stem + ".frames.npy", frames, steps, options.Height, options.Width, 3);
+        NpyWriter.Write<long>(stem + ".actions.npy", actions, steps);
+        NpyWriter.Write<float>(stem + ".poses.npy", poses, steps, 3);
+        NpyWriter.Write<byte>(stem + ".changed.npy", changed, steps);
+        if (staleFrom is not null) NpyWriter.Write<long>(stem + ".stale_from.npy", staleFrom(path, changes), steps);
+        episodes.Add(new { name, seed, steps, changes = changes.Count });
         return name;
     }
 
@@ -48,6 +62,8 @@ public sealed class ShardWriter(string directory, WorldOptions options)
             height = options.Height,
             maze_size = options.MazeSize,
             actions = WorldActions.Names,
+            presses = WorldActions.Presses,
+            changes_world = WorldActions.ChangesWorld,
             episodes,
         };
         File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));

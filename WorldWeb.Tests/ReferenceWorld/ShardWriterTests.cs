@@ -27,23 +27,27 @@ public sealed class ShardWriterTests : IDisposable
 
         using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "index.json")));
         Assert.Equal("worldweb-shards/1", index.RootElement.GetProperty("format").GetString());
-        Assert.Equal(7, index.RootElement.GetProperty("actions").GetArrayLength());
+        Assert.Equal(8, index.RootElement.GetProperty("actions").GetArrayLength());
+        Assert.Equal("paint", index.RootElement.GetProperty("presses")[0].GetString());
+        Assert.Contains("'descr': '|u1', 'fortran_order': False, 'shape': (20,)", Header(name + ".changed.npy"));
         Assert.Equal(name, index.RootElement.GetProperty("episodes")[0].GetProperty("name").GetString());
     }
 
     [Fact]
-    public void Replaying_the_recorded_actions_reproduces_the_recorded_poses()
+    public void Replaying_the_recorded_actions_reproduces_the_recorded_poses_and_changes()
     {
         var writer = new ShardWriter(directory, WorldOptions.Default);
-        var name = writer.Record(seed: 6, steps: 300);
+        var name = writer.Record(seed: 6, steps: 1200);
         var actions = Payload<long>(name + ".actions.npy");
         var poses = Payload<float>(name + ".poses.npy");
+        var changed = Payload<byte>(name + ".changed.npy");
         Assert.Equal(0L, actions[0]);
+        Assert.Contains((byte)1, changed);
 
         var world = World.Create(6);
         for (var t = 0; t < actions.Length; t++)
         {
-            world.Apply((WorldAction)actions[t]);
+            Assert.Equal(changed[t] == 1, world.Apply((WorldAction)actions[t]));
             Assert.Equal(poses[t * 3], (float)world.Pose.X);
             Assert.Equal(poses[t * 3 + 1], (float)world.Pose.Y);
             Assert.Equal(poses[t * 3 + 2], (float)world.Pose.Heading);

@@ -45,15 +45,17 @@ public static class EvalCommand
         using var package = PackageOpener.Open(modelDir, inference, loggers.CreateLogger("eval"));
         using var model = package.CreateWorldModel();
         var k = package.Manifest.ContextFrames;
+        var paints = package.Manifest.Actions.Any(a => a.Name == "paint");
+        if (!paints && actions?.Contains(WorldAction.Paint) == true) throw new UsageException($"{actionsFile} paints, and {modelDir} has no paint action.");
         var rollout = new Rollout(model);
         var evaluation = new Evaluation(rollout, k, new MemoryPolicy(), memory == "on");
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"eval: a bank of real frames from {bankSeeds.Count} other mazes …");
-        var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3);
+        var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3, paints);
         var freePlay = new FreePlay(rollout, k, new MemoryPolicy(), bank, package.Manifest.Fps);
         foreach (var seed in seeds)
         {
-            var trajectory = ReferenceTrajectory.Record(seed, steps, actions);
+            var trajectory = ReferenceTrajectory.Record(seed, steps, actions, paints);
             if (trajectory.Length < k + 2) throw new UsageException($"the trajectory has {trajectory.Length} frames; the model needs at least {k + 2}.");
             Console.WriteLine($"eval: seed {seed}: teacher forcing over {trajectory.Length - k} steps …");
             evaluation.TeacherForced(seed, trajectory);

@@ -27,14 +27,14 @@ public sealed class RealFrameBank
     public int Count => thumbnails.Length;
 
     /// <summary>Every <paramref name="every"/>th frame of the explorer's walk of <paramref name="steps"/> steps in each maze.</summary>
-    public static RealFrameBank Build(IReadOnlyList<int> seeds, int steps, int every)
+    public static RealFrameBank Build(IReadOnlyList<int> seeds, int steps, int every, bool paints = false)
     {
         var bank = new List<float[]>();
         WorldOptions options = WorldOptions.Default;
         foreach (var seed in seeds)
         {
             var world = World.Create(seed);
-            var explorer = new Explorer(world, seed);
+            var explorer = new Explorer(world, seed, paints);
             for (var t = 0; t < steps; t++)
             {
                 world.Apply(t == 0 ? WorldAction.Noop : explorer.Next());

@@ -26,11 +26,14 @@ public sealed class ReferenceTrajectory
     public IReadOnlyList<int> Actions { get; }
     public int Length => Frames.Count;
 
-    /// <summary>Walks the world with the given actions, or with the exploring policy when none are given.</summary>
-    public static ReferenceTrajectory Record(int seed, int steps, IReadOnlyList<WorldAction>? actions = null)
+    /// <summary>
+    /// Walks the world with the given actions, or with the exploring policy when none are given (painting only when
+    /// <paramref name="paints"/>: a model without the paint action is measured on the walks it was made for).
+    /// </summary>
+    public static ReferenceTrajectory Record(int seed, int steps, IReadOnlyList<WorldAction>? actions = null, bool paints = false)
     {
         var world = World.Create(seed);
-        var explorer = new Explorer(world, seed);
+        var explorer = new Explorer(world, seed, paints);
         var frames = new List<byte[]>();
         var poses = new List<AgentPose>();
         var taken = new List<int>();
