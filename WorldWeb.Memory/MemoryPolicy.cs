@@ -63,6 +63,22 @@ public sealed class MemoryPolicy
     [Range(0, 1000)]
     public int RecallGap { get; set; } = 4;
 
+    // What a change to the world (a paint) could have been seen from (ChangeSight): memory forgets those views.
+    /// <summary>
+    /// Horizontal field of view of the world's frames, in degrees. The server cannot know the model's: 66 is the
+    /// reference world's, which the models learn from.
+    /// </summary>
+    [Range(1, 150)]
+    public double FieldOfViewDegrees { get; set; } = 66;
+
+    /// <summary>Degrees added to each side of the field of view when deciding what a view could show: the tracked pose's error.</summary>
+    [Range(0, 15)]
+    public double ChangeMarginDegrees { get; set; } = 10;
+
+    /// <summary>A change further than this many cells from a view is kept in it: a whole wall face there is ~8 of 64 pixels wide.</summary>
+    [Range(0.5, 100)]
+    public double ChangeViewCells { get; set; } = 6;
+
     /// <summary>A step whose pose lies this close to a memory is a revisit, scored by PSNR against it.</summary>
     [Range(0.01, 10)]
     public double RevisitCells { get; set; } = 0.3;

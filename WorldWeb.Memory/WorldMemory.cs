@@ -55,8 +55,9 @@ public sealed class WorldMemory
     /// <summary>Offers the frame generated at <paramref name="step"/>; returns the new entry when the policy keeps it.</summary>
     public MemoryEntry? Remember(byte[] rgb, Pose pose, long step)
     {
-        // The first view of a spot stays. A later one is, in play, the model's own and perhaps drifted: letting it
-        // replace the first would let the place drift with it, and a revisit can only bring back what is kept.
+        // The first view of a spot stays (since the world last changed there: WorldChanged). A later one is, in play,
+        // the model's own and perhaps drifted: letting it replace the first would let the place drift with it, and a
+        // revisit can only bring back what is kept.
         if (_policy.SameSpotCells > 0 && Nearest(pose, _policy.SameSpotCells, _sameSpotTurn, long.MaxValue) is not null)
         {
             return null;
@@ -81,6 +82,24 @@ public sealed class WorldMemory
             Evict(LeastUseful(except: entry));
         }
         return entry;
+    }
+
+    /// <summary>
+    /// The world changed (a paint from <paramref name="at"/>) and frame <paramref name="step"/> is the first to show
+    /// it: forgets every held view from before that step that could show the changed spot (<see cref="ChangeSight"/>),
+    /// evicted as the budget evicts, so that the first view since the change is the one that stays. Returns how many.
+    /// </summary>
+    public int WorldChanged(Pose at, long step)
+    {
+        // With the default policy every view within the novelty range of the painter's pose (0.2 cells, 15°) could
+        // show the spot: its far end is under 8° + 15° off such a view's heading, inside the 43° half-angle. So none
+        // is left to block the next frame there, whatever it looks like (WorldMemoryChangeTests): it is written.
+        List<MemoryEntry> stale = _entries.Where(e => e.Step < step && ChangeSight.CouldShow(e.Pose, at, _policy)).ToList();
+        foreach (MemoryEntry entry in stale)
+        {
+            Evict(entry);
+        }
+        return stale.Count;
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ internal static class MemoryFixtures
         return new MemoryEntry(step, new Pose(x, y, headingDegrees * Math.PI / 180), encoded, MemoryFrameCodec.Decode(encoded, Size, Size), landmark);
     }
 
+    public static Pose At(double x, double y, double headingDegrees) => new(x, y, headingDegrees * Math.PI / 180);
+
     public static WorldMemory Holding(MemoryPolicy policy, params MemoryEntry[] entries) =>
         WorldMemory.Restore(policy, Size, Size, new MemorySnapshot(0, entries.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), entries);
 
