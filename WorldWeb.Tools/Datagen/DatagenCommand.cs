@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.ReferenceWorld.Shards;
 using WorldWeb.Tools.Cli;
+using WorldWeb.Tools.Eval;
 
 namespace WorldWeb.Tools.Datagen;
 
@@ -19,7 +21,7 @@ public static class DatagenCommand
         if (seeds.Any(s => s >= 1000))
             Console.Error.WriteLine("warning: seeds >= 1000 are held out for evaluation; training on them makes eval numbers meaningless.");
 
-        var writer = new ShardWriter(output, options);
+        var writer = new ShardWriter(output, options, StaleFrom);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < seeds.Count; i++)
         {
@@ -35,5 +37,12 @@ public static class DatagenCommand
         writer.WriteIndex();
         Console.WriteLine($"datagen: wrote {seeds.Count} episodes x {steps} steps to {Path.GetFullPath(output)}");
         return 0;
+    }
+
+    /// <summary>When each step's view goes out of date as a memory: the server's rule (<see cref="ChangeSight"/>) on the true poses.</summary>
+    private static long[] StaleFrom(IReadOnlyList<AgentPose> path, IReadOnlyList<int> changes)
+    {
+        var poses = path.Select(ReferenceTrajectory.ToPose).ToList();
+        return [.. ChangeSight.StaleFrom(poses, [.. changes.Select(c => (c, poses[c]))], new MemoryPolicy()).Select(s => (long)s)];
     }
 }

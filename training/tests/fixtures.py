@@ -29,17 +29,23 @@ def _link_subset(source, directory, episodes):
     index["episodes"] = index["episodes"][:episodes]
     directory.mkdir(parents=True, exist_ok=True)
     for entry in index["episodes"]:
-        for part in ("frames", "actions", "poses"):
+        for part in ("frames", "actions", "poses", "changed", "stale_from"):
             name = f"{entry['name']}.{part}.npy"
-            (directory / name).symlink_to((source / name).resolve())
+            if (source / name).exists():
+                (directory / name).symlink_to((source / name).resolve())
     (directory / "index.json").write_text(json.dumps(index))
     return directory
 
 
-def write_synthetic_shards(directory, episodes=3, steps=48, size=64) -> Path:
+def write_synthetic_shards(directory, episodes=3, steps=48, size=64, paint=False) -> Path:
+    """Shards as datagen writes them; with paint, also the paint action, changes every 10 steps from step 7, and
+    views stale from the next change after them (a stand-in for the server's rule)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": ACTIONS, "episodes": []}
+    actions_named = ACTIONS + ["paint"] if paint else ACTIONS
+    index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": actions_named, "episodes": []}
+    if paint:
+        index["presses"] = index["changes_world"] = ["paint"]
     for e in range(episodes):
         rng = np.random.default_rng(e)
         name = f"ep_{e + 1:05d}"
@@ -50,6 +56,14 @@ def write_synthetic_shards(directory, episodes=3, steps=48, size=64) -> Path:
         np.save(directory / f"{name}.frames.npy", rng.integers(0, 256, (steps, size, size, 3), dtype=np.uint8))
         np.save(directory / f"{name}.actions.npy", actions.astype(np.int64))
         np.save(directory / f"{name}.poses.npy", poses)
+        if paint:
+            changed = np.zeros(steps, np.uint8)
+            changed[7::10] = 1
+            actions[7::10] = len(ACTIONS)
+            np.save(directory / f"{name}.actions.npy", actions.astype(np.int64))
+            np.save(directory / f"{name}.changed.npy", changed)
+            later = np.append(np.flatnonzero(changed), steps)
+            np.save(directory / f"{name}.stale_from.npy", later[np.searchsorted(later, np.arange(steps), side="right")])
         index["episodes"].append({"name": name, "seed": e + 1, "steps": steps})
     (directory / "index.json").write_text(json.dumps(index))
     return directory

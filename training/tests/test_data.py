@@ -4,7 +4,7 @@ import unittest
 
 import numpy as np
 
-from fixtures import TINY_CONFIG, make_shards
+from fixtures import TINY_CONFIG, make_shards, write_synthetic_shards
 from worldweb_training.config import load_config
 from worldweb_training.data import ShardSet, WindowSampler, near_candidates, retrieval_score, to_model_inputs
 from worldweb_training.relpose import relative_pose, wrap_angle
@@ -121,3 +121,53 @@ class WindowSamplerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PaintShardsTest(unittest.TestCase):
+    """Shards with a world-changing action: what changed, and memories the server's rule would still hold."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.shards = ShardSet.load(write_synthetic_shards(cls.tmp.name, paint=True))
+        cls.cfg = load_config(TINY_CONFIG)
+        cls.k = cls.cfg.model.context_frames
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def sampler(self, **data_overrides):
+        return WindowSampler(self.shards.episodes, self.cfg.model, dataclasses.replace(self.cfg.data, **data_overrides))
+
+    def test_the_index_names_presses_and_world_changing_actions(self):
+        self.assertEqual(self.shards.actions[-1], "paint")
+        self.assertEqual((self.shards.presses, self.shards.changes_world), (["paint"], ["paint"]))
+        self.assertEqual(list(np.flatnonzero(self.shards.episodes[0].changed)), [7, 17, 27, 37, 47])
+
+    def test_shards_from_before_paint_load_with_no_changes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            old = ShardSet.load(write_synthetic_shards(tmp, episodes=1))
+        episode = old.episodes[0]
+        self.assertFalse(episode.changed.any())
+        self.assertTrue((episode.stale_from == len(episode)).all())
+        self.assertEqual((old.presses, old.changes_world), ([], []))
+
+    def test_no_memory_is_a_view_a_change_made_stale_before_the_target(self):
+        for kind in ({"retrieval_memory": 1.0, "retrieval_drop": 0.0}, {"retrieval_memory": 0.0, "near_memory": 0.5, "random_memory": 0.5}):
+            sampler = self.sampler(**kind)
+            b = sampler.batch(np.random.default_rng(1), 256)
+            memories = 0
+            for row, (e, s) in enumerate(zip(b["episode"], b["step"])):
+                for j in b["memory_step"][row][b["memory_step"][row] >= 0]:
+                    memories += 1
+                    self.assertGreater(sampler.episodes[e].stale_from[j], s, f"step {j} is stale at target {s}")
+            self.assertGreater(memories, 0, kind)
+
+    def test_change_windows_draw_targets_just_after_a_change(self):
+        sampler = self.sampler(change_windows=1.0, change_window=3)
+        b = sampler.batch(np.random.default_rng(2), 128)
+        for e, s in zip(b["episode"], b["step"]):
+            changes = np.flatnonzero(sampler.episodes[e].changed)
+            self.assertTrue(((s - changes >= 0) & (s - changes < 3)).any(), f"target {s} is not just after a change")
+        self.assertIn(len(self.shards.actions) - 1, set(b["action"]))

@@ -48,9 +48,37 @@ def quantize(frames, codebook, patch):
 def fit_codebook(episodes, size, patch, frames_per_episode=40, iterations=15, seed=0):
     """k-means over patches of training frames: [size, 3·patch·patch] in [0, 1]."""
     rng = np.random.default_rng(seed)
-    generator = torch.Generator().manual_seed(seed)
     frames = np.concatenate([e.frames[rng.choice(len(e), min(frames_per_episode, len(e)), replace=False)] for e in episodes])
-    data = to_patches(torch.from_numpy(frames).movedim(-1, 1).float() / 255, patch).reshape(-1, 3 * patch * patch)
+    return _kmeans(_patch_rows(frames, patch), size, iterations, seed)
+
+
+def fit_extra_codes(episodes, codebook, count, patch, frames_per_episode=40, iterations=15, seed=0):
+    """`count` more codes for a grown codebook: k-means over the training patches that `codebook` rebuilds worst.
+
+    What a codebook fitted by k-means over all patches lacks is what is rare: small bright landmarks, and what the
+    world gained since it was fitted (painted marks). The frames just after each change to the world join the
+    sample, so every mark's colours are in it.
+    """
+    rng = np.random.default_rng(seed)
+    frames = []
+    for e in episodes:
+        after = [np.arange(c, min(c + 12, len(e))) for c in np.flatnonzero(e.changed)]
+        steps = rng.choice(len(e), min(frames_per_episode, len(e)), replace=False)
+        frames.append(e.frames[np.concatenate([steps] + after)])
+    data = _patch_rows(np.concatenate(frames), patch)
+    error = torch.cat([((rows - codebook[nearest(rows[None], codebook)[0]]) ** 2).mean(1)
+                       for rows in data.split(200_000)])
+    worst = data[error >= torch.quantile(error[:1_000_000], 0.97)]
+    return _kmeans(worst, count, iterations, seed)
+
+
+def _patch_rows(frames, patch):
+    """uint8 [N, H, W, 3] → float rows [N·(H/p)·(W/p), 3·p·p] in [0, 1]."""
+    return to_patches(torch.from_numpy(frames).movedim(-1, 1).float() / 255, patch).reshape(-1, 3 * patch * patch)
+
+
+def _kmeans(data, size, iterations, seed):
+    generator = torch.Generator().manual_seed(seed)
     codes = data[torch.randperm(len(data), generator=generator)[:size]].clone()
     for _ in range(iterations):
         sample = data[torch.randperm(len(data), generator=generator)[:200_000]]

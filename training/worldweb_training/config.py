@@ -55,6 +55,10 @@ class DataConfig:
     # Share of drifted rows whose first memory slot is the target frame itself, at its own pose: the
     # view a loop's return has in memory, and the clearest lesson that such a memory beats the context.
     drift_target_memory: float = 0.0
+    # Share of windows whose target lies within change_window steps after a change to the world (a paint): rare in
+    # the data (~1 step in 140) and the only place the model learns to draw one and keep it in view.
+    change_windows: float = 0.0
+    change_window: int = 12
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
     # Free play in the periodic evaluation: rollouts of this many steps from held-out starts.

@@ -22,6 +22,18 @@ class Episode:
     frames: np.ndarray  # uint8 [T, H, W, 3]
     actions: np.ndarray  # int64 [T]; actions[t] produced frames[t]
     poses: np.ndarray  # float32 [T, 3]
+    # 1 where the step's action changed the world (a paint that reached a wall); zeros in shards from before paint.
+    changed: np.ndarray = None
+    # Per step, the first later step from which a change makes its view out of date as a memory (the server's rule,
+    # WorldWeb.Memory's ChangeSight, applied by datagen); T where none, and everywhere in shards without it.
+    stale_from: np.ndarray = None
+
+    def __post_init__(self):
+        t = len(self.actions)
+        if self.changed is None:
+            self.changed = np.zeros(t, np.uint8)
+        if self.stale_from is None:
+            self.stale_from = np.full(t, t, np.int64)
 
     def __len__(self):
         return len(self.actions)
@@ -34,6 +46,8 @@ class ShardSet:
     height: int
     actions: list
     episodes: list
+    presses: list = ()  # action names applied once per key press (index.json "presses")
+    changes_world: list = ()  # action names that change the world (index.json "changes_world")
 
     @classmethod
     def load(cls, directory, limit=None):
@@ -47,14 +61,16 @@ class ShardSet:
             stem = directory / entry["name"]
             episode = Episode(entry["name"], entry.get("seed", -1),
                               np.load(f"{stem}.frames.npy"), np.load(f"{stem}.actions.npy"),
-                              np.load(f"{stem}.poses.npy").astype(np.float32))
+                              np.load(f"{stem}.poses.npy").astype(np.float32),
+                              _optional(f"{stem}.changed.npy"), _optional(f"{stem}.stale_from.npy"))
             t = len(episode)
             if episode.frames.shape != (t,) + shape or episode.frames.dtype != np.uint8 \
-                    or episode.poses.shape != (t, 3):
+                    or episode.poses.shape != (t, 3) or episode.changed.shape != (t,) or episode.stale_from.shape != (t,):
                 raise ValueError(f"{stem}: frames {episode.frames.shape} {episode.frames.dtype}, "
                                  f"poses {episode.poses.shape}, actions {t}; expected {shape} uint8")
             episodes.append(episode)
-        return cls(directory, index["width"], index["height"], list(index["actions"]), episodes)
+        return cls(directory, index["width"], index["height"], list(index["actions"]), episodes,
+                   list(index.get("presses", [])), list(index.get("changes_world", [])))
 
     def describe(self) -> dict:
         seeds = sorted(int(e.seed) for e in self.episodes)
@@ -67,8 +83,13 @@ class ShardSet:
                                f"{frames:,} frames of {self.width}x{self.height}"}
 
 
-def near_candidates(poses, radius, angle, min_gap):
-    """Per target step s, the steps j ≤ s − min_gap whose pose is within radius and angle of s.
+def _optional(path):
+    return np.load(path) if Path(path).exists() else None
+
+
+def near_candidates(poses, radius, angle, min_gap, stale_from=None):
+    """Per target step s, the steps j ≤ s − min_gap whose pose is within radius and angle of s and whose view no
+    change has made stale by s (stale_from[j] > s), as the server's memory would hold them.
 
     Returned in CSR form (offsets [T+1], steps) so a long episode costs one int32 per pair.
     """
@@ -79,7 +100,8 @@ def near_candidates(poses, radius, angle, min_gap):
         dist = np.hypot(poses[rows, None, 0] - poses[None, :, 0], poses[rows, None, 1] - poses[None, :, 1])
         turn = np.abs(wrap_angle(poses[rows, None, 2] - poses[None, :, 2]))
         early = np.arange(t)[None, :] <= rows[:, None] - min_gap
-        for row in (dist <= radius) & (turn <= angle) & early:
+        fresh = True if stale_from is None else stale_from[None, :] > rows[:, None]
+        for row in (dist <= radius) & (turn <= angle) & early & fresh:
             found = np.flatnonzero(row)
             steps.append(found.astype(np.int32))
             offsets.append(offsets[-1] + len(found))
@@ -104,12 +126,19 @@ class WindowSampler:
         targets = np.array([len(e) - self.k for e in self.episodes], dtype=np.float64)
         self.episode_weights = targets / targets.sum()
         self.near = [near_candidates(e.poses, data_cfg.near_radius_cells,
-                                     np.deg2rad(data_cfg.near_angle_deg), self.k + data_cfg.near_min_gap)
+                                     np.deg2rad(data_cfg.near_angle_deg), self.k + data_cfg.near_min_gap, e.stale_from)
                      for e in self.episodes]
+        # (episode, step) of every target within change_window steps after a change: where a mark is drawn and kept.
+        span = data_cfg.change_window
+        self.after_change = np.array([(i, s) for i, e in enumerate(self.episodes) for c in np.flatnonzero(e.changed)
+                                      for s in range(max(c, self.k), min(c + span, len(e)))], np.int64).reshape(-1, 2)
 
     def batch(self, rng, size) -> dict:
         which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
         steps = [int(rng.integers(self.k, len(self.episodes[e]))) for e in which]
+        if len(self.after_change) and self.cfg.change_windows > 0:
+            for row in np.flatnonzero(rng.random(size) < self.cfg.change_windows):
+                which[row], steps[row] = self.after_change[rng.integers(len(self.after_change))]
         windows = [self.window(rng, e, s) for e, s in zip(which, steps)]
         out = {key: np.stack([w[key] for w in windows]) for key in windows[0]}
         out["episode"], out["step"] = which, np.array(steps)
@@ -160,7 +189,8 @@ class WindowSampler:
                 return int(near[rng.integers(len(near))])
             u = self.cfg.near_memory + rng.random() * (1 - self.cfg.near_memory)  # fall back
         if u < self.cfg.near_memory + self.cfg.random_memory and s > self.k:
-            return int(rng.integers(0, s - self.k))
+            j = int(rng.integers(0, s - self.k))
+            return j if self.episodes[e].stale_from[j] > s else -1
         return -1
 
 

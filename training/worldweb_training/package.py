@@ -4,7 +4,7 @@ import onnx
 
 ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", "ArrowDown"],
                "turn_left": ["KeyA", "ArrowLeft"], "turn_right": ["KeyD", "ArrowRight"],
-               "strafe_left": ["KeyQ"], "strafe_right": ["KeyE"]}
+               "strafe_left": ["KeyQ"], "strafe_right": ["KeyE"], "paint": ["KeyF", "Space"]}
 FPS = 20
 INPUTS = ("context", "action", "memory", "memory_pose", "noise")
 OUTPUTS = ("frame", "pose_delta")
@@ -49,11 +49,21 @@ def manifest(name, model_cfg, world, training, version) -> dict:
         "onnx": "model.onnx", "starts": "starts.npy",
         "frame": {"width": w, "height": h, "channels": 3}, "fps": FPS,
         "context_frames": model_cfg.context_frames, "memory_slots": model_cfg.memory_slots,
-        "actions": [{"index": i, "name": a, "keys": ACTION_KEYS[a]} for i, a in enumerate(world["actions"])],
+        "actions": [action_spec(i, a, world) for i, a in enumerate(world["actions"])],
         "inputs": inputs, "outputs": outputs,
         "sampler": sampler(model_cfg),
         "training": training,
     }
+
+
+def action_spec(index, name, world) -> dict:
+    """A manifest action: its keys, and whether it is a press and changes the world (as the shards say)."""
+    spec = {"index": index, "name": name, "keys": ACTION_KEYS[name]}
+    if name in world.get("presses", ()):
+        spec["press"] = True
+    if name in world.get("changes_world", ()):
+        spec["changes_world"] = True
+    return spec
 
 
 def start_states(shards, count, context_frames) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from . import checkpoint
-from .codebook import fit_codebook
+from .codebook import fit_codebook, fit_extra_codes
 from .config import config_from_dict, load_config
 from .data import ShardSet, WindowSampler, to_model_inputs
 from .drift import DriftPool
@@ -44,7 +44,8 @@ class Run:
         if len(shards.episodes) <= held_out:
             raise SystemExit(f"{data_dir}: {len(shards.episodes)} episodes; need more than the "
                              f"{held_out} held out for evaluation")
-        self.world = {"width": shards.width, "height": shards.height, "actions": shards.actions}
+        self.world = {"width": shards.width, "height": shards.height, "actions": shards.actions,
+                      "presses": shards.presses, "changes_world": shards.changes_world}
         self.data = shards.describe()
         self.data["held_out"] = [e.name for e in shards.episodes[-held_out:]]
         self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data)
@@ -99,13 +100,27 @@ class Run:
     def _start_codebook(self):
         """The token model paints with k-means patches of the training frames."""
         codebook = getattr(self.model, "codebook", None)
-        if codebook is None or bool(codebook.abs().sum() > 0):  # not a token model, or its weights came with one
+        if codebook is None:
+            return
+        fitted = int((codebook.abs().sum(1) > 0).sum())  # the codes that came with the weights (--init-from)
+        if 0 < fitted < len(codebook):
+            self._grow_codebook(codebook, fitted)
+        if fitted > 0:
             return
         started = time.monotonic()
         with torch.no_grad():
             codebook.copy_(fit_codebook(self.sampler.episodes, self.cfg.model.codebook_size, self.cfg.model.patch))
         print(f"codebook: {len(codebook)} patches of {self.cfg.model.patch}×{self.cfg.model.patch} by k-means "
               f"in {time.monotonic() - started:.0f} s", flush=True)
+
+    def _grow_codebook(self, codebook, fitted):
+        """A codebook grown since the weights' run keeps its codes and fits the new ones to what they lack."""
+        started = time.monotonic()
+        with torch.no_grad():
+            codebook[fitted:] = fit_extra_codes(self.sampler.episodes, codebook[:fitted], len(codebook) - fitted,
+                                                self.cfg.model.patch)
+        print(f"codebook: {fitted} patches kept, {len(codebook) - fitted} more fitted to the patches they rebuild "
+              f"worst in {time.monotonic() - started:.0f} s", flush=True)
 
     def log(self, record):
         with open(self.out / "log.jsonl", "a") as f:
