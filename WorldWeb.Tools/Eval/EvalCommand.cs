@@ -32,6 +32,8 @@ public static class EvalCommand
         var playHorizon = args.Int("horizon", FreePlay.RevisitHorizons[^1]);
         var playRollouts = args.Int("play-rollouts", 4);
         var bankSeeds = args.IntList("bank-seeds", Enumerable.Range(20001, 64).ToList());
+        var editSpots = args.Int("edit-spots", 4);
+        var longEdits = args.Flag("long");
         var inference = InferenceArgs.Read(args);
         args.EnsureAllRead();
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
@@ -46,6 +48,7 @@ public static class EvalCommand
         using var model = package.CreateWorldModel();
         var k = package.Manifest.ContextFrames;
         var paints = package.Manifest.Actions.Any(a => a.Name == "paint");
+        if (editSpots < 1) throw new UsageException("--edit-spots must be at least 1.");
         if (!paints && actions?.Contains(WorldAction.Paint) == true) throw new UsageException($"{actionsFile} paints, and {modelDir} has no paint action.");
         var rollout = new Rollout(model);
         var evaluation = new Evaluation(rollout, k, new MemoryPolicy(), memory == "on");
@@ -53,6 +56,9 @@ public static class EvalCommand
         Console.WriteLine($"eval: a bank of real frames from {bankSeeds.Count} other mazes …");
         var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3, paints);
         var freePlay = new FreePlay(rollout, k, new MemoryPolicy(), bank, package.Manifest.Fps);
+        var paint = package.Manifest.Actions.FirstOrDefault(a => a.Name == "paint");
+        var edits = paint is null ? null : new EditPersistence(rollout, k, new MemoryPolicy(), paint.Index);
+        int[] awaySteps = longEdits ? [.. EditPersistence.AwaySteps, EditPersistence.LongAwaySteps] : EditPersistence.AwaySteps;
         foreach (var seed in seeds)
         {
             var trajectory = ReferenceTrajectory.Record(seed, steps, actions, paints);
@@ -65,13 +71,17 @@ public static class EvalCommand
             evaluation.Loops(seed, trajectory, loops);
             Console.WriteLine($"eval: seed {seed}: free play, {playRollouts} worlds per policy × {playHorizon} steps …");
             freePlay.Play(seed, trajectory, playRollouts, playHorizon);
+            if (edits is null) continue;
+            Console.WriteLine($"eval: seed {seed}: {EditPersistence.PolicyName}, {editSpots} walls × loops of {string.Join(", ", awaySteps)} steps, memory on and off …");
+            edits.Play(seed, trajectory, editSpots, awaySteps);
         }
+        if (edits is null) Console.WriteLine($"eval: {modelDir} has no paint action: {EditPersistence.PolicyName} skipped");
 
-        var report = evaluation.Report(package, seeds, actionsFile, freePlay, clock.Elapsed);
+        var report = evaluation.Report(package, seeds, actionsFile, freePlay, edits, clock.Elapsed);
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
         File.WriteAllText(jsonPath, json);
-        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, freePlay, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, freePlay, edits, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
         Console.WriteLine(json);
         Console.WriteLine($"eval: wrote {jsonPath} and {string.Join(", ", plots)}");
         return 0;

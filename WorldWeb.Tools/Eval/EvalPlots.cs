@@ -9,7 +9,7 @@ namespace WorldWeb.Tools.Eval;
 /// </summary>
 public static class EvalPlots
 {
-    public static List<string> Write(string directory, string stem, Evaluation evaluation, FreePlay freePlay, int width, int height)
+    public static List<string> Write(string directory, string stem, Evaluation evaluation, FreePlay freePlay, EditPersistence? edits, int width, int height)
     {
         var written = new List<string>();
         var perSecond = freePlay.PerSecond();
@@ -44,7 +44,55 @@ public static class EvalPlots
         var strip = Path.Combine(directory, stem + "_strip.png");
         SideBySide(evaluation, width, height).Save(strip);
         written.Add(strip);
+
+        if (edits?.Strip.Count > 0)
+        {
+            var recall = Path.Combine(directory, stem + "_edit_persistence.png");
+            MarkRecall(edits.Report()).SavePng(recall, 640, 400);
+            var returns = Path.Combine(directory, stem + "_edit_persistence_strip.png");
+            ReturnsStrip(edits, width, height).Save(returns);
+            written.AddRange([recall, returns]);
+        }
         return written;
+    }
+
+    private static Plot MarkRecall(List<EditPersistenceRow> rows)
+    {
+        var plot = new Plot();
+        foreach (var (memory, name) in new[] { (true, "memory on"), (false, "memory off") })
+        {
+            var part = rows.Where(r => r.Memory == memory).ToList();
+            var xs = part.Select(r => Math.Log10(r.Steps)).ToArray();
+            var recall = plot.Add.Scatter(xs, part.Select(r => r.MarkRecall).ToArray());
+            recall.LegendText = $"mark recall, {name}";
+            var falseMarks = plot.Add.Scatter(xs, part.Select(r => r.FalseMarks).ToArray());
+            falseMarks.LegendText = $"false marks, {name}";
+            falseMarks.LinePattern = LinePattern.Dotted;
+        }
+        var steps = rows.Select(r => r.Steps).Distinct().ToArray();
+        plot.Axes.Bottom.SetTicks([.. steps.Select(s => Math.Log10(s))], [.. steps.Select(s => s.ToString())]);
+        plot.Axes.Bottom.Label.Text = "steps away before returning (20 per second)";
+        plot.Axes.Left.Label.Text = "share of returns";
+        plot.Axes.SetLimitsY(-0.05, 1.05);
+        plot.Title("Paint a wall, leave, come back: is the mark there?");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>One column per loop length: the reference world at the return, the model with memory, without.</summary>
+    private static FrameStrip ReturnsStrip(EditPersistence edits, int width, int height)
+    {
+        var columns = edits.Strip.Count;
+        var strip = new FrameStrip(width, height, columns, columns * 3);
+        var column = 0;
+        foreach (var (reference, withMemory, withoutMemory) in edits.Strip.Values)
+        {
+            strip.Place(column, reference);
+            if (withMemory is not null) strip.Place(columns + column, withMemory);
+            if (withoutMemory is not null) strip.Place(2 * columns + column, withoutMemory);
+            column++;
+        }
+        return strip;
     }
 
     private static Plot OverTime(Dictionary<string, double[]> curves, double real, string label, string realLabel)

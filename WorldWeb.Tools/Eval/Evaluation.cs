@@ -106,7 +106,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         LoopStrip ??= (trajectory.Frames[starts[0]], with[0].Frames[^1], without[0].Frames[^1]);
     }
 
-    public EvalReport Report(ModelPackage package, IReadOnlyList<int> seeds, string? actionsFile, FreePlay? freePlay, TimeSpan elapsed) => new(
+    public EvalReport Report(ModelPackage package, IReadOnlyList<int> seeds, string? actionsFile, FreePlay? freePlay, EditPersistence? edits, TimeSpan elapsed) => new(
         Model: package.Manifest.Name,
         ModelVersion: package.Manifest.Version,
         Seeds: seeds,
@@ -121,6 +121,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         FreePlayReference: freePlay?.Windows(reference: true),
         RealRealismDb: freePlay is null ? null : Round(freePlay.RealRealismDb),
         RevisitPsnr: freePlay?.RevisitPsnr(),
+        EditPersistence: edits?.Report(),
         RolloutPsnr: EvalCommand.Horizons.Where(h => horizonPsnr[h - 1].Count > 0).ToDictionary(h => h.ToString(), h => Round(horizonPsnr[h - 1].Average())),
         LoopPsnrMemory: LoopPsnrWithMemory,
         LoopPsnrNoMemory: LoopPsnrWithoutMemory,
@@ -166,6 +167,6 @@ public sealed record EvalReport(
     string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Precision, string Memory,
     double? TeacherForcedPsnr, double? TeacherForcedSsim, double? CopyLastPsnr,
     IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, IReadOnlyDictionary<string, List<PlayWindow>>? FreePlayReference, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
-    IReadOnlyDictionary<string, double> RolloutPsnr,
+    IReadOnlyList<EditPersistenceRow>? EditPersistence, IReadOnlyDictionary<string, double> RolloutPsnr,
     double? LoopPsnrMemory, double? LoopPsnrNoMemory, double? LoopPathPsnrMemory, double? LoopPathPsnrNoMemory, int LoopCount,
     [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds);

@@ -20,11 +20,13 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]>
 /// <summary>
 /// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
 /// same way the server steps its worlds, and with the server's retrieval (<see cref="MemoryFeed"/>). Each row's
-/// generated frames become its own context.
+/// generated frames become its own context. An action that changes the world makes its memory forget what it
+/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), as the server's does.
 /// </summary>
 public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
     private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
+    private readonly HashSet<int> changesWorld = [.. model.Manifest.Actions.Where(a => a.ChangesWorld).Select(a => a.Index)];
 
     /// <param name="progress">Called every <see cref="ProgressEvery"/> steps of a chunk with (step, steps).</param>
     public void Run(IReadOnlyList<RolloutRow> rows, Action<int, int>? progress = null)
@@ -58,10 +60,12 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 var frame = batch.Frame(row).ToArray();
                 var rgb = new byte[frame.Length];
                 FrameMath.ToRgb24(frame, rgb);
+                var step = rows[i].FirstStep + h;
+                if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
                 poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
-                if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], rows[i].FirstStep + h);
+                if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);
                 contexts[i].RemoveAt(0);
                 // What users see is 8-bit; feeding the rounded frame back keeps eval and server identical.
                 contexts[i].Add(rgb);

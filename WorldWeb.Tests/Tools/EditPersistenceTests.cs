@@ -1,0 +1,76 @@
+using WorldWeb.ReferenceWorld;
+using WorldWeb.Tests.ReferenceWorld;
+using WorldWeb.Tools.Eval;
+
+namespace WorldWeb.Tests.Tools;
+
+[Trait(Category.Name, Category.Unit)]
+public class EditPersistenceTests
+{
+    [Fact]
+    public void The_mark_detector_scores_the_worlds_own_frames_one_with_the_mark_and_zero_without()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var pose = world.Pose;
+        var detector = new MarkDetector(world.Seed, world.Options, pose, world.FaceAhead()!.Value);
+        var unmarked = world.Render();
+        world.Apply(WorldAction.Paint);
+        var marked = world.Render();
+
+        Assert.True(detector.FootprintPixels > 100);
+        Assert.Equal(1.0, detector.Score(marked));
+        Assert.Equal(0.0, detector.Score(unmarked));
+        Assert.True(detector.Shows(marked));
+        Assert.False(detector.Shows(unmarked));
+    }
+
+    [Fact]
+    public void A_frame_half_painted_over_the_footprint_does_not_show_the_mark_and_three_quarters_does()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var detector = new MarkDetector(world.Seed, world.Options, world.Pose, world.FaceAhead()!.Value);
+        var unmarked = world.Render();
+        world.Apply(WorldAction.Paint);
+        var marked = world.Render();
+        var footprint = Enumerable.Range(0, marked.Length / 3).Where(p => marked[3 * p + 1] != unmarked[3 * p + 1]).ToList();
+
+        Assert.False(detector.Shows(Mix(marked, unmarked, footprint.Take(footprint.Count * 2 / 5))));
+        Assert.True(detector.Shows(Mix(marked, unmarked, footprint.Take(footprint.Count * 3 / 4))));
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(128)]
+    [InlineData(512)]
+    [InlineData(2000)]
+    public void A_loop_returns_to_the_paint_pose_and_keeps_the_face_out_of_view_most_of_the_way(int steps)
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var start = world.Pose;
+        var detector = new MarkDetector(world.Seed, world.Options, start, world.FaceAhead()!.Value);
+        world.Apply(WorldAction.Paint);
+        var loop = EditPersistence.Loop(world, start, steps);
+        Assert.Equal(start, world.Pose);
+
+        var face = world.FaceAhead(start)!.Value;
+        var outOfView = 0;
+        foreach (var action in loop)
+        {
+            world.Apply(action);
+            if (new MarkDetector(world.Seed, world.Options, world.Pose, face).FootprintPixels == 0) outOfView++;
+        }
+        Assert.Equal(steps, loop.Count);
+        Assert.Equal(start.HeadingSteps, world.Pose.HeadingSteps);
+        Assert.Equal(start.X, world.Pose.X, 9);
+        Assert.Equal(start.Y, world.Pose.Y, 9);
+        Assert.True(outOfView >= steps - 24, $"the mark was out of view for {outOfView} of {steps} steps");
+        Assert.True(detector.Shows(world.Render()));
+    }
+
+    private static byte[] Mix(byte[] marked, byte[] unmarked, IEnumerable<int> markedPixels)
+    {
+        var frame = (byte[])unmarked.Clone();
+        foreach (var p in markedPixels) Array.Copy(marked, 3 * p, frame, 3 * p, 3);
+        return frame;
+    }
+}
