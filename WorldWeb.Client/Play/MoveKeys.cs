@@ -4,7 +4,8 @@ namespace WorldWeb.Client.Play;
 
 /// <summary>
 /// Describes a model's movement keys in one short phrase for the play hint, e.g. "WASD / arrows": the letters
-/// that share an action with an arrow key, then "arrows". The key help lists every key.
+/// that share an action with an arrow key, then "arrows"; and its press actions, e.g. "F to paint". The key help
+/// lists every key.
 /// </summary>
 public static class MoveKeys
 {
@@ -12,7 +13,8 @@ public static class MoveKeys
 
     public static string Describe(IEnumerable<ActionInfo> actions)
     {
-        var keyed = actions.Where(a => a.Keys.Count > 0).ToList();
+        // Moving is holding a key; a press (paint) is named on its own.
+        var keyed = actions.Where(a => !a.Press && a.Keys.Count > 0).ToList();
         var withArrows = keyed.Where(a => a.Keys.Any(IsArrow)).ToList();
         var letters = (withArrows.Count > 0 ? withArrows : keyed)
             .SelectMany(a => a.Keys)
@@ -38,6 +40,15 @@ public static class MoveKeys
         }
 
         return parts.Count == 0 ? "the keys listed" : string.Join(" / ", parts);
+    }
+
+    /// <summary>"F to paint" for each press action with a key (its first key), joined by ", "; null when there is none.</summary>
+    public static string? DescribePresses(IEnumerable<ActionInfo> actions)
+    {
+        var presses = actions.Where(a => a.Press && a.Keys.Count > 0)
+            .Select(a => $"{KeyNames.Label(a.Keys[0])} to {a.Name.Replace('_', ' ')}")
+            .ToList();
+        return presses.Count == 0 ? null : string.Join(", ", presses);
     }
 
     private static bool IsArrow(string code) => code.StartsWith("Arrow", StringComparison.Ordinal);

@@ -9,9 +9,10 @@ using WorldWeb.Client.Contracts;
 namespace WorldWeb.Client.Play;
 
 /// <summary>
-/// Joins a world (by id or share-link token), draws its frame stream and, for owners and players, turns held
-/// keys into actions. When the connection drops (a server restart, a network blip) it rejoins by itself, keeping
-/// the last frame on screen. Used by the play page and the share-link page.
+/// Joins a world (by id or share-link token), draws its frame stream and, for owners and players, turns keys into
+/// actions: a held key's action while it is held, a press key's action once per press (<see cref="ActionKeys"/>).
+/// When the connection drops (a server restart, a network blip) it rejoins by itself, keeping the last frame on
+/// screen. Used by the play page and the share-link page.
 /// </summary>
 public sealed partial class WorldPlayer : IAsyncDisposable
 {
@@ -55,7 +56,8 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 
     private bool CanAct => info is not null && WorldRoles.CanAct(info.Role);
 
-    private string MoveKeysText => MoveKeys.Describe(info?.Actions ?? []);
+    private string MoveKeysText => MoveKeys.Describe(info?.Actions ?? []) + " to move"
+        + (MoveKeys.DescribePresses(info?.Actions ?? []) is { } presses ? $", {presses}" : "");
 
     protected override async Task OnParametersSetAsync()
     {

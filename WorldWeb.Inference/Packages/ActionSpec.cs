@@ -1,4 +1,9 @@
 namespace WorldWeb.Inference.Packages;
 
 /// <summary>A player action; <see cref="Keys"/> are browser <c>KeyboardEvent.code</c> values.</summary>
-public sealed record ActionSpec(int Index, string Name, IReadOnlyList<string> Keys);
+/// <param name="Press">
+/// Applied at exactly one step per press of its key, after which the held action is in force again; otherwise the
+/// action is held, in force at every step until another is sent.
+/// </param>
+/// <param name="ChangesWorld">The action changes the world's state (paints a wall): what memory holds of that place is stale.</param>
+public sealed record ActionSpec(int Index, string Name, IReadOnlyList<string> Keys, bool Press = false, bool ChangesWorld = false);

@@ -63,7 +63,11 @@ internal static class ManifestRules
                 return $"actions[{i}].name is empty";
             }
         }
-        return null;
+        // Action 0 is what a world does when nobody acts (a player who lets go, a connection that leaves): a press
+        // returns to it, so it cannot be one; and it is applied at every idle step, where a change would forget memory.
+        return actions[0].Press ? "actions[0].press is true; action 0 is the noop a world falls back to, so it cannot be a press"
+            : actions[0].ChangesWorld ? "actions[0].changes_world is true; action 0 is the noop a world falls back to, so it cannot change the world"
+            : null;
     }
 
     private static string? RoleProblem(

@@ -20,7 +20,10 @@ public interface IWorldGrain : IGrainWithStringKey
     [ResponseTimeout("00:01:00")]
     Task<WorldOpening> Open();
 
-    /// <summary>The action a player holds from now on (the owner may use actions masked for players); a refusal or null.</summary>
+    /// <summary>
+    /// The action a player holds from now on, or a press applied at one step (the owner may use actions masked for
+    /// players); a refusal or null.
+    /// </summary>
     Task<string?> Act(int action, long seq, string actor, bool owner);
 
     /// <summary>The player's connection left: the action it held is let go.</summary>

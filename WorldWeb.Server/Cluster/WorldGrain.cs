@@ -12,7 +12,8 @@ namespace WorldWeb.Server.Cluster;
 /// afresh. Reentrant: a frame pump or a renewal never waits behind a world's resume.
 /// </summary>
 [Reentrant, WorldPlacement]
-internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks masks, LocalNode node, NodeReports reports, ILogger<WorldGrain> logger)
+internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks masks, PlayerActions actions, LocalNode node, NodeReports reports,
+    ILogger<WorldGrain> logger)
     : Grain, IWorldGrain
 {
     /// <summary>A viewer elsewhere that has not renewed for this long is gone (its node died); its stream here ends.</summary>
@@ -61,21 +62,9 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
 
     public async Task<string?> Act(int action, long seq, string actor, bool owner)
     {
-        if (await LiveAsync() is not { } session)
-        {
-            return "This world is moving to another node or has stopped; join it again.";
-        }
-        int count = session.Model.Actions.Count;
-        if (action < 0 || action >= count)
-        {
-            return $"Action {action} is out of range: this world's model has actions 0 to {count - 1}.";
-        }
-        if (!owner && masks.IsDisabled(WorldId, action))
-        {
-            return $"Action {action} is disabled for players in this world by its owner.";
-        }
-        session.SubmitAction(action, seq, actor);
-        return null;
+        return await LiveAsync() is { } session
+            ? actions.Submit(session, action, seq, actor, owner)
+            : "This world is moving to another node or has stopped; join it again.";
     }
 
     public Task Release(string actor)

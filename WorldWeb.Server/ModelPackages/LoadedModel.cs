@@ -14,7 +14,7 @@ public sealed class LoadedModel(ModelPackage package)
     public ModelManifest Manifest => Package.Manifest;
 
     public IReadOnlyList<ActionInfo> Actions { get; } =
-        package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray())).ToArray();
+        package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray(), a.Press, a.ChangesWorld)).ToArray();
 
     /// <summary>
     /// How it runs, in words: the provider actually running it (CPU where CUDA was asked for but could not load),

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace WorldWeb.Server.Play;
 
 /// <summary>
-/// The last action one hub connection sent to each world, kept so that a relay can send it again when the world
+/// The last held action one hub connection sent to each world, kept so that a relay can send it again when the world
 /// resumes on another node (kill -9 of its owner): the resumed world holds no key, while the player still does.
+/// Presses are not kept: each was applied once, and sending one again would apply it twice.
 /// </summary>
 internal static class HeldActions
 {

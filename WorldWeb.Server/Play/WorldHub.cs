@@ -23,7 +23,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldStore store, ShareLinkStore links,
-    LinkGrants grants, ModelCatalog catalog, ActionMasks masks, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    LinkGrants grants, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -66,7 +66,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         OwnedWorld opened = await OpenAsync(world.Id);
-        JoinedWorlds.Of(Context)[world.Id] = role;
+        JoinedWorlds.Of(Context)[world.Id] = new JoinedWorld(role, model.Actions);
         if (link is not null && role != WorldRoles.Owner)
         {
             grants.Add(Context.ConnectionId, world.Id, link.Id, link.ExpiresAt);
@@ -162,7 +162,8 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
 
     public async Task SendAction(string worldId, int action, long seq)
     {
-        string role = RoleIn(worldId);
+        JoinedWorld joined = JoinedAs(worldId);
+        string role = joined.Role;
         if (!WorldRoles.CanAct(role))
         {
             throw new HubException("You joined this world as a viewer; viewers cannot act.");
@@ -183,19 +184,17 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             {
                 throw new HubException(refusal);
             }
-            HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner);
+            // Sent again after a failover is the key still held; a press was applied once (or is lost with an unlogged step).
+            if (!joined.IsPress(action))
+            {
+                HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner);
+            }
             return;
         }
-        int count = session.Model.Actions.Count;
-        if (action < 0 || action >= count)
+        if (actions.Submit(session, action, seq, Context.ConnectionId, role == WorldRoles.Owner) is { } refused)
         {
-            throw new HubException($"Action {action} is out of range: this world's model has actions 0 to {count - 1}.");
+            throw new HubException(refused);
         }
-        if (role != WorldRoles.Owner && masks.IsDisabled(worldId, action))
-        {
-            throw new HubException($"Action {action} is disabled for players in this world by its owner.");
-        }
-        session.SubmitAction(action, seq, Context.ConnectionId);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -220,13 +219,16 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
     }
 
     /// <summary>The role the caller joined the world as, while the link it joined through (if any) still stands.</summary>
-    private string RoleIn(string worldId)
+    private string RoleIn(string worldId) => JoinedAs(worldId).Role;
+
+    /// <summary>How the caller joined the world, while the link it joined through (if any) still stands.</summary>
+    private JoinedWorld JoinedAs(string worldId)
     {
-        if (worldId is null || !JoinedWorlds.Of(Context).TryGetValue(worldId, out string? role))
+        if (worldId is null || !JoinedWorlds.Of(Context).TryGetValue(worldId, out JoinedWorld? joined))
         {
             throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
         }
-        return grants.Refusal(Context.ConnectionId, worldId) is { } refusal ? throw new HubException(refusal) : role;
+        return grants.Refusal(Context.ConnectionId, worldId) is { } refusal ? throw new HubException(refusal) : joined;
     }
 
     private async Task<(WorldRecord World, string Role, ShareLinkRecord? Link)> ResolveAsync(string worldRef)

@@ -216,7 +216,7 @@ public sealed partial class StepScheduler : IDisposable
         // Contiguous slices of the due worlds, one per sub-batch; a batch's rows step exactly as they would alone.
         int slices = Math.Min(_models.Length, due.Length);
         (int From, int To)[] ranges = [.. Enumerable.Range(0, slices).Select(k => (due.Length * k / slices, due.Length * (k + 1) / slices))];
-        var applied = new (int Action, long Seq)[due.Length];
+        var applied = new StepAction[due.Length];
         _threads.ForEach(slices, slice =>
         {
             (int from, int to) = ranges[slice];
@@ -225,7 +225,7 @@ public sealed partial class StepScheduler : IDisposable
             for (int i = from; i < to; i++)
             {
                 int row = batch.AddRow();
-                applied[i] = due[i].CurrentAction();
+                applied[i] = due[i].NextAction();
                 Isolated(faults, i, () => due[i].FillRow(batch, row, applied[i].Action));
             }
         });
@@ -254,6 +254,8 @@ public sealed partial class StepScheduler : IDisposable
             {
                 steps[row] = due[row].Step;
                 _log.Append(due[row].Id, steps[row], applied[row].Action);
+                // A press is done only now: a tick that failed before this applied nothing, and the next one tries it again.
+                due[row].Applied(applied[row]);
             }
         }
         parts.Lap(TickPart.Log);

@@ -10,7 +10,7 @@ using WorldWeb.Server.ModelPackages;
 namespace WorldWeb.Server.Worlds;
 
 /// <summary>
-/// One live world: its step, tracked pose, context frames and memory, the action in force and its viewers.
+/// One live world: its step, tracked pose, context frames and memory, what its players asked for and its viewers.
 /// Its scheduler calls <see cref="FillRow"/>, steps the batch and calls <see cref="Advance"/> then
 /// <see cref="Publish"/>, all on the scheduler's thread; everything else may come from any thread.
 /// Each generated frame passes the <see cref="CoherenceGuard"/> first; a rejected one rolls the world back to its
@@ -19,7 +19,6 @@ namespace WorldWeb.Server.Worlds;
 public sealed partial class WorldSession
 {
     private readonly Lock _stateGate = new();
-    private readonly Lock _actionGate = new();
     private readonly Lock _viewerGate = new();
     private readonly List<FrameViewer> _viewers = [];
     private readonly FrameRateMeter _fps = new();
@@ -35,9 +34,6 @@ public sealed partial class WorldSession
     private int _rollbacks;
     private long _step;
     private Pose _pose;
-    private int _action;
-    private long _actionSeq;
-    private string? _actionConnection;
     private FrameMessage? _current;
     private DateTimeOffset _idleSince;
     private bool _closed;
@@ -109,34 +105,6 @@ public sealed partial class WorldSession
     }
 
     private TimeProvider Clock { get; }
-
-    public void SubmitAction(int action, long seq, string connectionId)
-    {
-        lock (_actionGate)
-        {
-            (_action, _actionSeq, _actionConnection) = (action, seq, connectionId);
-        }
-    }
-
-    public void ReleaseActions(string connectionId)
-    {
-        lock (_actionGate)
-        {
-            if (_actionConnection == connectionId)
-            {
-                (_action, _actionConnection) = (0, null);
-            }
-        }
-    }
-
-    /// <summary>The action in force and the seq it was sent with (0 before any).</summary>
-    public (int Action, long Seq) CurrentAction()
-    {
-        lock (_actionGate)
-        {
-            return (_action, _actionSeq);
-        }
-    }
 
     /// <summary>The encoded frame of the current step.</summary>
     public FrameMessage? CurrentFrame()
@@ -237,7 +205,7 @@ public sealed partial class WorldSession
         }
     }
 
-    /// <summary>Writes this world's inputs for step <c>Step + 1</c> into a batch row.</summary>
+    /// <summary>Writes this world's inputs for step <c>Step + 1</c> into a batch row; <see cref="Advance(StepBatch, int)"/> takes its outputs.</summary>
     public void FillRow(StepBatch batch, int row, int action)
     {
         lock (_stateGate)
@@ -245,6 +213,7 @@ public sealed partial class WorldSession
             long next = _step + 1;
             batch.SetContext(row, _contextRgb);
             batch.SetAction(row, action);
+            _filledAction = action;
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)
             {
@@ -264,6 +233,7 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long step = _step + 1;
+            Pose before = _pose;
             Pose pose = _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
@@ -271,7 +241,10 @@ public sealed partial class WorldSession
             FrameFault fault = _guard.Check(frame, rgb, moved, revisitPsnr, _revisits);
             if (fault != FrameFault.None)
             {
-                return RollBack(step, fault);
+                // The step happened all the same (its action is logged and replayed), and so did its change.
+                byte[] shown = RollBack(step, fault);
+                TellMemoryOfChange(before, step);
+                return shown;
             }
             if (revisitPsnr is { } psnr)
             {
@@ -281,6 +254,7 @@ public sealed partial class WorldSession
             Push(rgb);
             Interlocked.Exchange(ref _step, step);
             _memory?.Remember(rgb, _pose, step);
+            TellMemoryOfChange(before, step);
             if (step % _checkpointEvery == 0)
             {
                 _checkpoint = (_pose, [.. _contextRgb]);

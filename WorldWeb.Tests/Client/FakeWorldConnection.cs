@@ -67,4 +67,11 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
             new ActionInfo(2, "turn_left", ["KeyA", "ArrowLeft"]),
         ],
         role, 7);
+
+    /// <summary>A world whose model also has paint (3, F or Space): a press that changes the world.</summary>
+    public static WorldInfo WorldWithPaint(string role, string id = "w1")
+    {
+        var world = World(role, id);
+        return world with { Actions = [.. world.Actions, new ActionInfo(3, "paint", ["KeyF", "Space"], Press: true, ChangesWorld: true)] };
+    }
 }

@@ -54,6 +54,57 @@ public sealed class PlayMathTests
         Assert.Equal(carried.IdleAction, new ActionKeys(Actions).Carry(Actions).Current);
     }
 
+    private static readonly ActionInfo[] WithPaint =
+    [
+        new(0, "noop", []),
+        new(1, "forward", ["KeyW"]),
+        new(2, "left", ["KeyA"]),
+        new(3, "paint", ["KeyF", "Space"], Press: true, ChangesWorld: true),
+    ];
+
+    [Fact]
+    public void ActionKeys_APressKey_SendsItsActionOncePerKeydown_AndLeavesTheHeldActionInForce()
+    {
+        var keys = new ActionKeys(WithPaint);
+        Assert.Equal(1, keys.Press("KeyW"));
+
+        Assert.Equal(3, keys.Press("KeyF"));
+        Assert.Null(keys.Press("KeyF"));
+        Assert.Null(keys.Release("KeyF"));
+        Assert.Equal(1, keys.Current);
+        Assert.Equal(3, keys.Press("KeyF"));
+        Assert.Equal(3, keys.Press("Space"));
+        Assert.Equal(2, keys.Press("KeyA"));
+        Assert.Equal(1, keys.Release("KeyA"));
+    }
+
+    [Fact]
+    public void ActionKeys_APressIsNeverTheIdleAction_NorCarriedAsHeld()
+    {
+        var keys = new ActionKeys([new(0, "paint", [], Press: true), new(1, "stand", []), new(2, "forward", ["KeyW"])]);
+        Assert.Equal(1, keys.IdleAction);
+
+        var withF = new ActionKeys(WithPaint);
+        withF.Press("KeyF");
+        var carried = withF.Carry(WithPaint);
+
+        Assert.Equal(carried.IdleAction, carried.Current);
+        Assert.Null(carried.Press("KeyF"));
+        Assert.Null(carried.Release("KeyF"));
+        Assert.Equal(3, carried.Press("KeyF"));
+    }
+
+    [Fact]
+    public void ActionKeys_LosingFocus_ForgetsAPressKeyThatWasDown()
+    {
+        var keys = new ActionKeys(WithPaint);
+        keys.Press("KeyF");
+
+        keys.ReleaseAll();
+
+        Assert.Equal(3, keys.Press("KeyF"));
+    }
+
     [Fact]
     public void FrameStats_LatencyRunsFromSendingToTheFirstFrameCarryingTheSeq()
     {
@@ -86,6 +137,8 @@ public sealed class PlayMathTests
     [InlineData("ArrowUp", "↑")]
     [InlineData("ShiftLeft", "Shift")]
     [InlineData("Digit1", "1")]
+    [InlineData("KeyF", "F")]
+    [InlineData("Space", "Space")]
     public void KeyNames_AreShort(string code, string label) => Assert.Equal(label, KeyNames.Label(code));
 
     [Fact]
@@ -98,6 +151,20 @@ public sealed class PlayMathTests
         ];
 
         Assert.Equal("WASD / arrows", MoveKeys.Describe(actions));
+    }
+
+    [Fact]
+    public void MoveKeys_LeavesPressesOutOfMoving_AndNamesThemApart()
+    {
+        ActionInfo[] actions =
+        [
+            new(0, "noop", []), new(1, "forward", ["KeyW"]), new(2, "left", ["KeyA"]),
+            new(3, "paint", ["KeyF", "Space"], Press: true), new(4, "open_door", ["KeyO"], Press: true),
+        ];
+
+        Assert.Equal("WA", MoveKeys.Describe(actions));
+        Assert.Equal("F to paint, O to open door", MoveKeys.DescribePresses(actions));
+        Assert.Null(MoveKeys.DescribePresses(actions[..3]));
     }
 
     [Fact]

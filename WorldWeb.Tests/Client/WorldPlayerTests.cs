@@ -83,6 +83,62 @@ public sealed class WorldPlayerTests : ClientTestContext
     }
 
     [Fact]
+    public void Player_PressKey_SendsThePressOncePerKeydown_WhileTheHeldKeyWalksOn()
+    {
+        Hub.Join = _ => FakeWorldConnection.WorldWithPaint(WorldRoles.Player);
+        var page = Render<SharedWorldPage>(p => p.Add(x => x.Token, "tok"));
+        page.WaitForElement(".view");
+        var view = page.Find(".view");
+
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyW" });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyF" });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyF", Repeat = true });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyF" });  // a repeat a browser did not flag: F never came up
+        view.KeyUp(new KeyboardEventArgs { Code = "KeyF" });
+        view.KeyDown(new KeyboardEventArgs { Code = "Space" });
+        view.KeyUp(new KeyboardEventArgs { Code = "Space" });
+        view.KeyDown(new KeyboardEventArgs { Code = "KeyF" });
+        Assert.Contains("active", page.Find("[data-action=forward]").ClassName ?? "");
+        view.KeyUp(new KeyboardEventArgs { Code = "KeyW" });
+
+        Assert.Equal([1, 3, 3, 3, 0], Hub.Actions.Select(a => a.Action));
+        Assert.Equal(Hub.Actions.Select(a => a.Seq).Order(), Hub.Actions.Select(a => a.Seq));
+    }
+
+    [Fact]
+    public void KeyHelp_ShowsThePaintKeyAsAPress_OnlyWhenTheModelHasPaint()
+    {
+        Hub.Join = _ => FakeWorldConnection.WorldWithPaint(WorldRoles.Owner);
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+        page.WaitForElement("section.keys");
+
+        var paint = page.Find("section.keys [data-action=paint]");
+        Assert.Equal(["F", "Space"], paint.QuerySelectorAll("kbd").Select(k => k.TextContent));
+        Assert.Equal("true", paint.GetAttribute("data-press"));
+        Assert.Contains("once per press", paint.TextContent);
+        Assert.Null(page.Find("section.keys [data-action=forward]").GetAttribute("data-press"));
+        Hub.Push(8);
+        page.WaitForAssertion(() => Assert.Equal("Click the view and use WA / arrows to move, F to paint", page.Find(".view-hint").TextContent));
+    }
+
+    [Fact]
+    public void AModelWithoutPaint_ShowsNoPaintKey_AndFDoesNothing()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Owner);
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+        page.WaitForElement("section.keys");
+
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyF" });
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "Space" });
+
+        Assert.Empty(Hub.Actions);
+        Assert.Empty(page.FindAll("section.keys [data-press]"));
+        Assert.DoesNotContain("paint", page.Find("section.keys").TextContent);
+        Hub.Push(8);
+        page.WaitForAssertion(() => Assert.Equal("Click the view and use WA / arrows to move", page.Find(".view-hint").TextContent));
+    }
+
+    [Fact]
     public void Player_LosingFocusStopsTheWalk()
     {
         Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Player);

@@ -391,10 +391,10 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
-    private static string Url(ServerProcess node) => node.Address.ToString().TrimEnd('/');
+    internal static string Url(ServerProcess node) => node.Address.ToString().TrimEnd('/');
 
     /// <summary>The base URL of the node that runs the world, as <c>GET /api/worlds/{id}</c> says (nodes report every 2 s).</summary>
-    private static async Task<string> OwnerUrl(HttpClient http, string worldId)
+    internal static async Task<string> OwnerUrl(HttpClient http, string worldId)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (true)

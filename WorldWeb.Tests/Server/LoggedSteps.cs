@@ -21,4 +21,19 @@ public static class LoggedSteps
         }
         Assert.Equal(lastStep, next - 1);
     }
+
+    /// <summary>The logged action of every step from 1 on, as one byte each (<c>[s - 1]</c> is step s's), without gaps.</summary>
+    public static async Task<byte[]> ActionsAsync(string connectionString, string worldId)
+    {
+        var options = new DbContextOptionsBuilder<WorldWebDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options;
+        await using var db = new WorldWebDbContext(options);
+        var chunks = await db.ActionLog.Where(c => c.WorldId == worldId).OrderBy(c => c.FirstStep).ToListAsync();
+        var actions = new List<byte>();
+        foreach (var chunk in chunks)
+        {
+            Assert.Equal(actions.Count + 1, chunk.FirstStep);
+            actions.AddRange(chunk.Actions);
+        }
+        return [.. actions];
+    }
 }
