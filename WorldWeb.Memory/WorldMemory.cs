@@ -148,8 +148,6 @@ public sealed class WorldMemory
         return count;
     }
 
-    public int WorldChanged(Pose at, long step) => 0; // Replaced by the change rule (memory-change branch).
-
     /// <summary>The entry a revisit at <paramref name="pose"/> is compared with: the nearest within the revisit range, older than <paramref name="beforeStep"/>.</summary>
     public MemoryEntry? RevisitOf(Pose pose, long beforeStep) => Nearest(pose, _policy.RevisitCells, _revisitTurn, beforeStep);
 

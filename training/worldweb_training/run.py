@@ -18,6 +18,16 @@ from .objective import training_loss
 from .schedule import learning_rate
 
 
+def _start_new_rows(name, grown, old):
+    """See Run._init_from: new rows of the action embedding and of the token head."""
+    if name == "action_embed.weight":
+        grown[len(old):] = old[0]
+    elif name.endswith("token_head.weight"):
+        grown[len(old):] = 0
+    elif name.endswith("token_head.bias"):
+        grown[len(old):] = old.min() - 10
+
+
 def stage_summary(saved, path) -> dict:
     """What a model package says about one training stage of its weights."""
     progress = saved["progress"]
@@ -79,8 +89,10 @@ class Run:
     def _init_from(self, path):
         """A fresh run (own config, optimizer, schedule) that starts from another run's weights.
 
-        Layers that grew since (the output conv gained memory-gate channels) keep the old channels and
-        their fresh initialisation for the new ones.
+        Layers that grew since keep the old rows. New rows start as the model behaved before they existed:
+        a new action as noop (paint moves nobody, and paints nothing where no wall is near), new codebook patches
+        never chosen (no weight, a logit far below any other) until training finds where they belong. Other grown
+        layers (the output conv gained memory-gate channels) keep their fresh initialisation for the new rows.
         """
         parent = checkpoint.load(path)
         self.earlier_stages = parent.get("earlier_stages", []) + [stage_summary(parent, path)]
@@ -92,6 +104,7 @@ class Run:
                 own[name] = value
             elif value.shape[1:] == own[name].shape[1:] and value.shape[0] < own[name].shape[0]:
                 own[name][:value.shape[0]] = value
+                _start_new_rows(name, own[name], value)
             else:
                 raise SystemExit(f"{path}: {name} is {tuple(value.shape)}, this model's {tuple(own[name].shape)}")
         self.model.load_state_dict(own)
