@@ -6,8 +6,8 @@ namespace WorldWeb.Tools.Eval;
 
 /// <summary>
 /// The paint-and-return policy: from true context facing a wall, paint it (or, as the control, do nothing), turn
-/// away and walk a there-and-back loop of N steps that leaves the face out of view, and come back to the pose of the
-/// paint. The returned frame is judged against the reference world under the same actions, which holds the mark:
+/// away, spend N steps walking there and back (or standing) with the face out of view, and turn back to the pose of
+/// the paint (<see cref="Loop"/>). The returned frame is judged against the reference world under the same actions, which holds the mark:
 /// PSNR, whether the model shows the mark there (<see cref="MarkDetector"/>), and, for the controls, whether it
 /// shows a mark that was never made. With memory the rollout remembers and forgets as the server does.
 /// </summary>
@@ -62,18 +62,18 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         [.. tallies.OrderBy(t => t.Key.Steps).ThenByDescending(t => t.Key.Memory).Select(t => t.Value.Row(t.Key.Steps, t.Key.Memory))];
 
     /// <summary>
-    /// <paramref name="steps"/> actions (even) that bring the world from <paramref name="from"/> back to it exactly: a
-    /// half turn, there-and-back walks (at most <see cref="LongestWalk"/> steps out, only as far as nothing stops the
-    /// player) or standing still, and the other half turn. Loops shorter than two half turns turn away and back.
+    /// Actions that take the world from <paramref name="from"/> away from the face ahead and back to the same pose
+    /// exactly: a half turn, <paramref name="steps"/> steps of there-and-back walks (at most <see cref="LongestWalk"/>
+    /// steps out, only as far as nothing stops the player) or standing still, and the other half of a full turn. The
+    /// face is out of view for at least <paramref name="steps"/> of them (the half turns hide it after ~14 steps).
     /// </summary>
     public static List<WorldAction> Loop(World world, AgentPose from, int steps)
     {
-        if (steps < 2 || steps % 2 != 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "a loop has an even number of steps, at least 2");
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
         var half = AgentPose.StepsPerTurn / 2;
-        if (steps < 2 * half) return [.. Enumerable.Repeat(WorldAction.TurnRight, steps / 2), .. Enumerable.Repeat(WorldAction.TurnLeft, steps / 2)];
         var actions = Enumerable.Repeat(WorldAction.TurnRight, half).ToList();
-        var walk = Math.Min(LongestWalk, FreeSteps(world, from.Turned(half), LongestWalk));
-        var left = steps - 2 * half;
+        var walk = FreeSteps(world, from.Turned(half), LongestWalk);
+        var left = steps;
         while (walk > 0 && left >= 2 * walk)
         {
             actions.AddRange(Enumerable.Repeat(WorldAction.Forward, walk));
@@ -165,7 +165,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
 }
 
 /// <summary>
-/// Returns after a loop of <see cref="Steps"/> steps: mean PSNR of the returned frame against the reference world,
+/// Returns after <see cref="Steps"/> steps away (plus the two half turns): mean PSNR of the returned frame against the reference world,
 /// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once.
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials);
