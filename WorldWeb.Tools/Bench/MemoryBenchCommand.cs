@@ -17,7 +17,8 @@ namespace WorldWeb.Tools.Bench;
 /// ./worldweb bench memory [--entries 10000] [--area 32] [--queries 20000] [--model DIR --minutes 1] [--json OUT]:
 /// the tick-path cost of the server's memory (WorldWeb.Memory, default policy) with a memory of N entries, and, with
 /// a model, the bytes of memory one minute of play writes at the model's fps. The reference world's explorer
-/// (true frames and poses, 20 fps) gives the bytes per minute of a player who keeps exploring.
+/// (true frames and poses, 20 fps) gives the bytes per minute of a player who keeps exploring, without painting and
+/// with (each paint forgets the views of the spot, so the views after it are written again).
 /// </summary>
 public static class MemoryBenchCommand
 {
@@ -33,8 +34,9 @@ public static class MemoryBenchCommand
 
         var retrieval = Retrieval(entries, area, queries);
         var play = modelFolder is null ? null : Play(modelFolder, minutes);
-        var explore = Explore(minutes);
-        var json = JsonSerializer.Serialize(new { benchmark = "memory", policy = new MemoryPolicy(), retrieval, play_model = play, play_reference_world = explore },
+        var explore = Explore(minutes, paints: false);
+        var painting = Explore(minutes, paints: true);
+        var json = JsonSerializer.Serialize(new { benchmark = "memory", policy = new MemoryPolicy(), retrieval, play_model = play, play_reference_world = explore, play_reference_world_painting = painting },
             new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         Console.WriteLine(json);
         if (jsonPath is not null) File.WriteAllText(jsonPath, json);
@@ -150,18 +152,26 @@ public static class MemoryBenchCommand
         };
     }
 
-    /// <summary>The reference world's explorer walking the maze for <paramref name="minutes"/> at 20 fps, its frames and true poses remembered.</summary>
-    private static object Explore(double minutes)
+    /// <summary>
+    /// The reference world's explorer walking the maze for <paramref name="minutes"/> at 20 fps, its frames and true
+    /// poses remembered, its paints (with <paramref name="paints"/>) told to memory as the server tells it.
+    /// </summary>
+    private static object Explore(double minutes, bool paints)
     {
         var world = World.Create(3, WorldOptions.Default);
-        var explorer = new Explorer(world, 3);
+        var explorer = new Explorer(world, 3, paints);
         var memory = new WorldMemory(new MemoryPolicy(), world.Options.Width, world.Options.Height);
         var steps = (int)(minutes * 60 * 20);
         long written = 0;
-        var writes = 0;
+        int writes = 0, changes = 0, forgotten = 0;
         for (long s = 1; s <= steps; s++)
         {
-            world.Apply(explorer.Next());
+            var at = ReferenceTrajectory.ToPose(world.Pose);
+            if (world.Apply(explorer.Next()))
+            {
+                changes++;
+                forgotten += memory.WorldChanged(at, s);
+            }
             if (memory.Remember(world.Render(), ReferenceTrajectory.ToPose(world.Pose), s) is { } entry)
             {
                 writes++;
@@ -178,6 +188,8 @@ public static class MemoryBenchCommand
             mean_entry_bytes = writes == 0 ? 0 : written / writes,
             entries_held = memory.Entries.Count,
             bytes_held = memory.Bytes,
+            changes,
+            forgotten,
         };
     }
 
