@@ -9,16 +9,17 @@ namespace WorldWeb.ReferenceWorld.Shards;
 /// plus an index.json describing them all. actions[t] is the action applied at step t that produced frames[t];
 /// actions[0] is noop. With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later
 /// step from which a change makes its view out of date as a memory (the server's memory rule, given the poses and
-/// the steps that changed the world), so training recalls what the server would.
+/// the steps that changed the world), so training recalls what the server would. Without <paramref name="paints"/>
+/// the explorer walks as it did before paint existed (the shards models up to 0.2.4 were trained on).
 /// </summary>
-public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null)
+public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null, bool paints = true)
 {
     private readonly List<object> episodes = [];
 
     public string Record(int seed, int steps)
     {
         var world = World.Create(seed, options);
-        var explorer = new Explorer(world, seed);
+        var explorer = new Explorer(world, seed, paints);
         var frameBytes = world.FrameBytes;
         var frames = new byte[(long)steps * frameBytes];
         var actions = new long[steps];

@@ -15,13 +15,15 @@ public static class DatagenCommand
         var output = args.Text("out") ?? "data/shards";
         var seeds = args.IntList("seeds", Enumerable.Range(1, 120).ToList());
         var steps = args.Int("steps", 600);
+        var paint = args.Text("paint") ?? "on";
         var options = WorldOptions.Default with { Width = args.Int("size", 64), Height = args.Int("size", 64) };
         args.EnsureAllRead();
         if (steps < 8) throw new UsageException("--steps must be at least 8.");
+        if (paint is not ("on" or "off")) throw new UsageException("--paint is on or off (off: the explorer of the shards models up to 0.2.4 were trained on).");
         if (seeds.Any(s => s >= 1000))
             Console.Error.WriteLine("warning: seeds >= 1000 are held out for evaluation; training on them makes eval numbers meaningless.");
 
-        var writer = new ShardWriter(output, options, StaleFrom);
+        var writer = new ShardWriter(output, options, StaleFrom, paints: paint == "on");
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < seeds.Count; i++)
         {

@@ -62,8 +62,11 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(graph.opset_import[0].version, 17)
         self.assertEqual((world["inputs"]["context"]["dtype"], world["inputs"]["context"]["shape"]), ("uint8", ["batch", 4, 64, 64, 3]))
         self.assertEqual((world["inputs"]["memory"]["dtype"], world["inputs"]["memory"]["shape"]), ("uint8", ["batch", 2, 64, 64, 3]))
-        self.assertEqual([a["index"] for a in world["actions"]], list(range(7)))
+        shard_actions = json.loads((Path(self.shards) / "index.json").read_text())["actions"]
+        self.assertEqual([a["name"] for a in world["actions"]], shard_actions)
         self.assertEqual(world["actions"][1]["keys"], ACTION_KEYS["forward"])
+        for action in world["actions"]:  # real shards have paint, a press that changes the world; the others are held
+            self.assertEqual((action.get("press", False), action.get("changes_world", False)), (action["name"] == "paint",) * 2)
         self.assertEqual((world["sampler"]["kind"], world["training"]["steps"]), ("codebook-tokens", 5))
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
