@@ -18,6 +18,7 @@ try
         "bench" when command.Positional is ["encode", ..] => EncodeBenchCommand.Run(command),
         "bench" when command.Positional is ["load", ..] => LoadBenchCommand.Run(command),
         "bench" when command.Positional is ["memory", ..] => MemoryBenchCommand.Run(command),
+        "bench" when command.Positional is ["turnaround", ..] => TurnaroundBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };

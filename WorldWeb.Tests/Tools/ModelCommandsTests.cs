@@ -67,6 +67,28 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         Assert.All(results, r => Assert.True(r.GetProperty("p99_ms").GetDouble() >= r.GetProperty("p50_ms").GetDouble()));
     }
 
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void Turnaround_bench_scores_three_returns_per_world_and_says_what_memory_recalled(string folder)
+    {
+        if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
+        var json = Path.Combine(directory, "turnaround.json");
+        Assert.Equal(0, TurnaroundBenchCommand.Run(CommandArgs.Parse(["bench", "turnaround", "--model", folder, "--seeds", "1001", "--spots", "1",
+            "--stand", "2", "--hold-pose-on-noop", "--json", json])));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var returns = report.RootElement.GetProperty("returns").EnumerateArray().ToList();
+        Assert.True(report.RootElement.GetProperty("hold_pose_on_noop").GetBoolean());
+        Assert.Equal([35, 36, 37, 35, 36, 37], returns.Select(r => r.GetProperty("back").GetInt32()));
+        // Back by 36 the world shows the view before turning again, exactly.
+        Assert.All(returns.Where(r => r.GetProperty("back").GetInt32() == 36), r => Assert.Equal(60, r.GetProperty("reference_psnr").GetDouble()));
+        foreach (var r in returns)
+        {
+            var recalled = r.GetProperty("recalled").GetArrayLength();
+            Assert.True(r.GetProperty("memory").GetBoolean() ? recalled is 1 or 2 : recalled == 0);
+        }
+    }
+
     [Fact]
     public void Inference_bench_check_compares_replayed_steps_with_the_plain_graph()
     {

@@ -23,7 +23,11 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]>
 /// generated frames become its own context. An action that changes the world makes its memory forget what it
 /// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), as the server's does.
 /// </summary>
-public sealed class Rollout(WorldModel model, int batchCapacity = 32)
+/// <param name="stillActions">
+/// Actions after which the tracked pose is kept as it was instead of moved by the model's pose_delta: a tracking rule
+/// the server does not have, measured by <c>bench turnaround --hold-pose-on-noop</c>. Empty: the server's tracking.
+/// </param>
+public sealed class Rollout(WorldModel model, int batchCapacity = 32, IReadOnlySet<int>? stillActions = null)
 {
     private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
     private readonly HashSet<int> changesWorld = [.. model.Manifest.Actions.Where(a => a.ChangesWorld).Select(a => a.Index)];
@@ -62,7 +66,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
                 if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
-                poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+                if (stillActions?.Contains(rows[i].Actions[h]) != true) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);
