@@ -74,11 +74,10 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
         var json = Path.Combine(directory, "turnaround.json");
         Assert.Equal(0, TurnaroundBenchCommand.Run(CommandArgs.Parse(["bench", "turnaround", "--model", folder, "--seeds", "1001", "--spots", "1",
-            "--stand", "2", "--hold-pose-on-noop", "--json", json])));
+            "--stand", "2", "--json", json])));
 
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var returns = report.RootElement.GetProperty("returns").EnumerateArray().ToList();
-        Assert.True(report.RootElement.GetProperty("hold_pose_on_noop").GetBoolean());
         Assert.Equal([35, 36, 37, 35, 36, 37], returns.Select(r => r.GetProperty("back").GetInt32()));
         // Back by 36 the world shows the view before turning again, exactly.
         Assert.All(returns.Where(r => r.GetProperty("back").GetInt32() == 36), r => Assert.Equal(60, r.GetProperty("reference_psnr").GetDouble()));

@@ -12,7 +12,7 @@ namespace WorldWeb.Tools.Bench;
 
 /// <summary>
 /// ./worldweb bench turnaround --model DIR [--seeds 1001-1006] [--spots 3] [--stand 0,50,200] [--same-wall 25]
-/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--hold-pose-on-noop] [--json OUT]: the user test of
+/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--json OUT]: the user test of
 /// issue 19 §3. From
 /// true context facing a wall within paint reach (held-out mazes), turn right 180° (36 steps of 5°), stand S steps,
 /// turn left 37 steps; the frames after 35, 36 and 37 left turns are scored against the view before turning. At
@@ -33,7 +33,6 @@ public static class TurnaroundBenchCommand
         var stands = args.IntList("stand", [0, 50, 200]);
         var sameWall = args.Double("same-wall", 25);
         var policy = Policy(args);
-        var holdOnNoop = args.Flag("hold-pose-on-noop");
         var jsonPath = args.Text("json");
         args.EnsureAllRead();
         if (seeds.Any(s => s <= 1000)) throw new UsageException("--seeds must be held out: above 1000.");
@@ -68,7 +67,7 @@ public static class TurnaroundBenchCommand
             }
         }
         var clock = Stopwatch.StartNew();
-        new Rollout(model, stillActions: holdOnNoop ? new HashSet<int> { (int)WorldAction.Noop } : null).Run([.. trials.Select(t => t.Row)]);
+        new Rollout(model).Run([.. trials.Select(t => t.Row)]);
         var slots = package.Manifest.MemorySlots;
         var returns = trials.SelectMany(t => Backs.Select(b => Judge(t, b, k, slots, policy))).ToList();
         var json = JsonSerializer.Serialize(new
@@ -78,7 +77,6 @@ public static class TurnaroundBenchCommand
             seeds,
             stands,
             policy = new { policy.RecallCells, policy.RecallDegrees, policy.NoveltyCells, policy.NoveltyDegrees, policy.SameSpotCells, policy.SameSpotDegrees },
-            hold_pose_on_noop = holdOnNoop,
             same_wall_db = sameWall,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             summary = Summary(returns, sameWall),

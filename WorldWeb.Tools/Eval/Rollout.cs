@@ -21,13 +21,10 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]>
 /// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
 /// same way the server steps its worlds, and with the server's retrieval (<see cref="MemoryFeed"/>). Each row's
 /// generated frames become its own context. An action that changes the world makes its memory forget what it
-/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), as the server's does.
+/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), and the tracked pose stays where it was on
+/// noop (action 0), as the server's do.
 /// </summary>
-/// <param name="stillActions">
-/// Actions after which the tracked pose is kept as it was instead of moved by the model's pose_delta: a tracking rule
-/// the server does not have, measured by <c>bench turnaround --hold-pose-on-noop</c>. Empty: the server's tracking.
-/// </param>
-public sealed class Rollout(WorldModel model, int batchCapacity = 32, IReadOnlySet<int>? stillActions = null)
+public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
     private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
     private readonly HashSet<int> changesWorld = [.. model.Manifest.Actions.Where(a => a.ChangesWorld).Select(a => a.Index)];
@@ -66,7 +63,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32, IReadOnlyS
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
                 if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
-                if (stillActions?.Contains(rows[i].Actions[h]) != true) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+                if (rows[i].Actions[h] != 0) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);
