@@ -11,6 +11,13 @@ public readonly record struct AgentPose(double X, double Y, int HeadingSteps)
 
     public double Heading => HeadingSteps * (2 * Math.PI / StepsPerTurn);
 
+    /// <summary>The signed turn steps from this heading to <paramref name="headingSteps"/>, the short way (positive: right).</summary>
+    public int TurnStepsTo(int headingSteps)
+    {
+        var half = StepsPerTurn / 2;
+        return ((headingSteps - HeadingSteps) % StepsPerTurn + StepsPerTurn + half) % StepsPerTurn - half;
+    }
+
     public AgentPose Turned(int steps) =>
         this with { HeadingSteps = ((HeadingSteps + steps) % StepsPerTurn + StepsPerTurn) % StepsPerTurn };
 }

@@ -76,7 +76,7 @@ public sealed class Explorer(World world, int seed, bool paints = true)
     {
         var pose = world.Pose;
         var quarter = AgentPose.StepsPerTurn / 4;
-        int[] turns = [0, .. Enumerable.Range(0, 4).Select(q => Turn(pose.HeadingSteps, q * quarter)).OrderBy(Math.Abs)];
+        int[] turns = [0, .. Enumerable.Range(0, 4).Select(q => pose.TurnStepsTo(q * quarter)).OrderBy(Math.Abs)];
         var turn = random.NextDouble() < PaintIntoTheOpenRate
             ? 0
             : turns.FirstOrDefault(t => world.FaceAhead(pose.Turned(t)) is not null);
@@ -90,13 +90,6 @@ public sealed class Explorer(World world, int seed, bool paints = true)
     {
         if (action == WorldAction.Paint && world.FaceAhead() is not null) painted.Add(world.Pose);
         return action;
-    }
-
-    /// <summary>The signed turn steps from heading <paramref name="from"/> to <paramref name="to"/>, the short way.</summary>
-    private static int Turn(int from, int to)
-    {
-        var half = AgentPose.StepsPerTurn / 2;
-        return ((to - from) % AgentPose.StepsPerTurn + AgentPose.StepsPerTurn + half) % AgentPose.StepsPerTurn - half;
     }
 
     private Route RouteTo((int X, int Y)? cell, AgentPose? finalPose)

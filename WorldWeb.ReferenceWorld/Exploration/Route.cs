@@ -21,12 +21,8 @@ internal sealed class Route(List<(double X, double Y)> waypoints, int? finalHead
         return finalHeading is { } heading ? TurnToward(pose, heading) : null;
     }
 
-    private static WorldAction? TurnToward(AgentPose pose, int headingSteps)
-    {
-        var half = AgentPose.StepsPerTurn / 2;
-        var diff = ((headingSteps - pose.HeadingSteps) % AgentPose.StepsPerTurn + AgentPose.StepsPerTurn + half) % AgentPose.StepsPerTurn - half;
-        return diff switch { > 0 => WorldAction.TurnRight, < 0 => WorldAction.TurnLeft, _ => null };
-    }
+    private static WorldAction? TurnToward(AgentPose pose, int headingSteps) =>
+        pose.TurnStepsTo(headingSteps) switch { > 0 => WorldAction.TurnRight, < 0 => WorldAction.TurnLeft, _ => null };
 
     private static double Distance(AgentPose pose, (double X, double Y) point) =>
         Math.Sqrt((pose.X - point.X) * (pose.X - point.X) + (pose.Y - point.Y) * (pose.Y - point.Y));
