@@ -5,7 +5,7 @@ namespace WorldWeb.Server.Cluster;
 
 /// <summary>
 /// The per-address hub limits (<see cref="IpQuotas"/>) over the whole cluster: before an address takes another
-/// connection or watches another world here, what it holds on the other nodes is added (asked of its
+/// connection or watches (or opens) another world here, what it holds on the other nodes is added (asked of its
 /// <see cref="IAddressGrain"/>, only when other nodes are there); after a change here, and every
 /// <see cref="RenewEvery"/> while other nodes are there, this node reports its holdings to that grain. Nodes that
 /// check at the same moment may each let one through; the next check counts them.
@@ -50,6 +50,15 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
     {
         AddressHoldings elsewhere = await ElsewhereAsync(address);
         string? refusal = local.TryWatch(address, worldId, elsewhere.Worlds);
+        Publish(address);
+        return refusal;
+    }
+
+    /// <summary>The address opens the world without a stream, which keeps it live for <paramref name="live"/> (<see cref="IpQuotas.TryOpen"/>).</summary>
+    public async Task<string?> TryOpenAsync(string address, string worldId, TimeSpan live)
+    {
+        AddressHoldings elsewhere = await ElsewhereAsync(address);
+        string? refusal = local.TryOpen(address, worldId, live, elsewhere.Worlds);
         Publish(address);
         return refusal;
     }

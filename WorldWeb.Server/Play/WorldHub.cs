@@ -103,13 +103,33 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             throw new HubException(refusal);
         }
         string address = Address;
-        void Unwatch()
+        var hold = new StreamHold();
+        hold.Take(() =>
         {
             quotas.Unwatch(address, worldId);
             streams.AddOrUpdate(worldId, 0, (_, n) => n - 1);
+        });
+        try
+        {
+            (FrameViewer viewer, Action stopWatching) = await WatchAsync(opened, worldId);
+            hold.Take(stopWatching);
+            if (grants.Watching(Context.ConnectionId, worldId, viewer) is { } tie)
+            {
+                hold.Take(tie.Dispose);
+            }
+            hold.Until(viewer, cancellationToken, Context.ConnectionAborted);
+            return viewer.Reader;
         }
-        FrameViewer viewer;
-        Action stopWatching;
+        catch
+        {
+            hold.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A viewer of the world, here or relayed from its owner, and how to stop it.</summary>
+    private async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OwnedWorld opened, string worldId)
+    {
         if (opened.Session is { } session)
         {
             // The session may have been unloaded since it was opened above; then the viewer goes to the reopened one, and
@@ -121,43 +141,25 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
                 watched = reopened;
                 local = reopened.AddViewer();
             }
-            if (local is null)
-            {
-                Unwatch();
-                throw new HubException("The world is restarting; try again.");
-            }
-            viewer = local;
-            stopWatching = () => watched.RemoveViewer(local);
+            return local is null
+                ? throw new HubException("The world is restarting; try again.")
+                : (local, () => watched.RemoveViewer(local));
         }
-        else
+        WorldRelay relay;
+        try
         {
-            WorldRelay relay;
-            try
-            {
-                // After a failover the world resumes holding no key: the relay sends this connection's last action again.
-                ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(Context);
-                string actor = Context.ConnectionId;
-                IWorldGrain grain = opened.Grain;
-                relay = await WorldRelay.StartAsync(grains, grain, logger, resend: () =>
-                    held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner) : Task.FromResult<string?>(null));
-            }
-            catch (Exception ex) when (ex is HubException || WorldOwners.IsNodeFault(ex))
-            {
-                Unwatch();
-                throw ex as HubException ?? new HubException("The node running this world is not answering; try again in a few seconds.");
-            }
-            viewer = relay.Viewer;
-            stopWatching = () => _ = relay.DisposeAsync().AsTask();
+            // After a failover the world resumes holding no key: the relay sends this connection's last action again.
+            ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(Context);
+            string actor = Context.ConnectionId;
+            IWorldGrain grain = opened.Grain;
+            relay = await WorldRelay.StartAsync(grains, grain, logger, resend: () =>
+                held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner) : Task.FromResult<string?>(null));
         }
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Context.ConnectionAborted);
-        stop.Token.Register(() =>
+        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
         {
-            stopWatching();
-            Unwatch();
-            stop.Dispose();
-        });
-        grants.Watching(Context.ConnectionId, worldId, viewer);
-        return viewer.Reader;
+            throw new HubException("The node running this world is not answering; try again in a few seconds.");
+        }
+        return (relay.Viewer, () => _ = relay.DisposeAsync().AsTask());
     }
 
     public async Task SendAction(string worldId, int action, long seq)

@@ -6,19 +6,24 @@ namespace WorldWeb.Server.Safety;
 /// <summary>
 /// What one client address may hold on the hub at once: connections, and the worlds its streams keep stepping (the
 /// CPU or GPU every other player shares), and how fast it may join. A visitor that drops its cookie on every request
-/// is a new identity each time, but still one address. In a cluster the caller adds what the address holds on the
+/// is a new identity each time, but still one address. A world opened without a stream (<c>GET /api/worlds/{id}/frame</c>)
+/// stays live until it has been idle for a while, so such an open holds a place among the address's watched worlds for
+/// that while (<see cref="TryOpen"/>): however a world is opened, one address keeps at most
+/// <see cref="SafetyOptions.MaxWatchedWorldsPerIp"/> worlds live. In a cluster the caller adds what the address holds on the
 /// other nodes (<c>ClusterQuotas</c>); this class counts this node's.
 /// </summary>
 public sealed class IpQuotas
 {
     private readonly SafetyOptions _options;
+    private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Holdings> _byAddress = new(StringComparer.Ordinal);
     private readonly PartitionedRateLimiter<string> _joins;
 
-    public IpQuotas(IOptions<SafetyOptions> options)
+    public IpQuotas(IOptions<SafetyOptions> options, TimeProvider clock)
     {
         _options = options.Value;
+        _clock = clock;
         _joins = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = _options.JoinsPerMinutePerIp,
@@ -70,15 +75,53 @@ public sealed class IpQuotas
         lock (_gate)
         {
             Holdings held = HoldingsOf(address);
-            HashSet<string> watched = [.. held.Streams.Keys, .. elsewhere ?? []];
-            if (!watched.Contains(worldId) && watched.Count >= _options.MaxWatchedWorldsPerIp)
+            if (Refusal(held, worldId, elsewhere) is { } refusal)
             {
                 Forget(address, held);
-                return $"Your address already watches {watched.Count} worlds, its limit; close one to watch another.";
+                return refusal;
             }
             held.Streams[worldId] = held.Streams.GetValueOrDefault(worldId) + 1;
             return null;
         }
+    }
+
+    /// <summary>
+    /// Null when the address may open the world without a stream, which keeps it live for <paramref name="live"/> (and
+    /// the world counts among the address's for that long), else why not.
+    /// </summary>
+    /// <param name="elsewhere">The worlds the address watches or opened on the cluster's other nodes.</param>
+    public string? TryOpen(string address, string worldId, TimeSpan live, IReadOnlyCollection<string>? elsewhere = null)
+    {
+        lock (_gate)
+        {
+            Holdings held = HoldingsOf(address);
+            if (Refusal(held, worldId, elsewhere) is { } refusal)
+            {
+                Forget(address, held);
+                return refusal;
+            }
+            held.Opened[worldId] = _clock.GetUtcNow() + live;
+            return null;
+        }
+    }
+
+    private string? Refusal(Holdings held, string worldId, IReadOnlyCollection<string>? elsewhere)
+    {
+        HashSet<string> watched = [.. WorldsOf(held), .. elsewhere ?? []];
+        return !watched.Contains(worldId) && watched.Count >= _options.MaxWatchedWorldsPerIp
+            ? $"Your address already watches {watched.Count} worlds, its limit; close one to watch another."
+            : null;
+    }
+
+    /// <summary>The worlds the address streams or opened lately (forgetting opens whose time is up).</summary>
+    private IEnumerable<string> WorldsOf(Holdings held)
+    {
+        DateTimeOffset now = _clock.GetUtcNow();
+        foreach (string over in held.Opened.Where(o => o.Value <= now).Select(o => o.Key).ToList())
+        {
+            held.Opened.Remove(over);
+        }
+        return held.Streams.Keys.Union(held.Opened.Keys);
     }
 
     public void Unwatch(string address, string worldId)
@@ -100,12 +143,21 @@ public sealed class IpQuotas
         }
     }
 
-    /// <summary>The addresses that hold anything on this node.</summary>
+    /// <summary>
+    /// The addresses that held anything on this node; those whose opens have all run out are forgotten, but named once
+    /// more, so that a report of their holdings (none) reaches the cluster.
+    /// </summary>
     public string[] Addresses()
     {
         lock (_gate)
         {
-            return [.. _byAddress.Keys];
+            string[] addresses = [.. _byAddress.Keys];
+            foreach ((string address, Holdings held) in _byAddress.ToList())
+            {
+                _ = WorldsOf(held).Count();
+                Forget(address, held);
+            }
+            return addresses;
         }
     }
 
@@ -114,7 +166,13 @@ public sealed class IpQuotas
     {
         lock (_gate)
         {
-            return _byAddress.TryGetValue(address, out Holdings? held) ? (held.Connections, [.. held.Streams.Keys]) : (0, []);
+            if (!_byAddress.TryGetValue(address, out Holdings? held))
+            {
+                return (0, []);
+            }
+            string[] worlds = [.. WorldsOf(held)];
+            Forget(address, held);
+            return (held.Connections, worlds);
         }
     }
 
@@ -129,7 +187,7 @@ public sealed class IpQuotas
 
     private void Forget(string address, Holdings held)
     {
-        if (held.Connections <= 0 && held.Streams.Count == 0)
+        if (held.Connections <= 0 && held.Streams.Count == 0 && held.Opened.Count == 0)
         {
             _byAddress.Remove(address);
         }
@@ -140,5 +198,8 @@ public sealed class IpQuotas
         public int Connections { get; set; }
 
         public Dictionary<string, int> Streams { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Worlds opened without a stream, until when the open keeps them live.</summary>
+        public Dictionary<string, DateTimeOffset> Opened { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -5,25 +5,37 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Server.Sharing;
 
 /// <summary>
-/// What share links granted to hub connections that are still open. Revoking a link, or its expiry, ends those rights
-/// where they are in use: the holder's <c>SendAction</c> is refused and their <c>Frames</c> streams end with the reason.
+/// What share links granted to this node's hub connections that are still open. Revoking a link, or its expiry, ends
+/// those rights where they are in use: the holder's <c>SendAction</c> is refused and every <c>Frames</c> stream it got
+/// through the link ends with the reason. A connection that joins a world again keeps the grants it had: a stream is
+/// tied to the link it was opened under, whatever the connection joined through since. Revocation on another node
+/// reaches this one through <see cref="LinkEndings"/>, which reads the links held here from the database every second.
 /// </summary>
 public sealed class LinkGrants(TimeProvider clock)
 {
     public const string RevokedReason = "This share link has been revoked by the world's owner.";
     public const string ExpiredReason = "This share link has expired.";
 
-    private readonly ConcurrentDictionary<(string Connection, string World), Grant> _grants = new();
+    // Every grant a connection took in a world, by link; and the link it joined the world through last (none: by its own right).
+    private readonly ConcurrentDictionary<(string Connection, string World, Guid Link), Grant> _grants = new();
+    private readonly ConcurrentDictionary<(string Connection, string World), Guid> _joinedBy = new();
 
-    /// <summary>A connection joined a world through a link (replacing how it joined before).</summary>
-    public void Add(string connectionId, string worldId, Guid linkId, DateTimeOffset? expiresAt) =>
-        _grants[(connectionId, worldId)] = new Grant(linkId, expiresAt);
+    /// <summary>A connection joined a world through a link: its rights there are the link's from now on.</summary>
+    public void Add(string connectionId, string worldId, Guid linkId, DateTimeOffset? expiresAt)
+    {
+        _grants.GetOrAdd((connectionId, worldId, linkId), _ => new Grant(linkId, expiresAt));
+        _joinedBy[(connectionId, worldId)] = linkId;
+    }
 
-    /// <summary>A connection joined a world by its own right (owner, public world, admin): no link to end.</summary>
-    public void Remove(string connectionId, string worldId) => _grants.TryRemove((connectionId, worldId), out _);
+    /// <summary>A connection joined a world by its own right (owner, public world, admin): no link to end its new streams.</summary>
+    public void Remove(string connectionId, string worldId) => _joinedBy.TryRemove((connectionId, worldId), out _);
 
     public void Disconnected(string connectionId)
     {
+        foreach (var key in _joinedBy.Keys.Where(k => k.Connection == connectionId))
+        {
+            _joinedBy.TryRemove(key, out _);
+        }
         foreach (var key in _grants.Keys.Where(k => k.Connection == connectionId))
         {
             _grants.TryRemove(key, out _);
@@ -32,18 +44,19 @@ public sealed class LinkGrants(TimeProvider clock)
 
     /// <summary>Why the connection may no longer use the world it joined by link, or null when it may.</summary>
     public string? Refusal(string connectionId, string worldId) =>
-        _grants.TryGetValue((connectionId, worldId), out Grant? grant) ? grant.Refusal(clock.GetUtcNow()) : null;
+        Current(connectionId, worldId)?.Refusal(clock.GetUtcNow());
 
-    /// <summary>Ties a frame stream to the connection's grant, so that ending the grant ends the stream.</summary>
-    public void Watching(string connectionId, string worldId, FrameViewer viewer)
-    {
-        if (_grants.TryGetValue((connectionId, worldId), out Grant? grant))
-        {
-            grant.Watch(viewer);
-        }
-    }
+    /// <summary>
+    /// Ties a frame stream to the link the connection holds the world by now, so that ending the link ends the stream;
+    /// dispose the answer when the stream ends otherwise.
+    /// </summary>
+    public IDisposable? Watching(string connectionId, string worldId, FrameViewer viewer) =>
+        Current(connectionId, worldId)?.Watch(viewer);
 
-    /// <summary>Ends every open use of the link; returns how many connections held it.</summary>
+    /// <summary>The links that connections here hold and that have not ended.</summary>
+    public IReadOnlyCollection<Guid> HeldLinks() => [.. _grants.Values.Where(g => !g.Ended).Select(g => g.LinkId).Distinct()];
+
+    /// <summary>Ends every open use of the link; returns how many grants it ended.</summary>
     public int Revoke(Guid linkId) => End(g => g.LinkId == linkId, RevokedReason);
 
     /// <summary>Ends the open uses of links whose time is up.</summary>
@@ -52,6 +65,11 @@ public sealed class LinkGrants(TimeProvider clock)
         DateTimeOffset now = clock.GetUtcNow();
         return End(g => g.ExpiresAt <= now, ExpiredReason);
     }
+
+    private Grant? Current(string connectionId, string worldId) =>
+        _joinedBy.TryGetValue((connectionId, worldId), out Guid linkId) && _grants.TryGetValue((connectionId, worldId, linkId), out Grant? grant)
+            ? grant
+            : null;
 
     private int End(Func<Grant, bool> which, string reason)
     {
@@ -66,12 +84,17 @@ public sealed class LinkGrants(TimeProvider clock)
     private sealed class Grant(Guid linkId, DateTimeOffset? expiresAt)
     {
         private readonly Lock _gate = new();
-        private readonly List<FrameViewer> _viewers = [];
+        private readonly HashSet<FrameViewer> _viewers = [];
         private string? _ended;
 
         public Guid LinkId => linkId;
 
         public DateTimeOffset? ExpiresAt => expiresAt;
+
+        public bool Ended
+        {
+            get { lock (_gate) { return _ended is not null; } }
+        }
 
         public string? Refusal(DateTimeOffset now)
         {
@@ -81,17 +104,20 @@ public sealed class LinkGrants(TimeProvider clock)
             }
         }
 
-        public void Watch(FrameViewer viewer)
+        public IDisposable? Watch(FrameViewer viewer)
         {
+            string? ended;
             lock (_gate)
             {
-                if (_ended is null)
+                ended = _ended;
+                if (ended is null)
                 {
                     _viewers.Add(viewer);
-                    return;
+                    return new Unwatch(this, viewer);
                 }
             }
-            viewer.Complete(new HubException(_ended));
+            viewer.Complete(new HubException(ended));
+            return null;
         }
 
         public bool End(string reason)
@@ -112,6 +138,19 @@ public sealed class LinkGrants(TimeProvider clock)
                 viewer.Complete(new HubException(reason));
             }
             return true;
+        }
+
+        private void Forget(FrameViewer viewer)
+        {
+            lock (_gate)
+            {
+                _viewers.Remove(viewer);
+            }
+        }
+
+        private sealed class Unwatch(Grant grant, FrameViewer viewer) : IDisposable
+        {
+            public void Dispose() => grant.Forget(viewer);
         }
     }
 }

@@ -61,7 +61,14 @@ public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts
         return await db.ShareLinks.AsNoTracking().Where(l => l.WorldId == worldId).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
     }
 
-    /// <summary>False when the world has no such link. Connections that joined through it lose it at once.</summary>
+    /// <summary>Which of <paramref name="linkIds"/> still stand: they exist and are not revoked (expiry is told by their time).</summary>
+    public async Task<HashSet<Guid>> StandingAsync(IReadOnlyCollection<Guid> linkIds, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return [.. await db.ShareLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id) && l.RevokedAt == null).Select(l => l.Id).ToListAsync(cancellationToken)];
+    }
+
+    /// <summary>False when the world has no such link. Connections here that joined through it lose it at once, those on other nodes within a second (<see cref="LinkEndings"/>).</summary>
     public async Task<bool> RevokeAsync(string worldId, Guid linkId, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

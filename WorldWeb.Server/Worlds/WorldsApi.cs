@@ -151,13 +151,25 @@ public static class WorldsApi
     }
 
     /// <summary>The frame the world shows now, without stepping it (a thumbnail; resumes the world when it is not live).</summary>
+    /// <summary>
+    /// The frame the world shows now. Opening a world that is not live resumes it, and it stays live until idle, so the
+    /// open counts among the worlds the caller's address keeps live, as a stream would (<see cref="ClusterQuotas.TryOpenAsync"/>).
+    /// </summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(
-        string id, ClaimsPrincipal user, HttpResponse response, WorldStore store, WorldOwners owners, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, WorldOwners owners, ClusterQuotas quotas,
+        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
         if (world is null || WorldAccess.RoleOf(world, user) is null)
         {
             return ApiProblems.WorldNotFound(id);
+        }
+        string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        int idle = options.Value.IdleUnloadSeconds;
+        if (await quotas.TryOpenAsync(address, id, TimeSpan.FromSeconds(idle)) is { } refusal)
+        {
+            http.Response.Headers.RetryAfter = idle.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many worlds", detail: refusal);
         }
         try
         {
@@ -165,7 +177,7 @@ public static class WorldsApi
             {
                 return ApiProblems.WorldNotFound(id);
             }
-            response.Headers["X-World-Step"] = shown.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["X-World-Step"] = shown.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.File(shown.Data, shown.ContentType);
         }
         catch (WorldUnavailableException ex)

@@ -18,7 +18,7 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<ShareLinkStore>();
         builder.Services.AddSingleton<WorldSaves>();
         builder.Services.AddSingleton<LinkGrants>();
-        builder.Services.AddHostedService<LinkExpiry>();
+        builder.Services.AddHostedService<LinkEndings>();
         builder.Services.AddSingleton<WorldReplayer>();
         builder.Services.AddSingleton<WorldDirectory>();
         builder.Services.AddHostedService<WorldShutdown>();

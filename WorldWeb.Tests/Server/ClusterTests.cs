@@ -359,6 +359,50 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await stop.CancelAsync();
     }
 
+    [Fact]
+    public async Task ALinkRevokedThroughOneNode_EndsItsHoldersStreamAndActionsOnAnotherWithinTwoSeconds()
+    {
+        var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
+        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        var ownerCookies = new CookieContainer();
+        using HttpClient owner = a.Client(ownerCookies);
+        string worldId = await ServerProcess.CreateWorldAsync(owner, seed: 50, "revocation test");
+        await ServerProcess.FrameAsync(owner, worldId);
+        string ownerUrl = await OwnerUrl(owner, worldId);
+        ServerProcess runs = Url(a) == ownerUrl ? a : b, holds = runs == a ? b : a;  // the holder plays through a relay
+        using HttpClient viaOwner = runs.Client(ownerCookies);
+        HttpResponseMessage created = await viaOwner.PostAsJsonAsync($"/api/worlds/{worldId}/links", new CreateShareLinkRequest(WorldRoles.Player, null));
+        ShareLinkInfo link = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<ShareLinkInfo>())!;
+
+        var playerCookies = new CookieContainer();
+        using HttpClient player = holds.Client(playerCookies);
+        (await player.GetAsync("/api/worlds")).EnsureSuccessStatusCode();  // a visitor of its own
+        await using HubConnection playing = await holds.ConnectAsync(playerCookies);
+        await playing.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        await using var frames = await FrameStream.OpenAsync(playing, worldId);
+        await frames.NextAsync();
+        await playing.InvokeAsync("SendAction", worldId, 1, 1L);
+
+        // Revoked through the node that runs the world, not the one the holder is connected to.
+        Assert.Equal(HttpStatusCode.NoContent, (await viaOwner.DeleteAsync($"/api/worlds/{worldId}/links/{link.Id}")).StatusCode);
+        var clock = Stopwatch.StartNew();
+        Exception ended = await LinkRightsTests.EndOfAsync(frames);
+        TimeSpan late = clock.Elapsed;
+        output.WriteLine($"the holder's stream ended {late.TotalSeconds:F2} s after the revocation: {(ended.InnerException ?? ended).Message}");
+        Assert.Contains("revoked", (ended.InnerException ?? ended).Message);
+        Assert.True(late < TimeSpan.FromSeconds(2), $"the stream ended {late.TotalSeconds:F1} s after the link was revoked");
+        HubException refused = await Assert.ThrowsAsync<HubException>(() => playing.InvokeAsync("SendAction", worldId, 1, 2L));
+        Assert.Contains("revoked", refused.Message);
+
+        // The relay the stream ended is let go: the world has no viewer left on its owner.
+        using var patience = new CancellationTokenSource(Patience);
+        while ((await viaOwner.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}", patience.Token))!.Viewers > 0)
+        {
+            await Task.Delay(250, patience.Token);
+        }
+    }
+
     /// <summary>Runs <paramref name="attempt"/> until it fails (a node's report may be a moment on its way): the refusal's message.</summary>
     private static async Task<string> RefusedAsync(Func<Task> attempt)
     {

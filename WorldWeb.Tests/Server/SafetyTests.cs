@@ -168,6 +168,41 @@ public sealed class SafetyTests(WorldWebFactory factory)
     }
 
     [Fact]
+    public async Task OpeningWorldsByTheirFrame_CountsAgainstTheAddressesWorlds_UntilTheyMayHaveUnloaded()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxWatchedWorldsPerIp", "2"));
+        // Two identities (a visitor that drops its cookie), one address: every test client's.
+        TestUser one = await TestUser.CreateAsync(small), two = await TestUser.CreateAsync(small);
+        CreatedWorld first = await one.CreateWorldAsync(), second = await two.CreateWorldAsync(), third = await two.CreateWorldAsync();
+        Assert.Equal(HttpStatusCode.OK, (await one.Http.GetAsync($"/api/worlds/{first.Id}/frame")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await two.Http.GetAsync($"/api/worlds/{second.Id}/frame")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await one.Http.GetAsync($"/api/worlds/{first.Id}/frame")).StatusCode);  // the same world again
+
+        HttpResponseMessage refused = await two.Http.GetAsync($"/api/worlds/{third.Id}/frame");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("already watches 2 worlds", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(small.Services.GetRequiredService<WorldDirectory>().FindLive(third.Id));
+
+        // The worlds opened by frame count against streams too.
+        await using (HubConnection hub = await two.ConnectAsync())
+        {
+            await hub.InvokeAsync<WorldInfo>("JoinWorld", third.Id);
+            await using FrameStream frames = await FrameStream.OpenAsync(hub, third.Id);
+            Exception error = await Assert.ThrowsAnyAsync<Exception>(() => frames.NextAsync());
+            Assert.Contains("already watches 2 worlds", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
+        }
+
+        // Once the first two could have unloaded (Worlds:IdleUnloadSeconds, 3 here), the address may open another.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await two.Http.GetAsync($"/api/worlds/{third.Id}/frame")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the opens were never let go");
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
     public async Task OneConnection_HoldsAtMostTwoStreamsOfAWorld()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
