@@ -13,7 +13,9 @@ namespace WorldWeb.Tools.Eval;
 /// ./worldweb eval: measures a model package against the reference world on held-out seeds — free play as a
 /// player sees it (<see cref="FreePlay"/>), teacher-forced quality beside the copy-last baseline, open-loop
 /// rollouts, loop closure with and without memory, pose tracking. Memory is the server's (WorldWeb.Memory, default
-/// policy); <c>--memory off</c> runs teacher forcing and rollouts without it (free play is always as served).
+/// policy); <c>--memory off</c> runs teacher forcing and rollouts without it (free play is always as served). Free
+/// play is also set beside the world under the same actions by colour and by a classifier two-sample test
+/// (<see cref="FreePlayFidelity"/>; <c>--c2st off</c> skips the classifier, which needs Python with torch).
 /// </summary>
 public static class EvalCommand
 {
@@ -31,6 +33,7 @@ public static class EvalCommand
         var memory = args.Text("memory") ?? "on";
         var playHorizon = args.Int("horizon", FreePlay.RevisitHorizons[^1]);
         var playRollouts = args.Int("play-rollouts", 4);
+        var c2st = args.Text("c2st") ?? "on";
         var bankSeeds = args.IntList("bank-seeds", Enumerable.Range(20001, 64).ToList());
         var editSpots = args.Int("edit-spots", 4);
         var longEdits = args.Flag("long");
@@ -39,6 +42,7 @@ public static class EvalCommand
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
         if (bankSeeds.Intersect(seeds).Any()) throw new UsageException("--bank-seeds must not hold an evaluated seed: real frames of the evaluated mazes would flatter the model.");
         if (memory is not ("on" or "off")) throw new UsageException("--memory is on or off.");
+        if (c2st is not ("on" or "off")) throw new UsageException("--c2st is on or off.");
         var actions = actionsFile is null ? null : ReadActions(actionsFile);
         var horizon = Horizons[^1];
         if (actions is null && steps < horizon + 16) throw new UsageException($"--steps must be at least {horizon + 16} for {horizon}-step rollouts.");
@@ -77,11 +81,16 @@ public static class EvalCommand
         }
         if (edits is null) Console.WriteLine($"eval: {modelDir} has no paint action: {EditPersistence.PolicyName} skipped");
 
+        var (width, height) = (package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+        if (c2st == "off") freePlay.Fidelity.SkipTest("--c2st off");
+        else if (TwoSampleTest.Locate(width, height, out var why) is { } test) freePlay.Fidelity.TestApart(test);
+        else freePlay.Fidelity.SkipTest(why!);
+
         var report = evaluation.Report(package, seeds, actionsFile, freePlay, edits, clock.Elapsed);
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
         File.WriteAllText(jsonPath, json);
-        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, freePlay, edits, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+        var plots = EvalPlots.Write(Path.GetDirectoryName(jsonPath)!, Path.GetFileNameWithoutExtension(jsonPath), evaluation, freePlay, edits, width, height);
         Console.WriteLine(json);
         Console.WriteLine($"eval: wrote {jsonPath} and {string.Join(", ", plots)}");
         return 0;

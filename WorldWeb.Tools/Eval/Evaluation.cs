@@ -117,8 +117,8 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         TeacherForcedPsnr: Mean(teacherPsnr),
         TeacherForcedSsim: Mean(teacherSsim),
         CopyLastPsnr: Mean(copyLastPsnr),
-        FreePlay: freePlay?.Windows(),
-        FreePlayReference: freePlay?.Windows(reference: true),
+        FreePlay: freePlay?.Fidelity.Annotate(freePlay.Windows()),
+        FreePlayReference: freePlay?.Fidelity.Annotate(freePlay.Windows(reference: true), reference: true),
         RealRealismDb: freePlay is null ? null : Round(freePlay.RealRealismDb),
         RevisitPsnr: freePlay?.RevisitPsnr(),
         EditPersistence: edits?.Report(),
@@ -130,7 +130,8 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         LoopCount: loopWithMemory.Count,
         PoseError32: Mean(poseErrors),
         TeacherForcedFrames: teacherPsnr.Count,
-        Seconds: Round(elapsed.TotalSeconds));
+        Seconds: Round(elapsed.TotalSeconds),
+        C2st: freePlay?.Fidelity.TwoSample);
 
     private static double PathPsnr(RolloutRow row, ReferenceTrajectory trajectory, int start)
     {
@@ -169,4 +170,5 @@ public sealed record EvalReport(
     IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, IReadOnlyDictionary<string, List<PlayWindow>>? FreePlayReference, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
     IReadOnlyList<EditPersistenceRow>? EditPersistence, IReadOnlyDictionary<string, double> RolloutPsnr,
     double? LoopPsnrMemory, double? LoopPsnrNoMemory, double? LoopPathPsnrMemory, double? LoopPathPsnrNoMemory, int LoopCount,
-    [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds);
+    [property: JsonPropertyName("pose_error_32")] double? PoseError32, int TeacherForcedFrames, double Seconds,
+    TwoSampleReport? C2st = null);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 
@@ -31,6 +32,9 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
 
     public int Fps => fps;
 
+    /// <summary>Colour and frames for the classifier two-sample test, of every rollout beside the world's.</summary>
+    public FreePlayFidelity Fidelity { get; } = new(fps);
+
     public void Play(int seed, ReferenceTrajectory trajectory, int rollouts, int horizon)
     {
         MeasureReal(trajectory);
@@ -53,6 +57,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
         foreach (var (name, row, reference) in played)
         {
             var frames = row.Frames;
+            Fidelity.Add(name, seed, frames, reference);
             curves[name].Add(Judge(frames, trajectory.World.Options));
             referenceCurves[name].Add(Judge(reference, trajectory.World.Options));
             if (name == RevisitPolicy)
@@ -193,5 +198,15 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
     }
 }
 
-/// <summary>A window of free play: seconds from–to, mean realism (dB), sharpness and grid energy relative to real frames, frames judged.</summary>
-public sealed record PlayWindow(double FromS, double ToS, double RealismDb, double Sharpness, double GridEnergy, int Frames);
+/// <summary>
+/// A window of free play: seconds from–to, mean realism (dB), sharpness and grid energy relative to real frames, frames
+/// judged; with <see cref="FreePlayFidelity"/>'s colour and classifier measures where they were taken.
+/// </summary>
+public sealed record PlayWindow(double FromS, double ToS, double RealismDb, double Sharpness, double GridEnergy, int Frames)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ColourfulShare { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ColourTvd { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ColourTvdControl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? C2stAccuracy { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? C2stControl { get; init; }
+}

@@ -68,4 +68,5 @@ class FreePlayCheck:
         frames = free_play(model, self.episodes, self.action_names, self.rollouts, self.steps, device=self.device)
         half = self.steps // 2  # the later half: what play has become, not how it started
         return {"steps": [half, self.steps], **self.real.judge(frames[half:].flatten(0, 1)),
-                "real_realism_db": self.real.realism_db}
+                "real_realism_db": self.real.realism_db, "real_colourful_share": self.real.colourful_share,
+                "colour_tvd_control": self.real.colour_tvd_control}

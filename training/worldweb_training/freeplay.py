@@ -6,7 +6,11 @@ scored with no reference for its step and no pretrained network (the same measur
 - realism: PSNR at 16×16 (4×4 area mean) of the nearest frame in a bank of real frames of other mazes;
 - sharpness: mean |gradient| relative to real frames' (1.0 = as sharp as the world; noise scores high,
   smear low);
-- grid energy: mean |x[i,j] − x[i+1,j] − x[i,j+1] + x[i+1,j+1]| relative to real frames'.
+- grid energy: mean |x[i,j] − x[i+1,j] − x[i,j+1] + x[i+1,j+1]| relative to real frames';
+- colourful share: the share of pixels whose channels spread by more than 60 levels (max − min, 0–255);
+- colour distance: total variation ½·Σ|p − q| between 64-bin colour histograms (4 levels per channel, the top two
+  bits: bin = 16·(R≫6) + 4·(G≫6) + (B≫6)) of the generated frames and of real frames, beside the same distance
+  between two halves of the real episodes (real against real).
 Memory slots stay empty here; `./worldweb eval` plays with the server's memory.
 """
 import numpy as np
@@ -18,6 +22,7 @@ import torch.nn.functional as F
 EXPLORE_WEIGHTS = {"noop": 0.05, "forward": 0.45, "backward": 0.05, "turn_left": 0.15, "turn_right": 0.15,
                    "strafe_left": 0.075, "strafe_right": 0.075}
 FREE_PLAY_NOISE_SEED = 20261130
+COLOURFUL_SPREAD = 60  # as WorldWeb.Tools' ColourMeasures
 
 
 def explore_actions(rng, steps, action_names):
@@ -51,22 +56,55 @@ def checkerboard(frames):
     return (x[..., :-1, :-1] - x[..., 1:, :-1] - x[..., :-1, 1:] + x[..., 1:, 1:]).abs().flatten(1).mean(1)
 
 
-class RealFrames:
-    """What real frames look like: a bank of real views (other mazes) and the statistics of real frames."""
+def levels(frames):
+    """[N, 3, H, W] in [0, 1] → the 8-bit levels players see, as ints."""
+    return (frames * 255).round().clamp(0, 255).long()
 
-    def __init__(self, bank, reference, chunk=512):
+
+def colourful_share(frames):
+    """Share of pixels whose channels spread by more than COLOURFUL_SPREAD levels."""
+    x = levels(frames)
+    return float((x.max(1).values - x.min(1).values > COLOURFUL_SPREAD).float().mean())
+
+
+def colour_histogram(frames):
+    """Pixel counts in 64 bins, 4 levels per channel: bin = 16·(R≫6) + 4·(G≫6) + (B≫6)."""
+    x = levels(frames) >> 6
+    return torch.bincount((16 * x[:, 0] + 4 * x[:, 1] + x[:, 2]).flatten(), minlength=64).double()
+
+
+def total_variation(a, b):
+    """½·Σ|a/Σa − b/Σb| of two histograms: 0 for the same shares, 1 for nothing in common."""
+    return float((a / a.sum() - b / b.sum()).abs().sum() / 2)
+
+
+class RealFrames:
+    """What real frames look like: a bank of real views (other mazes) and the statistics of real frames.
+
+    `halves`, two sets of real frames from different episodes, measure how far apart real colours fall by chance.
+    """
+
+    def __init__(self, bank, reference, chunk=512, halves=None):
         self.bank = thumbnails(bank)
         self.bank_norms = (self.bank ** 2).sum(1)
         self.chunk = chunk
         self.sharpness = float(gradient(reference).mean())
         self.grid = float(checkerboard(reference).mean())
         self.realism_db = float(self.realism(reference).mean())
+        self.colourful_share = colourful_share(reference)
+        self.histogram = colour_histogram(reference)
+        self.colour_tvd_control = None if halves is None else \
+            total_variation(colour_histogram(halves[0]), colour_histogram(halves[1]))
 
     @classmethod
     def from_episodes(cls, bank_episodes, reference_episodes, bank_every=5, reference_every=5):
         bank = np.concatenate([e.frames[::bank_every] for e in bank_episodes])
         reference = np.concatenate([e.frames[::reference_every] for e in reference_episodes])
-        return cls(as_float(bank), as_float(reference))
+        halves = None
+        if len(reference_episodes) >= 2:
+            halves = [as_float(np.concatenate([e.frames[::reference_every] for e in reference_episodes[h::2]]))
+                      for h in (0, 1)]
+        return cls(as_float(bank), as_float(reference), halves=halves)
 
     def realism(self, frames):
         """Per frame: PSNR (dB) at 16×16 of its nearest bank frame."""
@@ -80,7 +118,9 @@ class RealFrames:
     def judge(self, frames) -> dict:
         return {"realism_db": float(self.realism(frames).mean()),
                 "sharpness": float(gradient(frames).mean()) / self.sharpness,
-                "grid_energy": float(checkerboard(frames).mean()) / self.grid}
+                "grid_energy": float(checkerboard(frames).mean()) / self.grid,
+                "colourful_share": colourful_share(frames),
+                "colour_tvd": total_variation(colour_histogram(frames), self.histogram)}
 
 
 @torch.no_grad()

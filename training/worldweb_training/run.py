@@ -165,6 +165,10 @@ class Run:
             print(f"  free play, steps {play['steps'][0]}-{play['steps'][1]}: realism {play['realism_db']:.2f} dB "
                   f"(real {play['real_realism_db']:.2f}), sharpness {play['sharpness']:.2f}, "
                   f"grid energy {play['grid_energy']:.2f} (real frames: 1.0)", flush=True)
+            control = play["colour_tvd_control"]
+            print(f"  colourful share {play['colourful_share']:.3f} (real {play['real_colourful_share']:.3f}), "
+                  f"colour distance to real {play['colour_tvd']:.3f} "
+                  f"(real against real {'—' if control is None else f'{control:.3f}'})", flush=True)
         self.log({"kind": "eval", **self.progress["eval"]})
 
     def step(self):
