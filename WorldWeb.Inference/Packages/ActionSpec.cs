@@ -6,4 +6,8 @@ namespace WorldWeb.Inference.Packages;
 /// action is held, in force at every step until another is sent.
 /// </param>
 /// <param name="ChangesWorld">The action changes the world's state (paints a wall): what memory holds of that place is stale.</param>
-public sealed record ActionSpec(int Index, string Name, IReadOnlyList<string> Keys, bool Press = false, bool ChangesWorld = false);
+public sealed record ActionSpec(int Index, string Name, IReadOnlyList<string> Keys, bool Press = false, bool ChangesWorld = false)
+{
+    /// <summary>The noop a world falls back to (nobody acting, a key let go, the end of a press): it moves nobody.</summary>
+    public const int Noop = 0;
+}

@@ -10,9 +10,6 @@ public sealed partial class WorldSession
     // The action FillRow wrote for the step Advance makes next (both under the state gate, scheduler or replay).
     private int _filledAction;
 
-    /// <summary>The action a world falls back to when nobody acts (docs/model-format.md): it never moves the player.</summary>
-    internal const int NoopAction = 0;
-
     /// <summary>
     /// Takes a player's action from the next step on: a held one replaces the one held, a press waits for a step of
     /// its own. False when the press was dropped (<see cref="PlayerInput.MaxPendingPresses"/> already wait).

@@ -1,6 +1,7 @@
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
@@ -236,7 +237,7 @@ public sealed partial class WorldSession
             Pose before = _pose;
             // Noop moves nobody. The model's pose_delta on it is not quite zero (~0.03° a step, one way), and standing
             // 10 s drifted the tracked pose 0.26 cells and 5.7°, enough to lose a wall's memory (bench turnaround).
-            Pose pose = _filledAction == NoopAction ? _pose : _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
+            Pose pose = _filledAction == ActionSpec.Noop ? _pose : _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
             bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;

@@ -1,5 +1,6 @@
 using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
@@ -63,7 +64,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
                 if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
-                if (rows[i].Actions[h] != 0) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+                if (rows[i].Actions[h] != ActionSpec.Noop) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);
