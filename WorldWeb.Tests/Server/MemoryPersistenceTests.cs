@@ -75,6 +75,44 @@ public sealed class MemoryPersistenceTests(WorldWebFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task APaint_ForgetsTheOlderViewsOfItsSpot_KeepsTheNewer_AndTheStoreASaveAndAForkAgree()
+    {
+        WorldWebFactory app = factory;
+        TestUser owner = await TestUser.CreateAsync(app);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 43);
+        await PlayAsync(owner, world.Id, steps: 24);
+        var directory = app.Services.GetRequiredService<WorldDirectory>();
+        WorldSession session = await StoppedAsync(directory, world.Id);
+        // The paint lands at the next step, from where the world stopped: the stream opens after the press is sent.
+        (Pose at, long paintStep) = (session.Capture().Pose, session.Step + 1);
+        MemoryPolicy policy = session.Memory!.Policy;
+        Assert.Contains(session.Memory.Entries, e => ChangeSight.CouldShow(e.Pose, at, policy));
+
+        await using (HubConnection connection = await owner.ConnectAsync())
+        {
+            WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+            int paint = info.Actions.Single(a => a.ChangesWorld).Index;
+            await connection.InvokeAsync("SendAction", world.Id, 0, 2L);
+            await connection.InvokeAsync("SendAction", world.Id, paint, 3L);
+            await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+            await frames.UntilAsync(f => f.Step >= paintStep + 9);
+        }
+        session = await StoppedAsync(directory, world.Id);
+        var held = Describe(session.Memory!);
+
+        Assert.DoesNotContain(session.Memory!.Entries, e => e.Step < paintStep && ChangeSight.CouldShow(e.Pose, at, policy));
+        Assert.Contains(session.Memory.Entries, e => e.Step > paintStep && ChangeSight.CouldShow(e.Pose, at, policy));
+        SaveInfo save = (await (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest("painted"))).Content.ReadFromJsonAsync<SaveInfo>())!;
+        HttpResponseMessage forked = await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/fork", new ForkRequest(save.Id));
+        forked.EnsureSuccessStatusCode();
+        CreatedWorld fork = (await forked.Content.ReadFromJsonAsync<CreatedWorld>())!;
+        Assert.Equal(held, Describe((await directory.OpenAsync(fork.Id, CancellationToken.None))!.Memory!));
+        await directory.TryUnloadIdleAsync(session, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Equal(held, Describe((await directory.OpenAsync(world.Id, CancellationToken.None))!.Memory!));
+        output.WriteLine($"paint at step {paintStep}: memory holds steps {string.Join(", ", held.Select(h => h.Step))}");
+    }
+
+    [Fact]
     public async Task MemoryOff_WorldWritesAndRecallsNothing_AndSaysSo()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
