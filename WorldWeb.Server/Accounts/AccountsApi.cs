@@ -107,9 +107,9 @@ public static class AccountsApi
     private static ValidationProblem? Validate(Credentials request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > MaxEmailLength)
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > MaxEmailLength || UserText.HasControlCharacters(request.Email))
         {
-            errors["email"] = [$"An email of at most {MaxEmailLength} characters is required."];
+            errors["email"] = [$"An email of at most {MaxEmailLength} characters, without control characters, is required."];
         }
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > MaxPasswordLength)
         {

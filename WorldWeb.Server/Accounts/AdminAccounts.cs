@@ -11,8 +11,9 @@ public sealed class AdminAccounts(UserManager<IdentityUser> users, RoleManager<I
     public static readonly IdentityError NotPromoted = new()
     {
         Code = "ExistingAccount",
-        Description = "An account with this email exists and is not an admin; configuration never promotes an account it did not create. " +
-                      "If it is yours, run `./worldweb admin create --email EMAIL` on the server to promote it.",
+        Description = "An account with this email exists and is not an admin, and anyone can sign up with any email: it was not promoted. " +
+                      "Only if you know you made it yourself, promote it with `./worldweb admin create --email EMAIL --promote-existing`; " +
+                      "otherwise choose another admin email.",
     };
 
     public async Task<(IdentityUser? User, bool Created, IEnumerable<IdentityError> Errors)> EnsureAdminAsync(string email, string password, bool promoteExisting)

@@ -7,9 +7,11 @@ using WorldWeb.Server.Audit;
 namespace WorldWeb.Server.Accounts;
 
 /// <summary>
-/// <c>WorldWeb.Server admin create --email E</c> (what <c>./worldweb admin create</c> runs): migrates the
-/// database and makes E an admin. The password is the first line of stdin when it is redirected and not empty,
-/// else generated and printed once. This is a command-line program, not the server, so it talks to the console.
+/// <c>WorldWeb.Server admin create --email E [--promote-existing]</c> (what <c>./worldweb admin create</c> runs):
+/// migrates the database and makes E an admin. The password is the first line of stdin when it is redirected and not
+/// empty, else generated and printed once. An account E that exists already is promoted only with
+/// <c>--promote-existing</c>: anyone may have signed up with E first. This is a command-line program, not the server,
+/// so it talks to the console.
 /// </summary>
 public static class AdminCommand
 {
@@ -20,10 +22,11 @@ public static class AdminCommand
         int at = Array.IndexOf(args, "--email");
         if (args.Length < 2 || args[1] != "create" || at < 0 || at + 1 >= args.Length)
         {
-            await Console.Error.WriteLineAsync("usage: admin create --email EMAIL   (password from stdin, or generated when stdin is a terminal)");
+            await Console.Error.WriteLineAsync("usage: admin create --email EMAIL [--promote-existing]   (password from stdin, or generated when stdin is a terminal)");
             return 2;
         }
         string email = args[at + 1];
+        bool promoteExisting = args.Contains("--promote-existing");
         string password = Console.IsInputRedirected ? (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n') ?? "" : "";
         bool generated = password.Length == 0;
         if (generated)
@@ -36,7 +39,7 @@ public static class AdminCommand
             await db.Database.CreateExecutionStrategy().ExecuteAsync(async () => await db.Database.MigrateAsync());
         }
         await using AsyncServiceScope scope = app.Services.CreateAsyncScope();
-        var (user, created, errors) = await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, password, promoteExisting: true);
+        var (user, created, errors) = await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureAdminAsync(email, password, promoteExisting);
         if (user is null)
         {
             await Console.Error.WriteLineAsync($"could not make {email} an admin: {string.Join(" ", errors.Select(e => e.Description))}");

@@ -32,7 +32,17 @@ public static class OperationsExtensions
         IEndpointConventionBuilder metrics = app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Port is { } port)
         {
-            metrics.RequireHost($"*:{port}");
+            // The port the connection came in on, not the Host header (RequireHost): a client writes the header.
+            metrics.Add(endpoint =>
+            {
+                RequestDelegate scrape = endpoint.RequestDelegate!;
+                endpoint.RequestDelegate = context =>
+                {
+                    if (context.Connection.LocalPort == port) return scrape(context);
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                };
+            });
         }
         return app;
     }

@@ -36,6 +36,10 @@ public static class SavesApi
         {
             return ApiProblems.Invalid("name", $"A save needs a name of 1 to {MaxNameLength} characters.");
         }
+        if (UserText.HasControlCharacters(name))
+        {
+            return ApiProblems.Invalid("name", "A save's name may not hold control characters (such as NUL or a line break).");
+        }
         (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "save it", cancellationToken);
         if (world is null)
         {

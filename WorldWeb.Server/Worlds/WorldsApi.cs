@@ -64,6 +64,10 @@ public static class WorldsApi
         {
             return ApiProblems.Invalid("title", $"A title has at most {MaxTitleLength} characters.");
         }
+        if (UserText.HasControlCharacters(title))
+        {
+            return ApiProblems.Invalid("title", "A title may not hold control characters (such as NUL or a line break).");
+        }
         string modelName = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultName : request.Model;
         if (catalog.Find(modelName) is null)
         {

@@ -7,15 +7,24 @@ namespace WorldWeb.Tests.Server;
 [Trait(Category.Name, Category.Postgres)]
 public sealed class MetricsEndpointTests(WorldWebFactory factory)
 {
+    /// <summary>A real server listening on two ports: the scrape answers on the metrics port only, whatever Host the client names.</summary>
     [Fact]
-    public async Task MetricsPort_ServesTheScrapeOnThatPortOnly()
+    public async Task MetricsPort_ServesTheScrapeOnThatPortOnly_WhateverTheHostHeaderSays()
     {
-        using var bound = factory.WithWebHostBuilder(b => b.UseSetting("Metrics:Port", "9464"));
-        HttpClient http = bound.CreateClient();
+        (int port, int metricsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
+        var settings = new Dictionary<string, string>
+        {
+            ["Metrics__Port"] = $"{metricsPort}",
+            ["Kestrel__Endpoints__Public__Url"] = $"http://127.0.0.1:{port}",
+            ["Kestrel__Endpoints__Metrics__Url"] = $"http://127.0.0.1:{metricsPort}",
+        };
+        await using ServerProcess server = await ServerProcess.StartAsync(port, settings: settings);
+        using var http = new HttpClient();
 
-        HttpResponseMessage onThePublicPort = await http.GetAsync("/metrics");
-        using var scrape = new HttpRequestMessage(HttpMethod.Get, "http://localhost:9464/metrics");
-        HttpResponseMessage onTheMetricsPort = await http.SendAsync(scrape);
+        using var claimingTheMetricsPort = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/metrics");
+        claimingTheMetricsPort.Headers.Host = $"x:{metricsPort}";
+        HttpResponseMessage onThePublicPort = await http.SendAsync(claimingTheMetricsPort);
+        HttpResponseMessage onTheMetricsPort = await http.GetAsync($"http://127.0.0.1:{metricsPort}/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, onThePublicPort.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onTheMetricsPort.StatusCode);

@@ -84,11 +84,12 @@ public sealed class SavesAndLinksApiTests(WorldWebFactory factory)
     }
 
     [Fact]
-    public async Task Save_WithoutName_Returns400AndForkOfUnknownSave_Returns404()
+    public async Task Save_WithoutNameOrWithANul_Returns400AndForkOfUnknownSave_Returns404()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
         CreatedWorld world = await owner.CreateWorldAsync();
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest(" "))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/saves", new CreateSaveRequest("a\0b"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/fork", new ForkRequest("nope"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.PostAsJsonAsync($"/api/worlds/{world.Id}/fork", new ForkRequest(Guid.NewGuid().ToString()))).StatusCode);
     }

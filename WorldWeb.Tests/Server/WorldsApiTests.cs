@@ -79,6 +79,8 @@ public sealed class WorldsApiTests(WorldWebFactory factory)
     [InlineData("{\"model\": \"no-such-model\"}", "model")]
     [InlineData("{\"seed\": -1}", "seed")]
     [InlineData("{\"seed\": \"abc\"}", null)]
+    [InlineData("{\"title\": \"a\\u0000b\"}", "title")]
+    [InlineData("{\"title\": \"two\\nlines\"}", "title")]
     public async Task CreateWorld_InvalidFields_Returns400(string body, string? field)
     {
         TestUser user = await TestUser.CreateAsync(factory);
