@@ -281,16 +281,15 @@ public sealed partial class WorldDirectory(
         await actionLog.FlushAsync(cancellationToken);
         byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
         // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
-        MemoryFrameCodec frames;
+        MemoryFrameCodec frames = MemoryFrames(model);
         List<MemoryEntry> entries;
         try
         {
-            frames = MemoryFrameCodec.For(memoryPolicy.Value, frame.Width, frame.Height, model.Package.Codebook);
             entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frames, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        catch (InvalidDataException ex)
         {
-            throw new WorldUnavailableException($"the memory of this world cannot be kept by the model '{model.Name}' now loaded: {ex.Message}", ex);
+            throw new WorldUnavailableException($"the memory of this world cannot be read by the model '{model.Name}' now loaded: {ex.Message}", ex);
         }
         WorldMemory? memory = record.MemoryEnabled
             ? WorldMemory.Restore(memoryPolicy.Value, frames, state.Memory, entries, memoryStore.JournalFor(record.Id))
@@ -310,6 +309,19 @@ public sealed partial class WorldDirectory(
         _savedSteps[record.Id] = save?.Step ?? 0;
         LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
         return session;
+    }
+
+    /// <summary>How the worlds of <paramref name="model"/> store memory frames (Memory:FrameFormat).</summary>
+    private MemoryFrameCodec MemoryFrames(LoadedModel model)
+    {
+        try
+        {
+            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Package.Codebook);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new WorldUnavailableException($"Memory:FrameFormat cannot be kept with the model '{model.Name}': {ex.Message}", ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} resumed from step {SaveStep} plus {Replayed} logged actions, at step {Step}")]
