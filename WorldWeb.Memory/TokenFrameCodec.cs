@@ -19,6 +19,7 @@ public sealed class TokenFrameCodec
     private const int HeaderBytes = 7;
     private readonly PatchCodebook _codebook;
     private readonly CodebookSearch _search;
+    private readonly PaintedPatches _painted;
     private readonly int _width, _height, _columns, _rows, _bits;
     private readonly uint _fingerprint;
 
@@ -33,6 +34,7 @@ public sealed class TokenFrameCodec
         (_columns, _rows) = (width / codebook.Patch, height / codebook.Patch);
         _bits = TokenPacking.BitsFor(codebook.Count);
         _search = new CodebookSearch(codebook);
+        _painted = new PaintedPatches(codebook, _search);
         _fingerprint = Crc32.HashToUInt32(MemoryMarshal.AsBytes(codebook.Values));
     }
 
@@ -86,26 +88,25 @@ public sealed class TokenFrameCodec
     /// <summary>The index of each patch's nearest codebook patch, row by row.</summary>
     internal ushort[] Codes(ReadOnlySpan<byte> rgb)
     {
-        int p = _codebook.Patch;
-        float[] patch = new float[_codebook.PatchValues];
+        int p = _codebook.Patch, rowBytes = 3 * p;
+        byte[] pixels = new byte[_codebook.PatchValues];
+        float[] values = new float[_codebook.PatchValues];
         ushort[] codes = new ushort[_columns * _rows];
         for (int row = 0; row < _rows; row++)
         {
             for (int column = 0; column < _columns; column++)
             {
-                int at = 0;
-                for (int c = 0; c < 3; c++)
+                for (int y = 0; y < p; y++)
                 {
-                    for (int y = 0; y < p; y++)
-                    {
-                        for (int x = 0; x < p; x++)
-                        {
-                            // Division, as the graph divides its 8-bit frames by 255 (FrameMath.FromRgb24).
-                            patch[at++] = rgb[(((row * p) + y) * _width + column * p + x) * 3 + c] / 255f;
-                        }
-                    }
+                    rgb.Slice(((row * p + y) * _width + column * p) * 3, rowBytes).CopyTo(pixels.AsSpan(y * rowBytes));
                 }
-                codes[row * _columns + column] = _search.Nearest(patch);
+                if (_painted.Find(pixels) is not { } code)
+                {
+                    // Channel-major values / 255, as the graph reads its 8-bit frames.
+                    FrameMath.FromRgb24(pixels, values);
+                    code = _search.Nearest(values);
+                }
+                codes[row * _columns + column] = code;
             }
         }
         return codes;
@@ -114,28 +115,19 @@ public sealed class TokenFrameCodec
     /// <summary>The frame the codes paint, rounded to 8 bits as the server rounds the model's own frames.</summary>
     private byte[] Render(ReadOnlySpan<ushort> codes)
     {
-        int p = _codebook.Patch, plane = _width * _height;
-        float[] chw = new float[3 * plane];
+        int p = _codebook.Patch, rowBytes = 3 * p;
+        byte[] rgb = new byte[FrameBytes];
         for (int row = 0; row < _rows; row++)
         {
             for (int column = 0; column < _columns; column++)
             {
-                ReadOnlySpan<float> values = _codebook.Of(codes[row * _columns + column]);
-                int at = 0;
-                for (int c = 0; c < 3; c++)
+                ReadOnlySpan<byte> patch = _painted.Of(codes[row * _columns + column]);
+                for (int y = 0; y < p; y++)
                 {
-                    for (int y = 0; y < p; y++)
-                    {
-                        for (int x = 0; x < p; x++)
-                        {
-                            chw[c * plane + (row * p + y) * _width + column * p + x] = values[at++];
-                        }
-                    }
+                    patch.Slice(y * rowBytes, rowBytes).CopyTo(rgb.AsSpan(((row * p + y) * _width + column * p) * 3));
                 }
             }
         }
-        byte[] rgb = new byte[3 * plane];
-        FrameMath.ToRgb24(chw, rgb);
         return rgb;
     }
 }
