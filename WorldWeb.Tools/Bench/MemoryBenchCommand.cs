@@ -131,6 +131,7 @@ public static class MemoryBenchCommand
         var pose = new Pose(0, 0, 0);
         var steps = (int)(minutes * 60 * manifest.Fps);
         long written = 0;
+        var writeMs = new List<double>();
         int writes = 0, action = 0, hold = 0;
         var clock = Stopwatch.StartNew();
         for (long s = 1; s <= steps; s++)
@@ -148,12 +149,16 @@ public static class MemoryBenchCommand
             pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
             context.RemoveAt(0);
             context.Add(rgb);
+            var started = Stopwatch.GetTimestamp();
             if (memory.Remember(rgb, pose, s) is { } entry)
             {
+                // A write of the model's own frame: the policy's checks, then the frame encoded and decoded.
+                writeMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 writes++;
                 written += entry.Encoded.Length;
             }
         }
+        writeMs.Sort();
         return new
         {
             model = manifest.Name,
@@ -168,6 +173,7 @@ public static class MemoryBenchCommand
             entries_held = memory.Entries.Count,
             bytes_held = memory.Bytes,
             distance_cells = Round(Math.Sqrt(pose.X * pose.X + pose.Y * pose.Y)),
+            write_ms = writes == 0 ? null : new { p50 = Round(Percentile(writeMs, 0.5)), p99 = Round(Percentile(writeMs, 0.99)) },
         };
     }
 
