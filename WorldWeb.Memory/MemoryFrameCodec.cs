@@ -1,5 +1,3 @@
-using WorldWeb.Inference.Packages;
-
 namespace WorldWeb.Memory;
 
 /// <summary>
@@ -23,16 +21,22 @@ public sealed class MemoryFrameCodec
 
     public int Height { get; }
 
-    /// <summary>The format <paramref name="policy"/> asks for, for a model whose package carries <paramref name="codebook"/> (or none).</summary>
-    /// <exception cref="ArgumentException">Tokens are asked for and there is no codebook.</exception>
-    public static MemoryFrameCodec For(MemoryPolicy policy, int width, int height, PatchCodebook? codebook)
+    /// <summary>
+    /// The format <paramref name="policy"/> asks for, for a model whose frames are <paramref name="tokens"/> (null: its
+    /// package carries no codebook). One <see cref="TokenFrameCodec"/> serves every world of a model.
+    /// </summary>
+    /// <exception cref="ArgumentException">Tokens are asked for and there is no codebook, or they are of another frame size.</exception>
+    public static MemoryFrameCodec For(MemoryPolicy policy, int width, int height, TokenFrameCodec? tokens)
     {
-        TokenFrameCodec? tokens = codebook is null ? null : new TokenFrameCodec(codebook, width, height);
+        if (tokens is not null && tokens.FrameBytes != width * height * 3)
+        {
+            throw new ArgumentException($"the tokens are of frames of {tokens.FrameBytes} bytes, not {width}x{height}", nameof(tokens));
+        }
         MemoryFrameFormat format = policy.FrameFormat switch
         {
             MemoryFrameFormat.Auto => tokens is null ? MemoryFrameFormat.Jpeg : MemoryFrameFormat.Tokens,
             MemoryFrameFormat.Tokens when tokens is null =>
-                throw new ArgumentException("memory frames as tokens need the model's codebook, and its package carries none (sampler.codebook_file)", nameof(codebook)),
+                throw new ArgumentException("memory frames as tokens need the model's codebook, and its package carries none (sampler.codebook_file)"),
             var asked => asked,
         };
         return new MemoryFrameCodec(format, width, height, policy.FrameQuality, tokens);

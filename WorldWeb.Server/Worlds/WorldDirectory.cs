@@ -316,7 +316,7 @@ public sealed partial class WorldDirectory(
     {
         try
         {
-            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Package.Codebook);
+            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens);
         }
         catch (ArgumentException ex)
         {

@@ -9,7 +9,7 @@ internal static class MemoryFixtures
     public const int Size = 16;
 
     /// <summary>How these tests' memories store frames: as JPEG, there being no model and so no codebook.</summary>
-    public static MemoryFrameCodec JpegFrames { get; } = MemoryFrameCodec.For(new MemoryPolicy(), Size, Size, codebook: null);
+    public static MemoryFrameCodec JpegFrames { get; } = MemoryFrameCodec.For(new MemoryPolicy(), Size, Size, tokens: null);
 
     public static byte[] Frame(Random random)
     {

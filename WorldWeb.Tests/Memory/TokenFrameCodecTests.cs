@@ -49,8 +49,9 @@ public sealed class TokenFrameCodecTests
     public void JpegEntryWrittenBefore_StillLoadsWhereNewEntriesAreTokens()
     {
         var codebook = RandomCodebook(512, seed: 3);
-        var jpeg = MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = MemoryFrameFormat.Jpeg }, Side, Side, codebook);
-        var tokens = MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, codebook);
+        var codec = new TokenFrameCodec(codebook, Side, Side);
+        var jpeg = MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = MemoryFrameFormat.Jpeg }, Side, Side, codec);
+        var tokens = MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, codec);
         byte[] frame = World.Create(1002).Render();
         byte[] stored = jpeg.Encode(frame);
 
@@ -66,15 +67,15 @@ public sealed class TokenFrameCodecTests
         byte[] stored = new TokenFrameCodec(RandomCodebook(512, seed: 4), Side, Side).Encode(frame);
 
         Assert.Throws<InvalidDataException>(() => new TokenFrameCodec(RandomCodebook(512, seed: 5), Side, Side).Decode(stored));
-        Assert.Throws<InvalidDataException>(() => MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, codebook: null).Decode(stored));
+        Assert.Throws<InvalidDataException>(() => MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, tokens: null).Decode(stored));
         Assert.Throws<InvalidDataException>(() => new TokenFrameCodec(RandomCodebook(512, seed: 4), Side, Side).Decode(stored[..(stored.Length / 2)]));
     }
 
     [Fact]
     public void AutoFormat_IsJpegWithoutACodebook_AndTokensCannotBeForcedWithoutOne()
     {
-        Assert.Equal(MemoryFrameFormat.Jpeg, MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, codebook: null).Format);
-        Assert.Throws<ArgumentException>(() => MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = MemoryFrameFormat.Tokens }, Side, Side, codebook: null));
+        Assert.Equal(MemoryFrameFormat.Jpeg, MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, tokens: null).Format);
+        Assert.Throws<ArgumentException>(() => MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = MemoryFrameFormat.Tokens }, Side, Side, tokens: null));
     }
 
     /// <summary>Patches drawn uniformly from [0, 1]: far apart in 48 dimensions, as a fitted codebook's are.</summary>

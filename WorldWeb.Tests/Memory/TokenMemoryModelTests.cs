@@ -86,7 +86,8 @@ public sealed class TokenMemoryModelTests(ITestOutputHelper output)
     }
 
     private static MemoryFrameCodec Frames(ModelPackage package, MemoryFrameFormat format) =>
-        MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = format }, package.Manifest.Frame.Width, package.Manifest.Frame.Height, package.Codebook);
+        MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = format }, package.Manifest.Frame.Width, package.Manifest.Frame.Height,
+            new TokenFrameCodec(package.Codebook!, package.Manifest.Frame.Width, package.Manifest.Frame.Height));
 
     /// <summary>One step forward from <paramref name="context"/>, with <paramref name="memory"/> (if any) in slot 0 where the player stands.</summary>
     private static byte[] Step(ModelPackage package, WorldModel model, StepBatch batch, IReadOnlyList<byte[]> context, long step, byte[]? memory)

@@ -30,5 +30,5 @@ internal static class TestSchedulers
 
     /// <summary>A memory of the server's default policy for worlds of <paramref name="model"/> (tokens where it carries its codebook).</summary>
     public static WorldMemory NewMemory(LoadedModel model) =>
-        new(new MemoryPolicy(), MemoryFrameCodec.For(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Package.Codebook));
+        new(new MemoryPolicy(), MemoryFrameCodec.For(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens));
 }

@@ -54,11 +54,11 @@ public static class MemoryBenchCommand
     {
         try
         {
-            return MemoryFrameCodec.For(policy, WorldOptions.Default.Width, WorldOptions.Default.Height, codebook: null);
+            return MemoryFrameCodec.For(policy, WorldOptions.Default.Width, WorldOptions.Default.Height, tokens: null);
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"{e.Message}: pass --model DIR");
+            throw new UsageException($"{e.Message}: pass --model DIR.");
         }
     }
 
@@ -123,7 +123,7 @@ public static class MemoryBenchCommand
         using var model = package.CreateWorldModel();
         using var batch = model.CreateBatch(1);
         var manifest = package.Manifest;
-        var (width, height, floats) = (manifest.Frame.Width, manifest.Frame.Height, manifest.Frame.FloatCount);
+        var floats = manifest.Frame.FloatCount;
         var memory = new WorldMemory(policy, frames);
         var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
         var context = package.Start(0).ToArray().Chunk(floats).ToList();

@@ -27,7 +27,8 @@ public static class MemoryFormatArgs
     {
         try
         {
-            return MemoryFrameCodec.For(policy, package.Manifest.Frame.Width, package.Manifest.Frame.Height, package.Codebook);
+            var (width, height) = (package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+            return MemoryFrameCodec.For(policy, width, height, package.Codebook is { } codebook ? new TokenFrameCodec(codebook, width, height) : null);
         }
         catch (ArgumentException e)
         {
