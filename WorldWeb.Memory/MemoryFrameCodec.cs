@@ -1,33 +1,64 @@
-using SkiaSharp;
-
 namespace WorldWeb.Memory;
 
 /// <summary>
-/// Stored memory frames are JPEG (4:2:0): about a tenth of raw RGB24. Decoding is deterministic, and the model is
-/// always fed the decoded frame, so a world and its reloaded self see the same memory.
+/// How one world's memory stores frames (<see cref="Format"/>), and how any stored frame is read back: JPEG and PNG by
+/// SkiaSharp, tokens by the model's codebook (<see cref="TokenFrameCodec"/>), told apart by their first bytes, so
+/// entries written before the format changed still load. Decoding is deterministic, and the model is always fed the
+/// decoded frame, so a world and its reloaded self see the same memory.
 /// </summary>
-public static class MemoryFrameCodec
+public sealed class MemoryFrameCodec
 {
-    public static byte[] Encode(ReadOnlySpan<byte> rgb, int width, int height, int quality) =>
-        Rgb24Images.Encode(rgb, width, height,
-            pixmap => pixmap.Encode(new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)));
+    private readonly TokenFrameCodec? _tokens;
+    private readonly int _quality;
 
-    /// <exception cref="InvalidDataException">The bytes are not a frame of this size.</exception>
-    public static byte[] Decode(byte[] encoded, int width, int height)
+    private MemoryFrameCodec(MemoryFrameFormat format, int width, int height, int quality, TokenFrameCodec? tokens) =>
+        (Format, Width, Height, _quality, _tokens) = (format, width, height, quality, tokens);
+
+    /// <summary>What new entries are stored as; never <see cref="MemoryFrameFormat.Auto"/>.</summary>
+    public MemoryFrameFormat Format { get; }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>
+    /// The format <paramref name="policy"/> asks for, for a model whose frames are <paramref name="tokens"/> (null: its
+    /// package carries no codebook). One <see cref="TokenFrameCodec"/> serves every world of a model.
+    /// </summary>
+    /// <exception cref="ArgumentException">Tokens are asked for and there is no codebook, or they are of another frame size.</exception>
+    public static MemoryFrameCodec For(MemoryPolicy policy, int width, int height, TokenFrameCodec? tokens)
     {
-        using SKBitmap? bitmap = SKBitmap.Decode(encoded, new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        if (bitmap is null || bitmap.Width != width || bitmap.Height != height)
+        if (tokens is not null && tokens.FrameBytes != width * height * 3)
         {
-            throw new InvalidDataException($"a stored memory frame is not a {width}×{height} image");
+            throw new ArgumentException($"the tokens are of frames of {tokens.FrameBytes} bytes, not {width}x{height}", nameof(tokens));
         }
-        ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
-        byte[] rgb = new byte[width * height * 3];
-        for (int p = 0, q = 0; p < rgb.Length; p += 3, q += 4)
+        MemoryFrameFormat format = policy.FrameFormat switch
         {
-            rgb[p] = rgba[q];
-            rgb[p + 1] = rgba[q + 1];
-            rgb[p + 2] = rgba[q + 2];
-        }
-        return rgb;
+            MemoryFrameFormat.Auto => tokens is null ? MemoryFrameFormat.Jpeg : MemoryFrameFormat.Tokens,
+            MemoryFrameFormat.Tokens when tokens is null =>
+                throw new ArgumentException("memory frames as tokens need the model's codebook, and its package carries none (sampler.codebook_file)"),
+            var asked => asked,
+        };
+        return new MemoryFrameCodec(format, width, height, policy.FrameQuality, tokens);
     }
+
+    /// <summary>The format in words, for reports: "tokens (512 patches, 9 bits)", "jpeg q70", "png".</summary>
+    public string Description => Format switch
+    {
+        MemoryFrameFormat.Tokens => $"tokens ({_tokens!.Patches} patches, {_tokens.BitsPerPatch} bits)",
+        MemoryFrameFormat.Jpeg => $"jpeg q{_quality}",
+        _ => "png",
+    };
+
+    public byte[] Encode(ReadOnlySpan<byte> rgb) => Format switch
+    {
+        MemoryFrameFormat.Tokens => _tokens!.Encode(rgb),
+        MemoryFrameFormat.Jpeg => ImageFrameCodec.Jpeg(rgb, Width, Height, _quality),
+        _ => ImageFrameCodec.Png(rgb, Width, Height),
+    };
+
+    /// <exception cref="InvalidDataException">The bytes are no frame this world can read.</exception>
+    public byte[] Decode(byte[] encoded) => !TokenFrameCodec.IsTokens(encoded) ? ImageFrameCodec.Decode(encoded, Width, Height)
+        : _tokens is not null ? _tokens.Decode(encoded)
+        : throw new InvalidDataException("a memory frame stored as tokens, and the model's package carries no codebook to read it with");
 }

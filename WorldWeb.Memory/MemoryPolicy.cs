@@ -48,7 +48,15 @@ public sealed class MemoryPolicy
     [Range(1024, 1L << 34)]
     public long MaxBytes { get; set; } = 2_000_000;
 
-    /// <summary>JPEG quality of stored frames.</summary>
+    /// <summary>
+    /// How frames are stored: by default as the model's codebook tokens where its package carries the codebook (what the
+    /// model reads of a memory, in a fraction of a JPEG's bytes), else as JPEG (<see cref="MemoryFrameFormat"/>). Saves
+    /// store their frames as tokens too unless this says JPEG or PNG. Tokens can only be read with the codebook they
+    /// were written with: a world whose model's package gets another codebook is refused at open.
+    /// </summary>
+    public MemoryFrameFormat FrameFormat { get; set; } = MemoryFrameFormat.Auto;
+
+    /// <summary>JPEG quality of frames stored as JPEG.</summary>
     [Range(10, 100)]
     public int FrameQuality { get; set; } = 70;
 

@@ -11,6 +11,7 @@ namespace WorldWeb.Memory;
 public sealed class WorldMemory
 {
     private readonly MemoryPolicy _policy;
+    private readonly MemoryFrameCodec _frames;
     private readonly int _width, _height;
     private readonly IMemoryJournal? _journal;
     private readonly PoseGrid _grid;
@@ -18,15 +19,18 @@ public sealed class WorldMemory
     private readonly float[] _thumbnail = new float[3 * FrameCompare.ThumbnailSide * FrameCompare.ThumbnailSide];
     private readonly double _noveltyTurn, _recallTurn, _sameSpotTurn, _revisitTurn;
 
-    public WorldMemory(MemoryPolicy policy, int width, int height, IMemoryJournal? journal = null)
+    public WorldMemory(MemoryPolicy policy, MemoryFrameCodec frames, IMemoryJournal? journal = null)
     {
-        (_policy, _width, _height, _journal) = (policy, width, height, journal);
+        (_policy, _frames, _width, _height, _journal) = (policy, frames, frames.Width, frames.Height, journal);
         _grid = new PoseGrid(Math.Max(policy.RecallCells, policy.NoveltyCells));
         (_noveltyTurn, _recallTurn) = (Radians(policy.NoveltyDegrees), Radians(policy.RecallDegrees));
         (_sameSpotTurn, _revisitTurn) = (Radians(policy.SameSpotDegrees), Radians(policy.RevisitDegrees));
     }
 
     public MemoryPolicy Policy => _policy;
+
+    /// <summary>How its frames are stored and read back.</summary>
+    public MemoryFrameCodec Frames => _frames;
 
     /// <summary>Everything held, oldest first.</summary>
     public IReadOnlyList<MemoryEntry> Entries => _entries;
@@ -38,9 +42,9 @@ public sealed class WorldMemory
     public long LastWriteStep { get; private set; }
 
     /// <summary>Memory as a snapshot left it: <paramref name="entries"/> are the stored entries it names.</summary>
-    public static WorldMemory Restore(MemoryPolicy policy, int width, int height, MemorySnapshot snapshot, IEnumerable<MemoryEntry> entries, IMemoryJournal? journal = null)
+    public static WorldMemory Restore(MemoryPolicy policy, MemoryFrameCodec frames, MemorySnapshot snapshot, IEnumerable<MemoryEntry> entries, IMemoryJournal? journal = null)
     {
-        var memory = new WorldMemory(policy, width, height, journal) { LastWriteStep = snapshot.LastWriteStep };
+        var memory = new WorldMemory(policy, frames, journal) { LastWriteStep = snapshot.LastWriteStep };
         Dictionary<long, int> hits = snapshot.Entries.ToDictionary(e => e.Step, e => e.Hits);
         foreach (MemoryEntry entry in entries.Where(e => hits.ContainsKey(e.Step)).OrderBy(e => e.Step))
         {
@@ -71,9 +75,9 @@ public sealed class WorldMemory
                 return null;
             }
         }
-        byte[] encoded = MemoryFrameCodec.Encode(rgb, _width, _height, _policy.FrameQuality);
+        byte[] encoded = _frames.Encode(rgb);
         bool landmark = !AnyWithin(pose, _policy.LandmarkCells);
-        var entry = new MemoryEntry(step, pose, encoded, MemoryFrameCodec.Decode(encoded, _width, _height), landmark);
+        var entry = new MemoryEntry(step, pose, encoded, _frames.Decode(encoded), landmark);
         Insert(entry);
         LastWriteStep = step;
         _journal?.Added(entry);

@@ -6,8 +6,9 @@
 
 Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled, context and memory frames taken as 8-bit RGB
 unless --float-frames; with 8-bit frames also the context pool graph pool.onnx and the half-precision graphs
-model_half.onnx and pool_half.onnx), world.json and starts.npy, then checks the graph against the manifest and that
-batch rows are independent.
+model_half.onnx and pool_half.onnx), world.json, starts.npy and, for a token model, codebook.npy (the patches it
+paints with, which WorldWeb stores memory frames by), then checks the graph against the manifest and that batch rows
+are independent.
 """
 import argparse
 import inspect
@@ -28,7 +29,7 @@ from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
 from worldweb_training.half import add_half
 from worldweb_training.model import WorldModel
-from worldweb_training.package import INPUTS, OUTPUTS, manifest, mismatches, start_states
+from worldweb_training.package import INPUTS, OUTPUTS, add_codebook, manifest, mismatches, start_states
 from worldweb_training.rgb24 import rgb24_inputs
 
 OPSET = 17
@@ -126,6 +127,8 @@ def main(argv=None):
         onnx.save(graph, str(onnx_path))
         world_json = add_context_pool(args.out, graph, world_json)
         world_json = add_half(args.out, graph, world_json)
+    if cfg.model.output == "tokens":
+        world_json = add_codebook(args.out, graph, world_json)
     (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")
 
     problems = mismatches(world_json, graph.graph)

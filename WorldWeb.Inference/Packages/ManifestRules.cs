@@ -4,7 +4,7 @@ namespace WorldWeb.Inference.Packages;
 internal static class ManifestRules
 {
     // Bounds that keep one package from asking the server for absurd buffers (every world holds K + M frames).
-    public const int MaxFrameSide = 1024, MaxFps = 240, MaxContextFrames = 64, MaxMemorySlots = 64, MaxActions = 256;
+    public const int MaxFrameSide = 1024, MaxFps = 240, MaxContextFrames = 64, MaxMemorySlots = 64, MaxActions = 256, MaxCodebook = 1 << 16;
 
     public static string? FirstProblem(ModelManifest m) =>
         m.Format != ModelManifest.FormatId ? $"format is '{m.Format}' but WorldWeb reads '{ModelManifest.FormatId}'"
@@ -24,7 +24,8 @@ internal static class ManifestRules
         ?? FrameDtypeProblem(m)
         ?? DuplicateNameProblem(m)
         ?? ContextPoolProblem(m)
-        ?? HalfProblem(m);
+        ?? HalfProblem(m)
+        ?? CodebookProblem(m);
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
     private static string? FileNameProblem(string field, string? name) =>
@@ -45,6 +46,16 @@ internal static class ManifestRules
         ?? (m.Half.ContextPool is null ? null
             : m.ContextPool is null ? "half.context_pool is set but context_pool is not: a half pool graph needs the float one's rules"
             : FileNameProblem("half.context_pool (the half-precision context pool graph's file name)", m.Half.ContextPool));
+
+    // The codebook cuts frames into patches: they must tile the frame, and the file must hold as many as it says.
+    private static string? CodebookProblem(ModelManifest m) =>
+        m.Sampler?.CodebookFile is not { } file ? null
+        : FileNameProblem("sampler.codebook_file (the codebook's file name)", file)
+        ?? (m.Sampler.Kind != SamplerSpec.CodebookTokens ? $"sampler.codebook_file is set but sampler.kind is '{m.Sampler.Kind}', not '{SamplerSpec.CodebookTokens}'"
+        : m.Sampler.Codebook is not (>= 1 and <= MaxCodebook) ? $"sampler.codebook is {m.Sampler.Codebook?.ToString() ?? "missing"}; it must be in 1..{MaxCodebook}"
+        : m.Sampler.Patch is not (>= 1 and <= MaxFrameSide) || m.Frame.Width % m.Sampler.Patch != 0 || m.Frame.Height % m.Sampler.Patch != 0
+            ? $"sampler.patch is {m.Sampler.Patch?.ToString() ?? "missing"}; patches of that side must tile the {m.Frame.Width}x{m.Frame.Height} frame"
+            : null);
 
     private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
     {

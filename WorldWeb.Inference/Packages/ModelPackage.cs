@@ -17,13 +17,14 @@ public sealed class ModelPackage : IDisposable
     private readonly StartStates _starts;
     private bool _disposed;
 
-    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, InferenceSession session, InferenceSession? poolSession,
-        bool replays, ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
+    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, PatchCodebook? codebook, InferenceSession session,
+        InferenceSession? poolSession, bool replays, ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
     {
         Precision = precision;
         Folder = folder;
         Manifest = manifest;
         _starts = starts;
+        Codebook = codebook;
         _session = session;
         _pool = poolSession is null ? null
             : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, replays, manifest.Name, logger);
@@ -56,6 +57,9 @@ public sealed class ModelPackage : IDisposable
         : ExecutionProvider == ExecutionProviderKind.Cuda ? "kept in the pool graph, steps replayed as CUDA graphs"
         : "kept in the pool graph, steps from fixed bindings (the CUDA graph path, uncaptured on CPU)";
 
+    /// <summary>The patches a <c>codebook-tokens</c> model paints with, when the package names them (<c>sampler.codebook_file</c>).</summary>
+    public PatchCodebook? Codebook { get; }
+
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
 
@@ -74,6 +78,8 @@ public sealed class ModelPackage : IDisposable
 
         ModelManifest manifest = ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName));
         StartStates starts = StartStates.Load(Path.Combine(folder, manifest.Starts), manifest);
+        PatchCodebook? codebook = manifest.Sampler?.CodebookFile is { } codebookFile
+            ? PatchCodebook.Load(Path.Combine(folder, codebookFile), manifest.Sampler) : null;
         (InferenceSession session, ExecutionProviderKind provider, Precision precision) = OpenModel(folder, manifest, options, logger);
         InferenceSession? poolSession = null;
         try
@@ -89,7 +95,7 @@ public sealed class ModelPackage : IDisposable
                 InferenceLog.CudaGraphsUnavailable(logger, manifest.Name, poolFile is null
                     ? "the package has no context pool graph (training/context_pool.py adds one)" : "its context pool graph is not in use (Inference:ContextPooling)");
             }
-            var package = new ModelPackage(folder, manifest, starts, session, poolSession, replays, provider, precision, options, logger);
+            var package = new ModelPackage(folder, manifest, starts, codebook, session, poolSession, replays, provider, precision, options, logger);
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",

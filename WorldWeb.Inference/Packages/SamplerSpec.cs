@@ -1,4 +1,11 @@
 namespace WorldWeb.Inference.Packages;
 
-/// <summary>Which sampler the exporter unrolled inside the graph; informational only.</summary>
-public sealed record SamplerSpec(string Kind, int Steps);
+/// <summary>
+/// Which sampler the exporter unrolled inside the graph. A <c>codebook-tokens</c> sampler also says how many patches
+/// its codebook holds, their side, and (optionally) the file holding them (<see cref="PatchCodebook"/>), with which
+/// the server stores memory frames as tokens.
+/// </summary>
+public sealed record SamplerSpec(string Kind, int Steps, int? Codebook = null, int? Patch = null, string? CodebookFile = null)
+{
+    public const string CodebookTokens = "codebook-tokens";
+}

@@ -13,7 +13,7 @@ namespace WorldWeb.Server.MemoryStorage;
 /// </summary>
 public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> contexts, MemoryMetrics metrics, ILogger<MemoryStore> logger)
 {
-    /// <summary>Memory changes at which worlds stop stepping until the database takes them (each holds a JPEG of ~1.2 KB).</summary>
+    /// <summary>Memory changes at which worlds stop stepping until the database takes them (each holds a frame of a few hundred bytes as tokens, ~0.7 KB as JPEG).</summary>
     public const int MaxPending = 50_000;
 
     private readonly WriteQueue<MemoryChange> _queue = new(MaxPending);
@@ -35,7 +35,8 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
     /// The entries a world held at <paramref name="step"/> (named by its save). Entries written after that step are
     /// deleted first: replaying the log from the save writes them again, exactly.
     /// </summary>
-    public async Task<List<MemoryEntry>> LoadAsync(string worldId, long step, MemorySnapshot held, int width, int height, CancellationToken cancellationToken)
+    /// <exception cref="InvalidDataException">A stored frame is not one <paramref name="frames"/> can read.</exception>
+    public async Task<List<MemoryEntry>> LoadAsync(string worldId, long step, MemorySnapshot held, MemoryFrameCodec frames, CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken);
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -49,7 +50,7 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
         {
             LogMissing(logger, worldId, step, steps.Length - rows.Count);
         }
-        return rows.Select(r => new MemoryEntry(r.Step, new Pose(r.X, r.Y, r.Heading), r.Frame, MemoryFrameCodec.Decode(r.Frame, width, height), r.Landmark)).ToList();
+        return rows.Select(r => new MemoryEntry(r.Step, new Pose(r.X, r.Y, r.Heading), r.Frame, frames.Decode(r.Frame), r.Landmark)).ToList();
     }
 
     /// <summary>A fork starts with the memory its save had: copies those entries to the new world.</summary>

@@ -1,6 +1,7 @@
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
+using WorldWeb.Memory;
 
 namespace WorldWeb.Server.ModelPackages;
 
@@ -12,6 +13,10 @@ public sealed class LoadedModel(ModelPackage package)
     public ModelPackage Package { get; } = package;
 
     public ModelManifest Manifest => Package.Manifest;
+
+    /// <summary>Frames as its codebook's tokens, where its package carries the codebook: how saves store its frames.</summary>
+    public TokenFrameCodec? Tokens { get; } = package.Codebook is { } codebook
+        ? new TokenFrameCodec(codebook, package.Manifest.Frame.Width, package.Manifest.Frame.Height) : null;
 
     public IReadOnlyList<ActionInfo> Actions { get; } =
         package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray(), a.Press, a.ChangesWorld)).ToArray();

@@ -7,19 +7,23 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Server.Saves;
 
 /// <summary>
-/// The bytes of a save: a little-endian header (format, step, pose, frame size, counts), the context frames as raw
-/// RGB24, the memory by reference (step of the latest write, then step and hits of each entry held; the frames
-/// are in the memory store) and the coherence state (<see cref="CoherenceState"/>, when there is one), all
-/// Brotli-compressed. Older formats still load: <c>WWS2</c> without its coherence state, <c>WWS1</c> (memory
-/// frames inline) without its memory either.
+/// The bytes of a save: a little-endian header (format, step, pose, frame size, counts), the context frames, the
+/// memory by reference (step of the latest write, then step and hits of each entry held; the frames are in the
+/// memory store) and the coherence state (<see cref="CoherenceState"/>, when there is one), all Brotli-compressed.
+/// A frame is stored as the model's codebook tokens (<see cref="TokenFrameCodec"/>) where they give it back byte for
+/// byte, as they do every frame the model wrote, else as raw RGB24 (a start state's real frames), so a save replays
+/// exactly either way. Older formats still load: <c>WWS3</c> with raw frames only, <c>WWS2</c> also without its
+/// coherence state, <c>WWS1</c> (memory frames inline) without its memory either.
 /// </summary>
 public static class SaveCodec
 {
-    private const uint Magic = 0x33535757; // "WWS3"
+    private const uint Magic = 0x34535757; // "WWS4"
+    private const uint MagicRawFrames = 0x33535757; // "WWS3"
     private const uint MagicWithoutCoherence = 0x32535757; // "WWS2"
     private const uint MagicInlineKeyframes = 0x31535757; // "WWS1"
 
-    public static byte[] Encode(WorldState state)
+    /// <param name="tokens">The world's model's codebook tokens; null: every frame raw.</param>
+    public static byte[] Encode(WorldState state, TokenFrameCodec? tokens = null)
     {
         int frameBytes = state.CurrentFrame.Length;
         using var raw = new MemoryStream();
@@ -32,7 +36,7 @@ public static class SaveCodec
             writer.Write(state.Context.Count);
             foreach (byte[] frame in state.Context)
             {
-                writer.Write(frame);
+                WriteFrame(writer, frame, tokens);
             }
             writer.Write(state.Memory.LastWriteStep);
             writer.Write(state.Memory.Entries.Count);
@@ -44,7 +48,7 @@ public static class SaveCodec
             writer.Write(state.Coherence is not null);
             if (state.Coherence is { } coherence)
             {
-                WriteCoherence(writer, coherence, frameBytes);
+                WriteCoherence(writer, coherence, frameBytes, tokens);
             }
         }
         using var compressed = new MemoryStream();
@@ -56,22 +60,24 @@ public static class SaveCodec
         return compressed.ToArray();
     }
 
-    /// <exception cref="InvalidDataException">The bytes are not a save of this format.</exception>
-    public static WorldState Decode(byte[] bytes)
+    /// <param name="tokens">The world's model's codebook tokens, to read frames stored as tokens with.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a save of this format, or hold tokens <paramref name="tokens"/> cannot read.</exception>
+    public static WorldState Decode(byte[] bytes, TokenFrameCodec? tokens = null)
     {
         using var brotli = new BrotliStream(new MemoryStream(bytes), CompressionMode.Decompress);
         using var reader = new BinaryReader(brotli);
         try
         {
             uint magic = reader.ReadUInt32();
-            if (magic is not (Magic or MagicWithoutCoherence or MagicInlineKeyframes))
+            if (magic is not (Magic or MagicRawFrames or MagicWithoutCoherence or MagicInlineKeyframes))
             {
                 throw new InvalidDataException("not a WorldWeb save");
             }
             long step = reader.ReadInt64();
             Pose pose = ReadPose(reader);
             int frameBytes = reader.ReadInt32();
-            byte[][] context = Enumerable.Range(0, reader.ReadInt32()).Select(_ => ReadExactly(reader, frameBytes)).ToArray();
+            var frames = new FrameReader(reader, frameBytes, magic == Magic, tokens);
+            byte[][] context = Enumerable.Range(0, reader.ReadInt32()).Select(_ => frames.Read()).ToArray();
             if (magic == MagicInlineKeyframes)
             {
                 return new WorldState(step, pose, context, MemorySnapshot.Empty);
@@ -79,7 +85,7 @@ public static class SaveCodec
             long lastWrite = reader.ReadInt64();
             MemorySnapshot.Held[] held = Enumerable.Range(0, reader.ReadInt32())
                 .Select(_ => new MemorySnapshot.Held(reader.ReadInt64(), reader.ReadInt32())).ToArray();
-            CoherenceState? coherence = magic == Magic && reader.ReadBoolean() ? ReadCoherence(reader, frameBytes) : null;
+            CoherenceState? coherence = (magic is Magic or MagicRawFrames) && reader.ReadBoolean() ? ReadCoherence(reader, frames) : null;
             return new WorldState(step, pose, context, new MemorySnapshot(lastWrite, held), coherence);
         }
         catch (EndOfStreamException ex)
@@ -88,7 +94,7 @@ public static class SaveCodec
         }
     }
 
-    private static void WriteCoherence(BinaryWriter writer, CoherenceState coherence, int frameBytes)
+    private static void WriteCoherence(BinaryWriter writer, CoherenceState coherence, int frameBytes, TokenFrameCodec? tokens)
     {
         writer.Write(coherence.Revisits);
         writer.Write(coherence.RevisitPsnrSum);
@@ -106,11 +112,11 @@ public static class SaveCodec
             {
                 throw new ArgumentException($"a checkpoint frame has {frame.Length} bytes, the context's {frameBytes}");
             }
-            writer.Write(frame);
+            WriteFrame(writer, frame, tokens);
         }
     }
 
-    private static CoherenceState ReadCoherence(BinaryReader reader, int frameBytes)
+    private static CoherenceState ReadCoherence(BinaryReader reader, FrameReader frames)
     {
         int revisits = reader.ReadInt32();
         double sum = reader.ReadDouble();
@@ -118,7 +124,7 @@ public static class SaveCodec
         int rollbacks = reader.ReadInt32();
         var guard = new CoherenceGuard.GuardState(reader.ReadBoolean(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble());
         Pose checkpointPose = ReadPose(reader);
-        byte[][] checkpointContext = Enumerable.Range(0, reader.ReadInt32()).Select(_ => ReadExactly(reader, frameBytes)).ToArray();
+        byte[][] checkpointContext = Enumerable.Range(0, reader.ReadInt32()).Select(_ => frames.Read()).ToArray();
         return new CoherenceState(revisits, sum, double.IsNaN(last) ? null : last, rollbacks, guard, checkpointPose, checkpointContext);
     }
 
@@ -130,6 +136,43 @@ public static class SaveCodec
     }
 
     private static Pose ReadPose(BinaryReader reader) => new(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+
+    /// <summary>A flag, then the frame as tokens (length, bytes) where they give it back exactly, else raw.</summary>
+    private static void WriteFrame(BinaryWriter writer, byte[] frame, TokenFrameCodec? tokens)
+    {
+        byte[]? stored = tokens is not null && frame.Length == tokens.FrameBytes ? tokens.Encode(frame) : null;
+        if (stored is not null && tokens!.Decode(stored).AsSpan().SequenceEqual(frame))
+        {
+            writer.Write(true);
+            writer.Write(stored.Length);
+            writer.Write(stored);
+        }
+        else
+        {
+            writer.Write(false);
+            writer.Write(frame);
+        }
+    }
+
+    /// <summary>Frames of <c>WWS4</c> as <see cref="WriteFrame"/> wrote them, or of an older format as raw RGB24.</summary>
+    private sealed class FrameReader(BinaryReader reader, int frameBytes, bool flagged, TokenFrameCodec? tokens)
+    {
+        public byte[] Read()
+        {
+            if (!flagged || !reader.ReadBoolean())
+            {
+                return ReadExactly(reader, frameBytes);
+            }
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > frameBytes)
+            {
+                throw new InvalidDataException($"a save's frame claims {length} bytes of tokens");
+            }
+            byte[] frame = (tokens ?? throw new InvalidDataException("the save holds frames as codebook tokens, and the model has no codebook"))
+                .Decode(ReadExactly(reader, length));
+            return frame.Length == frameBytes ? frame : throw new InvalidDataException($"a save's frame is {frame.Length} bytes, its header says {frameBytes}");
+        }
+    }
 
     private static byte[] ReadExactly(BinaryReader reader, int count)
     {

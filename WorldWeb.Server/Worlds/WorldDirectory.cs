@@ -105,7 +105,9 @@ public sealed partial class WorldDirectory(
         WorldState state = session.Capture();
         // The save names its memory entries; they must be in the store before it is.
         await memoryStore.FlushAsync(cancellationToken);
-        byte[] bytes = SaveCodec.Encode(state);
+        // Frames as tokens where memory stores them so (Memory:FrameFormat): both then need this codebook to be read.
+        TokenFrameCodec? tokens = memoryPolicy.Value.FrameFormat is MemoryFrameFormat.Auto or MemoryFrameFormat.Tokens ? session.Model.Tokens : null;
+        byte[] bytes = SaveCodec.Encode(state, tokens);
         long[] memorySteps = state.Memory.Entries.Select(e => e.Step).ToArray();
         SaveRecord save = await store.AddSaveAsync(session.Id, name, kind, state.Step, bytes, memorySteps, cancellationToken);
         _savedSteps[session.Id] = state.Step;
@@ -263,7 +265,7 @@ public sealed partial class WorldDirectory(
         WorldState state;
         try
         {
-            state = save is null ? Genesis(model, record.Seed) : SaveCodec.Decode(save.State);
+            state = save is null ? Genesis(model, record.Seed) : SaveCodec.Decode(save.State, model.Tokens);
         }
         catch (InvalidDataException ex)
         {
@@ -279,9 +281,18 @@ public sealed partial class WorldDirectory(
         await actionLog.FlushAsync(cancellationToken);
         byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
         // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
-        List<MemoryEntry> entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frame.Width, frame.Height, cancellationToken);
+        MemoryFrameCodec frames = MemoryFrames(model);
+        List<MemoryEntry> entries;
+        try
+        {
+            entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frames, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new WorldUnavailableException($"the memory of this world cannot be read by the model '{model.Name}' now loaded: {ex.Message}", ex);
+        }
         WorldMemory? memory = record.MemoryEnabled
-            ? WorldMemory.Restore(memoryPolicy.Value, frame.Width, frame.Height, state.Memory, entries, memoryStore.JournalFor(record.Id))
+            ? WorldMemory.Restore(memoryPolicy.Value, frames, state.Memory, entries, memoryStore.JournalFor(record.Id))
             : null;
         var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
         masks.Set(record.Id, record.DisabledActions);
@@ -298,6 +309,19 @@ public sealed partial class WorldDirectory(
         _savedSteps[record.Id] = save?.Step ?? 0;
         LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
         return session;
+    }
+
+    /// <summary>How the worlds of <paramref name="model"/> store memory frames (Memory:FrameFormat).</summary>
+    private MemoryFrameCodec MemoryFrames(LoadedModel model)
+    {
+        try
+        {
+            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new WorldUnavailableException($"Memory:FrameFormat cannot be kept with the model '{model.Name}': {ex.Message}", ex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} resumed from step {SaveStep} plus {Replayed} logged actions, at step {Step}")]

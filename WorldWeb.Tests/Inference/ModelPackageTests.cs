@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
@@ -157,6 +158,30 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
+    public void Load_CodebookTheSamplerNames_IsThePatchesOfItsFile()
+    {
+        string folder = WithCodebook(CopyFixture("tiny"), "codebook-tokens", patches: 3, values: 48);
+
+        using ModelPackage package = ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance);
+
+        Assert.Equal((3, 4), (package.Codebook!.Count, package.Codebook.Patch));
+        Assert.Equal(Enumerable.Range(48, 48).Select(i => i / 144f), package.Codebook.Of(1).ToArray());
+    }
+
+    [Theory]
+    [InlineData("codebook-tokens", 47, "codebook.npy", "the codebook is Float32 [3,47] but world.json requires float32 [3,48]")]
+    [InlineData("none", 48, "world.json", "sampler.codebook_file is set but sampler.kind is 'none'")]
+    public void Load_CodebookNotAsTheSamplerSays_IsRefusedNamingTheFile(string kind, int values, string file, string expected)
+    {
+        string folder = WithCodebook(CopyFixture("tiny"), kind, patches: 3, values);
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Equal(Path.Combine(folder, file), ex.FilePath);
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
     public void Start_IsTheStartStatesRowOfKRgbFrames()
     {
         using ModelPackage package = Fixtures.Load("tiny");
@@ -187,6 +212,26 @@ public sealed class ModelPackageTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => package.Start(3).Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => package.Start(-1).Length);
+    }
+
+    /// <summary>The package with a sampler of <paramref name="kind"/> naming codebook.npy: float32 [patches, values] of 4×4 patches, value i = i / 144.</summary>
+    private static string WithCodebook(string folder, string kind, int patches, int values)
+    {
+        string manifest = Path.Combine(folder, ModelManifest.FileName);
+        JsonNode json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["sampler"] = new JsonObject { ["kind"] = kind, ["steps"] = 1, ["codebook"] = patches, ["patch"] = 4, ["codebook_file"] = "codebook.npy" };
+        File.WriteAllText(manifest, json.ToJsonString());
+        string header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({patches}, {values}), }}";
+        header = header.PadRight(128 - 10 - 1) + "\n";  // the data starts 64-byte aligned, as numpy writes it
+        using var npy = new BinaryWriter(File.Create(Path.Combine(folder, "codebook.npy")));
+        npy.Write([0x93, .. "NUMPY"u8, 1, 0]);
+        npy.Write((ushort)header.Length);
+        npy.Write(System.Text.Encoding.ASCII.GetBytes(header));
+        for (int i = 0; i < patches * values; i++)
+        {
+            npy.Write(i / 144f);
+        }
+        return folder;
     }
 
     private static string CopyFixture(string name)

@@ -8,6 +8,9 @@ internal static class MemoryFixtures
 {
     public const int Size = 16;
 
+    /// <summary>How these tests' memories store frames: as JPEG, there being no model and so no codebook.</summary>
+    public static MemoryFrameCodec JpegFrames { get; } = MemoryFrameCodec.For(new MemoryPolicy(), Size, Size, tokens: null);
+
     public static byte[] Frame(Random random)
     {
         byte[] frame = new byte[Size * Size * 3];
@@ -18,14 +21,14 @@ internal static class MemoryFixtures
     public static MemoryEntry Entry(long step, double x, double y, double headingDegrees, bool landmark = false)
     {
         byte[] rgb = Frame(new Random((int)step));
-        byte[] encoded = MemoryFrameCodec.Encode(rgb, Size, Size, 80);
-        return new MemoryEntry(step, new Pose(x, y, headingDegrees * Math.PI / 180), encoded, MemoryFrameCodec.Decode(encoded, Size, Size), landmark);
+        byte[] encoded = JpegFrames.Encode(rgb);
+        return new MemoryEntry(step, new Pose(x, y, headingDegrees * Math.PI / 180), encoded, JpegFrames.Decode(encoded), landmark);
     }
 
     public static Pose At(double x, double y, double headingDegrees) => new(x, y, headingDegrees * Math.PI / 180);
 
     public static WorldMemory Holding(MemoryPolicy policy, params MemoryEntry[] entries) =>
-        WorldMemory.Restore(policy, Size, Size, new MemorySnapshot(0, entries.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), entries);
+        WorldMemory.Restore(policy, JpegFrames, new MemorySnapshot(0, entries.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), entries);
 
     /// <summary>A walk that wanders the square [0, side)² and turns now and then, one pose per step.</summary>
     public static IEnumerable<Pose> Walk(int seed, int steps, double side)

@@ -11,7 +11,7 @@ public sealed class WorldMemoryBudgetTests
     public void AfterLongPlay_EntriesAndBytesStayWithinTheBudget()
     {
         var policy = new MemoryPolicy { MaxEntries = 40, MaxBytes = 20_000 };
-        var memory = new WorldMemory(policy, Size, Size);
+        var memory = new WorldMemory(policy, JpegFrames);
         var random = new Random(1);
         long step = 0, written = 0;
         foreach (Pose pose in Walk(seed: 1, steps: 20_000, side: 30))
@@ -28,7 +28,7 @@ public sealed class WorldMemoryBudgetTests
     public void WritePolicy_SkipsFramesThatAddNothing_AndWritesAtLeastEveryNSteps()
     {
         var policy = new MemoryPolicy { EverySteps = 50, NoveltyCells = 5 };
-        var memory = new WorldMemory(policy, Size, Size);
+        var memory = new WorldMemory(policy, JpegFrames);
         byte[] frame = Frame(new Random(2));
         var writes = new List<long>();
         for (long step = 1; step <= 200; step++)
@@ -46,7 +46,7 @@ public sealed class WorldMemoryBudgetTests
     public void WritePolicy_KeepsTheFirstViewOfASpot()
     {
         var policy = new MemoryPolicy { EverySteps = 1 };
-        var memory = new WorldMemory(policy, Size, Size);
+        var memory = new WorldMemory(policy, JpegFrames);
         var random = new Random(3);
         MemoryEntry first = memory.Remember(Frame(random), new Pose(3, 3, 0), 1)!;
         // Back at the same spot much later, showing something else (in play: the model's drifted view of it).
@@ -62,7 +62,7 @@ public sealed class WorldMemoryBudgetTests
     [Fact]
     public void WritePolicy_WritesWhenTheFrameDiffersFromTheNearestMemory_NotForNoise()
     {
-        var memory = new WorldMemory(new MemoryPolicy(), Size, Size);
+        var memory = new WorldMemory(new MemoryPolicy(), JpegFrames);
         var random = new Random(4);
         byte[] dark = Frame(random).Select(b => (byte)(b / 4)).ToArray();
         byte[] bright = Frame(random).Select(b => (byte)(192 + b / 4)).ToArray();
@@ -95,7 +95,7 @@ public sealed class WorldMemoryBudgetTests
     public void Eviction_KeepsLandmarks()
     {
         var policy = new MemoryPolicy { MaxEntries = 30 };
-        var memory = new WorldMemory(policy, Size, Size);
+        var memory = new WorldMemory(policy, JpegFrames);
         var random = new Random(5);
         // A first visit to a far corner: landmarks.
         long step = 0;

@@ -38,7 +38,7 @@ public sealed class WorldMemoryChangeTests
             Entry(60, 4.5, 5, 0),   // seen after the change
         ];
         var journal = new RecordingJournal();
-        WorldMemory memory = WorldMemory.Restore(new MemoryPolicy(), Size, Size,
+        WorldMemory memory = WorldMemory.Restore(new MemoryPolicy(), JpegFrames,
             new MemorySnapshot(60, held.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), held, journal);
 
         int forgotten = memory.WorldChanged(Painter, step: 50);
@@ -56,7 +56,7 @@ public sealed class WorldMemoryChangeTests
     {
         // The mark can be a few pixels: the worst case is a frame the frame-difference rule cannot tell from the old one.
         var policy = new MemoryPolicy();
-        WorldMemory changed = new(policy, Size, Size), unchanged = new(policy, Size, Size);
+        WorldMemory changed = new(policy, JpegFrames), unchanged = new(policy, JpegFrames);
         byte[] frame = Frame(new Random(1));
         Assert.NotNull(changed.Remember(frame, Painter, 1));
         Assert.NotNull(unchanged.Remember(frame, Painter, 1));
@@ -70,7 +70,7 @@ public sealed class WorldMemoryChangeTests
     [Fact]
     public void TheFirstViewAfterTheChange_StaysAndIsWhatARevisitRecalls()
     {
-        var memory = new WorldMemory(new MemoryPolicy(), Size, Size);
+        var memory = new WorldMemory(new MemoryPolicy(), JpegFrames);
         var random = new Random(2);
         memory.Remember(Frame(random), Painter, 1);
         memory.WorldChanged(Painter, step: 30);
@@ -98,7 +98,7 @@ public sealed class WorldMemoryChangeTests
     [Fact]
     public void Restore_AfterAChange_HoldsWhatTheSnapshotNames_ThoughTheStoreStillHasTheForgottenRows()
     {
-        var memory = new WorldMemory(new MemoryPolicy(), Size, Size);
+        var memory = new WorldMemory(new MemoryPolicy(), JpegFrames);
         var random = new Random(3);
         var stored = new List<MemoryEntry>();
         long step = 0;
@@ -108,7 +108,7 @@ public sealed class WorldMemoryChangeTests
         }
         Assert.True(memory.WorldChanged(Painter, ++step) > 0);
 
-        WorldMemory restored = WorldMemory.Restore(new MemoryPolicy(), Size, Size, memory.Snapshot(), stored);
+        WorldMemory restored = WorldMemory.Restore(new MemoryPolicy(), JpegFrames, memory.Snapshot(), stored);
 
         Assert.Equal(memory.Entries.Select(e => e.Step), restored.Entries.Select(e => e.Step));
         Assert.Equal(memory.Bytes, restored.Bytes);
@@ -121,7 +121,7 @@ public sealed class WorldMemoryChangeTests
     private static (MemorySnapshot Snapshot, int Forgotten, int Recalled) Play()
     {
         var policy = new MemoryPolicy();
-        var memory = new WorldMemory(policy, Size, Size);
+        var memory = new WorldMemory(policy, JpegFrames);
         var random = new Random(4);
         var changes = new List<(long Step, Pose At)>();
         var into = new MemoryEntry?[2];

@@ -54,7 +54,7 @@ public sealed class WorldMemoryRecallTests
     public void RebuiltFromItsSnapshot_MemoryReturnsTheSameNeighbours()
     {
         var random = new Random(3);
-        var live = new WorldMemory(new MemoryPolicy(), Size, Size);
+        var live = new WorldMemory(new MemoryPolicy(), JpegFrames);
         long step = 0;
         foreach (Pose pose in Walk(seed: 5, steps: 3000, side: 12))
         {
@@ -62,7 +62,7 @@ public sealed class WorldMemoryRecallTests
             live.Recall(pose, step - 8, new MemoryEntry?[2]);
         }
 
-        WorldMemory rebuilt = WorldMemory.Restore(new MemoryPolicy(), Size, Size, live.Snapshot(), live.Entries.Select(Copy));
+        WorldMemory rebuilt = WorldMemory.Restore(new MemoryPolicy(), JpegFrames, live.Snapshot(), live.Entries.Select(Copy));
 
         Assert.Equal(live.Snapshot().Entries, rebuilt.Snapshot().Entries);
         Assert.Equal(live.LastWriteStep, rebuilt.LastWriteStep);
@@ -74,5 +74,5 @@ public sealed class WorldMemoryRecallTests
         }
     }
 
-    private static MemoryEntry Copy(MemoryEntry e) => new(e.Step, e.Pose, e.Encoded, MemoryFrameCodec.Decode(e.Encoded, Size, Size), e.Landmark);
+    private static MemoryEntry Copy(MemoryEntry e) => new(e.Step, e.Pose, e.Encoded, JpegFrames.Decode(e.Encoded), e.Landmark);
 }

@@ -28,9 +28,8 @@ public sealed class CoherenceGuardTests : IDisposable
         _model = _package.CreateWorldModel();
         _batch = _model.CreateBatch(1);
         var loaded = new LoadedModel(_package);
-        var frame = loaded.Manifest.Frame;
         _session = new WorldSession("guard", 5, loaded, WorldDirectory.Genesis(loaded, 5),
-            new WorldMemory(new MemoryPolicy(), frame.Width, frame.Height), TimeProvider.System, new CoherenceOptions());
+            TestSchedulers.NewMemory(loaded), TimeProvider.System, new CoherenceOptions());
     }
 
     public static TheoryData<string> Faults => new() { "nan", "out-of-range", "blank", "frozen", "noise" };
@@ -109,7 +108,10 @@ public sealed class CoherenceGuardTests : IDisposable
         {
             Step(corrupt: null, running);
         }
-        WorldState saved = SaveCodec.Decode(SaveCodec.Encode(running.Capture()));
+        // Saved as a server saves: the model's own frames as its codebook's tokens, which must give them back exactly.
+        TokenFrameCodec tokens = _session.Model.Tokens!;
+        WorldState saved = SaveCodec.Decode(SaveCodec.Encode(running.Capture(), tokens), tokens);
+        Assert.Equal(running.Capture().Context, saved.Context);
         Assert.NotEqual(0, saved.Step % new CoherenceOptions().CheckpointEverySteps);
         WorldSession resumed = NewSession(saved);
 

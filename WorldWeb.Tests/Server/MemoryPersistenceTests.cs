@@ -9,6 +9,8 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.MemoryStorage;
+using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 using Xunit.Abstractions;
 
@@ -52,6 +54,42 @@ public sealed class MemoryPersistenceTests(WorldWebFactory factory, ITestOutputH
     }
 
     [Fact]
+    public async Task TokenMemory_RestoredFromPostgres_RecallsTheSameFrames_AndAJpegEntryWrittenBeforeStillLoads()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 45);
+        await PlayAsync(owner, world.Id, steps: 30);
+        var directory = factory.Services.GetRequiredService<WorldDirectory>();
+        WorldSession before = await StoppedAsync(directory, world.Id);
+        MemoryFrameCodec frames = before.Memory!.Frames;
+        Dictionary<long, byte[]> seen = before.Memory.Entries.ToDictionary(e => e.Step, e => e.Rgb);
+        bool tokens = before.Model.Package.Codebook is not null;
+        Assert.All(before.Memory.Entries, e => Assert.Equal(tokens, TokenFrameCodec.IsTokens(e.Encoded)));
+        output.WriteLine($"{frames.Description}: {before.Memory.Bytes / Math.Max(1, seen.Count)} B an entry");
+        await directory.TryUnloadIdleAsync(before, DateTimeOffset.MaxValue, CancellationToken.None);
+        await factory.Services.GetRequiredService<MemoryStore>().FlushAsync(CancellationToken.None);
+        // One entry as a server before token memory stored it.
+        long oldest = seen.Keys.Min();
+        byte[] jpeg = ImageFrameCodec.Jpeg(seen[oldest], frames.Width, frames.Height, 70);
+        await using (WorldWebDbContext db = await Db(factory).CreateDbContextAsync())
+        {
+            Assert.Equal(1, await db.MemoryEntries.Where(e => e.WorldId == world.Id && e.Step == oldest)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.Frame, jpeg)));
+        }
+
+        WorldSession after = (await directory.OpenAsync(world.Id, CancellationToken.None))!;
+
+        Assert.Equal(seen.Keys.Order(), after.Memory!.Entries.Select(e => e.Step));
+        foreach (MemoryEntry entry in after.Memory.Entries.Where(e => e.Step != oldest))
+        {
+            Assert.Equal(seen[entry.Step], entry.Rgb);
+        }
+        MemoryEntry old = after.Memory.Entries.Single(e => e.Step == oldest);
+        Assert.Equal(jpeg, old.Encoded);
+        Assert.Equal(ImageFrameCodec.Decode(jpeg, frames.Width, frames.Height), old.Rgb);
+    }
+
+    [Fact]
     public async Task Fork_StartsWithTheMemoryItsSaveHad()
     {
         WorldWebFactory app = factory;
@@ -71,7 +109,10 @@ public sealed class MemoryPersistenceTests(WorldWebFactory factory, ITestOutputH
 
         Assert.Equal(save.Step, forkSession.Step);
         Assert.Equal(held, Describe(forkSession.Memory!));
-        output.WriteLine($"save at step {save.Step}: {save.Bytes} bytes, memory of {held.Count} entries by reference");
+        await using WorldWebDbContext db = await Db(app).CreateDbContextAsync();
+        byte[] state = (await db.Saves.SingleAsync(s => s.Id == Guid.Parse(save.Id))).State;
+        int raw = SaveCodec.Encode(SaveCodec.Decode(state, forkSession.Model.Tokens)).Length;
+        output.WriteLine($"save at step {save.Step}: {save.Bytes} bytes ({raw} with raw frames), memory of {held.Count} entries by reference");
     }
 
     [Fact]

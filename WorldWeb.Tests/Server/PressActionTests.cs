@@ -110,7 +110,7 @@ public sealed class PressActionTests : IDisposable
 
     private static WorldSession NewSession(LoadedModel model, ILogger? logger, bool memory = true) =>
         new("0000000000000009", 9, model, WorldDirectory.Genesis(model, 9),
-            memory ? new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height) : null,
+            memory ? TestSchedulers.NewMemory(model) : null,
             TimeProvider.System, logger: logger);
 
     /// <summary>A world of the press model on its own scheduler, watched, stepped a tick at a time.</summary>

@@ -1,8 +1,11 @@
+using System.IO.Compression;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
+using WorldWeb.ReferenceWorld;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
+using WorldWeb.Tests.Memory;
 
 namespace WorldWeb.Tests.Server;
 
@@ -41,6 +44,61 @@ public sealed class SaveCodecTests
         Assert.Equal((coherence.Guard, coherence.CheckpointPose), (back.Guard, back.CheckpointPose));
         Assert.Equal(coherence.CheckpointContext, back.CheckpointContext);
         Assert.Null(SaveCodec.Decode(SaveCodec.Encode(state with { Coherence = null })).Coherence);
+    }
+
+    [Fact]
+    public void FramesTheModelWrote_AreSavedAsItsTokens_AndComeBackExactly_WhileRealFramesStayRaw()
+    {
+        var codebook = TokenFrameCodecTests.RandomCodebook(512, seed: 9);
+        var tokens = new TokenFrameCodec(codebook, 64, 64);
+        var random = new Random(6);
+        byte[] Painted() => TokenFrameCodecTests.Painted(codebook, _ => random.Next(512));
+        byte[] real = World.Create(1004).Render();  // a start state's frame: no frame of codebook patches
+        var coherence = new CoherenceState(1, 20, 20, 0, new CoherenceGuard.GuardState(true, 0, 10, 30), new Pose(0, 0, 0), [real, Painted()]);
+        var state = new WorldState(50, new Pose(1, 2, 3), [real, Painted(), Painted(), Painted()], MemorySnapshot.Empty, coherence);
+
+        byte[] saved = SaveCodec.Encode(state, tokens);
+        WorldState back = SaveCodec.Decode(saved, tokens);
+
+        Assert.Equal(state.Context, back.Context);
+        Assert.Equal(coherence.CheckpointContext, back.Coherence!.CheckpointContext);
+        Assert.True(2 * saved.Length < SaveCodec.Encode(state).Length, $"{saved.Length} B with tokens, {SaveCodec.Encode(state).Length} B raw");
+        Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(saved));
+    }
+
+    [Fact]
+    public void SaveOfTheFormatBeforeTokens_StillLoads()
+    {
+        byte[] frame = World.Create(1005).Render();
+        using var raw = new MemoryStream();
+        using (var writer = new BinaryWriter(raw, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(0x33535757u);  // "WWS3": raw frames, no flags
+            writer.Write(30L);
+            writer.Write(0.5);
+            writer.Write(1.5);
+            writer.Write(0.25);
+            writer.Write(frame.Length);
+            writer.Write(1);
+            writer.Write(frame);
+            writer.Write(27L);
+            writer.Write(1);
+            writer.Write(27L);
+            writer.Write(2);
+            writer.Write(false);
+        }
+        using var compressed = new MemoryStream();
+        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(raw.ToArray());
+        }
+
+        WorldState back = SaveCodec.Decode(compressed.ToArray());
+
+        Assert.Equal((30L, new Pose(0.5, 1.5, 0.25), 27L), (back.Step, back.Pose, back.Memory.LastWriteStep));
+        Assert.Equal(frame, Assert.Single(back.Context));
+        Assert.Equal([new MemorySnapshot.Held(27, 2)], back.Memory.Entries);
+        Assert.Null(back.Coherence);
     }
 
     [Fact]

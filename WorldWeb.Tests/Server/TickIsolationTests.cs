@@ -39,5 +39,5 @@ public sealed class TickIsolationTests
     }
 
     private static WorldSession NewSession(LoadedModel model, WorldState state, string id) =>
-        new(id, 1, model, state, new WorldMemory(new MemoryPolicy(), model.Manifest.Frame.Width, model.Manifest.Frame.Height), TimeProvider.System);
+        new(id, 1, model, state, TestSchedulers.NewMemory(model), TimeProvider.System);
 }

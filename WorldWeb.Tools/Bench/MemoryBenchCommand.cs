@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Noise;
+using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Memory;
@@ -14,8 +16,9 @@ using WorldWeb.Tools.Eval;
 namespace WorldWeb.Tools.Bench;
 
 /// <summary>
-/// ./worldweb bench memory [--entries 10000] [--area 32] [--queries 20000] [--model DIR --minutes 1] [--json OUT]:
-/// the tick-path cost of the server's memory (WorldWeb.Memory, default policy) with a memory of N entries, and, with
+/// ./worldweb bench memory [--entries 10000] [--area 32] [--queries 20000] [--model DIR --minutes 1] [--memory-format F]
+/// [--memory-quality Q] [--json OUT]: the tick-path cost of the server's memory (WorldWeb.Memory, default policy, frames
+/// stored as <see cref="MemoryFormatArgs"/> says; tokens need the model's codebook) with a memory of N entries, and, with
 /// a model, the bytes of memory one minute of play writes at the model's fps. The reference world's explorer
 /// (true frames and poses, 20 fps) gives the bytes per minute of a player who keeps exploring, without painting and
 /// with (each paint forgets the views of the spot, so the views after it are written again).
@@ -30,36 +33,53 @@ public static class MemoryBenchCommand
         var modelFolder = args.Text("model");
         var minutes = args.Double("minutes", 1);
         var jsonPath = args.Text("json");
+        var policy = MemoryFormatArgs.Read(args);
         args.EnsureAllRead();
 
-        var retrieval = Retrieval(entries, area, queries);
-        var play = modelFolder is null ? null : Play(modelFolder, minutes);
-        var explore = Explore(minutes, paints: false);
-        var painting = Explore(minutes, paints: true);
-        var json = JsonSerializer.Serialize(new { benchmark = "memory", policy = new MemoryPolicy(), retrieval, play_model = play, play_reference_world = explore, play_reference_world_painting = painting },
-            new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        using var package = modelFolder is null ? null : PackageOpener.Open(modelFolder, new InferenceOptions(), NullLogger.Instance);
+        var frames = package is null ? MemoryFrames(policy) : MemoryFormatArgs.Frames(policy, package);
+        var retrieval = Retrieval(entries, area, queries, policy, frames);
+        var play = package is null ? null : Play(package, minutes, policy, frames);
+        var explore = Explore(minutes, paints: false, policy, frames);
+        var painting = Explore(minutes, paints: true, policy, frames);
+        var json = JsonSerializer.Serialize(new { benchmark = "memory", policy, memory_format = frames.Description, retrieval, play_model = play, play_reference_world = explore, play_reference_world_painting = painting },
+            new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } });
         Console.WriteLine(json);
         if (jsonPath is not null) File.WriteAllText(jsonPath, json);
         return 0;
     }
 
-    /// <summary>A memory of <paramref name="count"/> entries spread over area×area cells; per step: recall, revisit lookup, write check.</summary>
-    private static object Retrieval(int count, double area, int queries)
+    /// <summary>Without a model, frames of the reference world's size and no codebook.</summary>
+    private static MemoryFrameCodec MemoryFrames(MemoryPolicy policy)
     {
-        const int side = 64, slots = 2;
+        try
+        {
+            return MemoryFrameCodec.For(policy, WorldOptions.Default.Width, WorldOptions.Default.Height, tokens: null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{e.Message}: pass --model DIR.");
+        }
+    }
+
+    /// <summary>A memory of <paramref name="count"/> entries spread over area×area cells; per step: recall, revisit lookup, write check.</summary>
+    private static object Retrieval(int count, double area, int queries, MemoryPolicy defaults, MemoryFrameCodec memoryFrames)
+    {
+        const int slots = 2;
+        var (width, height) = (memoryFrames.Width, memoryFrames.Height);
         var random = new Random(1);
-        var frames = Enumerable.Range(0, 16).Select(_ => RandomFrame(random, side)).Select(f => MemoryFrameCodec.Encode(f, side, side, 80)).ToArray();
+        var frames = Enumerable.Range(0, 16).Select(_ => RandomFrame(random, width, height)).Select(f => memoryFrames.Encode(f)).ToArray();
         var stored = Enumerable.Range(0, count).Select(i =>
         {
             var encoded = frames[i % frames.Length];
             return new MemoryEntry(i + 1, new Pose(random.NextDouble() * area, random.NextDouble() * area, Angles.Wrap(random.NextDouble() * 2 * Math.PI)),
-                encoded, MemoryFrameCodec.Decode(encoded, side, side), landmark: i % 50 == 0);
+                encoded, memoryFrames.Decode(encoded), landmark: i % 50 == 0);
         }).ToList();
-        var policy = new MemoryPolicy { MaxEntries = count, MaxBytes = long.MaxValue / 4 };
-        var memory = WorldMemory.Restore(policy, side, side, new MemorySnapshot(count, stored.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), stored);
+        var policy = new MemoryPolicy { MaxEntries = count, MaxBytes = long.MaxValue / 4, FrameFormat = defaults.FrameFormat, FrameQuality = defaults.FrameQuality };
+        var memory = WorldMemory.Restore(policy, memoryFrames, new MemorySnapshot(count, stored.Select(e => new MemorySnapshot.Held(e.Step, 0)).ToArray()), stored);
         var into = new MemoryEntry?[slots];
-        var floats = new float[side * side * 3];
-        var current = RandomFrame(random, side);
+        var floats = new float[width * height * 3];
+        var current = RandomFrame(random, width, height);
         var recall = new List<double>(queries);
         var step = new List<double>(queries);
         int writes = 0, filled = 0;
@@ -98,20 +118,20 @@ public static class MemoryBenchCommand
     }
 
     /// <summary>A world played for <paramref name="minutes"/> at the model's fps: actions held for 5–25 steps, memory on.</summary>
-    private static object Play(string folder, double minutes)
+    private static object Play(ModelPackage package, double minutes, MemoryPolicy policy, MemoryFrameCodec frames)
     {
-        using var package = PackageOpener.Open(folder, new InferenceOptions(), NullLogger.Instance);
         using var model = package.CreateWorldModel();
         using var batch = model.CreateBatch(1);
         var manifest = package.Manifest;
-        var (width, height, floats) = (manifest.Frame.Width, manifest.Frame.Height, manifest.Frame.FloatCount);
-        var memory = new WorldMemory(new MemoryPolicy(), width, height);
+        var floats = manifest.Frame.FloatCount;
+        var memory = new WorldMemory(policy, frames);
         var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
         var context = package.Start(0).ToArray().Chunk(floats).ToList();
         var random = new Random(7);
         var pose = new Pose(0, 0, 0);
         var steps = (int)(minutes * 60 * manifest.Fps);
         long written = 0;
+        var writeMs = new List<double>();
         int writes = 0, action = 0, hold = 0;
         var clock = Stopwatch.StartNew();
         for (long s = 1; s <= steps; s++)
@@ -129,12 +149,16 @@ public static class MemoryBenchCommand
             pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
             context.RemoveAt(0);
             context.Add(rgb);
+            var started = Stopwatch.GetTimestamp();
             if (memory.Remember(rgb, pose, s) is { } entry)
             {
+                // A write of the model's own frame: the policy's checks, then the frame encoded and decoded.
+                writeMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 writes++;
                 written += entry.Encoded.Length;
             }
         }
+        writeMs.Sort();
         return new
         {
             model = manifest.Name,
@@ -149,6 +173,7 @@ public static class MemoryBenchCommand
             entries_held = memory.Entries.Count,
             bytes_held = memory.Bytes,
             distance_cells = Round(Math.Sqrt(pose.X * pose.X + pose.Y * pose.Y)),
+            write_ms = writes == 0 ? null : new { p50 = Round(Percentile(writeMs, 0.5)), p99 = Round(Percentile(writeMs, 0.99)) },
         };
     }
 
@@ -156,11 +181,11 @@ public static class MemoryBenchCommand
     /// The reference world's explorer walking the maze for <paramref name="minutes"/> at 20 fps, its frames and true
     /// poses remembered, its paints (with <paramref name="paints"/>) told to memory as the server tells it.
     /// </summary>
-    private static object Explore(double minutes, bool paints)
+    private static object Explore(double minutes, bool paints, MemoryPolicy policy, MemoryFrameCodec frames)
     {
         var world = World.Create(3, WorldOptions.Default);
         var explorer = new Explorer(world, 3, paints);
-        var memory = new WorldMemory(new MemoryPolicy(), world.Options.Width, world.Options.Height);
+        var memory = new WorldMemory(policy, frames);
         var steps = (int)(minutes * 60 * 20);
         long written = 0;
         int writes = 0, changes = 0, forgotten = 0;
@@ -200,9 +225,9 @@ public static class MemoryBenchCommand
         return x < 0 || y < 0 || x >= area || y >= area ? pose with { Heading = Angles.Wrap(heading + Math.PI) } : new Pose(x, y, Angles.Wrap(heading));
     }
 
-    private static byte[] RandomFrame(Random random, int side)
+    private static byte[] RandomFrame(Random random, int width, int height)
     {
-        var frame = new byte[side * side * 3];
+        var frame = new byte[width * height * 3];
         random.NextBytes(frame);
         return frame;
     }

@@ -12,7 +12,7 @@ namespace WorldWeb.Tools.Bench;
 
 /// <summary>
 /// ./worldweb bench turnaround --model DIR [--seeds 1001-1006] [--spots 3] [--stand 0,50,200] [--same-wall 25]
-/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--json OUT]: the user test of
+/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--memory-format F] [--json OUT]: the user test of
 /// issue 19 §3. From
 /// true context facing a wall within paint reach (held-out mazes), turn right 180° (36 steps of 5°), stand S steps,
 /// turn left 37 steps; the frames after 35, 36 and 37 left turns are scored against the view before turning. At
@@ -32,13 +32,14 @@ public static class TurnaroundBenchCommand
         var spots = args.Int("spots", 3);
         var stands = args.IntList("stand", [0, 50, 200]);
         var sameWall = args.Double("same-wall", 25);
-        var policy = Policy(args);
+        var policy = MemoryFormatArgs.Read(args, Policy(args));
         var jsonPath = args.Text("json");
         args.EnsureAllRead();
         if (seeds.Any(s => s <= 1000)) throw new UsageException("--seeds must be held out: above 1000.");
 
         using var package = PackageOpener.Open(modelDir, new InferenceOptions(), NullLogger.Instance);
         using var model = package.CreateWorldModel();
+        var memoryFrames = MemoryFormatArgs.Frames(policy, package);
         var k = package.Manifest.ContextFrames;
         var trials = new List<Trial>();
         foreach (var seed in seeds)
@@ -57,7 +58,7 @@ public static class TurnaroundBenchCommand
                         world.Pose = start;
                         var view = world.Render();
                         var context = Enumerable.Repeat(view, k).ToList();
-                        var memory = withMemory ? new WorldMemory(policy, world.Options.Width, world.Options.Height) : null;
+                        var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
                         for (var s = 0; s < k; s++) memory?.Remember(view, ReferenceTrajectory.ToPose(start), s);
                         var row = new RolloutRow((ulong)seed * 7919 + (ulong)trials.Count / 2, k, context, ReferenceTrajectory.ToPose(start),
                             [.. actions.Select(a => (int)a)], memory);
@@ -77,6 +78,7 @@ public static class TurnaroundBenchCommand
             seeds,
             stands,
             policy = new { policy.RecallCells, policy.RecallDegrees, policy.NoveltyCells, policy.NoveltyDegrees, policy.SameSpotCells, policy.SameSpotDegrees },
+            memory_format = memoryFrames.Description,
             same_wall_db = sameWall,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             summary = Summary(returns, sameWall),

@@ -11,7 +11,7 @@ namespace WorldWeb.Tools.Eval;
 /// PSNR, whether the model shows the mark there (<see cref="MarkDetector"/>), and, for the controls, whether it
 /// shows a mark that was never made. With memory the rollout remembers and forgets as the server does.
 /// </summary>
-public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, int paintAction)
+public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction)
 {
     public const string PolicyName = "paint-and-return";
     public static readonly int[] AwaySteps = [32, 128, 512, 2000];
@@ -43,7 +43,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
                     var reference = Replay(seed, options, pose, actions);
                     foreach (var withMemory in new[] { true, false })
                     {
-                        var memory = withMemory ? new WorldMemory(policy, options.Width, options.Height) : null;
+                        var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
                         for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(pose), k);
                         var row = new RolloutRow((ulong)seed * 7919 + (ulong)played.Count / 4, contextFrames, context, ReferenceTrajectory.ToPose(pose),
                             [.. actions.Select(a => a == WorldAction.Paint ? paintAction : (int)a)], memory);

@@ -13,7 +13,8 @@ namespace WorldWeb.Tools.Eval;
 /// ./worldweb eval: measures a model package against the reference world on held-out seeds — free play as a
 /// player sees it (<see cref="FreePlay"/>), teacher-forced quality beside the copy-last baseline, open-loop
 /// rollouts, loop closure with and without memory, pose tracking. Memory is the server's (WorldWeb.Memory, default
-/// policy); <c>--memory off</c> runs teacher forcing and rollouts without it (free play is always as served). Free
+/// policy, frames stored as <c>--memory-format</c> and <c>--memory-quality</c> say: <see cref="MemoryFormatArgs"/>);
+/// <c>--memory off</c> runs teacher forcing and rollouts without it (free play is always as served). Free
 /// play is also set beside the world under the same actions by colour and by a classifier two-sample test
 /// (<see cref="FreePlayFidelity"/>; <c>--c2st off</c> skips the classifier, which needs Python with torch).
 /// </summary>
@@ -31,6 +32,7 @@ public static class EvalCommand
         var rollouts = args.Int("rollouts", 4);
         var loops = args.Int("loops", 6);
         var memory = args.Text("memory") ?? "on";
+        var policy = MemoryFormatArgs.Read(args);
         var playHorizon = args.Int("horizon", FreePlay.RevisitHorizons[^1]);
         var playRollouts = args.Int("play-rollouts", 4);
         var c2st = args.Text("c2st") ?? "on";
@@ -54,14 +56,15 @@ public static class EvalCommand
         var paints = package.Manifest.Actions.Any(a => a.Name == "paint");
         if (editSpots < 1) throw new UsageException("--edit-spots must be at least 1.");
         if (!paints && actions?.Contains(WorldAction.Paint) == true) throw new UsageException($"{actionsFile} paints, and {modelDir} has no paint action.");
+        var frames = MemoryFormatArgs.Frames(policy, package);
         var rollout = new Rollout(model);
-        var evaluation = new Evaluation(rollout, k, new MemoryPolicy(), memory == "on");
+        var evaluation = new Evaluation(rollout, k, policy, frames, memory == "on");
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"eval: a bank of real frames from {bankSeeds.Count} other mazes …");
         var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3, paints);
-        var freePlay = new FreePlay(rollout, k, new MemoryPolicy(), bank, package.Manifest.Fps);
+        var freePlay = new FreePlay(rollout, k, policy, frames, bank, package.Manifest.Fps);
         var paint = package.Manifest.Actions.FirstOrDefault(a => a.Name == "paint");
-        var edits = paint is null ? null : new EditPersistence(rollout, k, new MemoryPolicy(), paint.Index);
+        var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index);
         int[] awaySteps = longEdits ? [.. EditPersistence.AwaySteps, EditPersistence.LongAwaySteps] : EditPersistence.AwaySteps;
         foreach (var seed in seeds)
         {

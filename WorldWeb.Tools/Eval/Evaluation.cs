@@ -7,11 +7,12 @@ namespace WorldWeb.Tools.Eval;
 
 /// <summary>
 /// Runs the evaluation's experiments and keeps their measurements. Memory is the server's own
-/// (<see cref="WorldMemory"/> with <paramref name="policy"/>: its write policy, budget and retrieval), fed the true
+/// (<see cref="WorldMemory"/> with <paramref name="policy"/>: its write policy, budget and retrieval; frames stored by
+/// <paramref name="memoryFrames"/>), fed the true
 /// history; with <paramref name="memory"/> off, teacher forcing and rollouts run without it (loop closure always
 /// compares both).
 /// </summary>
-public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy policy, bool memory = true)
+public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, bool memory = true)
 {
     private readonly List<double> teacherPsnr = [];
     private readonly List<double> teacherSsim = [];
@@ -114,6 +115,8 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         ExecutionProvider: package.ExecutionProvider.ToString().ToLowerInvariant(),
         Precision: package.Precision.ToString().ToLowerInvariant(),
         Memory: memory ? "server-world-memory" : "off",
+        MemoryFormat: memoryFrames.Description,
+        MemoryEntryBytes: freePlay?.MemoryEntryBytes is { } bytes ? Round(bytes) : null,
         TeacherForcedPsnr: Mean(teacherPsnr),
         TeacherForcedSsim: Mean(teacherSsim),
         CopyLastPsnr: Mean(copyLastPsnr),
@@ -146,13 +149,12 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
         return total / row.Frames.Count;
     }
 
-    private WorldMemory History(ReferenceTrajectory trajectory, int upTo) => History(policy, trajectory, upTo);
+    private WorldMemory History(ReferenceTrajectory trajectory, int upTo) => History(policy, memoryFrames, trajectory, upTo);
 
     /// <summary>The true history up to <paramref name="upTo"/>, offered frame by frame to a memory as a world on the server would.</summary>
-    internal static WorldMemory History(MemoryPolicy policy, ReferenceTrajectory trajectory, int upTo)
+    internal static WorldMemory History(MemoryPolicy policy, MemoryFrameCodec memoryFrames, ReferenceTrajectory trajectory, int upTo)
     {
-        var world = trajectory.World.Options;
-        var history = new WorldMemory(policy, world.Width, world.Height);
+        var history = new WorldMemory(policy, memoryFrames);
         for (var t = 0; t < upTo; t++) history.Remember(trajectory.Frames[t], trajectory.Poses[t], t);
         return history;
     }
@@ -166,6 +168,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
 
 public sealed record EvalReport(
     string Model, string ModelVersion, IReadOnlyList<int> Seeds, string? Actions, string ExecutionProvider, string Precision, string Memory,
+    string MemoryFormat, double? MemoryEntryBytes,
     double? TeacherForcedPsnr, double? TeacherForcedSsim, double? CopyLastPsnr,
     IReadOnlyDictionary<string, List<PlayWindow>>? FreePlay, IReadOnlyDictionary<string, List<PlayWindow>>? FreePlayReference, double? RealRealismDb, IReadOnlyDictionary<string, double>? RevisitPsnr,
     IReadOnlyList<EditPersistenceRow>? EditPersistence, IReadOnlyDictionary<string, double> RolloutPsnr,

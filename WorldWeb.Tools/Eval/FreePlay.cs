@@ -13,7 +13,7 @@ namespace WorldWeb.Tools.Eval;
 /// actions are judged the same way: what a perfect model would score. Held keys walk into walls, so those views are
 /// flatter and more common than the explorer's that "real frames" are.
 /// </summary>
-public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy policy, RealFrameBank bank, int fps)
+public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, RealFrameBank bank, int fps)
 {
     public const string ExplorePolicy = "explore", RevisitPolicy = "revisit";
     public static readonly int[] RevisitHorizons = [32, 128, 512, 2000];
@@ -26,6 +26,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
     private readonly Dictionary<string, PlayCurve> referenceCurves = new() { [ExplorePolicy] = new(), [RevisitPolicy] = new() };
     private readonly Dictionary<int, List<double>> revisitPsnr = [];
     private readonly List<double> realRealism = [], realGradient = [], realGrid = [];
+    private long memoryEntries, memoryBytes;
 
     /// <summary>The first rollout of each policy: (seconds, reference frame, generated frame) at <see cref="StripSeconds"/>.</summary>
     public Dictionary<string, List<(double Seconds, byte[] Reference, byte[] Generated)>> Strips { get; } = [];
@@ -45,7 +46,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
             var start = contextFrames + (last - contextFrames) * i / Math.Max(1, rollouts - 1);
             var actions = PlayPolicy.Explore(seed * 1000 + i, horizon);
             var row = new RolloutRow((ulong)seed, start, trajectory.Frames.Skip(start - contextFrames).Take(contextFrames).ToList(),
-                trajectory.Poses[start - 1], actions.Select(a => (int)a).ToList(), Evaluation.History(policy, trajectory, start));
+                trajectory.Poses[start - 1], actions.Select(a => (int)a).ToList(), Evaluation.History(policy, memoryFrames, trajectory, start));
             played.Add((ExplorePolicy, row, Replay(trajectory.World, trajectory.AgentPoses[start - 1], actions).Frames));
         }
         foreach (var start in RevisitStarts(trajectory, rollouts)) played.Add(RevisitRow(seed, trajectory, start, horizon));
@@ -56,6 +57,8 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
             (step, steps) => Console.WriteLine($"eval: seed {seed}: free play, {played.Count} worlds, step {step}/{steps}"));
         foreach (var (name, row, reference) in played)
         {
+            memoryEntries += row.Memory!.Entries.Count;
+            memoryBytes += row.Memory.Bytes;
             var frames = row.Frames;
             Fidelity.Add(name, seed, frames, reference);
             curves[name].Add(Judge(frames, trajectory.World.Options));
@@ -70,6 +73,9 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
     }
 
     public double RealRealismDb => realRealism.Average();
+
+    /// <summary>Mean stored bytes of the memory entries the played worlds held at their end (true history and generated frames).</summary>
+    public double? MemoryEntryBytes => memoryEntries == 0 ? null : (double)memoryBytes / memoryEntries;
 
     /// <summary>Realism, gradient and grid energy of each frame (absolute; <see cref="Windows"/> makes them relative).</summary>
     private (double[] Realism, double[] Gradient, double[] Grid) Judge(IReadOnlyList<byte[]> frames, WorldOptions options)
@@ -144,7 +150,7 @@ public sealed class FreePlay(Rollout rollout, int contextFrames, MemoryPolicy po
     {
         var seeding = PlayPolicy.Revisit(SeedingCycles * PlayPolicy.RevisitCycleLength);
         var seen = Replay(trajectory.World, trajectory.AgentPoses[start - 1], seeding);
-        var memory = Evaluation.History(policy, trajectory, start);
+        var memory = Evaluation.History(policy, memoryFrames, trajectory, start);
         for (var i = 0; i < seen.Frames.Count; i++) memory.Remember(seen.Frames[i], ReferenceTrajectory.ToPose(seen.Poses[i]), start + i);
         var context = seen.Frames.TakeLast(contextFrames).ToList();
         var actions = PlayPolicy.Revisit(horizon, firstCycle: SeedingCycles);

@@ -1,7 +1,8 @@
 namespace WorldWeb.Persistence;
 
 /// <summary>
-/// A memory a world wrote at <see cref="Step"/>: the tracked pose and the stored (JPEG) frame. An evicted entry stays
+/// A memory a world wrote at <see cref="Step"/>: the tracked pose and the stored frame (codebook tokens, or JPEG:
+/// WorldWeb.Memory's MemoryFrameCodec tells them apart). An evicted entry stays
 /// while a save still holds it (<see cref="SaveRecord.MemorySteps"/>), so resuming from that save finds it.
 /// </summary>
 public sealed class MemoryEntryRecord

@@ -70,6 +70,9 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual((world["sampler"]["kind"], world["training"]["steps"]), ("codebook-tokens", 5))
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
+        # The codebook WorldWeb stores memory frames by: the model's own patches, value for value.
+        self.assertEqual(world["sampler"]["codebook_file"], "codebook.npy")
+        np.testing.assert_array_equal(np.load(package / "codebook.npy"), saved["model"]["codebook"].numpy())
 
     def test_a_package_rebuilds_into_its_checkpoint_and_exports_again_with_a_memory_prior(self):
         saved = trained_to(self.root / "runs" / "shipped", self.shards, 2)

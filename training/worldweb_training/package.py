@@ -1,6 +1,9 @@
 """The `worldweb-model/1` package: manifest, start states, and the check that a graph matches them."""
+from pathlib import Path
+
 import numpy as np
 import onnx
+from onnx import numpy_helper
 
 ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", "ArrowDown"],
                "turn_left": ["KeyA", "ArrowLeft"], "turn_right": ["KeyD", "ArrowRight"],
@@ -8,6 +11,7 @@ ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", 
 FPS = 20
 INPUTS = ("context", "action", "memory", "memory_pose", "noise")
 OUTPUTS = ("frame", "pose_delta")
+CODEBOOK_FILE = "codebook.npy"
 _DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.UINT8: "uint8"}
 
 
@@ -35,6 +39,25 @@ def sampler(model_cfg) -> dict:
     if model_cfg.memory_prior_gain > 0:
         spec["memory_prior"] = {"gain": model_cfg.memory_prior_gain, "reach_cells": model_cfg.memory_prior_reach_cells}
     return spec
+
+
+def add_codebook(folder, graph: onnx.ModelProto, world_json: dict) -> dict:
+    """The manifest naming codebook.npy, written into `folder`: the patches a codebook-tokens graph paints with, taken
+    from the graph itself (its initializer `codebook`: float32 [K, 3·p·p] in [0, 1], each row a patch channel-major,
+    as codebook.to_patches lays it out). WorldWeb stores memory frames as indices into it, found by the same nearest-
+    patch rule the graph snaps its context and memory frames by, so they must be the graph's values exactly."""
+    sampler_spec = world_json["sampler"]
+    if sampler_spec["kind"] != "codebook-tokens":
+        raise ValueError(f"sampler.kind is {sampler_spec['kind']!r}: only codebook-tokens models paint with a codebook")
+    found = [numpy_helper.to_array(i) for i in graph.graph.initializer if i.name == "codebook"]
+    if len(found) != 1:
+        raise ValueError("the graph has no initializer named 'codebook'")
+    codebook = found[0]
+    expected = (sampler_spec["codebook"], 3 * sampler_spec["patch"] ** 2)
+    if codebook.dtype != np.float32 or codebook.shape != expected or codebook.min() < 0 or codebook.max() > 1:
+        raise ValueError(f"the graph's codebook is {codebook.dtype} {codebook.shape}, not float32 {expected} in [0, 1]")
+    np.save(Path(folder) / CODEBOOK_FILE, codebook)
+    return {**world_json, "sampler": {**sampler_spec, "codebook_file": CODEBOOK_FILE}}
 
 
 def manifest(name, model_cfg, world, training, version) -> dict:

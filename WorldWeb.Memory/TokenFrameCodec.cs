@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Packages;
+
+namespace WorldWeb.Memory;
+
+/// <summary>
+/// Memory frames as codebook tokens: each patch stored as the index of its nearest codebook patch, found as the model
+/// finds it (<see cref="CodebookSearch"/>, over the frame's values / 255). The model snaps every patch of a memory
+/// to that same code before it reads it, so the tokens hold all it will ever see of the frame, and a frame the model
+/// wrote (made of codebook patches) decodes to exactly its own bytes. The bytes: <c>"WT"</c>, the layout
+/// (<see cref="TokenPacking"/>), the codebook's CRC-32, so that tokens are never read with another model's patches,
+/// then the indices in the graph's patch order (row by row).
+/// </summary>
+public sealed class TokenFrameCodec
+{
+    private const int HeaderBytes = 7;
+    private readonly PatchCodebook _codebook;
+    private readonly CodebookSearch _search;
+    private readonly PaintedPatches _painted;
+    private readonly int _width, _height, _columns, _rows, _bits;
+    private readonly uint _fingerprint;
+
+    public TokenFrameCodec(PatchCodebook codebook, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(codebook);
+        if (width % codebook.Patch != 0 || height % codebook.Patch != 0 || width <= 0 || height <= 0)
+        {
+            throw new ArgumentException($"{codebook.Patch}x{codebook.Patch} patches do not tile a {width}x{height} frame", nameof(codebook));
+        }
+        (_codebook, _width, _height) = (codebook, width, height);
+        (_columns, _rows) = (width / codebook.Patch, height / codebook.Patch);
+        _bits = TokenPacking.BitsFor(codebook.Count);
+        _search = new CodebookSearch(codebook);
+        _painted = new PaintedPatches(codebook, _search);
+        _fingerprint = Crc32.HashToUInt32(MemoryMarshal.AsBytes(codebook.Values));
+    }
+
+    /// <summary>K, the patches of the codebook.</summary>
+    public int Patches => _codebook.Count;
+
+    /// <summary>The bytes of the RGB24 frames it stores.</summary>
+    public int FrameBytes => _width * _height * 3;
+
+    /// <summary>Bits of one index, before deflate.</summary>
+    public int BitsPerPatch => _bits;
+
+    /// <summary>Whether <paramref name="encoded"/> is a frame stored as tokens (JPEG begins FF D8, PNG 89 50).</summary>
+    public static bool IsTokens(ReadOnlySpan<byte> encoded) => encoded.StartsWith("WT"u8);
+
+    public byte[] Encode(ReadOnlySpan<byte> rgb)
+    {
+        if (rgb.Length != _width * _height * 3)
+        {
+            throw new ArgumentException($"a {_width}×{_height} RGB24 frame has {_width * _height * 3} bytes, not {rgb.Length}", nameof(rgb));
+        }
+        (byte layout, byte[] body) = TokenPacking.Pack(Codes(rgb), _bits);
+        byte[] encoded = new byte[HeaderBytes + body.Length];
+        "WT"u8.CopyTo(encoded);
+        encoded[2] = layout;
+        BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(3), _fingerprint);
+        body.CopyTo(encoded, HeaderBytes);
+        return encoded;
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not tokens of this codebook and frame size.</exception>
+    public byte[] Decode(ReadOnlySpan<byte> encoded)
+    {
+        if (!IsTokens(encoded) || encoded.Length < HeaderBytes)
+        {
+            throw new InvalidDataException("a stored memory frame is not tokens");
+        }
+        if (BinaryPrimitives.ReadUInt32LittleEndian(encoded[3..]) != _fingerprint)
+        {
+            throw new InvalidDataException("a memory frame was stored as tokens of another codebook: the model's package changed since");
+        }
+        ushort[] codes = new ushort[_columns * _rows];
+        TokenPacking.Unpack(encoded[2], encoded[HeaderBytes..], _bits, codes);
+        if (codes.Any(c => c >= _codebook.Count))
+        {
+            throw new InvalidDataException($"a stored token is beyond the codebook's {_codebook.Count} patches");
+        }
+        return Render(codes);
+    }
+
+    /// <summary>The index of each patch's nearest codebook patch, row by row.</summary>
+    internal ushort[] Codes(ReadOnlySpan<byte> rgb)
+    {
+        int p = _codebook.Patch, rowBytes = 3 * p;
+        byte[] pixels = new byte[_codebook.PatchValues];
+        float[] values = new float[_codebook.PatchValues];
+        ushort[] codes = new ushort[_columns * _rows];
+        for (int row = 0; row < _rows; row++)
+        {
+            for (int column = 0; column < _columns; column++)
+            {
+                for (int y = 0; y < p; y++)
+                {
+                    rgb.Slice(((row * p + y) * _width + column * p) * 3, rowBytes).CopyTo(pixels.AsSpan(y * rowBytes));
+                }
+                if (_painted.Find(pixels) is not { } code)
+                {
+                    // Channel-major values / 255, as the graph reads its 8-bit frames.
+                    FrameMath.FromRgb24(pixels, values);
+                    code = _search.Nearest(values);
+                }
+                codes[row * _columns + column] = code;
+            }
+        }
+        return codes;
+    }
+
+    /// <summary>The frame the codes paint, rounded to 8 bits as the server rounds the model's own frames.</summary>
+    private byte[] Render(ReadOnlySpan<ushort> codes)
+    {
+        int p = _codebook.Patch, rowBytes = 3 * p;
+        byte[] rgb = new byte[FrameBytes];
+        for (int row = 0; row < _rows; row++)
+        {
+            for (int column = 0; column < _columns; column++)
+            {
+                ReadOnlySpan<byte> patch = _painted.Of(codes[row * _columns + column]);
+                for (int y = 0; y < p; y++)
+                {
+                    patch.Slice(y * rowBytes, rowBytes).CopyTo(rgb.AsSpan(((row * p + y) * _width + column * p) * 3));
+                }
+            }
+        }
+        return rgb;
+    }
+}
