@@ -15,7 +15,7 @@ public sealed class ClipOptions
     [Range(16, 4096)]
     public int VideoSize { get; set; } = 512;
 
-    /// <summary>libx264's preset: veryfast spends a quarter of medium's CPU for a video ~7% larger (docs/server.md, "Clips").</summary>
+    /// <summary>libx264's preset: veryfast spends 60% of medium's CPU for a video 9% larger (docs/server.md, "Clips").</summary>
     [Required]
     public string Preset { get; set; } = "veryfast";
 
