@@ -85,7 +85,9 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
                         int percent = (int)(99 * (step.Step - replay.StartStep + 1) / total);
                         if (!await clips.ProgressAsync(clip.Id, percent, cancellationToken))
                         {
-                            throw new OperationCanceledException("the clip was deleted");
+                            // Deleted on another node: nobody is left to tell, so it ends as a cancellation without a reason.
+                            render.Cancel();
+                            cancellationToken.ThrowIfCancellationRequested();
                         }
                     }
                 }

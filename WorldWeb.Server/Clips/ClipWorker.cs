@@ -8,7 +8,8 @@ namespace WorldWeb.Server.Clips;
 /// lowest priority: never on a world's tick, and never ahead of it for the cores. A render that fails for a reason of
 /// its own fails its clip; one that faults is logged and reported by /healthz, and the next clip renders all the same.
 /// </summary>
-public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, WorkerFaults faults, IOptions<ClipOptions> options, ILogger<ClipWorker> logger)
+public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, ClipStore clips, WorkerFaults faults, IOptions<ClipOptions> options,
+    ILogger<ClipWorker> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -35,8 +36,11 @@ public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, W
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A fault of one render (the database away while it ends, a bug) must not stop the others.
-                    faults.Failed(name, ex, transient: Persistence.DatabaseFaults.IsTransient(ex));
+                    bool transient = Persistence.DatabaseFaults.IsTransient(ex);
+                    faults.Failed(name, ex, transient);
                     LogFault(logger, ex, clipId);
+                    await FailAsync(clipId, transient ? "The database went away while this clip rendered; ask for it again."
+                        : "The server failed to render this clip; ask for it again, and tell its operator if it fails again.");
                 }
                 finally
                 {
@@ -49,6 +53,18 @@ public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, W
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Clip {ClipId}: its render faulted; the clip stays unfinished until the sweep fails it")]
+    /// <summary>Tells the one who asked; with the database away the sweep will, once no server holds the clip.</summary>
+    private async Task FailAsync(string clipId, string reason)
+    {
+        try
+        {
+            await clips.FailAsync(clipId, reason, CancellationToken.None);
+        }
+        catch (Exception ex) when (Persistence.DatabaseFaults.IsTransient(ex))
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Clip {ClipId}: its render faulted")]
     private static partial void LogFault(ILogger logger, Exception exception, string clipId);
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Poses;
@@ -28,17 +29,27 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
     /// <exception cref="ClipRenderException">The steps cannot be rendered exactly (before the world began, missing from the log, a save unreadable).</exception>
     public async Task<HistoryReplay> ReplayAsync(WorldRecord world, LoadedModel model, long fromStep, long toStep, CancellationToken cancellationToken)
     {
-        ReplayStart start = await StartAtOrBeforeAsync(world, fromStep, cancellationToken)
-            ?? throw new ClipRenderException($"Step {fromStep} is before this world began, at step {await FirstStepAsync(world, cancellationToken)}.");
-        byte[] actions = await ActionsAsync(world.Id, start.Step, toStep, cancellationToken);
-        if (start.Step + actions.Length < toStep)
-        {
-            throw new ClipRenderException($"Step {start.Step + actions.Length + 1} is missing from this world's log (lost in a crash, or deleted as old once " +
-                $"a later save covered it), so steps {fromStep}–{toStep} can no longer be rendered exactly.");
-        }
-        // The action that made the save's step, shown when the clip starts there (the replay itself does not need it).
-        byte? startAction = start.Step == fromStep && await ActionsAsync(world.Id, fromStep - 1, fromStep, cancellationToken) is [byte first] ? first : null;
-        (WorldState state, WorldMemory? memory) = await StateAtAsync(world, start, model, cancellationToken);
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One snapshot of the history: the world's autosave replaced meanwhile (and the memory only it named collected)
+        // cannot tear what is read. The retrying strategy replays the whole read, so each attempt has its own context.
+        (ReplayStart start, byte[] actions, byte? startAction, WorldState state, WorldMemory? memory) =
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using WorldWebDbContext read = await contexts.CreateDbContextAsync(cancellationToken);
+                await using var snapshot = await read.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+                ReplayStart start = await StartAtOrBeforeAsync(read, world, fromStep, cancellationToken)
+                    ?? throw new ClipRenderException($"Step {fromStep} is before this world began, at step {await FirstStepAsync(read, world, cancellationToken)}.");
+                byte[] actions = await ActionsAsync(read, world.Id, start.Step, toStep, cancellationToken);
+                if (start.Step + actions.Length < toStep)
+                {
+                    throw new ClipRenderException($"Step {start.Step + actions.Length + 1} is missing from this world's log (lost in a crash, or deleted as old " +
+                        $"once a later save covered it), so steps {fromStep}–{toStep} can no longer be rendered exactly.");
+                }
+                // The action that made the save's step, shown when the clip starts there (the replay itself does not need it).
+                byte? startAction = start.Step == fromStep && await ActionsAsync(read, world.Id, fromStep - 1, fromStep, cancellationToken) is [byte first] ? first : null;
+                (WorldState state, WorldMemory? memory) = await StateAtAsync(read, world, start, model, cancellationToken);
+                return (start, actions, startAction, state, memory);
+            });
         // No logger: a rollback the world logged when it happened is not news when replayed.
         var session = new WorldSession(world.Id, (ulong)world.Seed, model, state, memory, clock, coherence.Value);
         return new HistoryReplay(session, actions, startAction);
@@ -49,9 +60,25 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
     /// the world began (a fork begins at its save). The latest is the best start: a gap in the log after it (steps lost
     /// in a crash) would stop a replay from any earlier one too.
     /// </summary>
-    public async Task<ReplayStart?> StartAtOrBeforeAsync(WorldRecord world, long step, CancellationToken cancellationToken)
+    public Task<ReplayStart?> StartAtOrBeforeAsync(WorldRecord world, long step, CancellationToken cancellationToken) =>
+        ReadAsync(db => StartAtOrBeforeAsync(db, world, step, cancellationToken), cancellationToken);
+
+    /// <summary>The first step of a world: 0, or for a fork the step of the save it began at.</summary>
+    public Task<long> FirstStepAsync(WorldRecord world, CancellationToken cancellationToken) =>
+        ReadAsync(db => FirstStepAsync(db, world, cancellationToken), cancellationToken);
+
+    /// <summary>The logged actions of steps <paramref name="afterStep"/> + 1 … <paramref name="throughStep"/>, stopping early at a gap or where the log ends.</summary>
+    public Task<byte[]> ActionsAsync(string worldId, long afterStep, long throughStep, CancellationToken cancellationToken) =>
+        ReadAsync(db => ActionsAsync(db, worldId, afterStep, throughStep, cancellationToken), cancellationToken);
+
+    private async Task<T> ReadAsync<T>(Func<WorldWebDbContext, Task<T>> read, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await read(db);
+    }
+
+    private static async Task<ReplayStart?> StartAtOrBeforeAsync(WorldWebDbContext db, WorldRecord world, long step, CancellationToken cancellationToken)
+    {
         var save = await db.Saves.AsNoTracking().Where(s => s.WorldId == world.Id && s.Step <= step)
             .OrderByDescending(s => s.Step).ThenByDescending(s => s.CreatedAt).Select(s => new { s.Id, s.Step }).FirstOrDefaultAsync(cancellationToken);
         return save is not null ? new ReplayStart(save.Id, save.Step)
@@ -59,21 +86,12 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
             : null;
     }
 
-    /// <summary>The first step of a world: 0, or for a fork the step of the save it began at.</summary>
-    public async Task<long> FirstStepAsync(WorldRecord world, CancellationToken cancellationToken)
-    {
-        if (world.ForkedFromSaveId is null)
-        {
-            return 0;
-        }
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Saves.Where(s => s.WorldId == world.Id && s.Kind == SaveKind.Fork).MinAsync(s => (long?)s.Step, cancellationToken) ?? world.Step;
-    }
+    private static async Task<long> FirstStepAsync(WorldWebDbContext db, WorldRecord world, CancellationToken cancellationToken) =>
+        world.ForkedFromSaveId is null ? 0
+        : await db.Saves.Where(s => s.WorldId == world.Id && s.Kind == SaveKind.Fork).MinAsync(s => (long?)s.Step, cancellationToken) ?? world.Step;
 
-    /// <summary>The logged actions of steps <paramref name="afterStep"/> + 1 … <paramref name="throughStep"/>, stopping early at a gap or where the log ends.</summary>
-    public async Task<byte[]> ActionsAsync(string worldId, long afterStep, long throughStep, CancellationToken cancellationToken)
+    private static async Task<byte[]> ActionsAsync(WorldWebDbContext db, string worldId, long afterStep, long throughStep, CancellationToken cancellationToken)
     {
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         List<ActionLogChunk> chunks = await db.ActionLog.AsNoTracking()
             .Where(c => c.WorldId == worldId && c.FirstStep + c.Actions.Length > afterStep + 1 && c.FirstStep <= throughStep)
             .OrderBy(c => c.FirstStep).ToListAsync(cancellationToken);
@@ -91,16 +109,15 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
     }
 
     /// <summary>The world as it stood at <paramref name="start"/>: its genesis, or its save with the memory the save held (null when memory is off).</summary>
-    /// <exception cref="ClipRenderException">The save is unreadable, made by another model of that name, or names memory no longer stored.</exception>
-    public async Task<(WorldState State, WorldMemory? Memory)> StateAtAsync(WorldRecord world, ReplayStart start, LoadedModel model, CancellationToken cancellationToken)
+    private async Task<(WorldState State, WorldMemory? Memory)> StateAtAsync(WorldWebDbContext db, WorldRecord world, ReplayStart start, LoadedModel model,
+        CancellationToken cancellationToken)
     {
+        var frame = model.Manifest.Frame;
         if (start.SaveId is not { } saveId)
         {
-            return (WorldDirectory.Genesis(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height) : null);
+            return (WorldDirectory.Genesis(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, frame.Width, frame.Height) : null);
         }
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        byte[] bytes = await db.Saves.Where(s => s.Id == saveId).Select(s => s.State).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new ClipRenderException($"The save at step {start.Step} was deleted while the clip waited; ask for the clip again.");
+        byte[] bytes = await db.Saves.Where(s => s.Id == saveId).Select(s => s.State).FirstAsync(cancellationToken);
         WorldState state;
         try
         {
@@ -110,7 +127,6 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         {
             throw new ClipRenderException($"The save at step {start.Step} cannot be read.");
         }
-        var frame = model.Manifest.Frame;
         if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.FloatCount))
         {
             throw new ClipRenderException($"The save at step {start.Step} was made by another model than the '{model.Name}' loaded now.");

@@ -67,10 +67,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         OwnedWorld opened = await OpenAsync(world.Id);
+        long step = opened.Step;
         if (role != WorldRoles.Owner)
         {
             // From this step on the caller could watch the world, so may clip it.
-            await visits.JoinedAsync(world.Id, Context.User.UserId(), opened.Step, Context.ConnectionAborted);
+            await visits.JoinedAsync(world.Id, Context.User.UserId(), step, Context.ConnectionAborted);
         }
         JoinedWorlds.Of(Context)[world.Id] = new JoinedWorld(role, model.Actions);
         if (link is not null && role != WorldRoles.Owner)
@@ -84,7 +85,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
         var frame = model.Manifest.Frame;
-        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, opened.Step);
+        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, step);
     }
 
     /// <summary>The world's frames from its current one on, until the caller cancels or leaves.</summary>
