@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Persistence;
 using ClipQueue = server::WorldWeb.Server.Clips.ClipQueue;
+using ClipStore = server::WorldWeb.Server.Clips.ClipStore;
 
 namespace WorldWeb.Tests.Server;
 
@@ -103,6 +106,29 @@ public sealed class ClipLimitTests(WorldWebFactory factory)
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the render went on after its clip was deleted");
         }
         Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync($"/api/clips/{clip.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sweep_DeletesExpiredClips_AndFailsThoseNoServerHolds()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 56);
+        ClipInfo expired = await ClipVideo.RenderAsync(owner.Http, world.Id, 0, 0), orphan = await ClipVideo.RenderAsync(owner.Http, world.Id, 0, 0);
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
+        await using (WorldWebDbContext db = await contexts.CreateDbContextAsync())
+        {
+            DateTimeOffset past = DateTimeOffset.UtcNow.AddHours(-1);
+            await db.Clips.Where(c => c.Id == expired.Id).ExecuteUpdateAsync(set => set.SetProperty(c => c.ExpiresAt, past));
+            // As a server killed mid-render leaves it: rendering, and untouched since.
+            await db.Clips.Where(c => c.Id == orphan.Id).ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, ClipStatus.Rendering).SetProperty(c => c.UpdatedAt, past));
+        }
+
+        await factory.Services.GetRequiredService<ClipStore>().SweepAsync([], CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync($"/api/clips/{expired.Id}")).StatusCode);
+        ClipInfo failed = (await owner.Http.GetFromJsonAsync<ClipInfo>($"/api/clips/{orphan.Id}"))!;
+        Assert.Equal(ClipStatuses.Failed, failed.Status);
+        Assert.Equal("The server that took this clip stopped before it was rendered; ask for it again.", failed.Error);
     }
 
     private static async Task AssertRefusedAsync(TestUser user, CreateClipRequest request, HttpStatusCode status, string message)
