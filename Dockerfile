@@ -19,6 +19,8 @@ RUN (id app 2>/dev/null || useradd --create-home --uid 1654 app)
 ENV Inference__ExecutionProvider=Cuda
 
 FROM runtime-${FLAVOR} AS final
+# Clips are encoded by the distribution's ffmpeg (libx264); without it the server refuses clips and says why.
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/worldweb/server .
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \

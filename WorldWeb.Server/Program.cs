@@ -1,5 +1,6 @@
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.Clips;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Admin;
 using WorldWeb.Server.Bench;
@@ -36,6 +37,7 @@ builder.AddModels();
 builder.AddWorlds();
 builder.AddStepping();
 builder.AddPlay();
+builder.AddClips();
 builder.AddWorldWebUi();
 
 var app = builder.Build();
@@ -58,6 +60,7 @@ app.MapAccountsApi();
 app.MapAdminApi();
 app.MapWorlds();
 app.MapPlay();
+app.MapClips();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapOperations();
 app.MapWorldWebUi();

@@ -51,6 +51,24 @@ public sealed class WorldApi(HttpClient http)
         await WorldApiException.ThrowIfFailedAsync(response, ct);
     }
 
+    public Task<ClipInfo> CreateClipAsync(CreateClipRequest request, CancellationToken ct = default) =>
+        PostAsync<CreateClipRequest, ClipInfo>("api/clips", request, ct);
+
+    public Task<ClipInfo> GetClipAsync(string clipId, CancellationToken ct = default) =>
+        GetAsync<ClipInfo>(ClipPath(clipId), ct);
+
+    /// <summary>The caller's own clips of a world, newest first.</summary>
+    public Task<IReadOnlyList<ClipInfo>> GetClipsAsync(string worldId, CancellationToken ct = default) =>
+        GetListAsync<ClipInfo>($"api/clips?world={Uri.EscapeDataString(worldId)}", ct);
+
+    public async Task DeleteClipAsync(string clipId, CancellationToken ct = default)
+    {
+        using var response = await http.DeleteAsync(ClipPath(clipId), ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+    }
+
+    private static string ClipPath(string clipId) => $"api/clips/{Uri.EscapeDataString(clipId)}";
+
     private static string WorldPath(string worldId) => $"api/worlds/{Uri.EscapeDataString(worldId)}";
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct)

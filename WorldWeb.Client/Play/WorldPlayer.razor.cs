@@ -38,6 +38,8 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     private bool focused;
     private string? joinedRef;
     private long nextSeq;
+    // The step of this page's first join of the world: a viewer's clips start no earlier.
+    private long joinStep;
     private double lastStatsRender;
 
     [Parameter, EditorRequired] public string WorldRef { get; set; } = "";
@@ -101,6 +103,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         {
             var world = await connection.JoinAsync(WorldRef, session.Token);
             var rejoined = keys is not null && info?.WorldId == world.WorldId;
+            joinStep = info?.WorldId == world.WorldId ? joinStep : world.Step;
             info = world;
             keys = rejoined ? keys!.Carry(world.Actions) : new ActionKeys(world.Actions);
             stats = new FrameStats();

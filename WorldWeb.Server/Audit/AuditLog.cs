@@ -81,6 +81,8 @@ public static class AuditActions
     public const string LinkCreate = "link.create";
     public const string LinkRevoke = "link.revoke";
     public const string ActionMask = "world.actions";
+    public const string ClipCreate = "clip.create";
+    public const string ClipDelete = "clip.delete";
     public const string AdminSave = "admin.world.save";
     public const string AdminStop = "admin.world.stop";
     public const string AdminDelete = "admin.world.delete";

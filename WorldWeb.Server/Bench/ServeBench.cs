@@ -5,9 +5,10 @@ namespace WorldWeb.Server.Bench;
 
 /// <summary>
 /// The stages of <c>bench serve</c>: 1, 2, 4, … watched worlds until one does not hold the model's fps, then halving
-/// the gap between the last that held and the first that did not; and the requested count itself.
+/// the gap between the last that held and the first that did not; and the requested count itself (beside a clip's
+/// render too, when one is asked for).
 /// </summary>
-internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options)
+internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, ClipBench? clip = null)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
@@ -44,7 +45,8 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options)
         return new ServeBenchResult("serve", worlds.Model.Name, worlds.Model.Manifest.Version,
             package.ExecutionProvider.ToString().ToLowerInvariant(), package.PadsBatches ? "powers-of-two" : "none",
             package.Contexts, Environment.ProcessorCount, _fps, options.Seconds,
-            requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)]);
+            requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)],
+            clip is null ? null : await clip.RunAsync(requested));
     }
 
     private async Task<ServeStage> MeasureAsync(int count, TickSamples samples)
@@ -78,4 +80,4 @@ public sealed record ServeStage(int Worlds, FpsPerWorld FpsPerWorld, TickMs Tick
 public sealed record ServeBenchResult(
     string Benchmark, string Model, string ModelVersion, string ExecutionProvider, string BatchPadding, string Contexts,
     int ProcessorCount, int FpsTarget, double SecondsPerStage,
-    int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages);
+    int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages, ClipBenchResult? Clip = null);

@@ -75,7 +75,8 @@ public static class ServeBenchCommand
                 await store.AddAsync(record, firstSave: null, CancellationToken.None);
                 worlds.Add((await directory.OpenAsync(record.Id, CancellationToken.None))!);
             }
-            var result = await new ServeBench(worlds, options).RunAsync();
+            ClipBench? clip = options.ClipSteps > 0 ? new ClipBench(app.Services, worlds, owner, options.ClipSteps) : null;
+            var result = await new ServeBench(worlds, options, clip).RunAsync();
             string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
             Console.WriteLine(json);
             if (options.JsonPath is not null)

@@ -4,11 +4,12 @@ using System.Globalization;
 namespace WorldWeb.Server.Bench;
 
 /// <summary>The arguments of <c>bench serve</c>, checked.</summary>
-public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider)
+public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider, int ClipSteps = 0)
 {
     public const string Usage =
-        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda]\n" +
-        "  N: the most worlds to try (1-100000); S: seconds measured per stage (1-600, default 5)";
+        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda] [--clip-steps C]\n" +
+        "  N: the most worlds to try (1-100000); S: seconds measured per stage (1-600, default 5);\n" +
+        "  C: then render a clip of C steps alone and beside N watched worlds (1-1000000)";
 
     public static bool TryParse(string[] args, [NotNullWhen(true)] out ServeBenchOptions? options, [NotNullWhen(false)] out string? error)
     {
@@ -16,7 +17,7 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 2; i < args.Length; i++)
         {
-            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider") || i + 1 >= args.Length)
+            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider" or "--clip-steps") || i + 1 >= args.Length)
             {
                 // --contentRoot and the like are the host's; an unknown --name with no value is a mistake.
                 if (args[i] is "--contentRoot" or "--urls" && i + 1 < args.Length) { i++; continue; }
@@ -43,7 +44,14 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
             error = "--provider is cpu or cuda";
             return false;
         }
-        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider);
+        int clipSteps = 0;
+        if (values.TryGetValue("--clip-steps", out string? clipText)
+            && (!int.TryParse(clipText, CultureInfo.InvariantCulture, out clipSteps) || clipSteps is < 1 or > 1_000_000))
+        {
+            error = "--clip-steps C is a whole number from 1 to 1000000";
+            return false;
+        }
+        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider, clipSteps);
         return true;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Clips;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.ModelPackages;
@@ -22,8 +23,8 @@ namespace WorldWeb.Server.Play;
 /// go to the owner, frames come back through a <see cref="WorldRelay"/>; the client cannot tell.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldStore store, ShareLinkStore links,
-    LinkGrants grants, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldRefs worldRefs,
+    WorldVisits visits, LinkGrants grants, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -31,7 +32,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
     /// <summary>Join and action messages are tiny; anything bigger is not from a WorldWeb client.</summary>
     public const long MaximumReceiveMessageSize = 4 * 1024;
 
-    private const int MaxRefLength = 64;
+    private const int MaxRefLength = WorldRefs.MaxLength;
     private const string RefusedKey = "worldweb.refused";
 
     /// <summary>The client's address, as the forwarded-headers middleware left it.</summary>
@@ -66,6 +67,12 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         OwnedWorld opened = await OpenAsync(world.Id);
+        long step = opened.Step;
+        if (role != WorldRoles.Owner)
+        {
+            // From this step on the caller could watch the world, so may clip it.
+            await visits.JoinedAsync(world.Id, Context.User.UserId(), step, Context.ConnectionAborted);
+        }
         JoinedWorlds.Of(Context)[world.Id] = new JoinedWorld(role, model.Actions);
         if (link is not null && role != WorldRoles.Owner)
         {
@@ -78,7 +85,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
         var frame = model.Manifest.Frame;
-        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, opened.Step);
+        return new WorldInfo(world.Id, world.Title, model.Name, frame.Width, frame.Height, model.Manifest.Fps, model.Actions, role, step);
     }
 
     /// <summary>The world's frames from its current one on, until the caller cancels or leaves.</summary>
@@ -235,28 +242,8 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
 
     private async Task<(WorldRecord World, string Role, ShareLinkRecord? Link)> ResolveAsync(string worldRef)
     {
-        string? userId = Context.User.UserId();
-        if (WorldAccess.LooksLikeWorldId(worldRef))
-        {
-            WorldRecord? world = await store.FindAsync(worldRef, Context.ConnectionAborted);
-            string? role = world is null ? null : WorldAccess.RoleOf(world, Context.User ?? new());
-            return world is not null && role is not null
-                ? (world, role, null)
-                : throw new HubException($"There is no world '{worldRef}' that you can see.");
-        }
-        if (!ShareTokens.LooksLikeToken(worldRef))
-        {
-            throw new HubException("worldRef must be a world id or a share-link token.");
-        }
-        (ShareLinkStatus status, ShareLinkRecord? link) = await links.ResolveAsync(worldRef, Context.ConnectionAborted);
-        WorldRecord? linked = status == ShareLinkStatus.Valid ? await store.FindAsync(link!.WorldId, Context.ConnectionAborted) : null;
-        return status switch
-        {
-            ShareLinkStatus.Revoked => throw new HubException("This share link has been revoked by the world's owner."),
-            ShareLinkStatus.Expired => throw new HubException("This share link has expired."),
-            _ when linked is null => throw new HubException("This share link is not valid."),
-            _ => (linked, linked.OwnerId == userId ? WorldRoles.Owner : link!.Role, link),
-        };
+        (ResolvedWorld? resolved, _, string refusal) = await worldRefs.ResolveAsync(worldRef, Context.User ?? new(), Context.ConnectionAborted);
+        return resolved is null ? throw new HubException(refusal) : (resolved.World, resolved.Role, resolved.Link);
     }
 
     private async Task ReleaseElsewhereAsync(string worldId, string connectionId)

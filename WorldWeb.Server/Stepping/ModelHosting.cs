@@ -1,9 +1,10 @@
+using WorldWeb.Server.Clips;
 using WorldWeb.Server.ModelPackages;
 
 namespace WorldWeb.Server.Stepping;
 
-/// <summary>Serving a model package, or no longer: the catalog's entry, its scheduler and its replay state come and go together.</summary>
-public sealed class ModelHosting(ModelCatalog catalog, StepSchedulers schedulers, WorldReplayer replayer)
+/// <summary>Serving a model package, or no longer: the catalog's entry, its scheduler, its replay state and its clip renders come and go together.</summary>
+public sealed class ModelHosting(ModelCatalog catalog, StepSchedulers schedulers, WorldReplayer replayer, ClipQueue clips)
 {
     public enum Unload { Unloaded, NotLoaded, IsDefault, InUse }
 
@@ -42,6 +43,7 @@ public sealed class ModelHosting(ModelCatalog catalog, StepSchedulers schedulers
         }
         await schedulers.StopAsync(name);
         replayer.Forget(model);
+        await clips.StopAsync(model);
         model.Package.Dispose();
         return (Unload.Unloaded, 0, model);
     }

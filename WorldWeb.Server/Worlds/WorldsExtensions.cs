@@ -16,6 +16,7 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<ActionMasks>();
         builder.Services.AddSingleton<PlayerActions>();
         builder.Services.AddSingleton<ShareLinkStore>();
+        builder.Services.AddSingleton<WorldRefs>();
         builder.Services.AddSingleton<WorldSaves>();
         builder.Services.AddSingleton<LinkGrants>();
         builder.Services.AddHostedService<LinkEndings>();

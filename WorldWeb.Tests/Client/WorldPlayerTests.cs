@@ -59,6 +59,8 @@ public sealed class WorldPlayerTests : ClientTestContext
         Assert.Empty(page.FindAll("section.saves"));
         Assert.Empty(page.FindComponents<ShareDialog>());
         Assert.Contains("You are watching this world", page.Markup);
+        // Watching is enough to record what one watches.
+        Assert.NotEmpty(page.FindAll("section.clips [data-action=record]"));
         page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyW" });
         Assert.Empty(Hub.Actions);
     }

@@ -25,7 +25,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
 {
     public enum Role { Anonymous, Viewer, Player, Owner, OtherOwner, Admin }
 
-    private sealed record Scene(Dictionary<Role, TestUser> Users, string WorldId, string SaveId, string LinkId, string ViewerToken, string PlayerToken, string SpareEmail, string Password);
+    private sealed record Scene(Dictionary<Role, TestUser> Users, string WorldId, string SaveId, string LinkId, string ViewerToken, string PlayerToken, string SpareEmail, string Password,
+        string? ClipId);
 
     /// <summary>One endpoint: its route as mapped, the request, and the status each role gets (in <see cref="Role"/> order).</summary>
     private sealed record Case(string Method, string Route, Func<Scene, Role, HttpRequestMessage> Request, int[] Expected);
@@ -70,6 +71,15 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         // The admin's request names a folder outside the model root, so the matrix loads nothing (AdminModelsApiTests load for real).
         new("POST", "/api/admin/models", (_, _) => Post("/api/admin/models", new LoadModelRequest("/etc")), [403, 403, 403, 403, 403, 400]),
         new("DELETE", "/api/admin/models/{name}", (_, _) => Delete("/api/admin/models/no-such-model"), [403, 403, 403, 403, 403, 404]),
+        // Viewer and player ask through their links; none of them joined, so only the owner may clip (ClipTests: after a join).
+        new("POST", "/api/clips", (s, r) => Post("/api/clips", new CreateClipRequest(r switch { Role.Viewer => s.ViewerToken, Role.Player => s.PlayerToken, _ => s.WorldId }, 0, 0)),
+            [404, 403, 403, 202, 404, 403]),
+        new("GET", "/api/clips", (_, _) => Get("/api/clips"), [200, 200, 200, 200, 200, 200]),
+        // A clip's link is all it takes to watch it.
+        new("GET", "/api/clips/{id}", (s, _) => Get($"/api/clips/{s.ClipId}"), [200, 200, 200, 200, 200, 200]),
+        new("GET", "/api/clips/{id}/video.mp4", (s, _) => Get($"/api/clips/{s.ClipId}/video.mp4"), [200, 200, 200, 200, 200, 200]),
+        new("GET", "/api/clips/{id}/events.jsonl", (s, _) => Get($"/api/clips/{s.ClipId}/events.jsonl"), [200, 200, 200, 200, 200, 200]),
+        new("DELETE", "/api/clips/{id}", (s, _) => Delete($"/api/clips/{s.ClipId}"), [403, 403, 403, 204, 403, 403]),
     ];
 
     /// <summary>Hub methods: allowed (true) or refused with a HubException, per role.</summary>
@@ -101,7 +111,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         var failures = new List<string>();
         foreach (Case c in Rest)
         {
-            Scene scene = await SceneAsync();
+            Scene scene = await SceneAsync(withClip: c.Route.StartsWith("/api/clips/", StringComparison.Ordinal));
             // Denied roles first: a role that is allowed may delete what the next one would be asked about.
             foreach (Role role in Enum.GetValues<Role>().OrderBy(r => c.Expected[(int)r] < 300))
             {
@@ -160,7 +170,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         }
     }
 
-    private async Task<Scene> SceneAsync()
+    private async Task<Scene> SceneAsync(bool withClip = false)
     {
         const string password = "matrix password";
         var users = new Dictionary<Role, TestUser>();
@@ -182,7 +192,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         SaveInfo save = (await saved.Content.ReadFromJsonAsync<SaveInfo>())!;
         ShareLinkInfo viewer = await owner.ShareAsync(world.Id, WorldRoles.Viewer);
         ShareLinkInfo player = await owner.ShareAsync(world.Id, WorldRoles.Player);
-        return new Scene(users, world.Id, save.Id, viewer.Id, viewer.Token, player.Token, spare, password);
+        string? clipId = withClip ? (await ClipVideo.RenderAsync(owner.Http, world.Id, 0, 0)).Id : null;
+        return new Scene(users, world.Id, save.Id, viewer.Id, viewer.Token, player.Token, spare, password, clipId);
     }
 
     private static string Normalize(string route) => route.Length > 1 ? route.TrimEnd('/') : route;

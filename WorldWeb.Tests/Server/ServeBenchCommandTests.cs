@@ -37,8 +37,29 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
     }
 
+    [Fact]
+    public async Task BenchServe_WithAClip_RendersItAloneAndBesideTheWorlds()
+    {
+        string json = Path.Combine(Directory.CreateTempSubdirectory("worldweb-bench-").FullName, "serve.json");
+
+        (int exitCode, string output) = await RunAsync("--worlds", "1", "--seconds", "1", "--clip-steps", "40", "--json", json);
+
+        Assert.True(exitCode == 0, output);
+        using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        JsonElement clip = result.RootElement.GetProperty("clip");
+        Assert.Equal(40, clip.GetProperty("steps").GetInt32());
+        Assert.True(clip.GetProperty("bytes").GetInt64() > 0);
+        Assert.True(clip.GetProperty("steps_per_second_alone").GetDouble() > 0);
+        Assert.Equal(1, clip.GetProperty("worlds_beside").GetInt32());
+        Assert.True(clip.GetProperty("fps_per_world_beside").GetProperty("mean").GetDouble() > 0, output);
+        Assert.True(clip.GetProperty("fps_per_world_after").GetProperty("mean").GetDouble() > 0, output);
+        await using WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
+    }
+
     [Theory]
     [InlineData("--worlds 0", "--worlds N is required")]
+    [InlineData("--worlds 2 --clip-steps 0", "--clip-steps C is a whole number from 1 to 1000000")]
     [InlineData("--worlds 2 --seconds 0.5", "--seconds S is a number from 1 to 600")]
     [InlineData("--worlds 2 --provider tpu", "--provider is cpu or cuda")]
     [InlineData("--worlds 2 --fast", "unknown or incomplete option '--fast'")]

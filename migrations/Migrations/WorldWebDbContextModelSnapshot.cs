@@ -380,6 +380,111 @@ namespace WorldWeb.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("WorldWeb.Persistence.ClipFileRecord", b =>
+                {
+                    b.Property<string>("ClipId")
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("clip_id");
+
+                    b.Property<byte[]>("Events")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("events");
+
+                    b.Property<byte[]>("Video")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("video");
+
+                    b.HasKey("ClipId")
+                        .HasName("pk_clip_files");
+
+                    b.ToTable("clip_files", (string)null);
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.ClipRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<double>("Fps")
+                        .HasColumnType("double precision")
+                        .HasColumnName("fps");
+
+                    b.Property<long>("FromStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("from_step");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("integer")
+                        .HasColumnName("percent");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<long>("ToStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("to_step");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WorldId")
+                        .IsRequired()
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("world_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_clips");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_clips_expires_at");
+
+                    b.HasIndex("WorldId")
+                        .HasDatabaseName("ix_clips_world_id");
+
+                    b.HasIndex("Address", "Status")
+                        .HasDatabaseName("ix_clips_address_status");
+
+                    b.HasIndex("OwnerId", "Status")
+                        .HasDatabaseName("ix_clips_owner_id_status");
+
+                    b.ToTable("clips", (string)null);
+                });
+
             modelBuilder.Entity("WorldWeb.Persistence.ClusterMemberRecord", b =>
                 {
                     b.Property<string>("ClusterId")
@@ -709,6 +814,31 @@ namespace WorldWeb.Migrations
                     b.ToTable("worlds", (string)null);
                 });
 
+            modelBuilder.Entity("WorldWeb.Persistence.WorldVisitRecord", b =>
+                {
+                    b.Property<string>("WorldId")
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("world_id");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("visitor_id");
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_at");
+
+                    b.Property<long>("FirstStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_step");
+
+                    b.HasKey("WorldId", "VisitorId")
+                        .HasName("pk_world_visits");
+
+                    b.ToTable("world_visits", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -776,6 +906,26 @@ namespace WorldWeb.Migrations
                         .HasConstraintName("fk_action_log_worlds_world_id");
                 });
 
+            modelBuilder.Entity("WorldWeb.Persistence.ClipFileRecord", b =>
+                {
+                    b.HasOne("WorldWeb.Persistence.ClipRecord", null)
+                        .WithOne()
+                        .HasForeignKey("WorldWeb.Persistence.ClipFileRecord", "ClipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_clip_files_clips_clip_id");
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.ClipRecord", b =>
+                {
+                    b.HasOne("WorldWeb.Persistence.WorldRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WorldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_clips_worlds_world_id");
+                });
+
             modelBuilder.Entity("WorldWeb.Persistence.MemoryEntryRecord", b =>
                 {
                     b.HasOne("WorldWeb.Persistence.WorldRecord", null)
@@ -804,6 +954,16 @@ namespace WorldWeb.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_share_links_worlds_world_id");
+                });
+
+            modelBuilder.Entity("WorldWeb.Persistence.WorldVisitRecord", b =>
+                {
+                    b.HasOne("WorldWeb.Persistence.WorldRecord", null)
+                        .WithMany()
+                        .HasForeignKey("WorldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_world_visits_worlds_world_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -114,3 +114,41 @@ internal sealed class ClusterNodeRecordConfiguration : IEntityTypeConfiguration<
         node.Property(n => n.Report).HasColumnType("jsonb");
     }
 }
+
+internal sealed class ClipRecordConfiguration : IEntityTypeConfiguration<ClipRecord>
+{
+    public void Configure(EntityTypeBuilder<ClipRecord> clip)
+    {
+        clip.ToTable("clips");
+        clip.Property(c => c.Id).HasMaxLength(32);
+        clip.Property(c => c.OwnerId).HasMaxLength(64);
+        clip.Property(c => c.Address).HasMaxLength(64);
+        clip.Property(c => c.Error).HasMaxLength(500);
+        // A world deleted (by its owner, or by an admin for what it shows) takes its clips with it.
+        clip.HasOne<WorldRecord>().WithMany().HasForeignKey(c => c.WorldId).OnDelete(DeleteBehavior.Cascade);
+        clip.HasIndex(c => new { c.OwnerId, c.Status });
+        clip.HasIndex(c => new { c.Address, c.Status });
+        clip.HasIndex(c => c.ExpiresAt);
+    }
+}
+
+internal sealed class ClipFileRecordConfiguration : IEntityTypeConfiguration<ClipFileRecord>
+{
+    public void Configure(EntityTypeBuilder<ClipFileRecord> file)
+    {
+        file.ToTable("clip_files");
+        file.HasKey(f => f.ClipId);
+        file.HasOne<ClipRecord>().WithOne().HasForeignKey<ClipFileRecord>(f => f.ClipId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorldVisitRecordConfiguration : IEntityTypeConfiguration<WorldVisitRecord>
+{
+    public void Configure(EntityTypeBuilder<WorldVisitRecord> visit)
+    {
+        visit.ToTable("world_visits");
+        visit.HasKey(v => new { v.WorldId, v.VisitorId });
+        visit.Property(v => v.VisitorId).HasMaxLength(64);
+        visit.HasOne<WorldRecord>().WithMany().HasForeignKey(v => v.WorldId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -19,6 +19,9 @@ public sealed class WorldWebDbContext(DbContextOptions<WorldWebDbContext> option
     public DbSet<ShareLinkRecord> ShareLinks => Set<ShareLinkRecord>();
     public DbSet<MemoryEntryRecord> MemoryEntries => Set<MemoryEntryRecord>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<ClipRecord> Clips => Set<ClipRecord>();
+    public DbSet<ClipFileRecord> ClipFiles => Set<ClipFileRecord>();
+    public DbSet<WorldVisitRecord> WorldVisits => Set<WorldVisitRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ClusterVersionRecord> ClusterVersions => Set<ClusterVersionRecord>();
     public DbSet<ClusterMemberRecord> ClusterMembers => Set<ClusterMemberRecord>();

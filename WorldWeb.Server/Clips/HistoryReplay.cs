@@ -1,0 +1,36 @@
+using WorldWeb.Inference.Stepping;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Clips;
+
+/// <summary>One step of a replay: the frame the world showed at <see cref="Step"/> and the logged action that made it (null: none did).</summary>
+public readonly record struct ReplayedStep(long Step, byte[] Frame, byte? Action);
+
+/// <summary>
+/// A world's past, regenerated: a session restored at a save and the logged actions after it, stepped one row at a
+/// time on a model of the render's own. A row's frame does not depend on its batch-mates, so the frames equal the ones
+/// the world streamed (<c>BatchMateTests</c>).
+/// </summary>
+/// <param name="startAction">The logged action that made the save's step, for a clip that shows it (null: none did, or none is shown).</param>
+public sealed class HistoryReplay(WorldSession session, byte[] actions, byte? startAction)
+{
+    public long StartStep { get; } = session.Step;
+
+    /// <summary>The last step the replay reaches.</summary>
+    public long EndStep => StartStep + actions.Length;
+
+    /// <summary>Every step from the save's to the last, the save's own first; the caller skips those before its clip.</summary>
+    public IEnumerable<ReplayedStep> Steps(WorldModel model, StepBatch batch, CancellationToken cancellationToken)
+    {
+        yield return new ReplayedStep(StartStep, session.Capture().CurrentFrame, startAction);
+        for (int i = 0; i < actions.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            batch.Clear();
+            batch.AddRow();
+            session.FillRow(batch, 0, actions[i]);
+            model.Step(batch);
+            yield return new ReplayedStep(StartStep + i + 1, session.Advance(batch, 0), actions[i]);
+        }
+    }
+}
