@@ -115,13 +115,13 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         var frame = model.Manifest.Frame;
         if (start.SaveId is not { } saveId)
         {
-            return (WorldDirectory.Genesis(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, frame.Width, frame.Height) : null);
+            return (WorldDirectory.Genesis(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, MemoryFrames(model)) : null);
         }
         byte[] bytes = await db.Saves.Where(s => s.Id == saveId).Select(s => s.State).FirstAsync(cancellationToken);
         WorldState state;
         try
         {
-            state = SaveCodec.Decode(bytes);
+            state = SaveCodec.Decode(bytes, model.Tokens);
         }
         catch (InvalidDataException)
         {
@@ -131,11 +131,11 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         {
             throw new ClipRenderException($"The save at step {start.Step} was made by another model than the '{model.Name}' loaded now.");
         }
-        return (state, world.MemoryEnabled ? await MemoryAtAsync(db, world.Id, state, frame.Width, frame.Height, cancellationToken) : null);
+        return (state, world.MemoryEnabled ? await MemoryAtAsync(db, world.Id, state, MemoryFrames(model), cancellationToken) : null);
     }
 
     /// <summary>The memory a save held, read without touching the store (a resume trims and revives rows; a render must not).</summary>
-    private async Task<WorldMemory> MemoryAtAsync(WorldWebDbContext db, string worldId, WorldState state, int width, int height, CancellationToken cancellationToken)
+    private async Task<WorldMemory> MemoryAtAsync(WorldWebDbContext db, string worldId, WorldState state, MemoryFrameCodec frames, CancellationToken cancellationToken)
     {
         long[] steps = state.Memory.Entries.Select(e => e.Step).ToArray();
         List<MemoryEntryRecord> rows = await db.MemoryEntries.AsNoTracking()
@@ -145,8 +145,28 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
             // Rendered without them, the frames would not be the ones the world showed.
             throw new ClipRenderException($"{steps.Length - rows.Count} memories of the save at step {state.Step} are no longer stored, so its frames cannot be rendered exactly.");
         }
-        IEnumerable<MemoryEntry> entries = rows.Select(r =>
-            new MemoryEntry(r.Step, new Pose(r.X, r.Y, r.Heading), r.Frame, MemoryFrameCodec.Decode(r.Frame, width, height), r.Landmark));
-        return WorldMemory.Restore(memoryPolicy.Value, width, height, state.Memory, entries);
+        List<MemoryEntry> entries;
+        try
+        {
+            entries = rows.Select(r => new MemoryEntry(r.Step, new Pose(r.X, r.Y, r.Heading), r.Frame, frames.Decode(r.Frame), r.Landmark)).ToList();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ClipRenderException($"The memory of the save at step {state.Step} cannot be read: {ex.Message}");
+        }
+        return WorldMemory.Restore(memoryPolicy.Value, frames, state.Memory, entries);
+    }
+
+    /// <summary>How the worlds of <paramref name="model"/> store memory frames, as the world's own session reads them.</summary>
+    private MemoryFrameCodec MemoryFrames(LoadedModel model)
+    {
+        try
+        {
+            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ClipRenderException($"Memory:FrameFormat cannot be kept with the model '{model.Name}': {ex.Message}");
+        }
     }
 }
