@@ -4,10 +4,10 @@ using System.Globalization;
 namespace WorldWeb.Server.Bench;
 
 /// <summary>The arguments of <c>bench serve</c>, checked.</summary>
-public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider)
+public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider, string? Precision)
 {
     public const string Usage =
-        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda]\n" +
+        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda] [--precision auto|float|half|int8]\n" +
         "  N: the most worlds to try (1-100000); S: seconds measured per stage (1-600, default 5)";
 
     public static bool TryParse(string[] args, [NotNullWhen(true)] out ServeBenchOptions? options, [NotNullWhen(false)] out string? error)
@@ -16,7 +16,7 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 2; i < args.Length; i++)
         {
-            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider") || i + 1 >= args.Length)
+            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider" or "--precision") || i + 1 >= args.Length)
             {
                 // --contentRoot and the like are the host's; an unknown --name with no value is a mistake.
                 if (args[i] is "--contentRoot" or "--urls" && i + 1 < args.Length) { i++; continue; }
@@ -43,7 +43,13 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
             error = "--provider is cpu or cuda";
             return false;
         }
-        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider);
+        string? precision = values.GetValueOrDefault("--precision")?.ToLowerInvariant();
+        if (precision is not (null or "auto" or "float" or "half" or "int8"))
+        {
+            error = "--precision is auto, float, half or int8";
+            return false;
+        }
+        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider, precision);
         return true;
     }
 }
