@@ -41,6 +41,17 @@ def run(model, feeds):
         elif op == "Reshape":
             shape = [x[0].shape[i] if d == 0 else d for i, d in enumerate(x[1])]
             y = x[0].reshape(shape)
+        elif op == "ReduceMax":
+            y = x[0].max(axis=tuple(next(a.ints for a in node.attribute if a.name == "axes")),
+                         keepdims=bool(next((a.i for a in node.attribute if a.name == "keepdims"), 1)))
+        elif op == "ArgMax":
+            y = x[0].argmax(axis(node))  # numpy: the first index of the largest, as ONNX's default
+            if next((a.i for a in node.attribute if a.name == "keepdims"), 1):
+                y = np.expand_dims(y, axis(node))
+        elif op == "Shape":
+            y = np.array(x[0].shape, np.int64)
+        elif op == "Slice":
+            y = x[0][int(x[1][0]):int(x[2][0])]
         elif op == "Transpose":
             y = x[0].transpose(list(node.attribute[0].ints))
         elif op == "Unsqueeze":
@@ -60,6 +71,20 @@ def run(model, feeds):
             raise NotImplementedError(op)
         values[node.output[0]] = y
     return [values[o.name] for o in model.graph.output]
+
+
+def _from(model, name):
+    """A copy of the graph keeping only the nodes that `name` feeds, directly or not (the rest needs no evaluator)."""
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    fed, kept = {name}, []
+    for node in copy.graph.node:
+        if node.op_type == "Constant" or any(i in fed for i in node.input):
+            kept.append(node)
+            fed.update(node.output)
+    del copy.graph.node[:]
+    copy.graph.node.extend(kept)
+    return copy
 
 
 def sampler_graph():
@@ -146,7 +171,7 @@ class Int8GraphTest(unittest.TestCase):
 
         int8 = quantized_graph(search_graph(book), {}, [])
 
-        self.assertEqual([n.op_type for n in int8.graph.node], ["Mul", "QuantizeLinear", "MatMulIntegerToFloat", "TopK", "Squeeze"])  # ArgMax as TopK
+        self.assertEqual([n.op_type for n in int8.graph.node][:3], ["Mul", "QuantizeLinear", "MatMulIntegerToFloat"])
         self.assertEqual(next(n for n in int8.graph.node if n.op_type == "MatMulIntegerToFloat").domain, "com.microsoft")
         weights = {i.name: numpy_helper.to_array(i) for i in int8.graph.initializer}
         self.assertEqual((weights["codebook_int8"].dtype, weights["codebook_int8"].shape), (np.int8, (48, 32)))
@@ -164,6 +189,20 @@ class Int8GraphTest(unittest.TestCase):
             feeds.update({f"codes{s}": rng.integers(0, CODES, (2, 3, 3)) for s in range(2)})
             feeds.update({f"weight{s}": (rng.random((2, 3, 3)) * 10 * (trial % 2)).astype(np.float32) for s in range(2)})
             np.testing.assert_array_equal(run(rewritten, feeds)[0], run(plain, feeds)[0])
+
+    def test_the_searchs_argmax_in_blocks_finds_the_first_largest_score_ties_included(self):
+        book = np.random.default_rng(1).random((CODES, 48), dtype=np.float32)
+        plain = search_graph(book)
+        int8 = quantized_graph(plain, {}, [])
+        self.assertEqual([n.op_type for n in int8.graph.node].count("ArgMax"), 2)  # over blocks, then within one
+        scores = helper.make_tensor_value_info("centred", TensorProto.FLOAT, ["n", 16, CODES])
+        for graph in (plain, int8):  # from the scores on: the same argmax, whatever scored them
+            graph.graph.input.append(scores)
+        rng = np.random.default_rng(2)
+        for _ in range(20):
+            values = rng.integers(0, 6, (3, 16, CODES)).astype(np.float32)  # few levels: many ties, across blocks too
+            feeds = {"centred": values, "patches": np.zeros((3, 16, 48), np.float32)}
+            np.testing.assert_array_equal(run(_from(int8, "centred"), feeds)[0], values.argmax(-1))
 
     def test_the_int8_search_finds_the_float_searchs_codes_for_8_bit_frames_but_for_near_ties(self):
         generator = torch.Generator().manual_seed(0)
