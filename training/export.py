@@ -5,10 +5,11 @@
     python3 training/export.py ... --model-config training/configs/C.json   # the weights under C's model settings
 
 Writes model.onnx (opset 17, dynamic batch, whole sampler unrolled, context and memory frames taken as 8-bit RGB
-unless --float-frames; with 8-bit frames also the context pool graph pool.onnx and the half-precision graphs
-model_half.onnx and pool_half.onnx), world.json, starts.npy and, for a token model, codebook.npy (the patches it
-paints with, which WorldWeb stores memory frames by), then checks the graph against the manifest and that batch rows
-are independent.
+unless --float-frames; with 8-bit frames also the context pool graph pool.onnx, the half-precision graphs
+model_half.onnx and pool_half.onnx, and for a token model the int8 graphs model_int8.onnx and pool_int8.onnx,
+calibrated on the start shards as training/int8.py does), world.json, starts.npy and, for a token model,
+codebook.npy (the patches it paints with, which WorldWeb stores memory frames by), then checks the graph against the
+manifest and that batch rows are independent.
 """
 import argparse
 import inspect
@@ -28,12 +29,14 @@ from worldweb_training.cuda_ops import missing_on_cuda
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.data import ShardSet
 from worldweb_training.half import add_half
+from worldweb_training.int8 import add_int8, calibrate, split
 from worldweb_training.model import WorldModel
 from worldweb_training.package import INPUTS, OUTPUTS, add_codebook, manifest, mismatches, start_states
 from worldweb_training.rgb24 import rgb24_inputs
 
 OPSET = 17
 MAX_PACKAGE_BYTES = 20 * 1024 * 1024
+INT8_EPISODES = 24  # training episodes the int8 graph is calibrated on (training/int8.py --episodes)
 
 
 def parse_args(argv):
@@ -127,6 +130,12 @@ def main(argv=None):
         onnx.save(graph, str(onnx_path))
         world_json = add_context_pool(args.out, graph, world_json)
         world_json = add_half(args.out, graph, world_json)
+        if cfg.model.output == "tokens":
+            calibration = ShardSet.load(args.starts_from or saved["data"]["shards"])
+            training, held_out = split(calibration, set(saved["data"].get("held_out", [])), INT8_EPISODES)
+            with torch.no_grad():
+                ranges, convs, report = calibrate(model, cfg, training, held_out)
+            world_json = add_int8(args.out, graph, world_json, ranges, convs, report)
     if cfg.model.output == "tokens":
         world_json = add_codebook(args.out, graph, world_json)
     (args.out / "world.json").write_text(json.dumps(world_json, indent=2) + "\n")

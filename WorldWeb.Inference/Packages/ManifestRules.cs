@@ -24,7 +24,8 @@ internal static class ManifestRules
         ?? FrameDtypeProblem(m)
         ?? DuplicateNameProblem(m)
         ?? ContextPoolProblem(m)
-        ?? HalfProblem(m)
+        ?? PrecisionProblem("half", "half-precision", m.Half, m)
+        ?? PrecisionProblem("int8", "int8", m.Int8, m)
         ?? CodebookProblem(m);
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
@@ -40,12 +41,12 @@ internal static class ManifestRules
         : FileNameProblem("context_pool.onnx (the context pool graph's file name)", m.ContextPool.Onnx)
         ?? (m.TakesRgb24Frames ? null : "context_pool needs 8-bit RGB frame inputs (inputs.context.dtype uint8): convert the package with training/rgb24.py first");
 
-    private static string? HalfProblem(ModelManifest m) =>
-        m.Half is null ? null
-        : FileNameProblem("half.onnx (the half-precision graph's file name)", m.Half.Onnx)
-        ?? (m.Half.ContextPool is null ? null
-            : m.ContextPool is null ? "half.context_pool is set but context_pool is not: a half pool graph needs the float one's rules"
-            : FileNameProblem("half.context_pool (the half-precision context pool graph's file name)", m.Half.ContextPool));
+    private static string? PrecisionProblem(string field, string words, PrecisionGraphs? graphs, ModelManifest m) =>
+        graphs is null ? null
+        : FileNameProblem($"{field}.onnx (the {words} graph's file name)", graphs.Onnx)
+        ?? (graphs.ContextPool is null ? null
+            : m.ContextPool is null ? $"{field}.context_pool is set but context_pool is not: a {words} pool graph needs the float one's rules"
+            : FileNameProblem($"{field}.context_pool (the {words} context pool graph's file name)", graphs.ContextPool));
 
     // The codebook cuts frames into patches: they must tile the frame, and the file must hold as many as it says.
     private static string? CodebookProblem(ModelManifest m) =>

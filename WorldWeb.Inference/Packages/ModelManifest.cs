@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Inference.Packages;
 
@@ -22,7 +23,8 @@ public sealed record ModelManifest(
     string? Description = null,
     SamplerSpec? Sampler = null,
     ContextPoolSpec? ContextPool = null,
-    HalfSpec? Half = null,
+    PrecisionGraphs? Half = null,
+    PrecisionGraphs? Int8 = null,
     JsonElement? Training = null)
 {
     public const string FileName = "world.json";
@@ -33,6 +35,14 @@ public sealed record ModelManifest(
 
     /// <summary>Whether the graph takes <c>memory</c> and <c>memory_pose</c>; optional only when M = 0.</summary>
     public bool HasMemoryInputs => Inputs.ContainsKey(TensorRoles.Memory);
+
+    /// <summary>The graphs that run in <paramref name="precision"/>: null for float32 (the package's own) and where it has none.</summary>
+    public PrecisionGraphs? GraphsIn(Precision precision) => precision switch
+    {
+        Precision.Half => Half,
+        Precision.Int8 => Int8,
+        _ => null,
+    };
 
     public static ModelManifest Load(string path)
     {

@@ -39,7 +39,7 @@ public sealed class ModelPackage : IDisposable
     /// <summary>The provider actually running the graph; CPU when CUDA was asked for but unavailable.</summary>
     public ExecutionProviderKind ExecutionProvider { get; }
 
-    /// <summary>Which of its graphs runs: float32, or the half-precision one (<see cref="Runtime.Precision"/>).</summary>
+    /// <summary>Which of its graphs runs: float32, half precision or int8 (<see cref="Runtime.Precision"/>); never Auto.</summary>
     public Precision Precision { get; }
 
     /// <summary>Whether its steps run on the batch's rows rounded up to a power of two (<see cref="BatchPadding"/>).</summary>
@@ -84,7 +84,7 @@ public sealed class ModelPackage : IDisposable
         InferenceSession? poolSession = null;
         try
         {
-            string? poolFile = precision == Precision.Half ? manifest.Half!.ContextPool : manifest.ContextPool?.Onnx;
+            string? poolFile = precision == Precision.Float ? manifest.ContextPool?.Onnx : manifest.GraphsIn(precision)!.ContextPool;
             bool replays = options.CudaGraphs;
             if (poolFile is not null && options.PoolsContextsOn(provider))
             {
@@ -130,16 +130,21 @@ public sealed class ModelPackage : IDisposable
         }
     }
 
-    /// <summary>The model's session: its half-precision graph when asked for and the package has one, else its float32 one.</summary>
+    /// <summary>The model's session: the graph of the precision asked for (Auto: int8 on CPU where the package has one),
+    /// else its float32 one.</summary>
     private static (InferenceSession, ExecutionProviderKind, Precision) OpenModel(string folder, ModelManifest manifest, InferenceOptions options, ILogger logger)
     {
         Precision precision = options.Precision;
-        if (precision == Precision.Half && manifest.Half is null)
+        if (precision == Precision.Auto)
         {
-            InferenceLog.HalfUnavailable(logger, manifest.Name);
+            precision = options.ExecutionProvider == ExecutionProviderKind.Cpu && manifest.Int8 is not null ? Precision.Int8 : Precision.Float;
+        }
+        else if (precision != Precision.Float && manifest.GraphsIn(precision) is null)
+        {
+            InferenceLog.PrecisionUnavailable(logger, manifest.Name, precision, precision == Precision.Half ? "training/half.py" : "training/int8.py");
             precision = Precision.Float;
         }
-        string file = precision == Precision.Half ? manifest.Half!.Onnx : manifest.Onnx;
+        string file = manifest.GraphsIn(precision)?.Onnx ?? manifest.Onnx;
         ExecutionProviderKind provider = ExecutionProviderKind.Cpu;
         InferenceSession session = CheckedGraph(folder, file,
             path =>

@@ -15,8 +15,8 @@ internal static partial class InferenceLog
         int width, int height, int contextFrames, int memorySlots, int startCount, string frameInput, string padding, string contexts);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning,
-        Message = "Model package {Name}: half precision was asked for, but the package has no half-precision graph (training/half.py adds one); running float32")]
-    public static partial void HalfUnavailable(ILogger logger, string name);
+        Message = "Model package {Name}: precision {Precision} was asked for, but the package has no graph in it ({Script} adds one); running float32")]
+    public static partial void PrecisionUnavailable(ILogger logger, string name, Precision precision, string script);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
         Message = "Model package {Name}: its context pool graph failed to run ({Reason}); every world now steps the plain graph, sending its context each step (Inference:ContextPooling=Off skips the pool)")]

@@ -29,9 +29,9 @@ public sealed class InferenceOptions
     [EnumDataType(typeof(ContextPooling))]
     public ContextPooling ContextPooling { get; set; } = ContextPooling.Auto;
 
-    /// <summary>Float32, or the package's half-precision graph where it can run (<see cref="Runtime.Precision"/>).</summary>
+    /// <summary>Float32, or the package's half-precision or int8 graph where it has one; Auto: int8 on CPU (<see cref="Runtime.Precision"/>).</summary>
     [EnumDataType(typeof(Precision))]
-    public Precision Precision { get; set; } = Precision.Float;
+    public Precision Precision { get; set; } = Precision.Auto;
 
     /// <summary>
     /// Pooled steps replayed as CUDA graphs: bound once per batch size at fixed device addresses, captured on their first

@@ -37,9 +37,16 @@ public static class ServeBenchCommand
             // EF logs the first migration's probe of a missing history table as a failure; the command reports real ones.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Critical",
         };
-        if (ServeBenchOptions.TryParse(args, out ServeBenchOptions? options, out _) && options.Provider is { } provider)
+        if (ServeBenchOptions.TryParse(args, out ServeBenchOptions? options, out _))
         {
-            settings["Inference:ExecutionProvider"] = provider;
+            if (options.Provider is { } provider)
+            {
+                settings["Inference:ExecutionProvider"] = provider;
+            }
+            if (options.Precision is { } precision)
+            {
+                settings["Inference:Precision"] = precision;
+            }
         }
         return settings;
     }
@@ -63,7 +70,7 @@ public static class ServeBenchCommand
         var worlds = new BenchWorlds(model);
         try
         {
-            Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Manifest.Fps} fps, " +
+            Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Package.Precision}, {model.Manifest.Fps} fps, " +
                 $"contexts {model.Package.Contexts})");
             for (int i = 0; i < options.Worlds; i++)
             {

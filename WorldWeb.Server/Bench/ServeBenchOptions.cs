@@ -4,10 +4,10 @@ using System.Globalization;
 namespace WorldWeb.Server.Bench;
 
 /// <summary>The arguments of <c>bench serve</c>, checked.</summary>
-public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider, int ClipSteps = 0)
+public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonPath, string? Provider, string? Precision, int ClipSteps = 0)
 {
     public const string Usage =
-        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda] [--clip-steps C]\n" +
+        "usage: bench serve --worlds N [--seconds S] [--json OUT.json] [--provider cpu|cuda] [--precision auto|float|half|int8] [--clip-steps C]\n" +
         "  N: the most worlds to try (1-100000); S: seconds measured per stage (1-600, default 5);\n" +
         "  C: then render a clip of C steps alone and beside N watched worlds (1-1000000)";
 
@@ -17,7 +17,7 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 2; i < args.Length; i++)
         {
-            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider" or "--clip-steps") || i + 1 >= args.Length)
+            if (args[i] is not ("--worlds" or "--seconds" or "--json" or "--provider" or "--precision" or "--clip-steps") || i + 1 >= args.Length)
             {
                 // --contentRoot and the like are the host's; an unknown --name with no value is a mistake.
                 if (args[i] is "--contentRoot" or "--urls" && i + 1 < args.Length) { i++; continue; }
@@ -44,6 +44,12 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
             error = "--provider is cpu or cuda";
             return false;
         }
+        string? precision = values.GetValueOrDefault("--precision")?.ToLowerInvariant();
+        if (precision is not (null or "auto" or "float" or "half" or "int8"))
+        {
+            error = "--precision is auto, float, half or int8";
+            return false;
+        }
         int clipSteps = 0;
         if (values.TryGetValue("--clip-steps", out string? clipText)
             && (!int.TryParse(clipText, CultureInfo.InvariantCulture, out clipSteps) || clipSteps is < 1 or > 1_000_000))
@@ -51,7 +57,7 @@ public sealed record ServeBenchOptions(int Worlds, double Seconds, string? JsonP
             error = "--clip-steps C is a whole number from 1 to 1000000";
             return false;
         }
-        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider, clipSteps);
+        options = new ServeBenchOptions(worlds, seconds, values.GetValueOrDefault("--json"), provider, precision, clipSteps);
         return true;
     }
 }

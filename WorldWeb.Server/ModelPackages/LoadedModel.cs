@@ -26,7 +26,7 @@ public sealed class LoadedModel(ModelPackage package)
     /// its precision and where contexts are kept. What an operator checks first when a GPU server is slow.
     /// </summary>
     public string RunsOn => string.Join(", ",
-        new[] { Package.ExecutionProvider.ToString(), Package.Precision == Precision.Half ? "half precision" : null,
+        new[] { Package.ExecutionProvider.ToString(), Package.Precision switch { Precision.Half => "half precision", Precision.Int8 => "int8", _ => null },
             Package.PoolsContexts ? $"contexts {Package.Contexts}" : null }.OfType<string>());
 
     public ModelInfo ToInfo(bool isDefault) => new(

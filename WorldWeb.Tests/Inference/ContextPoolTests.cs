@@ -40,6 +40,10 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
         {
             PlaySideBySide(folder, BatchPadding.PowersOfTwo, Precision.Half);  // its half-precision graphs, which the CPU runs too
         }
+        if (manifest.Int8?.ContextPool is not null)
+        {
+            PlaySideBySide(folder, BatchPadding.PowersOfTwo, Precision.Int8);
+        }
     }
 
     [Fact]

@@ -143,18 +143,34 @@ public sealed class ModelPackageTests
 
         Assert.Equal((Precision.Half, Precision.Float), (with.Precision, without.Precision));
         (_, string message) = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("has no half-precision graph", message);
+        Assert.Contains("precision Half was asked for, but the package has no graph in it (training/half.py adds one)", message);
         Assert.Contains(logger.Entries, e => e.Message.StartsWith("Loaded model package tiny_pool", StringComparison.Ordinal) && e.Message.Contains(", Half,"));
     }
 
     [Fact]
-    public void Manifest_HalfPoolGraphWithoutAFloatOne_IsRefused()
+    public void Load_Int8OrAutoPrecisionWithoutAnInt8Graph_RunsFloat32_WarningOnlyWhenInt8WasAskedFor()
     {
-        string json = File.ReadAllText(Fixtures.File("tiny_pool", ModelManifest.FileName)).Replace("\"context_pool\": {", "\"unused\": {");
+        var logger = new RecordingLogger();
+
+        using ModelPackage int8 = ModelPackage.Load(Fixtures.Folder("tiny"), new InferenceOptions { Precision = Precision.Int8 }, logger);
+        using ModelPackage auto = ModelPackage.Load(Fixtures.Folder("tiny"), new InferenceOptions { Precision = Precision.Auto }, logger);
+
+        Assert.Equal((Precision.Float, Precision.Float), (int8.Precision, auto.Precision));
+        (_, string message) = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("precision Int8 was asked for, but the package has no graph in it (training/int8.py adds one)", message);
+    }
+
+    [Theory]
+    [InlineData("half")]
+    [InlineData("int8")]
+    public void Manifest_PrecisionPoolGraphWithoutAFloatOne_IsRefused(string field)
+    {
+        string json = File.ReadAllText(Fixtures.File("tiny_pool", ModelManifest.FileName))
+            .Replace("\"context_pool\": {", "\"unused\": {").Replace("\"half\":", $"\"{field}\":");
 
         var error = Assert.Throws<ModelPackageException>(() => ModelManifest.Parse(json, "world.json"));
 
-        Assert.Contains("half.context_pool is set but context_pool is not", error.Message);
+        Assert.Contains($"{field}.context_pool is set but context_pool is not", error.Message);
     }
 
     [Fact]

@@ -41,8 +41,9 @@ public class CommandArgsTests
         Assert.Equal((ExecutionProviderKind.Cuda, 3, BatchPadding.None), (options.ExecutionProvider, options.IntraOpThreads, options.BatchPadding));
         Assert.Equal((ConvAlgoSearch.Heuristic, true, false), (options.Cuda.ConvAlgoSearch, options.Cuda.PreferNhwc, options.Cuda.UseTf32));
         InferenceOptions defaults = InferenceArgs.Read(CommandArgs.Parse(["eval"]));
-        Assert.Equal((ExecutionProviderKind.Cpu, ConvAlgoSearch.Exhaustive, false, true, BatchPadding.Auto),
-            (defaults.ExecutionProvider, defaults.Cuda.ConvAlgoSearch, defaults.Cuda.PreferNhwc, defaults.Cuda.UseTf32, defaults.BatchPadding));
+        Assert.Equal((ExecutionProviderKind.Cpu, ConvAlgoSearch.Exhaustive, false, true, BatchPadding.Auto, Precision.Auto),
+            (defaults.ExecutionProvider, defaults.Cuda.ConvAlgoSearch, defaults.Cuda.PreferNhwc, defaults.Cuda.UseTf32, defaults.BatchPadding, defaults.Precision));
+        Assert.Equal(Precision.Int8, InferenceArgs.Read(CommandArgs.Parse(["eval", "--precision", "int8"])).Precision);
     }
 
     [Theory]
@@ -50,6 +51,7 @@ public class CommandArgsTests
     [InlineData("--conv-search", "fastest")]
     [InlineData("--conv-search", "1")]
     [InlineData("--batch-padding", "pow2")]
+    [InlineData("--precision", "fp8")]
     public void Unknown_inference_settings_say_what_is_allowed(string key, string value)
     {
         var error = Assert.Throws<UsageException>(() => InferenceArgs.Read(CommandArgs.Parse(["eval", key, value])));

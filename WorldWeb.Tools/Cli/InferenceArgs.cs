@@ -4,7 +4,7 @@ namespace WorldWeb.Tools.Cli;
 
 /// <summary>
 /// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings,
-/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c>, <c>--precision float|half</c>
+/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c>, <c>--precision auto|float|half|int8</c>
 /// and <c>--cuda-graphs</c> (docs/gpu.md).
 /// </summary>
 public static class InferenceArgs
@@ -35,9 +35,11 @@ public static class InferenceArgs
             },
             Precision = precision switch
             {
-                null or "float" => Precision.Float,
+                null or "auto" => Precision.Auto,
+                "float" => Precision.Float,
                 "half" => Precision.Half,
-                _ => throw new UsageException($"--precision must be float or half, not '{precision}'."),
+                "int8" => Precision.Int8,
+                _ => throw new UsageException($"--precision must be auto, float, half or int8, not '{precision}'."),
             },
             CudaGraphs = args.Flag("cuda-graphs"),
             ExecutionProvider = provider switch

@@ -59,6 +59,8 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(world["context_pool"], {"onnx": "pool.onnx"})
         self.assertEqual(world["half"], {"onnx": "model_half.onnx", "context_pool": "pool_half.onnx"})
         self.assertEqual(onnx.load(str(package / "pool.onnx")).graph.output[-1].name, "pool_out")
+        self.assertEqual((world["int8"]["onnx"], world["int8"]["context_pool"]), ("model_int8.onnx", "pool_int8.onnx"))
+        self.assertEqual(mismatches(world, onnx.load(str(package / "model_int8.onnx")).graph), [])
         self.assertEqual(graph.opset_import[0].version, 17)
         self.assertEqual((world["inputs"]["context"]["dtype"], world["inputs"]["context"]["shape"]), ("uint8", ["batch", 4, 64, 64, 3]))
         self.assertEqual((world["inputs"]["memory"]["dtype"], world["inputs"]["memory"]["shape"]), ("uint8", ["batch", 2, 64, 64, 3]))
