@@ -6,6 +6,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
@@ -34,7 +35,7 @@ public static class ClipsApi
     private static async Task<Results<Accepted<ClipInfo>, ProblemHttpResult>> Create(
         CreateClipRequest request, ClaimsPrincipal user, HttpContext http, ClipRequests requests, AuditLog audit, CancellationToken cancellationToken)
     {
-        string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        string address = ClientAddress.Of(http);
         (ClipRecord? clip, string title, ClipRefusal? refusal) = await requests.AskAsync(request, user, address, cancellationToken);
         if (clip is null)
         {

@@ -35,8 +35,8 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
     private const int MaxRefLength = WorldRefs.MaxLength;
     private const string RefusedKey = "worldweb.refused";
 
-    /// <summary>The client's address, as the forwarded-headers middleware left it.</summary>
-    private string Address => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The client's address key (<see cref="ClientAddress"/>), as the forwarded-headers middleware left it.</summary>
+    private string Address => ClientAddress.KeyOf(Context.GetHttpContext()?.Connection.RemoteIpAddress, safety.Value.Ipv6PrefixLength);
 
     private static ConcurrentDictionary<string, int> StreamsOf(HubCallerContext context) => ConnectionMaps.Of<int>(context, "worldweb.streams");
 

@@ -62,7 +62,7 @@ public static class RateLimits
 
     private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 
-    private static string IpOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string IpOf(HttpContext http) => ClientAddress.Of(http);
 
     private static TokenBucketRateLimiterOptions Bucket(int size, int perPeriod, TimeSpan period) => new()
     {

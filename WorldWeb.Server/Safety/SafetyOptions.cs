@@ -65,6 +65,13 @@ public sealed class SafetyOptions
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// Per-address limits count an IPv6 client by its network prefix of this many bits: one subscriber is usually
+    /// handed a whole /64 and can take a new address in it for every request. 128: each address on its own.
+    /// </summary>
+    [Range(32, 128)]
+    public int Ipv6PrefixLength { get; set; } = 64;
+
     /// <summary>Largest REST request body, in bytes (every WorldWeb request body is a few hundred).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxApiBodyBytes { get; set; } = 16 * 1024;

@@ -7,6 +7,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Play;
@@ -168,7 +169,7 @@ public static class WorldsApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        string address = ClientAddress.Of(http);
         int idle = options.Value.IdleUnloadSeconds;
         if (await quotas.TryOpenAsync(address, id, TimeSpan.FromSeconds(idle)) is { } refusal)
         {
