@@ -10,6 +10,8 @@ public static class PlayExtensions
         {
             options.MaximumReceiveMessageSize = WorldHub.MaximumReceiveMessageSize;
             options.EnableDetailedErrors = false;
+            // A WorldWeb client sends its handshake at once; a socket that does not is let go after 5 s, not 15.
+            options.HandshakeTimeout = TimeSpan.FromSeconds(5);
             options.AddFilter<Safety.HubGuard>();
         }).AddMessagePackProtocol();
         builder.Services.AddSingleton<WorldNotices>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Operations;
 
@@ -29,6 +30,9 @@ public static class RateLimits
                 : RateLimitPartition.GetNoLimiter("")),
             PartitionedRateLimiter.Create<HttpContext, string>(http => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == CreateWorld
                 ? RateLimitPartition.GetTokenBucketLimiter("worlds-ip:" + IpOf(http), _ => Bucket(safety.WorldsPerMinutePerIp, safety.WorldsPerMinutePerIp, TimeSpan.FromMinutes(1)))
+                : RateLimitPartition.GetNoLimiter("")),
+            PartitionedRateLimiter.Create<HttpContext, string>(http => IsHubConnect(http)
+                ? RateLimitPartition.GetTokenBucketLimiter("connect:" + IpOf(http), _ => Bucket(safety.ConnectsPerMinutePerIp, safety.ConnectsPerMinutePerIp, TimeSpan.FromMinutes(1)))
                 : RateLimitPartition.GetNoLimiter("")));
         limiter.AddPolicy(CreateWorld, http => RateLimitPartition.GetTokenBucketLimiter(
             "worlds-id:" + (http.User.UserId() ?? IpOf(http)),
@@ -41,10 +45,12 @@ public static class RateLimits
         {
             HttpContext http = context.HttpContext;
             string? policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+            bool connect = policy is null && IsHubConnect(http);
             http.RequestServices.GetRequiredService<ServerMetrics>().Error(policy switch
             {
                 CreateWorld => "world_rate",
                 SignUp or SignIn => "account_rate",
+                _ when connect => "connect_rate",
                 _ => "api_rate",
             });
             int retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
@@ -54,13 +60,26 @@ public static class RateLimits
                 CreateWorld => $"You are making worlds too fast: at most {safety.WorldsPerMinutePerIdentity} per minute per visitor and {safety.WorldsPerMinutePerIp} per minute per IP address. Try again in {retry} s.",
                 SignUp => $"Too many sign-ups from your address: at most {safety.SignUpsPerHourPerIp} accounts per hour per IP address. Try again in {retry} s.",
                 SignIn => $"Too many sign-in attempts from your address: at most {safety.SignInsPerMinutePerIp} per minute per IP address. Try again in {retry} s.",
+                _ when connect => $"Too many connection attempts from your address: at most {safety.ConnectsPerMinutePerIp} per minute per IP address. Try again in {retry} s.",
                 _ => $"Too many requests: at most {safety.ApiRequestsPerSecondPerIp} per second per IP address. Try again in {retry} s.",
             };
+            if (connect)
+            {
+                // One line per refusal, no stack trace: a flood must not flood the log too.
+                LogConnectRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits)), IpOf(http), safety.ConnectsPerMinutePerIp, null);
+            }
             await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", detail: detail).ExecuteAsync(http);
         };
     }
 
     private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    /// <summary>A hub connection being made: its negotiate request, or its WebSocket (long polls and sends of a connection already made are not).</summary>
+    private static bool IsHubConnect(HttpContext http) => http.Request.Path.StartsWithSegments(WorldHubProtocol.Path, out PathString rest)
+        && (rest.Equals("/negotiate", StringComparison.Ordinal) || string.Equals(http.Request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase));
+
+    private static readonly Action<ILogger, string, int, Exception?> LogConnectRefused = LoggerMessage.Define<string, int>(
+        LogLevel.Warning, new EventId(1, "ConnectRefused"), "Hub connection from {Address} refused before its handshake: over {PerMinute} connection attempts per minute");
 
     private static string IpOf(HttpContext http) => ClientAddress.Of(http);
 

@@ -66,6 +66,14 @@ public sealed class SafetyOptions
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>
+    /// Hub connection attempts (negotiate requests and WebSocket connects) per minute from one address (a burst of as
+    /// many), refused with 429 before the handshake: a flood costs the server a rate limiter's check, not a socket
+    /// held open or a hub call. 120: 60 connections a minute over WebSockets (two attempts each), as many as joins.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConnectsPerMinutePerIp { get; set; } = 120;
+
+    /// <summary>
     /// Per-address limits count an IPv6 client by its network prefix of this many bits: one subscriber is usually
     /// handed a whole /64 and can take a new address in it for every request. 128: each address on its own.
     /// </summary>

@@ -67,6 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         // Every client of a test runs on loopback, one address: per-IP limits are out of the way unless a test sets them.
         start.Environment["Safety__JoinsPerMinutePerIp"] = "100000";
         start.Environment["Safety__MaxConnectionsPerIp"] = "100000";
+        start.Environment["Safety__ConnectsPerMinutePerIp"] = "100000";
         start.Environment["Safety__MaxWatchedWorldsPerIp"] = "100000";
         start.Environment["Safety__SignUpsPerHourPerIp"] = "100000";
         start.Environment["Safety__SignInsPerMinutePerIp"] = "100000";

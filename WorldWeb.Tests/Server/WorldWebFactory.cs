@@ -34,6 +34,7 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Safety:WorldsPerMinutePerIp", "100000");
         builder.UseSetting("Safety:JoinsPerMinutePerIp", "100000");
         builder.UseSetting("Safety:MaxConnectionsPerIp", "100000");
+        builder.UseSetting("Safety:ConnectsPerMinutePerIp", "100000");
         builder.UseSetting("Safety:MaxWatchedWorldsPerIp", "100000");
         builder.UseSetting("Safety:SignUpsPerHourPerIp", "100000");
         builder.UseSetting("Safety:SignInsPerMinutePerIp", "100000");
