@@ -18,7 +18,12 @@ public static class PersistenceExtensions
             .UseSnakeCaseNamingConvention());
         // Cookies are encrypted with Data Protection keys; kept in the database, they outlive a restart, hold on every
         // node, and a file left on the server's disk cannot forge a cookie.
-        builder.Services.AddDataProtection().SetApplicationName("WorldWeb").PersistKeysToDbContext<WorldWebDbContext>();
+        // A certificate outside the database encrypts them there (KeyEncryption); without one the start-up log says so.
+        IDataProtectionBuilder keys = builder.Services.AddDataProtection().SetApplicationName("WorldWeb").PersistKeysToDbContext<WorldWebDbContext>();
+        if (!KeyEncryption.Configure(keys, builder.Configuration))
+        {
+            builder.Services.AddHostedService<KeysInTheClearNotice>();
+        }
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddSingleton<WriteBacklog>();
         builder.Services.AddHostedService<DatabaseMigrator>();
