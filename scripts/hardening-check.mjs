@@ -1,11 +1,11 @@
-// Issue 10's four rows, checked from outside as any client would: real server processes, a private PostgreSQL,
+// Issue 10's four rows and issue 20's holes as they are closed, checked from outside as any client would: real server processes, a private PostgreSQL,
 // plain HTTP and the JavaScript SignalR client (JSON protocol, WebSockets). Nothing here uses WorldWeb's own code.
 //   cd scripts && npm ci && cd .. && dotnet build WorldWeb.Server -c Release
 //   node scripts/hardening-check.mjs [--json OUT.json]
 // Exit code 0 when every check holds. Takes about two minutes.
 import { spawn, execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createConnection, createServer } from "node:net";
 import * as signalR from "@microsoft/signalr";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -102,7 +102,7 @@ async function fps(watching, ms) {
   return (watching.frames - before) / (ms / 1000);
 }
 
-// --- the four rows -------------------------------------------------------------------------------------------
+// --- the rows -------------------------------------------------------------------------------------------
 
 async function revokedLink(database) {
   const server = await startServer(database);
@@ -189,7 +189,7 @@ async function adminBootstrap(database) {
     const signin = await again.request("POST", "/api/account/signin", { email, password: theirPassword });
     const admin = await again.request("GET", "/api/admin/system");
     const operator = await new Visitor(second).request("POST", "/api/account/signin", { email, password: operatorPassword });
-    const logSays = second.output.includes("./worldweb admin create");
+    const logSays = second.output.includes("--promote-existing");
     return {
       signup_status: signup.status, their_signin_status: signin.status, their_admin_status: admin.status,
       configured_password_signin_status: operator.status, log_says_what_to_do: logSays,
@@ -250,13 +250,88 @@ async function databaseOutage(database) {
   }
 }
 
+async function ipv6Slash64(database) {
+  // New visitors at new addresses of one /64 share its world quota (Safety:Ipv6PrefixLength); another /64 has its own.
+  const server = await startServer(database, { Safety__TrustedProxies__0: "127.0.0.1", Safety__WorldsPerMinutePerIp: "2" });
+  try {
+    const statuses = [];
+    for (const ip of ["2001:db8:1:2::10", "2001:db8:1:2::20", "2001:db8:1:2:ffff::1", "2001:db8:1:3::10"]) {
+      statuses.push((await new Visitor(server, ip).createWorld(7)).status);
+    }
+    return { statuses, holds: statuses.join() === "201,201,429,201" };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function connectFlood(database) {
+  // 200 negotiate requests from one address: refused before any handshake beyond the limit, one Warning line each.
+  const server = await startServer(database, { Safety__TrustedProxies__0: "127.0.0.1" });
+  try {
+    const statuses = {};
+    for (let i = 0; i < 200; i++) {
+      const response = await fetch(`${server.url}/hubs/world/negotiate?negotiateVersion=1`, { method: "POST", headers: { "X-Forwarded-For": "10.0.0.3" } });
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      await response.arrayBuffer();
+    }
+    const other = await new Visitor(server, "10.0.0.4").connect();
+    const otherConnected = other.state === signalR.HubConnectionState.Connected;
+    await other.stop();
+    await sleep(500);
+    const warnings = server.output.split("\n").filter(l => l.includes("refused before its handshake")).length;
+    const failures = server.output.split("\n").filter(l => l.startsWith("fail:")).length;
+    return {
+      statuses, refusal_log_lines: warnings, error_log_lines: failures, other_address_connected: otherConnected,
+      holds: statuses[429] === 80 && statuses[200] === 120 && warnings === 80 && failures === 0 && otherConnected,
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function metricsPort(database) {
+  // /metrics answers on the metrics endpoint only, whatever Host header a client writes on the public one.
+  const metrics = await freePort(), port = await freePort();
+  const server = await startServer(database, {
+    Metrics__Port: `${metrics}`, Kestrel__Endpoints__Public__Url: `http://127.0.0.1:${port}`, Kestrel__Endpoints__Metrics__Url: `http://127.0.0.1:${metrics}`,
+  }, port);
+  try {
+    const spoofed = await new Promise((resolve, reject) => {
+      // fetch will not let a caller set Host; a raw request can.
+      const socket = createConnection({ port, host: "127.0.0.1" }, () => socket.write(`GET /metrics HTTP/1.1\r\nHost: x:${metrics}\r\nConnection: close\r\n\r\n`));
+      let answer = "";
+      socket.on("data", d => { answer += d; });
+      socket.on("end", () => resolve(Number(answer.split(" ")[1])));
+      socket.on("error", reject);
+    });
+    const real = (await fetch(`http://127.0.0.1:${metrics}/metrics`)).status;
+    return { public_port_with_spoofed_host: spoofed, metrics_port: real, holds: spoofed === 404 && real === 200 };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function controlCharacters(database) {
+  // A NUL in a world's title is a 400 naming the field, not a 500.
+  const server = await startServer(database);
+  try {
+    const made = await new Visitor(server).createWorld(3, "a\u0000title");
+    return { status: made.status, says: typeof made.body === "object" ? JSON.stringify(made.body.errors ?? made.body.detail) : made.body, holds: made.status === 400 };
+  } finally {
+    await stopServer(server);
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
 const database = postgres("start", pgDir, "worldweb_hardening");
 const results = {};
 try {
-  for (const [name, check] of Object.entries({ revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage })) {
+  for (const [name, check] of Object.entries({
+    revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
+    ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
+  })) {
     say(`${name} …`);
     try {
       results[name] = await check(database);
