@@ -128,8 +128,41 @@ public sealed class PlayMathTests
             stats.FrameArrived(i, 0, nowMs: i * 50);
         }
 
-        Assert.Equal(20, stats.Fps, precision: 6);
+        Assert.Equal(20, stats.Fps!.Value, precision: 6);
+        Assert.Equal(0, stats.JitterMs!.Value, precision: 6);
         Assert.Equal(40, stats.Step);
+    }
+
+    [Fact]
+    public void FrameStats_ShowsNoRateUntilFramesSpanASecond_SoTheOpeningBurstDoesNotReadFast()
+    {
+        var stats = new FrameStats();
+        // A stream opens with frames that were waiting: ten in 100 ms, then 20 fps.
+        for (var i = 0; i < 10; i++) stats.FrameArrived(i, 0, nowMs: i * 10);
+        Assert.Null(stats.Fps);
+        for (var i = 10; i <= 30; i++) stats.FrameArrived(i, 0, nowMs: 90 + (i - 9) * 50);
+        Assert.InRange(stats.Fps!.Value, 20, 28);
+        for (var i = 31; i <= 80; i++) stats.FrameArrived(i, 0, nowMs: 90 + (i - 9) * 50);
+        Assert.Equal(20, stats.Fps!.Value, precision: 6);
+    }
+
+    [Fact]
+    public void FrameStats_LatencyPercentilesAndPacing_OverTheRecentFrames()
+    {
+        var stats = new FrameStats();
+        var now = 0.0;
+        for (var seq = 1; seq <= 100; seq++)
+        {
+            stats.ActionSent(seq, now);
+            // 99 answers in 40 ms and one in 200; frames alternate 40 and 60 ms apart.
+            now += seq == 50 ? 200 : 40;
+            stats.FrameArrived(seq, lastActionSeq: seq, nowMs: now);
+            now += seq % 2 == 0 ? 20 : 0;
+        }
+
+        Assert.Equal(40, stats.LatencyP50Ms);
+        Assert.Equal(200, stats.LatencyP99Ms);
+        Assert.InRange(stats.JitterMs!.Value, 9, 11);
     }
 
     [Theory]
