@@ -36,7 +36,8 @@ public sealed class ClipsPanelTests : ClientTestContext
         panel.WaitForAssertion(() => Assert.Contains("0:03", panel.Find("[data-recording]").TextContent));
         panel.Find("[data-action=record]").Click();
 
-        var asked = Assert.Single(Server.Sent("POST", "/api/clips")).Json;
+        panel.WaitForAssertion(() => Assert.Single(Server.Sent("POST", "/api/clips")));  // sent as the click's handler goes on
+        var asked = Server.Sent("POST", "/api/clips").Single().Json;
         Assert.Equal(("w1", 700, 760), (asked.GetProperty("world").GetString(), asked.GetProperty("fromStep").GetInt64(), asked.GetProperty("toStep").GetInt64()));
         Assert.Empty(panel.FindAll("[data-recording]"));
         panel.WaitForAssertion(() => Assert.Contains("Steps 700–760", panel.Find(".clip-list li").TextContent));
@@ -51,7 +52,8 @@ public sealed class ClipsPanelTests : ClientTestContext
 
         panel.Find("[data-action=clip-last]").Click();
 
-        var asked = Assert.Single(Server.Sent("POST", "/api/clips")).Json;
+        panel.WaitForAssertion(() => Assert.Single(Server.Sent("POST", "/api/clips")));
+        var asked = Server.Sent("POST", "/api/clips").Single().Json;
         Assert.Equal((expectedFrom, 700), (asked.GetProperty("fromStep").GetInt64(), asked.GetProperty("toStep").GetInt64()));
     }
 
