@@ -162,11 +162,11 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
     {
         try
         {
-            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens);
+            return model.MemoryFrames(memoryPolicy.Value);
         }
-        catch (ArgumentException ex)
+        catch (InvalidOperationException ex)
         {
-            throw new ClipRenderException($"Memory:FrameFormat cannot be kept with the model '{model.Name}': {ex.Message}");
+            throw new ClipRenderException(ex.Message);
         }
     }
 }

@@ -18,6 +18,20 @@ public sealed class LoadedModel(ModelPackage package)
     public TokenFrameCodec? Tokens { get; } = package.Codebook is { } codebook
         ? new TokenFrameCodec(codebook, package.Manifest.Frame.Width, package.Manifest.Frame.Height) : null;
 
+    /// <summary>How its worlds store memory frames under <paramref name="policy"/> (Memory:FrameFormat), for every world and clip of it alike.</summary>
+    /// <exception cref="InvalidOperationException">The format cannot be kept with this model (tokens without a codebook); the message says so.</exception>
+    public MemoryFrameCodec MemoryFrames(MemoryPolicy policy)
+    {
+        try
+        {
+            return MemoryFrameCodec.For(policy, Manifest.Frame.Width, Manifest.Frame.Height, Tokens);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Memory:FrameFormat cannot be kept with the model '{Name}': {ex.Message}", ex);
+        }
+    }
+
     public IReadOnlyList<ActionInfo> Actions { get; } =
         package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray(), a.Press, a.ChangesWorld)).ToArray();
 

@@ -316,11 +316,11 @@ public sealed partial class WorldDirectory(
     {
         try
         {
-            return MemoryFrameCodec.For(memoryPolicy.Value, model.Manifest.Frame.Width, model.Manifest.Frame.Height, model.Tokens);
+            return model.MemoryFrames(memoryPolicy.Value);
         }
-        catch (ArgumentException ex)
+        catch (InvalidOperationException ex)
         {
-            throw new WorldUnavailableException($"Memory:FrameFormat cannot be kept with the model '{model.Name}': {ex.Message}", ex);
+            throw new WorldUnavailableException(ex.Message, ex);
         }
     }
 

@@ -157,7 +157,8 @@ public sealed class ServedApp : IAsyncDisposable
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    /// <summary>Runs one SQL statement (a CREATE or DROP DATABASE of a test's own).</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using Npgsql;
+using WorldWeb.Tests.EndToEnd;
 
 namespace WorldWeb.Tests.Server;
 
@@ -16,12 +17,12 @@ public sealed class KeyEncryptionTests : IAsyncLifetime
 
     private string ConnectionString => new NpgsqlConnectionStringBuilder(TestEnvironment.ConnectionString) { Database = database }.ConnectionString;
 
-    public async Task InitializeAsync() => await ExecuteAsync(TestEnvironment.ConnectionString, $"CREATE DATABASE {database}");
+    public async Task InitializeAsync() => await ServedApp.ExecuteAsync(TestEnvironment.ConnectionString, $"CREATE DATABASE {database}");
 
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync(TestEnvironment.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        await ServedApp.ExecuteAsync(TestEnvironment.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         Directory.Delete(folder, recursive: true);
     }
 
@@ -72,13 +73,5 @@ public sealed class KeyEncryptionTests : IAsyncLifetime
             keys.Add(reader.GetString(0));
         }
         return keys;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
