@@ -67,6 +67,13 @@ public sealed class WorldApi(HttpClient http)
         await WorldApiException.ThrowIfFailedAsync(response, ct);
     }
 
+    /// <summary>The play page's measures, for the server's /metrics and the admin's nodes view.</summary>
+    public async Task ReportPlayStatsAsync(PlayStatsReport report, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync("api/play/stats", report, ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+    }
+
     private static string ClipPath(string clipId) => $"api/clips/{Uri.EscapeDataString(clipId)}";
 
     private static string WorldPath(string worldId) => $"api/worlds/{Uri.EscapeDataString(worldId)}";

@@ -1,3 +1,5 @@
+using WorldWeb.Client.Contracts;
+
 namespace WorldWeb.Client.Play;
 
 /// <summary>
@@ -34,6 +36,14 @@ public sealed class FrameStats
     public double? LatencyP50Ms { get; private set; }
 
     public double? LatencyP99Ms { get; private set; }
+
+    /// <summary>How many answered actions <see cref="LatencyP50Ms"/> and <see cref="LatencyP99Ms"/> are of.</summary>
+    public int LatencySamples => latencies.Count;
+
+    /// <summary>What the page reports to the server (<see cref="PlayStatsReport"/>).</summary>
+    public PlayStatsReport Report() => LatencySamples == 0
+        ? new PlayStatsReport(null, null, 0, Fps, JitterMs)
+        : new PlayStatsReport(LatencyP50Ms, LatencyP99Ms, LatencySamples, Fps, JitterMs);
 
     public void ActionSent(long seq, double nowMs) => pending[seq] = nowMs;
 

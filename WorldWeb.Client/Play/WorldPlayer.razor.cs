@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
+using WorldWeb.Client.Api;
 using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Client.Play;
@@ -41,6 +42,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     // The step of this page's first join of the world: a viewer's clips start no earlier.
     private long joinStep;
     private double lastStatsRender;
+    private double lastStatsReport;
 
     [Parameter, EditorRequired] public string WorldRef { get; set; } = "";
 
@@ -53,6 +55,8 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     [Inject] private IWorldConnectionFactory Connections { get; set; } = default!;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    [Inject] private WorldApi Api { get; set; } = default!;
 
     [Inject] private ILogger<WorldPlayer> Logger { get; set; } = default!;
 
@@ -190,6 +194,11 @@ public sealed partial class WorldPlayer : IAsyncDisposable
                     lastStatsRender = NowMs();
                     await InvokeAsync(StateHasChanged);
                 }
+                if (stats.Fps is not null && NowMs() - lastStatsReport >= PlayStatsReport.Every.TotalMilliseconds)
+                {
+                    lastStatsReport = NowMs();
+                    _ = ReportStatsAsync(stats.Report(), ct);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -208,6 +217,19 @@ public sealed partial class WorldPlayer : IAsyncDisposable
             joined = false;
             connectionError = "Lost the connection to the world; reconnecting.";
             await InvokeAsync(RetryAsync);
+        }
+    }
+
+    /// <summary>Sends the page's measures to the server; a report that does not arrive is only a missing sample.</summary>
+    private async Task ReportStatsAsync(PlayStatsReport report, CancellationToken ct)
+    {
+        try
+        {
+            await Api.ReportPlayStatsAsync(report, ct);
+        }
+        catch (Exception e) when (e is WorldApiException or HttpRequestException or OperationCanceledException)
+        {
+            Logger.LogDebug(e, "Play stats not reported");
         }
     }
 

@@ -19,7 +19,7 @@ namespace WorldWeb.Server.Cluster;
 /// </summary>
 public sealed partial class NodeReports(
     LocalNode node, WorldDirectory directory, StepSchedulers schedulers, IClusterMembershipService membership, IGrainFactory grains, IOptions<NodeOptions> options,
-    IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts, WorkerFaults faults, TimeProvider clock, ILogger<NodeReports> logger)
+    IOptions<InferenceOptions> inference, IDbContextFactory<WorldWebDbContext> contexts, PlayStats players, WorkerFaults faults, TimeProvider clock, ILogger<NodeReports> logger)
     : PeriodicWorker(faults, clock, logger)
 {
     /// <summary>A report older than this is not trusted for placement (its node is probably gone).</summary>
@@ -104,7 +104,7 @@ public sealed partial class NodeReports(
             .DefaultIfEmpty(inference.Value.ExecutionProvider));
         return new NodeInfo(node.Address, node.Url, "Active", Draining, providers, live.Length,
             live.Sum(s => s.Viewers), watched.Length == 0 ? 0 : Math.Round(watched.Average(s => s.ActualFps), 2), models,
-            [.. live.Select(s => s.Id)], Clock.GetUtcNow());
+            [.. live.Select(s => s.Id)], Clock.GetUtcNow(), players.Summary());
     }
 
     /// <summary>Every node's last report, read now (this node's as it stands).</summary>

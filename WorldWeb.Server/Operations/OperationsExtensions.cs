@@ -10,6 +10,7 @@ public static class OperationsExtensions
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<PlayStats>();
         builder.Services.AddSingleton<WorkerFaults>();
         builder.Services.AddHealthChecks().AddCheck<WorkerFaults>("workers");
         // A background service that still throws must not take every world down with it (the default stops the host).
@@ -29,6 +30,8 @@ public static class OperationsExtensions
     {
         // Resolved here so its observable gauges exist before the first scrape.
         app.Services.GetRequiredService<ServerMetrics>();
+        app.Services.GetRequiredService<PlayStats>();
+        app.MapPlayStatsApi();
         IEndpointConventionBuilder metrics = app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Port is { } port)
         {

@@ -24,6 +24,22 @@ public sealed class NodesPanelTests : ClientTestContext
     }
 
     [Fact]
+    public void ShowsWhatThePlayPagesOfEachNodeMeasured_OrADashWithoutReports()
+    {
+        Server.OnJson("GET", "/api/admin/nodes", new[]
+        {
+            Node("http://a", "Active", false, 3) with { Players = new ClientPlayInfo(12, 45, 80, 20.1) },
+            Node("http://b", "Active", false, 1),
+        });
+
+        var panel = Render<NodesPanel>();
+
+        panel.WaitForAssertion(() => Assert.Equal(2, panel.FindAll("td.players").Count));
+        Assert.Equal("45 ms, p99 80 ms · 20.1 fps (12 reports)", panel.FindAll("td.players")[0].TextContent);
+        Assert.Equal("–", panel.FindAll("td.players")[1].TextContent);
+    }
+
+    [Fact]
     public void Drain_PostsTheNodesAddress_ShowsItDraining_AndTellsThePage()
     {
         var lists = new Queue<NodeInfo[]>([[Node("http://a", "Active", false, 3)], [Node("http://a", "Active", true, 3)]]);

@@ -36,6 +36,28 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         }
     }
 
+    private async Task PageReportedAsync()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.App.Address };
+        var deadline = DateTime.UtcNow.AddMilliseconds(WaitMs);
+        string metrics;
+        do
+        {
+            metrics = await http.GetStringAsync("metrics");
+            if (ClientReports().Match(metrics) is { Success: true } reports && int.Parse(reports.Groups[1].Value, CultureInfo.InvariantCulture) >= 1)
+            {
+                Assert.Matches(@"worldweb_client_fps(\{[^}]*\})? (1\d|2\d)(\.\d+)?\s", metrics);
+                return;
+            }
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"no play-page report reached /metrics in {WaitMs} ms:\n{string.Join('\n', metrics.Split('\n').Where(l => l.Contains("client", StringComparison.Ordinal)))}");
+    }
+
+    [GeneratedRegex(@"worldweb_client_reports(?:\{[^}]*\})? (\d+)")]
+    private static partial Regex ClientReports();
+
     [Fact]
     public async Task UnknownLink_ShowsAClearPage()
     {
@@ -125,6 +147,8 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         Assert.InRange(fps, 10, 30); // a 2 s window after a stall on a loaded machine reads a catch-up burst (22.4 in CI)
         Assert.Matches(@"^±\d+ ms$", (await StatAsync(owner, "pacing")).Trim());
         output.WriteLine($"action→frame latency {await StatAsync(owner, "latency")}, fps {await StatAsync(owner, "fps")}, pacing {await StatAsync(owner, "pacing")}");
+        // The page reports its measures (once frames span a second, then every 10 s): the server's /metrics counts them.
+        await PageReportedAsync();
         await ScreenshotAsync(owner, "play-owner");
 
         // Save, then reload: the world resumes where it was, not from the start.
