@@ -23,13 +23,14 @@ FROM runtime-${FLAVOR} AS final
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/worldweb/server .
-# /data holds the certificate that encrypts the cookie keys in the database (made on first start): mount a volume
-# there and back it up; every node of a cluster needs the same file (docs/cluster.md).
+# /data holds the certificate that encrypts the cookie keys in the database and the cluster's certificate (both made
+# on first start): mount a volume there and back it up; every node of a cluster needs the same files (docs/cluster.md).
 RUN mkdir -p /data && chown app /data
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 \
     Models__Packages__0=/models/default \
-    DataProtection__CertificatePath=/data/dataprotection.pfx
+    DataProtection__CertificatePath=/data/dataprotection.pfx \
+    Cluster__CertificatePath=/data/cluster.pfx
 VOLUME /data
 EXPOSE 8080
 USER app

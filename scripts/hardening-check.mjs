@@ -1,11 +1,13 @@
 // Issue 10's four rows and issue 20's holes as they are closed, checked from outside as any client would: real server processes, a private PostgreSQL,
 // plain HTTP and the JavaScript SignalR client (JSON protocol, WebSockets). Nothing here uses WorldWeb's own code.
 //   cd scripts && npm ci && cd .. && dotnet build WorldWeb.Server -c Release
-//   node scripts/hardening-check.mjs [--json OUT.json]
+//   node scripts/hardening-check.mjs [--json OUT.json] [--only ROW]
 // Exit code 0 when every check holds. Takes about two minutes.
 import { spawn, execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { connect as tlsConnect } from "node:tls";
 import * as signalR from "@microsoft/signalr";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -22,8 +24,8 @@ function freePort() {
   });
 }
 
-/** WorldWeb.Server in its own process on a free port; `output` collects what it prints. */
-async function startServer(database, env = {}, port = null) {
+/** WorldWeb.Server in its own process on a free port, started but not waited for; `output` collects what it prints. */
+async function launchServer(database, env = {}, port = null) {
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn("dotnet", [dll, "--urls", url], {
@@ -36,15 +38,22 @@ async function startServer(database, env = {}, port = null) {
   const server = { proc, url, port, output: "" };
   proc.stdout.on("data", d => { server.output += d; });
   proc.stderr.on("data", d => { server.output += d; });
+  return server;
+}
+
+/** WorldWeb.Server in its own process on a free port, once /healthz says it is up. */
+async function startServer(database, env = {}, port = null) {
+  const server = await launchServer(database, env, port);
+  const { proc, url } = server;
   for (const started = Date.now(); Date.now() - started < 60_000; await sleep(250)) {
-    if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}:\n${server.output}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the server exited with ${proc.exitCode ?? proc.signalCode}:\n${server.output}`);
     try { if ((await fetch(`${url}/healthz`)).ok) return server; } catch { /* not listening yet */ }
   }
   throw new Error(`the server did not start:\n${server.output}`);
 }
 
 async function stopServer(server, signal = "SIGINT") {
-  if (server.proc.exitCode !== null) return;
+  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return;
   const exited = new Promise(r => server.proc.once("exit", r));
   server.proc.kill(signal);
   await exited;
@@ -64,7 +73,8 @@ class Visitor {
       headers: this.headers(body === undefined ? {} : { "Content-Type": "application/json" }),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const identity = response.headers.getSetCookie().find(c => c.startsWith("worldweb.id="));
+    // The last one: a first request that signs in is given an anonymous identity, then the account's.
+    const identity = response.headers.getSetCookie().filter(c => c.startsWith("worldweb.id=")).at(-1);
     if (identity) this.cookie = identity.split(";")[0];
     const text = await response.text();
     return { status: response.status, body: text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
@@ -322,16 +332,63 @@ async function controlCharacters(database) {
   }
 }
 
+async function siloTls(database) {
+  // The silo port speaks mutual TLS: a TLS client without the cluster's certificate is refused after the server shows
+  // its own, a node with another certificate never joins, and a node on a public address will not start without one.
+  const folder = mkdtempSync(`${tmpdir()}/worldweb-hardening-`);
+  const admin = { Admin__Email: `admin-${Date.now()}@example.org`, Admin__Password: "the operator's long password" };
+  const cluster = { Cluster__Id: `hardening-${Date.now()}`, ...admin };
+  const siloPort = await freePort();
+  const member = await startServer(database, { ...cluster, Cluster__SiloPort: `${siloPort}`, Cluster__CertificatePath: `${folder}/member.pfx` });
+  let stranger = null;
+  try {
+    const handshake = await new Promise(resolve => {
+      let shown = null;
+      const socket = tlsConnect({ port: siloPort, host: "127.0.0.1", rejectUnauthorized: false }, () => {
+        shown = socket.getPeerCertificate()?.subject?.CN ?? null;
+        socket.write("not an Orleans silo");
+      });
+      const done = outcome => { socket.destroy(); resolve({ server_certificate: shown, ...outcome }); };
+      socket.on("data", () => done({ answered: true }));
+      socket.on("error", error => done({ refused: error.code ?? error.message }));
+      socket.on("close", () => done({ refused: "closed" }));
+      setTimeout(() => done({ answered: "no answer in 10 s" }), 10_000);
+    });
+    stranger = await launchServer(database, { ...cluster, Cluster__SiloPort: `${await freePort()}`, Cluster__CertificatePath: `${folder}/stranger.pfx` });
+    await sleep(20_000);
+    const operator = new Visitor(member);
+    await operator.request("POST", "/api/account/signin", { email: admin.Admin__Email, password: admin.Admin__Password });
+    const nodes = (await operator.request("GET", "/api/admin/nodes")).body;
+    const active = Array.isArray(nodes) ? nodes.filter(n => n.status === "Active").map(n => n.url) : nodes;
+    const publicAddress = await launchServer(database, { Cluster__Id: `hardening-public-${Date.now()}`, Cluster__AdvertisedAddress: "192.0.2.10" });
+    const exit = await Promise.race([new Promise(r => publicAddress.proc.once("exit", (code, signal) => r(code ?? signal))), sleep(30_000).then(() => "still running")]);
+    await stopServer(publicAddress);
+    const saysWhat = publicAddress.output.includes("Cluster__CertificatePath");
+    return {
+      handshake_without_client_certificate: handshake, stranger_node_active_in_members_view: active.length !== 1,
+      active_nodes: active, public_address_without_certificate_exit: exit, says_what_to_set: saysWhat,
+      holds: handshake.server_certificate === "WorldWeb cluster" && handshake.refused !== undefined && Array.isArray(active)
+        && active.length === 1 && active[0] === member.url && exit !== "still running" && exit !== 0 && saysWhat,
+    };
+  } finally {
+    if (stranger) await stopServer(stranger, "SIGKILL");
+    await stopServer(member);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
+const onlyAt = process.argv.indexOf("--only");
 const database = postgres("start", pgDir, "worldweb_hardening");
 const results = {};
 try {
   for (const [name, check] of Object.entries({
     revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
-  })) {
+    silo_tls: siloTls,
+  }).filter(([name]) => onlyAt < 0 || name === process.argv[onlyAt + 1])) {
     say(`${name} …`);
     try {
       results[name] = await check(database);

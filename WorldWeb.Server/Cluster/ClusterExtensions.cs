@@ -24,8 +24,11 @@ public static class ClusterExtensions
                 o.ServiceId = "worldweb";
             });
             // No gateway: every node is a silo, so there are no external Orleans clients to serve. The silo listens on
-            // the advertised address only (loopback by default): its protocol has no authentication of its own.
-            silo.ConfigureEndpoints(Advertised(node.AdvertisedAddress), siloPort, gatewayPort: 0, listenOnAnyHostAddress: false);
+            // the advertised address only (loopback by default); its protocol has no authentication of its own, so
+            // anything but loopback needs the cluster's certificate (mutual TLS, ClusterTls).
+            IPAddress advertised = Advertised(node.AdvertisedAddress);
+            silo.ConfigureEndpoints(advertised, siloPort, gatewayPort: 0, listenOnAnyHostAddress: false);
+            ClusterTls.Configure(silo, node, advertised);
             silo.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
             silo.Services.AddPlacementDirector<WorldPlacementStrategy, WorldPlacementDirector>();
             // A node that is killed fails calls to it at once (the connection drops); one that hangs, within this.

@@ -18,6 +18,13 @@ public sealed class NodeOptions
     [Required]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// The cluster's certificate (a PKCS#12 file without a password, made on first start when missing): nodes talk over
+    /// mutual TLS and accept only a node that presents this same certificate. Every node needs the same file; a node
+    /// whose <see cref="AdvertisedAddress"/> is not loopback refuses to start without it.
+    /// </summary>
+    public string CertificatePath { get; set; } = "";
+
     /// <summary>The silo port nodes talk on; 0 picks a free one at start (tests, throwaway nodes).</summary>
     [Range(0, 65535)]
     public int SiloPort { get; set; } = 11111;

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using WorldWeb.Server.Safety;
 
 namespace WorldWeb.Server.Persistence;
 
@@ -22,41 +22,8 @@ public static class KeyEncryption
         {
             return false;
         }
-        X509Certificate2 certificate = LoadOrCreate(path);
+        X509Certificate2 certificate = CertificateFile.LoadOrCreate(path, "CN=WorldWeb Data Protection keys", PathKey);
         keys.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         return true;
-    }
-
-    public static X509Certificate2 LoadOrCreate(string path)
-    {
-        if (!File.Exists(path))
-        {
-            using RSA rsa = RSA.Create(3072);
-            var request = new CertificateRequest("CN=WorldWeb Data Protection keys", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(100));
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-                using var file = new FileStream(path, options);
-                file.Write(made.Export(X509ContentType.Pkcs12));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another node of this machine made it first: use theirs.
-            }
-        }
-        try
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(path, password: null, X509KeyStorageFlags.EphemeralKeySet);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new InvalidOperationException($"{PathKey} '{path}' is not a PKCS#12 file without a password holding a certificate and its private key: {ex.Message}", ex);
-        }
     }
 }

@@ -59,6 +59,8 @@ public sealed class ServerProcess : IAsyncDisposable
         // A cluster of one unless the settings say otherwise (the cluster tests name one cluster for several processes).
         start.Environment["Cluster__Id"] = $"test-{Guid.NewGuid():N}";
         start.Environment["Cluster__SiloPort"] = "0";
+        // Every node of the tests holds the same cluster certificate, so every cluster test runs over mutual TLS.
+        start.Environment["Cluster__CertificatePath"] = ClusterCertificatePath;
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
         // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
         start.Environment["Memory__EverySteps"] = "3";
@@ -97,6 +99,9 @@ public sealed class ServerProcess : IAsyncDisposable
         await server.DisposeAsync();
         throw new TimeoutException($"the server did not become healthy:\n{server.Output}");
     }
+
+    /// <summary>The tests' cluster certificate, made by the first node that starts (then shared).</summary>
+    public static string ClusterCertificatePath => Path.Combine(TestEnvironment.RepositoryRoot, ".data", "tests", "cluster.pfx");
 
     public bool HasExited => _process.HasExited;
 
