@@ -26,7 +26,9 @@ public static class PersistenceExtensions
         }
         builder.Services.AddSingleton<MigrationStatus>();
         builder.Services.AddSingleton<WriteBacklog>();
-        builder.Services.AddHostedService<DatabaseMigrator>();
+        // First of all hosted services, whatever registered theirs before: Data Protection reads its key ring at start,
+        // and on a fresh database the table it reads is made by the migrations.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator>());
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
