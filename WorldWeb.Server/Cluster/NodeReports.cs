@@ -120,8 +120,24 @@ public sealed partial class NodeReports(
     {
         string clusterId = options.Value.Id;
         List<ClusterNodeRecord> rows = await db.ClusterNodes.AsNoTracking().Where(n => n.ClusterId == clusterId).ToListAsync(cancellationToken);
-        return rows.Select(r => JsonSerializer.Deserialize<NodeInfo>(r.Report, JsonSerializerOptions.Web)).OfType<NodeInfo>().ToDictionary(n => n.Address);
+        var nodes = new Dictionary<string, NodeInfo>();
+        foreach (ClusterNodeRecord row in rows)
+        {
+            if (NodeReportRow.Parse(row, out string? why) is { } report)
+            {
+                nodes[row.Address] = report;
+                _refused.TryRemove(row.Address, out _);
+            }
+            else if (_refused.TryAdd(row.Address, 0))
+            {
+                LogRowRefused(logger, row.Address, why!);
+            }
+        }
+        return nodes;
     }
+
+    // Rows refused so far: each is logged once, not every round, until it holds together again.
+    private readonly ConcurrentDictionary<string, byte> _refused = new(StringComparer.Ordinal);
 
     /// <summary>Asks node <paramref name="address"/> to drain (or not); false when the cluster has no such node.</summary>
     public async Task<bool> RequestDrainAsync(string address, bool drain, CancellationToken cancellationToken)
@@ -160,6 +176,9 @@ public sealed partial class NodeReports(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster_nodes row of {Address} is not believed: {Why}")]
+    private static partial void LogRowRefused(ILogger logger, string address, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: world {WorldId} moves to another node")]
     private static partial void LogHandingOver(ILogger logger, string worldId);

@@ -22,6 +22,12 @@ public static class SaveCodec
     private const uint MagicWithoutCoherence = 0x32535757; // "WWS2"
     private const uint MagicInlineKeyframes = 0x31535757; // "WWS1"
 
+    // What a save may claim before a byte of it is trusted: a save is a database row another node (or anyone who can
+    // write the table) wrote, and its sizes decide what is allocated. Far above any model's (64×64, 4 frames, 512 memories).
+    public const int MaxFrameBytes = 1024 * 1024 * 3;
+    public const int MaxFrames = 64;
+    public const int MaxMemoryEntries = 100_000;
+
     /// <param name="tokens">The world's model's codebook tokens; null: every frame raw.</param>
     public static byte[] Encode(WorldState state, TokenFrameCodec? tokens = null)
     {
@@ -73,18 +79,19 @@ public static class SaveCodec
             {
                 throw new InvalidDataException("not a WorldWeb save");
             }
-            long step = reader.ReadInt64();
+            long step = Within(reader.ReadInt64(), 0, long.MaxValue, "step");
             Pose pose = ReadPose(reader);
-            int frameBytes = reader.ReadInt32();
+            int frameBytes = Within(reader.ReadInt32(), 1, MaxFrameBytes, "frame size");
             var frames = new FrameReader(reader, frameBytes, magic == Magic, tokens);
-            byte[][] context = Enumerable.Range(0, reader.ReadInt32()).Select(_ => frames.Read()).ToArray();
+            byte[][] context = Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxFrames, "context frames")).Select(_ => frames.Read()).ToArray();
             if (magic == MagicInlineKeyframes)
             {
                 return new WorldState(step, pose, context, MemorySnapshot.Empty);
             }
-            long lastWrite = reader.ReadInt64();
-            MemorySnapshot.Held[] held = Enumerable.Range(0, reader.ReadInt32())
-                .Select(_ => new MemorySnapshot.Held(reader.ReadInt64(), reader.ReadInt32())).ToArray();
+            long lastWrite = Within(reader.ReadInt64(), 0, long.MaxValue, "last memory write");
+            MemorySnapshot.Held[] held = Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxMemoryEntries, "memory entries"))
+                .Select(_ => new MemorySnapshot.Held(Within(reader.ReadInt64(), 0, long.MaxValue, "memory step"), Within(reader.ReadInt32(), 0, int.MaxValue, "memory hits")))
+                .ToArray();
             CoherenceState? coherence = (magic is Magic or MagicRawFrames) && reader.ReadBoolean() ? ReadCoherence(reader, frames) : null;
             return new WorldState(step, pose, context, new MemorySnapshot(lastWrite, held), coherence);
         }
@@ -124,7 +131,7 @@ public static class SaveCodec
         int rollbacks = reader.ReadInt32();
         var guard = new CoherenceGuard.GuardState(reader.ReadBoolean(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble());
         Pose checkpointPose = ReadPose(reader);
-        byte[][] checkpointContext = Enumerable.Range(0, reader.ReadInt32()).Select(_ => frames.Read()).ToArray();
+        byte[][] checkpointContext = Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxFrames, "checkpoint frames")).Select(_ => frames.Read()).ToArray();
         return new CoherenceState(revisits, sum, double.IsNaN(last) ? null : last, rollbacks, guard, checkpointPose, checkpointContext);
     }
 
@@ -135,7 +142,16 @@ public static class SaveCodec
         writer.Write(pose.Heading);
     }
 
-    private static Pose ReadPose(BinaryReader reader) => new(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+    private static Pose ReadPose(BinaryReader reader)
+    {
+        var pose = new Pose(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        return double.IsFinite(pose.X) && double.IsFinite(pose.Y) && double.IsFinite(pose.Heading)
+            ? pose
+            : throw new InvalidDataException($"a save's pose is not finite ({pose.X}, {pose.Y}, {pose.Heading})");
+    }
+
+    private static T Within<T>(T value, T least, T most, string what) where T : System.Numerics.INumber<T> =>
+        value >= least && value <= most ? value : throw new InvalidDataException($"a save claims {value} for its {what} (allowed {least}–{most})");
 
     /// <summary>A flag, then the frame as tokens (length, bytes) where they give it back exactly, else raw.</summary>
     private static void WriteFrame(BinaryWriter writer, byte[] frame, TokenFrameCodec? tokens)

@@ -101,6 +101,44 @@ public sealed class SaveCodecTests
         Assert.Null(back.Coherence);
     }
 
+    /// <summary>A save row is written by another node, or by whoever can write the table: its sizes are checked before anything is allocated.</summary>
+    [Theory]
+    [InlineData("step", -1L, 0.5, 192, 1, 0)]
+    [InlineData("pose", 30L, double.NaN, 192, 1, 0)]
+    [InlineData("frame size", 30L, 0.5, -1, 1, 0)]
+    [InlineData("frame size", 30L, 0.5, int.MaxValue, 1, 0)]
+    [InlineData("context frames", 30L, 0.5, 192, 1_000_000_000, 0)]
+    [InlineData("memory entries", 30L, 0.5, 192, 1, int.MaxValue)]
+    public void Decode_ACraftedSave_ThrowsInvalidData_NamingWhatItClaims(string what, long step, double x, int frameBytes, int frames, int entries)
+    {
+        using var raw = new MemoryStream();
+        using (var writer = new BinaryWriter(raw, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(0x33535757u);  // "WWS3": raw frames
+            writer.Write(step);
+            writer.Write(x);
+            writer.Write(1.5);
+            writer.Write(0.25);
+            writer.Write(frameBytes);
+            writer.Write(frames);
+            writer.Write(new byte[192]);
+            writer.Write(27L);
+            writer.Write(entries);
+            writer.Write(27L);
+            writer.Write(2);
+            writer.Write(false);
+        }
+        using var compressed = new MemoryStream();
+        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(raw.ToArray());
+        }
+
+        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(compressed.ToArray()));
+
+        Assert.Contains(what, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decode_Garbage_ThrowsInvalidData()
     {
