@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging;
+using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
+using WorldWeb.Inference.Stepping;
+using WorldWeb.Server.ModelPackages;
+using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Worlds;
+using WorldWeb.Tests.Inference;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>
+/// A model that fails or hangs mid-tick, on real schedulers ticking the tiny_faulty fixture (a real ONNX graph that
+/// fails when a row turns right and loops for hours when one turns left; <see cref="RunTimeoutTests"/>).
+/// </summary>
+[Trait(Category.Name, Category.Unit)]
+public sealed class ModelFaultTests : IDisposable
+{
+    private const int Noop = 0, TurnLeftHangs = 2, TurnRightFails = 3;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly ModelPackage _package = Fixtures.Load("tiny_faulty", new InferenceOptions { IntraOpThreads = 1 });
+    private readonly LoadedModel _model;
+    private readonly RecordingLogger _log = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public ModelFaultTests() => _model = new LoadedModel(_package);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _package.Dispose();
+    }
+
+    [Fact]
+    public async Task ARunFailingTickAfterTick_PausesTheModelsWorlds_LogsOnce_BacksOff_AndTheyGoOnWhenItRunsAgain()
+    {
+        using StepScheduler scheduler = Create(new SteppingOptions { FailedTicksToPause = 3, RetryAfterSeconds = 0.2, RetryAtMostSeconds = 0.4 });
+        WorldSession[] worlds = [Watched(scheduler, 1), Watched(scheduler, 2)];
+        Task loop = scheduler.RunAsync(_stop.Token);
+        await UntilAsync(() => worlds.All(w => w.Step >= 2));
+
+        worlds[0].SubmitAction(TurnRightFails, 1, "player");
+        await UntilAsync(() => scheduler.Fault.IsOutOfPlay);
+        long[] pausedAt = [.. worlds.Select(w => w.Step)];
+        int failedWhenPaused = scheduler.Fault.FailedInARow;
+        // Two retries after the first wait (0.2 s, then 0.4 s): at 20 ticks a second without back-off, it would be 20 more.
+        await UntilAsync(() => scheduler.Fault.FailedInARow >= failedWhenPaused + 2);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(3, failedWhenPaused);
+        Assert.InRange(scheduler.Fault.FailedInARow, failedWhenPaused + 2, failedWhenPaused + 6);
+        Assert.Equal(pausedAt, worlds.Select(w => w.Step));
+        Assert.Contains("out of play", scheduler.Fault.Describe());
+        Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
+        Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
+
+        worlds[0].SubmitAction(Noop, 2, "player");
+        await UntilAsync(() => !scheduler.Fault.IsOutOfPlay && worlds.All(w => w.Step >= pausedAt.Max() + 2));
+        Assert.Null(scheduler.Fault.Describe());
+        Assert.DoesNotContain(worlds, w => w.IsClosed);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("runs again", StringComparison.Ordinal));
+        await _stop.CancelAsync();
+        await loop.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task AHungRun_IsTerminatedAfterItsTimeout_SoAWorldOfItCanBeRemoved_AndAnotherModelStepsOnMeanwhile()
+    {
+        using ModelPackage tinyPackage = Fixtures.Load("tiny", new InferenceOptions { IntraOpThreads = 1 });
+        using StepScheduler hung = Create(new SteppingOptions { RunTimeoutSeconds = 2, FailedTicksToPause = 2, RetryAfterSeconds = 30 });
+        using StepScheduler other = TestSchedulers.Create(new LoadedModel(tinyPackage), subBatches: 1);
+        WorldSession stuck = Watched(hung, 1), playing = Watched(other, 2);
+        Task[] loops = [hung.RunAsync(_stop.Token), other.RunAsync(_stop.Token)];
+        await UntilAsync(() => stuck.Step >= 1 && playing.Step >= 1);
+
+        stuck.SubmitAction(TurnLeftHangs, 1, "player");
+        long playingBefore = playing.Step;
+        await UntilStillAsync(() => stuck.Step);  // the run holding TurnLeft is in flight
+        await hung.RemoveAsync(stuck).WaitAsync(Patience);  // waits for the tick in flight, the hung run, until it is terminated
+        await UntilAsync(() => hung.Fault.FailedInARow >= 1);
+
+        Assert.Contains(nameof(StepTimeoutException), hung.Fault.Describe());
+        Assert.Equal(0, hung.Sessions);
+        Assert.True(playing.Step >= playingBefore + 5, $"the other model stepped {playing.Step - playingBefore} times while the run hung");
+        await _stop.CancelAsync();
+        await Task.WhenAll(loops).WaitAsync(Patience);  // and the hung model's loop ends with the server
+    }
+
+    private StepScheduler Create(SteppingOptions stepping) => TestSchedulers.Create(_model, subBatches: 1, logger: _log, stepping: stepping);
+
+    private static WorldSession Watched(StepScheduler scheduler, long seed)
+    {
+        WorldSession session = TestSchedulers.NewSession(scheduler.Model, seed);
+        Assert.True(scheduler.TryAdd(session));
+        Assert.NotNull(session.AddViewer());
+        return session;
+    }
+
+    /// <summary>Until <paramref name="value"/> has not changed for 300 ms (six ticks).</summary>
+    private static async Task UntilStillAsync(Func<long> value)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        (long seen, DateTime since) = (value(), DateTime.UtcNow);
+        while (DateTime.UtcNow - since < TimeSpan.FromMilliseconds(300))
+        {
+            await Task.Delay(20, timeout.Token);
+            if (value() != seen)
+            {
+                (seen, since) = (value(), DateTime.UtcNow);
+            }
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
