@@ -19,16 +19,21 @@ public sealed class RunTimeoutTests
     [Fact]
     public async Task Step_ARunThatOutlastsItsTimeout_IsTerminated_AndTheNextRunSucceeds()
     {
-        using ModelPackage package = Fixtures.Load("tiny_faulty");
-        using WorldModel model = package.CreateWorldModel(runTimeout: TimeSpan.FromMilliseconds(300));
-        using StepBatch batch = Batch(model, package, TurnLeftHangs);
+        // Not disposed with `using`: a run never terminated must not have its session freed under it (that crashes the host).
+        ModelPackage package = Fixtures.Load("tiny_faulty");
+        WorldModel model = package.CreateWorldModel(runTimeout: TimeSpan.FromMilliseconds(300));
+        StepBatch batch = Batch(model, package, TurnLeftHangs);
+        Task hung = Task.Run(() => model.Step(batch));
 
-        var timedOut = await Assert.ThrowsAsync<StepTimeoutException>(() => Task.Run(() => model.Step(batch)).WaitAsync(Patience));
-
+        Assert.True(await Task.WhenAny(hung, Task.Delay(Patience)) == hung, "the run was not terminated");
+        var timedOut = await Assert.ThrowsAsync<StepTimeoutException>(() => hung);
         Assert.Equal(TimeSpan.FromMilliseconds(300), timedOut.Timeout);
         using StepBatch next = Batch(model, package, Noop);
         await Task.Run(() => model.Step(next)).WaitAsync(Patience);  // the terminate flag was cleared after the run it stopped
         Assert.InRange(next.Frame(0)[0], 0f, 1f);
+        batch.Dispose();
+        model.Dispose();
+        package.Dispose();
     }
 
     [Fact]

@@ -23,21 +23,31 @@ public sealed class ModelFaultTests : IDisposable
     private readonly LoadedModel _model;
     private readonly RecordingLogger _log = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private readonly Stack<IDisposable> _owned = [];
 
     public ModelFaultTests() => _model = new LoadedModel(_package);
 
     public void Dispose()
     {
         _stop.Cancel();
-        _package.Dispose();
+        // A run still in flight (a hang never terminated) would crash the test host if its session went under it.
+        if (Task.WhenAll(_loops).Wait(Patience))
+        {
+            while (_owned.TryPop(out IDisposable? owned))
+            {
+                owned.Dispose();
+            }
+            _package.Dispose();
+        }
     }
 
     [Fact]
     public async Task ARunFailingTickAfterTick_PausesTheModelsWorlds_LogsOnce_BacksOff_AndTheyGoOnWhenItRunsAgain()
     {
-        using StepScheduler scheduler = Create(new SteppingOptions { FailedTicksToPause = 3, RetryAfterSeconds = 0.2, RetryAtMostSeconds = 0.4 });
+        StepScheduler scheduler = Create(new SteppingOptions { FailedTicksToPause = 3, RetryAfterSeconds = 0.2, RetryAtMostSeconds = 0.4 });
         WorldSession[] worlds = [Watched(scheduler, 1), Watched(scheduler, 2)];
-        Task loop = scheduler.RunAsync(_stop.Token);
+        Task loop = Run(scheduler);
         await UntilAsync(() => worlds.All(w => w.Step >= 2));
 
         worlds[0].SubmitAction(TurnRightFails, 1, "player");
@@ -67,11 +77,11 @@ public sealed class ModelFaultTests : IDisposable
     [Fact]
     public async Task AHungRun_IsTerminatedAfterItsTimeout_SoAWorldOfItCanBeRemoved_AndAnotherModelStepsOnMeanwhile()
     {
-        using ModelPackage tinyPackage = Fixtures.Load("tiny", new InferenceOptions { IntraOpThreads = 1 });
-        using StepScheduler hung = Create(new SteppingOptions { RunTimeoutSeconds = 2, FailedTicksToPause = 2, RetryAfterSeconds = 30 });
-        using StepScheduler other = TestSchedulers.Create(new LoadedModel(tinyPackage), subBatches: 1);
+        ModelPackage tinyPackage = Owned(Fixtures.Load("tiny", new InferenceOptions { IntraOpThreads = 1 }));
+        StepScheduler hung = Create(new SteppingOptions { RunTimeoutSeconds = 2, FailedTicksToPause = 2, RetryAfterSeconds = 30 });
+        StepScheduler other = Owned(TestSchedulers.Create(new LoadedModel(tinyPackage), subBatches: 1));
         WorldSession stuck = Watched(hung, 1), playing = Watched(other, 2);
-        Task[] loops = [hung.RunAsync(_stop.Token), other.RunAsync(_stop.Token)];
+        Task[] loops = [Run(hung), Run(other)];
         await UntilAsync(() => stuck.Step >= 1 && playing.Step >= 1);
 
         stuck.SubmitAction(TurnLeftHangs, 1, "player");
@@ -87,7 +97,21 @@ public sealed class ModelFaultTests : IDisposable
         await Task.WhenAll(loops).WaitAsync(Patience);  // and the hung model's loop ends with the server
     }
 
-    private StepScheduler Create(SteppingOptions stepping) => TestSchedulers.Create(_model, subBatches: 1, logger: _log, stepping: stepping);
+    private Task Run(StepScheduler scheduler)
+    {
+        Task loop = scheduler.RunAsync(_stop.Token);
+        _loops.Add(loop);
+        return loop;
+    }
+
+    /// <summary>Disposed after the test, once its tick loops have ended.</summary>
+    private T Owned<T>(T disposable) where T : IDisposable
+    {
+        _owned.Push(disposable);
+        return disposable;
+    }
+
+    private StepScheduler Create(SteppingOptions stepping) => Owned(TestSchedulers.Create(_model, subBatches: 1, logger: _log, stepping: stepping));
 
     private static WorldSession Watched(StepScheduler scheduler, long seed)
     {
@@ -112,12 +136,13 @@ public sealed class ModelFaultTests : IDisposable
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
+    private static async Task UntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string? what = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        DateTime giveUp = DateTime.UtcNow + Patience;
         while (!condition())
         {
-            await Task.Delay(20, timeout.Token);
+            Assert.True(DateTime.UtcNow < giveUp, $"not within {Patience.TotalSeconds} s: {what}");
+            await Task.Delay(20);
         }
     }
 }
