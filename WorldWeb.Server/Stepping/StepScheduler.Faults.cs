@@ -9,6 +9,11 @@ namespace WorldWeb.Server.Stepping;
 /// </summary>
 public sealed partial class StepScheduler
 {
+    private static readonly TimeSpan RemindEvery = TimeSpan.FromSeconds(2);
+
+    // When the viewers were last told; only the tick loop reads and writes it.
+    private DateTimeOffset _toldAt;
+
     /// <summary>What the viewers of its worlds are told while it is out of play.</summary>
     public string OutOfPlayReason =>
         $"The model '{Model.Name}' keeps failing on this server, so this world is paused; the server tries it again every so often, and the world goes on once it works.";
@@ -43,8 +48,21 @@ public sealed partial class StepScheduler
         }
     }
 
+    /// <summary>
+    /// While out of play, every <see cref="RemindEvery"/>: a viewer who came since the last notice hears why nothing
+    /// moves without waiting for the next retry, which may be a minute away. The notice is idempotent on the page.
+    /// </summary>
+    private void RemindViewers()
+    {
+        if (_clock.GetUtcNow() - _toldAt >= RemindEvery)
+        {
+            TellViewers(OutOfPlayReason);
+        }
+    }
+
     private void TellViewers(string? reason)
     {
+        _toldAt = _clock.GetUtcNow();
         foreach (WorldSession session in Volatile.Read(ref _sessions))
         {
             _ = Notices?.PausedAsync(session.Id, reason);

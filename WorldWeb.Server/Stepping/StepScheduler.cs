@@ -146,7 +146,8 @@ public sealed partial class StepScheduler : IDisposable
             {
                 if (!Fault.MayTick)
                 {
-                    continue;  // out of play, until its retry is due
+                    RemindViewers();  // out of play, until its retry is due
+                    continue;
                 }
                 try
                 {
