@@ -1,8 +1,8 @@
 // Issue 10's four rows and issue 20's holes as they are closed, checked from outside as any client would: real server processes, a private PostgreSQL,
 // plain HTTP and the JavaScript SignalR client (JSON protocol, WebSockets). Nothing here uses WorldWeb's own code.
 //   cd scripts && npm ci && cd .. && dotnet build WorldWeb.Server -c Release
-//   node scripts/hardening-check.mjs [--json OUT.json] [--only ROW]
-// Exit code 0 when every check holds. Takes about two minutes.
+//   node scripts/hardening-check.mjs [--json OUT.json] [--only ROW,ROW]
+// Exit code 0 when every check holds. Takes about four minutes.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
@@ -377,18 +377,75 @@ async function siloTls(database) {
   }
 }
 
+/** Polls `value` every 50 ms until it is truthy; null after `ms`. */
+async function until(value, ms) {
+  for (const started = Date.now(); Date.now() - started < ms; await sleep(50)) {
+    const seen = value();
+    if (seen) return seen;
+  }
+  return null;
+}
+
+async function modelFault(database) {
+  // A second model, tiny_faulty (WorldWeb.Tests/Fixtures): a real ONNX graph that fails when a row turns right and
+  // loops for hours when one turns left. Its runs are terminated after 3 s here (Stepping:RunTimeoutSeconds).
+  const server = await startServer(database, { Models__Packages__1: `${root}WorldWeb.Tests/Fixtures/tiny_faulty`, Stepping__RunTimeoutSeconds: "3" });
+  try {
+    const player = new Visitor(server);
+    const faulty = (await player.request("POST", "/api/worlds", { title: "hardening check", model: "tiny_faulty", seed: 5 })).body;
+    const other = (await player.createWorld(6)).body;
+    const connection = await player.connect();
+    const notices = [];
+    connection.on("WorldPaused", (worldId, reason) => notices.push({ worldId, reason }));
+    await connection.invoke("JoinWorld", faulty.id);
+    await connection.invoke("JoinWorld", other.id);
+    const watchingFaulty = watch(connection, faulty.id), watchingOther = watch(connection, other.id);
+    await sleep(1500);
+
+    await connection.invoke("SendAction", faulty.id, 3, 1);  // turn right: every run fails
+    const paused = await until(() => notices.find(n => n.reason), 10_000);
+    const health = await (await fetch(`${server.url}/healthz`)).text();
+    const pausedAt = watchingFaulty.lastStep;
+    await sleep(1500);
+    const stepsWhilePaused = watchingFaulty.lastStep - pausedAt;
+    await connection.invoke("SendAction", faulty.id, 0, 2);  // no more turning: the next try runs
+    const resumed = await until(() => notices.some(n => n.reason === null), 10_000);
+    await sleep(1000);
+    const stepsAfterResuming = watchingFaulty.lastStep - pausedAt - stepsWhilePaused;
+
+    say("model fault: a run that hangs");
+    await connection.invoke("SendAction", faulty.id, 2, 3);  // turn left: the run loops
+    await sleep(500);
+    const otherFps = await fps(watchingOther, 2000);
+    const deleting = Date.now();
+    const deleted = await player.request("DELETE", `/api/worlds/${faulty.id}`);
+    const deleteMs = Date.now() - deleting;
+    await connection.stop();
+    const outOfPlayLines = (server.output.match(/ticks in a row and is out of play/g) ?? []).length;
+    return {
+      paused_reason: paused?.reason ?? null, health_while_failing: health, steps_while_paused: stepsWhilePaused, resumed: !!resumed,
+      steps_after_resuming: stepsAfterResuming, out_of_play_log_lines: outOfPlayLines, other_model_fps_while_hung: otherFps,
+      delete_hung_world_status: deleted.status, delete_hung_world_ms: deleteMs,
+      holds: !!paused?.reason?.includes("tiny_faulty") && health === "Degraded" && stepsWhilePaused <= 1 && !!resumed && stepsAfterResuming >= 5
+        && outOfPlayLines === 1 && otherFps > 10 && deleted.status === 204 && deleteMs <= 5000,
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
-const onlyAt = process.argv.indexOf("--only");
+const only = process.argv.indexOf("--only");  // --only name,name: those rows alone
 const database = postgres("start", pgDir, "worldweb_hardening");
 const results = {};
 try {
   for (const [name, check] of Object.entries({
     revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
-    silo_tls: siloTls,
-  }).filter(([name]) => onlyAt < 0 || name === process.argv[onlyAt + 1])) {
+    silo_tls: siloTls, model_fault: modelFault,
+  }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
     say(`${name} …`);
     try {
       results[name] = await check(database);

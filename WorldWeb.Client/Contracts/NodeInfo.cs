@@ -10,9 +10,10 @@ public sealed record NodeInfo(string Address, string Url, string Status, bool Dr
 
 /// <summary>
 /// A model loaded on a node: how many of its worlds the node can step at the model's fps (from the measured step
-/// time of its batched runs; null before it has stepped any), how many it steps now, and the median step time.
+/// time of its batched runs; null before it has stepped any), how many it steps now, the median step time, and
+/// whether its runs fail there so that its worlds are paused (placement then sends none of its worlds there).
 /// </summary>
-public sealed record NodeModelInfo(string Name, int? Capacity, int Worlds, double StepMs);
+public sealed record NodeModelInfo(string Name, int? Capacity, int Worlds, double StepMs, bool OutOfPlay = false);
 
 /// <summary><c>POST /api/admin/nodes/drain</c>: drain the node at <paramref name="Address"/> (its worlds move, it takes no new ones), or undrain it.</summary>
 public sealed record DrainRequest(string Address, bool Drain = true);

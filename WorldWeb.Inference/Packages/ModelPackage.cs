@@ -114,10 +114,11 @@ public sealed class ModelPackage : IDisposable
     public ReadOnlySpan<byte> Start(int index) => _starts.Of(index);
 
     /// <summary>A stepper over this package's shared session; dispose it before the package.</summary>
-    public WorldModel CreateWorldModel()
+    /// <param name="runTimeout">How long one of its runs may take before it is terminated (<see cref="WorldModel.RunTimeout"/>).</param>
+    public WorldModel CreateWorldModel(TimeSpan? runTimeout = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WorldModel(_session, Manifest, PadsBatches, _pool);
+        return new WorldModel(_session, Manifest, PadsBatches, _pool, runTimeout);
     }
 
     public void Dispose()

@@ -19,8 +19,9 @@ public sealed class WorldModel : IDisposable
     private readonly ContextPoolDevice? _pool;
     private bool _disposed;
 
-    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches, ContextPoolDevice? pool)
+    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches, ContextPoolDevice? pool, TimeSpan? runTimeout = null)
     {
+        RunTimeout = runTimeout;
         _session = session;
         Manifest = manifest;
         _layout = new BatchLayout(manifest);
@@ -29,6 +30,12 @@ public sealed class WorldModel : IDisposable
     }
 
     public ModelManifest Manifest { get; }
+
+    /// <summary>
+    /// How long one <see cref="Step"/> may run before ONNX Runtime is told to terminate it; null: as long as it takes.
+    /// A graph that hangs (a runaway loop, a wedged device) would otherwise hold its tick, and every world of the model, for ever.
+    /// </summary>
+    public TimeSpan? RunTimeout { get; }
 
     /// <summary>The rows a step of <paramref name="count"/> worlds runs on: <paramref name="count"/>, or the next power of two when padding.</summary>
     public int RowsFor(int count) => _padsBatches && count > 1 ? (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count) : count;
@@ -43,6 +50,7 @@ public sealed class WorldModel : IDisposable
 
     /// <summary>Steps every row of <paramref name="batch"/> in one run; the outputs land in the batch.</summary>
     /// <exception cref="OnnxRuntimeException">The graph failed while running.</exception>
+    /// <exception cref="StepTimeoutException">The run outlasted <see cref="RunTimeout"/> and was terminated.</exception>
     public void Step(StepBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -59,11 +67,19 @@ public sealed class WorldModel : IDisposable
         StepTensors tensors = batch.EnterStep(rows);
         try
         {
-            if (batch.Pool is { } pool && !_pool!.Failed && TryPooledStep(pool, tensors, batch.Count, rows))
+            using var deadline = new RunDeadline(_runOptions, RunTimeout);
+            try
             {
-                return;
+                if (batch.Pool is { } pool && !_pool!.Failed && TryPooledStep(pool, tensors, batch.Count, rows, deadline))
+                {
+                    return;
+                }
+                _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
             }
-            _session.Run(_runOptions, _layout.InputNames, tensors.Inputs, _layout.OutputNames, tensors.Outputs);
+            catch (OnnxRuntimeException ex) when (deadline.Passed)
+            {
+                throw new StepTimeoutException(RunTimeout!.Value, ex);
+            }
         }
         finally
         {
@@ -73,14 +89,15 @@ public sealed class WorldModel : IDisposable
 
     // A pool graph that fails to run (it is the newer, less travelled path on a GPU) must not take the worlds with it:
     // the batch holds every row's context as for the plain graph, so the plain graph steps the same frames, from now on.
-    private bool TryPooledStep(ContextPool pool, StepTensors tensors, int count, int rows)
+    // A pooled run terminated for its time is the model's fault, not the pool graph's: it does not fall back.
+    private bool TryPooledStep(ContextPool pool, StepTensors tensors, int count, int rows, RunDeadline deadline)
     {
         try
         {
             pool.Step(_runOptions, tensors, count, rows);
             return true;
         }
-        catch (Exception ex) when (ContextPoolDevice.IsPoolFailure(ex))
+        catch (Exception ex) when (ContextPoolDevice.IsPoolFailure(ex) && !deadline.Passed)
         {
             _pool!.Fail(ex);
             return false;

@@ -48,13 +48,8 @@ public sealed partial class NodeReports(
     public SiloAddress? Choose(string model, IEnumerable<SiloAddress> silos)
     {
         var trusted = Trusted().ToDictionary(n => n.Address);
-        SiloAddress? chosen = silos
-            .Select(s => (Silo: s, Node: trusted.GetValueOrDefault(s.ToParsableString()), Placed: _placedSinceRead.GetValueOrDefault(s.ToParsableString())))
-            .Where(c => c.Node is { Draining: false } n && n.Models.Any(m => m.Name == model))
-            .Select(c => (c.Silo, Model: c.Node!.Models.First(m => m.Name == model), c.Node.Worlds, c.Placed))
-            // A model not measured yet (no run so far) counts as all free: a node that just joined takes the next worlds.
-            .Select(c => (c.Silo, Free: (c.Model.Capacity ?? int.MaxValue / 2) - c.Model.Worlds - c.Placed, Worlds: c.Worlds + c.Placed))
-            .OrderByDescending(c => c.Free).ThenBy(c => c.Worlds).Select(c => c.Silo).FirstOrDefault();
+        SiloAddress? chosen = PlacementRanking.Best(model, silos,
+            silo => trusted.GetValueOrDefault(silo.ToParsableString()), silo => _placedSinceRead.GetValueOrDefault(silo.ToParsableString()));
         if (chosen is not null)
         {
             _placedSinceRead.AddOrUpdate(chosen.ToParsableString(), 1, (_, n) => n + 1);
@@ -96,7 +91,7 @@ public sealed partial class NodeReports(
         {
             (double p50, _, double rows) = s.Recent.Summary();
             int? capacity = p50 > 0 && rows > 0 ? (int)(s.Period.TotalMilliseconds * 0.8 / (p50 / rows)) : null;
-            return new NodeModelInfo(s.Model.Name, capacity, s.Sessions, Math.Round(p50, 2));
+            return new NodeModelInfo(s.Model.Name, capacity, s.Sessions, Math.Round(p50, 2), s.Fault.IsOutOfPlay);
         })];
         WorldSession[] watched = [.. live.Where(s => s.Viewers > 0)];
         // The providers that run this node's models: CPU where CUDA was configured but could not load.

@@ -41,12 +41,16 @@ public sealed partial class StepScheduler : IDisposable
     private long _runs, _rows;
     private TickReport _report = new();
 
+    /// <param name="stepping">Its run timeout and how it bears failing runs; the defaults when null.</param>
     public StepScheduler(LoadedModel model, FrameEncoder encoder, WorldActionLog log, StepMetrics metrics, ILogger logger, TimeProvider clock,
-        int subBatches = 1)
+        int subBatches = 1, SteppingOptions? stepping = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(subBatches, 1);
         Model = model;
-        _models = Enumerable.Range(0, subBatches).Select(_ => model.Package.CreateWorldModel()).ToArray();
+        stepping ??= new SteppingOptions();
+        Fault = new ModelFault(stepping, clock);
+        TimeSpan runTimeout = TimeSpan.FromSeconds(stepping.RunTimeoutSeconds);
+        _models = Enumerable.Range(0, subBatches).Select(_ => model.Package.CreateWorldModel(runTimeout)).ToArray();
         _batches = _models.Select(m => m.CreateBatch(8)).ToArray();
         _threads = new TickThreads($"tick {model.Name}", subBatches + 1);
         (_encoder, _log, _metrics, _logger, _clock) = (encoder, log, metrics, logger, clock);
@@ -60,6 +64,9 @@ public sealed partial class StepScheduler : IDisposable
     public WorldNotices? Notices { get; init; }
 
     public WorkerFaults? Faults { get; init; }
+
+    /// <summary>Whether its runs are failing, and whether its worlds are out of play for it.</summary>
+    public ModelFault Fault { get; }
 
     /// <summary>Whether the last tick found the write backlog full and stepped nothing.</summary>
     public bool Paused { get; private set; }
@@ -137,17 +144,25 @@ public sealed partial class StepScheduler : IDisposable
         {
             while (pacer.WaitForNextTick(stoppingToken))
             {
+                if (!Fault.MayTick)
+                {
+                    RemindViewers();  // out of play, until its retry is due
+                    continue;
+                }
                 try
                 {
-                    await StepAsync(stoppingToken);
+                    if (await StepAsync(stoppingToken) is not null)
+                    {
+                        Ran();
+                    }
                     Faults?.Succeeded(WorkerName);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // One failed tick must not stop every world of the model; the next tick tries again, and /healthz tells.
-                    LogTickFailed(_logger, ex, Model.Name);
+                    // A failed tick applied nothing, so the next one tries again; a model failing tick after tick is
+                    // taken out of play instead (ModelFault), and /healthz tells.
                     _metrics.TickFailed(Model.Name);
-                    Faults?.Failed(WorkerName, ex, transient: false);
+                    TickFailed(ex);
                 }
             }
         }
@@ -162,9 +177,9 @@ public sealed partial class StepScheduler : IDisposable
     /// </summary>
     public async Task<int> TickAsync(CancellationToken cancellationToken)
     {
-        int stepped = await StepAsync(cancellationToken);
+        int? stepped = await StepAsync(cancellationToken);
         await Volatile.Read(ref _publishing);
-        return stepped;
+        return stepped ?? 0;
     }
 
     /// <summary>
@@ -173,14 +188,15 @@ public sealed partial class StepScheduler : IDisposable
     /// encoding alone would take much of a period). A tick waits for the previous tick's publishing before starting
     /// its own, so each world's frames go out in order and at most one tick's frames are in flight.
     /// </summary>
-    private async Task<int> StepAsync(CancellationToken cancellationToken)
+    /// <returns>How many worlds stepped; null when none was due, so nothing ran.</returns>
+    private async Task<int?> StepAsync(CancellationToken cancellationToken)
     {
         await _tickGate.WaitAsync(cancellationToken);
         try
         {
             if (Step() is not { } tick)
             {
-                return 0;
+                return null;
             }
             await _publishing;
             tick.Parts.Lap(TickPart.Wait);
@@ -293,7 +309,7 @@ public sealed partial class StepScheduler : IDisposable
         }
         catch (Exception ex)
         {
-            LogTickFailed(_logger, ex, Model.Name);
+            LogPublishFailed(_logger, ex, Model.Name);
             _metrics.TickFailed(Model.Name);
             Faults?.Failed(WorkerName, ex, transient: false);
         }
@@ -414,8 +430,8 @@ public sealed partial class StepScheduler : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "World {WorldId} of model {Model} failed while stepping and was taken out of play; it resumes from its last save when opened again")]
     private static partial void LogWorldFailed(ILogger logger, Exception exception, string worldId, string model);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A tick of model {Model} failed")]
-    private static partial void LogTickFailed(ILogger logger, Exception exception, string model);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing a tick of model {Model} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string model);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: {Worlds} worlds paused while the database is behind: {Paused}")]
     private static partial void LogPaused(ILogger logger, string model, int worlds, bool paused);

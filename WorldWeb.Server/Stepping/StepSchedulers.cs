@@ -25,8 +25,8 @@ public sealed class StepSchedulers : BackgroundService
         StepMetrics metrics, WorkerFaults faults, IOptions<SteppingOptions> stepping, IOptions<InferenceOptions> inference, ILoggerFactory loggers, TimeProvider clock)
     {
         ILogger logger = loggers.CreateLogger<StepScheduler>();
-        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock, 
-            stepping.Value.SubBatchesFor(model.Package.ExecutionProvider, inference.Value.IntraOpThreads))
+        _create = model => new StepScheduler(model, encoder, log, metrics, logger, clock,
+            stepping.Value.SubBatchesFor(model.Package.ExecutionProvider, inference.Value.IntraOpThreads), stepping.Value)
         {
             Backlog = backlog, Notices = notices, Faults = faults,
         };

@@ -14,6 +14,7 @@ public static class SteppingExtensions
         builder.Services.AddSingleton<StepMetrics>();
         builder.Services.AddSingleton<StepSchedulers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepSchedulers>());
+        builder.Services.AddHealthChecks().AddCheck<ModelFaultHealthCheck>("model-runs");
         builder.Services.AddSingleton<ModelHosting>();
         return builder;
     }

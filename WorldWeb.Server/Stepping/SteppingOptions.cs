@@ -3,7 +3,7 @@ using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Server.Stepping;
 
-/// <summary>How a scheduler splits a tick's worlds. Bound from the <c>Stepping</c> section.</summary>
+/// <summary>How a scheduler splits a tick's worlds, and how it bears a model that fails. Bound from the <c>Stepping</c> section.</summary>
 public sealed class SteppingOptions
 {
     public const string SectionName = "Stepping";
@@ -15,6 +15,24 @@ public sealed class SteppingOptions
     /// </summary>
     [Range(0, 256)]
     public int SubBatches { get; set; }
+
+    /// <summary>
+    /// How long one batched run may take before ONNX Runtime is told to terminate it; the tick then fails like any
+    /// other. Generous: a run of the shipped model takes milliseconds, a first run on a GPU a few seconds.
+    /// </summary>
+    [Range(0.01, 3600)]
+    public double RunTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Ticks of a model that may fail in a row before its worlds are paused and it is retried with back-off.</summary>
+    [Range(1, 10_000)]
+    public int FailedTicksToPause { get; set; } = 5;
+
+    /// <summary>The first wait before a paused model is tried again; each failed retry doubles it, up to <see cref="RetryAtMostSeconds"/>.</summary>
+    [Range(0.01, 3600)]
+    public double RetryAfterSeconds { get; set; } = 1;
+
+    [Range(0.01, 86_400)]
+    public double RetryAtMostSeconds { get; set; } = 60;
 
     /// <summary>The sub-batch count for a model on <paramref name="provider"/> whose runs use <paramref name="intraOpThreads"/> (0: all cores).</summary>
     public int SubBatchesFor(ExecutionProviderKind provider, int intraOpThreads) => SubBatches > 0 ? SubBatches

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Server.ModelPackages;
@@ -11,8 +12,18 @@ namespace WorldWeb.Server.Stepping;
 /// </summary>
 public sealed class WorldReplayer : IDisposable
 {
+    // A replay that hangs would hold the world's open, and its caller, for ever: it is terminated like a tick's run.
+    private readonly TimeSpan _runTimeout;
+
     // Keyed by the loaded model itself, not its name: a model unloaded and loaded again is a new package.
     private readonly ConcurrentDictionary<LoadedModel, ModelReplay> _byModel = new(ReferenceEqualityComparer.Instance);
+
+    public WorldReplayer() : this(Options.Create(new SteppingOptions()))
+    {
+    }
+
+    [ActivatorUtilitiesConstructor]
+    public WorldReplayer(IOptions<SteppingOptions> stepping) => _runTimeout = TimeSpan.FromSeconds(stepping.Value.RunTimeoutSeconds);
 
     public void Replay(WorldSession session, ReadOnlySpan<byte> actions)
     {
@@ -20,7 +31,7 @@ public sealed class WorldReplayer : IDisposable
         {
             return;
         }
-        ModelReplay replay = _byModel.GetOrAdd(session.Model, model => new ModelReplay(model));
+        ModelReplay replay = _byModel.GetOrAdd(session.Model, model => new ModelReplay(model, _runTimeout));
         lock (replay.Gate)
         {
             if (replay.IsDisposed)
@@ -57,9 +68,9 @@ public sealed class WorldReplayer : IDisposable
 
     private sealed class ModelReplay
     {
-        public ModelReplay(LoadedModel model)
+        public ModelReplay(LoadedModel model, TimeSpan runTimeout)
         {
-            Model = model.Package.CreateWorldModel();
+            Model = model.Package.CreateWorldModel(runTimeout);
             Batch = Model.CreateBatch(1);
         }
 

@@ -194,6 +194,56 @@ def broken_at_run(pool):
     return pool
 
 
+def faulty(model):
+    """The tiny graph made to fail at run time on the actions it gets, for the tests of a model that fails or hangs
+    mid-tick: any row turning right reads past the end of a two-element table (ONNX Runtime fails the run), and any
+    row turning left makes a Loop go round 10^12 times (hours; ONNX Runtime's terminate flag stops it between
+    iterations). Other actions step as in the tiny graph, so a test can make the model fail and recover."""
+    model = copy.deepcopy(model)
+    graph = model.graph
+
+    def flag(action, name):
+        return [
+            const(f"{name}_action", np.array(action, dtype=np.int64)),
+            helper.make_node("Equal", ["action", f"{name}_action"], [f"{name}_rows"]),
+            helper.make_node("Cast", [f"{name}_rows"], [f"{name}_rows_f"], to=TensorProto.FLOAT),
+            helper.make_node("ReduceMax", [f"{name}_rows_f"], [f"{name}_any"], keepdims=0),
+        ]
+
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         const("one", np.array(1.0, dtype=np.float32)),
+         helper.make_node("Add", ["count_in", "one"], ["count_out"])],
+        "hang_body",
+        [tensor("iteration", TensorProto.INT64, []), tensor("cond_in", TensorProto.BOOL, []), tensor("count_in", TensorProto.FLOAT, [])],
+        [tensor("cond_out", TensorProto.BOOL, []), tensor("count_out", TensorProto.FLOAT, [])],
+    )
+    nodes = flag(3, "fail") + [
+        const("fail_stride", np.array(10.0, dtype=np.float32)),
+        helper.make_node("Mul", ["fail_any", "fail_stride"], ["fail_at_f"]),
+        helper.make_node("Cast", ["fail_at_f"], ["fail_at"], to=TensorProto.INT64),
+        const("fail_table", np.array([0.0, 0.0], dtype=np.float32)),
+        helper.make_node("Gather", ["fail_table", "fail_at"], ["fail_zero"]),
+    ] + flag(2, "hang") + [
+        const("hang_rounds", np.array(1e12, dtype=np.float32)),
+        helper.make_node("Mul", ["hang_any", "hang_rounds"], ["hang_trips_f"]),
+        helper.make_node("Cast", ["hang_trips_f"], ["hang_trips"], to=TensorProto.INT64),
+        const("hang_start", np.array(0.0, dtype=np.float32)),
+        helper.make_node("Loop", ["hang_trips", "", "hang_start"], ["hang_count"], body=body),
+        const("hang_weight", np.array(0.0, dtype=np.float32)),
+        helper.make_node("Mul", ["hang_count", "hang_weight"], ["hang_zero"]),
+        helper.make_node("Add", ["fail_zero", "hang_zero"], ["faulty_zero"]),
+    ]
+    sigmoid = next(n for n in graph.node if n.op_type == "Sigmoid")
+    nodes.append(helper.make_node("Add", [sigmoid.input[0], "faulty_zero"], ["faulty_logits"]))
+    sigmoid.input[0] = "faulty_logits"
+    at = list(graph.node).index(sigmoid)
+    for offset, node in enumerate(nodes):
+        graph.node.insert(at + offset, node)
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
 def write_npy_samples():
     path = os.path.join(HERE, "npy")
     os.makedirs(path, exist_ok=True)
@@ -277,6 +327,7 @@ def main():
     write_package("tiny_pool", pooled, pooled_world, context_pool_graph(pooled, pooled_world),
                   (half, context_pool_graph(half, pooled_world)))
     write_package("tiny_broken_pool", pooled, pooled_world, broken_at_run(context_pool_graph(pooled, pooled_world)))
+    write_package("tiny_faulty", faulty(build_model()), manifest("tiny_faulty"))
     write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
     write_package(
         "tiny_empty_memory",

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WorldWeb.Memory;
@@ -18,10 +19,13 @@ internal static class TestSchedulers
 
     /// <remarks>Its action log is only appended to, never flushed, so it needs no database.</remarks>
     /// <param name="meters">Where its stepping metrics go; a test that listens to them passes a factory of its own.</param>
-    public static StepScheduler Create(LoadedModel model, int subBatches, IMeterFactory? meters = null) =>
+    /// <param name="logger">Where it logs; nowhere by default.</param>
+    /// <param name="stepping">Its run timeout and how it bears failing runs; the defaults when null.</param>
+    public static StepScheduler Create(LoadedModel model, int subBatches, IMeterFactory? meters = null, ILogger? logger = null,
+        SteppingOptions? stepping = null) =>
         new(model, new FrameEncoder(Options.Create(new FrameEncoderOptions())),
             new WorldActionLog(null!, TimeProvider.System, Options.Create(new ActionLogOptions())),
-            new StepMetrics(meters ?? Meters.GetRequiredService<IMeterFactory>()), NullLogger.Instance, TimeProvider.System, subBatches);
+            new StepMetrics(meters ?? Meters.GetRequiredService<IMeterFactory>()), logger ?? NullLogger.Instance, TimeProvider.System, subBatches, stepping);
 
     /// <summary>A new world of <paramref name="model"/> from <paramref name="seed"/>, with its memory, named after its seed.</summary>
     public static WorldSession NewSession(LoadedModel model, long seed) =>

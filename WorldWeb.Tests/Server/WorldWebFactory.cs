@@ -22,6 +22,8 @@ public sealed class WorldWebFactory : WebApplicationFactory<server::Program>
         builder.UseSetting("Models:Packages:0", TestEnvironment.ModelFolder);
         builder.UseSetting("Models:Root", ModelRoot);
         builder.UseSetting("Worlds:IdleUnloadSeconds", "3");
+        // Long enough that a test sees a run hang while the server goes about its other worlds (ModelFaultHubTests).
+        builder.UseSetting("Stepping:RunTimeoutSeconds", "25");
         builder.UseSetting("ActionLog:FlushMilliseconds", "200");
         // The test model hardly moves, so memories are written by the every-N-steps rule; a small budget makes
         // every server test exercise eviction, and autosaves the collection of evicted rows.
