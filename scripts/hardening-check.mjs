@@ -434,6 +434,70 @@ async function modelFault(database) {
   }
 }
 
+/** psql's environment for the check's own sessions on `database` (an Npgsql connection string). */
+function psqlEnv(database) {
+  const part = key => database.split(";").map(p => p.split("=")).find(([k]) => k.toLowerCase() === key)?.slice(1).join("=");
+  return { ...process.env, PGHOST: part("host"), PGPORT: part("port"), PGDATABASE: part("database"), PGUSER: part("username"), PGPASSWORD: part("password") };
+}
+
+/** A psql session holding `table` in ACCESS EXCLUSIVE mode, as a migration does, until `release()`. */
+async function lockTable(database, table) {
+  const psql = spawn("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], { env: psqlEnv(database) });
+  let out = "";
+  psql.stdout.on("data", d => { out += d; });
+  psql.stdin.write(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n`);
+  for (const started = Date.now(); !out.includes("locked"); await sleep(50)) {
+    if (Date.now() - started > 10_000 || psql.exitCode !== null) throw new Error(`psql did not take the lock: ${out}`);
+  }
+  return { release: () => new Promise(r => { psql.once("exit", r); psql.stdin.end("ROLLBACK;\n"); }) };
+}
+
+async function hungDatabase(database) {
+  // PostgreSQL up but hung: action_log held ACCESS EXCLUSIVE while a world plays. /healthz answers Degraded within 2 s; a
+  // join of a world not live is refused within seconds, saying so; once the lock goes the world opens, and every step the
+  // playing world made meanwhile is in the log once.
+  const server = await startServer(database);
+  try {
+    const player = new Visitor(server);
+    const playing = (await player.createWorld(17)).body, closed = (await player.createWorld(18)).body;
+    const connection = await player.connect();
+    await connection.invoke("JoinWorld", playing.id);
+    const watching = watch(connection, playing.id);
+    await connection.invoke("SendAction", playing.id, 1, 1);
+    await sleep(1000);
+    say("hung database: action_log locked ACCESS EXCLUSIVE");
+    const lock = await lockTable(database, "action_log");
+    let health, healthMs, join, joinMs, framesWhileLocked;
+    try {
+      await sleep(1000);  // the writer's flush is now stuck on the lock
+      let started = Date.now();
+      health = await (await fetch(`${server.url}/healthz`)).text();
+      healthMs = Date.now() - started;
+      started = Date.now();
+      join = await connection.invoke("JoinWorld", closed.id).then(() => "joined", error => error.message);
+      joinMs = Date.now() - started;
+      framesWhileLocked = watching.frames;
+    } finally {
+      await lock.release();
+    }
+    const joinedAfter = await connection.invoke("JoinWorld", closed.id).then(() => true, error => error.message);
+    await connection.stop();
+    await sleep(2000);  // nobody watches: the world stands still; the action log flushes
+    const step = Number((await fetch(`${server.url}/api/worlds/${playing.id}/frame`, { headers: player.headers() })).headers.get("x-world-step"));
+    const [logged, chunks] = execFileSync("psql", ["-X", "-A", "-t", "-F", " ", "-c",
+      `SELECT coalesce(sum(length(actions)), 0), count(*) FROM action_log WHERE world_id = '${playing.id}'`], { env: psqlEnv(database), encoding: "utf8" })
+      .trim().split(" ").map(Number);
+    return {
+      health_while_locked: health, health_ms: healthMs, join_while_locked: join, join_ms: joinMs, frames_while_locked: framesWhileLocked,
+      joined_after_release: joinedAfter, step, logged_steps: logged, chunks,
+      holds: health === "Degraded" && healthMs < 2000 && /database is not answering/.test(join) && joinMs < 15_000 && joinedAfter === true
+        && step > 0 && logged === step,
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
@@ -444,7 +508,7 @@ try {
   for (const [name, check] of Object.entries({
     revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
-    silo_tls: siloTls, model_fault: modelFault,
+    silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
     say(`${name} …`);
     try {

@@ -13,7 +13,7 @@ namespace WorldWeb.Server.ActionLog;
 /// </summary>
 public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock, IOptions<ActionLogOptions> options)
 {
-    private readonly WriteQueue<LoggedAction> _queue = new(options.Value.MaxPending);
+    private readonly WriteQueue<LoggedAction> _queue = new(options.Value.MaxPending, action => action.WorldId);
 
     public void Append(string worldId, long step, int action) => _queue.Enqueue(new LoggedAction(worldId, step, (byte)action));
 

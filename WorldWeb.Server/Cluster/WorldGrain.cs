@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Persistence;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -13,7 +15,7 @@ namespace WorldWeb.Server.Cluster;
 /// </summary>
 [Reentrant, WorldPlacement]
 internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks masks, PlayerActions actions, LocalNode node, NodeReports reports,
-    ILogger<WorldGrain> logger)
+    IOptions<DatabaseOptions> database, ILogger<WorldGrain> logger)
     : Grain, IWorldGrain
 {
     /// <summary>A viewer elsewhere that has not renewed for this long is gone (its node died); its stream here ends.</summary>
@@ -174,13 +176,22 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         : Leaving ? null
         : await OpenHereAsync();
 
-    /// <summary>Resumes the world on this node; the owner's worlds live on other nodes count toward their quota.</summary>
+    /// <summary>
+    /// Resumes the world on this node; the owner's worlds live on other nodes count toward their quota. Someone waits
+    /// for it, so each statement has the interactive budget: a hung database is a refusal in seconds, not minutes.
+    /// </summary>
     private async Task<WorldSession?> OpenHereAsync()
     {
         _opening++;
+        using DatabaseBudget.Scope budget = DatabaseBudget.Limit(database.Value.Interactive);
         try
         {
             return await directory.OpenAsync(WorldId, CancellationToken.None, reports.LiveElsewhere());
+        }
+        catch (Exception ex) when (DatabaseFaults.IsTransient(ex))
+        {
+            LogDatabaseNotAnswering(logger, WorldId, ex.Message);
+            throw new WorldUnavailableException(DatabaseFaults.NotAnswering, ex);
         }
         finally
         {
@@ -218,6 +229,9 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         DeactivateOnIdle();
         return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId} could not be opened, the database did not answer in time: {Fault}")]
+    private static partial void LogDatabaseNotAnswering(ILogger logger, string worldId, string fault);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} leaves this node ({Reason}): saved and closed")]
     private static partial void LogMoving(ILogger logger, string worldId, string reason);

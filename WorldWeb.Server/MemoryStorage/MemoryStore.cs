@@ -16,7 +16,7 @@ public sealed partial class MemoryStore(IDbContextFactory<WorldWebDbContext> con
     /// <summary>Memory changes at which worlds stop stepping until the database takes them (each holds a frame of a few hundred bytes as tokens, ~0.7 KB as JPEG).</summary>
     public const int MaxPending = 50_000;
 
-    private readonly WriteQueue<MemoryChange> _queue = new(MaxPending);
+    private readonly WriteQueue<MemoryChange> _queue = new(MaxPending, change => change.WorldId);
 
     /// <summary>Changes queued or in a write that may yet fail.</summary>
     public bool IsBacklogged => _queue.IsBacklogged;

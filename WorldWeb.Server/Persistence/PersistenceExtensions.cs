@@ -15,7 +15,9 @@ public static class PersistenceExtensions
                 $"ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}); ./worldweb run sets it");
         builder.Services.AddDbContextFactory<WorldWebDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly("WorldWeb.Migrations").EnableRetryOnFailure(3))
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new StatementBudgetInterceptor()));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Cookies are encrypted with Data Protection keys; kept in the database, they outlive a restart, hold on every
         // node, and a file left on the server's disk cannot forge a cookie.
         // A certificate outside the database encrypts them there (KeyEncryption); without one the start-up log says so.

@@ -13,6 +13,8 @@ public static class PlayExtensions
             // A WorldWeb client sends its handshake at once; a socket that does not is let go after 5 s, not 15.
             options.HandshakeTimeout = TimeSpan.FromSeconds(5);
             options.AddFilter<Safety.HubGuard>();
+            // Inside the guard: a database that does not answer is a refusal (one Warning line), not a failure with a stack trace.
+            options.AddFilter<DatabaseDeadline>();
         }).AddMessagePackProtocol();
         builder.Services.AddSingleton<WorldNotices>();
         builder.Services.AddSingleton<WorldEndings>();

@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
     [
         new("ANY", "/healthz", (_, _) => Get("/healthz"), [200, 200, 200, 200, 200, 200]),
         new("ANY", "/metrics", (_, _) => Get("/metrics"), [200, 200, 200, 200, 200, 200]),
+        new("POST", "/api/play/stats", (_, _) => Post("/api/play/stats", new PlayStatsReport(40, 80, 10, 20, 5)), [204, 204, 204, 204, 204, 204]),
         new("GET", "/api/models", (_, _) => Get("/api/models"), [200, 200, 200, 200, 200, 200]),
         new("GET", "/api/account", (_, _) => Get("/api/account"), [200, 200, 200, 200, 200, 200]),
         new("POST", "/api/account/signup", (_, _) => Post("/api/account/signup", new Credentials(TestUser.NewEmail(), "long enough password")), [201, 201, 201, 201, 201, 201]),

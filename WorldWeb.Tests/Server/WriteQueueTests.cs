@@ -8,7 +8,7 @@ public sealed class WriteQueueTests
     [Fact]
     public async Task AFailedBatch_IsWrittenNextTime_AheadOfWhatCameAfter_AndCountsAsPendingMeanwhile()
     {
-        var queue = new WriteQueue<int>(maxPending: 3);
+        var queue = new WriteQueue<int>(maxPending: 3, keyOf: item => item.ToString());
         var written = new List<int>();
         queue.Enqueue(1);
         queue.Enqueue(2);
