@@ -15,7 +15,7 @@ public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts
 {
     private readonly WriteQueue<LoggedAction> _queue = new(options.Value.MaxPending, action => action.WorldId);
 
-    public void Append(string worldId, long step, int action) => _queue.Enqueue(new LoggedAction(worldId, step, (byte)action));
+    public void Append(string worldId, long step, int action, string? who = null) => _queue.Enqueue(new LoggedAction(worldId, step, (byte)action, who));
 
     /// <summary>Actions not written yet: queued, or in a write that may yet fail.</summary>
     public int Pending => _queue.Pending;
@@ -45,7 +45,11 @@ public sealed class WorldActionLog(IDbContextFactory<WorldWebDbContext> contexts
             {
                 foreach (List<LoggedAction> run in ContiguousRuns(world.OrderBy(a => a.Step)))
                 {
-                    write.ActionLog.Add(new ActionLogChunk { WorldId = world.Key, FirstStep = run[0].Step, Actions = [.. run.Select(a => a.Action)], WrittenAt = now });
+                    write.ActionLog.Add(new ActionLogChunk
+                    {
+                        WorldId = world.Key, FirstStep = run[0].Step, Actions = [.. run.Select(a => a.Action)],
+                        Actors = ActorSpans.Encode([.. run.Select(a => a.Who)]), WrittenAt = now,
+                    });
                 }
                 lastSteps[world.Key] = world.Max(a => a.Step);
             }

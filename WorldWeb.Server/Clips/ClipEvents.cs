@@ -15,12 +15,12 @@ public sealed class ClipEvents(long fromStep, double fps, IReadOnlyList<ActionIn
     private readonly MemoryStream _lines = new();
 
     /// <param name="action">The logged action that made the step; null when none did (a world's first step).</param>
-    public void Add(long step, byte? action)
+    /// <param name="who">Who sent it (<c>owner</c> or <c>player-…</c>, Worlds/Actors); null when nobody is named (steps logged before names were, or after the player left).</param>
+    public void Add(long step, byte? action, string? who)
     {
         string? name = action is { } a ? (a < actions.Count ? actions[a].Name : a.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
         double time = Math.Round((step - fromStep) / fps, 3);
-        // Who acted is not in the action log (one byte a step), so it is left unknown.
-        JsonSerializer.Serialize(_lines, new ClipEvent(step, time, name, Who: null), Json);
+        JsonSerializer.Serialize(_lines, new ClipEvent(step, time, name, who), Json);
         _lines.WriteByte((byte)'\n');
     }
 

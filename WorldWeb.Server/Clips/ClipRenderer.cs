@@ -77,7 +77,7 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
                     if (step.Step >= clip.FromStep)
                     {
                         encoding.Write(step.Frame);
-                        events.Add(step.Step, step.Action);
+                        events.Add(step.Step, step.Action, step.Who);
                     }
                     if (clock.GetUtcNow() - reported >= ProgressEvery)
                     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Saves;
@@ -32,27 +33,27 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         // One snapshot of the history: the world's autosave replaced meanwhile (and the memory only it named collected)
         // cannot tear what is read. The retrying strategy replays the whole read, so each attempt has its own context.
-        (ReplayStart start, byte[] actions, byte? startAction, WorldState state, WorldMemory? memory) =
+        (ReplayStart start, LoggedRun run, LoggedRun startStep, WorldState state, WorldMemory? memory) =
             await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 await using WorldWebDbContext read = await contexts.CreateDbContextAsync(cancellationToken);
                 await using var snapshot = await read.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
                 ReplayStart start = await StartAtOrBeforeAsync(read, world, fromStep, cancellationToken)
                     ?? throw new ClipRenderException($"Step {fromStep} is before this world began, at step {await FirstStepAsync(read, world, cancellationToken)}.");
-                byte[] actions = await ActionsAsync(read, world.Id, start.Step, toStep, cancellationToken);
-                if (start.Step + actions.Length < toStep)
+                LoggedRun run = await LoggedAsync(read, world.Id, start.Step, toStep, cancellationToken);
+                if (start.Step + run.Actions.Length < toStep)
                 {
-                    throw new ClipRenderException($"Step {start.Step + actions.Length + 1} is missing from this world's log (lost in a crash, or deleted as old " +
+                    throw new ClipRenderException($"Step {start.Step + run.Actions.Length + 1} is missing from this world's log (lost in a crash, or deleted as old " +
                         $"once a later save covered it), so steps {fromStep}–{toStep} can no longer be rendered exactly.");
                 }
                 // The action that made the save's step, shown when the clip starts there (the replay itself does not need it).
-                byte? startAction = start.Step == fromStep && await ActionsAsync(read, world.Id, fromStep - 1, fromStep, cancellationToken) is [byte first] ? first : null;
+                LoggedRun startStep = start.Step == fromStep ? await LoggedAsync(read, world.Id, fromStep - 1, fromStep, cancellationToken) : LoggedRun.Empty;
                 (WorldState state, WorldMemory? memory) = await StateAtAsync(read, world, start, model, cancellationToken);
-                return (start, actions, startAction, state, memory);
+                return (start, run, startStep, state, memory);
             });
         // No logger: a rollback the world logged when it happened is not news when replayed.
         var session = new WorldSession(world.Id, (ulong)world.Seed, model, state, memory, clock, coherence.Value);
-        return new HistoryReplay(session, actions, startAction);
+        return new HistoryReplay(session, run, startStep);
     }
 
     /// <summary>
@@ -69,7 +70,7 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
 
     /// <summary>The logged actions of steps <paramref name="afterStep"/> + 1 … <paramref name="throughStep"/>, stopping early at a gap or where the log ends.</summary>
     public Task<byte[]> ActionsAsync(string worldId, long afterStep, long throughStep, CancellationToken cancellationToken) =>
-        ReadAsync(db => ActionsAsync(db, worldId, afterStep, throughStep, cancellationToken), cancellationToken);
+        ReadAsync(async db => (await LoggedAsync(db, worldId, afterStep, throughStep, cancellationToken)).Actions, cancellationToken);
 
     private async Task<T> ReadAsync<T>(Func<WorldWebDbContext, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -90,12 +91,13 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         world.ForkedFromSaveId is null ? 0
         : await db.Saves.Where(s => s.WorldId == world.Id && s.Kind == SaveKind.Fork).MinAsync(s => (long?)s.Step, cancellationToken) ?? world.Step;
 
-    private static async Task<byte[]> ActionsAsync(WorldWebDbContext db, string worldId, long afterStep, long throughStep, CancellationToken cancellationToken)
+    private static async Task<LoggedRun> LoggedAsync(WorldWebDbContext db, string worldId, long afterStep, long throughStep, CancellationToken cancellationToken)
     {
         List<ActionLogChunk> chunks = await db.ActionLog.AsNoTracking()
             .Where(c => c.WorldId == worldId && c.FirstStep + c.Actions.Length > afterStep + 1 && c.FirstStep <= throughStep)
             .OrderBy(c => c.FirstStep).ToListAsync(cancellationToken);
         var actions = new List<byte>();
+        var whos = new List<string?>();
         foreach (ActionLogChunk chunk in chunks)
         {
             long next = afterStep + 1 + actions.Count;
@@ -103,9 +105,11 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
             {
                 break;
             }
-            actions.AddRange(chunk.Actions.Skip((int)(next - chunk.FirstStep)).Take((int)(throughStep - next + 1)));
+            int skip = (int)(next - chunk.FirstStep), take = (int)(throughStep - next + 1);
+            actions.AddRange(chunk.Actions.Skip(skip).Take(take));
+            whos.AddRange(ActorSpans.Decode(chunk.Actors, chunk.Actions.Length).Skip(skip).Take(take));
         }
-        return [.. actions];
+        return new LoggedRun([.. actions], [.. whos]);
     }
 
     /// <summary>The world as it stood at <paramref name="start"/>: its genesis, or its save with the memory the save held (null when memory is off).</summary>

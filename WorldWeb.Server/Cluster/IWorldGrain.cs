@@ -24,7 +24,7 @@ public interface IWorldGrain : IGrainWithStringKey
     /// The action a player holds from now on, or a press applied at one step (the owner may use actions masked for
     /// players); a refusal or null.
     /// </summary>
-    Task<string?> Act(int action, long seq, string actor, bool owner);
+    Task<string?> Act(int action, long seq, string actor, bool owner, string? who);
 
     /// <summary>The player's connection left: the action it held is let go.</summary>
     Task Release(string actor);

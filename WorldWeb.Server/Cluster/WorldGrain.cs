@@ -62,10 +62,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
     }
 
-    public async Task<string?> Act(int action, long seq, string actor, bool owner)
+    public async Task<string?> Act(int action, long seq, string actor, bool owner, string? who)
     {
         return await LiveAsync() is { } session
-            ? actions.Submit(session, action, seq, actor, owner)
+            ? actions.Submit(session, action, seq, actor, owner, who)
             : "This world is moving to another node or has stopped; join it again.";
     }
 

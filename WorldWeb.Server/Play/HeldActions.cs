@@ -13,4 +13,4 @@ internal static class HeldActions
     public static ConcurrentDictionary<string, HeldAction> Of(HubCallerContext context) => ConnectionMaps.Of<HeldAction>(context, "worldweb.held");
 }
 
-internal sealed record HeldAction(int Action, long Seq, bool Owner);
+internal sealed record HeldAction(int Action, long Seq, bool Owner, string Who);

@@ -160,7 +160,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             string actor = Context.ConnectionId;
             IWorldGrain grain = opened.Grain;
             relay = await WorldRelay.StartAsync(grains, grain, logger, resend: () =>
-                held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner) : Task.FromResult<string?>(null));
+                held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner, last.Who) : Task.FromResult<string?>(null));
         }
         catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
         {
@@ -173,6 +173,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
     {
         JoinedWorld joined = JoinedAs(worldId);
         string role = joined.Role;
+        string who = Actors.Who(worldId, Context.User.UserId(), role == WorldRoles.Owner);
         if (!WorldRoles.CanAct(role))
         {
             throw new HubException("You joined this world as a viewer; viewers cannot act.");
@@ -183,7 +184,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             string? refusal;
             try
             {
-                refusal = await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, Context.ConnectionId, role == WorldRoles.Owner);
+                refusal = await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, Context.ConnectionId, role == WorldRoles.Owner, who);
             }
             catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
             {
@@ -196,11 +197,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             // Sent again after a failover is the key still held; a press was applied once (or is lost with an unlogged step).
             if (!joined.IsPress(action))
             {
-                HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner);
+                HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner, who);
             }
             return;
         }
-        if (actions.Submit(session, action, seq, Context.ConnectionId, role == WorldRoles.Owner) is { } refused)
+        if (actions.Submit(session, action, seq, Context.ConnectionId, role == WorldRoles.Owner, who) is { } refused)
         {
             throw new HubException(refused);
         }

@@ -269,7 +269,7 @@ public sealed partial class StepScheduler : IDisposable
             if (faults[row] is null)
             {
                 steps[row] = due[row].Step;
-                _log.Append(due[row].Id, steps[row], applied[row].Action);
+                _log.Append(due[row].Id, steps[row], applied[row].Action, applied[row].Who);
                 // A press is done only now: a tick that failed before this applied nothing, and the next one tries it again.
                 due[row].Applied(applied[row]);
             }

@@ -22,7 +22,8 @@ public sealed class PlayerActions
 
     /// <summary>Takes the action from the next step on; a refusal for the player, or null.</summary>
     /// <param name="owner">The world's owner may use actions masked for players.</param>
-    public string? Submit(WorldSession session, int action, long seq, string actor, bool owner)
+    /// <param name="who">Who acted, as the world's clips name them (<see cref="Actors"/>).</param>
+    public string? Submit(WorldSession session, int action, long seq, string actor, bool owner, string? who = null)
     {
         int count = session.Model.Actions.Count;
         if (action < 0 || action >= count)
@@ -33,7 +34,7 @@ public sealed class PlayerActions
         {
             return $"Action {action} is disabled for players in this world by its owner.";
         }
-        if (!session.SubmitAction(action, seq, actor))
+        if (!session.SubmitAction(action, seq, actor, who))
         {
             _dropped.Add(1, new KeyValuePair<string, object?>("model", session.ModelName));
             return $"Too many presses at once: {PlayerInput.MaxPendingPresses} already wait for their steps, so this press of " +

@@ -20,20 +20,20 @@ internal sealed class PlayerInput
     private string? _holder;
 
     /// <summary>False when <paramref name="press"/> found <see cref="MaxPendingPresses"/> waiting and was dropped.</summary>
-    public bool Submit(int action, long seq, string connectionId, bool press)
+    public bool Submit(int action, long seq, string connectionId, bool press, string? who = null)
     {
         lock (_gate)
         {
             if (!press)
             {
-                (_held, _holder) = (new StepAction(action, seq, false), connectionId);
+                (_held, _holder) = (new StepAction(action, seq, false, who), connectionId);
                 return true;
             }
             if (_presses.Count >= MaxPendingPresses)
             {
                 return false;
             }
-            _presses.Enqueue(new StepAction(action, seq, true));
+            _presses.Enqueue(new StepAction(action, seq, true, who));
             return true;
         }
     }
@@ -45,7 +45,7 @@ internal sealed class PlayerInput
         {
             if (_holder == connectionId)
             {
-                (_held, _holder) = (_held with { Action = 0 }, null);
+                (_held, _holder) = (_held with { Action = 0, Who = null }, null);
             }
         }
     }

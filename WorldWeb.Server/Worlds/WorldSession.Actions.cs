@@ -14,11 +14,11 @@ public sealed partial class WorldSession
     /// Takes a player's action from the next step on: a held one replaces the one held, a press waits for a step of
     /// its own. False when the press was dropped (<see cref="PlayerInput.MaxPendingPresses"/> already wait).
     /// </summary>
-    public bool SubmitAction(int action, long seq, string connectionId)
+    public bool SubmitAction(int action, long seq, string connectionId, string? who = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(action);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(action, Model.Actions.Count);
-        return _input.Submit(action, seq, connectionId, Model.Actions[action].Press);
+        return _input.Submit(action, seq, connectionId, Model.Actions[action].Press, who);
     }
 
     public void ReleaseActions(string connectionId) => _input.Release(connectionId);

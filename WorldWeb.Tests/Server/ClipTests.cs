@@ -78,6 +78,36 @@ public sealed class ClipTests(WorldWebFactory factory, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ClipEvents_NameWhoActed_TheOwner_ThenAPlayerByLink_WithoutTheirAccount()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), player = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 45);
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Player);
+        await using HubConnection hub = await owner.ConnectAsync();
+        await hub.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using var play = await WorldPlay.StartAsync(hub, world.Id);
+        await play.ActAsync(1);
+        await play.UntilStepAsync(play.LastStep + 10);
+        long ownerActed = play.LastStep;
+
+        await using HubConnection playing = await player.ConnectAsync();
+        await playing.InvokeAsync<WorldInfo>("JoinWorld", link.Token);
+        await playing.InvokeAsync("SendAction", world.Id, 2, 1L);
+        await play.UntilStepAsync(play.LastStep + 10);
+        await play.StopAsync();
+
+        ClipInfo clip = await ClipVideo.RenderAsync(owner.Http, world.Id, ownerActed - 5, play.LastStep);
+        string?[] whos = [.. (await ClipVideo.EventsAsync(owner.Http, clip)).Select(e => e.Who)];
+
+        output.WriteLine(string.Join(", ", whos));
+        string playerName = Assert.Single(whos.Distinct(), w => w != "owner")!;
+        Assert.Matches("^player-[0-9a-f]{6}$", playerName);
+        // The owner's steps, then the player's from the step their key arrived on: one change, no interleaving.
+        int switched = Array.IndexOf(whos, playerName);
+        Assert.True(switched > 0 && whos[..switched].All(w => w == "owner") && whos[switched..].All(w => w == playerName), string.Join(", ", whos));
+    }
+
+    [Fact]
     public async Task Viewer_MayClipOnlyTheStepsFromWhenTheyJoined_AndTheOwnerAny()
     {
         TestUser owner = await TestUser.CreateAsync(factory), viewer = await TestUser.CreateAsync(factory), stranger = await TestUser.CreateAsync(factory);
@@ -155,6 +185,9 @@ internal sealed class WorldPlay : IAsyncDisposable
 
     public long LastStep => Interlocked.Read(ref _lastStep);
 
+    /// <summary>Whether the frame of <paramref name="step"/> reached this test.</summary>
+    public bool Streamed(long step) => _frames.ContainsKey(step);
+
     public async Task ActAsync(int action)
     {
         _sent[++_seq] = action;
@@ -196,9 +229,13 @@ internal sealed class WorldPlay : IAsyncDisposable
     public List<byte[]> Frames(long from, long to) =>
         [.. Steps(from, to).Select(s => ClipVideo.Rgb(_frames.TryGetValue(s, out FrameMessage? f) ? f : throw new Xunit.Sdk.XunitException($"step {s} was never streamed")))];
 
-    /// <summary>The events a clip from <paramref name="clipStart"/> must hold for these steps: the action of each told by its frame's seq.</summary>
+    /// <summary>
+    /// The events a clip from <paramref name="clipStart"/> must hold for these steps: the action of each told by its
+    /// frame's seq, sent by the owner (who plays here); a step before any action of this player names nobody.
+    /// </summary>
     public List<ClipEvent> Events(long from, long to, WorldInfo info, long? clipStart = null) =>
-        [.. Steps(from, to).Select(s => new ClipEvent(s, Math.Round((s - (clipStart ?? from)) / info.Fps, 3), info.Actions[_sent[_frames[s].LastActionSeq]].Name, null))];
+        [.. Steps(from, to).Select(s => new ClipEvent(s, Math.Round((s - (clipStart ?? from)) / info.Fps, 3), info.Actions[_sent[_frames[s].LastActionSeq]].Name,
+            _frames[s].LastActionSeq == 0 ? null : "owner"))];
 
     public async ValueTask DisposeAsync() => await StopAsync();
 

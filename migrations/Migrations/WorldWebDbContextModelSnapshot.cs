@@ -303,6 +303,10 @@ namespace WorldWeb.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("actions");
 
+                    b.Property<string>("Actors")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("actors");
+
                     b.Property<long>("FirstStep")
                         .HasColumnType("bigint")
                         .HasColumnName("first_step");

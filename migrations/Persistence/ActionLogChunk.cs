@@ -10,5 +10,11 @@ public sealed class ActionLogChunk
     public required string WorldId { get; init; }
     public long FirstStep { get; init; }
     public required byte[] Actions { get; init; }
+
+    /// <summary>
+    /// Who sent the actions, for clips' events files only (replay never reads it): JSON <c>[[offset, who], …]</c>, one
+    /// pair where the sender changes; null when nobody is named (chunks written before it, benches).
+    /// </summary>
+    public string? Actors { get; init; }
     public DateTimeOffset WrittenAt { get; init; }
 }

@@ -35,6 +35,7 @@ internal sealed class ActionLogChunkConfiguration : IEntityTypeConfiguration<Act
     public void Configure(EntityTypeBuilder<ActionLogChunk> chunk)
     {
         chunk.ToTable("action_log");
+        chunk.Property(c => c.Actors).HasColumnType("jsonb");
         chunk.HasOne<WorldRecord>().WithMany().HasForeignKey(c => c.WorldId).OnDelete(DeleteBehavior.Cascade);
         chunk.HasIndex(c => new { c.WorldId, c.FirstStep });
     }
