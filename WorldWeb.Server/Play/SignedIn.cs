@@ -37,9 +37,13 @@ internal sealed class SignedIn(HubCallerContext context, string accountId, Claim
     {
         lock (_gate)
         {
-            return _ended ?? (_demoted && _byAdmin.Contains(worldId) ? AccountConnections.DemotedReason : null);
+            return RefusalHeld(worldId);
         }
     }
+
+    /// <summary><see cref="Refusal"/>, with the gate held.</summary>
+    private string? RefusalHeld(string worldId) =>
+        _ended ?? (_demoted && _byAdmin.Contains(worldId) ? AccountConnections.DemotedReason : null);
 
     public void Joined(string worldId, bool byAdmin)
     {
@@ -61,7 +65,7 @@ internal sealed class SignedIn(HubCallerContext context, string accountId, Claim
         string? refusal;
         lock (_gate)
         {
-            refusal = _ended ?? (_demoted && _byAdmin.Contains(worldId) ? AccountConnections.DemotedReason : null);
+            refusal = RefusalHeld(worldId);
             if (refusal is null)
             {
                 var stream = (worldId, viewer, _byAdmin.Contains(worldId));
