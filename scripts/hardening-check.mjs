@@ -498,6 +498,48 @@ async function hungDatabase(database) {
   }
 }
 
+async function openRights(database) {
+  // Two nodes of one cluster: an account plays its world through node B and signs out through node A. Node B was told
+  // nothing; its connection must lose the account's rights within seconds anyway (it reads the accounts it holds).
+  const folder = mkdtempSync(`${tmpdir()}/worldweb-hardening-`);
+  const cluster = { Cluster__Id: `hardening-rights-${Date.now()}`, Cluster__CertificatePath: `${folder}/cluster.pfx` };
+  const a = await startServer(database, { ...cluster, Cluster__SiloPort: `${await freePort()}` });
+  let b = null;
+  try {
+    b = await startServer(database, { ...cluster, Cluster__SiloPort: `${await freePort()}` });
+    const onA = new Visitor(a);
+    const signUp = await onA.request("POST", "/api/account/signup", { email: `rights-${Date.now()}@example.org`, password: "a long enough password" });
+    const world = (await onA.createWorld(13)).body;
+    const onB = new Visitor(b);
+    onB.cookie = onA.cookie;  // the same browser, its play page connected to the other node
+    const connection = await onB.connect();
+    await connection.invoke("JoinWorld", world.id);
+    const watching = watch(connection, world.id);
+    await connection.invoke("SendAction", world.id, 1, 1);
+    for (const started = Date.now(); watching.frames === 0 && Date.now() - started < 30_000;) await sleep(100);
+    const signedOutAt = Date.now();
+    const signOut = await onA.request("POST", "/api/account/signout");
+    let refusedAt = null, refusal = null, seq = 2;
+    while (Date.now() - signedOutAt < 10_000 && (refusedAt === null || watching.endedAt === null)) {
+      try { await connection.invoke("SendAction", world.id, 1, seq++); } catch (error) { refusedAt ??= Date.now(); refusal ??= error.message; }
+      await sleep(100);
+    }
+    await connection.stop();
+    const actionsRefusedMs = refusedAt === null ? null : refusedAt - signedOutAt;
+    const streamEndedMs = watching.endedAt === null ? null : watching.endedAt - signedOutAt;
+    return {
+      sign_up_status: signUp.status, sign_out_status: signOut.status, frames_before: watching.frames,
+      actions_refused_after_ms: actionsRefusedMs, refusal, stream_ended_after_ms: streamEndedMs, stream_end: watching.ended,
+      holds: signUp.status === 201 && signOut.status === 204 && actionsRefusedMs !== null && actionsRefusedMs <= 3000
+        && streamEndedMs !== null && streamEndedMs <= 3000 && /signed out/.test(watching.ended ?? "") && /signed out/.test(refusal ?? ""),
+    };
+  } finally {
+    if (b) await stopServer(b);
+    await stopServer(a);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
@@ -508,7 +550,7 @@ try {
   for (const [name, check] of Object.entries({
     revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
-    silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase,
+    silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase, open_rights: openRights,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
     say(`${name} …`);
     try {

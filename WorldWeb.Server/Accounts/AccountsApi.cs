@@ -84,8 +84,14 @@ public static class AccountsApi
         return TypedResults.Ok(InfoOf(http.User, claimed));
     }
 
-    private static async Task<NoContent> SignOut(HttpContext http, ClaimsPrincipal user)
+    private static async Task<NoContent> SignOut(HttpContext http, ClaimsPrincipal user, UserManager<IdentityUser> users)
     {
+        // A new security stamp ends the account's sessions for good: a copy of this cookie, the requests of the
+        // account's other browsers (at their next revalidation) and every open hub connection (within seconds).
+        if (user.IsAccount() && user.UserId() is { } id && await users.FindByIdAsync(id) is { } account)
+        {
+            await users.UpdateSecurityStampAsync(account);
+        }
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.NoContent();
     }

@@ -30,6 +30,7 @@ public static class AccountsExtensions
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme,
             cookie => cookie.Events.OnValidatePrincipal = AccountRevalidation.ValidateAsync);
+        builder.Services.AddSingleton<AccountStandings>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddScoped<AdminAccounts>();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);

@@ -18,6 +18,8 @@ public static class PlayExtensions
         }).AddMessagePackProtocol();
         builder.Services.AddSingleton<WorldNotices>();
         builder.Services.AddSingleton<WorldEndings>();
+        builder.Services.AddSingleton<AccountConnections>();
+        builder.Services.AddHostedService<AccountEndings>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -24,7 +25,7 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldRefs worldRefs,
-    WorldVisits visits, LinkGrants grants, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    WorldVisits visits, LinkGrants grants, AccountConnections accounts, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -49,6 +50,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             Context.Items[RefusedKey] = true;
             throw new HubException(refusal);
         }
+        accounts.Connected(Context);
         await base.OnConnectedAsync();
     }
 
@@ -58,11 +60,16 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         {
             throw new HubException("worldRef must be a world id or a share-link token.");
         }
+        if (accounts.Refusal(Context.ConnectionId) is { } ended)
+        {
+            throw new HubException(ended);
+        }
         if (quotas.TryJoin(Address) is { } tooFast)
         {
             throw new HubException(tooFast);
         }
-        (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim());
+        ClaimsPrincipal user = accounts.UserOf(Context);
+        (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim(), user);
         LoadedModel model = catalog.Find(world.Model)
             ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
@@ -82,6 +89,8 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         {
             grants.Remove(Context.ConnectionId, world.Id);
         }
+        // An admin sees any world as a viewer; a world it sees by no other right is closed to it when it is demoted.
+        accounts.Joined(Context.ConnectionId, world.Id, byAdmin: link is null && WorldAccess.RoleOf(world, user.UserId()) is null);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(world.Id));
         LogJoined(logger, Context.ConnectionId, world.Id, role);
         var frame = model.Manifest.Frame;
@@ -123,6 +132,10 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             if (grants.Watching(Context.ConnectionId, worldId, viewer) is { } tie)
             {
                 hold.Take(tie.Dispose);
+            }
+            if (accounts.Watching(Context.ConnectionId, worldId, viewer) is { } account)
+            {
+                hold.Take(account.Dispose);
             }
             hold.Until(viewer, cancellationToken, Context.ConnectionAborted);
             return viewer.Reader;
@@ -214,6 +227,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             quotas.Disconnected(Address);
         }
         grants.Disconnected(Context.ConnectionId);
+        accounts.Disconnected(Context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(Context).Keys)
         {
             if (directory.FindLive(worldId) is { } live)
@@ -238,12 +252,13 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         {
             throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
         }
-        return grants.Refusal(Context.ConnectionId, worldId) is { } refusal ? throw new HubException(refusal) : joined;
+        string? refusal = accounts.Refusal(Context.ConnectionId, worldId) ?? grants.Refusal(Context.ConnectionId, worldId);
+        return refusal is not null ? throw new HubException(refusal) : joined;
     }
 
-    private async Task<(WorldRecord World, string Role, ShareLinkRecord? Link)> ResolveAsync(string worldRef)
+    private async Task<(WorldRecord World, string Role, ShareLinkRecord? Link)> ResolveAsync(string worldRef, ClaimsPrincipal user)
     {
-        (ResolvedWorld? resolved, _, string refusal) = await worldRefs.ResolveAsync(worldRef, Context.User ?? new(), Context.ConnectionAborted);
+        (ResolvedWorld? resolved, _, string refusal) = await worldRefs.ResolveAsync(worldRef, user, Context.ConnectionAborted);
         return resolved is null ? throw new HubException(refusal) : (resolved.World, resolved.Role, resolved.Link);
     }
 
