@@ -17,6 +17,10 @@ using WorldWeb.Server.Safety;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
+if (LobbyVisitors.Matches(args))
+{
+    return await LobbyVisitors.RunAsync(args);  // bench serve --lobby-visitors' clients, in a process of their own
+}
 var builder = WebApplication.CreateBuilder(args);
 if (ServeBenchCommand.Matches(args))
 {
@@ -47,10 +51,6 @@ if (AdminCommand.Matches(args))
 {
     return await AdminCommand.RunAsync(app, args);
 }
-if (ServeBenchCommand.Matches(args))
-{
-    return await ServeBenchCommand.RunAsync(app, args);
-}
 app.UseSecurityHeaders();
 app.UseForwardedClient();
 app.UseExceptionHandler();
@@ -67,6 +67,11 @@ app.MapLobbyApi();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapOperations();
 app.MapWorldWebUi();
+if (ServeBenchCommand.Matches(args))
+{
+    // After the pipeline and endpoints: the lobby's simulated visitors go through them as a browser's requests do.
+    return await ServeBenchCommand.RunAsync(app, args);
+}
 await app.RunAsync();
 return 0;
 
