@@ -69,11 +69,12 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         JsonElement lobby = result.RootElement.GetProperty("lobby");
         Assert.Equal((5, 1), (lobby.GetProperty("visitors").GetInt32(), lobby.GetProperty("worlds").GetInt32()));
         Assert.True(lobby.GetProperty("worlds_cores").GetDouble() > 0, output);
-        Assert.Equal(Math.Round(lobby.GetProperty("worlds_and_lobby_cores").GetDouble() - lobby.GetProperty("worlds_cores").GetDouble(), 3),
-            lobby.GetProperty("lobby_cores").GetDouble(), 3);
+        // The difference of two medians, each rounded to 3 places as is the difference.
+        Assert.InRange(lobby.GetProperty("worlds_and_lobby_cores").GetDouble() - lobby.GetProperty("worlds_cores").GetDouble()
+            - lobby.GetProperty("lobby_cores").GetDouble(), -0.0015, 0.0015);
         JsonElement polls = lobby.GetProperty("polls");
-        // Five pages at 2 Hz over a one-second stage: about ten polls.
-        Assert.InRange(polls.GetProperty("polls").GetInt32(), 5, 20);
+        // Five pages at 2 Hz: about ten polls a second.
+        Assert.InRange(polls.GetProperty("polls_per_second").GetDouble(), 5, 15);
         Assert.True(polls.GetProperty("kib_per_second").GetDouble() > 0, output);
         await using WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
         Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
