@@ -5,6 +5,7 @@ using WorldWeb.Server.Coherence;
 using WorldWeb.Server.Admin;
 using WorldWeb.Server.Bench;
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.Lobby;
 using WorldWeb.Server.Components;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.MemoryStorage;
@@ -16,6 +17,10 @@ using WorldWeb.Server.Safety;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
+if (LobbyVisitors.Matches(args))
+{
+    return await LobbyVisitors.RunAsync(args);  // bench serve --lobby-visitors' clients, in a process of their own
+}
 var builder = WebApplication.CreateBuilder(args);
 if (ServeBenchCommand.Matches(args))
 {
@@ -38,16 +43,13 @@ builder.AddWorlds();
 builder.AddStepping();
 builder.AddPlay();
 builder.AddClips();
+builder.AddLobby();
 builder.AddWorldWebUi();
 
 var app = builder.Build();
 if (AdminCommand.Matches(args))
 {
     return await AdminCommand.RunAsync(app, args);
-}
-if (ServeBenchCommand.Matches(args))
-{
-    return await ServeBenchCommand.RunAsync(app, args);
 }
 app.UseSecurityHeaders();
 app.UseForwardedClient();
@@ -61,9 +63,15 @@ app.MapAdminApi();
 app.MapWorlds();
 app.MapPlay();
 app.MapClips();
+app.MapLobbyApi();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapOperations();
 app.MapWorldWebUi();
+if (ServeBenchCommand.Matches(args))
+{
+    // After the pipeline and endpoints: the lobby's simulated visitors go through them as a browser's requests do.
+    return await ServeBenchCommand.RunAsync(app, args);
+}
 await app.RunAsync();
 return 0;
 

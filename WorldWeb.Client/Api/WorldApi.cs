@@ -12,6 +12,13 @@ public sealed class WorldApi(HttpClient http)
     public Task<IReadOnlyList<WorldSummary>> GetWorldsAsync(CancellationToken ct = default) =>
         GetListAsync<WorldSummary>("api/worlds", ct);
 
+    /// <summary>The shared snapshot of the public live worlds; the browser revalidates it with its ETag, so an unchanged lobby costs a 304.</summary>
+    public Task<LobbySnapshot> GetLiveLobbyAsync(CancellationToken ct = default) =>
+        GetAsync<LobbySnapshot>("api/lobby/live", ct);
+
+    /// <summary>Where an owner's world shows its last frame (an image; never resumes the world).</summary>
+    public static string ThumbnailUrl(string worldId) => $"api/lobby/worlds/{Uri.EscapeDataString(worldId)}/thumbnail";
+
     public Task<WorldDetails> GetWorldAsync(string id, CancellationToken ct = default) =>
         GetAsync<WorldDetails>($"api/worlds/{Uri.EscapeDataString(id)}", ct);
 

@@ -8,7 +8,7 @@ namespace WorldWeb.Server.Bench;
 /// the gap between the last that held and the first that did not; and the requested count itself (beside a clip's
 /// render too, when one is asked for).
 /// </summary>
-internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, ClipBench? clip = null)
+internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, ClipBench? clip = null, LobbyBench? lobby = null)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
@@ -46,7 +46,7 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, 
             package.ExecutionProvider.ToString().ToLowerInvariant(), package.Precision.ToString().ToLowerInvariant(), package.PadsBatches ? "powers-of-two" : "none",
             package.Contexts, Environment.ProcessorCount, _fps, options.Seconds,
             requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)],
-            clip is null ? null : await clip.RunAsync(requested));
+            clip is null ? null : await clip.RunAsync(requested), lobby is null ? null : await lobby.RunAsync());
     }
 
     private async Task<ServeStage> MeasureAsync(int count, TickSamples samples)
@@ -80,4 +80,4 @@ public sealed record ServeStage(int Worlds, FpsPerWorld FpsPerWorld, TickMs Tick
 public sealed record ServeBenchResult(
     string Benchmark, string Model, string ModelVersion, string ExecutionProvider, string Precision, string BatchPadding, string Contexts,
     int ProcessorCount, int FpsTarget, double SecondsPerStage,
-    int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages, ClipBenchResult? Clip = null);
+    int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages, ClipBenchResult? Clip = null, LobbyBenchResult? Lobby = null);

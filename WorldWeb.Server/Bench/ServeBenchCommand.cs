@@ -33,6 +33,8 @@ public static class ServeBenchCommand
             ["Cluster:Id"] = $"bench-{Environment.ProcessId}",
             ["Cluster:SiloPort"] = "0",
             ["Metrics:Port"] = null,
+            // The lobby's simulated visitors all come from loopback: one address's request limit would stop them.
+            ["Safety:ApiRequestsPerSecondPerIp"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // EF logs the first migration's probe of a missing history table as a failure; the command reports real ones.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Critical",
@@ -72,18 +74,23 @@ public static class ServeBenchCommand
         {
             Console.Error.WriteLine($"bench serve: opening {options.Worlds} worlds of model {model.Name} ({model.Package.ExecutionProvider}, {model.Package.Precision}, {model.Manifest.Fps} fps, " +
                 $"contexts {model.Package.Contexts})");
-            for (int i = 0; i < options.Worlds; i++)
+            // With a lobby to measure: public worlds (the lobby lists only those), and one more for the stage it is set against.
+            int opened = options.Worlds + (options.LobbyVisitors > 0 ? 1 : 0);
+            for (int i = 0; i < opened; i++)
             {
                 DateTimeOffset now = DateTimeOffset.UtcNow;
                 var record = new WorldRecord
                 {
                     Id = WorldIds.New(), Title = $"bench {i}", Model = model.Name, Seed = i, OwnerId = owner, CreatedAt = now, UpdatedAt = now,
+                    IsPublic = options.LobbyVisitors > 0,
                 };
                 await store.AddAsync(record, firstSave: null, CancellationToken.None);
                 worlds.Add((await directory.OpenAsync(record.Id, CancellationToken.None))!);
             }
             ClipBench? clip = options.ClipSteps > 0 ? new ClipBench(app.Services, worlds, owner, options.ClipSteps) : null;
-            var result = await new ServeBench(worlds, options, clip).RunAsync();
+            LobbyBench? lobby = options.LobbyVisitors > 0
+                ? new LobbyBench(worlds, LoopbackAddress(app), options.LobbyVisitors, options.Worlds, options.Seconds) : null;
+            var result = await new ServeBench(worlds, options, clip, lobby).RunAsync();
             string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
             Console.WriteLine(json);
             if (options.JsonPath is not null)
@@ -103,4 +110,9 @@ public static class ServeBenchCommand
             await app.StopAsync();
         }
     }
+
+    /// <summary>Where Kestrel listens (a free loopback port, see <see cref="Settings"/>).</summary>
+    private static Uri LoopbackAddress(WebApplication app) =>
+        new(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First() + "/");
 }

@@ -43,6 +43,12 @@ public interface IWorldGrain : IGrainWithStringKey
     /// <summary>The frame the world shows now, without stepping it; null when it does not exist.</summary>
     Task<RelayedFrame?> Frame();
 
+    /// <summary>
+    /// The world's step, viewers and current frame if it is live on this activation's node; null otherwise. Unlike
+    /// <see cref="Frame"/> it never opens the world: the lobby looks only at worlds already live.
+    /// </summary>
+    Task<WorldGlimpse?> Glimpse();
+
     /// <summary>The owner changed which actions players may use: the owning node holds the new mask at once.</summary>
     Task SetActionMask(int[] disabled);
 
@@ -68,6 +74,10 @@ public interface IWorldFramesObserver : IGrainObserver
 [GenerateSerializer, Immutable]
 public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)] string? Refusal, [property: Id(2)] string Node,
     [property: Id(3)] string NodeUrl, [property: Id(4)] long Step, [property: Id(5)] int Viewers);
+
+/// <summary>What <see cref="IWorldGrain.Glimpse"/> sees of a live world.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorldGlimpse([property: Id(0)] long Step, [property: Id(1)] int Viewers, [property: Id(2)] RelayedFrame Frame);
 
 /// <summary>A frame on its way from the owning node to a viewer elsewhere (the client's FrameMessage, for Orleans).</summary>
 [GenerateSerializer, Immutable]

@@ -126,6 +126,11 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
             ? RelayedFrame.From(f)
             : null;
 
+    public Task<WorldGlimpse?> Glimpse() =>
+        Task.FromResult(directory.FindLive(WorldId) is { IsClosed: false } session && session.CurrentFrame() is { } f
+            ? new WorldGlimpse(session.Step, session.Viewers, RelayedFrame.From(f))
+            : null);
+
     public Task SetActionMask(int[] disabled)
     {
         if (directory.FindLive(WorldId) is not null)

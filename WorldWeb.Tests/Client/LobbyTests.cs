@@ -44,6 +44,29 @@ public sealed class LobbyTests : ClientTestContext
     }
 
     [Fact]
+    public void Lobby_ShowsLiveWorldsWithThumbnailViewersAndAJoinByRole_AndMyWorldsLastFrames()
+    {
+        Server.OnJson("GET", "/api/worlds", new[] { new WorldSummary("a", "Mine", "default", 10, WorldRoles.Owner, true, true, Now, Now) });
+        Server.OnJson("GET", "/api/lobby/live", new LobbySnapshot(Now,
+        [
+            new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA"),
+            new LobbyWorld("a", "Mine", "default", 10, 1, "data:image/jpeg;base64,BBBB"),
+        ]));
+
+        var lobby = Render<LobbyPage>();
+
+        lobby.WaitForAssertion(() =>
+        {
+            var theirs = lobby.Find(".live-card[data-world='b']");
+            Assert.Equal("data:image/jpeg;base64,AAAA", theirs.QuerySelector("img.thumb")!.GetAttribute("src"));
+            Assert.Equal("3 watching", theirs.QuerySelector(".viewers")!.TextContent);
+            Assert.Equal(("worlds/b", "Watch"), (theirs.QuerySelector("a.join")!.GetAttribute("href"), theirs.QuerySelector("a.join")!.TextContent));
+            Assert.Equal("Play", lobby.Find(".live-card[data-world='a'] a.join").TextContent);
+            Assert.Equal("api/lobby/worlds/a/thumbnail", lobby.Find("section[aria-label='Your worlds'] img.thumb").GetAttribute("src"));
+        });
+    }
+
+    [Fact]
     public void Lobby_WithoutWorlds_SaysHowToStart()
     {
         Server.OnJson("GET", "/api/worlds", Array.Empty<WorldSummary>());

@@ -46,6 +46,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("GET", "/api/worlds/{id}", (s, _) => Get($"/api/worlds/{s.WorldId}"), [404, 404, 404, 200, 404, 200]),
         new("GET", "/api/worlds/{id}/frame", (s, _) => Get($"/api/worlds/{s.WorldId}/frame"), [404, 404, 404, 200, 404, 200]),
         new("DELETE", "/api/worlds/{id}", (s, _) => Delete($"/api/worlds/{s.WorldId}"), [404, 404, 404, 204, 404, 403]),
+        new("GET", "/api/lobby/live", (_, _) => Get("/api/lobby/live"), [200, 200, 200, 200, 200, 200]),
+        new("GET", "/api/lobby/worlds/{id}/thumbnail", (s, _) => Get($"/api/lobby/worlds/{s.WorldId}/thumbnail"), [404, 404, 404, 200, 404, 403]),
         new("POST", "/api/worlds/{id}/saves", (s, _) => Post($"/api/worlds/{s.WorldId}/saves", new CreateSaveRequest("m")), [404, 404, 404, 201, 404, 403]),
         new("GET", "/api/worlds/{id}/saves", (s, _) => Get($"/api/worlds/{s.WorldId}/saves"), [404, 404, 404, 200, 404, 403]),
         new("DELETE", "/api/worlds/{id}/saves/{saveId}", (s, _) => Delete($"/api/worlds/{s.WorldId}/saves/{s.SaveId}"), [404, 404, 404, 204, 404, 403]),

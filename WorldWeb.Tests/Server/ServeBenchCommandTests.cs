@@ -57,8 +57,32 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
     }
 
+    [Fact]
+    public async Task BenchServe_WithLobbyVisitors_ReportsTheLobbysCostBesideOneMoreWorlds()
+    {
+        string json = Path.Combine(Directory.CreateTempSubdirectory("worldweb-bench-").FullName, "serve.json");
+
+        (int exitCode, string output) = await RunAsync("--worlds", "1", "--seconds", "1", "--lobby-visitors", "5", "--json", json);
+
+        Assert.True(exitCode == 0, output);
+        using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        JsonElement lobby = result.RootElement.GetProperty("lobby");
+        Assert.Equal((5, 1), (lobby.GetProperty("visitors").GetInt32(), lobby.GetProperty("worlds").GetInt32()));
+        Assert.True(lobby.GetProperty("worlds_cores").GetDouble() > 0, output);
+        // The difference of two medians, each rounded to 3 places as is the difference.
+        Assert.InRange(lobby.GetProperty("worlds_and_lobby_cores").GetDouble() - lobby.GetProperty("worlds_cores").GetDouble()
+            - lobby.GetProperty("lobby_cores").GetDouble(), -0.0015, 0.0015);
+        JsonElement polls = lobby.GetProperty("polls");
+        // Five pages at 2 Hz: about ten polls a second.
+        Assert.InRange(polls.GetProperty("polls_per_second").GetDouble(), 5, 15);
+        Assert.True(polls.GetProperty("kib_per_second").GetDouble() > 0, output);
+        await using WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
+        Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
+    }
+
     [Theory]
     [InlineData("--worlds 0", "--worlds N is required")]
+    [InlineData("--worlds 2 --lobby-visitors 0", "--lobby-visitors V is a whole number from 1 to 10000")]
     [InlineData("--worlds 2 --clip-steps 0", "--clip-steps C is a whole number from 1 to 1000000")]
     [InlineData("--worlds 2 --seconds 0.5", "--seconds S is a number from 1 to 600")]
     [InlineData("--worlds 2 --provider tpu", "--provider is cpu or cuda")]

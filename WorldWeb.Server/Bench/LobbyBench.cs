@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace WorldWeb.Server.Bench;
+
+/// <summary>
+/// <c>bench serve --lobby-visitors V</c>: what V people on the lobby cost the server, set against what one more world
+/// costs. This process's CPU (cores busy) is measured over equal stages: the requested worlds watched; the same with V
+/// visitors polling the lobby as the page does (<see cref="LobbyVisitors"/>, in a process of their own, so their
+/// clients' work is not counted); and one more world watched instead. The stages are interleaved over rounds and
+/// their medians reported: a machine whose load drifts drifts under all three alike.
+/// </summary>
+internal sealed class LobbyBench(BenchWorlds worlds, Uri server, int visitors, int count, double seconds)
+{
+    private const int Rounds = 3;
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    public async Task<LobbyBenchResult> RunAsync()
+    {
+        double idle = await CpuAsync(0);
+        List<double> alone = [], lobby = [], oneMore = [];
+        List<LobbyPolls> polls = [];
+        for (int round = 0; round < Rounds; round++)
+        {
+            alone.Add(await CpuAsync(count));
+            (double cores, LobbyPolls seen) = await CpuWithVisitorsAsync();
+            lobby.Add(cores);
+            polls.Add(seen);
+            oneMore.Add(await CpuAsync(count + 1));
+        }
+        worlds.Watch(0);
+        (double a, double l, double o) = (Median(alone), Median(lobby), Median(oneMore));
+        LobbyPolls typical = polls.OrderBy(p => p.PollMsP99).ElementAt(Rounds / 2);
+        var result = new LobbyBenchResult(visitors, count, Rounds, Math.Round(idle, 3), Math.Round(a, 3), Math.Round(l, 3), Math.Round(o, 3),
+            Math.Round(l - a, 3), Math.Round(o - a, 3), Math.Round((a - idle) / count, 3), typical);
+        Console.Error.WriteLine($"bench serve: lobby of {visitors} visitors beside {count} worlds: {result.LobbyCores:F3} cores; one more world: " +
+            $"{result.OneMoreWorldCores:F3} cores (a world's mean {result.MeanWorldCores:F3}); rounds {Rounds}, worlds / with the lobby / one more world: " +
+            $"[{string.Join(" ", alone.Select(x => x.ToString("F3")))}] [{string.Join(" ", lobby.Select(x => x.ToString("F3")))}] [{string.Join(" ", oneMore.Select(x => x.ToString("F3")))}]");
+        return result;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>Cores busy in this process over a stage with <paramref name="watched"/> worlds.</summary>
+    private async Task<double> CpuAsync(int watched)
+    {
+        worlds.Watch(watched);
+        await Task.Delay(Settle);
+        return await MeasureAsync();
+    }
+
+    private async Task<(double Cores, LobbyPolls Polls)> CpuWithVisitorsAsync()
+    {
+        worlds.Watch(count);
+        // dotnet WorldWeb.Server.dll, or the published apphost itself.
+        string self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(LobbyBench).Assembly.Location);
+        }
+        foreach (string arg in (string[])["bench", "lobby-visitors", server.ToString(), visitors.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (Settle.TotalSeconds + seconds + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process pages = Process.Start(start) ?? throw new InvalidOperationException("the lobby's visitors did not start");
+        if (await pages.StandardOutput.ReadLineAsync() != "ready")
+        {
+            throw new InvalidOperationException("the lobby's visitors stopped before their first round");
+        }
+        await Task.Delay(Settle);
+        double cores = await MeasureAsync();
+        string? json = await pages.StandardOutput.ReadLineAsync();
+        await pages.WaitForExitAsync();
+        LobbyPolls polls = (json is null ? null : JsonSerializer.Deserialize<LobbyPolls>(json, JsonSerializerOptions.Web))
+            ?? throw new InvalidOperationException($"the lobby's visitors ended with {pages.ExitCode} and no counts");
+        return (cores, polls);
+    }
+
+    private async Task<double> MeasureAsync()
+    {
+        using var process = Process.GetCurrentProcess();
+        TimeSpan before = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        process.Refresh();
+        return (process.TotalProcessorTime - before).TotalSeconds / wall.Elapsed.TotalSeconds;
+    }
+}
+
+/// <summary>
+/// What <c>bench serve --lobby-visitors V</c> adds: this process's cores busy with nothing watched, with the worlds, with
+/// the worlds and the lobby's visitors, and with one more world (medians of the rounds); the lobby's cost and one more
+/// world's as differences, a world's mean cost ((worlds − idle) / worlds), and what the visitors saw in the median round.
+/// </summary>
+public sealed record LobbyBenchResult(int Visitors, int Worlds, int Rounds, double IdleCores, double WorldsCores, double WorldsAndLobbyCores,
+    double OneMoreWorldStageCores, double LobbyCores, double OneMoreWorldCores, double MeanWorldCores, LobbyPolls Polls);

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Lobby;
+
+/// <summary>
+/// The lobby's two reads. Neither opens a world nor counts against an address's watched worlds, unlike
+/// <c>GET /api/worlds/{id}/frame</c>: they show only what is already live, and an owner's stored last frame.
+/// </summary>
+public static class LobbyApi
+{
+    public static IEndpointRouteBuilder MapLobbyApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/lobby").RequireAuthorization(Policies.Visitor);
+        api.MapGet("/live", GetLive);
+        api.MapGet("/worlds/{id}/thumbnail", GetThumbnail);
+        return app;
+    }
+
+    /// <summary>The shared snapshot of the public live worlds (<see cref="LobbySnapshot"/>); 304 when the caller's copy is current.</summary>
+    private static async Task<IResult> GetLive(HttpContext http, LiveLobby lobby, CancellationToken cancellationToken)
+    {
+        LobbyView view = await lobby.CurrentAsync(cancellationToken);
+        // no-cache: the browser keeps the snapshot and asks again with its tag; the page polls only while visible.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        http.Response.Headers.ETag = view.ETag;
+        return http.Request.Headers.IfNoneMatch == view.ETag
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Bytes(view.Json, "application/json");
+    }
+
+    /// <summary>The last frame of one of the caller's worlds (live: now; asleep: its latest save's), never resuming it.</summary>
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetThumbnail(
+        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, LastFrames frames, CancellationToken cancellationToken)
+    {
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "see its last frame here", cancellationToken);
+        if (world is null)
+        {
+            return problem!;
+        }
+        string? known = http.Request.Headers.IfNoneMatch.Count == 1 ? http.Request.Headers.IfNoneMatch[0] : null;
+        if (await frames.OfAsync(world, known, cancellationToken) is not { } frame)
+        {
+            return ApiProblems.Unavailable($"The model '{world.Model}' of this world is not loaded on this server, so its last frame cannot be read.");
+        }
+        http.Response.Headers.CacheControl = "private, no-cache";
+        http.Response.Headers.ETag = frame.ETag;
+        return frame.ETag == known
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.File(frame.Data, frame.ContentType);
+    }
+}

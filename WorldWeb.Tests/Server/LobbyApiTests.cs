@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using SkiaSharp;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>The lobby: live public worlds with viewers and thumbnails, owners' last frames, and no world woken by either.</summary>
+[Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
+public sealed class LobbyApiTests(WorldWebFactory factory)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private WorldDirectory Directory => factory.Services.GetRequiredService<WorldDirectory>();
+
+    [Fact]
+    public async Task LivePublicWorld_IsListedWithItsViewers_AndAThumbnailOfItsStreamedFrameThatChangesAsItSteps()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), visitor = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 11, isPublic: true, title: "lobby public");
+        await using HubConnection connection = await owner.ConnectAsync();
+        WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
+        await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        await connection.InvokeAsync("SendAction", world.Id, info.Actions.Single(a => a.Name == "forward").Index, 1L);
+        // Every frame the world streams, by step, to hold the lobby's thumbnails against.
+        var streamed = new ConcurrentDictionary<long, byte[]>();
+        using var stop = new CancellationTokenSource(Patience);
+        Task reading = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                FrameMessage f = await frames.NextAsync(Patience);
+                streamed[f.Step] = f.Data;
+            }
+        });
+
+        LobbyWorld first = await ListedAsync(visitor, world.Id, w => streamed.ContainsKey(w.Step));
+        Assert.Equal(("lobby public", 1), (first.Title, first.Viewers));
+        (string contentType, byte[] image) = DataUrl(first.Thumbnail);
+        Assert.Equal(FrameContentType, contentType);
+        Assert.Equal(streamed[first.Step], image);
+        using (SKBitmap decoded = SKBitmap.Decode(image))
+        {
+            Assert.Equal((info.Width, info.Height), (decoded.Width, decoded.Height));
+        }
+
+        LobbyWorld later = await ListedAsync(visitor, world.Id, w => w.Step > first.Step && !DataUrl(w.Thumbnail).Data.AsSpan().SequenceEqual(image));
+        Assert.True(later.Step > first.Step);
+        await stop.CancelAsync();
+        await reading;
+    }
+
+    [Fact]
+    public async Task PrivateLiveWorldOfAnother_IsNotListed_NorItsThumbnailShown()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), visitor = await TestUser.CreateAsync(factory);
+        CreatedWorld hidden = await owner.CreateWorldAsync(isPublic: false, title: "lobby private");
+        CreatedWorld shown = await owner.CreateWorldAsync(isPublic: true, title: "lobby beside it");
+        await using HubConnection connection = await owner.ConnectAsync();
+        await using FrameStream hiddenFrames = await JoinAsync(connection, hidden.Id);
+        await using FrameStream shownFrames = await JoinAsync(connection, shown.Id);
+
+        // Once the public one is listed, the snapshot was made while both were live.
+        LobbySnapshot snapshot = await SnapshotUntilAsync(visitor, s => s.Worlds.Any(w => w.Id == shown.Id));
+
+        Assert.DoesNotContain(snapshot.Worlds, w => w.Id == hidden.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.Http.GetAsync($"/api/lobby/worlds/{hidden.Id}/thumbnail")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SleepingWorlds_AreNotListed_AndTheirOwnersThumbnailDoesNotResumeThem()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(isPublic: true, title: "lobby asleep");
+
+        LobbySnapshot snapshot = (await owner.Http.GetFromJsonAsync<LobbySnapshot>("/api/lobby/live"))!;
+        HttpResponseMessage thumbnail = await owner.Http.GetAsync($"/api/lobby/worlds/{world.Id}/thumbnail");
+
+        Assert.DoesNotContain(snapshot.Worlds, w => w.Id == world.Id);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        using (SKBitmap decoded = SKBitmap.Decode(await thumbnail.Content.ReadAsByteArrayAsync()))
+        {
+            Assert.True(decoded.Width > 0);
+        }
+        Assert.Null(Directory.FindLive(world.Id));
+        Assert.Equal(0, (await owner.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{world.Id}"))!.Step);
+    }
+
+    [Fact]
+    public async Task OwnersThumbnail_OfAWorldGoneToSleep_IsItsLatestSavesFrame_AndRevalidatesWith304()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(title: "lobby saved");
+        await using (HubConnection connection = await owner.ConnectAsync())
+        await using (FrameStream frames = await JoinAsync(connection, world.Id))
+        {
+            await frames.UntilAsync(f => f.Step >= 5);
+        }
+        // Nobody watches: the world is saved and unloaded after Worlds:IdleUnloadSeconds.
+        using var timeout = new CancellationTokenSource(Patience);
+        while (Directory.FindLive(world.Id) is not null)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        HttpResponseMessage first = await owner.Http.GetAsync($"/api/lobby/worlds/{world.Id}/thumbnail");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.StartsWith("\"save-", first.Headers.ETag!.Tag);
+        Assert.Equal(FrameContentType, first.Content.Headers.ContentType!.MediaType);
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/api/lobby/worlds/{world.Id}/thumbnail");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, (await owner.Http.SendAsync(again)).StatusCode);
+        Assert.Null(Directory.FindLive(world.Id));
+    }
+
+    [Theory]
+    [InlineData("not-a-world-id")]
+    [InlineData("0123456789abcdef")]
+    [InlineData("0123456789ABCDEF")]
+    public async Task Thumbnail_OfNoSuchWorld_Is404(string id)
+    {
+        TestUser visitor = await TestUser.CreateAsync(factory);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.Http.GetAsync($"/api/lobby/worlds/{id}/thumbnail")).StatusCode);
+    }
+
+    /// <summary>The frames' content type in the tests' server (Frames:Format's default).</summary>
+    private const string FrameContentType = "image/jpeg";
+
+    private static async Task<FrameStream> JoinAsync(HubConnection connection, string worldId)
+    {
+        await connection.InvokeAsync<WorldInfo>("JoinWorld", worldId);
+        FrameStream frames = await FrameStream.OpenAsync(connection, worldId);
+        await frames.NextAsync();
+        return frames;
+    }
+
+    private static async Task<LobbyWorld> ListedAsync(TestUser visitor, string worldId, Func<LobbyWorld, bool> done) =>
+        (await SnapshotUntilAsync(visitor, s => s.Worlds.Any(w => w.Id == worldId && done(w)))).Worlds.Single(w => w.Id == worldId);
+
+    /// <summary>Polls the lobby as a page does, its tag sent back (every 250 ms, twice as often as a page) until a snapshot satisfies <paramref name="done"/>.</summary>
+    private static async Task<LobbySnapshot> SnapshotUntilAsync(TestUser visitor, Func<LobbySnapshot, bool> done)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        EntityTagHeaderValue? tag = null;
+        LobbySnapshot? last = null;
+        while (true)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/lobby/live");
+            if (tag is not null)
+            {
+                request.Headers.IfNoneMatch.Add(tag);
+            }
+            HttpResponseMessage response = await visitor.Http.SendAsync(request, timeout.Token);
+            if (response.StatusCode != HttpStatusCode.NotModified)
+            {
+                response.EnsureSuccessStatusCode();
+                (tag, last) = (response.Headers.ETag, await response.Content.ReadFromJsonAsync<LobbySnapshot>(timeout.Token));
+            }
+            if (last is not null && done(last))
+            {
+                return last;
+            }
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    private static (string ContentType, byte[] Data) DataUrl(string url)
+    {
+        Assert.StartsWith("data:", url);
+        int comma = url.IndexOf(',');
+        Assert.EndsWith(";base64", url[..comma]);
+        return (url[5..url.IndexOf(';')], Convert.FromBase64String(url[(comma + 1)..]));
+    }
+}
