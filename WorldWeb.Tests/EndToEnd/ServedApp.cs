@@ -67,6 +67,7 @@ public sealed class ServedApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ConnectionStrings__WorldWeb"] = new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
         start.Environment["Models__Packages__0"] = modelFolder;
+        start.Environment["Database__InteractiveSeconds"] = "30";  // as ServerProcess: a loaded CI machine stalls for seconds
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

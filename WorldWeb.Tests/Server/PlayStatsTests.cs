@@ -29,13 +29,8 @@ public sealed class PlayStatsTests(WorldWebFactory factory)
         Assert.True(players.Reports >= 2, $"{players.Reports} reports");
         Assert.True(players.LatencyP99Ms >= 3_500, $"worst p99 {players.LatencyP99Ms}");  // the worst page is what an operator must see
         Assert.NotNull(players.LatencyP50Ms);
-        // The series are exported; their values are the nodes view's (checked above). Other hosts of this test process
-        // (WithWebHostBuilder) register the same instruments, so which host's values /metrics shows here is not this test's
-        // to assert: the browser test reads them from a server process of its own.
-        string metrics = await first.Http.GetStringAsync("/metrics");
-        Assert.Contains("worldweb_client_latency_p99_milliseconds", metrics, StringComparison.Ordinal);
-        Assert.Contains("worldweb_client_fps", metrics, StringComparison.Ordinal);
-        Assert.Contains("worldweb_client_reports", metrics, StringComparison.Ordinal);
+        // /metrics is the browser test's to read, from a server process of its own: the other hosts of this test process
+        // (WithWebHostBuilder) register the same instruments, and the exporter shows the first one's.
     }
 
     [Theory]

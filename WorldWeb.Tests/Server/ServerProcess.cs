@@ -62,6 +62,10 @@ public sealed class ServerProcess : IAsyncDisposable
         // Every node of the tests holds the same cluster certificate, so every cluster test runs over mutual TLS.
         start.Environment["Cluster__CertificatePath"] = ClusterCertificatePath;
         start.Environment["ActionLog__FlushMilliseconds"] = "200";
+        // CI's two cores, shared by several servers, PostgreSQL and the tests, stall for seconds at times: a world open that
+        // waits 5 s for a flush then failed fast (a CI run's ClusterTests). Failing fast is HungDatabaseTests' and
+        // hardening-check's to prove; here it would only be a flake.
+        start.Environment["Database__InteractiveSeconds"] = "30";
         // As in WorldWebFactory: memories every 3 steps, 6 kept, so eviction and trimming happen within a test.
         start.Environment["Memory__EverySteps"] = "3";
         start.Environment["Memory__SameSpotCells"] = "0";
