@@ -22,7 +22,8 @@ public sealed partial class LiveGlimpses(WorldDirectory directory, NodeReports n
     {
         if (directory.FindLive(id) is { IsClosed: false } session)
         {
-            return session.CurrentFrame() is { } frame ? new WorldGlimpse(session.Step, session.Viewers, RelayedFrame.From(frame)) : null;
+            // The frame's own step: the session's moves on before the frame it made is published.
+            return session.CurrentFrame() is { } frame ? new WorldGlimpse(frame.Step, session.Viewers, RelayedFrame.From(frame)) : null;
         }
         if (!nodes.RunsElsewhere(id))
         {
