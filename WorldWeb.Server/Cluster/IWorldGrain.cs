@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
 
@@ -77,7 +78,12 @@ public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)
 
 /// <summary>What <see cref="IWorldGrain.Glimpse"/> sees of a live world.</summary>
 [GenerateSerializer, Immutable]
-public sealed record WorldGlimpse([property: Id(0)] long Step, [property: Id(1)] int Viewers, [property: Id(2)] RelayedFrame Frame);
+public sealed record WorldGlimpse([property: Id(0)] long Step, [property: Id(1)] int Viewers, [property: Id(2)] RelayedFrame Frame)
+{
+    /// <summary>A live session's glimpse, or null before its first frame. The frame's own step: the session's moves on before the frame it made is published.</summary>
+    public static WorldGlimpse? Of(WorldSession session) =>
+        session.CurrentFrame() is { } frame ? new WorldGlimpse(frame.Step, session.Viewers, RelayedFrame.From(frame)) : null;
+}
 
 /// <summary>A frame on its way from the owning node to a viewer elsewhere (the client's FrameMessage, for Orleans).</summary>
 [GenerateSerializer, Immutable]

@@ -127,9 +127,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
             : null;
 
     public Task<WorldGlimpse?> Glimpse() =>
-        Task.FromResult(directory.FindLive(WorldId) is { IsClosed: false } session && session.CurrentFrame() is { } f
-            ? new WorldGlimpse(f.Step, session.Viewers, RelayedFrame.From(f))  // the frame's step: the session's runs ahead of it
-            : null);
+        Task.FromResult(directory.FindLive(WorldId) is { IsClosed: false } session ? WorldGlimpse.Of(session) : null);
 
     public Task SetActionMask(int[] disabled)
     {

@@ -22,8 +22,7 @@ public sealed partial class LiveGlimpses(WorldDirectory directory, NodeReports n
     {
         if (directory.FindLive(id) is { IsClosed: false } session)
         {
-            // The frame's own step: the session's moves on before the frame it made is published.
-            return session.CurrentFrame() is { } frame ? new WorldGlimpse(frame.Step, session.Viewers, RelayedFrame.From(frame)) : null;
+            return WorldGlimpse.Of(session);
         }
         if (!nodes.RunsElsewhere(id))
         {

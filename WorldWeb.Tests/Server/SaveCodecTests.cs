@@ -70,30 +70,8 @@ public sealed class SaveCodecTests
     public void SaveOfTheFormatBeforeTokens_StillLoads()
     {
         byte[] frame = World.Create(1005).Render();
-        using var raw = new MemoryStream();
-        using (var writer = new BinaryWriter(raw, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(0x33535757u);  // "WWS3": raw frames, no flags
-            writer.Write(30L);
-            writer.Write(0.5);
-            writer.Write(1.5);
-            writer.Write(0.25);
-            writer.Write(frame.Length);
-            writer.Write(1);
-            writer.Write(frame);
-            writer.Write(27L);
-            writer.Write(1);
-            writer.Write(27L);
-            writer.Write(2);
-            writer.Write(false);
-        }
-        using var compressed = new MemoryStream();
-        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            brotli.Write(raw.ToArray());
-        }
 
-        WorldState back = SaveCodec.Decode(compressed.ToArray());
+        WorldState back = SaveCodec.Decode(Wws3Save(30L, 0.5, frame.Length, 1, frame, 1));
 
         Assert.Equal((30L, new Pose(0.5, 1.5, 0.25), 27L), (back.Step, back.Pose, back.Memory.LastWriteStep));
         Assert.Equal(frame, Assert.Single(back.Context));
@@ -111,17 +89,34 @@ public sealed class SaveCodecTests
     [InlineData("memory entries", 30L, 0.5, 192, 1, int.MaxValue)]
     public void Decode_ACraftedSave_ThrowsInvalidData_NamingWhatItClaims(string what, long step, double x, int frameBytes, int frames, int entries)
     {
+        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(Wws3Save(step, x, frameBytes, frames, new byte[192], entries)));
+
+        Assert.Contains(what, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_Garbage_ThrowsInvalidData()
+    {
+        Assert.ThrowsAny<InvalidDataException>(() => SaveCodec.Decode([1, 2, 3, 4, 5]));
+    }
+
+    /// <summary>
+    /// A save of the format before tokens (<c>WWS3</c>: raw frames, no flags), as given: its step, pose x, the frame size and
+    /// count it claims, one frame's bytes, and the memory entries it claims (one written, at step 27 with 2 hits).
+    /// </summary>
+    private static byte[] Wws3Save(long step, double x, int frameBytes, int frames, byte[] frame, int entries)
+    {
         using var raw = new MemoryStream();
         using (var writer = new BinaryWriter(raw, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(0x33535757u);  // "WWS3": raw frames
+            writer.Write(0x33535757u);  // "WWS3"
             writer.Write(step);
             writer.Write(x);
             writer.Write(1.5);
             writer.Write(0.25);
             writer.Write(frameBytes);
             writer.Write(frames);
-            writer.Write(new byte[192]);
+            writer.Write(frame);
             writer.Write(27L);
             writer.Write(entries);
             writer.Write(27L);
@@ -133,15 +128,6 @@ public sealed class SaveCodecTests
         {
             brotli.Write(raw.ToArray());
         }
-
-        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(compressed.ToArray()));
-
-        Assert.Contains(what, ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Decode_Garbage_ThrowsInvalidData()
-    {
-        Assert.ThrowsAny<InvalidDataException>(() => SaveCodec.Decode([1, 2, 3, 4, 5]));
+        return compressed.ToArray();
     }
 }
