@@ -11,7 +11,7 @@ using WorldWeb.Server.Visitors;
 using WorldWeb.Server.MemoryStorage;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Operations;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.Play;
 using WorldWeb.Server.Safety;
 using WorldWeb.Server.Stepping;
@@ -29,7 +29,7 @@ if (ServeBenchCommand.Matches(args))
 builder.Services.AddProblemDetails();
 builder.AddAnonymousIdentity();
 // Order matters for shutdown: hosted services stop in reverse, so schedulers stop, then worlds are saved, then memory and the log are flushed.
-builder.AddPersistence();
+builder.AddDatabase();
 builder.AddCluster();
 builder.AddAccounts();
 builder.AddAdmin();

@@ -57,7 +57,7 @@ internal sealed class StartStates
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        int values = _contextFrames * _frame.FloatCount;
+        int values = _contextFrames * _frame.ValueCount;
         return _array.Data<byte>().Slice(index * values, values);
     }
 }

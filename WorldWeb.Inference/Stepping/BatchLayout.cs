@@ -14,7 +14,7 @@ internal sealed class BatchLayout
         ActionCount = manifest.Actions.Count;
         HasMemoryInputs = manifest.HasMemoryInputs;
         Rgb24Frames = manifest.TakesRgb24Frames;
-        FrameFloats = f.FloatCount;
+        FrameFloats = f.ValueCount;
         ContextFloats = ContextFrames * FrameFloats;
         MemoryFloats = MemorySlots * FrameFloats;
         MemoryPoseFloats = MemorySlots * 4;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using WorldWeb.Server.Visitors;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.Accounts;
 

@@ -7,7 +7,7 @@ namespace WorldWeb.Server.Accounts;
 
 public static class AccountsExtensions
 {
-    /// <summary>Accounts (ASP.NET Core Identity stores on PostgreSQL), the policies, the audit log and the first admin. After AddPersistence: the admin is created once the migrations ran.</summary>
+    /// <summary>Accounts (ASP.NET Core Identity stores on PostgreSQL), the policies, the audit log and the first admin. After AddDatabase: the admin is created once the migrations ran.</summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         builder.Services.AddIdentityCore<IdentityUser>(options =>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using WorldWeb.Server.Operations;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.ActionLog;
 

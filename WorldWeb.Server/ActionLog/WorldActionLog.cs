@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.ActionLog;
 

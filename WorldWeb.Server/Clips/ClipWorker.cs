@@ -36,7 +36,7 @@ public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, C
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A fault of one render (the database away while it ends, a bug) must not stop the others.
-                    bool transient = Persistence.DatabaseFaults.IsTransient(ex);
+                    bool transient = Database.DatabaseFaults.IsTransient(ex);
                     faults.Failed(name, ex, transient);
                     LogFault(logger, ex, clipId);
                     await FailAsync(clipId, transient ? "The database went away while this clip rendered; ask for it again."
@@ -60,7 +60,7 @@ public sealed partial class ClipWorker(ClipQueue queue, ClipRenderer renderer, C
         {
             await clips.FailAsync(clipId, reason, CancellationToken.None);
         }
-        catch (Exception ex) when (Persistence.DatabaseFaults.IsTransient(ex))
+        catch (Exception ex) when (Database.DatabaseFaults.IsTransient(ex))
         {
         }
     }

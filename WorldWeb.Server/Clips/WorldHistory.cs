@@ -131,7 +131,7 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         {
             throw new ClipRenderException($"The save at step {start.Step} cannot be read.");
         }
-        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.FloatCount))
+        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.ValueCount))
         {
             throw new ClipRenderException($"The save at step {start.Step} was made by another model than the '{model.Name}' loaded now.");
         }

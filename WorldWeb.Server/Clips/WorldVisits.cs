@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.Clips;
 

@@ -8,7 +8,7 @@ namespace WorldWeb.Server.Cluster;
 public static class ClusterExtensions
 {
     /// <summary>
-    /// This server becomes an Orleans silo of the cluster named by Cluster:Id. After AddPersistence: the silo joins
+    /// This server becomes an Orleans silo of the cluster named by Cluster:Id. After AddDatabase: the silo joins
     /// through tables the migrations create.
     /// </summary>
     public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;

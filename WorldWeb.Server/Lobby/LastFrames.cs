@@ -44,7 +44,7 @@ public sealed class LastFrames(LiveGlimpses glimpses, WorldStore store, ModelCat
             return null;  // a save another model of this name made: the world will say so when opened
         }
         var frame = model.Manifest.Frame;
-        if (state.CurrentFrame.Length != frame.FloatCount)
+        if (state.CurrentFrame.Length != frame.ValueCount)
         {
             return null;
         }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.MemoryStorage;
 

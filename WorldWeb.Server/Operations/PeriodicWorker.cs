@@ -1,4 +1,4 @@
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Server.Operations;
 

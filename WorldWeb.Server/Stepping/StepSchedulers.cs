@@ -5,7 +5,7 @@ using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Operations;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.Play;
 
 namespace WorldWeb.Server.Stepping;

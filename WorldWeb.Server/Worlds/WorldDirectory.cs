@@ -247,7 +247,7 @@ public sealed partial class WorldDirectory(
     /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
     public static WorldState Genesis(LoadedModel model, long seed)
     {
-        int frameBytes = model.Manifest.Frame.FloatCount;
+        int frameBytes = model.Manifest.Frame.ValueCount;
         ReadOnlySpan<byte> start = model.Package.Start((int)((ulong)seed % (ulong)model.Package.StartCount));
         var frames = new byte[model.Manifest.ContextFrames][];
         for (int k = 0; k < frames.Length; k++)
@@ -272,10 +272,10 @@ public sealed partial class WorldDirectory(
             throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
         }
         var frame = model.Manifest.Frame;
-        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.FloatCount))
+        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.ValueCount))
         {
             throw new WorldUnavailableException($"this world's save holds {state.Context.Count} frames of {state.Context[0].Length} bytes, " +
-                $"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of {frame.FloatCount}: the save was made by another model of that name");
+                $"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of {frame.ValueCount}: the save was made by another model of that name");
         }
         // Steps of this world still queued here (a session that failed a moment ago) belong to the timeline it resumes.
         await actionLog.FlushAsync(cancellationToken);

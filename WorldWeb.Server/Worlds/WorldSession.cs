@@ -52,7 +52,7 @@ public sealed partial class WorldSession
         _guard = new CoherenceGuard(coherence);
         _checkpointEvery = coherence.CheckpointEverySteps;
         _logger = logger;
-        _frameFloats = model.Manifest.Frame.FloatCount;
+        _frameFloats = model.Manifest.Frame.ValueCount;
         _step = state.Step;
         _pose = state.Pose;
         _contextRgb = [.. state.Context];

@@ -172,7 +172,7 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
             (pooledPackage.PoolsContexts, pooledPackage.ReplaysSteps, pooledPackage.Precision, plainPackage.Precision));
         using WorldModel plainModel = plainPackage.CreateWorldModel(), pooledModel = pooledPackage.CreateWorldModel();
         using StepBatch plain = plainModel.CreateBatch(4), pooled = pooledModel.CreateBatch(4);
-        int frameBytes = plainPackage.Manifest.Frame.FloatCount, actions = plainPackage.Manifest.Actions.Count;
+        int frameBytes = plainPackage.Manifest.Frame.ValueCount, actions = plainPackage.Manifest.Actions.Count;
         var worlds = new[] { 0, 0, 1, 2 }.Select((start, id) => new World(id, plainPackage.Start(start % plainPackage.StartCount).ToArray(), frameBytes)).ToArray();
         var uploads = new List<int>();
 

@@ -113,7 +113,7 @@ public sealed class Int8PrecisionTests(ITestOutputHelper output)
     {
         using WorldModel model = package.CreateWorldModel();
         using StepBatch batch = model.CreateBatch(worlds);
-        int frameBytes = package.Manifest.Frame.FloatCount;
+        int frameBytes = package.Manifest.Frame.ValueCount;
         var contexts = new List<byte[]>[worlds];
         for (int world = 0; world < worlds; world++)
         {

@@ -31,7 +31,7 @@ public sealed class TokenMemoryModelTests(ITestOutputHelper output)
         using WorldModel model = package.CreateWorldModel();
         using StepBatch batch = model.CreateBatch(1);
         MemoryFrameCodec tokens = Frames(package, MemoryFrameFormat.Auto), jpeg = Frames(package, MemoryFrameFormat.Jpeg);
-        var context = package.Start(0).ToArray().Chunk(package.Manifest.Frame.FloatCount).ToList();
+        var context = package.Start(0).ToArray().Chunk(package.Manifest.Frame.ValueCount).ToList();
         (long tokenBytes, long jpegBytes) = (0, 0);
         for (int step = 1; step <= 8; step++)
         {
@@ -60,7 +60,7 @@ public sealed class TokenMemoryModelTests(ITestOutputHelper output)
         using WorldModel model = package.CreateWorldModel();
         using StepBatch batch = model.CreateBatch(1);
         MemoryFrameCodec tokens = Frames(package, MemoryFrameFormat.Auto), jpeg = Frames(package, MemoryFrameFormat.Jpeg);
-        int floats = package.Manifest.Frame.FloatCount;
+        int floats = package.Manifest.Frame.ValueCount;
         var context = package.Start(0).ToArray().Chunk(floats).ToList();
         // A real frame of another maze (a start state's), not made of codebook patches: tokens lose pixels of it.
         byte[] seen = package.Start(1 % package.StartCount)[..floats].ToArray();
@@ -102,7 +102,7 @@ public sealed class TokenMemoryModelTests(ITestOutputHelper output)
             batch.SetMemory(row, 0, memory, new RelativePose(0, 0, 0));
         }
         model.Step(batch);
-        byte[] frame = new byte[package.Manifest.Frame.FloatCount];
+        byte[] frame = new byte[package.Manifest.Frame.ValueCount];
         FrameMath.ToRgb24(batch.Frame(row), frame);
         return frame;
     }

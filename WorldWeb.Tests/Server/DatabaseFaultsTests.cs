@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 
 namespace WorldWeb.Tests.Server;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;

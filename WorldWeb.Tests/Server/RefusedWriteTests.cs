@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.Worlds;
 using WorldWeb.Tests.EndToEnd;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Persistence;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 

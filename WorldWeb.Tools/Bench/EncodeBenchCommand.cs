@@ -67,7 +67,7 @@ public static class EncodeBenchCommand
         using var model = package.CreateWorldModel();
         var manifest = package.Manifest;
         size = manifest.Frame.Width;
-        var frames = package.Start(0).ToArray().Chunk(manifest.Frame.FloatCount).ToList();
+        var frames = package.Start(0).ToArray().Chunk(manifest.Frame.ValueCount).ToList();
         var actions = Enumerable.Range(0, count).Select(i => i / 8 % manifest.Actions.Count).ToList();
         var row = new RolloutRow(3, 1, frames, new Pose(0, 0, 0), actions, null);
         new Rollout(model, 1).Run([row]);

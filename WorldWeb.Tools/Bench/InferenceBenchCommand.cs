@@ -110,10 +110,10 @@ public static class InferenceBenchCommand
         batch.SetContext(row, start);
         batch.SetAction(row, Math.Min(1, package.Manifest.Actions.Count - 1));
         WorldNoise.Fill((ulong)seed, 1, batch.Noise(row));
-        var last = start[^package.Manifest.Frame.FloatCount..];
+        var last = start[^package.Manifest.Frame.ValueCount..];
         for (var slot = 0; slot < package.Manifest.MemorySlots; slot++)
             batch.SetMemory(row, slot, last, new RelativePose(0.5 * slot, 0, 0));
-        return [.. start.ToArray().Chunk(package.Manifest.Frame.FloatCount)];
+        return [.. start.ToArray().Chunk(package.Manifest.Frame.ValueCount)];
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];

@@ -123,7 +123,7 @@ public static class MemoryBenchCommand
         using var model = package.CreateWorldModel();
         using var batch = model.CreateBatch(1);
         var manifest = package.Manifest;
-        var floats = manifest.Frame.FloatCount;
+        var floats = manifest.Frame.ValueCount;
         var memory = new WorldMemory(policy, frames);
         var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
         var context = package.Start(0).ToArray().Chunk(floats).ToList();

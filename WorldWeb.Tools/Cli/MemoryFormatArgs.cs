@@ -19,6 +19,12 @@ public static class MemoryFormatArgs
         policy.FrameFormat = parsed;
         policy.FrameQuality = args.Int("memory-quality", policy.FrameQuality);
         if (policy.FrameQuality is < 10 or > 100) throw new UsageException("--memory-quality is a JPEG quality, 10 to 100.");
+        // How sparse the write policy is (Memory:NoveltyCells, Memory:NoveltyDegrees): what bytes per minute trade against.
+        policy.NoveltyCells = args.Double("memory-novelty-cells", policy.NoveltyCells);
+        if (policy.NoveltyCells is < 0.05 or > 100) throw new UsageException("--memory-novelty-cells is 0.05 to 100 cells.");
+        policy.NoveltyDegrees = args.Double("memory-novelty-degrees", policy.NoveltyDegrees);
+        if (policy.NoveltyDegrees is < 1 or > 180) throw new UsageException("--memory-novelty-degrees is 1 to 180 degrees.");
+        policy.FrameDifference = args.Double("memory-frame-difference", policy.FrameDifference);
         return policy;
     }
 

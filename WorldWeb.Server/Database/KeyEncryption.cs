@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using WorldWeb.Server.Safety;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Encrypts the Data Protection keys at rest: each key is stored in the database encrypted to a certificate kept

@@ -1,4 +1,4 @@
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>Says once at start-up that the Data Protection keys are stored unencrypted, and how to encrypt them.</summary>
 public sealed partial class KeysInTheClearNotice(ILogger<KeysInTheClearNotice> logger) : IHostedService

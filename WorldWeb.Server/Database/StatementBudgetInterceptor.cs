@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Sets <c>statement_timeout</c> on a connection opened within a <see cref="DatabaseBudget"/>. Server-side, so a

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// What the tick makes and the database keeps, written in batches off the tick (the action log, memory changes).

@@ -2,13 +2,13 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
-public static class PersistenceExtensions
+public static class DatabaseExtensions
 {
     public const string ConnectionName = "WorldWeb";
 
-    public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
         string connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException(

@@ -2,7 +2,7 @@ using WorldWeb.Memory;
 
 namespace WorldWeb.Server.MemoryStorage;
 
-public static class MemoryExtensions
+public static class MemoryStorageExtensions
 {
     /// <summary>The memory store and its writer. Register before AddWorlds: hosted services stop in reverse order, so the last memories are flushed after worlds are saved.</summary>
     public static WebApplicationBuilder AddMemory(this WebApplicationBuilder builder)

@@ -1,4 +1,4 @@
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// The statement budget of the code running now (flows with async calls): every connection opened within

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>How long what no one needs any more is kept. Bound from the <c>Retention</c> section.</summary>
 public sealed class RetentionOptions

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Applies the migrations before anything else starts; the server does not start on a database it cannot migrate.

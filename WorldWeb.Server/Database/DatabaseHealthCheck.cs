@@ -5,7 +5,7 @@ using Npgsql;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Degraded, not unhealthy, while the database is away or hung: worlds keep playing and their actions wait in memory

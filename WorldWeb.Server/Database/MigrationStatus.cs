@@ -1,4 +1,4 @@
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>Whether the start-up migration has finished, for the health check.</summary>
 public sealed class MigrationStatus

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>Rows written for worlds (action log chunks, memory entries) against a world being deleted at the same moment.</summary>
 internal static class WorldRowLocks

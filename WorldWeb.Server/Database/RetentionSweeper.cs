@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Operations;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Every <see cref="RetentionOptions.SweepEveryMinutes"/>: deletes action-log chunks no resume can need, share links long

@@ -1,7 +1,7 @@
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.MemoryStorage;
 
-namespace WorldWeb.Server.Persistence;
+namespace WorldWeb.Server.Database;
 
 /// <summary>
 /// Whether the background writers are too far behind for worlds to go on: while the database is away, actions and
