@@ -87,13 +87,13 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SavesApi.SaveNowAsync(saves, id, "admin save", SaveKind.Auto, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(saves, id, "admin save", SaveKind.Auto, cancellationToken);
         if (save is null)
         {
             return unavailable!;
         }
         await audit.RecordAsync(user, AuditActions.AdminSave, id, $"at step {save.Step}", cancellationToken);
-        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SavesApi.ToInfo(save));
+        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SaveAnswers.ToInfo(save));
     }
 
     /// <summary>Saves a live world and unloads it; its streams end and joined clients get WorldClosed. The world stays and can be joined again.</summary>
@@ -141,7 +141,7 @@ public static class AdminApi
         }
         if (!Guid.TryParse(linkId, out Guid guid) || !await links.RevokeAsync(id, guid, cancellationToken))
         {
-            return LinksApi.LinkNotFound(id, linkId);
+            return ApiProblems.LinkNotFound(id, linkId);
         }
         await audit.RecordAsync(user, AuditActions.AdminLinkRevoke, id, $"link {guid}", cancellationToken);
         return TypedResults.NoContent();

@@ -37,7 +37,7 @@ public static class LobbyApi
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetThumbnail(
         string id, ClaimsPrincipal user, HttpContext http, WorldStore store, LastFrames frames, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "see its last frame here", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "see its last frame here", cancellationToken);
         if (world is null)
         {
             return problem!;

@@ -40,7 +40,7 @@ public static class SavesApi
         {
             return ApiProblems.Invalid("name", "A save's name may not hold control characters (such as NUL or a line break).");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "save it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "save it", cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -50,34 +50,20 @@ public static class SavesApi
         {
             return ApiProblems.TooMany($"This world keeps {max} saves, the most one world may; delete one to save again.");
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveNowAsync(saves, id, name, SaveKind.User, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(saves, id, name, SaveKind.User, cancellationToken);
         if (save is null)
         {
             return unavailable!;
         }
         await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
-        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", ToInfo(save));
-    }
-
-    /// <summary>The save of <see cref="WorldSaves.SaveNowAsync"/>, or the problem to answer with.</summary>
-    internal static async Task<(SaveRecord? Save, ProblemHttpResult? Problem)> SaveNowAsync(
-        WorldSaves saves, string id, string name, SaveKind kind, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await saves.SaveNowAsync(id, name, kind, cancellationToken) is { } save ? (save, null) : (null, ApiProblems.WorldNotFound(id));
-        }
-        catch (WorldUnavailableException ex)
-        {
-            return (null, ApiProblems.Unavailable(ex.Message));
-        }
+        return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SaveAnswers.ToInfo(save));
     }
 
     /// <summary>Deletes a named save (the autosave a world resumes from is not one); the memory only it held goes too.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSave(
         string id, string saveId, ClaimsPrincipal user, WorldStore store, MemoryStore memory, AuditLog audit, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "delete its saves", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "delete its saves", cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -95,7 +81,7 @@ public static class SavesApi
     private static async Task<Results<Ok<SaveInfo[]>, ProblemHttpResult>> ListSaves(
         string id, ClaimsPrincipal user, WorldStore store, IDbContextFactory<WorldWebDbContext> contexts, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "list its saves", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "list its saves", cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -116,12 +102,12 @@ public static class SavesApi
         {
             return ApiProblems.Invalid("saveId", "saveId must be the id of one of this world's saves.");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "fork it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "fork it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        if (await WorldsApi.WorldQuotaAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldAccess.QuotaProblemAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }
@@ -131,8 +117,7 @@ public static class SavesApi
                 detail: $"World '{id}' has no save '{request.SaveId}'.");
         }
         await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {saveId}", cancellationToken);
-        return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldsApi.PlayUrl(fork.Id)));
+        return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldIds.PlayUrl(fork.Id)));
     }
 
-    internal static SaveInfo ToInfo(SaveRecord save) => new(save.Id.ToString(), save.Name, save.Step, save.State.Length, save.CreatedAt);
 }

@@ -51,7 +51,7 @@ public sealed class WorldSaves(WorldDirectory directory, WorldOwners owners, Wor
         var fork = new WorldRecord
         {
             Id = WorldIds.New(),
-            Title = world.Title.Length + 7 <= WorldsApi.MaxTitleLength ? $"{world.Title} (fork)" : world.Title,
+            Title = WorldTitles.ForkOf(world.Title),
             Model = world.Model,
             Seed = world.Seed,
             OwnerId = world.OwnerId,

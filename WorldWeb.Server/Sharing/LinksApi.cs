@@ -37,7 +37,7 @@ public static class LinksApi
         {
             return ApiProblems.Invalid("expiresInHours", $"expiresInHours must be more than 0 and at most {MaxHours}, or left out for a link that does not expire.");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "share it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "share it", cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -57,7 +57,7 @@ public static class LinksApi
     private static async Task<Results<Ok<ShareLinkSummary[]>, ProblemHttpResult>> ListLinks(
         string id, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "list its links", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "list its links", cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -69,19 +69,16 @@ public static class LinksApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLink(
         string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "revoke its links", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "revoke its links", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
         if (!Guid.TryParse(linkId, out Guid guid) || !await links.RevokeAsync(id, guid, cancellationToken))
         {
-            return LinkNotFound(id, linkId);
+            return ApiProblems.LinkNotFound(id, linkId);
         }
         await audit.RecordAsync(user, AuditActions.LinkRevoke, id, $"link {guid}", cancellationToken);
         return TypedResults.NoContent();
     }
-
-    public static ProblemHttpResult LinkNotFound(string id, string linkId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
 }

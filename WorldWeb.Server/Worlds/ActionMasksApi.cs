@@ -23,7 +23,7 @@ public static class ActionMasksApi
     private static async Task<Results<Ok<ActionMask>, ProblemHttpResult>> GetMask(
         string id, ClaimsPrincipal user, WorldStore store, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "see its action mask", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "see its action mask", cancellationToken);
         return world is null ? problem! : TypedResults.Ok(new ActionMask(world.DisabledActions));
     }
 
@@ -31,7 +31,7 @@ public static class ActionMasksApi
         string id, ActionMask request, ClaimsPrincipal user, WorldStore store, ModelCatalog catalog, ActionMasks masks, AuditLog audit,
         NodeReports nodes, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldsApi.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
         if (world is null)
         {
             return problem!;

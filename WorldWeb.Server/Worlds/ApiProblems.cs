@@ -9,6 +9,9 @@ public static class ApiProblems
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "World not found",
             detail: $"There is no world '{id}' that you can see.");
 
+    public static ProblemHttpResult LinkNotFound(string id, string linkId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
+
     public static ProblemHttpResult OwnerOnly(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the owner may do this",
             detail: $"Only the owner of this world may {what}.");

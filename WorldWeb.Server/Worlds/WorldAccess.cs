@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
@@ -21,6 +22,29 @@ public static class WorldAccess
 
     public static bool LooksLikeWorldId(string text) =>
         text.Length == WorldIds.Length && text.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>The world if the caller owns it, else the problem to answer with.</summary>
+    public static async Task<(WorldRecord? World, ProblemHttpResult? Problem)> OwnedAsync(
+        WorldStore store, string id, ClaimsPrincipal user, string what, CancellationToken cancellationToken)
+    {
+        WorldRecord? world = LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        if (world is null)
+        {
+            return (null, ApiProblems.WorldNotFound(id));
+        }
+        return RoleOf(world, user) switch
+        {
+            WorldRoles.Owner => (world, null),
+            null => (null, ApiProblems.WorldNotFound(id)),
+            _ => (null, ApiProblems.OwnerOnly(what)),
+        };
+    }
+
+    /// <summary>A 409 when <paramref name="owner"/> keeps as many worlds as one visitor may (creating and forking); null otherwise.</summary>
+    public static async Task<ProblemHttpResult?> QuotaProblemAsync(WorldStore store, string owner, int max, CancellationToken cancellationToken) =>
+        await store.CountOwnedAsync(owner, cancellationToken) >= max
+            ? ApiProblems.TooMany($"You keep {max} worlds, the most one visitor may; delete one to make another.")
+            : null;
 }
 
 /// <summary>World ids: 64 random bits as 16 lowercase hex digits.</summary>
@@ -29,4 +53,15 @@ public static class WorldIds
     public const int Length = 16;
 
     public static string New() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The play page of a world.</summary>
+    public static string PlayUrl(string worldId) => $"/worlds/{worldId}";
+}
+
+public static class WorldTitles
+{
+    public const int MaxLength = 100;
+
+    /// <summary>The title of a fork: the world's, marked as a fork where that still fits.</summary>
+    public static string ForkOf(string title) => title.Length + 7 <= MaxLength ? $"{title} (fork)" : title;
 }

@@ -18,8 +18,6 @@ namespace WorldWeb.Server.Worlds;
 
 public static class WorldsApi
 {
-    public const int MaxTitleLength = 100;
-
     public static IEndpointRouteBuilder MapWorldsApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup("/api/worlds").RequireAuthorization(Policies.Visitor);
@@ -31,39 +29,15 @@ public static class WorldsApi
         return app;
     }
 
-    public static string PlayUrl(string worldId) => $"/worlds/{worldId}";
-
-    /// <summary>The world if the caller owns it, else the problem to answer with.</summary>
-    public static async Task<(WorldRecord? World, ProblemHttpResult? Problem)> OwnedAsync(
-        WorldStore store, string id, ClaimsPrincipal user, string what, CancellationToken cancellationToken)
-    {
-        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
-        if (world is null)
-        {
-            return (null, ApiProblems.WorldNotFound(id));
-        }
-        return WorldAccess.RoleOf(world, user) switch
-        {
-            WorldRoles.Owner => (world, null),
-            null => (null, ApiProblems.WorldNotFound(id)),
-            _ => (null, ApiProblems.OwnerOnly(what)),
-        };
-    }
-
-    /// <summary>A 409 when <paramref name="owner"/> keeps as many worlds as one visitor may (creating and forking); null otherwise.</summary>
-    internal static async Task<ProblemHttpResult?> WorldQuotaAsync(WorldStore store, string owner, int max, CancellationToken cancellationToken) =>
-        await store.CountOwnedAsync(owner, cancellationToken) >= max
-            ? ApiProblems.TooMany($"You keep {max} worlds, the most one visitor may; delete one to make another.")
-            : null;
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> CreateWorld(
         CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock,
         IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
-        if (title.Length > MaxTitleLength)
+        if (title.Length > WorldTitles.MaxLength)
         {
-            return ApiProblems.Invalid("title", $"A title has at most {MaxTitleLength} characters.");
+            return ApiProblems.Invalid("title", $"A title has at most {WorldTitles.MaxLength} characters.");
         }
         if (UserText.HasControlCharacters(title))
         {
@@ -78,7 +52,7 @@ public static class WorldsApi
         {
             return ApiProblems.Invalid("seed", "A seed is a whole number from 0 to 9223372036854775807.");
         }
-        if (await WorldQuotaAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldAccess.QuotaProblemAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }
@@ -98,7 +72,7 @@ public static class WorldsApi
         };
         await store.AddAsync(world, firstSave: null, cancellationToken);
         await audit.RecordAsync(user, AuditActions.WorldCreate, world.Id, world.Title, cancellationToken);
-        return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, PlayUrl(world.Id)));
+        return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, WorldIds.PlayUrl(world.Id)));
     }
 
     /// <summary>
@@ -194,7 +168,7 @@ public static class WorldsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
         string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await OwnedAsync(store, id, user, "delete it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "delete it", cancellationToken);
         if (world is null)
         {
             return problem!;
