@@ -25,27 +25,30 @@ public sealed class WorldReplayer : IDisposable
     [ActivatorUtilitiesConstructor]
     public WorldReplayer(IOptions<SteppingOptions> stepping) => _runTimeout = TimeSpan.FromSeconds(stepping.Value.RunTimeoutSeconds);
 
-    public void Replay(WorldSession session, ReadOnlySpan<byte> actions)
+    /// <summary>
+    /// Replays <paramref name="actions"/> into <paramref name="session"/>. One replay per model runs at a time, on a
+    /// thread of its own: after a failover a node resumes dozens of worlds at once, and replays that waited on a lock
+    /// or ran on the caller's scheduler would take the thread pool that Orleans' membership probes need.
+    /// </summary>
+    public async Task ReplayAsync(WorldSession session, byte[] actions, CancellationToken cancellationToken = default)
     {
-        if (actions.IsEmpty)
+        if (actions.Length == 0)
         {
             return;
         }
         ModelReplay replay = _byModel.GetOrAdd(session.Model, model => new ModelReplay(model, _runTimeout));
-        lock (replay.Gate)
+        await replay.Turn.WaitAsync(cancellationToken);  // a resume waiting its turn holds no thread
+        try
         {
             if (replay.IsDisposed)
             {
                 throw new WorldUnavailableException($"the model '{session.Model.Name}' of this world is being unloaded");
             }
-            foreach (byte action in actions)
-            {
-                replay.Batch.Clear();
-                replay.Batch.AddRow();
-                session.FillRow(replay.Batch, 0, action);
-                replay.Model.Step(replay.Batch);
-                session.Advance(replay.Batch, 0);
-            }
+            await Task.Factory.StartNew(() => replay.Run(session, actions), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            replay.Turn.Release();
         }
     }
 
@@ -74,18 +77,36 @@ public sealed class WorldReplayer : IDisposable
             Batch = Model.CreateBatch(1);
         }
 
-        public Lock Gate { get; } = new();
+        /// <summary>Held by the replay running on this model, and by its disposal.</summary>
+        public SemaphoreSlim Turn { get; } = new(1, 1);
         public WorldModel Model { get; }
         public StepBatch Batch { get; }
         public bool IsDisposed { get; private set; }
 
+        public void Run(WorldSession session, byte[] actions)
+        {
+            foreach (byte action in actions)
+            {
+                Batch.Clear();
+                Batch.AddRow();
+                session.FillRow(Batch, 0, action);
+                Model.Step(Batch);
+                session.Advance(Batch, 0);
+            }
+        }
+
         public void Dispose()
         {
-            lock (Gate)
+            Turn.Wait();  // after the replay running now; those waiting then find it disposed
+            try
             {
                 IsDisposed = true;
                 Batch.Dispose();
                 Model.Dispose();
+            }
+            finally
+            {
+                Turn.Release();
             }
         }
     }

@@ -296,7 +296,7 @@ public sealed partial class WorldDirectory(
             : null;
         var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
         masks.Set(record.Id, record.DisabledActions);
-        replayer.Replay(session, actions);
+        await replayer.ReplayAsync(session, actions, cancellationToken);
         // Logged steps beyond a gap belong to a timeline that was abandoned; the world goes on from here, so they go.
         int abandoned = await store.DropActionsAfterAsync(record.Id, session.Step, cancellationToken);
         if (abandoned > 0)

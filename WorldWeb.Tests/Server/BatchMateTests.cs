@@ -30,7 +30,7 @@ public sealed class BatchMateTests
     }
 
     [Fact]
-    public void Replay_InBatchesOfOne_RegeneratesTheFramesStepsInABatchMade()
+    public async Task Replay_InBatchesOfOne_RegeneratesTheFramesStepsInABatchMade()
     {
         using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
         var model = new LoadedModel(package);
@@ -40,7 +40,7 @@ public sealed class BatchMateTests
 
         WorldSession replayed = TestSchedulers.NewSession(model, 3);
         using var replayer = new WorldReplayer();
-        replayer.Replay(replayed, Enumerable.Range(0, Steps).Select(s => (byte)Action(s, model)).ToArray());
+        await replayer.ReplayAsync(replayed, Enumerable.Range(0, Steps).Select(s => (byte)Action(s, model)).ToArray());
 
         Assert.Equal(Steps, replayed.Step);
         Assert.Equal(batched[^1], replayed.Capture().CurrentFrame);

@@ -75,7 +75,7 @@ public sealed class PressActionTests : IDisposable
         var replayLog = new ChangeLog();
         WorldSession replayed = NewSession(_model, replayLog);
         using var replayer = new WorldReplayer();
-        replayer.Replay(replayed, [.. world.Applied.Select(a => (byte)a)]);
+        await replayer.ReplayAsync(replayed, [.. world.Applied.Select(a => (byte)a)]);
 
         (long Step, Pose At)[] expected = [.. world.Applied.Select((action, i) => (Step: i + 1L, At: world.PosesBefore[i], action))
             .Where(s => s.action == Paint).Select(s => (s.Step, s.At))];
