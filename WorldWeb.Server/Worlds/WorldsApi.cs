@@ -129,7 +129,6 @@ public static class WorldsApi
             world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo(), node));
     }
 
-    /// <summary>The frame the world shows now, without stepping it (a thumbnail; resumes the world when it is not live).</summary>
     /// <summary>
     /// The frame the world shows now. Opening a world that is not live resumes it, and it stays live until idle, so the
     /// open counts among the worlds the caller's address keeps live, as a stream would (<see cref="ClusterQuotas.TryOpenAsync"/>).
