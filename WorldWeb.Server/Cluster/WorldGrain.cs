@@ -58,7 +58,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
         catch (WorldUnavailableException ex)
         {
-            return Closed(ex.Message);
+            return Closed(ex.Message, ex.IsFull);
         }
     }
 
@@ -227,10 +227,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
     }
 
-    private WorldOpening Closed(string? refusal)
+    private WorldOpening Closed(string? refusal, bool full = false)
     {
         DeactivateOnIdle();
-        return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0);
+        return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0, full);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId} could not be opened, the database did not answer in time: {Fault}")]
