@@ -14,7 +14,8 @@ public sealed class JoinLineTests
     private static readonly Dictionary<string, string> Full = new()
     {
         ["Worlds__MaxLiveWorlds"] = "1",
-        ["Worlds__IdleUnloadSeconds"] = "1",
+        // A world opened for the head of the line waits this long for its client to join before it unloads.
+        ["Worlds__IdleUnloadSeconds"] = "3",
         ["Line__RenewMilliseconds"] = "250",
         ["Line__MaxPlacesPerAddress"] = "2",
     };
@@ -44,9 +45,9 @@ public sealed class JoinLineTests
         // The occupier stops watching: its world unloads, and the head of the line takes the place; the rest move up.
         await occupying.DisposeAsync();
         await LineVisitor.UntilAsync(lineB, p => p.Admitted);
+        FrameStream playing = await b.PlayAsync();
         await LineVisitor.UntilAsync(lineC, p => p.Position == 1);
         await LineVisitor.UntilAsync(lineD, p => p.Position == 2);
-        FrameStream playing = await b.PlayAsync();
 
         // Only one place: C, ahead of D, takes it when B leaves; D is next, and two admissions give it an estimate.
         await playing.DisposeAsync();
