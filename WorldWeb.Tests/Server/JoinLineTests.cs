@@ -11,7 +11,7 @@ namespace WorldWeb.Tests.Server;
 [Trait(Category.Name, Category.Postgres)]
 public sealed class JoinLineTests
 {
-    private static readonly Dictionary<string, string> Full = new()
+    internal static readonly Dictionary<string, string> Full = new()
     {
         ["Worlds__MaxLiveWorlds"] = "1",
         // A world opened for the head of the line waits this long for its client to join before it unloads.

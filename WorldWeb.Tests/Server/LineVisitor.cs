@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using WorldWeb.Client.Contracts;
 
@@ -34,6 +35,20 @@ public sealed class LineVisitor : IAsyncDisposable
         FrameStream frames = await FrameStream.OpenAsync(Hub, joined.WorldId);
         await frames.NextAsync();
         return frames;
+    }
+
+    /// <summary>Plays its own world as the play page does: when the server is full, after waiting in line for its turn.</summary>
+    public async Task<FrameStream> PlayInTurnAsync()
+    {
+        try
+        {
+            return await PlayAsync();
+        }
+        catch (HubException e) when (e.Message.Contains(WorldHubProtocol.ServerFull, StringComparison.Ordinal))
+        {
+            await UntilAsync(await WaitInLineAsync(), p => p.Admitted);
+            return await PlayAsync();
+        }
     }
 
     public Task<ChannelReader<LinePlace>> WaitInLineAsync(CancellationToken cancellationToken = default) =>
