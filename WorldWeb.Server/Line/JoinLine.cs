@@ -23,7 +23,15 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldOwners owners, W
         {
             return null;
         }
-        int waiting = await LineOf(model).Length();
+        int waiting;
+        try
+        {
+            waiting = await LineOf(model).Length();
+        }
+        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        {
+            return null;  // the line went with its node; its joins enter the next one within a renewal
+        }
         // The nodes' reports lag a second or two: the world's grain knows whether it runs, without opening it.
         return waiting == 0 || await grains.GetGrain<IWorldGrain>(worldId).Glimpse() is not null ? null : Full($"{waiting} already wait in line");
     }
