@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using WorldWeb.Client.Contracts;
@@ -56,6 +57,32 @@ public sealed class JoinLineTests
         Assert.InRange(next.EstimateSeconds!.Value, 1, 60);
         await (await c.PlayAsync()).DisposeAsync();
         await LineVisitor.UntilAsync(lineD, p => p.Admitted);
+    }
+
+    [Fact]
+    public async Task AJoinThatWouldFindAFreePlace_GoesBehindThoseAlreadyWaiting()
+    {
+        // The head asks for a place only every 15 s here, so a place stays free a while with someone waiting for it.
+        var slowHead = new Dictionary<string, string>(Full) { ["Line__RenewMilliseconds"] = "15000", ["Line__LeaseSeconds"] = "60" };
+        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: slowHead);
+        await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.8.0.1", seed: 61);
+        FrameStream occupying = await occupier.PlayAsync();
+        await using LineVisitor waiting = await LineVisitor.ArriveAsync(server, "10.8.0.2", seed: 62);
+        var line = await waiting.WaitInLineAsync();
+        await LineVisitor.UntilAsync(line, p => p.Position == 1);
+
+        await occupying.DisposeAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while ((await occupier.Http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{occupier.World}", patience.Token))!.IsLive)
+        {
+            await Task.Delay(100, patience.Token);  // until the occupier's world unloads: a place is free now
+        }
+        await using LineVisitor newcomer = await LineVisitor.ArriveAsync(server, "10.8.0.3", seed: 63);
+        HubException behind = await Assert.ThrowsAsync<HubException>(() => newcomer.Hub.InvokeAsync<WorldInfo>(WorldHubProtocol.JoinWorld, newcomer.World));
+        Assert.Contains($"{WorldHubProtocol.ServerFull}: 1 already wait in line", behind.Message);
+
+        await LineVisitor.UntilAsync(line, p => p.Admitted);
+        await (await waiting.PlayAsync()).DisposeAsync();
     }
 
     [Fact]
