@@ -13,8 +13,8 @@ namespace WorldWeb.Server.Line;
 /// no node has a place for it: then only the head of the line asks for a place, every
 /// <see cref="LineOptions.RenewMilliseconds"/>, and takes the first that any node frees (placement sends it there).
 /// </summary>
-public sealed partial class JoinLine(IGrainFactory grains, WorldOwners owners, WorldDirectory directory, NodeReports nodes, ClusterQuotas quotas,
-    IOptions<LineOptions> options, IOptions<WorldSessionOptions> worlds, TimeProvider clock, ILogger<JoinLine> logger)
+public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory directory, NodeReports nodes, LineAdmission admission,
+    IOptions<LineOptions> options, TimeProvider clock, ILogger<JoinLine> logger)
 {
     /// <summary>Why a join may not open the world now (others wait for a place), or null: it runs, or nobody waits.</summary>
     public async Task<string?> WaitingAheadAsync(string worldId, string model)
@@ -65,7 +65,7 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldOwners owners, W
                 LineStanding? standing = await StandAsync(line, ticket, address, since);
                 since ??= standing?.Since;
                 // Only the head asks for a place: those behind it cannot take one first.
-                if (standing?.Position == 1 && await TryOpenAsync(worldId, address))
+                if (standing?.Position == 1 && await admission.TryOpenAsync(worldId, address))
                 {
                     // Out of the line before the client hears it may join, so the next one is the head at once.
                     admitted = true;
@@ -124,28 +124,6 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldOwners owners, W
         catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
         {
             return null;
-        }
-    }
-
-    /// <summary>Opens the world for the head of the line: false when no node has a place yet.</summary>
-    private async Task<bool> TryOpenAsync(string worldId, string address)
-    {
-        // The per-address limit on live worlds holds for a join from the line as for any open.
-        if (await quotas.TryOpenAsync(address, worldId, TimeSpan.FromSeconds(worlds.Value.IdleUnloadSeconds)) is { } refusal)
-        {
-            throw new HubException(refusal);
-        }
-        try
-        {
-            return await owners.OpenAsync(worldId) is not null ? true : throw new HubException($"World '{worldId}' no longer exists.");
-        }
-        catch (WorldUnavailableException ex) when (ex.IsFull || ex.InnerException is { } inner && WorldOwners.IsNodeFault(inner))
-        {
-            return false;  // full everywhere, or the owner's node is going: ask again at the next turn
-        }
-        catch (WorldUnavailableException ex)
-        {
-            throw new HubException(ex.Message);
         }
     }
 

@@ -9,6 +9,7 @@ public static class LineExtensions
             // A place must outlive a renewal that comes late, or a client waiting on a busy node loses its place.
             .Validate(o => o.LeaseSeconds * 1000 >= 2 * o.RenewMilliseconds, "Line:LeaseSeconds must last at least two renewals (Line:RenewMilliseconds).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<LineAdmission>();
         builder.Services.AddSingleton<JoinLine>();
         return builder;
     }
