@@ -43,6 +43,27 @@ public sealed class HubWorldConnection : IWorldConnection
         }
     }
 
+    public async IAsyncEnumerable<LinePlace> WaitInLineAsync(string worldRef, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var places = connection.StreamAsync<LinePlace>(WorldHubProtocol.WaitInLine, worldRef, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            try
+            {
+                if (!await places.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (HubException e)
+            {
+                throw new WorldJoinException(ServerMessage(e), e);
+            }
+
+            yield return places.Current;
+        }
+    }
+
     public async IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var frame in connection.StreamAsync<FrameMessage>(WorldHubProtocol.Frames, worldId, ct))

@@ -19,6 +19,8 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 {
     private const double StatsRefreshMs = 250;
     private const int MaxRetryDelayMs = 10_000;
+    // A world opened for this page unloads if the page does not join it in time; then it waits in line again, not forever.
+    private const int MaxTurnsInLine = 3;
 
     private readonly CancellationTokenSource lifetime = new();
     private IWorldConnection? connection;
@@ -33,6 +35,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     private string? connectionError;
     private string? actionError;
     private string? pausedNotice;
+    private LinePlace? linePlace;
     private bool joined;
     private bool streaming;
     private bool reconnecting;
@@ -105,7 +108,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         connection.PausedChanged += OnPausedChanged;
         try
         {
-            var world = await connection.JoinAsync(WorldRef, session.Token);
+            var world = await JoinInTurnAsync(connection, session.Token);
             var rejoined = keys is not null && info?.WorldId == world.WorldId;
             joinStep = info?.WorldId == world.WorldId ? joinStep : world.Step;
             info = world;
@@ -135,6 +138,33 @@ public sealed partial class WorldPlayer : IAsyncDisposable
         {
             connectionError = "Cannot reach the server; trying again.";
             return false;
+        }
+    }
+
+    /// <summary>Joins; on a full server it waits in line first, showing its place, and joins when its turn comes.</summary>
+    private async Task<WorldInfo> JoinInTurnAsync(IWorldConnection hub, CancellationToken ct)
+    {
+        for (var turn = 1; ; turn++)
+        {
+            try
+            {
+                return await hub.JoinAsync(WorldRef, ct);
+            }
+            catch (WorldJoinException e) when (e.ServerFull && turn <= MaxTurnsInLine)
+            {
+                try
+                {
+                    await foreach (var place in hub.WaitInLineAsync(WorldRef, ct))
+                    {
+                        linePlace = place.Admitted ? null : place;
+                        await InvokeAsync(StateHasChanged);
+                    }
+                }
+                finally
+                {
+                    linePlace = null;
+                }
+            }
         }
     }
 

@@ -71,10 +71,13 @@ public interface IWorldFramesObserver : IGrainObserver
     Task OnClosed(string? reason);
 }
 
-/// <summary>The answer of <see cref="IWorldGrain.Open"/>: the world does not exist, cannot run (Refusal), or runs on Node at Step.</summary>
+/// <summary>
+/// The answer of <see cref="IWorldGrain.Open"/>: the world does not exist, cannot run (Refusal; Full when only for want of
+/// a place), or runs on Node at Step.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)] string? Refusal, [property: Id(2)] string Node,
-    [property: Id(3)] string NodeUrl, [property: Id(4)] long Step, [property: Id(5)] int Viewers);
+    [property: Id(3)] string NodeUrl, [property: Id(4)] long Step, [property: Id(5)] int Viewers, [property: Id(6)] bool Full = false);
 
 /// <summary>What <see cref="IWorldGrain.Glimpse"/> sees of a live world.</summary>
 [GenerateSerializer, Immutable]

@@ -99,7 +99,7 @@ public sealed partial class NodeReports(
             .DefaultIfEmpty(inference.Value.ExecutionProvider));
         return new NodeInfo(node.Address, node.Url, "Active", Draining, providers, live.Length,
             live.Sum(s => s.Viewers), watched.Length == 0 ? 0 : Math.Round(watched.Average(s => s.ActualFps), 2), models,
-            [.. live.Select(s => s.Id)], Clock.GetUtcNow(), players.Summary());
+            [.. live.Select(s => s.Id)], Clock.GetUtcNow(), players.Summary(), directory.MaxLive);
     }
 
     /// <summary>Every node's last report, read now (this node's as it stands).</summary>

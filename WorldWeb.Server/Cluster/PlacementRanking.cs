@@ -5,6 +5,8 @@ namespace WorldWeb.Server.Cluster;
 /// <summary>
 /// Which node a new world of a model goes to, from the nodes' reports: of those that serve the model, do not drain
 /// and have not taken it out of play (its runs fail there), the one with the most free slots, then the fewest worlds.
+/// A node that runs its most worlds (<c>Worlds:MaxLiveWorlds</c>) is no candidate: it would refuse the world, and the
+/// head of the line for a place (<c>JoinLine</c>) would ask it again and again while another node has room.
 /// </summary>
 internal static class PlacementRanking
 {
@@ -21,7 +23,8 @@ internal static class PlacementRanking
     {
         var candidates = nodes
             .Select(n => (Node: n, Report: reportOf(n), Placed: placedSinceRead(n)))
-            .Where(c => c.Report is { Draining: false } r && r.Models.Any(m => m.Name == model && !m.OutOfPlay))
+            .Where(c => c.Report is { Draining: false } r && r.Models.Any(m => m.Name == model && !m.OutOfPlay)
+                && (r.MaxWorlds is not { } most || r.Worlds + c.Placed < most))
             .Select(c => (c.Node, Model: c.Report!.Models.First(m => m.Name == model), c.Report.Worlds, c.Placed))
             .ToList();
         // A node that has not measured yet is taken to hold what the least of the measured ones holds: it gets worlds,

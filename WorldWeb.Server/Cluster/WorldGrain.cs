@@ -33,6 +33,14 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
     // (a long log to replay); the keep-alive tick must not take it for unloaded meanwhile and deactivate.
     private int _opening;
 
+    // When this activation last refused to open the world for want of a place here. Callers keep sending to the node
+    // they last reached, where a plain deactivation lets Orleans activate the grain again without asking placement: the
+    // head of the line (JoinLine) would ask this full node again and again while another had freed a place. So a
+    // refused activation migrates instead, for as long as it is asked, which lets placement choose where the next ask goes.
+    private DateTimeOffset? _refusedFull;
+
+    private static readonly TimeSpan AskedLately = TimeSpan.FromSeconds(5);
+
     private bool Leaving => _leaving || reports.HandsOver;
 
     private string WorldId => this.GetPrimaryKeyString();
@@ -58,7 +66,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
         catch (WorldUnavailableException ex)
         {
-            return Closed(ex.Message);
+            return Closed(ex.Message, ex.IsFull);
         }
     }
 
@@ -214,7 +222,14 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
         if (_opening == 0 && directory.FindLive(WorldId) is not { IsClosed: false } && _watches.Count == 0)
         {
-            DeactivateOnIdle();  // the world was unloaded here: the next open places it again
+            if (_refusedFull > DateTimeOffset.UtcNow - AskedLately)
+            {
+                this.MigrateOnIdle();  // placement may find a place now (it stays here while it finds none)
+            }
+            else
+            {
+                DeactivateOnIdle();  // the world was unloaded here: the next open places it again
+            }
         }
         return Task.CompletedTask;
     }
@@ -227,10 +242,18 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
     }
 
-    private WorldOpening Closed(string? refusal)
+    private WorldOpening Closed(string? refusal, bool full = false)
     {
-        DeactivateOnIdle();
-        return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0);
+        if (full)
+        {
+            _refusedFull = DateTimeOffset.UtcNow;
+            this.MigrateOnIdle();
+        }
+        else
+        {
+            DeactivateOnIdle();
+        }
+        return new WorldOpening(false, refusal, node.Address, node.Url, 0, 0, full);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId} could not be opened, the database did not answer in time: {Fault}")]

@@ -45,7 +45,7 @@ public sealed partial class WorldOwners(WorldDirectory directory, IGrainFactory 
         }
         if (opening.Refusal is not null)
         {
-            throw new WorldUnavailableException(opening.Refusal);
+            throw new WorldUnavailableException(opening.Refusal) { IsFull = opening.Full };
         }
         if (!opening.Found)
         {

@@ -9,6 +9,7 @@ using WorldWeb.Persistence;
 using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Clips;
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.Line;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Safety;
@@ -25,7 +26,8 @@ namespace WorldWeb.Server.Play;
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
 public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldRefs worldRefs,
-    WorldVisits visits, LinkGrants grants, AccountConnections accounts, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
+    WorldVisits visits, LinkGrants grants, AccountConnections accounts, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, JoinLine line,
+    IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
     public const string Path = WorldHubProtocol.Path;
@@ -56,22 +58,15 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
 
     public async Task<WorldInfo> JoinWorld(string worldRef)
     {
-        if (string.IsNullOrWhiteSpace(worldRef) || worldRef.Length > MaxRefLength)
-        {
-            throw new HubException("worldRef must be a world id or a share-link token.");
-        }
-        if (accounts.Refusal(Context.ConnectionId) is { } ended)
-        {
-            throw new HubException(ended);
-        }
-        if (quotas.TryJoin(Address) is { } tooFast)
-        {
-            throw new HubException(tooFast);
-        }
+        CheckJoin(worldRef);
         ClaimsPrincipal user = accounts.UserOf(Context);
         (WorldRecord world, string role, ShareLinkRecord? link) = await ResolveAsync(worldRef.Trim(), user);
-        LoadedModel model = catalog.Find(world.Model)
-            ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
+        LoadedModel model = ModelOf(world);
+        // A world that must be opened while others wait for a place goes to the back of the line, not ahead of them.
+        if (await line.WaitingAheadAsync(world.Id, model.Name) is { } waitInLine)
+        {
+            throw new HubException(waitInLine);
+        }
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         OwnedWorld opened = await OpenAsync(world.Id);
         long step = opened.Step;
@@ -242,6 +237,26 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         return base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>What every join (and a place in line) checks first: a well-formed reference, an account in good standing, the address's rate.</summary>
+    private void CheckJoin(string worldRef)
+    {
+        if (string.IsNullOrWhiteSpace(worldRef) || worldRef.Length > MaxRefLength)
+        {
+            throw new HubException("worldRef must be a world id or a share-link token.");
+        }
+        if (accounts.Refusal(Context.ConnectionId) is { } ended)
+        {
+            throw new HubException(ended);
+        }
+        if (quotas.TryJoin(Address) is { } tooFast)
+        {
+            throw new HubException(tooFast);
+        }
+    }
+
+    private LoadedModel ModelOf(WorldRecord world) =>
+        catalog.Find(world.Model) ?? throw new HubException($"The model '{world.Model}' of this world is not loaded on this server.");
+
     /// <summary>The role the caller joined the world as, while the link it joined through (if any) still stands.</summary>
     private string RoleIn(string worldId) => JoinedAs(worldId).Role;
 
@@ -279,6 +294,10 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         try
         {
             return await owners.OpenAsync(worldId) ?? throw new HubException($"World '{worldId}' no longer exists.");
+        }
+        catch (WorldUnavailableException ex) when (ex.IsFull)
+        {
+            throw new HubException(JoinLine.Full("no node has a place for another world now"));
         }
         catch (WorldUnavailableException ex)
         {

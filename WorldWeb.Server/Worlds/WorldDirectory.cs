@@ -45,6 +45,9 @@ public sealed partial class WorldDirectory(
 
     public WorldSession? FindLive(string id) => _live.GetValueOrDefault(id);
 
+    /// <summary>The most worlds this server keeps live at once (<see cref="WorldSessionOptions.MaxLiveWorlds"/>).</summary>
+    public int MaxLive => options.Value.MaxLiveWorlds;
+
     /// <summary>The live session of a world, resuming it first when needed; null when no such world exists.</summary>
     /// <param name="liveElsewhere">The world ids live on the cluster's other nodes, which count toward the owner's quota.</param>
     /// <exception cref="WorldUnavailableException">The world exists but cannot run here.</exception>
@@ -70,7 +73,7 @@ public sealed partial class WorldDirectory(
             }
             if (_live.Count >= options.Value.MaxLiveWorlds)
             {
-                throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later");
+                throw new WorldUnavailableException($"this server already runs {_live.Count} worlds, its limit; try again later") { IsFull = true };
             }
             int owned = _owners.Values.Count(owner => owner == record.OwnerId)
                 + (liveElsewhere is null ? 0 : await store.CountOwnedAmongAsync(record.OwnerId, liveElsewhere, cancellationToken));

@@ -24,6 +24,32 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
         return Task.FromResult(Join(worldRef));
     }
 
+    /// <summary>The places the fake hub gives out to a caller waiting in line (<see cref="Place"/>).</summary>
+    private readonly Channel<LinePlace> line = Channel.CreateUnbounded<LinePlace>();
+
+    /// <summary>Whether the page stopped waiting in line (it left) before it was admitted.</summary>
+    public bool LeftLine { get; private set; }
+
+    public void Place(LinePlace place) => line.Writer.TryWrite(place);
+
+    public async IAsyncEnumerable<LinePlace> WaitInLineAsync(string worldRef, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var admitted = false;
+        try
+        {
+            while (!admitted)
+            {
+                var place = await line.Reader.ReadAsync(ct);
+                admitted = place.Admitted;
+                yield return place;
+            }
+        }
+        finally
+        {
+            LeftLine |= !admitted;
+        }
+    }
+
     public async IAsyncEnumerable<FrameMessage> FramesAsync(string worldId, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var frame in frames.Reader.ReadAllAsync(ct))

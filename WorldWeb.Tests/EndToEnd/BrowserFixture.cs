@@ -8,7 +8,7 @@ namespace WorldWeb.Tests.EndToEnd;
 /// model package (<see cref="TestEnvironment"/>). ./worldweb test installs Chromium; Playwright never downloads
 /// a browser here.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -30,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         ["Memory__SameSpotCells"] = "0",
     };
 
+    /// <summary>The served app's configuration on top of appsettings.json; a fixture for a differently configured server overrides it.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => MemorySettings;
+
     private IPlaywright? playwright;
     private ServedApp? app;
     private IBrowser? browser;
@@ -49,7 +52,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: apt-get install chromium (./worldweb test does).");
         }
 
-        app = await ServedApp.StartAsync(ServerDll(), TestEnvironment.ConnectionString, TestEnvironment.ModelFolder, MemorySettings);
+        app = await ServedApp.StartAsync(ServerDll(), TestEnvironment.ConnectionString, TestEnvironment.ModelFolder, Settings);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
         {

@@ -52,6 +52,20 @@ public sealed class PlacementRankingTests
         Assert.Equal((5, 5), (placed["a"], placed["b"]));
     }
 
+    [Fact]
+    public void ANodeThatRunsItsMostWorlds_GetsNone_WhileAnotherHasAPlace()
+    {
+        // "a" measured far more room, but runs its Worlds:MaxLiveWorlds of 2 and would refuse a third; "b" has one place.
+        Dictionary<string, NodeInfo> reports = new()
+        {
+            ["a"] = Node("a", new NodeModelInfo("default", 100, 2, 4)) with { MaxWorlds = 2 },
+            ["b"] = Node("b", new NodeModelInfo("default", 12, 1, 40)) with { MaxWorlds = 2 },
+        };
+
+        Assert.Equal("b", PlacementRanking.Best("default", reports.Keys, n => reports[n], _ => 0));
+        Assert.Null(PlacementRanking.Best("default", reports.Keys, n => reports[n], n => n == "b" ? 1 : 0));  // b's place just went
+    }
+
     /// <summary>Places <paramref name="worlds"/> worlds one after another before the reports are read again, as a burst does.</summary>
     private static Dictionary<string, int> Burst(Dictionary<string, NodeInfo> reports, int worlds)
     {

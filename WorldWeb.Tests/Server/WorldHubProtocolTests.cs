@@ -15,7 +15,7 @@ public sealed class WorldHubProtocolTests
             .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(WorldHub)).Select(m => m.Name).Order()];
         string[] notifications = [.. typeof(IWorldClient).GetMethods().Select(m => m.Name).Order()];
 
-        Assert.Equal([WorldHubProtocol.Frames, WorldHubProtocol.JoinWorld, WorldHubProtocol.SendAction], hubMethods);
+        Assert.Equal([WorldHubProtocol.Frames, WorldHubProtocol.JoinWorld, WorldHubProtocol.SendAction, WorldHubProtocol.WaitInLine], hubMethods);
         Assert.Equal([WorldHubProtocol.WorldClosed, WorldHubProtocol.WorldPaused], notifications);
         Assert.Equal(WorldHubProtocol.Path, WorldHub.Path);
     }
