@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using WorldWeb.Server.Operations;
 using WorldWeb.Server.Safety;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
 
@@ -10,8 +12,8 @@ namespace WorldWeb.Server.Cluster;
 /// <see cref="RenewEvery"/> while other nodes are there, this node reports its holdings to that grain. Nodes that
 /// check at the same moment may each let one through; the next check counts them.
 /// </summary>
-public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeReports nodes, LocalNode node, WorkerFaults faults, TimeProvider clock,
-    ILogger<ClusterQuotas> logger) : PeriodicWorker(faults, clock, logger)
+public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeReports nodes, LocalNode node, IOptions<WorldSessionOptions> worlds,
+    WorkerFaults faults, TimeProvider clock, ILogger<ClusterQuotas> logger) : PeriodicWorker(faults, clock, logger)
 {
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
 
@@ -54,11 +56,14 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
         return refusal;
     }
 
-    /// <summary>The address opens the world without a stream, which keeps it live for <paramref name="live"/> (<see cref="IpQuotas.TryOpen"/>).</summary>
-    public async Task<string?> TryOpenAsync(string address, string worldId, TimeSpan live)
+    /// <summary>
+    /// The address opens the world (a join, a frame, a place in line), which keeps it live until it may unload
+    /// (Worlds:IdleUnloadSeconds) however it was opened (<see cref="IpQuotas.TryOpen"/>).
+    /// </summary>
+    public async Task<string?> TryOpenAsync(string address, string worldId)
     {
         AddressHoldings elsewhere = await ElsewhereAsync(address);
-        string? refusal = local.TryOpen(address, worldId, live, elsewhere.Worlds);
+        string? refusal = local.TryOpen(address, worldId, TimeSpan.FromSeconds(worlds.Value.IdleUnloadSeconds), elsewhere.Worlds);
         Publish(address);
         return refusal;
     }

@@ -1,19 +1,18 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Line;
 
 /// <summary>The head of a line asking for its place: the world opened wherever placement finds one, within the address's limits.</summary>
-public sealed class LineAdmission(WorldOwners owners, ClusterQuotas quotas, IOptions<WorldSessionOptions> worlds)
+public sealed class LineAdmission(WorldOwners owners, ClusterQuotas quotas)
 {
     /// <summary>True once the world is open for the head; false while no node has a place (ask again at the next turn).</summary>
     /// <exception cref="HubException">The head may not open it: its address keeps its most worlds live, or the world cannot run.</exception>
     public async Task<bool> TryOpenAsync(string worldId, string address)
     {
         // The per-address limit on live worlds holds for a join from the line as for any open.
-        if (await quotas.TryOpenAsync(address, worldId, TimeSpan.FromSeconds(worlds.Value.IdleUnloadSeconds)) is { } refusal)
+        if (await quotas.TryOpenAsync(address, worldId) is { } refusal)
         {
             throw new HubException(refusal);
         }

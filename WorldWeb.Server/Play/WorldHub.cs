@@ -67,6 +67,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         {
             throw new HubException(waitInLine);
         }
+        // A join opens the world, which then stays live until idle: it counts among the address's worlds like any open.
+        if (await quotas.TryOpenAsync(Address, world.Id) is { } tooMany)
+        {
+            throw new HubException(tooMany);
+        }
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
         OwnedWorld opened = await OpenAsync(world.Id);
         long step = opened.Step;

@@ -144,7 +144,7 @@ public static class WorldsApi
         }
         string address = ClientAddress.Of(http);
         int idle = options.Value.IdleUnloadSeconds;
-        if (await quotas.TryOpenAsync(address, id, TimeSpan.FromSeconds(idle)) is { } refusal)
+        if (await quotas.TryOpenAsync(address, id) is { } refusal)
         {
             http.Response.Headers.RetryAfter = idle.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many worlds", detail: refusal);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -184,13 +185,12 @@ public sealed class SafetyTests(WorldWebFactory factory)
         Assert.Contains("already watches 2 worlds", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null(small.Services.GetRequiredService<WorldDirectory>().FindLive(third.Id));
 
-        // The worlds opened by frame count against streams too.
+        // The worlds opened by frame count against joins too: a join would open (and keep live) a third.
         await using (HubConnection hub = await two.ConnectAsync())
         {
-            await hub.InvokeAsync<WorldInfo>("JoinWorld", third.Id);
-            await using FrameStream frames = await FrameStream.OpenAsync(hub, third.Id);
-            Exception error = await Assert.ThrowsAnyAsync<Exception>(() => frames.NextAsync());
-            Assert.Contains("already watches 2 worlds", error.InnerException?.Message ?? error.Message, StringComparison.Ordinal);
+            HubException error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<WorldInfo>("JoinWorld", third.Id));
+            Assert.Contains("already watches 2 worlds", error.Message, StringComparison.Ordinal);
+            Assert.Null(small.Services.GetRequiredService<WorldDirectory>().FindLive(third.Id));
         }
 
         // Once the first two could have unloaded (Worlds:IdleUnloadSeconds, 3 here), the address may open another.
@@ -200,6 +200,25 @@ public sealed class SafetyTests(WorldWebFactory factory)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the opens were never let go");
             await Task.Delay(250);
         }
+    }
+
+    [Fact]
+    public async Task JoiningWorldsWithoutStreaming_CountsAgainstTheAddressesWorlds()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxWatchedWorldsPerIp", "2"));
+        // Two identities (a visitor that drops its cookie), one address; a join alone resumes a world and keeps it live.
+        TestUser one = await TestUser.CreateAsync(small), two = await TestUser.CreateAsync(small);
+        CreatedWorld first = await one.CreateWorldAsync(), second = await two.CreateWorldAsync(), third = await two.CreateWorldAsync();
+        await using HubConnection hubOne = await one.ConnectAsync(), hubTwo = await two.ConnectAsync();
+        await hubOne.InvokeAsync<WorldInfo>("JoinWorld", first.Id);
+        await hubTwo.InvokeAsync<WorldInfo>("JoinWorld", second.Id);
+        await hubOne.InvokeAsync<WorldInfo>("JoinWorld", first.Id);  // the same world again
+
+        HubException refused = await Assert.ThrowsAsync<HubException>(() => hubTwo.InvokeAsync<WorldInfo>("JoinWorld", third.Id));
+        Assert.Contains("already watches 2 worlds", refused.Message, StringComparison.Ordinal);
+        WorldDirectory directory = small.Services.GetRequiredService<WorldDirectory>();
+        Assert.NotNull(directory.FindLive(second.Id));
+        Assert.Null(directory.FindLive(third.Id));
     }
 
     [Fact]
