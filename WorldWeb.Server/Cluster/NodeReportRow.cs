@@ -31,7 +31,8 @@ public static class NodeReportRow
             null => "its report is empty",
             { Address: var a } when a != row.Address => $"its report names another node ({a})",
             { Url: { Length: > 0 } url } when !IsHttp(url) => $"its URL '{url}' is not an absolute http(s) URL",
-            { Worlds: < 0 or > MaxWorlds } or { Viewers: < 0 } => "it claims a negative or impossible number of worlds or viewers",
+            // A most of 0 would keep placement from ever sending the node a world (and the line waiting for it).
+            { Worlds: < 0 or > MaxWorlds } or { Viewers: < 0 } or { MaxWorlds: < 1 } => "it claims a negative or impossible number of worlds or viewers",
             { Models: null } or { WorldIds: null } => "its report lacks its models or worlds",
             { WorldIds.Count: > MaxWorlds } => "it claims more worlds than any node runs",
             var r when r.Models.Any(m => m is null || m.Worlds < 0 || m.Capacity < 0) => "it claims a negative capacity or number of worlds for a model",

@@ -91,6 +91,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         ["JoinWorld"] = [false, true, true, true, false, true],
         ["Frames"] = [false, true, true, true, false, true],
         ["SendAction"] = [false, false, true, true, false, false],
+        // A place in line is for whoever may join: the rights are checked before anyone waits.
+        ["WaitInLine"] = [false, true, true, true, false, true],
     };
 
     [Fact]
@@ -144,6 +146,12 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
                 await frames.NextAsync(TimeSpan.FromSeconds(20));
             }), failures);
             Check("SendAction", role, await Succeeds(() => connection.InvokeAsync("SendAction", scene.WorldId, 1, 1L)), failures);
+            // The server is not full, so a caller who may join is admitted at once.
+            Check("WaitInLine", role, await Succeeds(async () =>
+            {
+                var line = await connection.StreamAsChannelAsync<LinePlace>("WaitInLine", worldRef);
+                Assert.True((await line.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20))).Admitted);
+            }), failures);
         }
         Assert.Empty(failures);
     }

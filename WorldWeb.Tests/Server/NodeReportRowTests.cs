@@ -48,6 +48,14 @@ public sealed class NodeReportRowTests
         Assert.Null(NodeReportRow.Parse(Row("10.0.0.1:11111@1", report), out string? why));
         Assert.Contains(expected, why, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ARowWhoseNodeKeepsNoWorldLive_IsLeftOut()
+    {
+        // Believed, it would keep placement (and the line for a place) away from the node for good.
+        Assert.Null(NodeReportRow.Parse(Row("10.0.0.1:11111@1", Json(Report() with { MaxWorlds = 0 })), out string? why));
+        Assert.Contains("impossible number", why, StringComparison.Ordinal);
+    }
 }
 
 [Collection(ServerCollection.Name)]
