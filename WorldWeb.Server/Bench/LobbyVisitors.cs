@@ -8,13 +8,13 @@ namespace WorldWeb.Server.Bench;
 
 /// <summary>
 /// <c>WorldWeb.Server bench lobby-visitors URL V SECONDS</c>: V lobby pages polling <c>GET /api/lobby/live</c> at URL as
-/// the page does (twice a second, the ETag sent back, each with its own cookie) for SECONDS after a first round; it
+/// the page does (every <see cref="WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery"/>, the ETag sent back, each with its own cookie) for SECONDS after a first round; it
 /// prints <c>ready</c> after that round and a <see cref="LobbyPolls"/> JSON line at the end. A process of its own, so
 /// that <see cref="LobbyBench"/> measures the server's CPU without the clients'. A command-line program: it talks to the console.
 /// </summary>
 public static class LobbyVisitors
 {
-    public static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan PollEvery = WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery;
 
     public static bool Matches(string[] args) => args is ["bench", "lobby-visitors", _, _, _, ..];
 

@@ -17,7 +17,7 @@ public sealed record LobbyView(byte[] Json, string ETag, DateTimeOffset At);
 /// </summary>
 public sealed class LiveLobby(LiveGlimpses glimpses, IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock)
 {
-    public static readonly TimeSpan Fresh = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan Fresh = WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery;  // a page's every poll finds a newer snapshot
 
     /// <summary>The most worlds a snapshot lists (the most watched); past that a lobby is a search, not a page.</summary>
     public const int MaxWorlds = 48;
