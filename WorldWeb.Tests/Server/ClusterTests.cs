@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using SkiaSharp;
 using WorldWeb.Client.Contracts;
 using Xunit.Abstractions;
 
@@ -272,6 +273,41 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             await Task.Delay(250, timeout.Token);  // until the other node's report no longer lists the deleted world
         }
+    }
+
+    [Fact]
+    public async Task TheLobbyOfOneNode_ListsAPublicWorldLiveOnAnother_WithTheFrameItsOwnerNodeStreams()
+    {
+        var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
+        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        using HttpClient owner = a.Client(new CookieContainer());
+        HttpResponseMessage created = await owner.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("lobby across nodes", null, 53, IsPublic: true));
+        created.EnsureSuccessStatusCode();
+        string id = (await created.Content.ReadFromJsonAsync<WorldSummary>())!.Id;
+        await ServerProcess.FrameAsync(owner, id);
+        string runsOn = await OwnerUrl(owner, id);
+        ServerProcess elsewhere = runsOn == Url(a) ? b : a;
+        output.WriteLine($"the world runs on {runsOn}; its lobby is read on {Url(elsewhere)}");
+
+        // A visitor of the other node: its snapshot asks the owner node for the world's frame over the silo connection.
+        using HttpClient visitor = elsewhere.Client(new CookieContainer());
+        using var timeout = new CancellationTokenSource(Patience);
+        LobbyWorld? listed = null;
+        while (listed is null)
+        {
+            LobbySnapshot? snapshot = await visitor.GetFromJsonAsync<LobbySnapshot>("/api/lobby/live", timeout.Token);
+            listed = snapshot?.Worlds.SingleOrDefault(w => w.Id == id);
+            if (listed is null)
+            {
+                await Task.Delay(250, timeout.Token);  // until the visitor's node has read the owner's report
+            }
+        }
+        Assert.Equal("lobby across nodes", listed.Title);
+        Assert.StartsWith("data:image/", listed.Thumbnail);
+        using SKBitmap thumbnail = SKBitmap.Decode(Convert.FromBase64String(listed.Thumbnail[(listed.Thumbnail.IndexOf(',') + 1)..]));
+        Assert.Equal((64, 64), (thumbnail.Width, thumbnail.Height));
+        Assert.InRange(listed.Step, 0, (await ServerProcess.FrameAsync(owner, id)).Step);  // a step the world has reached
     }
 
     [Fact]

@@ -69,9 +69,14 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         JsonElement lobby = result.RootElement.GetProperty("lobby");
         Assert.Equal((5, 1), (lobby.GetProperty("visitors").GetInt32(), lobby.GetProperty("worlds").GetInt32()));
         Assert.True(lobby.GetProperty("worlds_cores").GetDouble() > 0, output);
-        // The difference of two medians, each rounded to 3 places as is the difference.
-        Assert.InRange(lobby.GetProperty("worlds_and_lobby_cores").GetDouble() - lobby.GetProperty("worlds_cores").GetDouble()
-            - lobby.GetProperty("lobby_cores").GetDouble(), -0.0015, 0.0015);
+        // Each cost is the median of the rounds' differences from their worlds-only stage (rounded to 3 places, as each stage is).
+        double[] Rounds(string name) => [.. lobby.GetProperty(name).EnumerateArray().Select(x => x.GetDouble())];
+        double[] alone = Rounds("worlds_cores_by_round"), withLobby = Rounds("worlds_and_lobby_cores_by_round"), oneMore = Rounds("one_more_world_cores_by_round");
+        Assert.Equal(5, alone.Length);
+        double MedianOver(double[] stage) => stage.Zip(alone, (x, y) => x - y).Order().ElementAt(2);
+        Assert.InRange(lobby.GetProperty("lobby_cores").GetDouble() - MedianOver(withLobby), -0.0015, 0.0015);
+        Assert.InRange(lobby.GetProperty("one_more_world_cores").GetDouble() - MedianOver(oneMore), -0.0015, 0.0015);
+        Assert.Equal(withLobby.Zip(oneMore).Count(r => r.First < r.Second), lobby.GetProperty("rounds_lobby_below_world").GetInt32());
         JsonElement polls = lobby.GetProperty("polls");
         // Five pages, each polling as the page does: about five polls a second at once a second.
         double expected = 5 / WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery.TotalSeconds;
