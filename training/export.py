@@ -117,6 +117,8 @@ def main(argv=None):
     if (shards.width, shards.height) != (world["width"], world["height"]):
         raise SystemExit(f"start shards are {shards.width}×{shards.height}, the model {world['width']}×{world['height']}")
     starts = start_states(shards, args.starts, cfg.model.context_frames)
+    if not world.get("heading_step_degrees"):
+        world["heading_step_degrees"] = shards.heading_step_degrees  # runs trained before the shards said it
 
     args.out.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out / "model.onnx"

@@ -26,7 +26,13 @@ internal static class ManifestRules
         ?? ContextPoolProblem(m)
         ?? PrecisionProblem("half", "half-precision", m.Half, m)
         ?? PrecisionProblem("int8", "int8", m.Int8, m)
-        ?? CodebookProblem(m);
+        ?? CodebookProblem(m)
+        ?? PosesProblem(m.Poses);
+
+    private static string? PosesProblem(PoseSpec? poses) =>
+        poses?.HeadingStepDegrees is not { } step ? null
+        : double.IsFinite(step) && step > 0 && step <= PoseSpec.MaxHeadingStepDegrees ? null
+        : $"poses.heading_step_degrees is {step}; it must be more than 0 and at most {PoseSpec.MaxHeadingStepDegrees}";
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
     private static string? FileNameProblem(string field, string? name) =>

@@ -25,6 +25,7 @@ public sealed record ModelManifest(
     ContextPoolSpec? ContextPool = null,
     PrecisionGraphs? Half = null,
     PrecisionGraphs? Int8 = null,
+    PoseSpec? Poses = null,
     JsonElement? Training = null)
 {
     public const string FileName = "world.json";

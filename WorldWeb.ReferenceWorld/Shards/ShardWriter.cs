@@ -65,6 +65,7 @@ public sealed class ShardWriter(string directory, WorldOptions options, Func<IRe
             actions = WorldActions.Names,
             presses = WorldActions.Presses,
             changes_world = WorldActions.ChangesWorld,
+            heading_step_degrees = 360.0 / AgentPose.StepsPerTurn,
             episodes,
         };
         File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));

@@ -27,6 +27,7 @@ public sealed partial class WorldSession
     private readonly List<byte[]> _contextRgb;
     private readonly WorldMemory? _memory;
     private readonly MemoryFeed _feed;
+    private readonly PoseTracking _poses;
     private readonly RevisitScore _revisits;
     private readonly CoherenceGuard _guard;
     private readonly int _checkpointEvery;
@@ -48,6 +49,7 @@ public sealed partial class WorldSession
         Model = model;
         _memory = memory;
         _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
+        _poses = PoseTracking.Of(model.Manifest);
         coherence ??= new CoherenceOptions();
         _guard = new CoherenceGuard(coherence);
         _checkpointEvery = coherence.CheckpointEverySteps;
@@ -235,9 +237,7 @@ public sealed partial class WorldSession
         {
             long step = _step + 1;
             Pose before = _pose;
-            // Noop moves nobody. The model's pose_delta on it is not quite zero (~0.03° a step, one way), and standing
-            // 10 s drifted the tracked pose 0.26 cells and 5.7°, enough to lose a wall's memory (bench turnaround).
-            Pose pose = _filledAction == ActionSpec.Noop ? _pose : _pose.Apply(RelativePose.FromPoseDelta(poseDelta));
+            Pose pose = _poses.Next(_pose, _filledAction, poseDelta);
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
             bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;

@@ -67,6 +67,17 @@ public sealed class ModelManifestTests
         Assert.Contains(expected, Refused(j => j[field] = value).Message);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-5.0)]
+    [InlineData(120.0)]
+    public void Parse_HeadingStepOutOfRange_IsRefused(double degrees)
+    {
+        ModelPackageException ex = Refused(j => j["poses"] = new System.Text.Json.Nodes.JsonObject { ["heading_step_degrees"] = degrees });
+
+        Assert.Contains($"poses.heading_step_degrees is {degrees}; it must be more than 0 and at most 90", ex.Message);
+    }
+
     [Fact]
     public void Parse_NonPositiveOrHugeFrameSize_IsRefused()
     {

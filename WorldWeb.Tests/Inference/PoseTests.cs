@@ -1,4 +1,5 @@
 using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Packages;
 
 namespace WorldWeb.Tests.Inference;
 
@@ -59,5 +60,34 @@ public sealed class PoseTests
         Assert.Equal(1, moved.X, Tolerance);
         Assert.Equal(0, moved.Y, Tolerance);
         Assert.Equal(Math.PI / 2, moved.Heading, 1e-7);
+    }
+
+    [Fact]
+    public void Tracking_RoundsEachTurnToTheHeadingStep_SoSmallErrorsNeverAddUp()
+    {
+        var snapped = new PoseTracking(new PoseSpec(HeadingStepDegrees: 5));
+        var plain = new PoseTracking(null);
+        float turn = (float)(5.3 * Math.PI / 180);  // a turn step read 0.3° too far, every time
+        Pose a = new(0, 0, 0), b = a;
+
+        for (int i = 0; i < 36; i++)
+        {
+            a = snapped.Next(a, 4, [0f, 0f, turn]);
+            b = plain.Next(b, 4, [0f, 0f, turn]);
+        }
+
+        Assert.Equal(Math.PI, Math.Abs(a.Heading), 1e-9);
+        Assert.Equal(36 * 0.3 * Math.PI / 180, Angles.Wrap(b.Heading - Math.PI), 1e-5);
+    }
+
+    [Fact]
+    public void Tracking_MovesAsThePoseDeltaSays_ButNotOnNoop()
+    {
+        var tracking = new PoseTracking(new PoseSpec(HeadingStepDegrees: 5));
+        var start = new Pose(1, 2, 0);
+
+        Assert.Equal(start, tracking.Next(start, ActionSpec.Noop, [0.1f, 0.02f, 0.001f]));
+        Pose moved = tracking.Next(start, 1, [0.1f, 0.02f, 0.001f]);
+        Assert.Equal((1.1, 2.02, 0.0), (Math.Round(moved.X, 6), Math.Round(moved.Y, 6), moved.Heading));
     }
 }

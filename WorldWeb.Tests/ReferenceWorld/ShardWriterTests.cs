@@ -29,6 +29,7 @@ public sealed class ShardWriterTests : IDisposable
         Assert.Equal("worldweb-shards/1", index.RootElement.GetProperty("format").GetString());
         Assert.Equal(8, index.RootElement.GetProperty("actions").GetArrayLength());
         Assert.Equal("paint", index.RootElement.GetProperty("presses")[0].GetString());
+        Assert.Equal(5.0, index.RootElement.GetProperty("heading_step_degrees").GetDouble());
         Assert.Contains("'descr': '|u1', 'fortran_order': False, 'shape': (20,)", Header(name + ".changed.npy"));
         Assert.Equal(name, index.RootElement.GetProperty("episodes")[0].GetProperty("name").GetString());
     }

@@ -126,6 +126,7 @@ public static class MemoryBenchCommand
         var floats = manifest.Frame.ValueCount;
         var memory = new WorldMemory(policy, frames);
         var feed = new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames);
+        var poseTracking = PoseTracking.Of(manifest);
         var context = package.Start(0).ToArray().Chunk(floats).ToList();
         var random = new Random(7);
         var pose = new Pose(0, 0, 0);
@@ -146,7 +147,7 @@ public static class MemoryBenchCommand
             model.Step(batch);
             var rgb = new byte[floats];
             FrameMath.ToRgb24(batch.Frame(row), rgb);
-            pose = pose.Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+            pose = poseTracking.Next(pose, action, batch.PoseDelta(row));
             context.RemoveAt(0);
             context.Add(rgb);
             var started = Stopwatch.GetTimestamp();

@@ -22,12 +22,13 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]>
 /// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
 /// same way the server steps its worlds, and with the server's retrieval (<see cref="MemoryFeed"/>). Each row's
 /// generated frames become its own context. An action that changes the world makes its memory forget what it
-/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), and the tracked pose stays where it was on
-/// noop (action 0), as the server's do.
+/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), and the pose is tracked by the server's rule
+/// (<see cref="PoseTracking"/>).
 /// </summary>
 public sealed class Rollout(WorldModel model, int batchCapacity = 32)
 {
     private readonly MemoryFeed feed = new(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
+    private readonly PoseTracking poseTracking = PoseTracking.Of(model.Manifest);
     private readonly HashSet<int> changesWorld = [.. model.Manifest.Actions.Where(a => a.ChangesWorld).Select(a => a.Index)];
 
     /// <param name="progress">Called every <see cref="ProgressEvery"/> steps of a chunk with (step, steps).</param>
@@ -64,7 +65,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
                 if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
-                if (rows[i].Actions[h] != ActionSpec.Noop) poses[i] = poses[i].Apply(RelativePose.FromPoseDelta(batch.PoseDelta(row)));
+                poses[i] = poseTracking.Next(poses[i], rows[i].Actions[h], batch.PoseDelta(row));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);

@@ -43,7 +43,8 @@ def write_synthetic_shards(directory, episodes=3, steps=48, size=64, paint=False
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     actions_named = ACTIONS + ["paint"] if paint else ACTIONS
-    index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": actions_named, "episodes": []}
+    index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": actions_named,
+             "heading_step_degrees": 5.0, "episodes": []}
     if paint:
         index["presses"] = index["changes_world"] = ["paint"]
     for e in range(episodes):

@@ -70,6 +70,7 @@ class PipelineTest(unittest.TestCase):
         for action in world["actions"]:  # real shards have paint, a press that changes the world; the others are held
             self.assertEqual((action.get("press", False), action.get("changes_world", False)), (action["name"] == "paint",) * 2)
         self.assertEqual((world["sampler"]["kind"], world["training"]["steps"]), ("codebook-tokens", 5))
+        self.assertEqual(world["poses"], {"heading_step_degrees": 5.0})  # the reference world turns 5° a step
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
         # The codebook WorldWeb stores memory frames by: the model's own patches, value for value.

@@ -75,8 +75,15 @@ def manifest(name, model_cfg, world, training, version) -> dict:
         "actions": [action_spec(i, a, world) for i, a in enumerate(world["actions"])],
         "inputs": inputs, "outputs": outputs,
         "sampler": sampler(model_cfg),
+        **poses(world),
         "training": training,
     }
+
+
+def poses(world) -> dict:
+    """The manifest's "poses": the heading step the server rounds each tracked turn to, where the shards name one."""
+    step = world.get("heading_step_degrees")
+    return {"poses": {"heading_step_degrees": step}} if step else {}
 
 
 def action_spec(index, name, world) -> dict:

@@ -55,7 +55,8 @@ class Run:
             raise SystemExit(f"{data_dir}: {len(shards.episodes)} episodes; need more than the "
                              f"{held_out} held out for evaluation")
         self.world = {"width": shards.width, "height": shards.height, "actions": shards.actions,
-                      "presses": shards.presses, "changes_world": shards.changes_world}
+                      "presses": shards.presses, "changes_world": shards.changes_world,
+                      "heading_step_degrees": shards.heading_step_degrees}
         self.data = shards.describe()
         self.data["held_out"] = [e.name for e in shards.episodes[-held_out:]]
         self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data)
