@@ -114,14 +114,15 @@ async function fps(watching, ms) {
 
 // --- the rows -------------------------------------------------------------------------------------------
 
-async function revokedLink(database) {
+// `joins`: how many times the holder joins with the link on one connection (a second join once orphaned the first grant).
+async function revokedLink(database, joins = 1) {
   const server = await startServer(database);
   try {
     const owner = new Visitor(server), player = new Visitor(server);
     const world = (await owner.createWorld(11)).body;
     const link = (await owner.request("POST", `/api/worlds/${world.id}/links`, { role: "player" })).body;
     const connection = await player.connect();
-    await connection.invoke("JoinWorld", link.token);
+    for (let i = 0; i < joins; i++) await connection.invoke("JoinWorld", link.token);
     const watching = watch(connection, world.id);
     await connection.invoke("SendAction", world.id, 1, 1);
     await sleep(1000);
@@ -182,6 +183,32 @@ async function ipFlood(database) {
     };
   } finally {
     await Promise.allSettled(connections.map(c => c.stop()));
+    await stopServer(server);
+  }
+}
+
+async function frameSlots(database) {
+  // One address with a new identity per world polls GET /api/worlds/{id}/frame, which opens a world: it may hold its
+  // address's share of the live worlds (Safety:MaxWatchedWorldsPerIp, 6), never every slot (Worlds:MaxLiveWorlds, 10).
+  const server = await startServer(database, {
+    Safety__TrustedProxies__0: "127.0.0.1", Safety__WorldsPerMinutePerIp: "100", Worlds__MaxLiveWorlds: "10",
+  });
+  try {
+    const opened = [], refusals = [];
+    for (let i = 0; i < 12; i++) {
+      const stranger = new Visitor(server, "10.0.0.9");  // a new identity every time: no cookie kept
+      const world = (await stranger.createWorld(200 + i)).body;
+      const frame = await stranger.request("GET", `/api/worlds/${world.id}/frame`);
+      if (frame.status === 200) opened.push(world.id); else refusals.push(`${frame.status} ${frame.body?.detail ?? frame.body}`);
+    }
+    const visitor = new Visitor(server, "10.0.0.1");
+    const theirs = (await visitor.createWorld(300)).body;
+    const visitorFrame = (await visitor.request("GET", `/api/worlds/${theirs.id}/frame`)).status;
+    return {
+      worlds_opened_by_one_address: opened.length, refusals, other_address_frame_status: visitorFrame,
+      holds: opened.length <= 6 && refusals.length === 12 - opened.length && visitorFrame === 200,
+    };
+  } finally {
     await stopServer(server);
   }
 }
@@ -549,7 +576,7 @@ const database = postgres("start", pgDir, "worldweb_hardening");
 const results = {};
 try {
   for (const [name, check] of Object.entries({
-    revoked_link: revokedLink, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
+    revoked_link: revokedLink, revoked_link_joined_twice: db => revokedLink(db, 2), frame_slots: frameSlots, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
     silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase, open_rights: openRights,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
