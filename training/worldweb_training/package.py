@@ -86,6 +86,14 @@ def poses(world) -> dict:
     return {"poses": {"heading_step_degrees": step}} if step else {}
 
 
+def trusted_heading_step(step, turn_error_deg):
+    """The world's heading step for the manifest, if the pose head's held-out turn error is under a tenth of it.
+
+    The server rounds each tracked turn to the step: exact for a pose head that turns within a fraction of a step
+    (0.2.4's: 0.03°), wrong by whole steps for one that does not (a tiny test run's rounded every turn to none)."""
+    return step if step and turn_error_deg is not None and turn_error_deg < step / 10 else None
+
+
 def action_spec(index, name, world) -> dict:
     """A manifest action: its keys, and whether it is a press and changes the world (as the shards say)."""
     spec = {"index": index, "name": name, "keys": ACTION_KEYS[name]}
