@@ -52,8 +52,9 @@ public sealed class ClipTests(WorldWebFactory factory, ITestOutputHelper output)
         Assert.True(saveStep > 5, $"saved at step {saveStep}");
 
         // From a few steps after the save (a replay from it first), through steps played after it: 30 steps that all
-        // reached this test (a server drops frames for a viewer that reads slowly, as this one may beside other tests).
-        long from = play.FirstStreamedRun(saveStep + 4, 30), to = from + 29;
+        // reached this test (a server drops frames for a viewer that reads slowly, as this one may beside other tests),
+        // the paint among them (a frame dropped before it once moved the first such run past it).
+        long from = play.FirstStreamedRun(saveStep + 4, 30, paint is { } pressed ? s => play.ActionOf(s) == pressed : null), to = from + 29;
         ClipInfo clip = await ClipVideo.RenderAsync(owner.Http, world.Id, from, to);
 
         List<byte[]> video = await ClipVideo.FramesAsync(owner.Http, clip, info.Width, info.Height);
@@ -212,18 +213,24 @@ internal sealed class WorldPlay : IAsyncDisposable
         }
     }
 
-    /// <summary>The first step from <paramref name="after"/> on that starts <paramref name="length"/> steps whose every frame was streamed.</summary>
-    public long FirstStreamedRun(long after, int length)
+    /// <summary>
+    /// The first step from <paramref name="after"/> on that starts <paramref name="length"/> steps whose every frame was
+    /// streamed, one of them <paramref name="holding"/> where given.
+    /// </summary>
+    public long FirstStreamedRun(long after, int length, Func<long, bool>? holding = null)
     {
         for (long start = after; start + length - 1 <= LastStep; start++)
         {
-            if (Steps(start, start + length - 1).All(_frames.ContainsKey))
+            if (Steps(start, start + length - 1).All(_frames.ContainsKey) && (holding is null || Steps(start, start + length - 1).Any(holding)))
             {
                 return start;
             }
         }
-        throw new Xunit.Sdk.XunitException($"no {length} steps in a row from step {after} to {LastStep} were all streamed");
+        throw new Xunit.Sdk.XunitException($"no {length} steps in a row from step {after} to {LastStep} were all streamed{(holding is null ? "" : " with the step looked for")}");
     }
+
+    /// <summary>The action in force at a streamed step, told by its frame's seq (as <see cref="Events"/> names it).</summary>
+    public int ActionOf(long step) => _sent[_frames[step].LastActionSeq];
 
     /// <summary>The RGB24 frames streamed for steps <paramref name="from"/> to <paramref name="to"/>; each must have been seen.</summary>
     public List<byte[]> Frames(long from, long to) =>

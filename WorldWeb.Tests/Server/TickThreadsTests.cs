@@ -66,7 +66,9 @@ public sealed class TickThreadsTests(ITestOutputHelper output)
 
         // More blocking work items than the pool has threads: it adds threads slowly, and each new one takes the
         // oldest item first, so anything queued after them waits until they are released.
-        using var release = new ManualResetEventSlim();
+        // Never disposed: items still queued when the test ends run later, and must find it set, not disposed (one that
+        // waited on a disposed event crashed the test host of a loaded CI run).
+        var release = new ManualResetEventSlim();
         for (int i = 0; i < ThreadPool.ThreadCount + 64; i++)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(), null);
