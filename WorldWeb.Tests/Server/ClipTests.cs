@@ -241,7 +241,7 @@ internal sealed class WorldPlay : IAsyncDisposable
     /// frame's seq, sent by the owner (who plays here); a step before any action of this player names nobody.
     /// </summary>
     public List<ClipEvent> Events(long from, long to, WorldInfo info, long? clipStart = null) =>
-        [.. Steps(from, to).Select(s => new ClipEvent(s, Math.Round((s - (clipStart ?? from)) / info.Fps, 3), info.Actions[_sent[_frames[s].LastActionSeq]].Name,
+        [.. Steps(from, to).Select(s => new ClipEvent(s, Math.Round((s - (clipStart ?? from)) / info.Fps, 3), info.Actions[ActionOf(s)].Name,
             _frames[s].LastActionSeq == 0 ? null : "owner"))];
 
     public async ValueTask DisposeAsync() => await StopAsync();
