@@ -63,8 +63,9 @@ public sealed class HungDatabaseTests(WorldWebFactory factory, ITestOutputHelper
         WorldInfo joined = await connection.InvokeAsync<WorldInfo>("JoinWorld", closed.Id).WaitAsync(Fast);
         Assert.Equal(closed.Id, joined.WorldId);
         await stop.CancelAsync();
+        // Each step once: every read of the log fails on a gap or an overlap between its chunks. No last step is fixed,
+        // since the world still steps and logs while the test reads (a CI run logged 17 more between two reads).
         await WaitLoggedAsync(playing.Id, step);
-        await LoggedSteps.AssertEachOnceAsync(TestEnvironment.ConnectionString, playing.Id, await LastLoggedAsync(playing.Id));
     }
 
     /// <summary>A connection of the test's own holding <paramref name="table"/> in ACCESS EXCLUSIVE mode until disposed.</summary>

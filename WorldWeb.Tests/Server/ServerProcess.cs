@@ -83,7 +83,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient();
-        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+        // Three minutes: a CI machine stalled for 3 min once (Orleans' watchdog said so) and a 60 s wait failed a start.
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromMinutes(3); await Task.Delay(250))
         {
             if (server._process.HasExited)
             {
