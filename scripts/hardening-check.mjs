@@ -115,17 +115,25 @@ async function fps(watching, ms) {
 // --- the rows -------------------------------------------------------------------------------------------
 
 // `joins`: how many times the holder joins with the link on one connection (a second join once orphaned the first grant).
-async function revokedLink(database, joins = 1) {
-  const server = await startServer(database);
+// `nodes: 2`: the owner plays the world on node A and revokes there; the holder is connected to node B (revocation was
+// node-local: B let the holder act and watch on).
+async function revokedLink(database, { joins = 1, nodes = 1 } = {}) {
+  const folder = mkdtempSync(`${tmpdir()}/worldweb-hardening-`);
+  const cluster = nodes === 1 ? {} : { Cluster__Id: `hardening-revoke-${Date.now()}`, Cluster__CertificatePath: `${folder}/cluster.pfx` };
+  const a = await startServer(database, nodes === 1 ? {} : { ...cluster, Cluster__SiloPort: `${await freePort()}` });
+  let b = null;
   try {
-    const owner = new Visitor(server), player = new Visitor(server);
+    b = nodes === 1 ? a : await startServer(database, { ...cluster, Cluster__SiloPort: `${await freePort()}` });
+    const owner = new Visitor(a), player = new Visitor(b);
     const world = (await owner.createWorld(11)).body;
+    const ownerConnection = await owner.connect();
+    await ownerConnection.invoke("JoinWorld", world.id);  // live on A
     const link = (await owner.request("POST", `/api/worlds/${world.id}/links`, { role: "player" })).body;
     const connection = await player.connect();
     for (let i = 0; i < joins; i++) await connection.invoke("JoinWorld", link.token);
     const watching = watch(connection, world.id);
     await connection.invoke("SendAction", world.id, 1, 1);
-    await sleep(1000);
+    for (const started = Date.now(); watching.frames === 0 && Date.now() - started < 30_000;) await sleep(100);
     const revokedAt = Date.now();
     const revoke = await owner.request("DELETE", `/api/worlds/${world.id}/links/${link.id}`);
     let refusedAt = null, seq = 2;
@@ -134,12 +142,58 @@ async function revokedLink(database, joins = 1) {
       await sleep(50);
     }
     await connection.stop();
+    await ownerConnection.stop();
     const actionsRefusedMs = refusedAt === null ? null : refusedAt - revokedAt;
     const streamEndedMs = watching.endedAt === null ? null : watching.endedAt - revokedAt;
     return {
+      ...(nodes === 1 ? {} : { owner_node: a.url, holder_node: b.url }),
       revoke_status: revoke.status, frames_before: watching.frames, actions_refused_after_ms: actionsRefusedMs,
       stream_ended_after_ms: streamEndedMs, stream_end: watching.ended,
-      holds: revoke.status === 204 && actionsRefusedMs !== null && actionsRefusedMs <= 2000 && streamEndedMs !== null && streamEndedMs <= 2000,
+      holds: revoke.status === 204 && watching.frames > 0 && actionsRefusedMs !== null && actionsRefusedMs <= 2000
+        && streamEndedMs !== null && streamEndedMs <= 2000,
+    };
+  } finally {
+    if (b && b !== a) await stopServer(b);
+    await stopServer(a);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+// A stream the server ends (here by revoking the link it was opened with) lets go of its viewer and of its address's
+// watch: the world's viewers return to 0, the world unloads once idle, and the address may watch another world.
+async function ghostViewers(database) {
+  const server = await startServer(database, {
+    Safety__TrustedProxies__0: "127.0.0.1", Safety__MaxWatchedWorldsPerIp: "1", Worlds__IdleUnloadSeconds: "3",
+  });
+  try {
+    const owner = new Visitor(server, "10.0.0.1"), guest = new Visitor(server, "10.0.0.2");
+    const world = (await owner.createWorld(21)).body, other = (await owner.createWorld(22)).body;
+    const link = (await owner.request("POST", `/api/worlds/${world.id}/links`, { role: "viewer" })).body;
+    const otherLink = (await owner.request("POST", `/api/worlds/${other.id}/links`, { role: "viewer" })).body;
+    const connection = await guest.connect();
+    await connection.invoke("JoinWorld", link.token);
+    const watching = watch(connection, world.id);
+    for (const started = Date.now(); watching.frames === 0 && Date.now() - started < 30_000;) await sleep(100);
+    const viewersWhileWatching = (await owner.request("GET", `/api/worlds/${world.id}`)).body.viewers;
+    const joinOther = () => connection.invoke("JoinWorld", otherLink.token).then(() => "joined", error => error.message);
+    const refused = await joinOther();  // the address's one watch is taken
+    const revokedAt = Date.now();
+    await owner.request("DELETE", `/api/worlds/${world.id}/links/${link.id}`);
+    await until(() => watching.ended, 5000);
+    // The connection stays open: only its stream ended.
+    const viewersGone = await until(async () => (await owner.request("GET", `/api/worlds/${world.id}`)).body.viewers === 0, 10_000);
+    const viewersZeroMs = viewersGone && Date.now() - revokedAt;
+    const unloaded = await until(async () => (await owner.request("GET", `/api/worlds/${world.id}`)).body.isLive === false, 20_000);
+    const joined = await joinOther();
+    const second = watch(connection, other.id);
+    for (const started = Date.now(); second.frames === 0 && second.ended === null && Date.now() - started < 30_000;) await sleep(100);
+    await connection.stop();
+    return {
+      viewers_while_watching: viewersWhileWatching, second_join_while_watching: refused,
+      stream_end: watching.ended, viewers_zero_after_ms: viewersZeroMs, unloaded_when_idle: unloaded === true,
+      second_join_after: joined, second_watch_after: { frames: second.frames, end: second.ended },
+      holds: viewersWhileWatching === 1 && /its limit/.test(refused) && watching.ended !== null
+        && viewersGone === true && unloaded === true && second.frames > 0,
     };
   } finally {
     await stopServer(server);
@@ -405,10 +459,10 @@ async function siloTls(database) {
   }
 }
 
-/** Polls `value` every 50 ms until it is truthy; null after `ms`. */
+/** Polls `value` (sync or async) every 50 ms until it is truthy; null after `ms`. */
 async function until(value, ms) {
   for (const started = Date.now(); Date.now() - started < ms; await sleep(50)) {
-    const seen = value();
+    const seen = await value();
     if (seen) return seen;
   }
   return null;
@@ -576,7 +630,8 @@ const database = postgres("start", pgDir, "worldweb_hardening");
 const results = {};
 try {
   for (const [name, check] of Object.entries({
-    revoked_link: revokedLink, revoked_link_joined_twice: db => revokedLink(db, 2), frame_slots: frameSlots, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
+    revoked_link: revokedLink, revoked_link_joined_twice: db => revokedLink(db, { joins: 2 }),
+    revoked_link_other_node: db => revokedLink(db, { nodes: 2 }), ghost_viewers: ghostViewers, frame_slots: frameSlots, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
     silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase, open_rights: openRights,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
