@@ -45,7 +45,7 @@ public static class ClusterExtensions
             });
         });
         builder.Services.AddSingleton<LocalNode>();
-        builder.Services.AddSingleton<WorldOwners>();
+        builder.Services.AddSingleton<LiveWorlds>();
         builder.Services.AddSingleton<ClusterQuotas>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterQuotas>());
         builder.Services.AddSingleton<NodeReports>();

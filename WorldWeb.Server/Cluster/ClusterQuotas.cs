@@ -84,7 +84,7 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
         {
             return await grains.GetGrain<IAddressGrain>(address).Elsewhere(node.Address).WaitAsync(TimeSpan.FromSeconds(2));
         }
-        catch (Exception ex) when (ex is TimeoutException || WorldOwners.IsNodeFault(ex))
+        catch (Exception ex) when (ex is TimeoutException || LiveWorlds.IsNodeFault(ex))
         {
             // The grain's node is going: this node's own limit still holds; the cluster's is back at the next check.
             logger.LogDebug(ex, "Holdings of {Address} on other nodes unknown for now", address);

@@ -128,7 +128,7 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
         {
             await _grain.Unwatch(_self);
         }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        catch (Exception ex) when (LiveWorlds.IsNodeFault(ex))
         {
             // The owner is gone; its watch went with it.
         }

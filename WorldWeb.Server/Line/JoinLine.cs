@@ -13,13 +13,16 @@ namespace WorldWeb.Server.Line;
 /// no node has a place for it: then only the head of the line asks for a place, every
 /// <see cref="LineOptions.RenewMilliseconds"/>, and takes the first that any node frees (placement sends it there).
 /// </summary>
-public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory directory, NodeReports nodes, LineAdmission admission,
+public sealed partial class JoinLine(IGrainFactory grains, LiveWorlds worlds, LineAdmission admission,
     IOptions<LineOptions> options, TimeProvider clock, ILogger<JoinLine> logger)
 {
+    /// <summary>How long a join waits to hear from a world's node whether it runs; one that does not answer is taken as not running.</summary>
+    private static readonly TimeSpan GlimpsePatience = TimeSpan.FromSeconds(5);
+
     /// <summary>Why a join may not open the world now (others wait for a place), or null: it runs, or nobody waits.</summary>
     public async Task<string?> WaitingAheadAsync(string worldId, string model)
     {
-        if (RunsNow(worldId))
+        if (worlds.RunsNow(worldId))
         {
             return null;
         }
@@ -28,12 +31,12 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory direct
         {
             waiting = await LineOf(model).Length();
         }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        catch (Exception ex) when (LiveWorlds.IsNodeFault(ex))
         {
             return null;  // the line went with its node; its joins enter the next one within a renewal
         }
         // The nodes' reports lag a second or two: the world's grain knows whether it runs, without opening it.
-        return waiting == 0 || await grains.GetGrain<IWorldGrain>(worldId).Glimpse() is not null ? null : Full($"{waiting} already wait in line");
+        return waiting == 0 || await worlds.GlimpseAsync(worldId, GlimpsePatience, trustReports: false) is not null ? null : Full($"{waiting} already wait in line");
     }
 
     /// <summary>The refusal that sends a join to the line; its start is what clients look for (<see cref="WorldHubProtocol.ServerFull"/>).</summary>
@@ -58,7 +61,7 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory direct
             while (true)
             {
                 // A world that runs takes no place, whatever the line.
-                if (RunsNow(worldId))
+                if (worlds.RunsNow(worldId))
                 {
                     break;
                 }
@@ -104,9 +107,6 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory direct
         }
     }
 
-    /// <summary>Live here, or on another node as it last reported.</summary>
-    private bool RunsNow(string worldId) => directory.FindLive(worldId) is { IsClosed: false } || nodes.RunsElsewhere(worldId);
-
     private IJoinLineGrain LineOf(string model) => grains.GetGrain<IJoinLineGrain>(model);
 
     /// <summary>Enters the line or renews the place; null when the line's node does not answer (a failover: enter again next time).</summary>
@@ -121,7 +121,7 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory direct
             }
             return standing.Refusal is { } refusal ? throw new HubException(refusal) : standing;
         }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        catch (Exception ex) when (LiveWorlds.IsNodeFault(ex))
         {
             return null;
         }
@@ -133,7 +133,7 @@ public sealed partial class JoinLine(IGrainFactory grains, WorldDirectory direct
         {
             await line.Leave(ticket, admitted);
         }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        catch (Exception ex) when (LiveWorlds.IsNodeFault(ex))
         {
             // The line went with its node; the place expires with it.
             LogLeaveLost(logger, ticket, ex.GetType().Name);

@@ -5,7 +5,7 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Server.Line;
 
 /// <summary>The head of a line asking for its place: the world opened wherever placement finds one, within the address's limits.</summary>
-public sealed class LineAdmission(WorldOwners owners, ClusterQuotas quotas)
+public sealed class LineAdmission(LiveWorlds worlds, ClusterQuotas quotas)
 {
     /// <summary>True once the world is open for the head; false while no node has a place (ask again at the next turn).</summary>
     /// <exception cref="HubException">The head may not open it: its address keeps its most worlds live, or the world cannot run.</exception>
@@ -18,9 +18,9 @@ public sealed class LineAdmission(WorldOwners owners, ClusterQuotas quotas)
         }
         try
         {
-            return await owners.OpenAsync(worldId) is not null ? true : throw new HubException($"World '{worldId}' no longer exists.");
+            return await worlds.OpenAsync(worldId) is not null ? true : throw new HubException($"World '{worldId}' no longer exists.");
         }
-        catch (WorldUnavailableException ex) when (ex.IsFull || ex.InnerException is { } inner && WorldOwners.IsNodeFault(inner))
+        catch (WorldUnavailableException ex) when (ex.IsFull || ex.InnerException is { } inner && LiveWorlds.IsNodeFault(inner))
         {
             return false;  // full everywhere, or the owner's node is going
         }

@@ -21,12 +21,12 @@ namespace WorldWeb.Server.Play;
 /// <summary>
 /// Playing a world: join it (by id or share token), stream its frames, send actions. Every refusal is a
 /// <see cref="HubException"/> to that caller only; other connections and worlds carry on. docs/protocol.md
-/// documents it for third-party clients. A world another node of the cluster owns is played through its grain: actions
-/// go to the owner, frames come back through a <see cref="WorldRelay"/>; the client cannot tell.
+/// documents it for third-party clients. Whether a world runs here or on another node of the cluster is
+/// <see cref="LiveWorlds"/>' business; the client cannot tell either.
 /// </summary>
 [Authorize(Policy = Policies.Visitor)]
-public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owners, IGrainFactory grains, NodeReports nodes, WorldRefs worldRefs,
-    WorldVisits visits, LinkGrants grants, AccountConnections accounts, ModelCatalog catalog, PlayerActions actions, ClusterQuotas quotas, JoinLine line,
+public sealed partial class WorldHub(LiveWorlds worlds, WorldRefs worldRefs, WorldVisits visits,
+    LinkGrants grants, AccountConnections accounts, ModelCatalog catalog, ClusterQuotas quotas, JoinLine line,
     IOptions<SafetyOptions> safety, ILogger<WorldHub> logger)
     : Hub<IWorldClient>
 {
@@ -73,7 +73,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
             throw new HubException(tooMany);
         }
         // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
-        OwnedWorld opened = await OpenAsync(world.Id);
+        OpenedWorld opened = await OpenAsync(world.Id);
         long step = opened.Step;
         if (role != WorldRoles.Owner)
         {
@@ -101,7 +101,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
     public async Task<ChannelReader<FrameMessage>> Frames(string worldId, CancellationToken cancellationToken)
     {
         string role = RoleIn(worldId);
-        OwnedWorld opened = await OpenAsync(worldId);
+        OpenedWorld opened = await OpenAsync(worldId);
         SafetyOptions limits = safety.Value;
         if (opened.Viewers >= limits.MaxViewersPerWorld && role != WorldRoles.Owner)
         {
@@ -147,39 +147,21 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         }
     }
 
-    /// <summary>A viewer of the world, here or relayed from its owner, and how to stop it.</summary>
-    private async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OwnedWorld opened, string worldId)
+    /// <summary>A viewer of the world, wherever it runs, and how to stop it.</summary>
+    private async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OpenedWorld opened, string worldId)
     {
-        if (opened.Session is { } session)
-        {
-            // The session may have been unloaded since it was opened above; then the viewer goes to the reopened one, and
-            // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
-            WorldSession watched = session;
-            FrameViewer? local = session.AddViewer();
-            if (local is null && (await OpenAsync(worldId)).Session is { } reopened)
-            {
-                watched = reopened;
-                local = reopened.AddViewer();
-            }
-            return local is null
-                ? throw new HubException("The world is restarting; try again.")
-                : (local, () => watched.RemoveViewer(local));
-        }
-        WorldRelay relay;
+        // After a failover the world resumes holding no key: a relay sends this connection's last action again.
+        ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(Context);
+        string actor = Context.ConnectionId;
         try
         {
-            // After a failover the world resumes holding no key: the relay sends this connection's last action again.
-            ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(Context);
-            string actor = Context.ConnectionId;
-            IWorldGrain grain = opened.Grain;
-            relay = await WorldRelay.StartAsync(grains, grain, logger, resend: () =>
+            return await worlds.WatchAsync(opened, grain =>
                 held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner, last.Who) : Task.FromResult<string?>(null));
         }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
+        catch (WorldUnavailableException ex)
         {
-            throw new HubException("The node running this world is not answering; try again in a few seconds.");
+            throw new HubException(ex.Message);
         }
-        return (relay.Viewer, () => _ = relay.DisposeAsync().AsTask());
     }
 
     public async Task SendAction(string worldId, int action, long seq)
@@ -191,32 +173,14 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         {
             throw new HubException("You joined this world as a viewer; viewers cannot act.");
         }
-        if (directory.FindLive(worldId) is not { IsClosed: false } session)
-        {
-            // Owned elsewhere (or not running): the owner checks and takes the action, opening the world if it must.
-            string? refusal;
-            try
-            {
-                refusal = await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, Context.ConnectionId, role == WorldRoles.Owner, who);
-            }
-            catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
-            {
-                refusal = "The node running this world is not answering; it will resume on another node in a few seconds.";
-            }
-            if (refusal is not null)
-            {
-                throw new HubException(refusal);
-            }
-            // Sent again after a failover is the key still held; a press was applied once (or is lost with an unlogged step).
-            if (!joined.IsPress(action))
-            {
-                HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner, who);
-            }
-            return;
-        }
-        if (actions.Submit(session, action, seq, Context.ConnectionId, role == WorldRoles.Owner, who) is { } refused)
+        if (await worlds.ActAsync(worldId, action, seq, Context.ConnectionId, role == WorldRoles.Owner, who) is { } refused)
         {
             throw new HubException(refused);
+        }
+        // Sent again after a failover is the key still held; a press was applied once (or is lost with an unlogged step).
+        if (!joined.IsPress(action))
+        {
+            HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner, who);
         }
     }
 
@@ -230,14 +194,7 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         accounts.Disconnected(Context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(Context).Keys)
         {
-            if (directory.FindLive(worldId) is { } live)
-            {
-                live.ReleaseActions(Context.ConnectionId);
-            }
-            else if (nodes.RunsElsewhere(worldId))
-            {
-                _ = ReleaseElsewhereAsync(worldId, Context.ConnectionId);
-            }
+            worlds.Release(worldId, Context.ConnectionId);
         }
         return base.OnDisconnectedAsync(exception);
     }
@@ -282,23 +239,11 @@ public sealed partial class WorldHub(WorldDirectory directory, WorldOwners owner
         return resolved is null ? throw new HubException(refusal) : (resolved.World, resolved.Role, resolved.Link);
     }
 
-    private async Task ReleaseElsewhereAsync(string worldId, string connectionId)
+    private async Task<OpenedWorld> OpenAsync(string worldId)
     {
         try
         {
-            await grains.GetGrain<IWorldGrain>(worldId).Release(connectionId);
-        }
-        catch (Exception ex) when (WorldOwners.IsNodeFault(ex))
-        {
-            // The owner is gone; the world resumes elsewhere with no action held.
-        }
-    }
-
-    private async Task<OwnedWorld> OpenAsync(string worldId)
-    {
-        try
-        {
-            return await owners.OpenAsync(worldId) ?? throw new HubException($"World '{worldId}' no longer exists.");
+            return await worlds.OpenAsync(worldId) ?? throw new HubException($"World '{worldId}' no longer exists.");
         }
         catch (WorldUnavailableException ex) when (ex.IsFull)
         {

@@ -7,29 +7,13 @@ using WorldWeb.Server.Worlds;
 namespace WorldWeb.Server.Saves;
 
 /// <summary>Saving a world where it stands and starting a new world from a save: what an owner and an admin ask for.</summary>
-public sealed class WorldSaves(WorldDirectory directory, WorldOwners owners, WorldStore store, MemoryStore memory,
+public sealed class WorldSaves(LiveWorlds worlds, WorldStore store, MemoryStore memory,
     IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock)
 {
     /// <summary>Opens the world (resuming it when needed) and saves it at its current step, on the node that runs it; null when there is no such world.</summary>
     /// <exception cref="WorldUnavailableException">The world exists but cannot run, or stopped on an error.</exception>
-    public async Task<SaveRecord?> SaveNowAsync(string id, string name, SaveKind kind, CancellationToken cancellationToken)
-    {
-        if (await owners.OpenAsync(id) is not { } world)
-        {
-            return null;
-        }
-        if (world.Session is { } session)
-        {
-            return await directory.SaveAsync(session, name, kind, cancellationToken);
-        }
-        (Guid? saveId, string? refusal) = await world.Grain.Save(name, (int)kind);
-        if (refusal is not null)
-        {
-            throw new WorldUnavailableException(refusal);
-        }
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
-        return saveId is null ? null : await db.Saves.AsNoTracking().SingleAsync(s => s.Id == saveId, cancellationToken);
-    }
+    public async Task<SaveRecord?> SaveNowAsync(string id, string name, SaveKind kind, CancellationToken cancellationToken) =>
+        await worlds.OpenAsync(id) is { } world ? await worlds.SaveAsync(world, name, kind, cancellationToken) : null;
 
     /// <summary>
     /// A new world of the same owner, model and seed that starts at save <paramref name="saveId"/> of <paramref name="world"/>,

@@ -29,7 +29,7 @@ public static class ActionMasksApi
 
     private static async Task<Results<Ok<ActionMask>, ValidationProblem, ProblemHttpResult>> SetMask(
         string id, ActionMask request, ClaimsPrincipal user, WorldStore store, ModelCatalog catalog, ActionMasks masks, AuditLog audit,
-        NodeReports nodes, IGrainFactory grains, CancellationToken cancellationToken)
+        LiveWorlds worlds, CancellationToken cancellationToken)
     {
         (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
         if (world is null)
@@ -45,10 +45,7 @@ public static class ActionMasksApi
         int[] mask = [.. disabled.Distinct().Order()];
         await store.SetDisabledActionsAsync(id, mask, cancellationToken);
         masks.Set(id, mask);
-        if (nodes.RunsElsewhere(id))
-        {
-            await grains.GetGrain<IWorldGrain>(id).SetActionMask(mask);  // live on another node: it holds the mask it checks
-        }
+        await worlds.SetActionMaskAsync(id, mask);
         await audit.RecordAsync(user, AuditActions.ActionMask, id, mask.Length == 0 ? "all actions allowed" : $"disabled {string.Join(",", mask)}", cancellationToken);
         return TypedResults.Ok(new ActionMask(mask));
     }

@@ -134,7 +134,7 @@ public static class WorldsApi
     /// open counts among the worlds the caller's address keeps live, as a stream would (<see cref="ClusterQuotas.TryOpenAsync"/>).
     /// </summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(
-        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, WorldOwners owners, ClusterQuotas quotas,
+        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, LiveWorlds worlds, ClusterQuotas quotas,
         IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
     {
         WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
@@ -151,7 +151,7 @@ public static class WorldsApi
         }
         try
         {
-            if (await owners.OpenAsync(id) is not { } owned || await owned.CurrentFrameAsync() is not { } shown)
+            if (await worlds.OpenAsync(id) is not { } opened || await worlds.CurrentFrameAsync(opened) is not { } shown)
             {
                 return ApiProblems.WorldNotFound(id);
             }

@@ -1,0 +1,232 @@
+using Microsoft.EntityFrameworkCore;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Server.Cluster;
+
+/// <summary>A world opened for a caller: live on this node (<see cref="Session"/>), or on another one (<see cref="Remote"/>, what its node said when it opened it).</summary>
+public sealed record OpenedWorld(IWorldGrain Grain, WorldSession? Session, WorldOpening? Remote)
+{
+    public long Step => Session?.Step ?? Remote!.Step;
+
+    public int Viewers => Session?.Viewers ?? Remote!.Viewers;
+}
+
+/// <summary>
+/// The one path to a live world, wherever in the cluster it runs: open, act, release, watch, save, stop, close, mask
+/// and glimpse. A world live here is used directly (its grain is here too); one live on another node is reached
+/// through its grain, which opens it on the node Orleans places it on when it must. Which of the two is this class's
+/// business: hubs and endpoints call it the same way for both.
+/// </summary>
+public sealed partial class LiveWorlds(
+    WorldDirectory directory, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
+    IDbContextFactory<WorldWebDbContext> contexts, ILogger<LiveWorlds> logger)
+{
+    /// <summary>What a caller hears when the node running a world went away mid-call.</summary>
+    public const string NodeGone = "The node running this world is not answering; it will resume on another node in a few seconds.";
+
+    /// <summary>Opens the world where it runs or where placement puts it; null when no such world exists.</summary>
+    /// <exception cref="WorldUnavailableException">The world cannot run, or its node is not answering (a failover under way).</exception>
+    public async Task<OpenedWorld?> OpenAsync(string id)
+    {
+        IWorldGrain grain = grains.GetGrain<IWorldGrain>(id);
+        if (directory.FindLive(id) is { IsClosed: false } live)
+        {
+            return new OpenedWorld(grain, live, null);
+        }
+        WorldOpening opening;
+        try
+        {
+            opening = await grain.Open();
+        }
+        catch (Exception ex) when (IsNodeFault(ex))
+        {
+            LogNodeUnreachable(logger, id, ex.GetType().Name);
+            throw new WorldUnavailableException($"{NodeGone} Try again.", ex);
+        }
+        if (opening.Refusal is not null)
+        {
+            throw new WorldUnavailableException(opening.Refusal) { IsFull = opening.Full };
+        }
+        if (!opening.Found)
+        {
+            return null;
+        }
+        if (opening.Node == node.Address)
+        {
+            return directory.FindLive(id) is { } session
+                ? new OpenedWorld(grain, session, null)
+                : throw new WorldUnavailableException("The world is restarting; try again.");
+        }
+        return new OpenedWorld(grain, null, opening);
+    }
+
+    /// <summary>Whether the world is live here, or on another node as the nodes last reported (which lags a second or two).</summary>
+    public bool RunsNow(string id) => directory.FindLive(id) is { IsClosed: false } || nodes.RunsElsewhere(id);
+
+    /// <summary>The frame the world shows now.</summary>
+    public async Task<FrameMessage?> CurrentFrameAsync(OpenedWorld world) =>
+        world.Session is { } session ? session.CurrentFrame() : (await world.Grain.Frame())?.ToMessage();
+
+    /// <summary>
+    /// A viewer of the opened world and how to stop it: the session's own, or frames relayed from the node that runs it.
+    /// <paramref name="resend"/> is what a relay sends after a failover, when the world resumes holding no key.
+    /// </summary>
+    /// <exception cref="WorldUnavailableException">The world restarted under the caller, or its node is not answering.</exception>
+    public async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OpenedWorld world, Func<IWorldGrain, Task<string?>> resend)
+    {
+        if (world.Session is { } session)
+        {
+            // The session may have been unloaded since it was opened; then the viewer goes to the reopened one, and
+            // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
+            WorldSession watched = session;
+            FrameViewer? viewer = session.AddViewer();
+            if (viewer is null && (await OpenAsync(session.Id))?.Session is { } reopened)
+            {
+                watched = reopened;
+                viewer = reopened.AddViewer();
+            }
+            return viewer is null
+                ? throw new WorldUnavailableException("The world is restarting; try again.")
+                : (viewer, () => watched.RemoveViewer(viewer));
+        }
+        try
+        {
+            IWorldGrain grain = world.Grain;
+            WorldRelay relay = await WorldRelay.StartAsync(grains, grain, logger, () => resend(grain));
+            return (relay.Viewer, () => _ = relay.DisposeAsync().AsTask());
+        }
+        catch (Exception ex) when (IsNodeFault(ex))
+        {
+            throw new WorldUnavailableException("The node running this world is not answering; try again in a few seconds.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Takes a player's action (<see cref="PlayerActions"/> checks it on the node that runs the world); the refusal, or
+    /// null. A world not live here is reached through its grain, which opens it if it must.
+    /// </summary>
+    public async Task<string?> ActAsync(string worldId, int action, long seq, string actor, bool owner, string who)
+    {
+        if (directory.FindLive(worldId) is { IsClosed: false } session)
+        {
+            return actions.Submit(session, action, seq, actor, owner, who);
+        }
+        try
+        {
+            return await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, actor, owner, who);
+        }
+        catch (Exception ex) when (IsNodeFault(ex))
+        {
+            return NodeGone;
+        }
+    }
+
+    /// <summary>Lets go of the keys <paramref name="actor"/> holds in the world, wherever it runs; does not wait for another node.</summary>
+    public void Release(string worldId, string actor)
+    {
+        if (directory.FindLive(worldId) is { } live)
+        {
+            live.ReleaseActions(actor);
+        }
+        else if (nodes.RunsElsewhere(worldId))
+        {
+            _ = ReleaseElsewhereAsync(worldId, actor);
+        }
+    }
+
+    /// <summary>Saves the opened world at its current step on the node that runs it; null when the save was not made.</summary>
+    /// <exception cref="WorldUnavailableException">The world stopped on an error.</exception>
+    public async Task<SaveRecord?> SaveAsync(OpenedWorld world, string name, SaveKind kind, CancellationToken cancellationToken)
+    {
+        if (world.Session is { } session)
+        {
+            return await directory.SaveAsync(session, name, kind, cancellationToken);
+        }
+        (Guid? saveId, string? refusal) = await world.Grain.Save(name, (int)kind);
+        if (refusal is not null)
+        {
+            throw new WorldUnavailableException(refusal);
+        }
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return saveId is null ? null : await db.Saves.AsNoTracking().SingleAsync(s => s.Id == saveId, cancellationToken);
+    }
+
+    /// <summary>Stops the world (saved and unloaded) wherever it runs; false when it was not live.</summary>
+    public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken) =>
+        nodes.RunsElsewhere(id)
+            ? await grains.GetGrain<IWorldGrain>(id).End(reason, delete: false)
+            : await directory.StopAsync(id, reason, cancellationToken);
+
+    /// <summary>Closes the world without saving it, wherever it runs, before it is deleted.</summary>
+    public async Task CloseForDeletionAsync(string id, string reason)
+    {
+        if (nodes.RunsElsewhere(id))
+        {
+            await grains.GetGrain<IWorldGrain>(id).End(reason, delete: true);
+        }
+        else
+        {
+            await directory.CloseAsync(id, reason);
+        }
+    }
+
+    /// <summary>Hands a changed action mask to the node that runs the world, which holds the mask it checks (this node's is set by the caller).</summary>
+    public async Task SetActionMaskAsync(string id, int[] disabled)
+    {
+        if (nodes.RunsElsewhere(id))
+        {
+            await grains.GetGrain<IWorldGrain>(id).SetActionMask(disabled);
+        }
+    }
+
+    /// <summary>
+    /// The world's step, viewers and current frame, never opening it: null when it is not live, or when its node does not
+    /// answer within <paramref name="patience"/>. <paramref name="trustReports"/> false asks the grain even when the nodes'
+    /// reports (a second or two behind) say nothing runs it.
+    /// </summary>
+    public async Task<WorldGlimpse?> GlimpseAsync(string id, TimeSpan patience, bool trustReports = true)
+    {
+        if (directory.FindLive(id) is { IsClosed: false } session)
+        {
+            return WorldGlimpse.Of(session);
+        }
+        if (trustReports && !nodes.RunsElsewhere(id))
+        {
+            return null;
+        }
+        try
+        {
+            return await grains.GetGrain<IWorldGrain>(id).Glimpse().WaitAsync(patience);
+        }
+        catch (Exception ex) when (IsNodeFault(ex))
+        {
+            LogNoGlimpse(logger, id, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>Whether a grain call failed because a node went away (not because the world said no).</summary>
+    public static bool IsNodeFault(Exception ex) =>
+        ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+            || ex.InnerException is { } inner && IsNodeFault(inner);
+
+    private async Task ReleaseElsewhereAsync(string worldId, string actor)
+    {
+        try
+        {
+            await grains.GetGrain<IWorldGrain>(worldId).Release(actor);
+        }
+        catch (Exception ex) when (IsNodeFault(ex))
+        {
+            // The node is gone; the world resumes elsewhere with no action held.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: the node running it did not answer ({Fault})")]
+    private static partial void LogNodeUnreachable(ILogger logger, string worldId, string fault);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "World {WorldId}: its node did not answer a glimpse ({Fault})")]
+    private static partial void LogNoGlimpse(ILogger logger, string worldId, string fault);
+}
