@@ -32,55 +32,55 @@ public static class AccountsApi
     private static Ok<AccountInfo> Me(ClaimsPrincipal user) => TypedResults.Ok(InfoOf(user, 0));
 
     private static async Task<Results<Created<AccountInfo>, ValidationProblem, ProblemHttpResult>> SignUp(
-        Credentials request, HttpContext http, UserManager<IdentityUser> users, WorldStore worlds, AuditLog audit, CancellationToken cancellationToken)
+        Credentials request, HttpContext http, [AsParameters] AccountServices services, CancellationToken cancellationToken)
     {
         if (Validate(request) is { } invalid)
         {
             return invalid;
         }
         string email = request.Email!.Trim();
-        if (await users.FindByEmailAsync(email) is not null)
+        if (await services.Users.FindByEmailAsync(email) is not null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Email taken",
                 detail: "An account with this email exists; sign in instead.");
         }
         var account = new IdentityUser { UserName = email, Email = email };
-        IdentityResult created = await users.CreateAsync(account, request.Password!);
+        IdentityResult created = await services.Users.CreateAsync(account, request.Password!);
         if (!created.Succeeded)
         {
             return TypedResults.ValidationProblem(created.Errors
                 .GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
         }
-        int claimed = await SignInAsync(http, account, [], worlds, cancellationToken);
-        await audit.RecordAsync(http.User, AuditActions.SignUp, account.Id, $"claimed {claimed} anonymous worlds", cancellationToken);
+        int claimed = await SignInAsync(http, account, [], services.Worlds, cancellationToken);
+        await services.Audit.RecordAsync(http.User, AuditActions.SignUp, account.Id, $"claimed {claimed} anonymous worlds", cancellationToken);
         return TypedResults.Created("/api/account", InfoOf(http.User, claimed));
     }
 
     private static async Task<Results<Ok<AccountInfo>, ValidationProblem, ProblemHttpResult>> SignIn(
-        Credentials request, HttpContext http, UserManager<IdentityUser> users, WorldStore worlds, CancellationToken cancellationToken)
+        Credentials request, HttpContext http, [AsParameters] AccountServices services, CancellationToken cancellationToken)
     {
         if (Validate(request) is { } invalid)
         {
             return invalid;
         }
-        IdentityUser? account = await users.FindByEmailAsync(request.Email!.Trim());
-        if (account is not null && await users.IsLockedOutAsync(account))
+        IdentityUser? account = await services.Users.FindByEmailAsync(request.Email!.Trim());
+        if (account is not null && await services.Users.IsLockedOutAsync(account))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
                 detail: "Too many wrong passwords; try again in a few minutes.");
         }
-        if (account is null || !await users.CheckPasswordAsync(account, request.Password!))
+        if (account is null || !await services.Users.CheckPasswordAsync(account, request.Password!))
         {
             if (account is not null)
             {
-                await users.AccessFailedAsync(account);
+                await services.Users.AccessFailedAsync(account);
             }
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                 detail: "Wrong email or password.");
         }
-        await users.ResetAccessFailedCountAsync(account);
-        int claimed = await SignInAsync(http, account, await users.GetRolesAsync(account), worlds, cancellationToken);
+        await services.Users.ResetAccessFailedCountAsync(account);
+        int claimed = await SignInAsync(http, account, await services.Users.GetRolesAsync(account), services.Worlds, cancellationToken);
         return TypedResults.Ok(InfoOf(http.User, claimed));
     }
 
@@ -127,4 +127,7 @@ public static class AccountsApi
     private static AccountInfo InfoOf(ClaimsPrincipal user, int claimed) =>
         new(user.UserId() ?? "", user.Email(), user.IsAccount(),
             user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray(), claimed);
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct AccountServices(UserManager<IdentityUser> Users, WorldStore Worlds, AuditLog Audit);
 }

@@ -81,43 +81,43 @@ public static class AdminApi
     }
 
     private static async Task<Results<Created<SaveInfo>, ProblemHttpResult>> SaveWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] AdminServices services, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, id, cancellationToken) is null)
+        if (await FindAsync(services.Store, id, cancellationToken) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(saves, id, "admin save", SaveKind.Auto, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, "admin save", SaveKind.Auto, cancellationToken);
         if (save is null)
         {
             return unavailable!;
         }
-        await audit.RecordAsync(user, AuditActions.AdminSave, id, $"at step {save.Step}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.AdminSave, id, $"at step {save.Step}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SaveAnswers.ToInfo(save));
     }
 
     /// <summary>Saves a live world and unloads it; its streams end and joined clients get WorldClosed. The world stays and can be joined again.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> StopWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] AdminServices services, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, id, cancellationToken) is null)
+        if (await FindAsync(services.Store, id, cancellationToken) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        await endings.StopAsync(id, StoppedReason, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.AdminStop, id, null, cancellationToken);
+        await services.Endings.StopAsync(id, StoppedReason, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.AdminStop, id, null, cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] AdminServices services, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, id, cancellationToken) is not { } world)
+        if (await FindAsync(services.Store, id, cancellationToken) is not { } world)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        await endings.DeleteAsync(id, DeletedReason, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.AdminDelete, id, $"{world.Title} of {world.OwnerId}", cancellationToken);
+        await services.Endings.DeleteAsync(id, DeletedReason, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.AdminDelete, id, $"{world.Title} of {world.OwnerId}", cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -133,37 +133,35 @@ public static class AdminApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLink(
-        string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
+        string id, string linkId, ClaimsPrincipal user, [AsParameters] AdminServices services, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, id, cancellationToken) is null)
+        if (await FindAsync(services.Store, id, cancellationToken) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        if (!Guid.TryParse(linkId, out Guid guid) || !await links.RevokeAsync(id, guid, cancellationToken))
+        if (!Guid.TryParse(linkId, out Guid guid) || !await services.Links.RevokeAsync(id, guid, cancellationToken))
         {
             return ApiProblems.LinkNotFound(id, linkId);
         }
-        await audit.RecordAsync(user, AuditActions.AdminLinkRevoke, id, $"link {guid}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.AdminLinkRevoke, id, $"link {guid}", cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<AuditEntryInfo[]>> AuditEntries(
-        string? actor, string? action, string? target, long? before, int? take, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Ok<AuditEntryInfo[]>> AuditEntries([AsParameters] AuditQuery query, AuditLog audit, CancellationToken cancellationToken)
     {
-        List<AuditEntry> entries = await audit.QueryAsync(actor, action, target, before, take ?? 100, cancellationToken);
+        List<AuditEntry> entries = await audit.QueryAsync(query.Actor, query.Action, query.Target, query.Before, query.Take ?? 100, cancellationToken);
         return TypedResults.Ok(entries.Select(e => new AuditEntryInfo(e.Id, e.At, e.ActorId, e.ActorEmail, e.Action, e.Target, e.Detail)).ToArray());
     }
 
     private static async Task<Ok<SystemInfo>> SystemStatus(
-        ProcessCpu cpu, GpuStatus gpu, WorldDirectory directory, ModelCatalog catalog, IOptions<InferenceOptions> inference,
-        IDbContextFactory<WorldWebDbContext> contexts, CancellationToken cancellationToken)
+        [AsParameters] SystemServices services, CancellationToken cancellationToken)
     {
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using WorldWebDbContext db = await services.Contexts.CreateDbContextAsync(cancellationToken);
         long databaseBytes = await db.Database.SqlQuery<long>($"SELECT pg_database_size(current_database()) AS \"Value\"").SingleAsync(cancellationToken);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return TypedResults.Ok(new SystemInfo(Environment.ProcessorCount, Math.Round(cpu.Percent(), 1), process.WorkingSet64,
-            GC.GetTotalMemory(false), databaseBytes, directory.Live.Count, Inference(catalog.All, inference.Value.ExecutionProvider),
-            await gpu.ReadAsync(cancellationToken)));
+        return TypedResults.Ok(new SystemInfo(Environment.ProcessorCount, Math.Round(services.Cpu.Percent(), 1), process.WorkingSet64,
+            GC.GetTotalMemory(false), databaseBytes, services.Directory.Live.Count, Inference(services.Catalog.All, services.Inference.Value.ExecutionProvider),
+            await services.Gpu.ReadAsync(cancellationToken)));
     }
 
     /// <summary>How each loaded model runs, and the configured provider where a model does not run on it.</summary>
@@ -177,4 +175,13 @@ public static class AdminApi
 
     private static async Task<WorldRecord?> FindAsync(WorldStore store, string id, CancellationToken cancellationToken) =>
         WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+
+    /// <summary><c>GET /api/admin/audit</c>'s query: entries by whom, of what and on what, before an entry id, how many (100 unless said).</summary>
+    public readonly record struct AuditQuery(string? Actor, string? Action, string? Target, long? Before, int? Take);
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct AdminServices(WorldStore Store, WorldSaves Saves, WorldEndings Endings, ShareLinkStore Links, AuditLog Audit);
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct SystemServices(ProcessCpu Cpu, GpuStatus Gpu, WorldDirectory Directory, ModelCatalog Catalog, IOptions<InferenceOptions> Inference, IDbContextFactory<WorldWebDbContext> Contexts);
 }

@@ -18,7 +18,7 @@ public static partial class AdminModelsApi
     }
 
     private static async Task<Results<Created<ModelInfo>, ProblemHttpResult>> LoadModel(
-        LoadModelRequest request, ClaimsPrincipal user, ModelHosting hosting, AuditLog audit, ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+        LoadModelRequest request, ClaimsPrincipal user, [AsParameters] ModelAdminServices services, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Folder))
         {
@@ -27,7 +27,7 @@ public static partial class AdminModelsApi
         LoadedModel model;
         try
         {
-            model = hosting.Load(request.Folder.Trim());
+            model = services.Hosting.Load(request.Folder.Trim());
         }
         catch (ModelFolderException ex)
         {
@@ -37,15 +37,15 @@ public static partial class AdminModelsApi
         {
             return Problem(StatusCodes.Status409Conflict, "Model already loaded", ex.Message);
         }
-        LogLoaded(logger, model.Name, model.Package.Folder, user.Identity?.Name);
-        await audit.RecordAsync(user, AuditActions.AdminModelLoad, model.Name, model.Package.Folder, cancellationToken);
+        LogLoaded(services.Logger, model.Name, model.Package.Folder, user.Identity?.Name);
+        await services.Audit.RecordAsync(user, AuditActions.AdminModelLoad, model.Name, model.Package.Folder, cancellationToken);
         return TypedResults.Created("/api/models", model.ToInfo(isDefault: false));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UnloadModel(
-        string name, ClaimsPrincipal user, ModelHosting hosting, AuditLog audit, ILogger<ModelCatalog> logger, CancellationToken cancellationToken)
+        string name, ClaimsPrincipal user, [AsParameters] ModelAdminServices services, CancellationToken cancellationToken)
     {
-        (ModelHosting.Unload result, int liveWorlds, LoadedModel? model) = await hosting.UnloadAsync(name);
+        (ModelHosting.Unload result, int liveWorlds, LoadedModel? model) = await services.Hosting.UnloadAsync(name);
         switch (result)
         {
             case ModelHosting.Unload.NotLoaded:
@@ -57,8 +57,8 @@ public static partial class AdminModelsApi
                 return Problem(StatusCodes.Status409Conflict, "Model in use",
                     $"{liveWorlds} live world(s) use '{name}'. Stop them (Live sessions, Stop) and unload again.");
         }
-        LogUnloaded(logger, name, user.Identity?.Name);
-        await audit.RecordAsync(user, AuditActions.AdminModelUnload, name, model!.Package.Folder, cancellationToken);
+        LogUnloaded(services.Logger, name, user.Identity?.Name);
+        await services.Audit.RecordAsync(user, AuditActions.AdminModelUnload, name, model!.Package.Folder, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -70,4 +70,7 @@ public static partial class AdminModelsApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} unloaded by {Admin}")]
     private static partial void LogUnloaded(ILogger logger, string model, string? admin);
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct ModelAdminServices(ModelHosting Hosting, AuditLog Audit, ILogger<ModelCatalog> Logger);
 }

@@ -33,15 +33,15 @@ public static class ClipsApi
     }
 
     private static async Task<Results<Accepted<ClipInfo>, ProblemHttpResult>> Create(
-        CreateClipRequest request, ClaimsPrincipal user, HttpContext http, ClipRequests requests, AuditLog audit, CancellationToken cancellationToken)
+        CreateClipRequest request, ClaimsPrincipal user, HttpContext http, [AsParameters] ClipsServices services, CancellationToken cancellationToken)
     {
         string address = ClientAddress.Of(http);
-        (ClipRecord? clip, string title, ClipRefusal? refusal) = await requests.AskAsync(request, user, address, cancellationToken);
+        (ClipRecord? clip, string title, ClipRefusal? refusal) = await services.Requests.AskAsync(request, user, address, cancellationToken);
         if (clip is null)
         {
             return Problem(refusal!, http);
         }
-        await audit.RecordAsync(user, AuditActions.ClipCreate, clip.WorldId, $"clip {clip.Id}: steps {clip.FromStep}–{clip.ToStep}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.ClipCreate, clip.WorldId, $"clip {clip.Id}: steps {clip.FromStep}–{clip.ToStep}", cancellationToken);
         return TypedResults.Accepted($"/api/clips/{clip.Id}", ToInfo(clip, title, user));
     }
 
@@ -90,20 +90,20 @@ public static class ClipsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, ClaimsPrincipal user, ClipStore clips, ClipQueue queue, AuditLog audit, IOptions<ClipOptions> options, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] ClipsServices services, CancellationToken cancellationToken)
     {
-        if (await FindAsync(clips, id, cancellationToken) is not { } found)
+        if (await FindAsync(services.Clips, id, cancellationToken) is not { } found)
         {
-            return NotFound(id, options.Value);
+            return NotFound(id, services.Options.Value);
         }
         if (found.Clip.OwnerId != user.UserId())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only who made it may do this",
                 detail: "Only the visitor who asked for this clip may delete it.");
         }
-        queue.Cancel(id);
-        await clips.DeleteAsync(id, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.ClipDelete, found.Clip.WorldId, $"clip {id}", cancellationToken);
+        services.Queue.Cancel(id);
+        await services.Clips.DeleteAsync(id, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.ClipDelete, found.Clip.WorldId, $"clip {id}", cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -143,4 +143,7 @@ public static class ClipsApi
             clip.Error, clip.Bytes, clip.CreatedAt, clip.ExpiresAt, clip.OwnerId == user.UserId(), $"/clips/{clip.Id}",
             ready ? $"/api/clips/{clip.Id}/video.mp4" : null, ready ? $"/api/clips/{clip.Id}/events.jsonl" : null);
     }
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct ClipsServices(ClipRequests Requests, ClipStore Clips, ClipQueue Queue, AuditLog Audit, IOptions<ClipOptions> Options);
 }

@@ -35,15 +35,15 @@ public static class LobbyApi
 
     /// <summary>The last frame of one of the caller's worlds (live: now; asleep: its latest save's), never resuming it.</summary>
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetThumbnail(
-        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, LastFrames frames, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, HttpContext http, [AsParameters] ThumbnailServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "see its last frame here", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "see its last frame here", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
         string? known = http.Request.Headers.IfNoneMatch.Count == 1 ? http.Request.Headers.IfNoneMatch[0] : null;
-        if (await frames.OfAsync(world, known, cancellationToken) is not { } frame)
+        if (await services.Frames.OfAsync(world, known, cancellationToken) is not { } frame)
         {
             return ApiProblems.Unavailable($"The model '{world.Model}' of this world is not loaded on this server, so its last frame cannot be read.");
         }
@@ -53,4 +53,7 @@ public static class LobbyApi
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.File(frame.Data, frame.ContentType);
     }
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct ThumbnailServices(WorldStore Store, LastFrames Frames);
 }

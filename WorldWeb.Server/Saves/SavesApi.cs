@@ -28,8 +28,7 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<SaveInfo>, ValidationProblem, ProblemHttpResult>> CreateSave(
-        string id, CreateSaveRequest request, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit,
-        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        string id, CreateSaveRequest request, ClaimsPrincipal user, [AsParameters] SavesServices services, CancellationToken cancellationToken)
     {
         string name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > MaxNameLength)
@@ -40,41 +39,41 @@ public static class SavesApi
         {
             return ApiProblems.Invalid("name", "A save's name may not hold control characters (such as NUL or a line break).");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "save it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "save it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        int max = options.Value.MaxSavesPerWorld;
-        if (await store.CountSavesAsync(id, SaveKind.User, cancellationToken) >= max)
+        int max = services.Options.Value.MaxSavesPerWorld;
+        if (await services.Store.CountSavesAsync(id, SaveKind.User, cancellationToken) >= max)
         {
             return ApiProblems.TooMany($"This world keeps {max} saves, the most one world may; delete one to save again.");
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(saves, id, name, SaveKind.User, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, name, SaveKind.User, cancellationToken);
         if (save is null)
         {
             return unavailable!;
         }
-        await audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.SaveCreate, id, $"{name} at step {save.Step}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/saves/{save.Id}", SaveAnswers.ToInfo(save));
     }
 
     /// <summary>Deletes a named save (the autosave a world resumes from is not one); the memory only it held goes too.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSave(
-        string id, string saveId, ClaimsPrincipal user, WorldStore store, MemoryStore memory, AuditLog audit, CancellationToken cancellationToken)
+        string id, string saveId, ClaimsPrincipal user, [AsParameters] SavesServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "delete its saves", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "delete its saves", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        if (!Guid.TryParse(saveId, out Guid save) || await store.DeleteSaveAsync(id, save, SaveKind.User, cancellationToken) is not { } deleted)
+        if (!Guid.TryParse(saveId, out Guid save) || await services.Store.DeleteSaveAsync(id, save, SaveKind.User, cancellationToken) is not { } deleted)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such save",
                 detail: $"World '{id}' has no save '{saveId}' that can be deleted; GET /api/worlds/{id}/saves lists them.");
         }
-        await memory.CollectAsync(id, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.SaveDelete, id, $"{deleted.Name} at step {deleted.Step}", cancellationToken);
+        await services.Memory.CollectAsync(id, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.SaveDelete, id, $"{deleted.Name} at step {deleted.Step}", cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -95,29 +94,30 @@ public static class SavesApi
     }
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> Fork(
-        string id, ForkRequest request, ClaimsPrincipal user, WorldStore store, WorldSaves saves, AuditLog audit,
-        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        string id, ForkRequest request, ClaimsPrincipal user, [AsParameters] SavesServices services, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(request.SaveId, out Guid saveId))
         {
             return ApiProblems.Invalid("saveId", "saveId must be the id of one of this world's saves.");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "fork it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "fork it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        if (await WorldAccess.QuotaProblemAsync(store, world.OwnerId, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldAccess.QuotaProblemAsync(services.Store, world.OwnerId, services.Options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }
-        if (await saves.ForkAsync(world, saveId, cancellationToken) is not { } fork)
+        if (await services.Saves.ForkAsync(world, saveId, cancellationToken) is not { } fork)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Save not found",
                 detail: $"World '{id}' has no save '{request.SaveId}'.");
         }
-        await audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {saveId}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.Fork, fork.Id, $"from world {id} save {saveId}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{fork.Id}", new CreatedWorld(fork.Id, WorldIds.PlayUrl(fork.Id)));
     }
 
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct SavesServices(WorldStore Store, WorldSaves Saves, MemoryStore Memory, AuditLog Audit, IOptions<WorldSessionOptions> Options);
 }

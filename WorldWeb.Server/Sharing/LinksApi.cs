@@ -26,8 +26,7 @@ public static class LinksApi
     public static string JoinUrl(string token) => $"/w/{token}";
 
     private static async Task<Results<Created<ShareLinkInfo>, ValidationProblem, ProblemHttpResult>> CreateLink(
-        string id, CreateShareLinkRequest request, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit,
-        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        string id, CreateShareLinkRequest request, ClaimsPrincipal user, [AsParameters] LinksServices services, CancellationToken cancellationToken)
     {
         if (request.Role is not (WorldRoles.Viewer or WorldRoles.Player))
         {
@@ -37,19 +36,19 @@ public static class LinksApi
         {
             return ApiProblems.Invalid("expiresInHours", $"expiresInHours must be more than 0 and at most {MaxHours}, or left out for a link that does not expire.");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "share it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "share it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        int max = options.Value.MaxLinksPerWorld;
-        if (await links.CountUnrevokedAsync(id, cancellationToken) >= max)
+        int max = services.Options.Value.MaxLinksPerWorld;
+        if (await services.Links.CountUnrevokedAsync(id, cancellationToken) >= max)
         {
             return ApiProblems.TooMany($"This world has {max} share links that are not revoked, the most a world may have; revoke one to make another.");
         }
         TimeSpan? lifetime = request.ExpiresInHours is { } h ? TimeSpan.FromHours(h) : null;
-        (ShareLinkRecord link, string token) = await links.CreateAsync(id, request.Role, lifetime, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.LinkCreate, id, $"{link.Role} link {link.Id}", cancellationToken);
+        (ShareLinkRecord link, string token) = await services.Links.CreateAsync(id, request.Role, lifetime, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.LinkCreate, id, $"{link.Role} link {link.Id}", cancellationToken);
         return TypedResults.Created($"/api/worlds/{id}/links/{link.Id}",
             new ShareLinkInfo(link.Id.ToString(), token, JoinUrl(token), link.Role, link.ExpiresAt));
     }
@@ -67,18 +66,21 @@ public static class LinksApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLink(
-        string id, string linkId, ClaimsPrincipal user, WorldStore store, ShareLinkStore links, AuditLog audit, CancellationToken cancellationToken)
+        string id, string linkId, ClaimsPrincipal user, [AsParameters] LinksServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "revoke its links", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "revoke its links", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        if (!Guid.TryParse(linkId, out Guid guid) || !await links.RevokeAsync(id, guid, cancellationToken))
+        if (!Guid.TryParse(linkId, out Guid guid) || !await services.Links.RevokeAsync(id, guid, cancellationToken))
         {
             return ApiProblems.LinkNotFound(id, linkId);
         }
-        await audit.RecordAsync(user, AuditActions.LinkRevoke, id, $"link {guid}", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.LinkRevoke, id, $"link {guid}", cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct LinksServices(WorldStore Store, ShareLinkStore Links, AuditLog Audit, IOptions<WorldSessionOptions> Options);
 }

@@ -28,25 +28,27 @@ public static class ActionMasksApi
     }
 
     private static async Task<Results<Ok<ActionMask>, ValidationProblem, ProblemHttpResult>> SetMask(
-        string id, ActionMask request, ClaimsPrincipal user, WorldStore store, ModelCatalog catalog, ActionMasks masks, AuditLog audit,
-        LiveWorlds worlds, CancellationToken cancellationToken)
+        string id, ActionMask request, ClaimsPrincipal user, [AsParameters] MaskServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "change its action mask", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "change its action mask", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        int count = catalog.Find(world.Model)?.Actions.Count ?? 0;
+        int count = services.Catalog.Find(world.Model)?.Actions.Count ?? 0;
         IReadOnlyList<int> disabled = request.Disabled ?? [];
         if (disabled.Count > ModelCatalog.MaxActions || disabled.Any(a => a < 1 || a >= count))
         {
             return ApiProblems.Invalid("disabled", $"disabled lists action indexes from 1 to {count - 1}; 0 (noop) always stays allowed.");
         }
         int[] mask = [.. disabled.Distinct().Order()];
-        await store.SetDisabledActionsAsync(id, mask, cancellationToken);
-        masks.Set(id, mask);
-        await worlds.SetActionMaskAsync(id, mask);
-        await audit.RecordAsync(user, AuditActions.ActionMask, id, mask.Length == 0 ? "all actions allowed" : $"disabled {string.Join(",", mask)}", cancellationToken);
+        await services.Store.SetDisabledActionsAsync(id, mask, cancellationToken);
+        services.Masks.Set(id, mask);
+        await services.Worlds.SetActionMaskAsync(id, mask);
+        await services.Audit.RecordAsync(user, AuditActions.ActionMask, id, mask.Length == 0 ? "all actions allowed" : $"disabled {string.Join(",", mask)}", cancellationToken);
         return TypedResults.Ok(new ActionMask(mask));
     }
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct MaskServices(WorldStore Store, ModelCatalog Catalog, ActionMasks Masks, AuditLog Audit, LiveWorlds Worlds);
 }

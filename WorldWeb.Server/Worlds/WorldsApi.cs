@@ -31,8 +31,7 @@ public static class WorldsApi
 
 
     private static async Task<Results<Created<CreatedWorld>, ValidationProblem, ProblemHttpResult>> CreateWorld(
-        CreateWorldRequest request, ClaimsPrincipal user, ModelCatalog catalog, WorldStore store, AuditLog audit, TimeProvider clock,
-        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        CreateWorldRequest request, ClaimsPrincipal user, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
         string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
         if (title.Length > WorldTitles.MaxLength)
@@ -43,8 +42,8 @@ public static class WorldsApi
         {
             return ApiProblems.Invalid("title", "A title may not hold control characters (such as NUL or a line break).");
         }
-        string modelName = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultName : request.Model;
-        if (catalog.Find(modelName) is null)
+        string modelName = string.IsNullOrWhiteSpace(request.Model) ? services.Catalog.DefaultName : request.Model;
+        if (services.Catalog.Find(modelName) is null)
         {
             return ApiProblems.Invalid("model", $"There is no model '{modelName}'; GET /api/models lists them.");
         }
@@ -52,12 +51,12 @@ public static class WorldsApi
         {
             return ApiProblems.Invalid("seed", "A seed is a whole number from 0 to 9223372036854775807.");
         }
-        if (await WorldAccess.QuotaProblemAsync(store, user.UserId()!, options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
+        if (await WorldAccess.QuotaProblemAsync(services.Store, user.UserId()!, services.Options.Value.MaxWorldsPerOwner, cancellationToken) is { } full)
         {
             return full;
         }
         long seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = services.Clock.GetUtcNow();
         var world = new WorldRecord
         {
             Id = WorldIds.New(),
@@ -70,8 +69,8 @@ public static class WorldsApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await store.AddAsync(world, firstSave: null, cancellationToken);
-        await audit.RecordAsync(user, AuditActions.WorldCreate, world.Id, world.Title, cancellationToken);
+        await services.Store.AddAsync(world, firstSave: null, cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.WorldCreate, world.Id, world.Title, cancellationToken);
         return TypedResults.Created($"/api/worlds/{world.Id}", new CreatedWorld(world.Id, WorldIds.PlayUrl(world.Id)));
     }
 
@@ -80,16 +79,15 @@ public static class WorldsApi
     /// most 200); when there may be more, a <c>Link: &lt;…&amp;before=CURSOR&gt;; rel="next"</c> header points at the next page.
     /// </summary>
     private static async Task<Results<Ok<WorldSummary[]>, ValidationProblem>> ListWorlds(
-        int? limit, string? before, HttpResponse response, ClaimsPrincipal user, IDbContextFactory<WorldWebDbContext> contexts,
-        WorldDirectory directory, CancellationToken cancellationToken)
+        int? limit, string? before, HttpContext http, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
         (WorldsPage? page, string? field, string? error) = WorldsPage.Parse(limit, before);
         if (page is null)
         {
             return ApiProblems.Invalid(field!, error!);
         }
-        string? userId = user.UserId();
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        string? userId = http.User.UserId();
+        await using WorldWebDbContext db = await services.Contexts.CreateDbContextAsync(cancellationToken);
         IQueryable<WorldRecord> query = db.Worlds.AsNoTracking().Where(w => w.OwnerId == userId || w.IsPublic);
         if (page.BeforeUpdatedAt is { } at)
         {
@@ -101,31 +99,31 @@ public static class WorldsApi
         if (worlds.Count == page.Limit)
         {
             string cursor = WorldsPage.CursorAfter(worlds[^1].UpdatedAt, worlds[^1].Id);
-            response.Headers.Link = $"</api/worlds?limit={page.Limit}&before={cursor}>; rel=\"next\"";
+            http.Response.Headers.Link = $"</api/worlds?limit={page.Limit}&before={cursor}>; rel=\"next\"";
         }
         return TypedResults.Ok(worlds.Select(w =>
         {
-            WorldSession? live = directory.FindLive(w.Id);
+            WorldSession? live = services.Directory.FindLive(w.Id);
             return new WorldSummary(w.Id, w.Title, w.Model, live?.Step ?? w.Step, WorldAccess.RoleOf(w, userId)!, w.IsPublic,
                 live is not null, w.CreatedAt, w.UpdatedAt);
         }).ToArray());
     }
 
     private static async Task<Results<Ok<WorldDetails>, ProblemHttpResult>> GetWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldDirectory directory, NodeReports nodes, ModelCatalog catalog, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
-        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await services.Store.FindAsync(id, cancellationToken) : null;
         string? role = world is null ? null : WorldAccess.RoleOf(world, user);
         if (world is null || role is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
-        WorldSession? live = directory.FindLive(id);
+        WorldSession? live = services.Directory.FindLive(id);
         // Step, viewers, fps and coherence are known where the world runs; another node's answer names that node.
-        string? node = nodes.NodeOf(id);
+        string? node = services.Nodes.NodeOf(id);
         return TypedResults.Ok(new WorldDetails(
             world.Id, world.Title, world.Model, world.Seed, live?.Step ?? world.Step, role, world.IsPublic, live is not null || node is not null,
-            live?.Viewers ?? 0, catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
+            live?.Viewers ?? 0, services.Catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
             world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo(), node));
     }
 
@@ -134,24 +132,23 @@ public static class WorldsApi
     /// open counts among the worlds the caller's address keeps live, as a stream would (<see cref="ClusterQuotas.TryOpenAsync"/>).
     /// </summary>
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFrame(
-        string id, ClaimsPrincipal user, HttpContext http, WorldStore store, LiveWorlds worlds, ClusterQuotas quotas,
-        IOptions<WorldSessionOptions> options, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, HttpContext http, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
-        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await store.FindAsync(id, cancellationToken) : null;
+        WorldRecord? world = WorldAccess.LooksLikeWorldId(id) ? await services.Store.FindAsync(id, cancellationToken) : null;
         if (world is null || WorldAccess.RoleOf(world, user) is null)
         {
             return ApiProblems.WorldNotFound(id);
         }
         string address = ClientAddress.Of(http);
-        int idle = options.Value.IdleUnloadSeconds;
-        if (await quotas.TryOpenAsync(address, id) is { } refusal)
+        int idle = services.Options.Value.IdleUnloadSeconds;
+        if (await services.Quotas.TryOpenAsync(address, id) is { } refusal)
         {
             http.Response.Headers.RetryAfter = idle.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many worlds", detail: refusal);
         }
         try
         {
-            if (await worlds.OpenAsync(id) is not { } opened || await worlds.CurrentFrameAsync(opened) is not { } shown)
+            if (await services.Worlds.OpenAsync(id) is not { } opened || await services.Worlds.CurrentFrameAsync(opened) is not { } shown)
             {
                 return ApiProblems.WorldNotFound(id);
             }
@@ -165,15 +162,18 @@ public static class WorldsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
-        string id, ClaimsPrincipal user, WorldStore store, WorldEndings endings, AuditLog audit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(store, id, user, "delete it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "delete it", cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        await endings.DeleteAsync(id, "This world has been deleted by its owner.", cancellationToken);
-        await audit.RecordAsync(user, AuditActions.WorldDelete, id, world.Title, cancellationToken);
+        await services.Endings.DeleteAsync(id, "This world has been deleted by its owner.", cancellationToken);
+        await services.Audit.RecordAsync(user, AuditActions.WorldDelete, id, world.Title, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
+    public readonly record struct WorldsServices(ModelCatalog Catalog, WorldStore Store, AuditLog Audit, TimeProvider Clock, IOptions<WorldSessionOptions> Options, IDbContextFactory<WorldWebDbContext> Contexts, WorldDirectory Directory, NodeReports Nodes, LiveWorlds Worlds, ClusterQuotas Quotas, WorldEndings Endings);
 }
