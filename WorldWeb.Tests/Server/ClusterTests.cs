@@ -406,6 +406,12 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await using var frames = await FrameStream.OpenAsync(playing, worldId);
         await frames.NextAsync();
         await playing.InvokeAsync("SendAction", worldId, 1, 1L);
+        // The world's details through the node that does not run it: its viewer (the relay) and step, from its node.
+        using HttpClient viaHolder = holds.Client(ownerCookies);
+        Assert.Equal(ownerUrl, await OwnerUrl(viaHolder, worldId));  // once the owner's report has reached the other node
+        WorldDetails seenElsewhere = (await viaHolder.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!;
+        Assert.Equal((true, 1), (seenElsewhere.IsLive, seenElsewhere.Viewers));
+        Assert.True(seenElsewhere.Step > 0, $"the world's step read through the other node is {seenElsewhere.Step}");
 
         // Revoked through the node that runs the world, not the one the holder is connected to.
         Assert.Equal(HttpStatusCode.NoContent, (await viaOwner.DeleteAsync($"/api/worlds/{worldId}/links/{link.Id}")).StatusCode);
@@ -418,12 +424,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
         HubException refused = await Assert.ThrowsAsync<HubException>(() => playing.InvokeAsync("SendAction", worldId, 1, 2L));
         Assert.Contains("revoked", refused.Message);
 
-        // The relay the stream ended is let go: the world has no viewer left on its owner.
+        // The relay the stream ended is let go: the world has no viewer left on its owner, as either node tells it.
         using var patience = new CancellationTokenSource(Patience);
         while ((await viaOwner.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}", patience.Token))!.Viewers > 0)
         {
             await Task.Delay(250, patience.Token);
         }
+        Assert.Equal(0, (await viaHolder.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}", patience.Token))!.Viewers);
     }
 
     /// <summary>Runs <paramref name="attempt"/> until it fails (a node's report may be a moment on its way): the refusal's message.</summary>
