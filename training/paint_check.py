@@ -2,7 +2,7 @@
 """Does a checkpoint draw a paint? For the first two paints of each of the last 12 episodes of data/shards: the last
 context frame, the world's frame after the paint, and the model's (one draw, memory empty), six to a row, as PNG.
 
-    python3 training/paint_check.py CHECKPOINT OUT.png
+    python3 training/paint_check.py CHECKPOINT OUT.png [NAME=VALUE ...]   # model settings of play, e.g. uniform_reach=2
 """
 import struct
 import sys
@@ -40,7 +40,8 @@ def sheet(frames, cols=6, scale=2):
 
 
 saved = checkpoint.load(sys.argv[1])
-cfg = config_from_dict(saved["config"])
+overrides = {k: type(saved["config"]["model"].get(k, 0))(v) for k, v in (a.split("=", 1) for a in sys.argv[3:])}
+cfg = config_from_dict(dict(saved["config"], model=dict(saved["config"]["model"], **overrides)))
 sh = ShardSet.load('data/shards')
 eps = sh.episodes[-12:]
 model = WorldModel(cfg.model, len(sh.actions)); model.load_state_dict(saved["model"]); model.eval()

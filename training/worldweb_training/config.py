@@ -18,6 +18,11 @@ class ModelConfig:
     codebook_size: int = 512
     patch: int = 4
     temperature: float = 1.0
+    # Patches the sampler's uniforms reach on each side: each position's uniform is made from the noise summed over
+    # the (2r+1)² positions around it, so neighbouring patches with alike distributions draw alike patches (a mark
+    # comes out solid, not speckled) while each patch's own distribution is unchanged. 0: one uniform per patch; 15
+    # or more: one for the whole 16×16 frame. A rule of play with no weights, like the temperature.
+    uniform_reach: int = 0
     # Token model: each memory turned to the next frame's heading (viewwarp.py) adds memory_prior_gain ·
     # exp(−(d / memory_prior_reach_cells)²) to the logit of the patch it shows, d its distance from where the next
     # frame is seen: a place seen before comes back as it was. A rule of play with no weights (0 = off);

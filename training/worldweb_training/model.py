@@ -231,8 +231,14 @@ class WorldModel(nn.Module):
         logits = logits.permute(0, 2, 3, 1)  # codes last: ONNX Runtime's softmax and argmax run fastest there
         if self.cfg.temperature <= 0:
             return logits.argmax(-1)
-        p = self.cfg.patch
-        uniform = 0.5 * (1 + torch.erf(noise[:, 0, ::p, ::p] / math.sqrt(2)))
+        p, r = self.cfg.patch, self.cfg.uniform_reach
+        z = noise[:, 0:1, ::p, ::p]
+        if r > 0:  # the sum of the n standard normals around each position, over √n: standard normal again
+            k = 2 * r + 1
+            total = F.avg_pool2d(z, k, stride=1, padding=r, count_include_pad=True) * k * k
+            count = F.avg_pool2d(torch.ones_like(z), k, stride=1, padding=r, count_include_pad=True) * k * k
+            z = total / count.sqrt()
+        uniform = 0.5 * (1 + torch.erf(z[:, 0] / math.sqrt(2)))
         cdf = torch.softmax(logits / self.cfg.temperature, -1).cumsum(-1)
         return (cdf < uniform[..., None]).sum(-1).clamp(max=self.cfg.codebook_size - 1)
 

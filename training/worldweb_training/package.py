@@ -36,6 +36,8 @@ def sampler(model_cfg) -> dict:
         return {"kind": "flow-ddim", "steps": len(model_cfg.sampler_times)}
     spec = {"kind": "codebook-tokens", "steps": 1, "codebook": model_cfg.codebook_size, "patch": model_cfg.patch,
             "temperature": model_cfg.temperature}
+    if model_cfg.uniform_reach > 0:
+        spec["uniform_reach"] = model_cfg.uniform_reach
     if model_cfg.memory_prior_gain > 0:
         spec["memory_prior"] = {"gain": model_cfg.memory_prior_gain, "reach_cells": model_cfg.memory_prior_reach_cells}
     return spec
