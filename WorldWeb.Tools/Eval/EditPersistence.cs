@@ -1,3 +1,4 @@
+using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.ReferenceWorld.Painting;
@@ -138,6 +139,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1]));
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
+            // The loop ends where it began, so the tracked pose at the return is off by exactly its drift.
+            Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
+            tally.PositionError.Add(Math.Sqrt((tracked.X - start.X) * (tracked.X - start.X) + (tracked.Y - start.Y) * (tracked.Y - start.Y)));
+            tally.HeadingError.Add(Math.Abs(Angles.Wrap(tracked.Heading - start.Heading)) * 180 / Math.PI);
             var strip = Strip.TryGetValue(p.Steps, out var s) ? s : (p.Reference[^1], null, null);
             Strip[p.Steps] = p.Memory ? strip with { WithMemory = strip.WithMemory ?? returned } : strip with { WithoutMemory = strip.WithoutMemory ?? returned };
         }
@@ -155,8 +160,11 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<bool> Recalled { get; } = [];
         public List<bool> Drawn { get; } = [];
         public List<bool> FalseMarks { get; } = [];
+        public List<double> PositionError { get; } = [];
+        public List<double> HeadingError { get; } = [];
 
-        public EditPersistenceRow Row(int steps, bool memory) => new(steps, memory, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count);
+        public EditPersistenceRow Row(int steps, bool memory) => new(steps, memory, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
+            Round(PositionError.Average()), Round(HeadingError.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
 
@@ -166,6 +174,8 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
 
 /// <summary>
 /// Returns after <see cref="Steps"/> steps away (plus the two half turns): mean PSNR of the returned frame against the reference world,
-/// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once.
+/// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once; the
+/// tracked pose's mean error at the return (cells, degrees), which is its drift over the loop.
 /// </summary>
-public sealed record EditPersistenceRow(int Steps, bool Memory, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials);
+public sealed record EditPersistenceRow(int Steps, bool Memory, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
+    double ReturnPositionError, double ReturnHeadingError);
