@@ -54,10 +54,18 @@ public sealed class PressClusterTests(ITestOutputHelper output)
                 {
                     paintedSeen.Add(f.Step);
                 }
-                until ??= f.Step + 20;  // a second on: the paint is logged
+                until ??= f.Step + 20;  // a second on
                 return f.Step >= until;
             });
             Assert.Equal(1, walked.LastActionSeq);
+            // The press is in the log before the owner dies (a loaded machine once took over a second to flush it).
+            using (var flushed = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while (!(await LoggedSteps.ActionsAsync(TestEnvironment.ConnectionString, worldId)).Contains((byte)Paint))
+                {
+                    await Task.Delay(100, flushed.Token);
+                }
+            }
 
             await nodes[owner].KillHardAsync();
             // Frames already on their way from the killed node arrive at once; those after them are the new owner's.
