@@ -131,14 +131,15 @@ public sealed class ModelPackage : IDisposable
         }
     }
 
-    /// <summary>The model's session: the graph of the precision asked for (Auto: int8 on CPU where the package has one),
+    /// <summary>The model's session: the graph of the precision asked for (Auto: int8 on a CPU with int8 dot products where the package has one),
     /// else its float32 one.</summary>
     private static (InferenceSession, ExecutionProviderKind, Precision) OpenModel(string folder, ModelManifest manifest, InferenceOptions options, ILogger logger)
     {
         Precision precision = options.Precision;
         if (precision == Precision.Auto)
         {
-            precision = options.ExecutionProvider == ExecutionProviderKind.Cpu && manifest.Int8 is not null ? Precision.Int8 : Precision.Float;
+            precision = options.ExecutionProvider == ExecutionProviderKind.Cpu && manifest.Int8 is not null && CpuFeatures.HasInt8DotProducts
+                ? Precision.Int8 : Precision.Float;
         }
         else if (precision != Precision.Float && manifest.GraphsIn(precision) is null)
         {

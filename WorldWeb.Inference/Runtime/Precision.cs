@@ -9,7 +9,7 @@ namespace WorldWeb.Inference.Runtime;
 /// </remarks>
 public enum Precision
 {
-    /// <summary>Int8 on the CPU provider where the package has an int8 graph; float32 otherwise.</summary>
+    /// <summary>Int8 on the CPU provider where the package has an int8 graph and the CPU int8 dot products (<see cref="CpuFeatures"/>); float32 otherwise.</summary>
     Auto,
 
     Float,
