@@ -179,7 +179,7 @@ public sealed class WorldMemory
         {
             foreach (MemoryEntry entry in cell)
             {
-                if (Distance(pose, entry.Pose) <= cells)
+                if (pose.DistanceTo(entry.Pose) <= cells)
                 {
                     return true;
                 }
@@ -238,11 +238,10 @@ public sealed class WorldMemory
     /// <summary>Distance in cells plus half a cell per radian of turn; NaN when out of range.</summary>
     private static double Score(Pose current, Pose stored, double maxCells, double maxTurn)
     {
-        double distance = Distance(current, stored), turn = Math.Abs(Angles.Wrap(stored.Heading - current.Heading));
+        double distance = current.DistanceTo(stored), turn = Math.Abs(Angles.Wrap(stored.Heading - current.Heading));
         return distance > maxCells || turn > maxTurn ? double.NaN : distance + 0.5 * turn;
     }
 
-    private static double Distance(Pose a, Pose b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
 
     private static double Radians(double degrees) => degrees * Math.PI / 180;
 }

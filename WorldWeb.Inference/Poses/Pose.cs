@@ -6,6 +6,9 @@ namespace WorldWeb.Inference.Poses;
 /// </summary>
 public readonly record struct Pose(double X, double Y, double Heading)
 {
+    /// <summary>How far apart the two positions are, in cells (headings aside).</summary>
+    public double DistanceTo(Pose other) => Math.Sqrt((X - other.X) * (X - other.X) + (Y - other.Y) * (Y - other.Y));
+
     /// <summary>
     /// The pose reached by moving <paramref name="delta"/> (a model's <c>pose_delta</c>) from this one:
     /// the inverse of <see cref="RelativePose.Of"/>, so <c>p.Apply(RelativePose.Of(p, q)) ≈ q</c>.

@@ -23,6 +23,9 @@ public sealed partial class LiveWorlds(
     WorldDirectory directory, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
     IDbContextFactory<WorldWebDbContext> contexts, ILogger<LiveWorlds> logger)
 {
+    /// <summary>How long a glimpse waits for another node by default; a slower node's world is skipped (the lobby asks again in half a second).</summary>
+    public static readonly TimeSpan GlimpsePatience = TimeSpan.FromSeconds(1);
+
     /// <summary>What a caller hears when the node running a world went away mid-call.</summary>
     public const string NodeGone = "The node running this world is not answering; it will resume on another node in a few seconds.";
 
@@ -183,10 +186,10 @@ public sealed partial class LiveWorlds(
 
     /// <summary>
     /// The world's step, viewers and current frame, never opening it: null when it is not live, or when its node does not
-    /// answer within <paramref name="patience"/>. <paramref name="trustReports"/> false asks the grain even when the nodes'
-    /// reports (a second or two behind) say nothing runs it.
+    /// answer within <paramref name="patience"/> (<see cref="GlimpsePatience"/> unless said). <paramref name="trustReports"/>
+    /// false asks the grain even when the nodes' reports (a second or two behind) say nothing runs it.
     /// </summary>
-    public async Task<WorldGlimpse?> GlimpseAsync(string id, TimeSpan patience, bool trustReports = true)
+    public async Task<WorldGlimpse?> GlimpseAsync(string id, TimeSpan? patience = null, bool trustReports = true)
     {
         if (directory.FindLive(id) is { IsClosed: false } session)
         {
@@ -198,7 +201,7 @@ public sealed partial class LiveWorlds(
         }
         try
         {
-            return await grains.GetGrain<IWorldGrain>(id).Glimpse().WaitAsync(patience);
+            return await grains.GetGrain<IWorldGrain>(id).Glimpse().WaitAsync(patience ?? GlimpsePatience);
         }
         catch (Exception ex) when (IsNodeFault(ex))
         {

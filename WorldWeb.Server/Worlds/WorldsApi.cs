@@ -18,9 +18,6 @@ namespace WorldWeb.Server.Worlds;
 
 public static class WorldsApi
 {
-    /// <summary>How long a world's details wait for the node that runs it; without its answer they show the stored step and no viewers.</summary>
-    private static readonly TimeSpan GlimpsePatience = TimeSpan.FromSeconds(1);
-
     public static IEndpointRouteBuilder MapWorldsApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup("/api/worlds").RequireAuthorization(Policies.Visitor);
@@ -125,7 +122,7 @@ public static class WorldsApi
         // Fps and coherence are known where the world runs; another node's answer names that node, and its step and
         // viewers come from a glimpse of it (which never opens a world).
         string? node = services.Nodes.NodeOf(id);
-        WorldGlimpse? elsewhere = live is null && node is not null ? await services.Worlds.GlimpseAsync(id, GlimpsePatience) : null;
+        WorldGlimpse? elsewhere = live is null && node is not null ? await services.Worlds.GlimpseAsync(id) : null;
         return TypedResults.Ok(new WorldDetails(
             world.Id, world.Title, world.Model, world.Seed, live?.Step ?? elsewhere?.Step ?? world.Step, role, world.IsPublic, live is not null || node is not null,
             live?.Viewers ?? elsewhere?.Viewers ?? 0, services.Catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),

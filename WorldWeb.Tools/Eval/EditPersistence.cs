@@ -141,7 +141,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
             // The loop ends where it began, so the tracked pose at the return is off by exactly its drift.
             Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
-            tally.PositionError.Add(Math.Sqrt((tracked.X - start.X) * (tracked.X - start.X) + (tracked.Y - start.Y) * (tracked.Y - start.Y)));
+            tally.PositionError.Add(tracked.DistanceTo(start));
             tally.HeadingError.Add(Math.Abs(Angles.Wrap(tracked.Heading - start.Heading)) * 180 / Math.PI);
             var strip = Strip.TryGetValue(p.Steps, out var s) ? s : (p.Reference[^1], null, null);
             Strip[p.Steps] = p.Memory ? strip with { WithMemory = strip.WithMemory ?? returned } : strip with { WithoutMemory = strip.WithoutMemory ?? returned };

@@ -70,7 +70,7 @@ public sealed class Evaluation(Rollout rollout, int contextFrames, MemoryPolicy 
             {
                 var truth = trajectory.Poses[row.FirstStep + 31];
                 var tracked = row.Poses[31];
-                poseErrors.Add(Math.Sqrt((truth.X - tracked.X) * (truth.X - tracked.X) + (truth.Y - tracked.Y) * (truth.Y - tracked.Y)));
+                poseErrors.Add(truth.DistanceTo(tracked));
             }
         }
         if (RolloutStrip.Count == 0)
