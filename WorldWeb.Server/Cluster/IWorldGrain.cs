@@ -22,10 +22,10 @@ public interface IWorldGrain : IGrainWithStringKey
     Task<WorldOpening> Open();
 
     /// <summary>
-    /// The action a player holds from now on, or a press applied at one step (the owner may use actions masked for
-    /// players); a refusal or null.
+    /// The action a player holds from now on, or a press applied at one step; a refusal or null. What the caller may do
+    /// (act at all, use actions masked for players) is decided here, on the node that runs the world.
     /// </summary>
-    Task<string?> Act(int action, long seq, string actor, bool owner, string? who);
+    Task<string?> Act(WorldCaller caller, int action, long seq, string actor);
 
     /// <summary>The player's connection left: the action it held is let go.</summary>
     Task Release(string actor);

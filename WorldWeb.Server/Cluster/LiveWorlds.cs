@@ -107,18 +107,18 @@ public sealed partial class LiveWorlds(
     }
 
     /// <summary>
-    /// Takes a player's action (<see cref="PlayerActions"/> checks it on the node that runs the world); the refusal, or
-    /// null. A world not live here is reached through its grain, which opens it if it must.
+    /// Takes a player's action (<see cref="PlayerActions"/> decides the caller's rights and checks the action on the node
+    /// that runs the world); the refusal, or null. A world not live here is reached through its grain, which opens it if it must.
     /// </summary>
-    public async Task<string?> ActAsync(string worldId, int action, long seq, string actor, bool owner, string who)
+    public async Task<string?> ActAsync(string worldId, WorldCaller caller, int action, long seq, string actor)
     {
         if (directory.FindLive(worldId) is { IsClosed: false } session)
         {
-            return actions.Submit(session, action, seq, actor, owner, who);
+            return await actions.SubmitAsync(session, caller, action, seq, actor);
         }
         try
         {
-            return await grains.GetGrain<IWorldGrain>(worldId).Act(action, seq, actor, owner, who);
+            return await grains.GetGrain<IWorldGrain>(worldId).Act(caller, action, seq, actor);
         }
         catch (Exception ex) when (IsNodeFault(ex))
         {

@@ -70,10 +70,10 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         }
     }
 
-    public async Task<string?> Act(int action, long seq, string actor, bool owner, string? who)
+    public async Task<string?> Act(WorldCaller caller, int action, long seq, string actor)
     {
         return await LiveAsync() is { } session
-            ? actions.Submit(session, action, seq, actor, owner, who)
+            ? await actions.SubmitAsync(session, caller, action, seq, actor)
             : "This world is moving to another node or has stopped; join it again.";
     }
 

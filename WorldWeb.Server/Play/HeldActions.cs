@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Play;
 
@@ -13,4 +14,4 @@ internal static class HeldActions
     public static ConcurrentDictionary<string, HeldAction> Of(HubCallerContext context) => ConnectionMaps.Of<HeldAction>(context, "worldweb.held");
 }
 
-internal sealed record HeldAction(int Action, long Seq, bool Owner, string Who);
+internal sealed record HeldAction(int Action, long Seq, WorldCaller Caller);

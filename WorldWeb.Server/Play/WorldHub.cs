@@ -80,7 +80,8 @@ public sealed partial class WorldHub(LiveWorlds worlds, WorldRefs worldRefs, Wor
             // From this step on the caller could watch the world, so may clip it.
             await visits.JoinedAsync(world.Id, Context.User.UserId(), step, Context.ConnectionAborted);
         }
-        JoinedWorlds.Of(Context)[world.Id] = new JoinedWorld(role, model.Actions);
+        Guid? joinedBy = role != WorldRoles.Owner ? link?.Id : null;
+        JoinedWorlds.Of(Context)[world.Id] = new JoinedWorld(role, model.Actions, joinedBy);
         if (link is not null && role != WorldRoles.Owner)
         {
             grants.Add(Context.ConnectionId, world.Id, link.Id, link.ExpiresAt);
@@ -156,7 +157,7 @@ public sealed partial class WorldHub(LiveWorlds worlds, WorldRefs worldRefs, Wor
         try
         {
             return await worlds.WatchAsync(opened, grain =>
-                held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Action, last.Seq, actor, last.Owner, last.Who) : Task.FromResult<string?>(null));
+                held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Caller, last.Action, last.Seq, actor) : Task.FromResult<string?>(null));
         }
         catch (WorldUnavailableException ex)
         {
@@ -167,20 +168,16 @@ public sealed partial class WorldHub(LiveWorlds worlds, WorldRefs worldRefs, Wor
     public async Task SendAction(string worldId, int action, long seq)
     {
         JoinedWorld joined = JoinedAs(worldId);
-        string role = joined.Role;
-        string who = Actors.Who(worldId, Context.User.UserId(), role == WorldRoles.Owner);
-        if (!WorldRoles.CanAct(role))
-        {
-            throw new HubException("You joined this world as a viewer; viewers cannot act.");
-        }
-        if (await worlds.ActAsync(worldId, action, seq, Context.ConnectionId, role == WorldRoles.Owner, who) is { } refused)
+        // Who calls, not what they may do: the world's node decides that from the database, wherever the world runs.
+        var caller = new WorldCaller(Context.User.UserId(), joined.LinkId);
+        if (await worlds.ActAsync(worldId, caller, action, seq, Context.ConnectionId) is { } refused)
         {
             throw new HubException(refused);
         }
         // Sent again after a failover is the key still held; a press was applied once (or is lost with an unlogged step).
         if (!joined.IsPress(action))
         {
-            HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, role == WorldRoles.Owner, who);
+            HeldActions.Of(Context)[worldId] = new HeldAction(action, seq, caller);
         }
     }
 

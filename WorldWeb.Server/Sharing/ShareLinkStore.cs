@@ -48,6 +48,13 @@ public sealed class ShareLinkStore(IDbContextFactory<WorldWebDbContext> contexts
         return (status, link);
     }
 
+    /// <summary>The link, whatever its state; null when there is none.</summary>
+    public async Task<ShareLinkRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ShareLinks.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+    }
+
     /// <summary>Links of the world that are not revoked.</summary>
     public async Task<int> CountUnrevokedAsync(string worldId, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ public static class WorldsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorldStore>();
         builder.Services.AddSingleton<ActionMasks>();
+        builder.Services.AddSingleton<CallerRights>();
         builder.Services.AddSingleton<PlayerActions>();
         builder.Services.AddSingleton<ShareLinkStore>();
         builder.Services.AddSingleton<WorldRefs>();

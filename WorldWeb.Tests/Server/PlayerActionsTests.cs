@@ -1,7 +1,10 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Server.Database;
 using WorldWeb.Server.ModelPackages;
+using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
@@ -21,7 +24,10 @@ public sealed class PlayerActionsTests : IDisposable
     {
         _package = _copy.Load();
         _session = TestSchedulers.NewSession(new LoadedModel(_package), 5);
-        _actions = new PlayerActions(_masks, _services.GetRequiredService<IMeterFactory>());
+        // These tests take actions whose rights are already decided: the stores that decide them are never read here.
+        var rights = new CallerRights(new WorldStore(null!, TimeProvider.System), new ShareLinkStore(null!, new LinkGrants(TimeProvider.System), TimeProvider.System),
+            Options.Create(new DatabaseOptions()), TimeProvider.System);
+        _actions = new PlayerActions(_masks, rights, _services.GetRequiredService<IMeterFactory>());
     }
 
     [Fact]

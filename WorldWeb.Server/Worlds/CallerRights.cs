@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.Database;
+using WorldWeb.Server.Sharing;
+
+namespace WorldWeb.Server.Worlds;
+
+/// <summary>
+/// A caller's role in a world, decided on the node that runs it from what the database says (the world's owner, the
+/// link the caller names), never from what the node the call came through believes. Both are read at most about once
+/// a second (<see cref="RecentReads{TKey, TValue}"/>): a claimed world or a revoked link takes effect here within that.
+/// </summary>
+public sealed class CallerRights
+{
+    private readonly RecentReads<string, string> _owners;
+    private readonly RecentReads<Guid, ShareLinkRecord> _links;
+    private readonly TimeProvider _clock;
+
+    public CallerRights(WorldStore worlds, ShareLinkStore links, IOptions<DatabaseOptions> database, TimeProvider clock)
+    {
+        _clock = clock;
+        _owners = new(async id =>
+        {
+            using DatabaseBudget.Scope budget = DatabaseBudget.Limit(database.Value.Interactive);
+            return (await worlds.FindAsync(id, CancellationToken.None))?.OwnerId;
+        }, clock);
+        _links = new(async id =>
+        {
+            using DatabaseBudget.Scope budget = DatabaseBudget.Limit(database.Value.Interactive);
+            return await links.FindAsync(id, CancellationToken.None);
+        }, clock);
+    }
+
+    /// <summary>
+    /// The caller's role (<see cref="WorldRoles"/>), or why it has none now (its link ended, the database is away). A
+    /// caller that neither owns the world nor holds a standing link of it gets no more than a viewer's role, whatever
+    /// let it watch (a public world, an admin's right).
+    /// </summary>
+    public async Task<(string? Role, string? Refusal)> RoleAsync(string worldId, WorldCaller caller)
+    {
+        try
+        {
+            if (caller.UserId is { } userId && userId == await _owners.GetAsync(worldId))
+            {
+                return (WorldRoles.Owner, null);
+            }
+            ShareLinkRecord? link = caller.LinkId is { } linkId ? await _links.GetAsync(linkId) : null;
+            return link switch
+            {
+                null => (WorldRoles.Viewer, null),
+                _ when link.WorldId != worldId => (WorldRoles.Viewer, null),
+                { RevokedAt: not null } => (null, LinkGrants.RevokedReason),
+                { ExpiresAt: { } expires } when expires <= _clock.GetUtcNow() => (null, LinkGrants.ExpiredReason),
+                _ => (link.Role, null),
+            };
+        }
+        catch (Exception ex) when (DatabaseFaults.IsTransient(ex))
+        {
+            return (null, DatabaseFaults.NotAnswering);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Cluster;
+using WorldWeb.Server.Sharing;
+using WorldWeb.Server.Worlds;
+
+namespace WorldWeb.Tests.Server;
+
+/// <summary>
+/// The node that runs a world decides what a caller may do in it from the database: a call names who calls (user, link),
+/// never what they may do, so no node can lend a caller rights it does not hold.
+/// </summary>
+[Collection(ServerCollection.Name)]
+[Trait(Category.Name, Category.Postgres)]
+public sealed class WorldCallerRightsTests(WorldWebFactory factory)
+{
+    private const int Forward = 1;
+
+    [Fact]
+    public async Task AGrainCall_GivesOwnersRightsOnlyToTheWorldsOwner()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), stranger = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 31);
+        await MaskAsync(owner, world.Id, Forward);
+        IWorldGrain grain = factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IWorldGrain>(world.Id);
+
+        string? strangers = await grain.Act(new WorldCaller(await IdOfAsync(stranger)), Forward, 1, "stranger-connection");
+        string? owners = await grain.Act(new WorldCaller(await IdOfAsync(owner)), Forward, 2, "owner-connection");
+
+        Assert.Equal(PlayerActions.ViewersCannotAct, strangers);
+        Assert.Null(owners);  // the owner keeps the actions it masked for players
+    }
+
+    [Fact]
+    public async Task ALinksHolder_ActsByTheLinksRoleAsTheDatabaseHasItNow()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), guest = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 32), other = await owner.CreateWorldAsync(seed: 33);
+        await MaskAsync(owner, world.Id, Forward);
+        ShareLinkInfo player = await owner.ShareAsync(world.Id, WorldRoles.Player), viewer = await owner.ShareAsync(world.Id, WorldRoles.Viewer);
+        ShareLinkInfo otherWorlds = await owner.ShareAsync(other.Id, WorldRoles.Player);
+        var worlds = factory.Services.GetRequiredService<LiveWorlds>();
+        Assert.NotNull(await worlds.OpenAsync(world.Id));
+        string guestId = await IdOfAsync(guest);
+        Task<string?> ActAsync(ShareLinkInfo link, int action, long seq) =>
+            worlds.ActAsync(world.Id, new WorldCaller(guestId, Guid.Parse(link.Id)), action, seq, "guest-connection");
+
+        Assert.Equal(PlayerActions.ViewersCannotAct, await ActAsync(viewer, 2, 1));
+        Assert.Equal(PlayerActions.ViewersCannotAct, await ActAsync(otherWorlds, 2, 2));
+        Assert.Contains("disabled for players", await ActAsync(player, Forward, 3));
+        Assert.Null(await ActAsync(player, 2, 4));
+
+        // The call still names the link, as a node that missed the revocation would: the world's node refuses it.
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/links/{player.Id}")).StatusCode);
+        var clock = Stopwatch.StartNew();
+        long seq = 5;
+        string? refused;
+        while ((refused = await ActAsync(player, 2, seq++)) is null && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(LinkGrants.RevokedReason, refused);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"a revoked link still acted {clock.Elapsed.TotalSeconds:F1} s after its revocation");
+    }
+
+    private static async Task MaskAsync(TestUser owner, string worldId, params int[] disabled) =>
+        (await owner.Http.PutAsJsonAsync($"/api/worlds/{worldId}/actions", new ActionMask(disabled))).EnsureSuccessStatusCode();
+
+    private static async Task<string> IdOfAsync(TestUser user) => (await user.Http.GetFromJsonAsync<AccountInfo>("/api/account"))!.Id;
+}
