@@ -70,7 +70,7 @@ public sealed class CoherenceStatsTests : ClientTestContext
         var stats = Render<CoherenceStats>(p => p.Add(x => x.WorldId, "w1").Add(x => x.Every, TimeSpan.FromMilliseconds(50)));
 
         stats.WaitForAssertion(() => Assert.Single(Server.Sent("GET", "/api/worlds/w1")));
-        await Task.Delay(500);
+        await Task.Delay(500);  // deliberately: ten of its 50 ms periods pass without another ask
         Assert.Single(Server.Sent("GET", "/api/worlds/w1"));
         Assert.Empty(stats.FindAll("dl"));
         Assert.Empty(stats.FindAll("[role=alert]"));

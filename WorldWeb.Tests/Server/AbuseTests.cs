@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>
-/// Runs alone (after the parallel collections, on its own server): it measures a world's fps before and during
+/// Runs alone (after the parallel collections, on its own server): it watches a world's steps before and during
 /// abuse, and other tests' load on the same cores would be counted against the server.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -19,15 +19,32 @@ public sealed class AbuseCollection : ICollectionFixture<WorldWebFactory>
 
 [Collection(AbuseCollection.Name)]
 [Trait(Category.Name, Category.Postgres)]
-[Trait(Category.Name, Category.Perf)]
 public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output)
 {
     /// <summary>
-    /// The bar of issue 5: one visitor floods actions, makes worlds as fast as it is allowed and sends
-    /// malformed and oversize hub and API messages; another world, watched meanwhile, keeps ≥ 95% of its fps.
+    /// One visitor floods actions, makes worlds as fast as it is allowed and sends malformed and oversize hub and API
+    /// messages: each kind is refused, and another world, watched meanwhile, plays on.
     /// </summary>
     [Fact]
+    public async Task Abuse_FloodsAndMalformedMessages_AreRefused_AndAnotherWorldPlaysOn()
+    {
+        (double before, double during) = await AbuseAsync();
+        // Stepped, by the server's clock, all through the abuse (StepsPerSecondAsync read 4 s of frames). The rate
+        // itself is the perf test's bar: beside the whole suite the cores are not the server's alone.
+        Assert.True(during > 0 && before > 0, $"watched world: {before:F1} fps before, {during:F1} under abuse");
+    }
+
+    /// <summary>The bar of issue 5: under that abuse the watched world keeps ≥ 95% of its fps.</summary>
+    [PerfFact]
+    [Trait(Category.Name, Category.Perf)]
     public async Task Abuse_FloodsAndMalformedMessages_OtherWorldKeeps95PercentOfItsFps()
+    {
+        (double before, double during) = await AbuseAsync();
+        Assert.True(during >= 0.95 * before, $"watched world ran at {during:F1} fps under abuse, {before:F1} before");
+    }
+
+    /// <summary>The abuse, asserted refused; the watched world's steps per second (server's clock) before and during it.</summary>
+    private async Task<(double Before, double During)> AbuseAsync()
     {
         TestUser victim = await TestUser.CreateAsync(factory), abuser = await TestUser.CreateAsync(factory);
         CreatedWorld watched = await victim.CreateWorldAsync();
@@ -53,9 +70,9 @@ public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output
         await Task.WhenAll(abuse);
         output.WriteLine($"watched world: {before:F2} fps before, {during:F2} fps under abuse ({100 * during / before:F1}%); {counts}");
 
-        Assert.True(during >= 0.95 * before, $"watched world ran at {during:F1} fps under abuse, {before:F1} before");
         Assert.True(counts.ActionsRefused > 0 && counts.WorldsRefused > 0 && counts.Malformed > 0, counts.ToString());
         Assert.Equal(HttpStatusCode.OK, (await victim.Http.GetAsync($"/api/worlds/{watched.Id}")).StatusCode);
+        return (before, during);
     }
 
     private sealed record AbuseCounts
@@ -92,6 +109,7 @@ public sealed class AbuseTests(WorldWebFactory factory, ITestOutputHelper output
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Interlocked.Increment(ref counts.WorldsRefused);
+                // A refused client backs off a moment, on purpose, as a real one would; the flood goes on.
                 await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
             }
             else

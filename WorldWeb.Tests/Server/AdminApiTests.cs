@@ -98,9 +98,14 @@ public sealed class AdminApiTests(WorldWebFactory factory)
     {
         TestUser admin = await TestUser.CreateAsync(factory);
         await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-
-        HistoryPoint[] points = (await admin.Http.GetFromJsonAsync<HistoryPoint[]>("/api/admin/history"))!;
+        HistoryPoint[] points;
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while ((points = (await admin.Http.GetFromJsonAsync<HistoryPoint[]>("/api/admin/history", patience.Token))!).Length == 0)
+            {
+                await Task.Delay(100, patience.Token);  // until the sampler has taken its first sample
+            }
+        }
         HttpResponseMessage chart = await admin.Http.GetAsync("/api/admin/history.svg");
 
         Assert.NotEmpty(points);

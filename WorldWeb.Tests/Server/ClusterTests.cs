@@ -24,8 +24,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs alone (<see cref="FailoverCollection"/>): its bar, playing again within 5 s of a kill -9, times the
-    /// cluster's failover, and the rest of the suite beside it once made that 5.2 s.
+    /// Runs alone (<see cref="FailoverCollection"/>): three server processes and a kill -9. The bar on the failover's
+    /// time, playing again within 5 s, is a perf test: the rest of the suite beside it once made that 5.2 s.
     /// </summary>
     [Collection(FailoverCollection.Name)]
     [Trait(Category.Name, Category.Postgres)]
@@ -33,6 +33,20 @@ public sealed class ClusterTests(ITestOutputHelper output)
     {
         [Fact]
         public async Task AWorldOwnedByOneNode_IsPlayedFromAnotherAndWatchedFromAThird_AndPlaysOnAfterKillNineOfItsOwner()
+        {
+            await FailOverAsync();
+        }
+
+        [PerfFact]
+        [Trait(Category.Name, Category.Perf)]
+        public async Task AfterKillNineOfItsOwner_TheWorldPlaysAgainWithinFiveSeconds()
+        {
+            double playingAgain = await FailOverAsync();
+            Assert.True(playingAgain <= 5, $"the world played again {playingAgain:F1} s after its node was killed");
+        }
+
+        /// <summary>The whole story, asserted step by step; the seconds from the kill to playing again.</summary>
+        private async Task<double> FailOverAsync()
         {
             var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
             // Started together, as a cluster's nodes are: on a fresh database they also race to migrate it.
@@ -94,7 +108,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 clock.Restart();
                 await nodes[owner].KillHardAsync();
                 // Frames already on their way from the killed node arrive at once; the next ones are the new owner's
-                // (the cluster needs over a second to declare the node dead).
+                // (the cluster needs over a second to declare the node dead). No frame says it was the dead node's
+                // last, so this wait is deliberate: half a second lets the in-flight ones land and no new owner's yet.
                 await Task.Delay(500);
                 long lastSeen = Math.Max(Drain(watched, frame.Step, seen), Drain(played, 0, seen));
                 FrameMessage resumed = await ReadAsync(watched, _ => true, seen, TimeSpan.FromSeconds(20));
@@ -116,17 +131,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 FrameMessage going = await ReadAsync(watched, f => f.Step > resumed.Step, seen, TimeSpan.FromSeconds(10));
                 double playingAgain = clock.Elapsed.TotalSeconds;
                 output.WriteLine($"playing again at step {going.Step}, {playingAgain:F1} s after the kill");
-                Assert.True(playingAgain <= 5, $"the world played again {playingAgain:F1} s after its node was killed");
                 FrameMessage acted = await ReadAsync(played, f => f.LastActionSeq == 3, null);
 
                 // The new owner says where it runs, and the log holds every step once: nothing logged was lost.
                 await stop.CancelAsync();
                 using HttpClient survivor = player.Client(cookies);
                 Assert.Contains(await OwnerUrl(survivor, worldId), new[] { Url(player), Url(watcher) });
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
-                (long last, _) = await ServerProcess.FrameAsync(survivor, worldId);
+                long last = await LoggedSteps.SettledAsync(TestEnvironment.ConnectionString, worldId,
+                    async () => (await ServerProcess.FrameAsync(survivor, worldId)).Step);
                 Assert.True(last >= acted.Step);
                 await LoggedSteps.AssertEachOnceAsync(TestEnvironment.ConnectionString, worldId, last);
+                return playingAgain;
             }
             catch
             {
@@ -383,7 +398,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ALinkRevokedThroughOneNode_EndsItsHoldersStreamAndActionsOnAnotherWithinTwoSeconds()
+    public async Task ALinkRevokedThroughOneNode_EndsItsHoldersStreamAndActionsOnAnother()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
         await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
@@ -419,8 +434,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Exception ended = await LinkRightsTests.EndOfAsync(frames);
         TimeSpan late = clock.Elapsed;
         output.WriteLine($"the holder's stream ended {late.TotalSeconds:F2} s after the revocation: {(ended.InnerException ?? ended).Message}");
+        // The reason says the link's check ended it (EndOfAsync gives up after 10 s). Its bar, 2 s, is held by
+        // hardening-check's revoked_link_other_node row against quiet server processes, not beside the whole suite.
         Assert.Contains("revoked", (ended.InnerException ?? ended).Message);
-        Assert.True(late < TimeSpan.FromSeconds(2), $"the stream ended {late.TotalSeconds:F1} s after the link was revoked");
         HubException refused = await Assert.ThrowsAsync<HubException>(() => playing.InvokeAsync("SendAction", worldId, 1, 2L));
         Assert.Contains("revoked", refused.Message);
 

@@ -54,9 +54,14 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
                 }
             }
             await stop.CancelAsync();
-            // Nobody watches now, so the world stands still; let the action log flush (every 200 ms).
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            (stepBefore, frameBefore) = await ServerProcess.FrameAsync(http, worldId);
+            // Nobody watches now, so the world stands still; the action log catches up with it (flushed every 200 ms).
+            byte[]? standing = null;
+            stepBefore = await LoggedSteps.SettledAsync(TestEnvironment.ConnectionString, worldId, async () =>
+            {
+                (long step, standing) = await ServerProcess.FrameAsync(http, worldId);
+                return step;
+            });
+            frameBefore = standing!;
             Assert.True(stepBefore >= 24, $"the world only reached step {stepBefore}");
             memoryBefore = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
             Assert.Equal(6, memoryBefore.MemoryEntries);

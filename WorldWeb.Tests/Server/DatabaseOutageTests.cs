@@ -44,7 +44,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             string? reason = await notices.Reader.ReadAsync().AsTask().WaitAsync(Patience);
             Assert.Contains("database", reason);
             long pausedAt = Drain(frames, step);
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            await Task.Delay(TimeSpan.FromSeconds(1.5));  // deliberately: time passes, and a paused world does not step in it
             Assert.True(Drain(frames, pausedAt) <= pausedAt + 1, "a paused world does not step");
             Assert.False(server.HasExited);
             output.WriteLine($"played from step {beforeOutage} to {pausedAt} without the database, then paused: {reason}");
@@ -54,8 +54,13 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             step = await ReadUntilAsync(frames, pausedAt + 20);
             await stop.CancelAsync();
             await WaitHealthyAsync(http);
-            await Task.Delay(TimeSpan.FromSeconds(1));  // the last flush of the log (every 200 ms)
-            (lastStep, lastFrame) = await ServerProcess.FrameAsync(http, worldId);
+            byte[]? standing = null;  // until the last flush of the log (every 200 ms) has caught up with the world
+            lastStep = await LoggedSteps.SettledAsync(database.ConnectionString, worldId, async () =>
+            {
+                (long at, standing) = await ServerProcess.FrameAsync(http, worldId);
+                return at;
+            });
+            lastFrame = standing!;
             Assert.True(lastStep >= step);
             await LoggedSteps.AssertEachOnceAsync(database.ConnectionString, worldId, lastStep);
             await server.KillHardAsync();

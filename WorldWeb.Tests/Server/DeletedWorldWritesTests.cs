@@ -39,7 +39,7 @@ public sealed class DeletedWorldWritesTests(WorldWebFactory factory)
         {
             await deleting.Worlds.Where(w => w.Id == deleted).ExecuteDeleteAsync();
             Task flushes = Task.WhenAll(log.FlushAsync(CancellationToken.None), memory.FlushAsync(CancellationToken.None));
-            await Task.Delay(500);
+            await Task.Delay(500);  // deliberately: time for the writes to go through, were they not waiting
             Assert.False(flushes.IsCompleted, "the writes for the world being deleted should wait for the delete");
             await transaction.CommitAsync();
             await flushes.WaitAsync(TimeSpan.FromSeconds(30));

@@ -14,14 +14,29 @@ namespace WorldWeb.Tests.Server;
 /// </summary>
 [Collection(AbuseCollection.Name)]
 [Trait(Category.Name, Category.Postgres)]
-[Trait(Category.Name, Category.Perf)]
 public sealed class IpFloodTests(ITestOutputHelper output)
 {
     private const string VictimAddress = "10.1.0.7", FloodAddress = "10.6.6.6";
     private const int WatchedWorldsPerIp = 4;
 
     [Fact]
-    public async Task OneAddressWithoutCookies_WatchesAtMostItsQuota_AndAnotherVisitorKeeps95PercentOfItsFps()
+    public async Task OneAddressWithoutCookies_WatchesAtMostItsQuota_AndAnotherVisitorsWorldPlaysOn()
+    {
+        (double before, double during) = await FloodAsync();
+        // Stepped, by the server's clock, all through the flood; the rate itself is the perf test's bar.
+        Assert.True(during > 0 && before > 0, $"the victim's world: {before:F1} fps before, {during:F1} during the flood");
+    }
+
+    [PerfFact]
+    [Trait(Category.Name, Category.Perf)]
+    public async Task OneAddressWithoutCookies_AnotherVisitorKeeps95PercentOfItsFps()
+    {
+        (double before, double during) = await FloodAsync();
+        Assert.True(during >= 0.95 * before, $"the victim's world ran at {during:F1} fps during the flood, {before:F1} before");
+    }
+
+    /// <summary>The flood, its quota asserted; the victim's steps per second (server's clock) before and during it.</summary>
+    private async Task<(double Before, double During)> FloodAsync()
     {
         var settings = new Dictionary<string, string>
         {
@@ -83,7 +98,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
             output.WriteLine($"victim: {before:F2} fps before, {during:F2} during the flood ({100 * during / before:F1}%); " +
                              $"flood: {created} worlds made, {streamsAdmitted} streamed, {refused} refusals");
             Assert.Equal(WatchedWorldsPerIp, streamsAdmitted);
-            Assert.True(during >= 0.95 * before, $"the victim's world ran at {during:F1} fps during the flood, {before:F1} before");
+            return (before, during);
         }
         finally
         {

@@ -36,4 +36,22 @@ public static class LoggedSteps
         }
         return [.. actions];
     }
+
+    /// <summary>
+    /// Waits for the action log to catch up with a world that has stopped stepping (the log is flushed every 200 ms):
+    /// until the log holds exactly the step <paramref name="step"/> reads, which it returns. Instead of a fixed wait.
+    /// </summary>
+    public static async Task<long> SettledAsync(string connectionString, string worldId, Func<Task<long>> step)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            long last = await step();
+            if ((await ActionsAsync(connectionString, worldId)).Length == last)
+            {
+                return last;
+            }
+            await Task.Delay(100, patience.Token);
+        }
+    }
 }

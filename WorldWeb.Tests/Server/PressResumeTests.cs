@@ -64,9 +64,14 @@ public sealed class PressResumeTests(ITestOutputHelper output)
                 await connection.InvokeAsync("SendAction", worldId, (int)Paint, 4L);
                 await WalkAsync(6);
             }
-            // Nobody watches now, so the world stands still; let the action log flush (every 200 ms).
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            (stepBefore, frameBefore) = await ServerProcess.FrameAsync(http, worldId);
+            // Nobody watches now, so the world stands still; the action log catches up with it (flushed every 200 ms).
+            byte[]? standing = null;
+            stepBefore = await LoggedSteps.SettledAsync(TestEnvironment.ConnectionString, worldId, async () =>
+            {
+                (long step, standing) = await ServerProcess.FrameAsync(http, worldId);
+                return step;
+            });
+            frameBefore = standing!;
             memoryBefore = (await http.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}"))!.Coherence!;
             await server.KillHardAsync();
         }

@@ -56,7 +56,7 @@ public sealed class SafetyTests(WorldWebFactory factory)
 
         Assert.InRange(refused, 1, 60);
         Assert.Equal(HubConnectionState.Connected, connection.State);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));  // deliberately: the rate's window passes, and actions are taken again
         await connection.InvokeAsync("SendAction", world.Id, 0, 101L);
     }
 

@@ -54,14 +54,27 @@ public sealed class SteppingTests(WorldWebFactory factory)
         await connection.InvokeAsync("SendAction", world.Id, 1, 1L);
         FrameMessage seen = await frames.UntilAsync(f => f.LastActionSeq == 1 && f.Step >= 5);
 
-        await Task.Delay(TimeSpan.FromSeconds(1));
-
+        // Timed by the server's clock: a chunk is stamped when it is written, a frame when it is sent. The test's own
+        // clock would count its own scheduling on a loaded machine; it only gives up waiting.
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
-        await using WorldWebDbContext db = await contexts.CreateDbContextAsync();
-        List<ActionLogChunk> chunks = await db.ActionLog.Where(c => c.WorldId == world.Id).OrderBy(c => c.FirstStep).ToListAsync();
+        List<ActionLogChunk> chunks;
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (true)
+            {
+                await using WorldWebDbContext db = await contexts.CreateDbContextAsync(patience.Token);
+                chunks = await db.ActionLog.Where(c => c.WorldId == world.Id).OrderBy(c => c.FirstStep).ToListAsync(patience.Token);
+                if (chunks.Sum(c => c.Actions.Length) >= seen.Step)
+                {
+                    break;
+                }
+                await Task.Delay(50, patience.Token);
+            }
+        }
         byte[] logged = chunks.SelectMany(c => c.Actions).ToArray();
         Assert.Equal(1, chunks[0].FirstStep);
-        Assert.True(logged.Length >= seen.Step, $"the log holds {logged.Length} steps, the viewer saw step {seen.Step} a second ago");
+        TimeSpan late = chunks.Last(c => c.FirstStep <= seen.Step).WrittenAt - DateTimeOffset.FromUnixTimeMilliseconds(seen.ServerTimeMs);
+        Assert.True(late < TimeSpan.FromSeconds(1), $"step {seen.Step} was logged {late.TotalSeconds:F2} s after its frame was sent");
         Assert.Equal(1, logged[(int)seen.Step - 1]);
         Assert.True(chunks.Count < logged.Length, "actions are written in batches, not one row per step");
     }

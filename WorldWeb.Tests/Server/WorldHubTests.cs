@@ -122,7 +122,7 @@ public sealed class WorldHubTests(WorldWebFactory factory)
         await frames.NextAsync();
 
         await using HubConnection bad = await stranger.ConnectAsync();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1));  // deliberately: the expiring link's half second runs out
         string[] errors =
         [
             await ErrorOf(() => bad.InvokeAsync<WorldInfo>("JoinWorld", "0000000000000000")),

@@ -79,11 +79,16 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
         }
         await using HubConnection connection = await owner.ConnectAsync();
 
-        var resume = System.Diagnostics.Stopwatch.StartNew();
+        // Timed by the server's clock: from before the join to the stamp of the frame the resume published at its end
+        // (the test's own clock would add the hub's reply and this test's scheduling on a loaded machine).
+        long asked = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
         WorldInfo info = await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
-        Assert.True(resume.Elapsed > TimeSpan.FromSeconds(2), $"the replay took {resume.Elapsed}: too short to span the grain's 1 s keep-alive tick surely, so this test proves nothing");
         Assert.Equal(Logged, info.Step);
         await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
+        FrameMessage resumed = await frames.NextAsync();
+        Assert.Equal(Logged, resumed.Step);  // the frame the resume published, not a later one
+        TimeSpan replay = TimeSpan.FromMilliseconds(resumed.ServerTimeMs - asked);
+        Assert.True(replay > TimeSpan.FromSeconds(2), $"the replay took {replay} by the server's clock: too short to span the grain's 1 s keep-alive tick surely, so this test proves nothing");
         FrameMessage later = await frames.UntilAsync(f => f.Step >= Logged + 30);
 
         Assert.True(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id) is { IsClosed: false }, $"the world left play at step {later.Step}");
