@@ -54,10 +54,7 @@ public sealed class World
         }
         Pose = action switch
         {
-            WorldAction.Forward => Moved(Options.MoveStep, 0),
-            WorldAction.Backward => Moved(-Options.MoveStep, 0),
-            WorldAction.StrafeLeft => Moved(0, -Options.StrafeStep),
-            WorldAction.StrafeRight => Moved(0, Options.StrafeStep),
+            WorldAction.Forward or WorldAction.Backward or WorldAction.StrafeLeft or WorldAction.StrafeRight => Moved(Options.StepOf(action)),
             WorldAction.TurnLeft => Pose.Turned(-1),
             WorldAction.TurnRight => Pose.Turned(1),
             _ => Pose,
@@ -84,8 +81,9 @@ public sealed class World
         return frame;
     }
 
-    private AgentPose Moved(double forward, double right)
+    private AgentPose Moved((double Forward, double Right) step)
     {
+        var (forward, right) = step;
         double cos = Math.Cos(Pose.Heading), sin = Math.Sin(Pose.Heading);
         var dx = forward * cos - right * sin;
         var dy = forward * sin + right * cos;

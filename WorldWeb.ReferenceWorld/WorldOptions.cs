@@ -15,6 +15,19 @@ public sealed record WorldOptions
 
     public static WorldOptions Default { get; } = new();
 
+    /// <summary>
+    /// Where <paramref name="action"/> takes the player, in cells ahead and to its right, when no wall stops it:
+    /// a turn or a paint stays where it is.
+    /// </summary>
+    public (double Forward, double Right) StepOf(WorldAction action) => action switch
+    {
+        WorldAction.Forward => (MoveStep, 0),
+        WorldAction.Backward => (-MoveStep, 0),
+        WorldAction.StrafeLeft => (0, -StrafeStep),
+        WorldAction.StrafeRight => (0, StrafeStep),
+        _ => (0, 0),
+    };
+
     public void Validate()
     {
         if (Width is < 8 or > 1024 || Height is < 8 or > 1024)

@@ -31,7 +31,8 @@ from worldweb_training.data import ShardSet
 from worldweb_training.half import add_half
 from worldweb_training.int8 import add_int8, calibrate, split
 from worldweb_training.model import WorldModel
-from worldweb_training.package import INPUTS, OUTPUTS, add_codebook, manifest, mismatches, start_states, trusted_heading_step
+from worldweb_training.package import (INPUTS, OUTPUTS, add_codebook, manifest, mismatches, start_states,
+                                      trusted_heading_step, trusted_move_steps)
 from worldweb_training.rgb24 import rgb24_inputs
 
 OPSET = 17
@@ -117,12 +118,18 @@ def main(argv=None):
     if (shards.width, shards.height) != (world["width"], world["height"]):
         raise SystemExit(f"start shards are {shards.width}×{shards.height}, the model {world['width']}×{world['height']}")
     starts = start_states(shards, args.starts, cfg.model.context_frames)
-    turn_error = ((saved["progress"].get("eval") or {}).get("pose_mae") or {}).get("dheading_deg")
+    pose_mae = (saved["progress"].get("eval") or {}).get("pose_mae") or {}
+    turn_error = pose_mae.get("dheading_deg")
     step = world.get("heading_step_degrees") or shards.heading_step_degrees  # runs trained before the shards said it
     world["heading_step_degrees"] = trusted_heading_step(step, turn_error)
     if step and not world["heading_step_degrees"]:
         print(f"world.json without poses: the pose head's turn error ({turn_error}°) is not under a tenth of the "
               f"world's {step}° step, and rounding each turn to the step would lose turns")
+    moves = world.get("move_steps") or shards.move_steps  # runs trained before the shards said it
+    world["move_steps"] = trusted_move_steps(moves, pose_mae)
+    if moves and not world["move_steps"]:
+        print(f"world.json without move steps: the pose head's error ahead / aside ({pose_mae.get('forward')} / "
+              f"{pose_mae.get('right')} cells) is not under a tenth of the world's shortest step")
 
     args.out.mkdir(parents=True, exist_ok=True)
     onnx_path = args.out / "model.onnx"

@@ -27,12 +27,40 @@ internal static class ManifestRules
         ?? PrecisionProblem("half", "half-precision", m.Half, m)
         ?? PrecisionProblem("int8", "int8", m.Int8, m)
         ?? CodebookProblem(m)
-        ?? PosesProblem(m.Poses);
+        ?? PosesProblem(m.Poses, m.Actions);
 
-    private static string? PosesProblem(PoseSpec? poses) =>
-        poses?.HeadingStepDegrees is not { } step ? null
+    private static string? PosesProblem(PoseSpec? poses, IReadOnlyList<ActionSpec> actions) =>
+        (poses?.HeadingStepDegrees is not { } step ? null
         : double.IsFinite(step) && step > 0 && step <= PoseSpec.MaxHeadingStepDegrees ? null
-        : $"poses.heading_step_degrees is {step}; it must be more than 0 and at most {PoseSpec.MaxHeadingStepDegrees}";
+        : $"poses.heading_step_degrees is {step}; it must be more than 0 and at most {PoseSpec.MaxHeadingStepDegrees}")
+        ?? MoveStepsProblem(poses?.MoveSteps, actions);
+
+    private static string? MoveStepsProblem(IReadOnlyDictionary<string, double[]>? steps, IReadOnlyList<ActionSpec> actions)
+    {
+        foreach ((string name, double[] step) in steps ?? new Dictionary<string, double[]>())
+        {
+            string field = $"poses.move_steps.{name}";
+            int index = actions.ToList().FindIndex(a => a.Name == name);
+            if (index < 0)
+            {
+                return $"{field} names no action of the package";
+            }
+            if (index == ActionSpec.Noop)
+            {
+                return $"{field}: action 0 is the noop, which moves nobody";
+            }
+            if (step is not { Length: 2 } || !double.IsFinite(step[0]) || !double.IsFinite(step[1]))
+            {
+                return $"{field} must be two numbers, [forward, right] in cells";
+            }
+            double length = Math.Sqrt(step[0] * step[0] + step[1] * step[1]);
+            if (length > PoseSpec.MaxMoveStepCells)
+            {
+                return $"{field} is {length:0.###} cells long; it must be at most {PoseSpec.MaxMoveStepCells}";
+            }
+        }
+        return null;
+    }
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
     private static string? FileNameProblem(string field, string? name) =>

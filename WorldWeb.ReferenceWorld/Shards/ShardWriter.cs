@@ -66,6 +66,8 @@ public sealed class ShardWriter(string directory, WorldOptions options, Func<IRe
             presses = WorldActions.Presses,
             changes_world = WorldActions.ChangesWorld,
             heading_step_degrees = 360.0 / AgentPose.StepsPerTurn,
+            move_steps = Enum.GetValues<WorldAction>().Where(a => a != WorldAction.Noop)
+                .ToDictionary(a => WorldActions.Names[(int)a], a => new[] { options.StepOf(a).Forward, options.StepOf(a).Right }),
             episodes,
         };
         File.WriteAllText(Path.Combine(directory, "index.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));

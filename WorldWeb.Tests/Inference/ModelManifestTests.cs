@@ -78,6 +78,29 @@ public sealed class ModelManifestTests
         Assert.Contains($"poses.heading_step_degrees is {degrees}; it must be more than 0 and at most 90", ex.Message);
     }
 
+    [Theory]
+    [InlineData("jump", "[0.1, 0]", "poses.move_steps.jump names no action of the package")]
+    [InlineData("noop", "[0.1, 0]", "poses.move_steps.noop: action 0 is the noop, which moves nobody")]
+    [InlineData("forward", "[0.1]", "poses.move_steps.forward must be two numbers, [forward, right] in cells")]
+    [InlineData("forward", "[50, 0]", "poses.move_steps.forward is 50 cells long; it must be at most 10")]
+    public void Parse_BadMoveStep_IsRefused(string action, string step, string expected)
+    {
+        ModelPackageException ex = Refused(j => j["poses"] = new JsonObject { ["move_steps"] = new JsonObject { [action] = JsonNode.Parse(step) } });
+
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Parse_MoveSteps_AreReadPerAction()
+    {
+        JsonObject json = ValidManifest();
+        json["poses"] = new JsonObject { ["move_steps"] = new JsonObject { ["forward"] = new JsonArray(0.1, 0.0) } };
+
+        ModelManifest manifest = ModelManifest.Parse(json.ToJsonString(), Source);
+
+        Assert.Equal([0.1, 0.0], manifest.Poses!.MoveSteps!["forward"]);
+    }
+
     [Fact]
     public void Parse_NonPositiveOrHugeFrameSize_IsRefused()
     {

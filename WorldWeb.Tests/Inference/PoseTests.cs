@@ -90,4 +90,48 @@ public sealed class PoseTests
         Pose moved = tracking.Next(start, 1, [0.1f, 0.02f, 0.001f]);
         Assert.Equal((1.1, 2.02, 0.0), (Math.Round(moved.X, 6), Math.Round(moved.Y, 6), moved.Heading));
     }
+    private static readonly ActionSpec[] Moves = [new(0, "noop", []), new(1, "forward", ["KeyW"]), new(2, "strafe_right", ["KeyE"])];
+
+    [Fact]
+    public void Tracking_TakesAMoveNearItsStepAsTheStep_SoABiasedPoseHeadNeverAddsUp()
+    {
+        var poses = new PoseSpec(MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0], ["strafe_right"] = [0, 0.08] });
+        var snapped = new PoseTracking(poses, Moves);
+        var plain = new PoseTracking(null);
+        Pose a = new(0, 0, 0), b = a;
+
+        // 20 steps forward with a pose head that reads each 0.097 ahead and 0.002 aside.
+        for (int i = 0; i < 20; i++)
+        {
+            a = snapped.Next(a, 1, [0.097f, 0.002f, 0f]);
+            b = plain.Next(b, 1, [0.097f, 0.002f, 0f]);
+        }
+        Assert.Equal((2.0, 0.0), (Math.Round(a.X, 9), Math.Round(a.Y, 9)));
+        Assert.Equal(1.94, b.X, 1e-6);
+
+        Pose strafed = snapped.Next(a, 2, [0.004f, 0.075f, 0f]);
+        Assert.Equal((2.0, 0.08), (Math.Round(strafed.X, 9), Math.Round(strafed.Y, 9)));
+    }
+
+    [Fact]
+    public void Tracking_KeepsASlideAlongAWall_AndTakesANearStandstillAsStanding()
+    {
+        var tracking = new PoseTracking(new PoseSpec(MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0] }), Moves);
+        var start = new Pose(0, 0, 0);
+
+        // Heading 45° into a wall: the world moves the player along one axis, 0.05 ahead and 0.05 aside.
+        Pose slid = tracking.Next(start, 1, [0.05f, -0.05f, 0f]);
+        Pose blocked = tracking.Next(start, 1, [0.003f, 0.002f, 0f]);
+
+        Assert.Equal((0.05, -0.05), (Math.Round(slid.X, 6), Math.Round(slid.Y, 6)));
+        Assert.Equal(start, blocked);
+    }
+
+    [Fact]
+    public void Tracking_WithMoveStepsButNoActions_SaysWhatItNeeds()
+    {
+        var poses = new PoseSpec(MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0] });
+
+        Assert.Contains("pass the package's actions", Assert.Throws<ArgumentException>(() => new PoseTracking(poses)).Message);
+    }
 }

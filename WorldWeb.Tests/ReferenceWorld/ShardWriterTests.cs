@@ -30,6 +30,9 @@ public sealed class ShardWriterTests : IDisposable
         Assert.Equal(8, index.RootElement.GetProperty("actions").GetArrayLength());
         Assert.Equal("paint", index.RootElement.GetProperty("presses")[0].GetString());
         Assert.Equal(5.0, index.RootElement.GetProperty("heading_step_degrees").GetDouble());
+        double[] Step(string action) => [.. index.RootElement.GetProperty("move_steps").GetProperty(action).EnumerateArray().Select(v => v.GetDouble())];
+        Assert.Equal([0, -0.08], Step("strafe_left"));
+        Assert.Equal([0, 0], Step("turn_right"));
         Assert.Contains("'descr': '|u1', 'fortran_order': False, 'shape': (20,)", Header(name + ".changed.npy"));
         Assert.Equal(name, index.RootElement.GetProperty("episodes")[0].GetProperty("name").GetString());
     }

@@ -44,7 +44,8 @@ def write_synthetic_shards(directory, episodes=3, steps=48, size=64, paint=False
     directory.mkdir(parents=True, exist_ok=True)
     actions_named = ACTIONS + ["paint"] if paint else ACTIONS
     index = {"format": "worldweb-shards/1", "width": size, "height": size, "actions": actions_named,
-             "heading_step_degrees": 5.0, "episodes": []}
+             "heading_step_degrees": 5.0, "episodes": [],
+             "move_steps": {"forward": [0.1, 0.0], "backward": [-0.1, 0.0], "strafe_left": [0.0, -0.08], "strafe_right": [0.0, 0.08]}}
     if paint:
         index["presses"] = index["changes_world"] = ["paint"]
     for e in range(episodes):

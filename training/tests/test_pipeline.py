@@ -15,7 +15,7 @@ import export
 import train
 from fixtures import TINY_CONFIG, make_shards
 from worldweb_training.cuda_ops import missing_on_cuda
-from worldweb_training.package import ACTION_KEYS, mismatches, trusted_heading_step
+from worldweb_training.package import ACTION_KEYS, mismatches, trusted_heading_step, trusted_move_steps
 
 
 def quietly(main, *argv):
@@ -75,6 +75,10 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(trusted_heading_step(5.0, 0.03), 5.0)
         self.assertIsNone(trusted_heading_step(5.0, 0.6))
         self.assertIsNone(trusted_heading_step(None, 0.03))
+        moves = {"forward": [0.1, 0.0], "strafe_left": [0.0, -0.08], "turn_left": [0.0, 0.0]}
+        self.assertEqual(trusted_move_steps(moves, {"forward": 0.004, "right": 0.0035}), moves)  # paint2's pose head
+        self.assertIsNone(trusted_move_steps(moves, {"forward": 0.004, "right": 0.009}))
+        self.assertIsNone(trusted_move_steps(None, {"forward": 0.004, "right": 0.0035}))
         starts = np.load(package / "starts.npy")
         self.assertEqual((starts.shape, starts.dtype), ((2, 4, 64, 64, 3), np.uint8))
         # The codebook WorldWeb stores memory frames by: the model's own patches, value for value.

@@ -49,6 +49,7 @@ class ShardSet:
     presses: list = ()  # action names applied once per key press (index.json "presses")
     changes_world: list = ()  # action names that change the world (index.json "changes_world")
     heading_step_degrees: float = None  # every heading is a multiple of it (index.json; None in shards before it)
+    move_steps: dict = None  # action name -> [forward, right], its step when no wall stops it (index.json; None before it)
 
     @classmethod
     def load(cls, directory, limit=None):
@@ -71,7 +72,8 @@ class ShardSet:
                                  f"poses {episode.poses.shape}, actions {t}; expected {shape} uint8")
             episodes.append(episode)
         return cls(directory, index["width"], index["height"], list(index["actions"]), episodes,
-                   list(index.get("presses", [])), list(index.get("changes_world", [])), index.get("heading_step_degrees"))
+                   list(index.get("presses", [])), list(index.get("changes_world", [])), index.get("heading_step_degrees"),
+                   index.get("move_steps"))
 
     def describe(self) -> dict:
         seeds = sorted(int(e.seed) for e in self.episodes)

@@ -1,4 +1,5 @@
 """The `worldweb-model/1` package: manifest, start states, and the check that a graph matches them."""
+import math
 from pathlib import Path
 
 import numpy as np
@@ -83,9 +84,11 @@ def manifest(name, model_cfg, world, training, version) -> dict:
 
 
 def poses(world) -> dict:
-    """The manifest's "poses": the heading step the server rounds each tracked turn to, where the shards name one."""
-    step = world.get("heading_step_degrees")
-    return {"poses": {"heading_step_degrees": step}} if step else {}
+    """The manifest's "poses": the heading step the server rounds each tracked turn to, and the move steps it snaps
+    moves near to, where the shards name them and the pose head was found good enough (see the trusted_ functions)."""
+    found = {"heading_step_degrees": world.get("heading_step_degrees"), "move_steps": world.get("move_steps")}
+    found = {k: v for k, v in found.items() if v}
+    return {"poses": found} if found else {}
 
 
 def trusted_heading_step(step, turn_error_deg):
@@ -94,6 +97,19 @@ def trusted_heading_step(step, turn_error_deg):
     The server rounds each tracked turn to the step: exact for a pose head that turns within a fraction of a step
     (0.2.4's: 0.03°), wrong by whole steps for one that does not (a tiny test run's rounded every turn to none)."""
     return step if step and turn_error_deg is not None and turn_error_deg < step / 10 else None
+
+
+def trusted_move_steps(steps, pose_mae):
+    """The world's move steps for the manifest, if the pose head's held-out error ahead and aside is under a tenth
+    of the shortest step (the server takes a move within a fifth of its step as the full step, PoseTracking.cs).
+
+    0.2.5's pose head is 0.002 cells off, paint2's 0.004, against the shortest step's 0.08: a move is then never
+    mistaken for another, while a pose head that has not learnt moves would turn slides into full steps."""
+    if not steps or not pose_mae or pose_mae.get("forward") is None or pose_mae.get("right") is None:
+        return None
+    lengths = [math.hypot(*step) for step in steps.values() if any(step)]  # [0, 0]: a turn or a paint
+    shortest = min(lengths, default=math.inf)
+    return steps if max(pose_mae["forward"], pose_mae["right"]) < shortest / 10 else None
 
 
 def action_spec(index, name, world) -> dict:

@@ -56,7 +56,7 @@ class Run:
                              f"{held_out} held out for evaluation")
         self.world = {"width": shards.width, "height": shards.height, "actions": shards.actions,
                       "presses": shards.presses, "changes_world": shards.changes_world,
-                      "heading_step_degrees": shards.heading_step_degrees}
+                      "heading_step_degrees": shards.heading_step_degrees, "move_steps": shards.move_steps}
         self.data = shards.describe()
         self.data["held_out"] = [e.name for e in shards.episodes[-held_out:]]
         self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data)
