@@ -119,7 +119,7 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         var frame = model.Manifest.Frame;
         if (start.SaveId is not { } saveId)
         {
-            return (WorldDirectory.Genesis(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, MemoryFrames(model)) : null);
+            return (WorldGenesis.Of(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, MemoryFrames(model)) : null);
         }
         byte[] bytes = await db.Saves.Where(s => s.Id == saveId).Select(s => s.State).FirstAsync(cancellationToken);
         WorldState state;

@@ -20,7 +20,7 @@ public sealed record OpenedWorld(IWorldGrain Grain, WorldSession? Session, World
 /// business: hubs and endpoints call it the same way for both.
 /// </summary>
 public sealed partial class LiveWorlds(
-    WorldDirectory directory, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
+    WorldDirectory directory, SessionSaver saver, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
     IDbContextFactory<WorldWebDbContext> contexts, ILogger<LiveWorlds> logger)
 {
     /// <summary>How long a glimpse waits for another node by default; a slower node's world is skipped (the lobby asks again in half a second).</summary>
@@ -145,7 +145,7 @@ public sealed partial class LiveWorlds(
     {
         if (world.Session is { } session)
         {
-            return await directory.SaveAsync(session, name, kind, cancellationToken);
+            return await saver.SaveAsync(session, name, kind, cancellationToken);
         }
         (Guid? saveId, string? refusal) = await world.Grain.Save(name, (int)kind);
         if (refusal is not null)

@@ -14,7 +14,7 @@ namespace WorldWeb.Server.Cluster;
 /// afresh. Reentrant: a frame pump or a renewal never waits behind a world's resume.
 /// </summary>
 [Reentrant, WorldPlacement]
-internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks masks, PlayerActions actions, LocalNode node, NodeReports reports,
+internal sealed partial class WorldGrain(WorldDirectory directory, SessionSaver saver, ActionMasks masks, PlayerActions actions, LocalNode node, NodeReports reports,
     IOptions<DatabaseOptions> database, ILogger<WorldGrain> logger)
     : Grain, IWorldGrain
 {
@@ -120,7 +120,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, ActionMasks m
         try
         {
             return await LiveAsync() is { } session
-                ? ((await directory.SaveAsync(session, name, (WorldWeb.Persistence.SaveKind)kind, CancellationToken.None)).Id, null)
+                ? ((await saver.SaveAsync(session, name, (WorldWeb.Persistence.SaveKind)kind, CancellationToken.None)).Id, null)
                 : (null, null);
         }
         catch (WorldUnavailableException ex)

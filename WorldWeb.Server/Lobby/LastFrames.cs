@@ -37,7 +37,7 @@ public sealed class LastFrames(LiveGlimpses glimpses, WorldStore store, ModelCat
         WorldState state;
         try
         {
-            state = save is null ? WorldDirectory.Genesis(model, world.Seed) : SaveCodec.Decode(save.State, model.Tokens);
+            state = save is null ? WorldGenesis.Of(model, world.Seed) : SaveCodec.Decode(save.State, model.Tokens);
         }
         catch (InvalidDataException)
         {

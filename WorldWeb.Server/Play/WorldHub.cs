@@ -72,7 +72,7 @@ public sealed partial class WorldHub(LiveWorlds worlds, WorldRefs worldRefs, Wor
         {
             throw new HubException(tooMany);
         }
-        // Opening the world also holds its action mask (WorldDirectory sets it at resume, the mask API when it changes).
+        // Opening the world also holds its action mask (WorldResumer sets it at resume, the mask API when it changes).
         OpenedWorld opened = await OpenAsync(world.Id);
         long step = opened.Step;
         if (role != WorldRoles.Owner)

@@ -11,7 +11,7 @@ namespace WorldWeb.Server.Worlds;
 /// until it is terminated (<c>Stepping:RunTimeoutSeconds</c>), and the other models' autosaves and unloads must not
 /// wait with it. A model whose chain is still at it is skipped until it is done.
 /// </summary>
-internal sealed partial class IdleWorldReaper(WorldDirectory directory, IOptions<WorldSessionOptions> options, WorkerFaults faults, TimeProvider clock,
+internal sealed partial class IdleWorldReaper(WorldDirectory directory, SessionSaver saver, IOptions<WorldSessionOptions> options, WorkerFaults faults, TimeProvider clock,
     ILogger<IdleWorldReaper> logger) : PeriodicWorker(faults, clock, logger)
 {
     // Only RunOnceAsync touches it, one run at a time.
@@ -56,7 +56,7 @@ internal sealed partial class IdleWorldReaper(WorldDirectory directory, IOptions
                 }
                 else
                 {
-                    await directory.AutosaveIfDueAsync(session, cancellationToken);
+                    await saver.AutosaveIfDueAsync(session, cancellationToken);
                 }
             }
             catch (Exception ex) when (DatabaseFaults.IsTransient(ex))

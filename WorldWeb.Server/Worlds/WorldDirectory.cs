@@ -1,40 +1,24 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using WorldWeb.Client.Contracts;
-using WorldWeb.Inference.Poses;
-using WorldWeb.Memory;
 using WorldWeb.Persistence;
-using WorldWeb.Server.ActionLog;
-using WorldWeb.Server.Coherence;
-using WorldWeb.Server.Frames;
-using WorldWeb.Server.MemoryStorage;
-using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Stepping;
 
 namespace WorldWeb.Server.Worlds;
 
 /// <summary>
-/// The live worlds of this server: opens a world on first use (its last save plus a replay of the logged
-/// actions after it), saves and unloads it when nobody watches, and saves them all at shutdown.
+/// The live worlds of this server: opens a world on first use (resumed by <see cref="WorldResumer"/>) within the
+/// server's and the owner's limits, unloads it when nobody watches, and stops or closes it when asked.
 /// </summary>
 public sealed partial class WorldDirectory(
     WorldStore store,
-    ModelCatalog catalog,
     StepSchedulers schedulers,
-    WorldReplayer replayer,
-    WorldActionLog actionLog,
+    WorldResumer resumer,
+    SessionSaver saver,
     ActionMasks masks,
-    FrameEncoder encoder,
-    MemoryStore memoryStore,
-    IOptions<MemoryPolicy> memoryPolicy,
-    IOptions<CoherenceOptions> coherence,
     IOptions<WorldSessionOptions> options,
-    TimeProvider clock,
     ILogger<WorldDirectory> logger)
 {
     private readonly ConcurrentDictionary<string, WorldSession> _live = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _savedSteps = new(StringComparer.Ordinal);
     // The owner of each live world, for the per-owner quota.
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     // A gate per world, striped: loading (which replays) or unloading one world holds up another only when their
@@ -82,7 +66,8 @@ public sealed partial class WorldDirectory(
                 throw new WorldUnavailableException(
                     $"the owner of this world already has {owned} live worlds, the most one visitor may have at once; try again when one of them stops");
             }
-            WorldSession session = await ResumeAsync(record, cancellationToken);
+            (WorldSession session, long savedStep) = await resumer.ResumeAsync(record, cancellationToken);
+            saver.SavedAt(id, savedStep);
             if (schedulers.Find(session.ModelName) is not { } scheduler || scheduler.Model != session.Model || !scheduler.TryAdd(session))
             {
                 // The model was unloaded (and perhaps loaded again) while this world resumed.
@@ -95,48 +80,6 @@ public sealed partial class WorldDirectory(
         finally
         {
             gate.Release();
-        }
-    }
-
-    /// <summary>Saves the world's current state; the save is what a fork or a resume starts from.</summary>
-    public async Task<SaveRecord> SaveAsync(WorldSession session, string name, SaveKind kind, CancellationToken cancellationToken)
-    {
-        if (session.Fault is not null)
-        {
-            throw new WorldUnavailableException("this world stopped on an error; open it again to resume it from its last save, then save");
-        }
-        WorldState state = session.Capture();
-        // The save names its memory entries; they must be in the store before it is.
-        await memoryStore.FlushAsync(cancellationToken);
-        // Frames as tokens where memory stores them so (Memory:FrameFormat): both then need this codebook to be read.
-        TokenFrameCodec? tokens = memoryPolicy.Value.FrameFormat is MemoryFrameFormat.Auto or MemoryFrameFormat.Tokens ? session.Model.Tokens : null;
-        byte[] bytes = SaveCodec.Encode(state, tokens);
-        long[] memorySteps = state.Memory.Entries.Select(e => e.Step).ToArray();
-        SaveRecord save = await store.AddSaveAsync(session.Id, name, kind, state.Step, bytes, memorySteps, cancellationToken);
-        _savedSteps[session.Id] = state.Step;
-        if (kind == SaveKind.Auto)
-        {
-            await memoryStore.CollectAsync(session.Id, cancellationToken);
-        }
-        LogSaved(logger, session.Id, kind, state.Step, bytes.Length);
-        return save;
-    }
-
-    /// <summary>Autosaves a live world that has gone <see cref="WorldSessionOptions.AutosaveEverySteps"/> steps since its last save.</summary>
-    public async Task AutosaveIfDueAsync(WorldSession session, CancellationToken cancellationToken)
-    {
-        long saved = _savedSteps.GetValueOrDefault(session.Id, long.MinValue);
-        if (session.Fault is not null)
-        {
-            return;
-        }
-        if (saved == long.MinValue)
-        {
-            _savedSteps[session.Id] = session.Step;
-        }
-        else if (session.Step - saved >= options.Value.AutosaveEverySteps)
-        {
-            await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
         }
     }
 
@@ -154,11 +97,7 @@ public sealed partial class WorldDirectory(
             await schedulers.For(session.ModelName).RemoveAsync(session);
             try
             {
-                // A world that failed is not saved: its last save and log are what it resumes from.
-                if (session.Fault is null && _savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
-                {
-                    await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
-                }
+                await saver.SaveIfMovedAsync(session, cancellationToken);
             }
             finally
             {
@@ -188,7 +127,7 @@ public sealed partial class WorldDirectory(
         {
             return false;
         }
-        await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
+        await saver.SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
         await CloseAsync(id, reason);
         return true;
     }
@@ -217,127 +156,11 @@ public sealed partial class WorldDirectory(
     private void Forget(string id)
     {
         _owners.TryRemove(id, out _);
-        _savedSteps.TryRemove(id, out _);
+        saver.Forget(id);
         masks.Forget(id);
     }
 
-    /// <summary>At shutdown, after the schedulers stopped: every live world is saved where it stands.</summary>
-    /// <returns>How many live worlds could not be saved (each logged).</returns>
-    public async Task<int> SaveAllAsync(CancellationToken cancellationToken)
-    {
-        int failed = 0;
-        foreach (WorldSession session in _live.Values)
-        {
-            if (session.Fault is null && _savedSteps.GetValueOrDefault(session.Id, long.MinValue) != session.Step)
-            {
-                try
-                {
-                    await SaveAsync(session, "autosave", SaveKind.Auto, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // One world's failed save must not cost the others theirs; it resumes from its last save and log.
-                    LogSaveAtShutdownFailed(logger, ex, session.Id);
-                    failed++;
-                }
-            }
-        }
-        return failed;
-    }
-
     private SemaphoreSlim GateOf(string id) => _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_gates.Length)];
-
-    /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
-    public static WorldState Genesis(LoadedModel model, long seed)
-    {
-        int frameBytes = model.Manifest.Frame.ValueCount;
-        ReadOnlySpan<byte> start = model.Package.Start((int)((ulong)seed % (ulong)model.Package.StartCount));
-        var frames = new byte[model.Manifest.ContextFrames][];
-        for (int k = 0; k < frames.Length; k++)
-        {
-            frames[k] = start.Slice(k * frameBytes, frameBytes).ToArray();
-        }
-        return new WorldState(0, new Pose(0, 0, 0), frames, MemorySnapshot.Empty);
-    }
-
-    private async Task<WorldSession> ResumeAsync(WorldRecord record, CancellationToken cancellationToken)
-    {
-        LoadedModel model = catalog.Find(record.Model)
-            ?? throw new WorldUnavailableException($"the model '{record.Model}' of this world is not loaded on this server");
-        SaveRecord? save = await store.LatestSaveAsync(record.Id, cancellationToken);
-        WorldState state;
-        try
-        {
-            state = save is null ? Genesis(model, record.Seed) : SaveCodec.Decode(save.State, model.Tokens);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
-        }
-        var frame = model.Manifest.Frame;
-        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.ValueCount))
-        {
-            throw new WorldUnavailableException($"this world's save holds {state.Context.Count} frames of {state.Context[0].Length} bytes, " +
-                $"but the model '{model.Name}' now loaded takes {model.Manifest.ContextFrames} of {frame.ValueCount}: the save was made by another model of that name");
-        }
-        // Steps of this world still queued here (a session that failed a moment ago) belong to the timeline it resumes.
-        await actionLog.FlushAsync(cancellationToken);
-        byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
-        // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
-        MemoryFrameCodec frames = MemoryFrames(model);
-        List<MemoryEntry> entries;
-        try
-        {
-            entries = await memoryStore.LoadAsync(record.Id, state.Step, state.Memory, frames, cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new WorldUnavailableException($"the memory of this world cannot be read by the model '{model.Name}' now loaded: {ex.Message}", ex);
-        }
-        WorldMemory? memory = record.MemoryEnabled
-            ? WorldMemory.Restore(memoryPolicy.Value, frames, state.Memory, entries, memoryStore.JournalFor(record.Id))
-            : null;
-        var session = new WorldSession(record.Id, (ulong)record.Seed, model, state, memory, clock, coherence.Value, logger);
-        masks.Set(record.Id, record.DisabledActions);
-        await replayer.ReplayAsync(session, actions, cancellationToken);
-        // Logged steps beyond a gap belong to a timeline that was abandoned; the world goes on from here, so they go.
-        int abandoned = await store.DropActionsAfterAsync(record.Id, session.Step, cancellationToken);
-        if (abandoned > 0)
-        {
-            LogAbandoned(logger, record.Id, abandoned, session.Step);
-        }
-        byte[] current = session.Capture().CurrentFrame;
-        session.Publish(new FrameMessage(session.Step, 0, encoder.ContentType, encoder.Encode(current, frame.Width, frame.Height), clock.GetUtcNow().ToUnixTimeMilliseconds()));
-        // A world without a save resumes from its genesis, which is as good as a save at step 0.
-        _savedSteps[record.Id] = save?.Step ?? 0;
-        LogResumed(logger, record.Id, save?.Step ?? 0, actions.Length, session.Step);
-        return session;
-    }
-
-    /// <summary>How the worlds of <paramref name="model"/> store memory frames (Memory:FrameFormat).</summary>
-    private MemoryFrameCodec MemoryFrames(LoadedModel model)
-    {
-        try
-        {
-            return model.MemoryFrames(memoryPolicy.Value);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new WorldUnavailableException(ex.Message, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} resumed from step {SaveStep} plus {Replayed} logged actions, at step {Step}")]
-    private static partial void LogResumed(ILogger logger, string worldId, long saveStep, int replayed, long step);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "World {WorldId}: dropped {Chunks} logged action chunks beyond a gap after step {Step} (an abandoned timeline)")]
-    private static partial void LogAbandoned(ILogger logger, string worldId, int chunks, long step);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "World {WorldId} could not be saved; the others are saved all the same")]
-    private static partial void LogSaveAtShutdownFailed(ILogger logger, Exception exception, string worldId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} saved ({Kind}) at step {Step}: {Bytes} bytes")]
-    private static partial void LogSaved(ILogger logger, string worldId, SaveKind kind, long step, int bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "World {WorldId} unloaded at step {Step}, nobody watching")]
     private static partial void LogUnloaded(ILogger logger, string worldId, long step);

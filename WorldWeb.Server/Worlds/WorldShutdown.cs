@@ -6,7 +6,7 @@ namespace WorldWeb.Server.Worlds;
 /// Saves every live world when the server stops. Registered before the schedulers, so it stops after them
 /// (hosted services stop in reverse order) and saves worlds that no longer move.
 /// </summary>
-internal sealed class WorldShutdown(WorldDirectory directory, ILogger<WorldShutdown> logger) : IHostedService
+internal sealed class WorldShutdown(WorldDirectory directory, SessionSaver saver, ILogger<WorldShutdown> logger) : IHostedService
 {
     private readonly StopOnce _stop = new();
 
@@ -17,7 +17,7 @@ internal sealed class WorldShutdown(WorldDirectory directory, ILogger<WorldShutd
     private async Task SaveAllAsync(CancellationToken cancellationToken)
     {
         int count = directory.Live.Count;
-        int failed = await directory.SaveAllAsync(cancellationToken);
+        int failed = await saver.SaveAllAsync(directory.Live, cancellationToken);
         logger.LogInformation("Saved {Saved} of {Count} live worlds at shutdown ({Failed} failed, each logged)", count - failed, count, failed);
     }
 }

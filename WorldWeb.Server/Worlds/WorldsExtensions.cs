@@ -22,6 +22,10 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<LinkGrants>();
         builder.Services.AddHostedService<LinkEndings>();
         builder.Services.AddSingleton<WorldReplayer>();
+        builder.Services.AddSingleton<ResumePoints>();
+        builder.Services.AddSingleton<LogCatchUp>();
+        builder.Services.AddSingleton<WorldResumer>();
+        builder.Services.AddSingleton<SessionSaver>();
         builder.Services.AddSingleton<WorldDirectory>();
         builder.Services.AddHostedService<WorldShutdown>();
         builder.Services.AddHostedService<IdleWorldReaper>();

@@ -28,7 +28,7 @@ public sealed class CoherenceGuardTests : IDisposable
         _model = _package.CreateWorldModel();
         _batch = _model.CreateBatch(1);
         var loaded = new LoadedModel(_package);
-        _session = new WorldSession("guard", 5, loaded, WorldDirectory.Genesis(loaded, 5),
+        _session = new WorldSession("guard", 5, loaded, WorldGenesis.Of(loaded, 5),
             TestSchedulers.NewMemory(loaded), TimeProvider.System, new CoherenceOptions());
     }
 
@@ -103,7 +103,7 @@ public sealed class CoherenceGuardTests : IDisposable
     public void WorldResumedFromASave_JudgesTheFramesAfterItAsTheRunningWorldDid()
     {
         WorldSession NewSession(WorldState state) => new("resume", 5, _session.Model, state, memory: null, TimeProvider.System, new CoherenceOptions());
-        WorldSession running = NewSession(WorldDirectory.Genesis(_session.Model, 5));
+        WorldSession running = NewSession(WorldGenesis.Of(_session.Model, 5));
         for (int i = 0; i < 27; i++)
         {
             Step(corrupt: null, running);

@@ -109,7 +109,7 @@ public sealed class PressActionTests : IDisposable
     }
 
     private static WorldSession NewSession(LoadedModel model, ILogger? logger, bool memory = true) =>
-        new("0000000000000009", 9, model, WorldDirectory.Genesis(model, 9),
+        new("0000000000000009", 9, model, WorldGenesis.Of(model, 9),
             memory ? TestSchedulers.NewMemory(model) : null,
             TimeProvider.System, logger: logger);
 

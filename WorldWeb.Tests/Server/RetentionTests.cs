@@ -19,7 +19,7 @@ public sealed class RetentionTests(WorldWebFactory factory)
         TestUser owner = await TestUser.CreateAsync(factory);
         CreatedWorld world = await owner.CreateWorldAsync();
         LoadedModel model = factory.Services.GetRequiredService<ModelCatalog>().All[0];
-        WorldState saved = WorldDirectory.Genesis(model, 1) with { Step = 10 };
+        WorldState saved = WorldGenesis.Of(model, 1) with { Step = 10 };
         await factory.Services.GetRequiredService<WorldStore>().AddSaveAsync(world.Id, "at 10", SaveKind.User, 10, SaveCodec.Encode(saved), [], CancellationToken.None);
         DateTimeOffset old = DateTimeOffset.UtcNow.AddDays(-40), recent = DateTimeOffset.UtcNow;
         Guid deadLong = Guid.NewGuid(), expiredLong = Guid.NewGuid(), revokedToday = Guid.NewGuid(), alive = Guid.NewGuid();

@@ -29,7 +29,7 @@ internal static class TestSchedulers
 
     /// <summary>A new world of <paramref name="model"/> from <paramref name="seed"/>, with its memory, named after its seed.</summary>
     public static WorldSession NewSession(LoadedModel model, long seed) =>
-        new($"{seed:x16}", (ulong)seed, model, WorldDirectory.Genesis(model, seed),
+        new($"{seed:x16}", (ulong)seed, model, WorldGenesis.Of(model, seed),
             NewMemory(model), TimeProvider.System);
 
     /// <summary>A memory of the server's default policy for worlds of <paramref name="model"/> (tokens where it carries its codebook).</summary>

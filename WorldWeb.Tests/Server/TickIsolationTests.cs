@@ -19,7 +19,7 @@ public sealed class TickIsolationTests
         using var package = ModelPackage.Load(TestEnvironment.ModelFolder, new InferenceOptions(), NullLogger.Instance);
         var model = new LoadedModel(package);
         using StepScheduler scheduler = TestSchedulers.Create(model, subBatches: 2);
-        WorldState genesis = WorldDirectory.Genesis(model, 1);
+        WorldState genesis = WorldGenesis.Of(model, 1);
         // As a save made by an older model of the same name would: one frame more than this model's context.
         WorldState misfit = genesis with { Context = [.. genesis.Context, genesis.CurrentFrame] };
         WorldSession[] sessions = [NewSession(model, genesis, "a"), NewSession(model, misfit, "b"), NewSession(model, genesis, "c")];

@@ -25,7 +25,7 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
         TestUser owner = await TestUser.CreateAsync(factory);
         CreatedWorld world = await owner.CreateWorldAsync();
         LoadedModel model = factory.Services.GetRequiredService<ModelCatalog>().All[0];
-        WorldState genesis = WorldDirectory.Genesis(model, 1);
+        WorldState genesis = WorldGenesis.Of(model, 1);
         // As a save made by an older model of the same name would: one frame more than this model's context.
         WorldState misfit = genesis with { Step = 5, Context = [.. genesis.Context, genesis.CurrentFrame] };
         await factory.Services.GetRequiredService<WorldStore>().AddSaveAsync(world.Id, "old", SaveKind.User, 5, SaveCodec.Encode(misfit), [], CancellationToken.None);
@@ -114,7 +114,7 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
             await db.Worlds.Where(w => w.Id == doomed.Id).ExecuteDeleteAsync();
         }
 
-        int failed = await directory.SaveAllAsync(CancellationToken.None);
+        int failed = await host.Services.GetRequiredService<SessionSaver>().SaveAllAsync(directory.Live, CancellationToken.None);
 
         Assert.Equal(1, failed);
         await using WorldWebDbContext after = await contexts.CreateDbContextAsync();
@@ -130,15 +130,15 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
         await connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id);
         await using FrameStream frames = await FrameStream.OpenAsync(connection, world.Id);
         await frames.UntilAsync(f => f.Step >= 2);
-        var directory = factory.Services.GetRequiredService<WorldDirectory>();
-        WorldSession session = directory.FindLive(world.Id)!;
+        WorldSession session = factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id)!;
+        var saver = factory.Services.GetRequiredService<SessionSaver>();
 
         var contexts = factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>();
 
         // Three bursts (a race shows in some runs, not all); the world keeps stepping, so the saves are of different steps.
         for (int burst = 0; burst < 3; burst++)
         {
-            SaveRecord[] saves = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => directory.SaveAsync(session, "autosave", SaveKind.Auto, CancellationToken.None)));
+            SaveRecord[] saves = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => saver.SaveAsync(session, "autosave", SaveKind.Auto, CancellationToken.None)));
 
             await using WorldWebDbContext db = await contexts.CreateDbContextAsync();
             List<SaveRecord> kept = await db.Saves.Where(s => s.WorldId == world.Id && s.Kind == SaveKind.Auto).ToListAsync();
