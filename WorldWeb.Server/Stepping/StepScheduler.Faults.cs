@@ -63,7 +63,7 @@ public sealed partial class StepScheduler
     private void TellViewers(string? reason)
     {
         _toldAt = _clock.GetUtcNow();
-        foreach (WorldSession session in Volatile.Read(ref _sessions))
+        foreach (WorldSession session in _worlds.Current)
         {
             _ = Notices?.PausedAsync(session.Id, reason);
         }
