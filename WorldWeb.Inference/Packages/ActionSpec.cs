@@ -10,4 +10,17 @@ public sealed record ActionSpec(int Index, string Name, IReadOnlyList<string> Ke
 {
     /// <summary>The noop a world falls back to (nobody acting, a key let go, the end of a press): it moves nobody.</summary>
     public const int Noop = 0;
+
+    /// <summary>The index of the action named <paramref name="name"/>, or −1.</summary>
+    public static int IndexOf(IReadOnlyList<ActionSpec> actions, string name)
+    {
+        for (int i = 0; i < actions.Count; i++)
+        {
+            if (actions[i].Name == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -40,7 +40,7 @@ internal static class ManifestRules
         foreach ((string name, double[] step) in steps ?? new Dictionary<string, double[]>())
         {
             string field = $"poses.move_steps.{name}";
-            int index = actions.ToList().FindIndex(a => a.Name == name);
+            int index = ActionSpec.IndexOf(actions, name);
             if (index < 0)
             {
                 return $"{field} names no action of the package";
@@ -53,7 +53,7 @@ internal static class ManifestRules
             {
                 return $"{field} must be two numbers, [forward, right] in cells";
             }
-            double length = Math.Sqrt(step[0] * step[0] + step[1] * step[1]);
+            double length = double.Hypot(step[0], step[1]);
             if (length > PoseSpec.MaxMoveStepCells)
             {
                 return $"{field} is {length:0.###} cells long; it must be at most {PoseSpec.MaxMoveStepCells}";

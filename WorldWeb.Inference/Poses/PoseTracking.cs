@@ -27,8 +27,8 @@ public sealed class PoseTracking
         _headingStep = poses?.HeadingStepDegrees * Math.PI / 180;
         foreach ((string name, double[] step) in poses?.MoveSteps ?? new Dictionary<string, double[]>())
         {
-            int index = actions?.ToList().FindIndex(a => a.Name == name)
-                ?? throw new ArgumentException("move steps are named by action: pass the package's actions", nameof(actions));
+            int index = actions is not null ? ActionSpec.IndexOf(actions, name)
+                : throw new ArgumentException("move steps are named by action: pass the package's actions", nameof(actions));
             _moveSteps[index] = (step[0], step[1]);
         }
     }
@@ -61,13 +61,13 @@ public sealed class PoseTracking
     // turn in place; a slide along a wall is neither a full step nor standing, and keeps the pose head's answer.
     private static RelativePose Snapped(RelativePose delta, (double Forward, double Right) full)
     {
-        double length = Math.Sqrt(full.Forward * full.Forward + full.Right * full.Right);
+        double length = double.Hypot(full.Forward, full.Right);
         if (length == 0)
         {
             return delta with { Forward = 0, Right = 0 };  // a turn or a paint: the world never moves the player on it
         }
-        double offFull = Math.Sqrt((delta.Forward - full.Forward) * (delta.Forward - full.Forward) + (delta.Right - full.Right) * (delta.Right - full.Right));
-        double moved = Math.Sqrt(delta.Forward * delta.Forward + delta.Right * delta.Right);
+        double offFull = double.Hypot(delta.Forward - full.Forward, delta.Right - full.Right);
+        double moved = double.Hypot(delta.Forward, delta.Right);
         return offFull <= FullStepTolerance * length ? delta with { Forward = full.Forward, Right = full.Right }
             : moved <= BlockedTolerance * length ? delta with { Forward = 0, Right = 0 }
             : delta;

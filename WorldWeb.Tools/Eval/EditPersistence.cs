@@ -115,7 +115,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         {
             var before = world.Pose;
             world.Apply(WorldAction.Forward);
-            var moved = Math.Sqrt((world.Pose.X - before.X) * (world.Pose.X - before.X) + (world.Pose.Y - before.Y) * (world.Pose.Y - before.Y));
+            var moved = double.Hypot(world.Pose.X - before.X, world.Pose.Y - before.Y);
             if (Math.Abs(moved - world.Options.MoveStep) > 1e-9) break;
             free++;
         }
