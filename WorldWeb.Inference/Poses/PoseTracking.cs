@@ -12,7 +12,7 @@ public sealed class PoseTracking
 {
     /// <summary>
     /// A move whose <c>pose_delta</c> is within this share of its step's length from the full step is the full step.
-    /// In the reference world 27,475 of 29,577 moves are full steps and 29 are slides this near one (data/shards).
+    /// In the reference world 27,475 of 29,577 moves are full steps and 29 are slides this near one (training/move_census.py).
     /// </summary>
     public const double FullStepTolerance = 0.2;
 
