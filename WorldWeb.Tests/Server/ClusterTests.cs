@@ -210,8 +210,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             // A node that joins has the most free slots: the next world goes there, not to the busy node or the drained one.
             nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
             string joined = Url(nodes[2]);
-            await NodesAsync(adminHttp, all => all.Any(n => n.Url == joined && n.Status == "Active"));
-            await Task.Delay(TimeSpan.FromSeconds(2.5));  // every node has read the newcomer's report
+            await EveryNodeHasReadTheOthersAsync(nodes, admin);
             string next = await ServerProcess.CreateWorldAsync(first, seed: 44, "drain test, next");
             await ServerProcess.FrameAsync(first, next);
             Assert.Equal(joined, await OwnerUrl(first, next));
@@ -258,6 +257,34 @@ public sealed class ClusterTests(ITestOutputHelper output)
             }
             await Task.Delay(250, timeout.Token);
         }
+    }
+
+    /// <summary>
+    /// Until every node believes the others' reports, as placement and the per-address limits read them: a node
+    /// (<c>NodeReports</c>) writes its own <c>cluster_nodes</c> row and then reads them all, every 2 s, and trusts the
+    /// report of a node its Orleans membership holds Active. So: each node's own nodes view lists every other Active
+    /// (its membership, and their rows in the table); after that, it has written its row again, as another node reads
+    /// the table, so the read that followed found them.
+    /// </summary>
+    private async Task EveryNodeHasReadTheOthersAsync(IReadOnlyList<ServerProcess> nodes, CookieContainer admin)
+    {
+        var clock = Stopwatch.StartNew();
+        string[] urls = [.. nodes.Select(Url)];
+        await Task.WhenAll(nodes.Select(async (node, i) =>
+        {
+            using HttpClient own = node.Client(admin), another = nodes[(i + 1) % nodes.Count].Client(admin);
+            try
+            {
+                await NodesAsync(own, all => urls.All(url => all.Any(n => n.Url == url && n.Status == "Active")));
+                DateTimeOffset seen = DateTimeOffset.UtcNow;
+                await NodesAsync(another, all => all.Any(n => n.Url == urls[i] && n.ReportedAt > seen));
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new TimeoutException($"{urls[i]} had not read every other node's report after {Patience.TotalSeconds} s", ex);
+            }
+        }));
+        output.WriteLine($"every node had read the others' reports after {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
@@ -328,9 +355,12 @@ public sealed class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task PerAddressLimits_CountWhatTheAddressHoldsOnEveryNode()
     {
+        string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
         var settings = new Dictionary<string, string>
         {
             ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}",
+            ["Admin__Email"] = $"admin-{Guid.NewGuid():N}@worldweb.test",  // whose nodes view says what each node has read
+            ["Admin__Password"] = password,
             ["Safety__MaxConnectionsPerIp"] = "2",
             ["Safety__MaxWatchedWorldsPerIp"] = "1",
             ["Logging__LogLevel__WorldWeb.Server.Cluster.ClusterQuotas"] = "Debug",
@@ -345,7 +375,12 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await ServerProcess.FrameAsync(http, first);
         using HttpClient httpB = b.Client(cookies, address);
         await OwnerUrl(httpB, first);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));  // both nodes have read each other's report
+        var admin = new CookieContainer();
+        using (HttpClient adminHttp = a.Client(admin))
+        {
+            (await adminHttp.PostAsJsonAsync("/api/account/signin", new { email = settings["Admin__Email"], password })).EnsureSuccessStatusCode();
+        }
+        await EveryNodeHasReadTheOthersAsync([a, b], admin);
 
         // Connections: one on each node is the limit of two; a third on either is refused (once B's report is in).
         // A call answered proves the node accepted (and counted) the connection: the hub takes calls only after that.
