@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;
 
@@ -15,15 +16,56 @@ namespace WorldWeb.Tests.Server;
 /// </summary>
 [Collection(ServerCollection.Name)]
 [Trait(Category.Name, Category.Postgres)]
-public sealed class OpenConnectionRightsTests(WorldWebFactory factory)
+public sealed class OpenConnectionRightsTests(WorldWebFactory factory, ITestOutputHelper output)
 {
     private const string Password = "a long enough password";
 
-    /// <summary>Generous for a loaded CI machine; the server checks every second.</summary>
-    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(6);
+    /// <summary>
+    /// The perf tests' bar: the server reads its connections' accounts every <c>Accounts:OpenConnectionSeconds</c> (1),
+    /// so a stream ends within 2 s of the change (hardening-check's open_rights row holds it across nodes, with 3 s).
+    /// Beside the whole suite a stalled CI machine takes longer, so there the time is only printed; each CI test's
+    /// bar is that the stream ends, saying why, before <see cref="LinkRightsTests.EndOfAsync"/> gives up (10 s).
+    /// </summary>
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task ADeletedAccount_ItsStreamsEndSayingWhy_AndItsConnectionsClose()
+    public async Task ADeletedAccount_ItsStreamsEndSayingWhy_AndItsConnectionsClose() =>
+        output.WriteLine($"the stream ended {(await DeletedAsync()).TotalSeconds:F1} s after the account was deleted");
+
+    [PerfFact]
+    [Trait(Category.Name, Category.Perf)]
+    public async Task ADeletedAccount_ItsStreamsEndWithinTwoSeconds()
+    {
+        TimeSpan late = await DeletedAsync();
+        Assert.True(late < Soon, $"the stream ended {late.TotalSeconds:F1} s after the account was deleted");
+    }
+
+    [Fact]
+    public async Task ADemotedAdmin_LosesTheWorldsItSawAsAdmin_AndKeepsItsOwn() =>
+        output.WriteLine($"the stream ended {(await DemotedAsync()).TotalSeconds:F1} s after the demotion");
+
+    [PerfFact]
+    [Trait(Category.Name, Category.Perf)]
+    public async Task ADemotedAdmin_ItsStreamOfAWorldSeenAsAdminEndsWithinTwoSeconds()
+    {
+        TimeSpan late = await DemotedAsync();
+        Assert.True(late < Soon, $"the stream ended {late.TotalSeconds:F1} s after the demotion");
+    }
+
+    [Fact]
+    public async Task ASignedOutAccount_ItsOpenConnectionsStreamAndActNoMore() =>
+        output.WriteLine($"the stream ended {(await SignedOutAsync()).TotalSeconds:F1} s after the sign-out");
+
+    [PerfFact]
+    [Trait(Category.Name, Category.Perf)]
+    public async Task ASignedOutAccount_ItsStreamsEndWithinTwoSeconds()
+    {
+        TimeSpan late = await SignedOutAsync();
+        Assert.True(late < Soon, $"the stream ended {late.TotalSeconds:F1} s after the sign-out");
+    }
+
+    /// <summary>A deleted account's stream ends saying why and its connection closes; the time from the deletion to the end.</summary>
+    private async Task<TimeSpan> DeletedAsync()
     {
         string email = TestUser.NewEmail();
         TestUser user = await TestUser.CreateAsync(factory);
@@ -40,14 +82,18 @@ public sealed class OpenConnectionRightsTests(WorldWebFactory factory)
         var clock = Stopwatch.StartNew();
 
         Exception ended = await LinkRightsTests.EndOfAsync(frames);
+        TimeSpan late = clock.Elapsed;
         Assert.Contains("deleted", (ended.InnerException ?? ended).Message);
-        Assert.True(clock.Elapsed < Soon, $"the stream ended {clock.Elapsed.TotalSeconds:F1} s after the account was deleted");
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
+        return late;
     }
 
-    [Fact]
-    public async Task ADemotedAdmin_LosesTheWorldsItSawAsAdmin_AndKeepsItsOwn()
+    /// <summary>
+    /// A demoted admin's stream of a world it saw by that right ends saying why, and it may not join or stream it again;
+    /// its own world plays on. The time from the demotion to the end.
+    /// </summary>
+    private async Task<TimeSpan> DemotedAsync()
     {
         TestUser stranger = await TestUser.CreateAsync(factory);
         CreatedWorld privateWorld = await stranger.CreateWorldAsync(seed: 32);
@@ -69,8 +115,8 @@ public sealed class OpenConnectionRightsTests(WorldWebFactory factory)
         var clock = Stopwatch.StartNew();
 
         Exception ended = await LinkRightsTests.EndOfAsync(watched);
+        TimeSpan late = clock.Elapsed;
         Assert.Contains("no longer an administrator", (ended.InnerException ?? ended).Message);
-        Assert.True(clock.Elapsed < Soon, $"the stream ended {clock.Elapsed.TotalSeconds:F1} s after the demotion");
         await using (FrameStream again = await FrameStream.OpenAsync(connection, privateWorld.Id))
         {
             Exception refused = await LinkRightsTests.EndOfAsync(again);
@@ -81,10 +127,11 @@ public sealed class OpenConnectionRightsTests(WorldWebFactory factory)
         await played.NextAsync();
         await connection.InvokeAsync("SendAction", own.Id, 1, 1L);
         Assert.Equal(HubConnectionState.Connected, connection.State);
+        return late;
     }
 
-    [Fact]
-    public async Task ASignedOutAccount_ItsOpenConnectionsStreamAndActNoMore()
+    /// <summary>A signed-out account's stream ends saying why, and its calls are refused; the time from the sign-out to the end.</summary>
+    private async Task<TimeSpan> SignedOutAsync()
     {
         string email = TestUser.NewEmail();
         TestUser user = await TestUser.CreateAsync(factory);
@@ -100,12 +147,13 @@ public sealed class OpenConnectionRightsTests(WorldWebFactory factory)
         var clock = Stopwatch.StartNew();
 
         Exception ended = await LinkRightsTests.EndOfAsync(frames);
+        TimeSpan late = clock.Elapsed;
         Assert.Contains("signed out", (ended.InnerException ?? ended).Message);
-        Assert.True(clock.Elapsed < Soon, $"the stream ended {clock.Elapsed.TotalSeconds:F1} s after the sign-out");
         HubException refused = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("SendAction", world.Id, 1, 2L));
         Assert.Contains("signed out", refused.Message);
         HubException rejoin = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id));
         Assert.Contains("signed out", rejoin.Message);
+        return late;
     }
 
     private async Task OnAccountAsync(string email, Func<UserManager<IdentityUser>, IdentityUser, Task<IdentityResult>> change)
