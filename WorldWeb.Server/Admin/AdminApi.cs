@@ -13,6 +13,7 @@ using WorldWeb.Server.Play;
 using WorldWeb.Server.Saves;
 using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Admin;
@@ -87,7 +88,7 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, "admin save", SaveKind.Auto, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, new WorldCaller(user.UserId()), "admin save", SaveKind.Auto, cancellationToken);
         if (save is null)
         {
             return unavailable!;
@@ -104,7 +105,14 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        await services.Endings.StopAsync(id, StoppedReason, cancellationToken);
+        try
+        {
+            await services.Endings.StopAsync(id, new WorldCaller(user.UserId()), StoppedReason, cancellationToken);
+        }
+        catch (CallerRefusedException ex)
+        {
+            return ApiProblems.Refused(ex.Message);  // no longer an admin, as the node that runs the world reads it
+        }
         await services.Audit.RecordAsync(user, AuditActions.AdminStop, id, null, cancellationToken);
         return TypedResults.NoContent();
     }
@@ -116,7 +124,14 @@ public static class AdminApi
         {
             return ApiProblems.WorldNotFound(id);
         }
-        await services.Endings.DeleteAsync(id, DeletedReason, cancellationToken);
+        try
+        {
+            await services.Endings.DeleteAsync(id, new WorldCaller(user.UserId()), DeletedReason, cancellationToken);
+        }
+        catch (CallerRefusedException ex)
+        {
+            return ApiProblems.Refused(ex.Message);
+        }
         await services.Audit.RecordAsync(user, AuditActions.AdminDelete, id, $"{world.Title} of {world.OwnerId}", cancellationToken);
         return TypedResults.NoContent();
     }

@@ -38,8 +38,11 @@ public interface IWorldGrain : IGrainWithStringKey
 
     Task Unwatch(IWorldFramesObserver viewer);
 
-    /// <summary>Saves the world where it stands on its owner (opening it if needed): the save's id, or a refusal.</summary>
-    Task<(Guid? SaveId, string? Refusal)> Save(string name, int kind);
+    /// <summary>
+    /// Saves the world where it stands on its owner (opening it if needed): the save's id, or a refusal. Whether the
+    /// caller may (<see cref="WorldControls"/>) is decided here, on the node that runs the world.
+    /// </summary>
+    Task<(Guid? SaveId, WorldRefusal? Refusal)> Save(WorldCaller caller, string name, int kind);
 
     /// <summary>The frame the world shows now, without stepping it; null when it does not exist.</summary>
     Task<RelayedFrame?> Frame();
@@ -50,11 +53,14 @@ public interface IWorldGrain : IGrainWithStringKey
     /// </summary>
     Task<WorldGlimpse?> Glimpse();
 
-    /// <summary>The owner changed which actions players may use: the owning node holds the new mask at once.</summary>
-    Task SetActionMask(int[] disabled);
+    /// <summary>The owner changed which actions players may use: the owning node holds the new mask at once, if the caller may change it.</summary>
+    Task<WorldRefusal?> SetActionMask(WorldCaller caller, int[] disabled);
 
-    /// <summary>Ends the world's play on its owner: stopped (saved, it can be joined again) or closed for good (it is being deleted).</summary>
-    Task<bool> End(string reason, bool delete);
+    /// <summary>
+    /// Ends the world's play on its owner, if the caller may: stopped (saved, it can be joined again) or closed for good
+    /// (it is being deleted). Ended is false when it was not live.
+    /// </summary>
+    Task<(bool Ended, WorldRefusal? Refusal)> End(WorldCaller caller, string reason, bool delete);
 
     /// <summary>Hands the world over (its node drains): saved and closed here; the next call places it on another node.</summary>
     Task Leave();
@@ -78,6 +84,24 @@ public interface IWorldFramesObserver : IGrainObserver
 [GenerateSerializer, Immutable]
 public sealed record WorldOpening([property: Id(0)] bool Found, [property: Id(1)] string? Refusal, [property: Id(2)] string Node,
     [property: Id(3)] string NodeUrl, [property: Id(4)] long Step, [property: Id(5)] int Viewers, [property: Id(6)] bool Full = false);
+
+/// <summary>
+/// Why the node that runs a world refused a control (save, stop, close, mask): the caller lacks the right
+/// (<see cref="Forbidden"/>), or the world cannot do it now. Sent as data: the calling node throws it again.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record WorldRefusal([property: Id(0)] string Reason, [property: Id(1)] bool Forbidden)
+{
+    /// <summary>The refusal a control threw on the world's node; null for any other fault.</summary>
+    public static WorldRefusal? Of(Exception ex) => ex switch
+    {
+        CallerRefusedException => new(ex.Message, Forbidden: true),
+        WorldUnavailableException => new(ex.Message, Forbidden: false),
+        _ => null,
+    };
+
+    public Exception ToException() => Forbidden ? new CallerRefusedException(Reason) : new WorldUnavailableException(Reason);
+}
 
 /// <summary>What <see cref="IWorldGrain.Glimpse"/> sees of a live world.</summary>
 [GenerateSerializer, Immutable]

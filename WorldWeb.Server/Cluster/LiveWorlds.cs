@@ -20,7 +20,7 @@ public sealed record OpenedWorld(IWorldGrain Grain, WorldSession? Session, World
 /// business: hubs and endpoints call it the same way for both.
 /// </summary>
 public sealed partial class LiveWorlds(
-    WorldDirectory directory, SessionSaver saver, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
+    WorldDirectory directory, WorldControls controls, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
     IDbContextFactory<WorldWebDbContext> contexts, ILogger<LiveWorlds> logger)
 {
     /// <summary>How long a glimpse waits for another node by default; a slower node's world is skipped (the lobby asks again in half a second).</summary>
@@ -139,48 +139,64 @@ public sealed partial class LiveWorlds(
         }
     }
 
-    /// <summary>Saves the opened world at its current step on the node that runs it; null when the save was not made.</summary>
+    /// <summary>
+    /// Saves the opened world at its current step on the node that runs it, which decides whether the caller may
+    /// (<see cref="WorldControls"/>); null when the save was not made.
+    /// </summary>
+    /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>
     /// <exception cref="WorldUnavailableException">The world stopped on an error.</exception>
-    public async Task<SaveRecord?> SaveAsync(OpenedWorld world, string name, SaveKind kind, CancellationToken cancellationToken)
+    public async Task<SaveRecord?> SaveAsync(OpenedWorld world, WorldCaller caller, string name, SaveKind kind, CancellationToken cancellationToken)
     {
         if (world.Session is { } session)
         {
-            return await saver.SaveAsync(session, name, kind, cancellationToken);
+            return await controls.SaveAsync(session, caller, name, kind, cancellationToken);
         }
-        (Guid? saveId, string? refusal) = await world.Grain.Save(name, (int)kind);
+        (Guid? saveId, WorldRefusal? refusal) = await world.Grain.Save(caller, name, (int)kind);
         if (refusal is not null)
         {
-            throw new WorldUnavailableException(refusal);
+            throw refusal.ToException();
         }
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         return saveId is null ? null : await db.Saves.AsNoTracking().SingleAsync(s => s.Id == saveId, cancellationToken);
     }
 
-    /// <summary>Stops the world (saved and unloaded) wherever it runs; false when it was not live.</summary>
-    public async Task<bool> StopAsync(string id, string reason, CancellationToken cancellationToken) =>
-        nodes.RunsElsewhere(id)
-            ? await grains.GetGrain<IWorldGrain>(id).End(reason, delete: false)
-            : await directory.StopAsync(id, reason, cancellationToken);
-
-    /// <summary>Closes the world without saving it, wherever it runs, before it is deleted.</summary>
-    public async Task CloseForDeletionAsync(string id, string reason)
+    /// <summary>Stops the world (saved and unloaded) wherever it runs, if the caller may; false when it was not live.</summary>
+    /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>
+    public async Task<bool> StopAsync(string id, WorldCaller caller, string reason, CancellationToken cancellationToken)
     {
-        if (nodes.RunsElsewhere(id))
+        if (!nodes.RunsElsewhere(id))
         {
-            await grains.GetGrain<IWorldGrain>(id).End(reason, delete: true);
+            return await controls.StopAsync(id, caller, reason, cancellationToken);
         }
-        else
+        (bool ended, WorldRefusal? refusal) = await grains.GetGrain<IWorldGrain>(id).End(caller, reason, delete: false);
+        return refusal is null ? ended : throw refusal.ToException();
+    }
+
+    /// <summary>Closes the world without saving it, wherever it runs, before it is deleted, if the caller may.</summary>
+    /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>
+    public async Task CloseForDeletionAsync(string id, WorldCaller caller, string reason)
+    {
+        if (!nodes.RunsElsewhere(id))
         {
-            await directory.CloseAsync(id, reason);
+            await controls.CloseForDeletionAsync(id, caller, reason);
+        }
+        else if ((await grains.GetGrain<IWorldGrain>(id).End(caller, reason, delete: true)).Refusal is { } refusal)
+        {
+            throw refusal.ToException();
         }
     }
 
-    /// <summary>Hands a changed action mask to the node that runs the world, which holds the mask it checks (this node's is set by the caller).</summary>
-    public async Task SetActionMaskAsync(string id, int[] disabled)
+    /// <summary>Hands a changed action mask to the node that runs the world, which holds the mask it checks if the caller may change it.</summary>
+    /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>
+    public async Task SetActionMaskAsync(string id, WorldCaller caller, int[] disabled)
     {
-        if (nodes.RunsElsewhere(id))
+        if (!nodes.RunsElsewhere(id))
         {
-            await grains.GetGrain<IWorldGrain>(id).SetActionMask(disabled);
+            await controls.SetActionMaskAsync(id, caller, disabled);
+        }
+        else if (await grains.GetGrain<IWorldGrain>(id).SetActionMask(caller, disabled) is { } refusal)
+        {
+            throw refusal.ToException();
         }
     }
 

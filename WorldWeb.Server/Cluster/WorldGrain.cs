@@ -14,7 +14,7 @@ namespace WorldWeb.Server.Cluster;
 /// afresh. Reentrant: a frame pump or a renewal never waits behind a world's resume.
 /// </summary>
 [Reentrant, WorldPlacement]
-internal sealed partial class WorldGrain(WorldDirectory directory, SessionSaver saver, ActionMasks masks, PlayerActions actions, LocalNode node, NodeReports reports,
+internal sealed partial class WorldGrain(WorldDirectory directory, WorldControls controls, PlayerActions actions, LocalNode node, NodeReports reports,
     IOptions<DatabaseOptions> database, ILogger<WorldGrain> logger)
     : Grain, IWorldGrain
 {
@@ -115,17 +115,17 @@ internal sealed partial class WorldGrain(WorldDirectory directory, SessionSaver 
         return Task.CompletedTask;
     }
 
-    public async Task<(Guid? SaveId, string? Refusal)> Save(string name, int kind)
+    public async Task<(Guid? SaveId, WorldRefusal? Refusal)> Save(WorldCaller caller, string name, int kind)
     {
         try
         {
             return await LiveAsync() is { } session
-                ? ((await saver.SaveAsync(session, name, (WorldWeb.Persistence.SaveKind)kind, CancellationToken.None)).Id, null)
+                ? ((await controls.SaveAsync(session, caller, name, (WorldWeb.Persistence.SaveKind)kind, CancellationToken.None)).Id, null)
                 : (null, null);
         }
-        catch (WorldUnavailableException ex)
+        catch (Exception ex) when (WorldRefusal.Of(ex) is { } refusal)
         {
-            return (null, ex.Message);
+            return (null, refusal);
         }
     }
 
@@ -137,23 +137,34 @@ internal sealed partial class WorldGrain(WorldDirectory directory, SessionSaver 
     public Task<WorldGlimpse?> Glimpse() =>
         Task.FromResult(directory.FindLive(WorldId) is { IsClosed: false } session ? WorldGlimpse.Of(session) : null);
 
-    public Task SetActionMask(int[] disabled)
+    public async Task<WorldRefusal?> SetActionMask(WorldCaller caller, int[] disabled)
     {
-        if (directory.FindLive(WorldId) is not null)
+        try
         {
-            masks.Set(WorldId, disabled);  // not live here: its resume reads the mask from the database
+            await controls.SetActionMaskAsync(WorldId, caller, disabled);
+            return null;
         }
-        return Task.CompletedTask;
+        catch (Exception ex) when (WorldRefusal.Of(ex) is { } refusal)
+        {
+            return refusal;
+        }
     }
 
-    public async Task<bool> End(string reason, bool delete)
+    public async Task<(bool Ended, WorldRefusal? Refusal)> End(WorldCaller caller, string reason, bool delete)
     {
-        if (delete)
+        try
         {
-            await directory.CloseAsync(WorldId, reason);
-            return true;
+            if (delete)
+            {
+                await controls.CloseForDeletionAsync(WorldId, caller, reason);
+                return (true, null);
+            }
+            return (await controls.StopAsync(WorldId, caller, reason, CancellationToken.None), null);
         }
-        return await directory.StopAsync(WorldId, reason, CancellationToken.None);
+        catch (Exception ex) when (WorldRefusal.Of(ex) is { } refusal)
+        {
+            return (false, refusal);
+        }
     }
 
     public Task Leave()

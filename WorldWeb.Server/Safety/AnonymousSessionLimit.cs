@@ -50,7 +50,7 @@ internal sealed partial class AnonymousSessionLimit(
         foreach ((WorldSession session, string? owner) in expired.Where(e => !accounts.Contains(e.Owner!)))
         {
             string reason = Reason(limit);
-            if (await endings.StopAsync(session.Id, reason, cancellationToken))
+            if (await endings.StopHereAsync(session.Id, reason, cancellationToken))
             {
                 LogStopped(logger, session.Id, owner, limit);
             }

@@ -10,11 +10,15 @@ public static class SaveAnswers
 {
     /// <summary>The save of <see cref="WorldSaves.SaveNowAsync"/>, or the problem to answer with.</summary>
     public static async Task<(SaveRecord? Save, ProblemHttpResult? Problem)> SaveNowAsync(
-        WorldSaves saves, string id, string name, SaveKind kind, CancellationToken cancellationToken)
+        WorldSaves saves, string id, WorldCaller caller, string name, SaveKind kind, CancellationToken cancellationToken)
     {
         try
         {
-            return await saves.SaveNowAsync(id, name, kind, cancellationToken) is { } save ? (save, null) : (null, ApiProblems.WorldNotFound(id));
+            return await saves.SaveNowAsync(id, caller, name, kind, cancellationToken) is { } save ? (save, null) : (null, ApiProblems.WorldNotFound(id));
+        }
+        catch (CallerRefusedException ex)
+        {
+            return (null, ApiProblems.Refused(ex.Message));
         }
         catch (WorldUnavailableException ex)
         {

@@ -39,7 +39,7 @@ public static class SavesApi
         {
             return ApiProblems.Invalid("name", "A save's name may not hold control characters (such as NUL or a line break).");
         }
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "save it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, WorldControls.SaveIt, cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -49,7 +49,7 @@ public static class SavesApi
         {
             return ApiProblems.TooMany($"This world keeps {max} saves, the most one world may; delete one to save again.");
         }
-        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, name, SaveKind.User, cancellationToken);
+        (SaveRecord? save, ProblemHttpResult? unavailable) = await SaveAnswers.SaveNowAsync(services.Saves, id, new WorldCaller(user.UserId()), name, SaveKind.User, cancellationToken);
         if (save is null)
         {
             return unavailable!;

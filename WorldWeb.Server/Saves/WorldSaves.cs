@@ -10,10 +10,14 @@ namespace WorldWeb.Server.Saves;
 public sealed class WorldSaves(LiveWorlds worlds, WorldStore store, MemoryStore memory,
     IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock)
 {
-    /// <summary>Opens the world (resuming it when needed) and saves it at its current step, on the node that runs it; null when there is no such world.</summary>
+    /// <summary>
+    /// Opens the world (resuming it when needed) and saves it at its current step, on the node that runs it, which decides
+    /// whether the caller may; null when there is no such world.
+    /// </summary>
+    /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>
     /// <exception cref="WorldUnavailableException">The world exists but cannot run, or stopped on an error.</exception>
-    public async Task<SaveRecord?> SaveNowAsync(string id, string name, SaveKind kind, CancellationToken cancellationToken) =>
-        await worlds.OpenAsync(id) is { } world ? await worlds.SaveAsync(world, name, kind, cancellationToken) : null;
+    public async Task<SaveRecord?> SaveNowAsync(string id, WorldCaller caller, string name, SaveKind kind, CancellationToken cancellationToken) =>
+        await worlds.OpenAsync(id) is { } world ? await worlds.SaveAsync(world, caller, name, kind, cancellationToken) : null;
 
     /// <summary>
     /// A new world of the same owner, model and seed that starts at save <paramref name="saveId"/> of <paramref name="world"/>,

@@ -6,6 +6,7 @@ using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.ModelPackages;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Worlds;
 
@@ -30,7 +31,7 @@ public static class ActionMasksApi
     private static async Task<Results<Ok<ActionMask>, ValidationProblem, ProblemHttpResult>> SetMask(
         string id, ActionMask request, ClaimsPrincipal user, [AsParameters] MaskServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "change its action mask", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, WorldControls.ChangeItsMask, cancellationToken);
         if (world is null)
         {
             return problem!;
@@ -43,12 +44,18 @@ public static class ActionMasksApi
         }
         int[] mask = [.. disabled.Distinct().Order()];
         await services.Store.SetDisabledActionsAsync(id, mask, cancellationToken);
-        services.Masks.Set(id, mask);
-        await services.Worlds.SetActionMaskAsync(id, mask);
+        try
+        {
+            await services.Worlds.SetActionMaskAsync(id, new WorldCaller(user.UserId()), mask);
+        }
+        catch (CallerRefusedException ex)
+        {
+            return ApiProblems.Refused(ex.Message);  // it changed hands since the check above
+        }
         await services.Audit.RecordAsync(user, AuditActions.ActionMask, id, mask.Length == 0 ? "all actions allowed" : $"disabled {string.Join(",", mask)}", cancellationToken);
         return TypedResults.Ok(new ActionMask(mask));
     }
 
     /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
-    public readonly record struct MaskServices(WorldStore Store, ModelCatalog Catalog, ActionMasks Masks, AuditLog Audit, LiveWorlds Worlds);
+    public readonly record struct MaskServices(WorldStore Store, ModelCatalog Catalog, AuditLog Audit, LiveWorlds Worlds);
 }

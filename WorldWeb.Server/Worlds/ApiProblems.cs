@@ -12,9 +12,11 @@ public static class ApiProblems
     public static ProblemHttpResult LinkNotFound(string id, string linkId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: $"World '{id}' has no link '{linkId}'.");
 
-    public static ProblemHttpResult OwnerOnly(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the owner may do this",
-            detail: $"Only the owner of this world may {what}.");
+    public static ProblemHttpResult OwnerOnly(string what) => Refused(CallerRefusedException.OwnerOnly(what));
+
+    /// <summary>A 403 for a caller the node that runs the world refused (<see cref="CallerRefusedException"/>).</summary>
+    public static ProblemHttpResult Refused(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only the owner may do this", detail: detail);
 
     public static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "World unavailable", detail: detail);

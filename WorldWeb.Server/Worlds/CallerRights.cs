@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Database;
 using WorldWeb.Server.Sharing;
 
@@ -10,14 +11,16 @@ namespace WorldWeb.Server.Worlds;
 /// A caller's role in a world, decided on the node that runs it from what the database says (the world's owner, the
 /// link the caller names), never from what the node the call came through believes. Both are read at most about once
 /// a second (<see cref="RecentReads{TKey, TValue}"/>): a claimed world or a revoked link takes effect here within that.
+/// The same holds for who may control a world (save, stop, delete it, change its mask): its owner or an admin.
 /// </summary>
 public sealed class CallerRights
 {
     private readonly RecentReads<string, string> _owners;
     private readonly RecentReads<Guid, ShareLinkRecord> _links;
+    private readonly RecentReads<string, AccountStanding> _accounts;
     private readonly TimeProvider _clock;
 
-    public CallerRights(WorldStore worlds, ShareLinkStore links, IOptions<DatabaseOptions> database, TimeProvider clock)
+    public CallerRights(WorldStore worlds, ShareLinkStore links, AccountStandings accounts, IOptions<DatabaseOptions> database, TimeProvider clock)
     {
         _clock = clock;
         _owners = new(async id =>
@@ -30,6 +33,35 @@ public sealed class CallerRights
             using DatabaseBudget.Scope budget = DatabaseBudget.Limit(database.Value.Interactive);
             return await links.FindAsync(id, CancellationToken.None);
         }, clock);
+        _accounts = new(async id =>
+        {
+            using DatabaseBudget.Scope budget = DatabaseBudget.Limit(database.Value.Interactive);
+            return (await accounts.ReadAsync([id], CancellationToken.None)).GetValueOrDefault(id);
+        }, clock);
+    }
+
+    /// <summary>
+    /// Returns when the caller may control the world (save, stop, delete it, change its mask): it owns the world, or
+    /// its account is an admin's.
+    /// </summary>
+    /// <param name="what">What the caller asked for, as its refusal names it ("save it").</param>
+    /// <exception cref="CallerRefusedException">The caller may not.</exception>
+    /// <exception cref="WorldUnavailableException">The database did not answer.</exception>
+    public async Task DemandControlAsync(string worldId, WorldCaller caller, string what)
+    {
+        try
+        {
+            if (caller.UserId is { } userId
+                && (userId == await _owners.GetAsync(worldId) || await _accounts.GetAsync(userId) is { IsAdmin: true }))
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (DatabaseFaults.IsTransient(ex))
+        {
+            throw new WorldUnavailableException(DatabaseFaults.NotAnswering, ex);
+        }
+        throw new CallerRefusedException(CallerRefusedException.OwnerOnly(what));
     }
 
     /// <summary>

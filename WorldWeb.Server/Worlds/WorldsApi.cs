@@ -166,12 +166,19 @@ public static class WorldsApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWorld(
         string id, ClaimsPrincipal user, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
-        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, "delete it", cancellationToken);
+        (WorldRecord? world, ProblemHttpResult? problem) = await WorldAccess.OwnedAsync(services.Store, id, user, WorldControls.DeleteIt, cancellationToken);
         if (world is null)
         {
             return problem!;
         }
-        await services.Endings.DeleteAsync(id, "This world has been deleted by its owner.", cancellationToken);
+        try
+        {
+            await services.Endings.DeleteAsync(id, new WorldCaller(user.UserId()), "This world has been deleted by its owner.", cancellationToken);
+        }
+        catch (CallerRefusedException ex)
+        {
+            return ApiProblems.Refused(ex.Message);  // it changed hands since the check above
+        }
         await services.Audit.RecordAsync(user, AuditActions.WorldDelete, id, world.Title, cancellationToken);
         return TypedResults.NoContent();
     }

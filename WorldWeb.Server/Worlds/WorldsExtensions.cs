@@ -16,6 +16,7 @@ public static class WorldsExtensions
         builder.Services.AddSingleton<ActionMasks>();
         builder.Services.AddSingleton<CallerRights>();
         builder.Services.AddSingleton<PlayerActions>();
+        builder.Services.AddSingleton<WorldControls>();
         builder.Services.AddSingleton<ShareLinkStore>();
         builder.Services.AddSingleton<WorldRefs>();
         builder.Services.AddSingleton<WorldSaves>();

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Database;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Sharing;
@@ -26,7 +27,7 @@ public sealed class PlayerActionsTests : IDisposable
         _session = TestSchedulers.NewSession(new LoadedModel(_package), 5);
         // These tests take actions whose rights are already decided: the stores that decide them are never read here.
         var rights = new CallerRights(new WorldStore(null!, TimeProvider.System), new ShareLinkStore(null!, new LinkGrants(TimeProvider.System), TimeProvider.System),
-            Options.Create(new DatabaseOptions()), TimeProvider.System);
+            new AccountStandings(null!), Options.Create(new DatabaseOptions()), TimeProvider.System);
         _actions = new PlayerActions(_masks, rights, _services.GetRequiredService<IMeterFactory>());
     }
 

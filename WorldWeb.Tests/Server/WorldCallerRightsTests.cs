@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Worlds;
@@ -68,6 +69,53 @@ public sealed class WorldCallerRightsTests(WorldWebFactory factory, ITestOutputH
         // the whole suite a stalled machine takes longer, so here it is only printed.
         Assert.Equal(LinkGrants.RevokedReason, refused);
         output.WriteLine($"a revoked link was refused {clock.Elapsed.TotalSeconds:F1} s after its revocation");
+    }
+
+    [Fact]
+    public async Task AStrangersGrainCalls_NeitherSaveStopDeleteNorMaskTheWorld()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), stranger = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 34);
+        IWorldGrain grain = factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IWorldGrain>(world.Id);
+        Assert.True((await grain.Open()).Found);
+        var strangers = new WorldCaller(await IdOfAsync(stranger));
+
+        (Guid? saved, WorldRefusal? saveRefused) = await grain.Save(strangers, "a stranger's", (int)SaveKind.User);
+        WorldRefusal? maskRefused = await grain.SetActionMask(strangers, [Forward]);
+        (bool stopped, WorldRefusal? stopRefused) = await grain.End(strangers, "stopped by a stranger", delete: false);
+        (_, WorldRefusal? closeRefused) = await grain.End(strangers, "deleted by a stranger", delete: true);
+
+        Assert.Equal(new WorldRefusal("Only the owner of this world may save it.", Forbidden: true), saveRefused);
+        Assert.Equal(new WorldRefusal(CallerRefusedException.OwnerOnly(WorldControls.ChangeItsMask), Forbidden: true), maskRefused);
+        Assert.Equal(new WorldRefusal(CallerRefusedException.OwnerOnly(WorldControls.StopIt), Forbidden: true), stopRefused);
+        Assert.Equal(new WorldRefusal(CallerRefusedException.OwnerOnly(WorldControls.DeleteIt), Forbidden: true), closeRefused);
+        Assert.Equal((null, false), (saved, stopped));
+        Assert.False(factory.Services.GetRequiredService<ActionMasks>().IsDisabled(world.Id, Forward));
+        Assert.NotNull(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id));
+        (Guid? ownersSave, WorldRefusal? ownersRefusal) = await grain.Save(new WorldCaller(await IdOfAsync(owner)), "the owner's", (int)SaveKind.User);
+        Assert.Equal((true, null), (ownersSave is not null, ownersRefusal));
+    }
+
+    [Fact]
+    public async Task LiveWorlds_TakesSaveStopDeleteAndMaskOnlyFromTheOwnerOrAnAdmin()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), stranger = await TestUser.CreateAsync(factory), admin = await TestUser.CreateAsync(factory);
+        await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 35);
+        var worlds = factory.Services.GetRequiredService<LiveWorlds>();
+        OpenedWorld opened = (await worlds.OpenAsync(world.Id))!;
+        var strangers = new WorldCaller(await IdOfAsync(stranger));
+
+        await Assert.ThrowsAsync<CallerRefusedException>(() => worlds.SaveAsync(opened, strangers, "a stranger's", SaveKind.User, CancellationToken.None));
+        await Assert.ThrowsAsync<CallerRefusedException>(() => worlds.SetActionMaskAsync(world.Id, strangers, [Forward]));
+        await Assert.ThrowsAsync<CallerRefusedException>(() => worlds.StopAsync(world.Id, strangers, "stopped by a stranger", CancellationToken.None));
+        await Assert.ThrowsAsync<CallerRefusedException>(() => worlds.CloseForDeletionAsync(world.Id, strangers, "deleted by a stranger"));
+
+        Assert.False(factory.Services.GetRequiredService<ActionMasks>().IsDisabled(world.Id, Forward));
+        Assert.NotNull(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id));
+        var admins = new WorldCaller(await IdOfAsync(admin));
+        Assert.NotNull(await worlds.SaveAsync(opened, admins, "an admin's", SaveKind.Auto, CancellationToken.None));
+        Assert.True(await worlds.StopAsync(world.Id, admins, "stopped by an admin", CancellationToken.None));
     }
 
     private static async Task MaskAsync(TestUser owner, string worldId, params int[] disabled) =>
