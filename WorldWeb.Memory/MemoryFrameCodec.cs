@@ -42,10 +42,10 @@ public sealed class MemoryFrameCodec
         return new MemoryFrameCodec(format, width, height, policy.FrameQuality, tokens);
     }
 
-    /// <summary>The format in words, for reports: "tokens (512 patches, 9 bits)", "jpeg q70", "png".</summary>
+    /// <summary>The format in words, for reports: "tokens (512 patches, context-coded)", "tokens (512 patches, 9 bits)", "jpeg q70", "png".</summary>
     public string Description => Format switch
     {
-        MemoryFrameFormat.Tokens => $"tokens ({_tokens!.Patches} patches, {_tokens.BitsPerPatch} bits)",
+        MemoryFrameFormat.Tokens => $"tokens ({_tokens!.Patches} patches, {(_tokens.ContextCoded ? "context-coded" : $"{_tokens.BitsPerPatch} bits")})",
         MemoryFrameFormat.Jpeg => $"jpeg q{_quality}",
         _ => "png",
     };

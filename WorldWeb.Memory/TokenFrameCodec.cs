@@ -11,21 +11,28 @@ namespace WorldWeb.Memory;
 /// finds it (<see cref="CodebookSearch"/>, over the frame's values / 255). The model snaps every patch of a memory
 /// to that same code before it reads it, so the tokens hold all it will ever see of the frame, and a frame the model
 /// wrote (made of codebook patches) decodes to exactly its own bytes. The bytes: <c>"WT"</c>, the layout
-/// (<see cref="TokenPacking"/>), the codebook's CRC-32, so that tokens are never read with another model's patches,
-/// then the indices in the graph's patch order (row by row).
+/// (<see cref="TokenPacking"/>), the codebook's CRC-32 (context-coded: the codebook's and the token prior's), so that
+/// tokens are never read with another model's patches or probabilities, then the indices in the graph's patch order
+/// (row by row): range-coded under the package's <see cref="TokenPrior"/> where it carries one and that is smallest.
 /// </summary>
 public sealed class TokenFrameCodec
 {
     private const int HeaderBytes = 7;
     private readonly PatchCodebook _codebook;
+    private readonly TokenPrior? _prior;
     private readonly CodebookSearch _search;
     private readonly PaintedPatches _painted;
     private readonly int _width, _height, _columns, _rows, _bits;
-    private readonly uint _fingerprint;
+    private readonly uint _fingerprint, _priorFingerprint;
 
-    public TokenFrameCodec(PatchCodebook codebook, int width, int height)
+    /// <param name="prior">The package's token prior, if it carries one: frames are then context-coded.</param>
+    public TokenFrameCodec(PatchCodebook codebook, int width, int height, TokenPrior? prior = null)
     {
         ArgumentNullException.ThrowIfNull(codebook);
+        if (prior is not null && prior.Patches != codebook.Count)
+        {
+            throw new ArgumentException($"the token prior scores {prior.Patches} patches, the codebook holds {codebook.Count}", nameof(prior));
+        }
         if (width % codebook.Patch != 0 || height % codebook.Patch != 0 || width <= 0 || height <= 0)
         {
             throw new ArgumentException($"{codebook.Patch}x{codebook.Patch} patches do not tile a {width}x{height} frame", nameof(codebook));
@@ -36,6 +43,14 @@ public sealed class TokenFrameCodec
         _search = new CodebookSearch(codebook);
         _painted = new PaintedPatches(codebook, _search);
         _fingerprint = Crc32.HashToUInt32(MemoryMarshal.AsBytes(codebook.Values));
+        _prior = prior;
+        if (prior is not null)
+        {
+            var crc = new Crc32();
+            crc.Append(MemoryMarshal.AsBytes(codebook.Values));
+            crc.Append(MemoryMarshal.AsBytes(prior.Scores));
+            _priorFingerprint = crc.GetCurrentHashAsUInt32();
+        }
     }
 
     /// <summary>K, the patches of the codebook.</summary>
@@ -47,6 +62,9 @@ public sealed class TokenFrameCodec
     /// <summary>Bits of one index, before deflate.</summary>
     public int BitsPerPatch => _bits;
 
+    /// <summary>Whether frames are context-coded under the package's token prior.</summary>
+    public bool ContextCoded => _prior is not null;
+
     /// <summary>Whether <paramref name="encoded"/> is a frame stored as tokens (JPEG begins FF D8, PNG 89 50).</summary>
     public static bool IsTokens(ReadOnlySpan<byte> encoded) => encoded.StartsWith("WT"u8);
 
@@ -56,11 +74,16 @@ public sealed class TokenFrameCodec
         {
             throw new ArgumentException($"a {_width}×{_height} RGB24 frame has {_width * _height * 3} bytes, not {rgb.Length}", nameof(rgb));
         }
-        (byte layout, byte[] body) = TokenPacking.Pack(Codes(rgb), _bits);
+        ushort[] codes = Codes(rgb);
+        (byte layout, byte[] body) = TokenPacking.Pack(codes, _bits);
+        if (_prior is not null && TokenContextCoding.Encode(codes, _columns, _prior) is { } coded && coded.Length < body.Length)
+        {
+            (layout, body) = (TokenPacking.ContextCoded, coded);
+        }
         byte[] encoded = new byte[HeaderBytes + body.Length];
         "WT"u8.CopyTo(encoded);
         encoded[2] = layout;
-        BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(3), _fingerprint);
+        BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(3), layout == TokenPacking.ContextCoded ? _priorFingerprint : _fingerprint);
         body.CopyTo(encoded, HeaderBytes);
         return encoded;
     }
@@ -72,11 +95,21 @@ public sealed class TokenFrameCodec
         {
             throw new InvalidDataException("a stored memory frame is not tokens");
         }
-        if (BinaryPrimitives.ReadUInt32LittleEndian(encoded[3..]) != _fingerprint)
+        ushort[] codes = new ushort[_columns * _rows];
+        uint fingerprint = BinaryPrimitives.ReadUInt32LittleEndian(encoded[3..]);
+        if (encoded[2] == TokenPacking.ContextCoded)
+        {
+            if (_prior is null || fingerprint != _priorFingerprint)
+            {
+                throw new InvalidDataException("a memory frame was context-coded with another codebook or token prior: the model's package changed since");
+            }
+            TokenContextCoding.Decode(encoded[HeaderBytes..], _columns, _prior, codes);
+            return Render(codes);
+        }
+        if (fingerprint != _fingerprint)
         {
             throw new InvalidDataException("a memory frame was stored as tokens of another codebook: the model's package changed since");
         }
-        ushort[] codes = new ushort[_columns * _rows];
         TokenPacking.Unpack(encoded[2], encoded[HeaderBytes..], _bits, codes);
         if (codes.Any(c => c >= _codebook.Count))
         {

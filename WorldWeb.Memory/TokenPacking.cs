@@ -13,7 +13,8 @@ namespace WorldWeb.Memory;
 /// </summary>
 internal static class TokenPacking
 {
-    public const byte Packed = 0, Deflated = 1;
+    /// <summary>The layouts of a stored frame's indices; <see cref="ContextCoded"/> is <see cref="TokenContextCoding"/>'s.</summary>
+    public const byte Packed = 0, Deflated = 1, ContextCoded = 2;
 
     /// <summary>Bits per index of a codebook of <paramref name="count"/> patches.</summary>
     public static int BitsFor(int count) => Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)(count - 1)));

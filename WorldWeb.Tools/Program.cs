@@ -4,6 +4,7 @@ using WorldWeb.Tools.Datagen;
 using WorldWeb.Tools.Eval;
 using WorldWeb.Tools.Images;
 using WorldWeb.Tools.Load;
+using WorldWeb.Tools.Models;
 
 // The offline commands behind ./worldweb: data generation, evaluation and benchmarks.
 try
@@ -20,6 +21,7 @@ try
         "bench" when command.Positional is ["memory", ..] => MemoryBenchCommand.Run(command),
         "bench" when command.Positional is ["turnaround", ..] => TurnaroundBenchCommand.Run(command),
         "snapshot" => SnapshotCommand.Run(command),
+        "token-prior" => TokenPriorCommand.Run(command),
         _ => throw new UsageException($"unknown command '{command.Command} {string.Join(" ", command.Positional)}'. Run ./worldweb help."),
     };
 }

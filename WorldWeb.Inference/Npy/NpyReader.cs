@@ -62,7 +62,7 @@ public static partial class NpyReader
         }
         string descrText = descr.Groups[1].Value;
         NpyDtype dtype = NpyDtypes.FromDescr(descrText)
-            ?? throw new NpyFormatException($"dtype '{descrText}' is not supported; use uint8 ('|u1'), little-endian int64 ('<i8') or float32 ('<f4')");
+            ?? throw new NpyFormatException($"dtype '{descrText}' is not supported; use uint8 ('|u1'), little-endian int16 ('<i2'), int64 ('<i8') or float32 ('<f4')");
         if (fortran.Groups[1].Value == "True")
         {
             throw new NpyFormatException("the array is in Fortran order; save a C-order array (np.ascontiguousarray)");

@@ -27,6 +27,7 @@ internal static class ManifestRules
         ?? PrecisionProblem("half", "half-precision", m.Half, m)
         ?? PrecisionProblem("int8", "int8", m.Int8, m)
         ?? CodebookProblem(m)
+        ?? TokenPriorProblem(m)
         ?? PosesProblem(m.Poses, m.Actions);
 
     private static string? PosesProblem(PoseSpec? poses, IReadOnlyList<ActionSpec> actions) =>
@@ -91,6 +92,12 @@ internal static class ManifestRules
         : m.Sampler.Patch is not (>= 1 and <= MaxFrameSide) || m.Frame.Width % m.Sampler.Patch != 0 || m.Frame.Height % m.Sampler.Patch != 0
             ? $"sampler.patch is {m.Sampler.Patch?.ToString() ?? "missing"}; patches of that side must tile the {m.Frame.Width}x{m.Frame.Height} frame"
             : null);
+
+    // A token prior scores the codebook's patches: without the codebook there is nothing for it to score.
+    private static string? TokenPriorProblem(ModelManifest m) =>
+        m.Sampler?.TokenPriorFile is not { } file ? null
+        : FileNameProblem("sampler.token_prior_file (the token prior's file name)", file)
+        ?? (m.Sampler.CodebookFile is null ? "sampler.token_prior_file is set but sampler.codebook_file is not: a token prior scores the codebook's patches" : null);
 
     private static string? ActionProblem(IReadOnlyList<ActionSpec> actions)
     {

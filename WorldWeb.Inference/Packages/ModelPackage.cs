@@ -17,7 +17,7 @@ public sealed class ModelPackage : IDisposable
     private readonly StartStates _starts;
     private bool _disposed;
 
-    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, PatchCodebook? codebook, InferenceSession session,
+    private ModelPackage(string folder, ModelManifest manifest, StartStates starts, PatchCodebook? codebook, TokenPrior? tokenPrior, InferenceSession session,
         InferenceSession? poolSession, bool replays, ExecutionProviderKind provider, Precision precision, InferenceOptions options, ILogger logger)
     {
         Precision = precision;
@@ -25,6 +25,7 @@ public sealed class ModelPackage : IDisposable
         Manifest = manifest;
         _starts = starts;
         Codebook = codebook;
+        TokenPrior = tokenPrior;
         _session = session;
         _pool = poolSession is null ? null
             : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, replays, manifest.Name, logger);
@@ -60,6 +61,9 @@ public sealed class ModelPackage : IDisposable
     /// <summary>The patches a <c>codebook-tokens</c> model paints with, when the package names them (<c>sampler.codebook_file</c>).</summary>
     public PatchCodebook? Codebook { get; }
 
+    /// <summary>How likely each patch is beside its neighbours, when the package carries it (<c>sampler.token_prior_file</c>).</summary>
+    public TokenPrior? TokenPrior { get; }
+
     /// <summary>Number of start states N in starts.npy.</summary>
     public int StartCount => _starts.Count;
 
@@ -80,6 +84,8 @@ public sealed class ModelPackage : IDisposable
         StartStates starts = StartStates.Load(Path.Combine(folder, manifest.Starts), manifest);
         PatchCodebook? codebook = manifest.Sampler?.CodebookFile is { } codebookFile
             ? PatchCodebook.Load(Path.Combine(folder, codebookFile), manifest.Sampler) : null;
+        TokenPrior? tokenPrior = manifest.Sampler?.TokenPriorFile is { } priorFile
+            ? TokenPrior.Load(Path.Combine(folder, priorFile), codebook!.Count) : null;
         (InferenceSession session, ExecutionProviderKind provider, Precision precision) = OpenModel(folder, manifest, options, logger);
         InferenceSession? poolSession = null;
         try
@@ -95,7 +101,7 @@ public sealed class ModelPackage : IDisposable
                 InferenceLog.CudaGraphsUnavailable(logger, manifest.Name, poolFile is null
                     ? "the package has no context pool graph (training/context_pool.py adds one)" : "its context pool graph is not in use (Inference:ContextPooling)");
             }
-            var package = new ModelPackage(folder, manifest, starts, codebook, session, poolSession, replays, provider, precision, options, logger);
+            var package = new ModelPackage(folder, manifest, starts, codebook, tokenPrior, session, poolSession, replays, provider, precision, options, logger);
             InferenceLog.PackageLoaded(logger, manifest.Name, manifest.Version, folder, provider, precision,
                 manifest.Frame.Width, manifest.Frame.Height, manifest.ContextFrames, manifest.MemorySlots, starts.Count,
                 manifest.TakesRgb24Frames ? "8-bit RGB" : "float32", package.PadsBatches ? "padded to powers of two" : "unpadded",

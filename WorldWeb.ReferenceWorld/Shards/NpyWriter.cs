@@ -19,6 +19,7 @@ public static class NpyWriter
     private static string Descriptor<T>() => typeof(T) switch
     {
         var t when t == typeof(byte) => "|u1",
+        var t when t == typeof(short) => "<i2",
         var t when t == typeof(long) => "<i8",
         var t when t == typeof(float) => "<f4",
         var t => throw new NotSupportedException($"No .npy descriptor for {t.Name}."),

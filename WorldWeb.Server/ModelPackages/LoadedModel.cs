@@ -16,7 +16,7 @@ public sealed class LoadedModel(ModelPackage package)
 
     /// <summary>Frames as its codebook's tokens, where its package carries the codebook: how saves store its frames.</summary>
     public TokenFrameCodec? Tokens { get; } = package.Codebook is { } codebook
-        ? new TokenFrameCodec(codebook, package.Manifest.Frame.Width, package.Manifest.Frame.Height) : null;
+        ? new TokenFrameCodec(codebook, package.Manifest.Frame.Width, package.Manifest.Frame.Height, package.TokenPrior) : null;
 
     /// <summary>How its worlds store memory frames under <paramref name="policy"/> (Memory:FrameFormat), for every world and clip of it alike.</summary>
     /// <exception cref="InvalidOperationException">The format cannot be kept with this model (tokens without a codebook); the message says so.</exception>

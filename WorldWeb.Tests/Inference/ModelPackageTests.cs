@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Runtime;
+using WorldWeb.ReferenceWorld.Shards;
 
 namespace WorldWeb.Tests.Inference;
 
@@ -198,6 +199,38 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
+    public void Load_TokenPriorTheSamplerNames_IsTheScoresOfItsFile()
+    {
+        string folder = WithTokenPrior(WithCodebook(CopyFixture("tiny"), "codebook-tokens", patches: 3, values: 48), 2, 4, 3);
+
+        using ModelPackage package = ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance);
+
+        // Scores are i - 20 in file order: table 0 row 1 holds 3..5, table 1 row K (no patch to the left) 21..23.
+        Assert.Equal([-17, -16, -15], package.TokenPrior!.Below(1).ToArray());
+        Assert.Equal([1, 2, 3], package.TokenPrior.RightOf(3).ToArray());
+    }
+
+    [Theory]
+    [InlineData(true, "the token prior is Int16 [2,3,3] but a codebook of 3 patches needs int16 [2,4,3]")]
+    [InlineData(false, "sampler.token_prior_file is set but sampler.codebook_file is not")]
+    public void Load_TokenPriorNotOfTheCodebook_IsRefused(bool withCodebook, string expected)
+    {
+        string folder = WithCodebook(CopyFixture("tiny"), "codebook-tokens", patches: 3, values: 48);
+        if (!withCodebook)
+        {
+            string manifest = Path.Combine(folder, ModelManifest.FileName);
+            JsonNode json = JsonNode.Parse(File.ReadAllText(manifest))!;
+            json["sampler"]!.AsObject().Remove("codebook_file");
+            File.WriteAllText(manifest, json.ToJsonString());
+        }
+        WithTokenPrior(folder, 2, 3, 3);
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
     public void Start_IsTheStartStatesRowOfKRgbFrames()
     {
         using ModelPackage package = Fixtures.Load("tiny");
@@ -247,6 +280,18 @@ public sealed class ModelPackageTests
         {
             npy.Write(i / 144f);
         }
+        return folder;
+    }
+
+    /// <summary>The package's sampler naming token_prior.npy: int16 of <paramref name="shape"/>, value i = i - 20.</summary>
+    private static string WithTokenPrior(string folder, params int[] shape)
+    {
+        string manifest = Path.Combine(folder, ModelManifest.FileName);
+        JsonNode json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["sampler"]!["token_prior_file"] = "token_prior.npy";
+        File.WriteAllText(manifest, json.ToJsonString());
+        short[] scores = [.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(i => (short)(i - 20))];
+        NpyWriter.Write<short>(Path.Combine(folder, "token_prior.npy"), scores, shape);
         return folder;
     }
 

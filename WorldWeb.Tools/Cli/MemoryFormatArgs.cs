@@ -34,7 +34,7 @@ public static class MemoryFormatArgs
         try
         {
             var (width, height) = (package.Manifest.Frame.Width, package.Manifest.Frame.Height);
-            return MemoryFrameCodec.For(policy, width, height, package.Codebook is { } codebook ? new TokenFrameCodec(codebook, width, height) : null);
+            return MemoryFrameCodec.For(policy, width, height, package.Codebook is { } codebook ? new TokenFrameCodec(codebook, width, height, package.TokenPrior) : null);
         }
         catch (ArgumentException e)
         {
