@@ -19,6 +19,12 @@ public static class PlayExtensions
         builder.Services.AddSingleton<WorldNotices>();
         builder.Services.AddSingleton<WorldEndings>();
         builder.Services.AddSingleton<AccountConnections>();
+        builder.Services.AddSingleton<PlayConnections>();
+        builder.Services.AddSingleton<JoinChecks>();
+        builder.Services.AddSingleton<JoinedRights>();
+        builder.Services.AddSingleton<WorldJoins>();
+        builder.Services.AddSingleton<FrameStreams>();
+        builder.Services.AddSingleton<SentActions>();
         builder.Services.AddHostedService<AccountEndings>();
         return builder;
     }
