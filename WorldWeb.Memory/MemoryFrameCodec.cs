@@ -57,6 +57,17 @@ public sealed class MemoryFrameCodec
         _ => ImageFrameCodec.Png(rgb, Width, Height),
     };
 
+    /// <summary>The frame as stored, and as it decodes: the frame the model is fed, in play and after a reload alike.</summary>
+    public (byte[] Encoded, byte[] Decoded) Store(ReadOnlySpan<byte> rgb)
+    {
+        if (Format == MemoryFrameFormat.Tokens)
+        {
+            return _tokens!.EncodeAndRender(rgb);
+        }
+        byte[] encoded = Encode(rgb);
+        return (encoded, Decode(encoded));
+    }
+
     /// <exception cref="InvalidDataException">The bytes are no frame this world can read.</exception>
     public byte[] Decode(byte[] encoded) => !TokenFrameCodec.IsTokens(encoded) ? ImageFrameCodec.Decode(encoded, Width, Height)
         : _tokens is not null ? _tokens.Decode(encoded)

@@ -57,17 +57,19 @@ internal static class TokenContextCoding
     {
         int none = prior.Patches;
         ReadOnlySpan<short> below = prior.Below(at >= columns ? codes[at - columns] : none);
-        ReadOnlySpan<short> right = prior.RightOf(at % columns != 0 ? codes[at - 1] : none);
+        ReadOnlySpan<short> right = prior.RightOf(at % columns != 0 ? codes[at - 1] : none)[..below.Length];
+        Span<int> scores = stackalloc int[below.Length];
         int best = int.MinValue;
-        for (int k = 0; k < frequencies.Length; k++)
+        for (int k = 0; k < scores.Length; k++)
         {
-            best = Math.Max(best, below[k] + right[k]);
+            scores[k] = below[k] + right[k];
+            best = Math.Max(best, scores[k]);
         }
         uint total = 0;
-        for (int k = 0; k < frequencies.Length; k++)
+        for (int k = 0; k < scores.Length; k++)
         {
-            int behind = best - (below[k] + right[k]);
-            frequencies[k] = behind < Frequencies.Length ? Frequencies[behind] : 1;
+            uint behind = (uint)(best - scores[k]);
+            frequencies[k] = behind < (uint)Frequencies.Length ? Frequencies[behind] : 1;
             total += frequencies[k];
         }
         return total;

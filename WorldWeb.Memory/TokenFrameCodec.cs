@@ -68,24 +68,38 @@ public sealed class TokenFrameCodec
     /// <summary>Whether <paramref name="encoded"/> is a frame stored as tokens (JPEG begins FF D8, PNG 89 50).</summary>
     public static bool IsTokens(ReadOnlySpan<byte> encoded) => encoded.StartsWith("WT"u8);
 
-    public byte[] Encode(ReadOnlySpan<byte> rgb)
+    public byte[] Encode(ReadOnlySpan<byte> rgb) => EncodeAndRender(rgb).Encoded;
+
+    /// <summary>
+    /// The frame's stored bytes and the frame they decode to, painted from the codes themselves: what
+    /// <see cref="Decode"/> gives back, without the cost of decoding.
+    /// </summary>
+    public (byte[] Encoded, byte[] Decoded) EncodeAndRender(ReadOnlySpan<byte> rgb)
     {
         if (rgb.Length != _width * _height * 3)
         {
             throw new ArgumentException($"a {_width}×{_height} RGB24 frame has {_width * _height * 3} bytes, not {rgb.Length}", nameof(rgb));
         }
         ushort[] codes = Codes(rgb);
-        (byte layout, byte[] body) = TokenPacking.Pack(codes, _bits);
-        if (_prior is not null && TokenContextCoding.Encode(codes, _columns, _prior) is { } coded && coded.Length < body.Length)
-        {
-            (layout, body) = (TokenPacking.ContextCoded, coded);
-        }
+        (byte layout, byte[] body) = Layout(codes);
         byte[] encoded = new byte[HeaderBytes + body.Length];
         "WT"u8.CopyTo(encoded);
         encoded[2] = layout;
         BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(3), layout == TokenPacking.ContextCoded ? _priorFingerprint : _fingerprint);
         body.CopyTo(encoded, HeaderBytes);
-        return encoded;
+        return (encoded, Render(codes));
+    }
+
+    // Under a prior, context coding or (for a frame it finds unlikely, such as noise) plain packing: deflate lies
+    // between them and is not worth its time; without one, the smaller of packed and deflated.
+    private (byte Layout, byte[] Body) Layout(ushort[] codes)
+    {
+        if (_prior is null)
+        {
+            return TokenPacking.Pack(codes, _bits);
+        }
+        byte[] coded = TokenContextCoding.Encode(codes, _columns, _prior);
+        return coded.Length < TokenPacking.PackedLength(codes.Length, _bits) ? (TokenPacking.ContextCoded, coded) : (TokenPacking.Packed, TokenPacking.PackBits(codes, _bits));
     }
 
     /// <exception cref="InvalidDataException">The bytes are not tokens of this codebook and frame size.</exception>

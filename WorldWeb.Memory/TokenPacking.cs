@@ -22,7 +22,7 @@ internal static class TokenPacking
     /// <summary>The smaller of the two layouts: which, and its bytes.</summary>
     public static (byte Layout, byte[] Bytes) Pack(ReadOnlySpan<ushort> codes, int bits)
     {
-        byte[] packed = PackBits(codes, bits, shift: 0);
+        byte[] packed = PackBits(codes, bits);
         byte[] deflated = Deflate(Planes(codes, bits));
         return deflated.Length < packed.Length ? (Deflated, deflated) : (Packed, packed);
     }
@@ -63,10 +63,10 @@ internal static class TokenPacking
         return planes;
     }
 
-    private static int PackedLength(int count, int bits) => (count * bits + 7) / 8;
+    public static int PackedLength(int count, int bits) => (count * bits + 7) / 8;
 
     /// <summary>Bits <paramref name="shift"/>… of each value, least significant first, values one after another.</summary>
-    private static byte[] PackBits(ReadOnlySpan<ushort> values, int bits, int shift)
+    public static byte[] PackBits(ReadOnlySpan<ushort> values, int bits, int shift = 0)
     {
         byte[] bytes = new byte[PackedLength(values.Length, bits)];
         int at = 0;

@@ -75,9 +75,9 @@ public sealed class WorldMemory
                 return null;
             }
         }
-        byte[] encoded = _frames.Encode(rgb);
+        (byte[] encoded, byte[] decoded) = _frames.Store(rgb);
         bool landmark = !AnyWithin(pose, _policy.LandmarkCells);
-        var entry = new MemoryEntry(step, pose, encoded, _frames.Decode(encoded), landmark);
+        var entry = new MemoryEntry(step, pose, encoded, decoded, landmark);
         Insert(entry);
         LastWriteStep = step;
         _journal?.Added(entry);

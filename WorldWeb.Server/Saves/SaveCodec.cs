@@ -156,12 +156,12 @@ public static class SaveCodec
     /// <summary>A flag, then the frame as tokens (length, bytes) where they give it back exactly, else raw.</summary>
     private static void WriteFrame(BinaryWriter writer, byte[] frame, TokenFrameCodec? tokens)
     {
-        byte[]? stored = tokens is not null && frame.Length == tokens.FrameBytes ? tokens.Encode(frame) : null;
-        if (stored is not null && tokens!.Decode(stored).AsSpan().SequenceEqual(frame))
+        (byte[] Encoded, byte[] Decoded)? stored = tokens is not null && frame.Length == tokens.FrameBytes ? tokens.EncodeAndRender(frame) : null;
+        if (stored is ({ } encoded, { } decoded) && decoded.AsSpan().SequenceEqual(frame))
         {
             writer.Write(true);
-            writer.Write(stored.Length);
-            writer.Write(stored);
+            writer.Write(encoded.Length);
+            writer.Write(encoded);
         }
         else
         {

@@ -26,10 +26,11 @@ public sealed class TokenContextCodingTests
         {
             byte[] frame = MazeLike(random);
 
-            byte[] encoded = coded.Encode(frame);
+            (byte[] encoded, byte[] rendered) = coded.EncodeAndRender(frame);
 
             Assert.Equal(TokenPacking.ContextCoded, encoded[2]);
             Assert.Equal(frame, coded.Decode(encoded));
+            Assert.Equal(frame, rendered);  // what memory feeds the model at once is what a reload decodes
             (plainBytes, codedBytes) = (plainBytes + plain.Encode(frame).Length, codedBytes + encoded.Length);
         }
         Assert.True(Fit.Value.BitsPerPatch < 0.6 * Fit.Value.DeflatedBitsPerPatch, $"{Fit.Value.BitsPerPatch:F2} bits held out, deflated {Fit.Value.DeflatedBitsPerPatch:F2}");

@@ -133,6 +133,7 @@ public static class MemoryBenchCommand
         var steps = (int)(minutes * 60 * manifest.Fps);
         long written = 0;
         var writeMs = new List<double>();
+        var stored = new List<byte[]>();
         int writes = 0, action = 0, hold = 0;
         var clock = Stopwatch.StartNew();
         for (long s = 1; s <= steps; s++)
@@ -157,9 +158,17 @@ public static class MemoryBenchCommand
                 writeMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 writes++;
                 written += entry.Encoded.Length;
+                stored.Add(entry.Encoded);
             }
         }
         writeMs.Sort();
+        // What loading a world's memory costs per entry (a resume, a fork): each stored frame decoded.
+        var decodeMs = stored.Select(encoded =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            frames.Decode(encoded);
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }).Order().ToList();
         return new
         {
             model = manifest.Name,
@@ -175,6 +184,7 @@ public static class MemoryBenchCommand
             bytes_held = memory.Bytes,
             distance_cells = Round(Math.Sqrt(pose.X * pose.X + pose.Y * pose.Y)),
             write_ms = writes == 0 ? null : new { p50 = Round(Percentile(writeMs, 0.5)), p99 = Round(Percentile(writeMs, 0.99)) },
+            decode_ms = writes == 0 ? null : new { p50 = Round(Percentile(decodeMs, 0.5)), p99 = Round(Percentile(decodeMs, 0.99)) },
         };
     }
 
