@@ -6,15 +6,11 @@ namespace WorldWeb.Memory;
 /// A frame's patch indices range-coded, each with the probabilities the model's <see cref="TokenPrior"/> gives it
 /// beneath the patch above and right of the patch to its left: a patch of the model's own frames is mostly what its
 /// neighbours make likely, so it costs ~3 bits where packing spends 9 and deflate ~6. All in integers (the prior's
-/// scores, a fixed table of powers of two, a 32-bit range coder in the style of LZMA's), so that any machine decodes
+/// scores, <see cref="TokenFrequencies"/>, a 32-bit range coder in the style of LZMA's), so that any machine decodes
 /// what any other wrote.
 /// </summary>
 internal static class TokenContextCoding
 {
-    // Frequencies: 2^14 for a patch as likely as the likeliest, halving every 16 score units (one bit), never below 1.
-    private const int TopBits = 14, UnitsPerBit = 16;
-    private static readonly uint[] Frequencies = PowersOfTwo();
-
     public static byte[] Encode(ReadOnlySpan<ushort> codes, int columns, TokenPrior prior)
     {
         var coder = new RangeEncoder(codes.Length);
@@ -22,12 +18,7 @@ internal static class TokenContextCoding
         for (int i = 0; i < codes.Length; i++)
         {
             uint total = Score(codes, i, columns, prior, frequencies);
-            uint start = 0;
-            for (int k = 0; k < codes[i]; k++)
-            {
-                start += frequencies[k];
-            }
-            coder.Encode(start, frequencies[codes[i]], total);
+            coder.Encode(TokenFrequencies.Before(frequencies, codes[i]), frequencies[codes[i]], total);
         }
         return coder.Finish();
     }
@@ -40,12 +31,7 @@ internal static class TokenContextCoding
         for (int i = 0; i < codes.Length; i++)
         {
             uint total = Score(codes, i, columns, prior, frequencies);
-            uint target = decoder.Target(total), start = 0;
-            int code = 0;
-            while (start + frequencies[code] <= target)
-            {
-                start += frequencies[code++];
-            }
+            (int code, uint start) = TokenFrequencies.At(frequencies, decoder.Target(total));
             decoder.Consume(start, frequencies[code]);
             codes[i] = (ushort)code;
         }
@@ -56,35 +42,7 @@ internal static class TokenContextCoding
     private static uint Score(ReadOnlySpan<ushort> codes, int at, int columns, TokenPrior prior, uint[] frequencies)
     {
         int none = prior.Patches;
-        ReadOnlySpan<short> below = prior.Below(at >= columns ? codes[at - columns] : none);
-        ReadOnlySpan<short> right = prior.RightOf(at % columns != 0 ? codes[at - 1] : none)[..below.Length];
-        Span<int> scores = stackalloc int[below.Length];
-        int best = int.MinValue;
-        for (int k = 0; k < scores.Length; k++)
-        {
-            scores[k] = below[k] + right[k];
-            best = Math.Max(best, scores[k]);
-        }
-        uint total = 0;
-        for (int k = 0; k < scores.Length; k++)
-        {
-            uint behind = (uint)(best - scores[k]);
-            frequencies[k] = behind < (uint)Frequencies.Length ? Frequencies[behind] : 1;
-            total += frequencies[k];
-        }
-        return total;
-    }
-
-    /// <summary>2^(14 − d/16) for d = 0, 1, …, down to 1, by fixed-point multiplication (no floating point).</summary>
-    private static uint[] PowersOfTwo()
-    {
-        const ulong stepDown = 62757;  // 2^(-1/16) · 2^16
-        var powers = new List<uint>();
-        for (ulong value = 1UL << (TopBits + 32); value >> 32 >= 1; value = value * stepDown >> 16)
-        {
-            powers.Add((uint)(value >> 32));
-        }
-        return [.. powers];
+        return TokenFrequencies.Of(prior.Below(at >= columns ? codes[at - columns] : none), prior.RightOf(at % columns != 0 ? codes[at - 1] : none), frequencies);
     }
 
     private const uint Top = 1u << 24;

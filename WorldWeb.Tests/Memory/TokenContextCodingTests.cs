@@ -75,6 +75,32 @@ public sealed class TokenContextCodingTests
         Assert.Equal(frame, new TokenFrameCodec(Codebook, Side, Side, Fit.Value.Prior).Decode(stored));
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(40)]  // 2 blocks of 16 and a tail of 8 one at a time
+    public void Frequencies_EightAtATime_AreTheOneAtATimeIntegers(int patches)
+    {
+        var random = new Random(patches);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            // Scores as the prior holds them (down to ~25 bits below, in sixteenths), and far apart, beyond any shift.
+            int spread = trial % 2 == 0 ? 400 : 30_000;
+            short[] below = [.. Enumerable.Range(0, patches).Select(_ => (short)-random.Next(spread))];
+            short[] right = [.. Enumerable.Range(0, patches).Select(_ => (short)-random.Next(spread))];
+            uint[] vectors = new uint[patches], scalars = new uint[patches];
+
+            uint total = TokenFrequencies.Of(below, right, vectors);
+
+            Assert.Equal(TokenFrequencies.Of(below, right, scalars, vectors: false), total);
+            Assert.Equal(scalars, vectors);
+            Assert.Contains(16_384u, vectors);  // the best patch's
+            uint target = (uint)random.Next((int)total);
+            (int code, uint start) = TokenFrequencies.At(vectors, target);
+            Assert.InRange(target, start, start + vectors[code] - 1);
+            Assert.Equal(start, TokenFrequencies.Before(vectors, code));
+        }
+    }
+
     [Fact]
     public void APriorOfAnotherCodebookSize_IsRefused() =>
         Assert.Throws<ArgumentException>(() => new TokenFrameCodec(RandomCodebook(32, seed: 1), Side, Side, Fit.Value.Prior));
