@@ -14,10 +14,17 @@ public sealed class TokenPrior
 {
     private readonly short[] _scores;
 
+    /// <summary>
+    /// The most patches a prior may score: the coder gives each at most 2^14 of a total the 32-bit range coder needs
+    /// to stay within 2^24.
+    /// </summary>
+    public const int MaxPatches = 1024;
+
     /// <param name="scores">2·(<paramref name="patches"/> + 1)·<paramref name="patches"/> scores, as in the file.</param>
     public TokenPrior(int patches, short[] scores)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(patches, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(patches, MaxPatches);
         ArgumentNullException.ThrowIfNull(scores);
         if (scores.Length != 2 * (patches + 1) * patches)
         {
@@ -52,6 +59,10 @@ public sealed class TokenPrior
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ModelPackageException(path, $"cannot read the token prior ({ex.Message})", ex);
+        }
+        if (patches > MaxPatches)
+        {
+            throw new ModelPackageException(path, $"a token prior scores at most {MaxPatches} patches, and the codebook holds {patches}");
         }
         if (array.Dtype != NpyDtype.Int16 || array.Shape is not [2, var rows, var columns] || rows != patches + 1 || columns != patches)
         {

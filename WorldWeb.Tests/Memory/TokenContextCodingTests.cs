@@ -102,8 +102,12 @@ public sealed class TokenContextCodingTests
     }
 
     [Fact]
-    public void APriorOfAnotherCodebookSize_IsRefused() =>
+    public void APriorOfAnotherCodebookSize_OrOfMoreThanTheCoderHolds_IsRefused()
+    {
         Assert.Throws<ArgumentException>(() => new TokenFrameCodec(RandomCodebook(32, seed: 1), Side, Side, Fit.Value.Prior));
+        // 1,025 patches at 2^14 each could sum past the 2^24 the range coder divides.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrior(1025, new short[2 * 1026 * 1025]));
+    }
 
     /// <summary>A prior counted from 300 maze-like frames, fitted on 60 more.</summary>
     private static TokenPriorFit Learn(int seed)

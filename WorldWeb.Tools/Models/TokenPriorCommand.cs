@@ -39,6 +39,10 @@ public static class TokenPriorCommand
 
         using var package = PackageOpener.Open(folder, inference, NullLogger.Instance);
         var codebook = package.Codebook ?? throw new UsageException($"{folder} carries no codebook (sampler.codebook_file): a token prior scores codebook patches.");
+        if (codebook.Count > TokenPrior.MaxPatches)
+        {
+            throw new UsageException($"{folder}'s codebook holds {codebook.Count} patches; a token prior scores at most {TokenPrior.MaxPatches}.");
+        }
         var manifest = package.Manifest;
         var builder = new TokenPriorBuilder(codebook, manifest.Frame.Width, manifest.Frame.Height);
         var clock = Stopwatch.StartNew();
