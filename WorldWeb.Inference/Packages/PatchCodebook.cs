@@ -46,19 +46,7 @@ public sealed class PatchCodebook
 
     internal static PatchCodebook Load(string path, SamplerSpec sampler)
     {
-        NpyArray array;
-        try
-        {
-            array = NpyReader.Read(path);
-        }
-        catch (NpyFormatException ex)
-        {
-            throw new ModelPackageException(path, ex.Message, ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelPackageException(path, $"cannot read the codebook ({ex.Message})", ex);
-        }
+        NpyArray array = PackageArrays.Read(path, "the codebook");
         int k = sampler.Codebook!.Value, p = sampler.Patch!.Value;
         string expected = $"float32 [{k},{3 * p * p}] (sampler.codebook patches of 3x{p}x{p})";
         if (array.Dtype != NpyDtype.Float32 || array.Shape.Count != 2 || array.Shape[0] != k || array.Shape[1] != 3 * p * p)

@@ -20,19 +20,7 @@ internal sealed class StartStates
 
     public static StartStates Load(string path, ModelManifest manifest)
     {
-        NpyArray array;
-        try
-        {
-            array = NpyReader.Read(path);
-        }
-        catch (NpyFormatException ex)
-        {
-            throw new ModelPackageException(path, ex.Message, ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelPackageException(path, $"cannot read the start states ({ex.Message})", ex);
-        }
+        NpyArray array = PackageArrays.Read(path, "the start states");
 
         FrameSpec f = manifest.Frame;
         string expected = $"[N,{manifest.ContextFrames},{f.Height},{f.Width},{f.Channels}]";

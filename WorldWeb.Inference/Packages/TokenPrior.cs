@@ -47,19 +47,7 @@ public sealed class TokenPrior
 
     internal static TokenPrior Load(string path, int patches)
     {
-        NpyArray array;
-        try
-        {
-            array = NpyReader.Read(path);
-        }
-        catch (NpyFormatException ex)
-        {
-            throw new ModelPackageException(path, ex.Message, ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelPackageException(path, $"cannot read the token prior ({ex.Message})", ex);
-        }
+        NpyArray array = PackageArrays.Read(path, "the token prior");
         if (patches > MaxPatches)
         {
             throw new ModelPackageException(path, $"a token prior scores at most {MaxPatches} patches, and the codebook holds {patches}");
