@@ -4,10 +4,11 @@
 //   node scripts/hardening-check.mjs [--json OUT.json] [--only ROW,ROW]
 // Exit code 0 when every check holds. Takes about four minutes.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { connect as tlsConnect } from "node:tls";
+import { brotliCompressSync } from "node:zlib";
 import * as signalR from "@microsoft/signalr";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -622,6 +623,176 @@ async function openRights(database) {
   }
 }
 
+/** `sql` run by psql on `database`, its rows' columns split by tabs (the SQL on stdin: a crafted blob may be long). */
+function psqlRows(database, sql) {
+  return execFileSync("psql", ["-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"], { env: psqlEnv(database), encoding: "utf8", input: sql, maxBuffer: 64 << 20 })
+    .split("\n").filter(l => l.length > 0).map(l => l.split("\t"));
+}
+
+/** A database of its own in the check's cluster, dropped by `drop()`: a key ring there is the one server's alone. */
+function freshDatabase(name) {
+  const database = postgres("start", pgDir, name);
+  return { database, drop: () => psqlRows(database.replace(`Database=${name}`, "Database=postgres"), `DROP DATABASE IF EXISTS ${name} WITH (FORCE);`) };
+}
+
+async function keysAtRest() {
+  // With DataProtection__CertificatePath the key ring is stored in the database encrypted to a certificate the server
+  // makes in that file (0600); without it, the keys are stored in the clear and the start-up log says so, once.
+  const folder = mkdtempSync(`${tmpdir()}/worldweb-hardening-`), stamp = Date.now();
+  const certificate = `${folder}/data/dataprotection.pfx`;
+  const encrypted = freshDatabase(`worldweb_keys_enc_${stamp}`), clear = freshDatabase(`worldweb_keys_clear_${stamp}`);
+  const keys = database => psqlRows(database, "SELECT xml FROM data_protection_keys;").map(([xml]) => xml);
+  try {
+    const warnings = server => server.output.split("\n").filter(l => l.includes("Data Protection keys (which encrypt cookies) are stored in the database unencrypted"));
+    const first = await startServer(encrypted.database, { DataProtection__CertificatePath: certificate });
+    const visitor = new Visitor(first);
+    let issued;
+    try {
+      issued = await visitor.request("GET", "/api/models");  // issues the identity cookie: a key is made
+    } finally {
+      await stopServer(first);
+    }
+    const stored = keys(encrypted.database);
+    const mode = (statSync(certificate).mode & 0o777).toString(8);
+    // The same file on a restart reads the key ring back: the cookie issued before is still good (no new one).
+    const second = await startServer(encrypted.database, { DataProtection__CertificatePath: certificate });
+    let cookieReadAfterRestart;
+    try {
+      visitor.server = second;
+      const before = visitor.cookie;
+      const again = await visitor.request("GET", "/api/models");
+      cookieReadAfterRestart = again.status === 200 && visitor.cookie === before;
+    } finally {
+      await stopServer(second);
+    }
+    const warningsWithCertificate = warnings(first).length + warnings(second).length;
+
+    const plain = await startServer(clear.database);
+    try {
+      await new Visitor(plain).request("GET", "/api/models");
+    } finally {
+      await stopServer(plain);
+    }
+    const clearKeys = keys(clear.database);
+    const warningLines = warnings(plain);
+    const isEncrypted = xml => xml.includes("<encryptedSecret") && xml.includes("EncryptedData") && !xml.includes("<masterKey");
+    return {
+      with_certificate: {
+        cookie_status: issued.status, keys_stored: stored.length, keys_encrypted: stored.filter(isEncrypted).length,
+        keys_holding_master_key: stored.filter(x => x.includes("<masterKey")).length, certificate_mode: mode,
+        cookie_read_after_restart: cookieReadAfterRestart, unencrypted_warnings: warningsWithCertificate,
+        stored_secret: (stored[0] ?? "").replace(/^.*?(<encryptedSecret|<masterKey)/s, "$1").replace(/<(value|CipherValue)>[^<]*</g, "<$1>…<").slice(0, 300),
+      },
+      without_certificate: {
+        keys_stored: clearKeys.length, keys_holding_master_key: clearKeys.filter(x => x.includes("<masterKey")).length,
+        unencrypted_warnings: warningLines.length, warning: warningLines[0]?.trim() ?? null,
+      },
+      holds: issued.status === 200 && stored.length > 0 && stored.every(isEncrypted) && mode === "600" && cookieReadAfterRestart
+        && warningsWithCertificate === 0
+        && clearKeys.length > 0 && clearKeys.every(x => x.includes("<masterKey")) && warningLines.length === 1 && warningLines[0].includes("DataProtection__CertificatePath"),
+    };
+  } finally {
+    encrypted.drop();
+    clear.drop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** A save's bytes as SaveCodec writes them (WWS4, little-endian, Brotli): `frameBytes` and `frames` claimed in its header. */
+function craftedBlob({ frameBytes, frames, body = true }) {
+  const head = Buffer.alloc(4 + 8 + 24 + 4 + 4);
+  head.writeUInt32LE(0x34535757, 0);  // "WWS4"
+  head.writeBigInt64LE(10n, 4);       // step
+  // pose 0, 0, 0 (bytes 12-35)
+  head.writeInt32LE(frameBytes, 36);
+  head.writeInt32LE(frames, 40);
+  if (!body) return brotliCompressSync(head);  // the claim alone: the rest is missing
+  const frame = Buffer.alloc(1 + frameBytes);   // a flag (false: raw RGB24), then the frame
+  const tail = Buffer.alloc(8 + 4 + 1);         // last memory write 0, no memory entries, no coherence state
+  return brotliCompressSync(Buffer.concat([head, ...Array(frames).fill(frame), tail]));
+}
+
+async function craftedSaves(database) {
+  // Saves are rows another node (or anyone who can write the table) wrote. Worlds saved through the API, the server
+  // stopped, their saves overwritten in PostgreSQL with crafted blobs, the server started again: opening each (REST
+  // /frame, hub JoinWorld, lobby thumbnail) is refused in words, the server stays up and another world still opens (from
+  // another address: each open, refused or not, holds one of its address's Safety:MaxWatchedWorldsPerIp for a while).
+  const crafted = {
+    absurd_frame_count: craftedBlob({ frameBytes: 64 * 64 * 3, frames: 0x7fffffff, body: false }),
+    absurd_frame_size: craftedBlob({ frameBytes: 0x7fffffff, frames: 4, body: false }),
+    negative_frame_count: craftedBlob({ frameBytes: 64 * 64 * 3, frames: -1, body: false }),
+    no_frames: craftedBlob({ frameBytes: 64 * 64 * 3, frames: 0 }),
+    largest_allowed_claims: craftedBlob({ frameBytes: 3 * 1024 * 1024, frames: 64 }),  // 192 MB of zeros in a few KB
+    truncated: craftedBlob({ frameBytes: 64 * 64 * 3, frames: 4 }).subarray(0, 20),
+  };
+  const port = await freePort();
+  let server = await startServer(database, {}, port);
+  const owner = new Visitor(server, "10.0.0.21");
+  const worlds = {}, saveStatuses = {};
+  try {
+    for (const [name, i] of Object.keys(crafted).map((n, i) => [n, i])) {
+      worlds[name] = (await owner.createWorld(40 + i, `crafted ${name}`)).body.id;
+      saveStatuses[name] = (await owner.request("POST", `/api/worlds/${worlds[name]}/saves`, { name: "to be crafted" })).status;
+    }
+    worlds.other = (await owner.createWorld(39, "crafted: the other world")).body.id;
+    saveStatuses.other = (await owner.request("POST", `/api/worlds/${worlds.other}/saves`, { name: "left alone" })).status;
+  } finally {
+    await stopServer(server);
+  }
+  for (const [name, blob] of Object.entries(crafted)) {
+    psqlRows(database, `UPDATE saves SET state = decode('${blob.toString("hex")}', 'hex') WHERE world_id = '${worlds[name]}';`);
+  }
+  const overwritten = Object.fromEntries(Object.keys(crafted).map(name =>
+    [name, Number(psqlRows(database, `SELECT count(*) FROM saves WHERE world_id = '${worlds[name]}' AND length(state) = ${crafted[name].length};`)[0][0])]));
+
+  server = await startServer(database, {}, port);
+  try {
+    owner.server = server;
+    const connection = await owner.connect();
+    const opened = {};
+    for (const name of Object.keys(crafted)) {
+      const id = worlds[name];
+      const frame = await owner.request("GET", `/api/worlds/${id}/frame`);
+      const join = await connection.invoke("JoinWorld", id).then(() => "joined", error => error.message);
+      const thumbnail = (await owner.request("GET", `/api/lobby/worlds/${id}/thumbnail`)).status;
+      opened[name] = {
+        bytes: crafted[name].length, rows_overwritten: overwritten[name], frame_status: frame.status,
+        frame_says: typeof frame.body === "object" ? frame.body.detail ?? frame.body.title : String(frame.body).slice(0, 300),
+        join, thumbnail_status: thumbnail,
+      };
+    }
+    await connection.stop();
+    const elsewhere = new Visitor(server, "10.0.0.22");
+    elsewhere.cookie = owner.cookie;  // the owner, on another network
+    const otherFrame = await elsewhere.request("GET", `/api/worlds/${worlds.other}/frame`);
+    const otherConnection = await elsewhere.connect();
+    const otherJoin = await otherConnection.invoke("JoinWorld", worlds.other).then(info => info.worldId === worlds.other, error => error.message);
+    await otherConnection.stop();
+    const health = await (await fetch(`${server.url}/healthz`)).text();
+    const alive = server.proc.exitCode === null && server.proc.signalCode === null;
+    const lines = server.output.split("\n");
+    // Each error the log holds: its category, the exception's first line and the first frame in WorldWeb's code.
+    const errors = lines.flatMap((l, i) => {
+      if (!l.startsWith("fail:")) return [];
+      const next = lines.slice(i + 1, i + 40);
+      return [[l.trim(), next.find(x => /Exception\b/.test(x))?.trim(), next.find(x => /^\s+at WorldWeb\./.test(x))?.trim()].filter(Boolean).join(" | ")];
+    });
+    // A refusal in words: a 4xx/503 problem with a detail, a join refused with a HubException (the JavaScript client
+    // writes "An unexpected error occurred invoking 'JoinWorld' on the server. HubException: <the server's words>"; any
+    // other exception reaches it as the first sentence alone), a thumbnail anything but a 500.
+    const refused = o => o.rows_overwritten >= 1 && ((o.frame_status >= 400 && o.frame_status < 500) || o.frame_status === 503)
+      && typeof o.frame_says === "string" && o.frame_says.length > 0 && !/\n\s+at /.test(o.frame_says)
+      && /HubException: \S/.test(o.join) && o.thumbnail_status !== 500;
+    return {
+      save_statuses: saveStatuses, opened, other_world_frame_status: otherFrame.status, other_world_joined: otherJoin,
+      health_after: health, server_alive: alive, error_log_lines: errors.length, errors,
+      holds: Object.values(opened).every(refused) && otherFrame.status === 200 && otherJoin === true && health === "Healthy" && alive,
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
@@ -634,6 +805,7 @@ try {
     revoked_link_other_node: db => revokedLink(db, { nodes: 2 }), ghost_viewers: ghostViewers, frame_slots: frameSlots, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
     silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase, open_rights: openRights,
+    keys_at_rest: keysAtRest, crafted_save: craftedSaves,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
     say(`${name} …`);
     try {
