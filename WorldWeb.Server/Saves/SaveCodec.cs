@@ -83,7 +83,7 @@ public static class SaveCodec
             Pose pose = ReadPose(reader);
             int frameBytes = Within(reader.ReadInt32(), 1, MaxFrameBytes, "frame size");
             var frames = new FrameReader(reader, frameBytes, magic == Magic, tokens);
-            byte[][] context = Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxFrames, "context frames")).Select(_ => frames.Read()).ToArray();
+            byte[][] context = Enumerable.Range(0, Within(reader.ReadInt32(), 1, MaxFrames, "context frames")).Select(_ => frames.Read()).ToArray();
             if (magic == MagicInlineKeyframes)
             {
                 return new WorldState(step, pose, context, MemorySnapshot.Empty);

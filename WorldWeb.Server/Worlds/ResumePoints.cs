@@ -30,7 +30,7 @@ public sealed class ResumePoints(WorldStore store, ModelCatalog catalog, WorldAc
         }
         catch (InvalidDataException ex)
         {
-            throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read", ex);
+            throw new WorldUnavailableException($"the save {save!.Id} of this world cannot be read ({ex.Message})", ex);
         }
         var frame = model.Manifest.Frame;
         if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.ValueCount))

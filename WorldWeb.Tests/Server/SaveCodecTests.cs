@@ -86,6 +86,7 @@ public sealed class SaveCodecTests
     [InlineData("frame size", 30L, 0.5, -1, 1, 0)]
     [InlineData("frame size", 30L, 0.5, int.MaxValue, 1, 0)]
     [InlineData("context frames", 30L, 0.5, 192, 1_000_000_000, 0)]
+    [InlineData("context frames", 30L, 0.5, 192, 0, 0)]  // hardening-check crafted_save: no frame at all was a 500
     [InlineData("memory entries", 30L, 0.5, 192, 1, int.MaxValue)]
     public void Decode_ACraftedSave_ThrowsInvalidData_NamingWhatItClaims(string what, long step, double x, int frameBytes, int frames, int entries)
     {
