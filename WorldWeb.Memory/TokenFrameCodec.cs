@@ -68,7 +68,7 @@ public sealed class TokenFrameCodec
     /// <summary>Whether <paramref name="encoded"/> is a frame stored as tokens (JPEG begins FF D8, PNG 89 50).</summary>
     public static bool IsTokens(ReadOnlySpan<byte> encoded) => encoded.StartsWith("WT"u8);
 
-    public byte[] Encode(ReadOnlySpan<byte> rgb) => EncodeAndRender(rgb).Encoded;
+    public byte[] Encode(ReadOnlySpan<byte> rgb) => Stored(FrameCodes(rgb));
 
     /// <summary>
     /// The frame's stored bytes and the frame they decode to, painted from the codes themselves: what
@@ -76,18 +76,23 @@ public sealed class TokenFrameCodec
     /// </summary>
     public (byte[] Encoded, byte[] Decoded) EncodeAndRender(ReadOnlySpan<byte> rgb)
     {
-        if (rgb.Length != _width * _height * 3)
-        {
-            throw new ArgumentException($"a {_width}×{_height} RGB24 frame has {_width * _height * 3} bytes, not {rgb.Length}", nameof(rgb));
-        }
-        ushort[] codes = Codes(rgb);
+        ushort[] codes = FrameCodes(rgb);
+        return (Stored(codes), Render(codes));
+    }
+
+    private ushort[] FrameCodes(ReadOnlySpan<byte> rgb) => rgb.Length == _width * _height * 3 ? Codes(rgb)
+        : throw new ArgumentException($"a {_width}×{_height} RGB24 frame has {_width * _height * 3} bytes, not {rgb.Length}", nameof(rgb));
+
+    /// <summary>The header, then the codes in the smallest layout this codec has.</summary>
+    private byte[] Stored(ushort[] codes)
+    {
         (byte layout, byte[] body) = Layout(codes);
         byte[] encoded = new byte[HeaderBytes + body.Length];
         "WT"u8.CopyTo(encoded);
         encoded[2] = layout;
         BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(3), layout == TokenPacking.ContextCoded ? _priorFingerprint : _fingerprint);
         body.CopyTo(encoded, HeaderBytes);
-        return (encoded, Render(codes));
+        return encoded;
     }
 
     // Under a prior, context coding or (for a frame it finds unlikely, such as noise) plain packing: deflate lies
