@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 

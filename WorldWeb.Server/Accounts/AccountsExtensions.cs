@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Accounts;
 

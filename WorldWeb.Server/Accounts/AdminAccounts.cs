@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Accounts;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Database;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.ActionLog;
 

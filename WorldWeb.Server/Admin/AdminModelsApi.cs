@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Audit;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Stepping;
 
 namespace WorldWeb.Server.Admin;
 

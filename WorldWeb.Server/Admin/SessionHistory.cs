@@ -1,4 +1,5 @@
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Audit;

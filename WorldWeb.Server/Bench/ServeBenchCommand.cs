@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Worlds;
 

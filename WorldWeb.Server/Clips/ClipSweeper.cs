@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using WorldWeb.Server.Operations;
+using WorldWeb.Server.Workers;
 
 namespace WorldWeb.Server.Clips;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using WorldWeb.Server.Operations;
+using WorldWeb.Server.Database;
+using WorldWeb.Server.Workers;
 
 namespace WorldWeb.Server.Clips;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
 using WorldWeb.Server.Safety;
 using WorldWeb.Server.Visitors;

@@ -7,7 +7,6 @@ using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Clips;
@@ -116,7 +115,6 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
     private async Task<(WorldState State, WorldMemory? Memory)> StateAtAsync(WorldWebDbContext db, WorldRecord world, ReplayStart start, LoadedModel model,
         CancellationToken cancellationToken)
     {
-        var frame = model.Manifest.Frame;
         if (start.SaveId is not { } saveId)
         {
             return (WorldGenesis.Of(model, world.Seed), world.MemoryEnabled ? new WorldMemory(memoryPolicy.Value, MemoryFrames(model)) : null);
@@ -125,15 +123,11 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
         WorldState state;
         try
         {
-            state = SaveCodec.Decode(bytes, model.Tokens);
+            state = SaveCodec.Decode(bytes, model);
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException ex)
         {
-            throw new ClipRenderException($"The save at step {start.Step} cannot be read.");
-        }
-        if (state.Context.Count != model.Manifest.ContextFrames || state.Context.Any(f => f.Length != frame.ValueCount))
-        {
-            throw new ClipRenderException($"The save at step {start.Step} was made by another model than the '{model.Name}' loaded now.");
+            throw new ClipRenderException($"The save at step {start.Step} cannot be read by the model '{model.Name}' loaded now ({ex.Message}).");
         }
         return (state, world.MemoryEnabled ? await MemoryAtAsync(db, world.Id, state, MemoryFrames(model), cancellationToken) : null);
     }

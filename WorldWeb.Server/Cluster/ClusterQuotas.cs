@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using WorldWeb.Server.Operations;
 using WorldWeb.Server.Safety;
+using WorldWeb.Server.Workers;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -66,6 +66,13 @@ public sealed class ClusterQuotas(IpQuotas local, IGrainFactory grains, NodeRepo
         string? refusal = local.TryOpen(address, worldId, TimeSpan.FromSeconds(worlds.Value.IdleUnloadSeconds), elsewhere.Worlds);
         Publish(address);
         return refusal;
+    }
+
+    /// <summary>An open counted by <see cref="TryOpenAsync"/> failed: the world does not count among the address's for it.</summary>
+    public void OpenFailed(string address, string worldId)
+    {
+        local.OpenFailed(address, worldId);
+        Publish(address);
     }
 
     public void Unwatch(string address, string worldId)

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -30,8 +31,12 @@ public interface IWorldGrain : IGrainWithStringKey
     /// <summary>The player's connection left: the action it held is let go.</summary>
     Task Release(string actor);
 
-    /// <summary>Streams the world's frames to a viewer on another node until <see cref="Unwatch"/>, or until it stops renewing.</summary>
-    Task<string?> Watch(IWorldFramesObserver viewer);
+    /// <summary>
+    /// Streams the world's frames to a viewer on another node until <see cref="Unwatch"/>, or until it stops renewing, if
+    /// the node that runs the world finds the caller may watch it (<c>CallerRights</c>); the refusal, or null.
+    /// <see cref="LiveWorlds.Restarting"/> says to try again, any other refusal is final.
+    /// </summary>
+    Task<string?> Watch(WorldCaller caller, IWorldFramesObserver viewer);
 
     /// <summary>False when this activation does not know the viewer (it is a new one, after a failover): watch again.</summary>
     Task<bool> Renew(IWorldFramesObserver viewer);

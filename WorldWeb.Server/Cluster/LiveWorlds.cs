@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -20,7 +21,7 @@ public sealed record OpenedWorld(IWorldGrain Grain, WorldSession? Session, World
 /// business: hubs and endpoints call it the same way for both.
 /// </summary>
 public sealed partial class LiveWorlds(
-    WorldDirectory directory, WorldControls controls, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions,
+    WorldDirectory directory, WorldControls controls, IGrainFactory grains, LocalNode node, NodeReports nodes, PlayerActions actions, CallerRights rights,
     IDbContextFactory<WorldWebDbContext> contexts, ILogger<LiveWorlds> logger)
 {
     /// <summary>How long a glimpse waits for another node by default; a slower node's world is skipped (the lobby asks again in half a second).</summary>
@@ -60,10 +61,13 @@ public sealed partial class LiveWorlds(
         {
             return directory.FindLive(id) is { } session
                 ? new OpenedWorld(grain, session, null)
-                : throw new WorldUnavailableException("The world is restarting; try again.");
+                : throw new WorldUnavailableException(Restarting);
         }
         return new OpenedWorld(grain, null, opening);
     }
+
+    /// <summary>What a caller hears when the world it opened went away under it, to open it again.</summary>
+    public const string Restarting = "The world is restarting; try again.";
 
     /// <summary>Whether the world is live here, or on another node as the nodes last reported (which lags a second or two).</summary>
     public bool RunsNow(string id) => directory.FindLive(id) is { IsClosed: false } || nodes.RunsElsewhere(id);
@@ -73,14 +77,21 @@ public sealed partial class LiveWorlds(
         world.Session is { } session ? session.CurrentFrame() : (await world.Grain.Frame())?.ToMessage();
 
     /// <summary>
-    /// A viewer of the opened world and how to stop it: the session's own, or frames relayed from the node that runs it.
+    /// A viewer of the opened world for <paramref name="caller"/> and how to stop it: the session's own, or frames relayed
+    /// from the node that runs it. That node decides whether the caller may watch (<see cref="CallerRights.WatchRefusalAsync"/>),
+    /// here or in the grain, and again whenever a relay watches anew after a failover.
     /// <paramref name="resend"/> is what a relay sends after a failover, when the world resumes holding no key.
     /// </summary>
+    /// <exception cref="CallerRefusedException">The caller may not watch the world.</exception>
     /// <exception cref="WorldUnavailableException">The world restarted under the caller, or its node is not answering.</exception>
-    public async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OpenedWorld world, Func<IWorldGrain, Task<string?>> resend)
+    public async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(OpenedWorld world, WorldCaller caller, Func<IWorldGrain, Task<string?>> resend)
     {
         if (world.Session is { } session)
         {
+            if (await rights.WatchRefusalAsync(session.Id, caller) is { } refused)
+            {
+                throw new CallerRefusedException(refused);
+            }
             // The session may have been unloaded since it was opened; then the viewer goes to the reopened one, and
             // must later be removed from that one, or it stays behind as a ghost that keeps the world stepping.
             WorldSession watched = session;
@@ -91,13 +102,13 @@ public sealed partial class LiveWorlds(
                 viewer = reopened.AddViewer();
             }
             return viewer is null
-                ? throw new WorldUnavailableException("The world is restarting; try again.")
+                ? throw new WorldUnavailableException(Restarting)
                 : (viewer, () => watched.RemoveViewer(viewer));
         }
         try
         {
             IWorldGrain grain = world.Grain;
-            WorldRelay relay = await WorldRelay.StartAsync(grains, grain, logger, () => resend(grain));
+            WorldRelay relay = await WorldRelay.StartAsync(grains, grain, caller, logger, () => resend(grain));
             return (relay.Viewer, () => _ = relay.DisposeAsync().AsTask());
         }
         catch (Exception ex) when (IsNodeFault(ex))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
 

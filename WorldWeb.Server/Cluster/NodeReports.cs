@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Operations;
 using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Workers;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Database;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Cluster;
@@ -14,7 +14,7 @@ namespace WorldWeb.Server.Cluster;
 /// afresh. Reentrant: a frame pump or a renewal never waits behind a world's resume.
 /// </summary>
 [Reentrant, WorldPlacement]
-internal sealed partial class WorldGrain(WorldDirectory directory, WorldControls controls, PlayerActions actions, LocalNode node, NodeReports reports,
+internal sealed partial class WorldGrain(WorldDirectory directory, WorldControls controls, PlayerActions actions, CallerRights rights, LocalNode node, NodeReports reports,
     IOptions<DatabaseOptions> database, ILogger<WorldGrain> logger)
     : Grain, IWorldGrain
 {
@@ -83,8 +83,12 @@ internal sealed partial class WorldGrain(WorldDirectory directory, WorldControls
         return Task.CompletedTask;
     }
 
-    public async Task<string?> Watch(IWorldFramesObserver viewer)
+    public async Task<string?> Watch(WorldCaller caller, IWorldFramesObserver viewer)
     {
+        if (await rights.WatchRefusalAsync(WorldId, caller) is { } refused)
+        {
+            return refused;
+        }
         // Handing the world over: the viewer is to watch it where it goes next, not here.
         if (_leaving || await LiveAsync() is not { } session || session.AddViewer() is not { } frames)
         {
@@ -92,7 +96,7 @@ internal sealed partial class WorldGrain(WorldDirectory directory, WorldControls
             {
                 this.MigrateOnIdle();  // the next call reaches the world's activation elsewhere
             }
-            return "The world is restarting; try again.";
+            return LiveWorlds.Restarting;
         }
         Forget(viewer);
         _watches[viewer] = RemoteWatch.Start(session, frames, viewer, logger);

@@ -19,16 +19,18 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     private readonly IGrainFactory _grains;
     private readonly IWorldGrain _grain;
+    private readonly WorldCaller _caller;
     private readonly IWorldFramesObserver _self;
     private readonly ILogger _logger;
     private readonly Func<Task<string?>>? _resend;
     private readonly CancellationTokenSource _stop = new();
     private Task _renewing = Task.CompletedTask;
 
-    private WorldRelay(IGrainFactory grains, IWorldGrain grain, ILogger logger, Func<Task<string?>>? resend)
+    private WorldRelay(IGrainFactory grains, IWorldGrain grain, WorldCaller caller, ILogger logger, Func<Task<string?>>? resend)
     {
         _grains = grains;
         _grain = grain;
+        _caller = caller;
         _logger = logger;
         _resend = resend;
         _self = grains.CreateObjectReference<IWorldFramesObserver>(this);
@@ -36,12 +38,15 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
 
     public FrameViewer Viewer { get; } = new();
 
-    /// <summary>Watches the world on its owner; a refusal (the world is restarting) is thrown as the hub's error.</summary>
+    /// <summary>
+    /// Watches the world on its owner for <paramref name="caller"/>, whom the owner may refuse; a refusal (the world is
+    /// restarting, the caller may not watch) is thrown as the hub's error.
+    /// </summary>
     /// <param name="resend">Sends the player's held action again once the relay watches a new owner (its refusal, or null).</param>
-    public static async Task<WorldRelay> StartAsync(IGrainFactory grains, IWorldGrain grain, ILogger logger, Func<Task<string?>>? resend = null)
+    public static async Task<WorldRelay> StartAsync(IGrainFactory grains, IWorldGrain grain, WorldCaller caller, ILogger logger, Func<Task<string?>>? resend = null)
     {
-        var relay = new WorldRelay(grains, grain, logger, resend);
-        if (await grain.Watch(relay._self) is { } refusal)
+        var relay = new WorldRelay(grains, grain, caller, logger, resend);
+        if (await grain.Watch(caller, relay._self) is { } refusal)
         {
             await relay.DisposeAsync();
             throw new HubException(refusal);
@@ -76,9 +81,14 @@ public sealed partial class WorldRelay : IWorldFramesObserver, IAsyncDisposable
                 if (!watching || !await _grain.Renew(_self).WaitAsync(CallPatience, stop))
                 {
                     watching = false;
-                    if (await _grain.Watch(_self).WaitAsync(CallPatience, stop) is { } refusal)
+                    if (await _grain.Watch(_caller, _self).WaitAsync(CallPatience, stop) is { } refusal)
                     {
                         LogWatchRefused(_logger, _grain.GetPrimaryKeyString(), refusal);
+                        if (refusal != LiveWorlds.Restarting)
+                        {
+                            Viewer.Complete(new HubException(refusal));  // the new owner decided the caller may not watch
+                            return;
+                        }
                         continue;
                     }
                     watching = true;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Cluster;
-using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Line;
 

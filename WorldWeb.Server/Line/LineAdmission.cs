@@ -16,9 +16,11 @@ public sealed class LineAdmission(LiveWorlds worlds, ClusterQuotas quotas)
         {
             throw new HubException(refusal);
         }
+        bool opened = false;
         try
         {
-            return await worlds.OpenAsync(worldId) is not null ? true : throw new HubException($"World '{worldId}' no longer exists.");
+            opened = await worlds.OpenAsync(worldId) is not null;
+            return opened ? true : throw new HubException($"World '{worldId}' no longer exists.");
         }
         catch (WorldUnavailableException ex) when (ex.IsFull || ex.InnerException is { } inner && LiveWorlds.IsNodeFault(inner))
         {
@@ -27,6 +29,13 @@ public sealed class LineAdmission(LiveWorlds worlds, ClusterQuotas quotas)
         catch (WorldUnavailableException ex)
         {
             throw new HubException(ex.Message);
+        }
+        finally
+        {
+            if (!opened)
+            {
+                quotas.OpenFailed(address, worldId);
+            }
         }
     }
 }

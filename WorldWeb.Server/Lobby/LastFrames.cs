@@ -2,7 +2,6 @@ using WorldWeb.Persistence;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Lobby;
@@ -16,9 +15,9 @@ public sealed record LastFrame(byte[] Data, string ContentType, string ETag);
 /// </summary>
 public sealed class LastFrames(LiveGlimpses glimpses, WorldStore store, ModelCatalog catalog, FrameEncoder encoder)
 {
-    /// <summary>Null when the world's model is not loaded here, so its save cannot be read.</summary>
     /// <param name="knownTag">The tag the caller holds: a sleeping world whose latest save has it is not decoded again.</param>
-    public async Task<LastFrame?> OfAsync(WorldRecord world, string? knownTag, CancellationToken cancellationToken)
+    /// <exception cref="WorldUnavailableException">The world's model is not loaded here, or its latest save cannot be read by it (why, in words).</exception>
+    public async Task<LastFrame> OfAsync(WorldRecord world, string? knownTag, CancellationToken cancellationToken)
     {
         if (await glimpses.OfAsync(world.Id) is { } live)
         {
@@ -30,24 +29,18 @@ public sealed class LastFrames(LiveGlimpses glimpses, WorldStore store, ModelCat
         {
             return new LastFrame([], encoder.ContentType, tag);
         }
-        if (catalog.Find(world.Model) is not { } model)
-        {
-            return null;
-        }
+        LoadedModel model = catalog.Find(world.Model)
+            ?? throw new WorldUnavailableException($"The model '{world.Model}' of this world is not loaded on this server, so its last frame cannot be read.");
         WorldState state;
         try
         {
-            state = save is null ? WorldGenesis.Of(model, world.Seed) : SaveCodec.Decode(save.State, model.Tokens);
+            state = save is null ? WorldGenesis.Of(model, world.Seed) : SaveCodec.Decode(save.State, model);
         }
-        catch (InvalidDataException)
+        catch (InvalidDataException ex)
         {
-            return null;  // a save another model of this name made: the world will say so when opened
+            throw new WorldUnavailableException($"The latest save of this world cannot be read ({ex.Message}), so its last frame cannot be shown.", ex);
         }
         var frame = model.Manifest.Frame;
-        if (state.CurrentFrame.Length != frame.ValueCount)
-        {
-            return null;
-        }
         return new LastFrame(encoder.Encode(state.CurrentFrame, frame.Width, frame.Height), encoder.ContentType, tag);
     }
 }

@@ -1,5 +1,5 @@
 using WorldWeb.Server.Cluster;
-using WorldWeb.Server.Worlds;
+using WorldWeb.Server.LocalWorlds;
 
 namespace WorldWeb.Server.Lobby;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Lobby;
@@ -43,9 +43,14 @@ public static class LobbyApi
             return problem!;
         }
         string? known = http.Request.Headers.IfNoneMatch.Count == 1 ? http.Request.Headers.IfNoneMatch[0] : null;
-        if (await services.Frames.OfAsync(world, known, cancellationToken) is not { } frame)
+        LastFrame frame;
+        try
         {
-            return ApiProblems.Unavailable($"The model '{world.Model}' of this world is not loaded on this server, so its last frame cannot be read.");
+            frame = await services.Frames.OfAsync(world, known, cancellationToken);
+        }
+        catch (WorldUnavailableException ex)
+        {
+            return ApiProblems.Unavailable(ex.Message);
         }
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.ETag = frame.ETag;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Accounts;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.ModelPackages;
 

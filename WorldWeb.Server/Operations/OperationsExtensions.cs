@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using WorldWeb.Server.Stepping;
+using WorldWeb.Server.Workers;
 
 namespace WorldWeb.Server.Operations;
 
@@ -12,7 +13,10 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<PlayStats>();
         builder.Services.AddSingleton<WorkerFaults>();
-        builder.Services.AddHealthChecks().AddCheck<WorkerFaults>("workers");
+        builder.Services.AddHealthChecks().AddCheck<WorkerFaults>("workers").AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         // A background service that still throws must not take every world down with it (the default stops the host).
         builder.Services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

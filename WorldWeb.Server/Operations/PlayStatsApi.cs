@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 

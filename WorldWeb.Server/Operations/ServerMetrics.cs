@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using WorldWeb.Server.Worlds;
+using WorldWeb.Server.LocalWorlds;
 
 namespace WorldWeb.Server.Operations;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WorldWeb.Server.Accounts;
-using WorldWeb.Server.Operations;
+using WorldWeb.Server.Visitors;
+using WorldWeb.Server.Workers;
 
 namespace WorldWeb.Server.Play;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Safety;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Play;
@@ -62,15 +63,17 @@ public sealed class FrameStreams(JoinedRights rights, LiveWorlds worlds, Cluster
     /// <summary>A viewer of the world, wherever it runs, and how to stop it.</summary>
     private async Task<(FrameViewer Viewer, Action Stop)> WatchAsync(HubCallerContext context, OpenedWorld opened, string worldId)
     {
+        // Who watches, not what they may: the node that runs the world decides that from the database.
+        var caller = new WorldCaller(context.User.UserId(), rights.Of(context, worldId).LinkId);
         // After a failover the world resumes holding no key: a relay sends this connection's last action again.
         ConcurrentDictionary<string, HeldAction> held = HeldActions.Of(context);
         string actor = context.ConnectionId;
         try
         {
-            return await worlds.WatchAsync(opened, grain =>
+            return await worlds.WatchAsync(opened, caller, grain =>
                 held.TryGetValue(worldId, out HeldAction? last) ? grain.Act(last.Caller, last.Action, last.Seq, actor) : Task.FromResult<string?>(null));
         }
-        catch (WorldUnavailableException ex)
+        catch (Exception ex) when (ex is WorldUnavailableException or CallerRefusedException)
         {
             throw new HubException(ex.Message);
         }

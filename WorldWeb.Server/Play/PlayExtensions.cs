@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using WorldWeb.Server.Safety;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Play;
 
@@ -16,7 +18,7 @@ public static class PlayExtensions
             // Inside the guard: a database that does not answer is a refusal (one Warning line), not a failure with a stack trace.
             options.AddFilter<DatabaseDeadline>();
         }).AddMessagePackProtocol();
-        builder.Services.AddSingleton<WorldNotices>();
+        builder.Services.AddSingleton<IWorldNotices, WorldNotices>();
         builder.Services.AddSingleton<WorldEndings>();
         builder.Services.AddSingleton<AccountConnections>();
         builder.Services.AddSingleton<PlayConnections>();
@@ -26,12 +28,15 @@ public static class PlayExtensions
         builder.Services.AddSingleton<FrameStreams>();
         builder.Services.AddSingleton<SentActions>();
         builder.Services.AddHostedService<AccountEndings>();
+        builder.Services.AddHostedService<AnonymousSessionLimit>();
         return builder;
     }
 
     public static WebApplication MapPlay(this WebApplication app)
     {
         app.MapHub<WorldHub>(WorldHub.Path);
+        app.MapWorldsApi();
+        app.MapActionMasksApi();
         return app;
     }
 }

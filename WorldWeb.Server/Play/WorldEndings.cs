@@ -1,4 +1,5 @@
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Play;
@@ -7,7 +8,7 @@ namespace WorldWeb.Server.Play;
 /// Ends a world's play, for an owner, an admin or a limit: stopped (saved and unloaded; it can be joined again) or
 /// deleted. Either way its streams end with the reason, and every client that joined it hears it (<c>WorldClosed</c>).
 /// </summary>
-public sealed class WorldEndings(LiveWorlds worlds, WorldDirectory directory, WorldStore store, WorldNotices notices)
+public sealed class WorldEndings(LiveWorlds worlds, WorldDirectory directory, WorldStore store, IWorldNotices notices)
 {
     /// <summary>Stops the world for its owner or an admin, wherever it runs; false when it was not live (nothing to stop, nobody told).</summary>
     /// <exception cref="CallerRefusedException">The caller neither owns the world nor is an admin.</exception>

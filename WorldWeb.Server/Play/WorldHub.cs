@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Cluster;
 using WorldWeb.Server.Safety;
+using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Play;
 

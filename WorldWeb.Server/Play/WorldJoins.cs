@@ -29,7 +29,16 @@ public sealed partial class WorldJoins(JoinChecks checks, JoinLine line, Cluster
             throw new HubException(tooMany);
         }
         // Opening the world also holds its action mask (WorldResumer sets it at resume, the mask API when it changes).
-        OpenedWorld opened = await worlds.OpenForPlayAsync(world.Id);
+        OpenedWorld opened;
+        try
+        {
+            opened = await worlds.OpenForPlayAsync(world.Id);
+        }
+        catch
+        {
+            quotas.OpenFailed(address, world.Id);
+            throw;
+        }
         long step = opened.Step;
         await rights.RecordAsync(context, joinable, step);
         await groups.AddToGroupAsync(context.ConnectionId, WorldHub.GroupOf(world.Id));

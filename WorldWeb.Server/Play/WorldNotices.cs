@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.SignalR;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Play;
 
-/// <summary>Tells the clients that joined a world that it paused (with why) or goes on again (null), or that it closed.</summary>
-public sealed class WorldNotices(IHubContext<WorldHub, IWorldClient> hub)
+/// <summary>World notices sent to the hub group of the world's joined clients.</summary>
+public sealed class WorldNotices(IHubContext<WorldHub, IWorldClient> hub) : IWorldNotices
 {
     public Task PausedAsync(string worldId, string? reason) => hub.Clients.Group(WorldHub.GroupOf(worldId)).WorldPaused(worldId, reason);
 

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using WorldWeb.Client.Contracts;
 using WorldWeb.Server.Operations;
-using WorldWeb.Server.Play;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Safety;
 
@@ -25,7 +26,7 @@ public sealed partial class HubGuard(IOptions<SafetyOptions> options, ServerMetr
             ["WorldId"] = worldId,
         });
         SafetyOptions safety = options.Value;
-        if (invocation.HubMethodName == nameof(WorldHub.SendAction) && !ActionThrottle.Of(invocation.Context, safety).TryTake())
+        if (invocation.HubMethodName == WorldHubProtocol.SendAction && !ActionThrottle.Of(invocation.Context, safety).TryTake())
         {
             metrics.Error("action_rate");
             throw new HubException(

@@ -105,6 +105,21 @@ public sealed class IpQuotas
         }
     }
 
+    /// <summary>
+    /// The open <see cref="TryOpen"/> counted did not happen (no such world, its model not loaded here, no place): the
+    /// world is not live, so the address keeps it live no more. Its streams, if any, still count.
+    /// </summary>
+    public void OpenFailed(string address, string worldId)
+    {
+        lock (_gate)
+        {
+            if (_byAddress.TryGetValue(address, out Holdings? held) && held.Opened.Remove(worldId))
+            {
+                Forget(address, held);
+            }
+        }
+    }
+
     private string? Refusal(Holdings held, string worldId, IReadOnlyCollection<string>? elsewhere)
     {
         HashSet<string> watched = [.. WorldsOf(held), .. elsewhere ?? []];

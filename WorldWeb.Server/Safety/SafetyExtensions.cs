@@ -1,7 +1,9 @@
-using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using WorldWeb.Persistence;
 
 namespace WorldWeb.Server.Safety;
 
@@ -13,7 +15,14 @@ public static class SafetyExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<HubGuard>();
         builder.Services.AddSingleton<IpQuotas>();
-        builder.Services.AddHostedService<AnonymousSessionLimit>();
+        // Cookies are encrypted with Data Protection keys; kept in the database, they outlive a restart, hold on every
+        // node, and a file left on the server's disk cannot forge a cookie.
+        // A certificate outside the database encrypts them there (KeyEncryption); without one the start-up log says so.
+        IDataProtectionBuilder keys = builder.Services.AddDataProtection().SetApplicationName("WorldWeb").PersistKeysToDbContext<WorldWebDbContext>();
+        if (!KeyEncryption.Configure(keys, builder.Configuration))
+        {
+            builder.Services.AddHostedService<KeysInTheClearNotice>();
+        }
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SafetyOptions>>((forwarded, safety) =>
         {

@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Visitors;
-using WorldWeb.Server.MemoryStorage;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.LocalWorlds;
+using WorldWeb.Server.MemoryStorage;
+using WorldWeb.Server.Safety;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Saves;

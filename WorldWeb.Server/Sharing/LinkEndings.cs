@@ -1,4 +1,5 @@
-using WorldWeb.Server.Operations;
+
+using WorldWeb.Server.Workers;
 
 namespace WorldWeb.Server.Sharing;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Audit;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Sharing;

@@ -1,9 +1,7 @@
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Operations;
-using WorldWeb.Server.Database;
-using WorldWeb.Server.Play;
+using WorldWeb.Server.Workers;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Stepping;
@@ -52,7 +50,7 @@ public sealed partial class StepScheduler : IDisposable
     /// <summary>When full, worlds wait instead of stepping (no action may be made that cannot be logged).</summary>
     public WriteBacklog? Backlog { get; init; }
 
-    public WorldNotices? Notices { get; init; }
+    public IWorldNotices? Notices { get; init; }
 
     public WorkerFaults? Faults { get; init; }
 

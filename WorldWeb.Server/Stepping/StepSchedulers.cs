@@ -4,9 +4,8 @@ using WorldWeb.Inference.Runtime;
 using WorldWeb.Server.ActionLog;
 using WorldWeb.Server.Frames;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Operations;
-using WorldWeb.Server.Database;
-using WorldWeb.Server.Play;
+using WorldWeb.Server.Workers;
+using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Stepping;
 
@@ -21,7 +20,7 @@ public sealed class StepSchedulers : BackgroundService
     private readonly Lock _gate = new();
     private CancellationToken? _stopping;
 
-    public StepSchedulers(ModelCatalog catalog, FrameEncoder encoder, WorldActionLog log, WriteBacklog backlog, WorldNotices notices,
+    public StepSchedulers(ModelCatalog catalog, FrameEncoder encoder, WorldActionLog log, WriteBacklog backlog, IWorldNotices notices,
         StepMetrics metrics, WorkerFaults faults, IOptions<SteppingOptions> stepping, IOptions<InferenceOptions> inference, ILoggerFactory loggers, TimeProvider clock)
     {
         ILogger logger = loggers.CreateLogger<StepScheduler>();

@@ -15,7 +15,8 @@ public static class SteppingExtensions
         builder.Services.AddSingleton<StepSchedulers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepSchedulers>());
         builder.Services.AddHealthChecks().AddCheck<ModelFaultHealthCheck>("model-runs");
-        builder.Services.AddSingleton<ModelHosting>();
+        builder.Services.AddSingleton<WriteBacklog>();
+        builder.Services.AddSingleton<WorldReplayer>();
         return builder;
     }
 }

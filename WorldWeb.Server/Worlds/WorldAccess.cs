@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Worlds;

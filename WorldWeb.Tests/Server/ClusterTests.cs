@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using SkiaSharp;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.Worlds;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;

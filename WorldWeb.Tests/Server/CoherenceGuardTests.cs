@@ -5,7 +5,6 @@ using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
 using WorldWeb.Server.Coherence;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Safety;
-using WorldWeb.Server.Worlds;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;

@@ -3,10 +3,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
 using WorldWeb.Client.Contracts;
-using WorldWeb.Server.Worlds;
+using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 
 namespace WorldWeb.Tests.Server;
 
@@ -117,6 +119,17 @@ public sealed class LobbyApiTests(WorldWebFactory factory)
         again.Headers.IfNoneMatch.Add(first.Headers.ETag);
         Assert.Equal(HttpStatusCode.NotModified, (await owner.Http.SendAsync(again)).StatusCode);
         Assert.Null(Directory.FindLive(world.Id));
+
+        // A save this model cannot read (written by another model of this name, or damaged) is refused in its own words.
+        await using (WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
+        {
+            await db.Saves.Where(s => s.WorldId == world.Id).ExecuteUpdateAsync(set => set.SetProperty(s => s.State, "not a save"u8.ToArray()));
+        }
+        HttpResponseMessage unreadable = await owner.Http.GetAsync($"/api/lobby/worlds/{world.Id}/thumbnail");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unreadable.StatusCode);
+        string says = await unreadable.Content.ReadAsStringAsync();
+        Assert.Contains("latest save of this world cannot be read (not a WorldWeb save", says, StringComparison.Ordinal);
+        Assert.DoesNotContain("not loaded", says, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -9,8 +9,8 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.MemoryStorage;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 using Xunit.Abstractions;
 

@@ -1,12 +1,13 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 using WorldWeb.Tests.Inference;
 

@@ -2,10 +2,11 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WorldWeb.Inference.Packages;
-using WorldWeb.Server.Accounts;
 using WorldWeb.Server.Database;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Sharing;
+using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;

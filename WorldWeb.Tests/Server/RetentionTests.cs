@@ -3,8 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Database;
-using WorldWeb.Server.Saves;
+using WorldWeb.Server.Operations;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;

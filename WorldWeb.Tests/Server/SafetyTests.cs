@@ -4,10 +4,13 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Tests.Server;
@@ -200,6 +203,31 @@ public sealed class SafetyTests(WorldWebFactory factory)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the opens were never let go");
             await Task.Delay(250);
         }
+    }
+
+    [Fact]
+    public async Task AnOpenThatFails_TakesNoneOfTheAddressesWorlds()
+    {
+        using var small = factory.WithWebHostBuilder(b => b.UseSetting("Safety:MaxWatchedWorldsPerIp", "2"));
+        TestUser visitor = await TestUser.CreateAsync(small);
+        CreatedWorld orphanOne = await visitor.CreateWorldAsync(), orphanTwo = await visitor.CreateWorldAsync(), playable = await visitor.CreateWorldAsync();
+        // Two worlds whose model this server does not load: opening them fails, as it does for a world that cannot run here.
+        await using (WorldWebDbContext db = await small.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
+        {
+            string[] orphans = [orphanOne.Id, orphanTwo.Id];
+            await db.Worlds.Where(w => orphans.Contains(w.Id)).ExecuteUpdateAsync(set => set.SetProperty(w => w.Model, "not-loaded-here"));
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await visitor.Http.GetAsync($"/api/worlds/{orphanOne.Id}/frame")).StatusCode);
+        await using (HubConnection hub = await visitor.ConnectAsync())
+        {
+            HubException refused = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<WorldInfo>("JoinWorld", orphanTwo.Id));
+            Assert.Contains("not loaded", refused.Message, StringComparison.Ordinal);
+        }
+
+        // Neither failed open keeps a world live, so neither takes one of the address's two places.
+        Assert.Equal(HttpStatusCode.OK, (await visitor.Http.GetAsync($"/api/worlds/{playable.Id}/frame")).StatusCode);
+        CreatedWorld another = await visitor.CreateWorldAsync();
+        Assert.Equal(HttpStatusCode.OK, (await visitor.Http.GetAsync($"/api/worlds/{another.Id}/frame")).StatusCode);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.Server.Coherence;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Worlds;
 using WorldWeb.Tests.Memory;
 
@@ -95,10 +94,27 @@ public sealed class SaveCodecTests
         Assert.Contains(what, ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The largest save the format allows (64 frames of 3 MB) fits in a few hundred bytes of Brotli: read for a model, its
+    /// header is held against what the model takes before a frame is inflated (this one would have been 192 MB).
+    /// </summary>
+    [Fact]
+    public void Decode_ForAModel_RefusesFramesItCannotTake_FromTheHeader()
+    {
+        byte[] bomb = Wws3Save(30L, 0.5, SaveCodec.MaxFrameBytes, SaveCodec.MaxFrames, new byte[SaveCodec.MaxFrameBytes * 2], 1);
+        Assert.True(bomb.Length < 65_536, $"{bomb.Length} bytes");
+
+        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(bomb, tokens: null, shape: (192, 4)));
+
+        Assert.Equal($"it holds {SaveCodec.MaxFrames} frames of {SaveCodec.MaxFrameBytes} bytes, but the model takes 4 of 192: it was made by another model of that name", ex.Message);
+    }
+
     [Fact]
     public void Decode_Garbage_ThrowsInvalidData()
     {
         Assert.ThrowsAny<InvalidDataException>(() => SaveCodec.Decode([1, 2, 3, 4, 5]));
+        // Bytes Brotli cannot read at all: its decoder throws InvalidOperationException, which was a 500 on resume and thumbnail.
+        Assert.Equal("not a WorldWeb save (its compression is damaged)", Assert.Throws<InvalidDataException>(() => SaveCodec.Decode("not a save"u8.ToArray())).Message);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.Sharing;
 using WorldWeb.Server.Worlds;
 using Xunit.Abstractions;
@@ -116,6 +117,59 @@ public sealed class WorldCallerRightsTests(WorldWebFactory factory, ITestOutputH
         var admins = new WorldCaller(await IdOfAsync(admin));
         Assert.NotNull(await worlds.SaveAsync(opened, admins, "an admin's", SaveKind.Auto, CancellationToken.None));
         Assert.True(await worlds.StopAsync(world.Id, admins, "stopped by an admin", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AWatch_IsDecidedWhereTheWorldRuns_ItsOwnerALinksHolderAndAnAdminMay_AStrangerMayNot()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), stranger = await TestUser.CreateAsync(factory);
+        TestUser guest = await TestUser.CreateAsync(factory), admin = await TestUser.CreateAsync(factory);
+        await admin.SignInAsync(WorldWebFactory.AdminEmail, WorldWebFactory.AdminPassword);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 36);  // private
+        ShareLinkInfo link = await owner.ShareAsync(world.Id, WorldRoles.Viewer);
+        var strangers = new WorldCaller(await IdOfAsync(stranger));
+        var guests = new WorldCaller(await IdOfAsync(guest), Guid.Parse(link.Id));
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+        IWorldGrain grain = grains.GetGrain<IWorldGrain>(world.Id);
+        IWorldFramesObserver viewer = grains.CreateObjectReference<IWorldFramesObserver>(new UnreadFrames());
+
+        // Through the grain, as a node that does not run the world asks the one that does.
+        Assert.Equal(CallerRights.NotYoursToWatch, await grain.Watch(strangers, viewer));
+        foreach (WorldCaller may in new[] { new WorldCaller(await IdOfAsync(owner)), guests, new WorldCaller(await IdOfAsync(admin)) })
+        {
+            Assert.Null(await grain.Watch(may, viewer));
+            await grain.Unwatch(viewer);
+        }
+
+        // Where it runs, through the one path, which adds no viewer for a refused caller.
+        var worlds = factory.Services.GetRequiredService<LiveWorlds>();
+        OpenedWorld opened = (await worlds.OpenAsync(world.Id))!;
+        int viewers = opened.Session!.Viewers;
+        Task<(FrameViewer, Action)> WatchAsync(WorldCaller caller) => worlds.WatchAsync(opened, caller, _ => Task.FromResult<string?>(null));
+        Assert.Equal(CallerRights.NotYoursToWatch, (await Assert.ThrowsAsync<CallerRefusedException>(() => WatchAsync(strangers))).Message);
+        Assert.Equal(viewers, opened.Session.Viewers);
+        (_, Action stop) = await WatchAsync(guests);
+        stop();
+
+        // A call that still names a revoked link is refused, for the revocation, within the node's second of reading.
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"/api/worlds/{world.Id}/links/{link.Id}")).StatusCode);
+        var clock = Stopwatch.StartNew();
+        string? refused;
+        while ((refused = await grain.Watch(guests, viewer)) is null && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await grain.Unwatch(viewer);
+            await Task.Delay(100);
+        }
+        Assert.Equal(LinkGrants.RevokedReason, refused);
+        Assert.Equal(LinkGrants.RevokedReason, (await Assert.ThrowsAsync<CallerRefusedException>(() => WatchAsync(guests))).Message);
+        Assert.Equal(viewers, opened.Session.Viewers);
+    }
+
+    private sealed class UnreadFrames : IWorldFramesObserver
+    {
+        public Task OnFrame(RelayedFrame frame) => Task.CompletedTask;
+
+        public Task OnClosed(string? reason) => Task.CompletedTask;
     }
 
     private static async Task MaskAsync(TestUser owner, string worldId, params int[] disabled) =>

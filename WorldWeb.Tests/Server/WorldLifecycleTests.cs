@@ -7,9 +7,9 @@ using Microsoft.Extensions.Hosting;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.ActionLog;
+using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.MemoryStorage;
 using WorldWeb.Server.ModelPackages;
-using WorldWeb.Server.Saves;
 using WorldWeb.Server.Stepping;
 using WorldWeb.Server.Worlds;
 
