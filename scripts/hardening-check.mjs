@@ -794,6 +794,105 @@ async function craftedSaves(database) {
   }
 }
 
+// After kill -9 of a node, the survivors resume all its worlds at once, each replaying its log since its last save. The
+// replays must not starve the survivors' membership probes (they would declare each other dead, and every world would
+// move again), nor their health checks. 40 worlds live on B with long logs (autosave off), watched through A and C;
+// B is killed; every world must play again on A or C, A and C stay Active with no suspicion, /healthz answers in time.
+async function massResume(database) {
+  const folder = mkdtempSync(`${tmpdir()}/worldweb-hardening-`);
+  const worldsCount = 40, loggedSteps = 200;
+  const cluster = {
+    Cluster__Id: `hardening-resume-${Date.now()}`, Cluster__CertificatePath: `${folder}/cluster.pfx`,
+    Safety__TrustedProxies__0: "127.0.0.1", Safety__MaxWatchedWorldsPerIp: "1000", Safety__JoinsPerMinutePerIp: "100000",
+    Safety__WorldsPerMinutePerIp: "100000", Safety__ApiRequestsPerSecondPerIp: "100000", Safety__MaxConnectionsPerIp: "1000",
+    Safety__ConnectsPerMinutePerIp: "100000", Worlds__MaxLiveWorldsPerOwner: "100", Worlds__AutosaveEverySteps: "1000000",
+    Worlds__IdleUnloadSeconds: "600",
+  };
+  const ports = { a: await freePort(), b: await freePort(), c: await freePort() };
+  const nodes = {};
+  const connections = [];
+  try {
+    // B alone first: every world opens there.
+    nodes.b = await startServer(database, { ...cluster, Cluster__SiloPort: `${ports.b}` });
+    const owner = new Visitor(nodes.b, "10.0.0.31");
+    const ids = [];
+    for (let i = 0; i < worldsCount; i++) {
+      const id = (await owner.createWorld(300 + i, `mass resume ${i}`)).body.id;
+      if ((await owner.request("GET", `/api/worlds/${id}/frame`)).status !== 200) throw new Error(`world ${i} did not open on B`);
+      ids.push(id);
+    }
+    [nodes.a, nodes.c] = await Promise.all([
+      startServer(database, { ...cluster, Cluster__SiloPort: `${ports.a}` }),
+      startServer(database, { ...cluster, Cluster__SiloPort: `${ports.c}` }),
+    ]);
+    // Watched through A and C (relays of B's worlds): the worlds step on B and their logs grow.
+    const watching = [];
+    for (const [n, server] of [nodes.a, nodes.c].entries()) {
+      const viewer = new Visitor(server, "10.0.0.31");
+      viewer.cookie = owner.cookie;
+      const connection = await viewer.connect();
+      connections.push(connection);
+      for (const id of ids.filter((_, i) => i % 2 === n)) {
+        await connection.invoke("JoinWorld", id);
+        watching.push({ id, node: n === 0 ? "a" : "c", ...watch(connection, id) });
+      }
+    }
+    const logged = await until(() => watching.every(w => w.lastStep >= loggedSteps), 300_000);
+    const stepsAtKill = Object.fromEntries(watching.map(w => [w.id, w.lastStep]));
+    // Health of the survivors while they resume: how long each /healthz takes.
+    const health = { a: [], c: [] };
+    let resuming = true;
+    const probing = Promise.all(["a", "c"].map(async name => {
+      while (resuming) {
+        const started = Date.now();
+        let ok = false;
+        try { ok = (await fetch(`${nodes[name].url}/healthz`, { signal: AbortSignal.timeout(5000) })).status < 500; } catch { /* counted as slow */ }
+        health[name].push(ok ? Date.now() - started : 5000);
+        await sleep(250);
+      }
+    }));
+    const framesAtKill = watching.map(w => w.frames);
+    const killedAt = Date.now();
+    await stopServer(nodes.b, "SIGKILL");
+    const playingAgain = {};
+    await until(() => {
+      watching.forEach((w, i) => { if (w.frames > framesAtKill[i] + 2 && w.lastStep > stepsAtKill[w.id] - 40) playingAgain[w.id] ??= Date.now() - killedAt; });
+      return Object.keys(playingAgain).length === worldsCount;
+    }, 120_000);
+    await sleep(5000);  // a survivor declared dead late would show now
+    resuming = false;
+    await probing;
+    const members = psqlRows(database, `SELECT address, status, coalesce(suspect_times, '') FROM cluster_members WHERE cluster_id = '${cluster.Cluster__Id}';`)
+      .map(([address, status, suspects]) => ({ node: Object.keys(ports).find(k => address.includes(`:${ports[k]}`)) ?? address, status: Number(status), suspected_by: suspects }));
+    const survivors = members.filter(m => m.node === "a" || m.node === "c");
+    const times = Object.values(playingAgain).sort((x, y) => x - y);
+    const resumedOn = {};
+    const asker = new Visitor(nodes.a, "10.0.0.31");
+    asker.cookie = owner.cookie;
+    for (const id of ids) {
+      const node = (await asker.request("GET", `/api/worlds/${id}`)).body.node ?? "not live";
+      resumedOn[node] = (resumedOn[node] ?? 0) + 1;
+    }
+    const worst = name => Math.max(...health[name]);
+    const streamsEnded = watching.filter(w => w.ended !== null).map(w => w.ended);
+    return {
+      worlds: worldsCount, logged_steps_at_kill: { min: Math.min(...Object.values(stepsAtKill)), max: Math.max(...Object.values(stepsAtKill)) },
+      logs_grown: logged !== null, playing_again: times.length,
+      playing_again_ms: times.length ? { first: times[0], median: times[Math.floor(times.length / 2)], last: times.at(-1) } : null,
+      resumed_on: resumedOn, survivors: { a: nodes.a.url, c: nodes.c.url },
+      healthz_worst_ms: { a: worst("a"), c: worst("c") }, healthz_probes: { a: health.a.length, c: health.c.length },
+      members, streams_ended: streamsEnded.slice(0, 5),
+      holds: logged !== null && times.length === worldsCount && survivors.length === 2
+        && survivors.every(m => m.status === 3 && m.suspected_by === "") && worst("a") <= 2000 && worst("c") <= 2000
+        && streamsEnded.length === 0,
+    };
+  } finally {
+    for (const connection of connections) await connection.stop().catch(() => {});
+    for (const server of Object.values(nodes)) await stopServer(server);
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 // --- run ---------------------------------------------------------------------------------------------------
 
 const jsonAt = process.argv.indexOf("--json");
@@ -806,7 +905,7 @@ try {
     revoked_link_other_node: db => revokedLink(db, { nodes: 2 }), ghost_viewers: ghostViewers, frame_slots: frameSlots, ip_flood: ipFlood, admin_bootstrap: adminBootstrap, database_outage: databaseOutage,
     ipv6_slash64: ipv6Slash64, connect_flood: connectFlood, metrics_port: metricsPort, control_characters: controlCharacters,
     silo_tls: siloTls, model_fault: modelFault, hung_database: hungDatabase, open_rights: openRights,
-    keys_at_rest: keysAtRest, crafted_save: craftedSaves,
+    keys_at_rest: keysAtRest, crafted_save: craftedSaves, mass_resume: massResume,
   }).filter(([name]) => only < 0 || process.argv[only + 1].split(",").includes(name))) {
     say(`${name} …`);
     try {

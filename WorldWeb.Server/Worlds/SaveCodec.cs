@@ -70,12 +70,12 @@ public static class SaveCodec
     /// name, or crafted) is refused from its header, before any frame is read.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a save of this format, or not one the model can run.</exception>
     public static WorldState Decode(byte[] bytes, LoadedModel model) =>
-        Decode(bytes, model.Tokens, (model.Manifest.Frame.ValueCount, model.Manifest.ContextFrames));
+        Decode(bytes, model.Tokens, (model.Manifest.Frame.ValueCount, model.Manifest.ContextFrames, model.Name));
 
     /// <param name="tokens">The world's model's codebook tokens, to read frames stored as tokens with.</param>
-    /// <param name="shape">The frame size and context frames the save must hold, when a model will run it.</param>
+    /// <param name="shape">The frame size and context frames the save must hold, when a model (named) will run it.</param>
     /// <exception cref="InvalidDataException">The bytes are not a save of this format, or hold tokens <paramref name="tokens"/> cannot read.</exception>
-    public static WorldState Decode(byte[] bytes, TokenFrameCodec? tokens = null, (int FrameBytes, int ContextFrames)? shape = null)
+    public static WorldState Decode(byte[] bytes, TokenFrameCodec? tokens = null, (int FrameBytes, int ContextFrames, string Model)? shape = null)
     {
         using var brotli = new BrotliStream(new MemoryStream(bytes), CompressionMode.Decompress);
         using var reader = new BinaryReader(brotli);
@@ -93,8 +93,8 @@ public static class SaveCodec
             int contextFrames = Within(reader.ReadInt32(), 1, MaxFrames, "context frames");
             if (shape is { } takes && (frameBytes != takes.FrameBytes || contextFrames != takes.ContextFrames))
             {
-                throw new InvalidDataException($"it holds {contextFrames} frames of {frameBytes} bytes, but the model takes {takes.ContextFrames} of " +
-                    $"{takes.FrameBytes}: it was made by another model of that name");
+                throw new InvalidDataException($"it holds {contextFrames} frames of {frameBytes} bytes, but the model '{takes.Model}' now loaded takes " +
+                    $"{takes.ContextFrames} of {takes.FrameBytes}: it was made by another model of that name");
             }
             byte[][] context = Enumerable.Range(0, contextFrames).Select(_ => frames.Read()).ToArray();
             if (magic == MagicInlineKeyframes)

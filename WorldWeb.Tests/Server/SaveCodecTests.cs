@@ -104,9 +104,9 @@ public sealed class SaveCodecTests
         byte[] bomb = Wws3Save(30L, 0.5, SaveCodec.MaxFrameBytes, SaveCodec.MaxFrames, new byte[SaveCodec.MaxFrameBytes * 2], 1);
         Assert.True(bomb.Length < 65_536, $"{bomb.Length} bytes");
 
-        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(bomb, tokens: null, shape: (192, 4)));
+        var ex = Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(bomb, tokens: null, shape: (192, 4, "tiny")));
 
-        Assert.Equal($"it holds {SaveCodec.MaxFrames} frames of {SaveCodec.MaxFrameBytes} bytes, but the model takes 4 of 192: it was made by another model of that name", ex.Message);
+        Assert.Equal($"it holds {SaveCodec.MaxFrames} frames of {SaveCodec.MaxFrameBytes} bytes, but the model 'tiny' now loaded takes 4 of 192: it was made by another model of that name", ex.Message);
     }
 
     [Fact]
