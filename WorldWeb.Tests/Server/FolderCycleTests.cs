@@ -14,9 +14,8 @@ public sealed class FolderCycleTests(ITestOutputHelper output)
     [Fact]
     public void ServerFolders_UseEachOtherWithoutCycles()
     {
-        string assembly = typeof(server::Program).Assembly.Location;
-        var layers = FolderLayers.Read(assembly, "WorldWeb.Server");
-        layers.AddSourceNames(assembly, "WorldWeb.Server", Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server"));
+        var layers = FolderLayers.Read(typeof(server::Program).Assembly.Location, "WorldWeb.Server",
+            Path.Combine(TestEnvironment.RepositoryRoot, "WorldWeb.Server"));
         foreach (var (from, uses) in layers.Uses.OrderBy(u => u.Key))
         {
             output.WriteLine($"{from} → {string.Join(", ", uses.Keys.Order())}");

@@ -18,51 +18,38 @@ namespace WorldWeb.Tests.Server;
 /// </summary>
 internal sealed class FolderLayers
 {
-    /// <summary>folder → folder it uses → the types that make the use, "UsingType → UsedType" (nested types named by
-    /// the type they are declared in).</summary>
+    /// <summary>
+    /// folder → folder it uses → what makes the use: "UsingType → UsedType" from the metadata (nested types named by the
+    /// type they are declared in), "File names UsedType" from the sources where the metadata does not show it.
+    /// </summary>
     public Dictionary<string, Dictionary<string, SortedSet<string>>> Uses { get; } = [];
 
-    public static FolderLayers Read(string assemblyPath, string rootNamespace)
+    /// <param name="sourceRoot">The assembly's project folder, whose subfolders are its folders.</param>
+    public static FolderLayers Read(string assemblyPath, string rootNamespace, string sourceRoot)
     {
         using var stream = File.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);
         var reader = pe.GetMetadataReader();
         var layers = new FolderLayers();
+        var folderOfName = new Dictionary<string, string?>(StringComparer.Ordinal);  // null: declared in two folders
         foreach (var handle in reader.TypeDefinitions)
         {
-            string? from = FolderOf(reader, handle, rootNamespace);
-            if (from is null) continue;
+            if (FolderOf(reader, handle, rootNamespace) is not { } from) continue;
+            var type = reader.GetTypeDefinition(handle);
+            string name = reader.GetString(type.Name).Split('`')[0];
+            if (!type.IsNested && !name.StartsWith('<'))
+            {
+                folderOfName[name] = folderOfName.TryGetValue(name, out var other) && other != from ? null : from;
+            }
             var names = new Names(pe, reader);
             names.Type(handle);
             foreach (var used in names.Found)
             {
-                string? to = FolderOf(reader, used, rootNamespace);
-                if (to is null || to == from) continue;
-                var edges = layers.Uses.TryGetValue(from, out var e) ? e : layers.Uses[from] = [];
-                var why = edges.TryGetValue(to, out var w) ? w : edges[to] = [];
-                why.Add($"{NameOf(reader, handle)} → {NameOf(reader, used)}");
+                if (FolderOf(reader, used, rootNamespace) is { } to && to != from)
+                {
+                    layers.Why(from, to).Add($"{NameOf(reader, handle)} → {NameOf(reader, used)}");
+                }
             }
-        }
-        return layers;
-    }
-
-    /// <summary>
-    /// Adds what the sources name that the metadata does not show: every word of a file's code and <c>cref</c>s (comments
-    /// and string literals left out) that is the name of a type declared in one other folder.
-    /// </summary>
-    public void AddSourceNames(string assemblyPath, string rootNamespace, string sourceRoot)
-    {
-        using var stream = File.OpenRead(assemblyPath);
-        using var pe = new PEReader(stream);
-        var reader = pe.GetMetadataReader();
-        var folderOfName = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var handle in reader.TypeDefinitions)
-        {
-            var type = reader.GetTypeDefinition(handle);
-            if (type.IsNested || FolderOf(reader, handle, rootNamespace) is not { } folder) continue;
-            string name = reader.GetString(type.Name).Split('`')[0];
-            if (name.StartsWith('<')) continue;
-            folderOfName[name] = folderOfName.TryGetValue(name, out var other) && other != folder ? null : folder;  // null: ambiguous
         }
         foreach (string file in Directory.EnumerateFiles(sourceRoot, "*.cs", SearchOption.AllDirectories))
         {
@@ -72,16 +59,23 @@ internal sealed class FolderLayers
             foreach (string word in Words(File.ReadAllText(file)))
             {
                 if (folderOfName.GetValueOrDefault(word) is not { } to || to == from) continue;
-                var edges = Uses.TryGetValue(from, out var e) ? e : Uses[from] = [];
-                var why = edges.TryGetValue(to, out var w) ? w : edges[to] = [];
+                SortedSet<string> why = layers.Why(from, to);
                 if (!why.Any(known => known.EndsWith($" {word}", StringComparison.Ordinal)))  // the metadata shows it already
                 {
                     why.Add($"{Path.GetFileNameWithoutExtension(file)} names {word}");
                 }
             }
         }
+        return layers;
     }
 
+    private SortedSet<string> Why(string from, string to)
+    {
+        var edges = Uses.TryGetValue(from, out var e) ? e : Uses[from] = [];
+        return edges.TryGetValue(to, out var why) ? why : edges[to] = [];
+    }
+
+    /// <summary>Every word of a file's code and <c>cref</c>s that may name a type (comments and string literals left out).</summary>
     private static IEnumerable<string> Words(string source)
     {
         string crefs = string.Join(" ", Regex.Matches(source, "cref=\"([^\"]*)\"").Select(m => m.Groups[1].Value));
