@@ -15,7 +15,10 @@ public static class ImageFrameCodec
     /// <exception cref="InvalidDataException">The bytes are not an image of this size.</exception>
     public static byte[] Decode(byte[] encoded, int width, int height)
     {
-        using SKBitmap? bitmap = SKBitmap.Decode(encoded, new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        // Bytes Skia knows no image format of give no codec, and SKBitmap.Decode(byte[]) would throw ArgumentNullException.
+        using SKData data = SKData.CreateCopy(encoded);
+        using SKCodec? codec = SKCodec.Create(data);
+        using SKBitmap? bitmap = codec is null ? null : SKBitmap.Decode(codec, new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         if (bitmap is null || bitmap.Width != width || bitmap.Height != height)
         {
             throw new InvalidDataException($"a stored memory frame is not a {width}×{height} image");

@@ -65,6 +65,48 @@ public sealed class TokenContextCodingTests
         Assert.Throws<InvalidDataException>(() => codec.Decode([.. stored, 0x5A]));
     }
 
+    /// <summary>
+    /// A memory row is written by another node, or by whoever can write the table: whatever its bytes, a load gives a
+    /// frame of the world's size or an <see cref="InvalidDataException"/> the server refuses in words, never another
+    /// exception (a resume that threw one answered 500). Every stored layout, mutated at random.
+    /// </summary>
+    [Fact]
+    public void ADamagedMemoryFrame_DecodesToAFrameOfItsSize_OrIsRefusedAsInvalidData()
+    {
+        var prior = new TokenFrameCodec(Codebook, Side, Side, Fit.Value.Prior);
+        var codec = MemoryFrameCodec.For(new MemoryPolicy(), Side, Side, prior);
+        var jpeg = MemoryFrameCodec.For(new MemoryPolicy { FrameFormat = MemoryFrameFormat.Jpeg }, Side, Side, prior);
+        var random = new Random(12);
+        byte[] maze = MazeLike(random), noise = [.. Enumerable.Range(0, Side * Side * 3).Select(_ => (byte)random.Next(256))];
+        byte[][] stored =
+        [
+            prior.Encode(maze),  // context-coded
+            new TokenFrameCodec(Codebook, Side, Side).Encode(maze),  // packed or deflated, before the prior
+            new TokenFrameCodec(Codebook, Side, Side).Encode(noise),
+            jpeg.Encode(maze),
+        ];
+        int refused = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] bytes = [.. stored[i % stored.Length]];
+            switch (random.Next(3))
+            {
+                case 0: bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8)); break;
+                case 1: bytes = bytes[..random.Next(bytes.Length)]; break;
+                default: bytes = [.. bytes, .. Enumerable.Range(0, random.Next(1, 64)).Select(_ => (byte)random.Next(256))]; break;
+            }
+            try
+            {
+                Assert.Equal(Side * Side * 3, codec.Decode(bytes).Length);
+            }
+            catch (InvalidDataException)
+            {
+                refused++;
+            }
+        }
+        Assert.InRange(refused, 1, 1999);
+    }
+
     [Fact]
     public void FramesStoredBeforeThePackageHadAPrior_StillLoad()
     {

@@ -38,6 +38,26 @@ public sealed class WorldLifecycleTests(WorldWebFactory factory)
     }
 
     [Fact]
+    public async Task ALogWithAnActionItsModelDoesNotHave_IsRefusedAtOpen_SayingWhy()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync();
+        LoadedModel model = factory.Services.GetRequiredService<ModelCatalog>().All[0];
+        // As a model of the same name with one action more (paint) would have logged it, or a crafted row.
+        await using (WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
+        {
+            db.ActionLog.Add(new ActionLogChunk { WorldId = world.Id, FirstStep = 1, Actions = [0, 1, (byte)model.Actions.Count], WrittenAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        await using HubConnection connection = await owner.ConnectAsync();
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<WorldInfo>("JoinWorld", world.Id));
+
+        Assert.Contains($"holds action {model.Actions.Count} at step 3, but the model '{model.Name}' now loaded has {model.Actions.Count} actions", refused.Message, StringComparison.Ordinal);
+        Assert.Null(factory.Services.GetRequiredService<WorldDirectory>().FindLive(world.Id));
+    }
+
+    [Fact]
     public async Task LoggedStepsBeyondAGap_AreAnAbandonedTimeline_NeverReplayedAndDroppedAtResume()
     {
         TestUser owner = await TestUser.CreateAsync(factory);
