@@ -6,7 +6,11 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
+using WorldWeb.Persistence;
+using WorldWeb.Server.ModelPackages;
 using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Server;
@@ -140,6 +144,28 @@ public sealed class ClipTests(WorldWebFactory factory, ITestOutputHelper output)
         HttpResponseMessage revoked = await ClipVideo.AskAsync(viewer.Http, link.Token, joined, joined);
         Assert.Equal(HttpStatusCode.Forbidden, revoked.StatusCode);
         Assert.Contains("revoked", await ClipVideo.DetailAsync(revoked));
+    }
+
+    [Fact]
+    public async Task Clip_OfALogWithAnActionItsModelDoesNotHave_FailsSayingWhy()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(seed: 44);
+        int actions = factory.Services.GetRequiredService<ModelCatalog>().All[0].Actions.Count;
+        // As a model of the same name with one action more (paint) would have logged it, or a crafted row.
+        await using (WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync())
+        {
+            db.ActionLog.Add(new ActionLogChunk { WorldId = world.Id, FirstStep = 1, Actions = [0, 1, (byte)actions], WrittenAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+            await db.Worlds.Where(w => w.Id == world.Id).ExecuteUpdateAsync(set => set.SetProperty(w => w.Step, 3));
+        }
+
+        HttpResponseMessage asked = await ClipVideo.AskAsync(owner.Http, world.Id, 0, 3);
+        Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync());
+        ClipInfo clip = await ClipVideo.UntilDoneAsync(owner.Http, (await asked.Content.ReadFromJsonAsync<ClipInfo>())!.Id);
+
+        Assert.Equal(ClipStatuses.Failed, clip.Status);
+        Assert.Contains($"Step 3 of this world's log holds action {actions}, which the model", clip.Error, StringComparison.Ordinal);
     }
 
     [Fact]
