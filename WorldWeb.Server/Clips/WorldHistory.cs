@@ -45,7 +45,7 @@ public sealed class WorldHistory(IDbContextFactory<WorldWebDbContext> contexts, 
                     throw new ClipRenderException($"Step {start.Step + run.Actions.Length + 1} is missing from this world's log (lost in a crash, or deleted as old " +
                         $"once a later save covered it), so steps {fromStep}–{toStep} can no longer be rendered exactly.");
                 }
-                if (run.Actions.AsSpan().IndexOfAnyInRange((byte)model.Actions.Count, byte.MaxValue) is var at and >= 0)
+                if (model.IndexOfUnknownAction(run.Actions) is var at and >= 0)
                 {
                     throw new ClipRenderException($"Step {start.Step + 1 + at} of this world's log holds action {run.Actions[at]}, which the model " +
                         $"'{model.Name}' loaded now does not have: the log was made by another model of that name.");

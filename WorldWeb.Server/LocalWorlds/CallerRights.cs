@@ -83,12 +83,7 @@ public sealed class CallerRights
             }
             if (caller.LinkId is { } linkId && await _links.GetAsync(linkId) is { } link && link.WorldId == worldId)
             {
-                return link switch
-                {
-                    { RevokedAt: not null } => LinkGrants.RevokedReason,
-                    { ExpiresAt: { } expires } when expires <= _clock.GetUtcNow() => LinkGrants.ExpiredReason,
-                    _ => null,
-                };
+                return Ended(link);
             }
             return caller.UserId is { } userId && await _accounts.GetAsync(userId) is { IsAdmin: true } ? null : NotYoursToWatch;
         }
@@ -119,8 +114,7 @@ public sealed class CallerRights
             {
                 null => (WorldRoles.Viewer, null),
                 _ when link.WorldId != worldId => (WorldRoles.Viewer, null),
-                { RevokedAt: not null } => (null, LinkGrants.RevokedReason),
-                { ExpiresAt: { } expires } when expires <= _clock.GetUtcNow() => (null, LinkGrants.ExpiredReason),
+                _ when Ended(link) is { } ended => (null, ended),
                 _ => (link.Role, null),
             };
         }
@@ -129,4 +123,10 @@ public sealed class CallerRights
             return (null, DatabaseFaults.NotAnswering);
         }
     }
+
+    /// <summary>Why the link grants nothing now (revoked, expired), or null while it stands.</summary>
+    private string? Ended(ShareLinkRecord link) =>
+        link.RevokedAt is not null ? LinkGrants.RevokedReason
+        : link.ExpiresAt is { } expires && expires <= _clock.GetUtcNow() ? LinkGrants.ExpiredReason
+        : null;
 }

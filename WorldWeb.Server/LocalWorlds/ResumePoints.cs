@@ -35,12 +35,10 @@ public sealed class ResumePoints(WorldStore store, ModelCatalog catalog, WorldAc
         // Steps of this world still queued here (a session that failed a moment ago) belong to the timeline it resumes.
         await actionLog.FlushAsync(cancellationToken);
         byte[] actions = await store.ActionsAfterAsync(record.Id, state.Step, cancellationToken);
-        int count = model.Actions.Count;
-        if (actions.AsSpan().IndexOfAnyInRange((byte)count, byte.MaxValue) is var at and >= 0)
+        if (model.IndexOfUnknownAction(actions) is var at and >= 0)
         {
-            // A log another model of this name wrote (one with more actions), or a crafted row: replay would fail mid-way.
             throw new WorldUnavailableException($"this world's log holds action {actions[at]} at step {state.Step + 1 + at}, but the model " +
-                $"'{model.Name}' now loaded has {count} actions: the log was made by another model of that name");
+                $"'{model.Name}' now loaded has {model.Actions.Count} actions: the log was made by another model of that name");
         }
         // Entries written after the save are dropped from the store even when memory is off, so nothing stale remains.
         MemoryFrameCodec frames = MemoryFrames(model);

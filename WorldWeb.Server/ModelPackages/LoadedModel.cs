@@ -36,6 +36,13 @@ public sealed class LoadedModel(ModelPackage package)
         package.Manifest.Actions.Select(a => new ActionInfo(a.Index, a.Name, a.Keys.ToArray(), a.Press, a.ChangesWorld)).ToArray();
 
     /// <summary>
+    /// Where a logged run of actions (a byte a step) first holds an action this model does not have, or -1: a log
+    /// another model of this name wrote (one with more actions), or a crafted row, which a replay must not reach.
+    /// </summary>
+    public int IndexOfUnknownAction(ReadOnlySpan<byte> logged) =>
+        Actions.Count > byte.MaxValue ? -1 : logged.IndexOfAnyInRange((byte)Actions.Count, byte.MaxValue);
+
+    /// <summary>
     /// How it runs, in words: the provider actually running it (CPU where CUDA was asked for but could not load),
     /// its precision and where contexts are kept. What an operator checks first when a GPU server is slow.
     /// </summary>
