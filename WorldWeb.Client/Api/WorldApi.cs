@@ -40,6 +40,12 @@ public sealed class WorldApi(HttpClient http)
         await WorldApiException.ThrowIfFailedAsync(response, ct);
     }
 
+    public async Task<WorldSettings> UpdateWorldAsync(string worldId, UpdateWorldRequest request, CancellationToken ct = default)
+    {
+        using var response = await http.PatchAsJsonAsync(WorldPath(worldId), request, ct);
+        return await ReadAsync<WorldSettings>(response, ct);
+    }
+
     public async Task DeleteWorldAsync(string worldId, CancellationToken ct = default)
     {
         using var response = await http.DeleteAsync(WorldPath(worldId), ct);

@@ -3,7 +3,7 @@ namespace WorldWeb.Client.Contracts;
 /// <summary>
 /// <c>GET /api/worlds/{id}</c>. <c>ActualFps</c> is measured over the last seconds while the world is live;
 /// <c>ForkedFrom</c> names the save a fork started from. <c>Coherence</c> is the live world's memory and revisit
-/// score (null when the world is not live).
+/// score (null when the world is not live). <c>PublicPlay</c>: anyone may play this public world, not only watch it.
 /// </summary>
 public sealed record WorldDetails(
     string Id,
@@ -22,7 +22,8 @@ public sealed record WorldDetails(
     DateTimeOffset UpdatedAt,
     bool Memory = true,
     WorldCoherenceInfo? Coherence = null,
-    string? Node = null);
+    string? Node = null,
+    bool PublicPlay = false);
 
 /// <summary>
 /// Memory entries and stored bytes the world holds; revisits (steps that came back within 0.3 cells and 15° of a

@@ -52,6 +52,9 @@ public sealed partial class WorldPlayer : IAsyncDisposable
     /// <summary>True on <c>/w/{token}</c>: a refused join is then explained as a link problem.</summary>
     [Parameter] public bool ViaLink { get; set; }
 
+    /// <summary>Watch only, even where the caller's role lets it play: no keys are taken and no action is sent.</summary>
+    [Parameter] public bool WatchOnly { get; set; }
+
     /// <summary>The first wait before rejoining after a lost connection; later waits double, up to 10 s.</summary>
     [Parameter] public int RetryDelayMs { get; set; } = 1000;
 
@@ -63,7 +66,7 @@ public sealed partial class WorldPlayer : IAsyncDisposable
 
     [Inject] private ILogger<WorldPlayer> Logger { get; set; } = default!;
 
-    private bool CanAct => info is not null && WorldRoles.CanAct(info.Role);
+    private bool CanAct => info is not null && !WatchOnly && WorldRoles.CanAct(info.Role);
 
     private string MoveKeysText => MoveKeys.Describe(info?.Actions ?? []) + " to move"
         + (MoveKeys.DescribePresses(info?.Actions ?? []) is { } presses ? $", {presses}" : "");

@@ -74,6 +74,7 @@ public static class AuditActions
     public const string AdminCreated = "account.admin";
     public const string WorldCreate = "world.create";
     public const string WorldDelete = "world.delete";
+    public const string WorldSettings = "world.settings";
     public const string SaveCreate = "world.save";
     public const string SaveDelete = "world.save.delete";
     public const string Fork = "world.fork";

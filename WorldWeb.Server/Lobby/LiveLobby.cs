@@ -58,11 +58,11 @@ public sealed class LiveLobby(LiveGlimpses glimpses, IDbContextFactory<WorldWebD
         {
             await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
             var shown = await db.Worlds.AsNoTracking().Where(w => live.Contains(w.Id) && w.IsPublic)
-                .Select(w => new { w.Id, w.Title, w.Model }).ToListAsync(cancellationToken);
+                .Select(w => new { w.Id, w.Title, w.Model, w.PublicPlay }).ToListAsync(cancellationToken);
             WorldGlimpse?[] seen = await Task.WhenAll(shown.Select(w => glimpses.OfAsync(w.Id)));
             worlds.AddRange(shown.Zip(seen).Where(p => p.Second is not null).Select(p => new LobbyWorld(
                 p.First.Id, p.First.Title, p.First.Model, p.Second!.Step, p.Second.Viewers,
-                $"data:{p.Second.Frame.ContentType};base64,{Convert.ToBase64String(p.Second.Frame.Data)}")));
+                $"data:{p.Second.Frame.ContentType};base64,{Convert.ToBase64String(p.Second.Frame.Data)}", p.First.PublicPlay)));
         }
         LobbyWorld[] listed = [.. worlds.OrderByDescending(w => w.Viewers).ThenBy(w => w.Id, StringComparer.Ordinal).Take(MaxWorlds)];
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(new LobbySnapshot(at, listed), JsonSerializerOptions.Web);

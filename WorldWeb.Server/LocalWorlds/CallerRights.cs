@@ -98,23 +98,27 @@ public sealed class CallerRights
 
     /// <summary>
     /// The caller's role (<see cref="WorldRoles"/>), or why it has none now (its link ended, the database is away). A
-    /// caller that neither owns the world nor holds a standing link of it gets no more than a viewer's role, whatever
-    /// let it watch (a public world, an admin's right).
+    /// caller that neither owns the world nor holds a standing link of it gets what the world's being public gives
+    /// anyone (<see cref="WorldAccess.PublicRole"/>: a player's role while its owner lets visitors play) and no more
+    /// than a viewer's otherwise, whatever let it watch (an admin's right).
     /// </summary>
     public async Task<(string? Role, string? Refusal)> RoleAsync(string worldId, WorldCaller caller)
     {
         try
         {
-            if (caller.UserId is { } userId && userId == (await _worlds.GetAsync(worldId))?.OwnerId)
+            WorldRecord? world = await _worlds.GetAsync(worldId);
+            if (caller.UserId is { } userId && userId == world?.OwnerId)
             {
                 return (WorldRoles.Owner, null);
             }
             ShareLinkRecord? link = caller.LinkId is { } linkId ? await _links.GetAsync(linkId) : null;
+            string anyone = world is not null && WorldAccess.PublicRole(world) == WorldRoles.Player ? WorldRoles.Player : WorldRoles.Viewer;
             return link switch
             {
-                null => (WorldRoles.Viewer, null),
-                _ when link.WorldId != worldId => (WorldRoles.Viewer, null),
+                null => (anyone, null),
+                _ when link.WorldId != worldId => (anyone, null),
                 _ when Ended(link) is { } ended => (null, ended),
+                _ when anyone == WorldRoles.Player => (WorldRoles.Player, null),  // a viewer's link takes nothing from what anyone may
                 _ => (link.Role, null),
             };
         }

@@ -13,7 +13,7 @@ namespace WorldWeb.Server.LocalWorlds;
 /// </summary>
 public sealed class PlayerActions
 {
-    public const string ViewersCannotAct = "You joined this world as a viewer; viewers cannot act.";
+    public const string ViewersCannotAct = "You are a viewer of this world (by your link, or its owner lets visitors watch, not play); viewers cannot act.";
 
     private readonly ActionMasks _masks;
     private readonly CallerRights _rights;

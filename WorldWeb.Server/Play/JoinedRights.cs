@@ -11,7 +11,7 @@ namespace WorldWeb.Server.Play;
 /// By what right a connection is in each world it joined: recorded at the join, checked again (its account, the link
 /// it joined through) on every stream and action, and tied to each stream so that losing the right ends it.
 /// </summary>
-public sealed class JoinedRights(WorldVisits visits, LinkGrants grants, AccountConnections accounts)
+public sealed class JoinedRights(WorldVisits visits, LinkGrants grants, PublicWatches publicWatches, AccountConnections accounts)
 {
     /// <summary>The connection joined <paramref name="joinable"/>'s world, which it may watch from <paramref name="step"/> on.</summary>
     public async Task RecordAsync(HubCallerContext context, JoinableWorld joinable, long step)
@@ -34,6 +34,8 @@ public sealed class JoinedRights(WorldVisits visits, LinkGrants grants, AccountC
         }
         // An admin sees any world as a viewer; a world it sees by no other right is closed to it when it is demoted.
         accounts.Joined(context.ConnectionId, world.Id, byAdmin: link is null && WorldAccess.RoleOf(world, user.UserId()) is null);
+        // Anyone else without a link (or an admin's right) sees it because it is public, and no longer once it is private.
+        publicWatches.Joined(context.ConnectionId, world.Id, byPublic: link is null && role != WorldRoles.Owner && world.IsPublic && !user.IsAdmin());
     }
 
     /// <summary>How the caller joined the world, while the link it joined through (if any) still stands.</summary>
@@ -43,7 +45,8 @@ public sealed class JoinedRights(WorldVisits visits, LinkGrants grants, AccountC
         {
             throw new HubException($"Join world '{worldId}' with JoinWorld before streaming its frames or acting in it.");
         }
-        string? refusal = accounts.Refusal(context.ConnectionId, worldId) ?? grants.Refusal(context.ConnectionId, worldId);
+        string? refusal = accounts.Refusal(context.ConnectionId, worldId) ?? grants.Refusal(context.ConnectionId, worldId)
+            ?? publicWatches.Refusal(context.ConnectionId, worldId);
         return refusal is not null ? throw new HubException(refusal) : joined;
     }
 
@@ -57,6 +60,10 @@ public sealed class JoinedRights(WorldVisits visits, LinkGrants grants, AccountC
         if (accounts.Watching(connectionId, worldId, viewer) is { } account)
         {
             hold.Take(account.Dispose);
+        }
+        if (publicWatches.Watching(connectionId, worldId, viewer) is { } publicly)
+        {
+            hold.Take(publicly.Dispose);
         }
     }
 }

@@ -6,9 +6,9 @@ namespace WorldWeb.Server.Play;
 
 /// <summary>
 /// What a hub connection takes while it is open, so that closing it gives all of it back: a place in the address's
-/// connection quota, its account followed, its link grants and its hold on each world it joined.
+/// connection quota, its account followed, its link grants, the public worlds it watches and its hold on each world it joined.
 /// </summary>
-public sealed class PlayConnections(ClusterQuotas quotas, AccountConnections accounts, LinkGrants grants, LiveWorlds worlds)
+public sealed class PlayConnections(ClusterQuotas quotas, AccountConnections accounts, LinkGrants grants, PublicWatches publicWatches, LiveWorlds worlds)
 {
     private const string RefusedKey = "worldweb.refused";
 
@@ -29,6 +29,7 @@ public sealed class PlayConnections(ClusterQuotas quotas, AccountConnections acc
             quotas.Disconnected(address);
         }
         grants.Disconnected(context.ConnectionId);
+        publicWatches.Disconnected(context.ConnectionId);
         accounts.Disconnected(context.ConnectionId);
         foreach (string worldId in JoinedWorlds.Of(context).Keys)
         {

@@ -21,6 +21,8 @@ public static class PlayExtensions
         builder.Services.AddSingleton<IWorldNotices, WorldNotices>();
         builder.Services.AddSingleton<WorldEndings>();
         builder.Services.AddSingleton<AccountConnections>();
+        builder.Services.AddSingleton<PublicWatches>();
+        builder.Services.AddHostedService<PublicEndings>();
         builder.Services.AddSingleton<PlayConnections>();
         builder.Services.AddSingleton<JoinChecks>();
         builder.Services.AddSingleton<JoinedRights>();
@@ -36,6 +38,7 @@ public static class PlayExtensions
     {
         app.MapHub<WorldHub>(WorldHub.Path);
         app.MapWorldsApi();
+        app.MapWorldSettingsApi();
         app.MapActionMasksApi();
         return app;
     }

@@ -33,18 +33,18 @@ public static class WorldsApi
         CreateWorldRequest request, ClaimsPrincipal user, [AsParameters] WorldsServices services, CancellationToken cancellationToken)
     {
         string title = string.IsNullOrWhiteSpace(request.Title) ? "Untitled world" : request.Title.Trim();
-        if (title.Length > WorldTitles.MaxLength)
+        if (WorldTitles.Problem(title) is { } badTitle)
         {
-            return ApiProblems.Invalid("title", $"A title has at most {WorldTitles.MaxLength} characters.");
-        }
-        if (UserText.HasControlCharacters(title))
-        {
-            return ApiProblems.Invalid("title", "A title may not hold control characters (such as NUL or a line break).");
+            return ApiProblems.Invalid("title", badTitle);
         }
         string modelName = string.IsNullOrWhiteSpace(request.Model) ? services.Catalog.DefaultName : request.Model;
         if (services.Catalog.Find(modelName) is null)
         {
             return ApiProblems.Invalid("model", $"There is no model '{modelName}'; GET /api/models lists them.");
+        }
+        if (request.PublicPlay && !request.IsPublic)
+        {
+            return ApiProblems.Invalid("publicPlay", WorldSettingsApi.PlayNeedsPublic);
         }
         if (request.Seed is < 0)
         {
@@ -64,6 +64,7 @@ public static class WorldsApi
             Seed = seed,
             OwnerId = user.UserId()!,
             IsPublic = request.IsPublic,
+            PublicPlay = request.PublicPlay,
             MemoryEnabled = request.Memory,
             CreatedAt = now,
             UpdatedAt = now,
@@ -125,7 +126,8 @@ public static class WorldsApi
         return TypedResults.Ok(new WorldDetails(
             world.Id, world.Title, world.Model, world.Seed, live?.Step ?? elsewhere?.Step ?? world.Step, role, world.IsPublic, live is not null || node is not null,
             live?.Viewers ?? elsewhere?.Viewers ?? 0, services.Catalog.Find(world.Model)?.Manifest.Fps ?? 0, Math.Round(live?.ActualFps ?? 0, 2),
-            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo(), node));
+            world.ForkedFromSaveId?.ToString(), world.CreatedAt, world.UpdatedAt, world.MemoryEnabled, live?.Coherence().ToInfo(), node,
+            world.PublicPlay));
     }
 
     /// <summary>

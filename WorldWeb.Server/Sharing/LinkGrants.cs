@@ -81,76 +81,12 @@ public sealed class LinkGrants(TimeProvider clock)
         return ended;
     }
 
-    private sealed class Grant(Guid linkId, DateTimeOffset? expiresAt)
+    private sealed class Grant(Guid linkId, DateTimeOffset? expiresAt) : RightInUse
     {
-        private readonly Lock _gate = new();
-        private readonly HashSet<FrameViewer> _viewers = [];
-        private string? _ended;
-
         public Guid LinkId => linkId;
 
         public DateTimeOffset? ExpiresAt => expiresAt;
 
-        public bool Ended
-        {
-            get { lock (_gate) { return _ended is not null; } }
-        }
-
-        public string? Refusal(DateTimeOffset now)
-        {
-            lock (_gate)
-            {
-                return _ended ?? (expiresAt <= now ? ExpiredReason : null);
-            }
-        }
-
-        public IDisposable? Watch(FrameViewer viewer)
-        {
-            string? ended;
-            lock (_gate)
-            {
-                ended = _ended;
-                if (ended is null)
-                {
-                    _viewers.Add(viewer);
-                    return new Unwatch(this, viewer);
-                }
-            }
-            viewer.Complete(new HubException(ended));
-            return null;
-        }
-
-        public bool End(string reason)
-        {
-            FrameViewer[] viewers;
-            lock (_gate)
-            {
-                if (_ended is not null)
-                {
-                    return false;
-                }
-                _ended = reason;
-                viewers = [.. _viewers];
-                _viewers.Clear();
-            }
-            foreach (FrameViewer viewer in viewers)
-            {
-                viewer.Complete(new HubException(reason));
-            }
-            return true;
-        }
-
-        private void Forget(FrameViewer viewer)
-        {
-            lock (_gate)
-            {
-                _viewers.Remove(viewer);
-            }
-        }
-
-        private sealed class Unwatch(Grant grant, FrameViewer viewer) : IDisposable
-        {
-            public void Dispose() => grant.Forget(viewer);
-        }
+        public string? Refusal(DateTimeOffset now) => EndedReason ?? (expiresAt <= now ? ExpiredReason : null);
     }
 }

@@ -6,7 +6,10 @@ using WorldWeb.Server.Visitors;
 
 namespace WorldWeb.Server.Worlds;
 
-/// <summary>Who may do what with a world without a share link: its owner everything, anyone watch a public world, an admin watch any world.</summary>
+/// <summary>
+/// Who may do what with a world without a share link: its owner everything, anyone watch a public world (and play it
+/// when its owner lets visitors play), an admin watch any world.
+/// </summary>
 public static class WorldAccess
 {
     /// <summary>The caller's role, or null when the world is not visible to the caller.</summary>
@@ -16,8 +19,13 @@ public static class WorldAccess
     /// <summary>The caller's role, or null when the world is not visible to the caller.</summary>
     public static string? RoleOf(WorldRecord world, string? userId) =>
         userId is not null && world.OwnerId == userId ? WorldRoles.Owner
-        : world.IsPublic ? WorldRoles.Viewer
-        : null;
+        : PublicRole(world);
+
+    /// <summary>What anyone may do in the world by its being public: play, watch, or (private) nothing.</summary>
+    public static string? PublicRole(WorldRecord world) =>
+        !world.IsPublic ? null
+        : world.PublicPlay ? WorldRoles.Player
+        : WorldRoles.Viewer;
 
     public static bool LooksLikeWorldId(string text) =>
         text.Length == WorldIds.Length && text.All(char.IsAsciiHexDigitLower);
@@ -60,6 +68,12 @@ public static class WorldIds
 public static class WorldTitles
 {
     public const int MaxLength = 100;
+
+    /// <summary>Why <paramref name="title"/> (trimmed) cannot be a world's title, or null when it can.</summary>
+    public static string? Problem(string title) =>
+        title.Length > MaxLength ? $"A title has at most {MaxLength} characters."
+        : UserText.HasControlCharacters(title) ? "A title may not hold control characters (such as NUL or a line break)."
+        : null;
 
     /// <summary>The title of a fork: the world's, marked as a fork where that still fits.</summary>
     public static string ForkOf(string title) => title.Length + 7 <= MaxLength ? $"{title} (fork)" : title;

@@ -48,6 +48,24 @@ public sealed class WorldStore(IDbContextFactory<WorldWebDbContext> contexts, Ti
             .ExecuteUpdateAsync(set => set.SetProperty(w => w.OwnerId, toOwner), cancellationToken);
     }
 
+    /// <summary>Those of <paramref name="worldIds"/> that are public (a deleted world is not).</summary>
+    public async Task<HashSet<string>> PublicAmongAsync(IReadOnlyCollection<string> worldIds, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return [.. await db.Worlds.AsNoTracking().Where(w => worldIds.Contains(w.Id) && w.IsPublic).Select(w => w.Id).ToListAsync(cancellationToken)];
+    }
+
+    /// <summary>Sets the world's title and who may see and play it; false when there is no such world.</summary>
+    public async Task<bool> SetSettingsAsync(string id, string title, bool isPublic, bool publicPlay, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Worlds.Where(w => w.Id == id).ExecuteUpdateAsync(set => set
+            .SetProperty(w => w.Title, title)
+            .SetProperty(w => w.IsPublic, isPublic)
+            .SetProperty(w => w.PublicPlay, publicPlay)
+            .SetProperty(w => w.UpdatedAt, now), cancellationToken) > 0;
+    }
+
     public async Task SetDisabledActionsAsync(string id, int[] disabled, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -51,6 +51,7 @@ public sealed class LobbyTests : ClientTestContext
         [
             new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA"),
             new LobbyWorld("a", "Mine", "default", 10, 1, "data:image/jpeg;base64,BBBB"),
+            new LobbyWorld("c", "Open to play", "default", 5, 0, "data:image/jpeg;base64,CCCC", Playable: true),
         ]));
 
         var lobby = Render<LobbyPage>();
@@ -62,6 +63,9 @@ public sealed class LobbyTests : ClientTestContext
             Assert.Equal("3 watching", theirs.QuerySelector(".viewers")!.TextContent);
             Assert.Equal(("worlds/b", "Watch"), (theirs.QuerySelector("a.join")!.GetAttribute("href"), theirs.QuerySelector("a.join")!.TextContent));
             Assert.Equal("Play", lobby.Find(".live-card[data-world='a'] a.join").TextContent);
+            // A world anyone may play: one click to play, one to watch only.
+            Assert.Equal([("worlds/c", "Play"), ("worlds/c?watch=true", "Watch")],
+                lobby.FindAll(".live-card[data-world='c'] a.join").Select(a => (a.GetAttribute("href"), a.TextContent)));
             Assert.Equal("api/lobby/worlds/a/thumbnail", lobby.Find("section[aria-label='Your worlds'] img.thumb").GetAttribute("src"));
         });
     }

@@ -1,5 +1,7 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Client.Play;
 using WorldWeb.Client.Sharing;
@@ -29,6 +31,7 @@ public sealed class WorldPlayerTests : ClientTestContext
         Assert.DoesNotContain("noop", keys);
         Assert.NotEmpty(page.FindAll("section.saves"));
         Assert.NotEmpty(page.FindComponents<ShareDialog>());
+        Assert.NotEmpty(page.FindComponents<WhoMayPlay>());
         Assert.Equal(["w1"], Hub.Joined);
     }
 
@@ -61,6 +64,23 @@ public sealed class WorldPlayerTests : ClientTestContext
         Assert.Contains("You are watching this world", page.Markup);
         // Watching is enough to record what one watches.
         Assert.NotEmpty(page.FindAll("section.clips [data-action=record]"));
+        page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyW" });
+        Assert.Empty(Hub.Actions);
+    }
+
+    [Fact]
+    public void WatchOnly_OnAWorldOneMayPlay_TakesNoKeys_AndOffersToPlay()
+    {
+        Hub.Join = _ => FakeWorldConnection.World(WorldRoles.Player);
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("watch", true));
+
+        var page = Render<PlayPage>(p => p.Add(x => x.Id, "w1"));
+
+        page.WaitForAssertion(() => Assert.Equal("viewing", page.Find(".badge.role").TextContent));
+        Assert.Empty(page.FindAll("section.keys"));
+        Assert.Equal("worlds/w1", page.Find("a.play-instead").GetAttribute("href"));
         page.Find(".view").KeyDown(new KeyboardEventArgs { Code = "KeyW" });
         Assert.Empty(Hub.Actions);
     }

@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("GET", "/api/worlds", (_, _) => Get("/api/worlds"), [200, 200, 200, 200, 200, 200]),
         new("GET", "/api/worlds/{id}", (s, _) => Get($"/api/worlds/{s.WorldId}"), [404, 404, 404, 200, 404, 200]),
         new("GET", "/api/worlds/{id}/frame", (s, _) => Get($"/api/worlds/{s.WorldId}/frame"), [404, 404, 404, 200, 404, 200]),
+        new("PATCH", "/api/worlds/{id}", (s, _) => new HttpRequestMessage(HttpMethod.Patch, $"/api/worlds/{s.WorldId}") { Content = JsonContent.Create(new UpdateWorldRequest(Title: "matrix, renamed")) }, [404, 404, 404, 200, 404, 403]),
         new("DELETE", "/api/worlds/{id}", (s, _) => Delete($"/api/worlds/{s.WorldId}"), [404, 404, 404, 204, 404, 403]),
         new("GET", "/api/lobby/live", (_, _) => Get("/api/lobby/live"), [200, 200, 200, 200, 200, 200]),
         new("GET", "/api/lobby/worlds/{id}/thumbnail", (s, _) => Get($"/api/lobby/worlds/{s.WorldId}/thumbnail"), [404, 404, 404, 200, 404, 403]),

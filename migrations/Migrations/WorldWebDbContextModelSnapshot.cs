@@ -788,6 +788,10 @@ namespace WorldWeb.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("owner_id");
 
+                    b.Property<bool>("PublicPlay")
+                        .HasColumnType("boolean")
+                        .HasColumnName("public_play");
+
                     b.Property<long>("Seed")
                         .HasColumnType("bigint")
                         .HasColumnName("seed");

@@ -8,7 +8,10 @@ public sealed class WorldRecord
     public required string Model { get; init; }
     public long Seed { get; init; }
     public required string OwnerId { get; init; }
+    /// <summary>Anyone may watch it (and the lobby lists it while it is live).</summary>
     public bool IsPublic { get; set; }
+    /// <summary>Anyone may also play it, not only watch it; only while it is public.</summary>
+    public bool PublicPlay { get; set; }
     public long Step { get; set; }
     public Guid? ForkedFromSaveId { get; init; }
     /// <summary>Off: the model's memory slots stay empty (to compare with and without memory). Fixed at creation, so replay agrees.</summary>
