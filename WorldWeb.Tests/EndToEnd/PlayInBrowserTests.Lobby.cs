@@ -40,4 +40,39 @@ public sealed partial class PlayInBrowserTests
         await Assertions.Expect(visitor.Locator(".badge.role")).ToHaveTextAsync("viewing", new() { Timeout = WaitMs });
         await WaitForFramesAsync(visitor, 5);
     }
+
+    /// <summary>
+    /// An owner opens a public world to play from its page; a visitor's lobby then offers Play and Watch on it, and one
+    /// click plays it: the visitor's key reaches the world (a latency is measured only when a frame answers a key).
+    /// </summary>
+    [Fact]
+    public async Task AWorldItsOwnerOpensToPlay_IsPlayedByAVisitorInOneClickFromTheLobby()
+    {
+        await using var ownerContext = await fixture.NewContextAsync();
+        var owner = await OpenPageAsync(ownerContext, "open-play owner");
+        await owner.GotoAsync("");
+        await owner.FillAsync("#world-title", "Open to play");
+        await owner.ClickAsync("button:has-text('Create world')");
+        await owner.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        await WaitForFramesAsync(owner, 5);
+        string worldId = owner.Url[(owner.Url.LastIndexOf('/') + 1)..];
+        await Assertions.Expect(owner.Locator("#world-public-play-setting")).ToBeDisabledAsync(new() { Timeout = WaitMs });
+        await owner.CheckAsync("#world-public-setting");
+        await Assertions.Expect(owner.Locator("#world-public-play-setting")).ToBeEnabledAsync(new() { Timeout = WaitMs });
+        await owner.CheckAsync("#world-public-play-setting");
+
+        await using var visitorContext = await fixture.NewContextAsync();
+        var visitor = await OpenPageAsync(visitorContext, "open-play visitor");
+        await visitor.GotoAsync("");
+        var card = visitor.Locator($".live-card[data-world='{worldId}']");
+        await Assertions.Expect(card.Locator("a.join")).ToHaveTextAsync(["Play", "Watch"], new() { Timeout = WaitMs });
+        await card.Locator("a.join:has-text('Play')").ClickAsync();
+        await visitor.WaitForURLAsync(new Regex($"/worlds/{worldId}$"), new() { Timeout = WaitMs });
+        await Assertions.Expect(visitor.Locator(".badge.role")).ToHaveTextAsync("player", new() { Timeout = WaitMs });
+        await WaitForFramesAsync(visitor, 5);
+        await visitor.ClickAsync(".view");
+        await visitor.Keyboard.DownAsync("KeyW");
+        await WaitForStatAsync(visitor, "latency", LatencyPattern);
+        await visitor.Keyboard.UpAsync("KeyW");
+    }
 }
