@@ -7,6 +7,7 @@ using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
 using WorldWeb.Server.Audit;
 using WorldWeb.Server.Cluster;
+using WorldWeb.Server.Line;
 using WorldWeb.Server.LocalWorlds;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Safety;
@@ -142,6 +143,12 @@ public static class WorldsApi
         {
             return ApiProblems.WorldNotFound(id);
         }
+        // Opening a world takes a place: not one that those waiting in line for its model are owed.
+        if (await services.Line.WaitingAheadAsync(world.Id, world.Model) is { } waitInLine)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return ApiProblems.Unavailable(waitInLine);
+        }
         string address = ClientAddress.Of(http);
         int idle = services.Options.Value.IdleUnloadSeconds;
         if (await services.Quotas.TryOpenAsync(address, id) is { } refusal)
@@ -194,5 +201,5 @@ public static class WorldsApi
     }
 
     /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
-    public readonly record struct WorldsServices(ModelCatalog Catalog, WorldStore Store, AuditLog Audit, TimeProvider Clock, IOptions<WorldSessionOptions> Options, IDbContextFactory<WorldWebDbContext> Contexts, WorldDirectory Directory, NodeReports Nodes, LiveWorlds Worlds, ClusterQuotas Quotas, WorldEndings Endings);
+    public readonly record struct WorldsServices(ModelCatalog Catalog, WorldStore Store, AuditLog Audit, TimeProvider Clock, IOptions<WorldSessionOptions> Options, IDbContextFactory<WorldWebDbContext> Contexts, WorldDirectory Directory, NodeReports Nodes, LiveWorlds Worlds, ClusterQuotas Quotas, WorldEndings Endings, JoinLine Line);
 }

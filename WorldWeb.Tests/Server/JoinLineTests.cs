@@ -60,7 +60,7 @@ public sealed class JoinLineTests
     }
 
     [Fact]
-    public async Task AJoinThatWouldFindAFreePlace_GoesBehindThoseAlreadyWaiting()
+    public async Task AJoinOrAFrameThatWouldFindAFreePlace_GoesBehindThoseAlreadyWaiting()
     {
         // The head asks for a place only every 15 s here, so a place stays free a while with someone waiting for it.
         var slowHead = new Dictionary<string, string>(Full) { ["Line__RenewMilliseconds"] = "15000", ["Line__LeaseSeconds"] = "60" };
@@ -80,6 +80,10 @@ public sealed class JoinLineTests
         await using LineVisitor newcomer = await LineVisitor.ArriveAsync(server, "10.8.0.3", seed: 63);
         HubException behind = await Assert.ThrowsAsync<HubException>(() => newcomer.Hub.InvokeAsync<WorldInfo>(WorldHubProtocol.JoinWorld, newcomer.World));
         Assert.Contains($"{WorldHubProtocol.ServerFull}: 1 already wait in line", behind.Message);
+        // Nor may the newcomer take the place through the REST frame, which opens a world as a join does.
+        HttpResponseMessage frame = await newcomer.Http.GetAsync($"/api/worlds/{newcomer.World}/frame");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, frame.StatusCode);
+        Assert.Contains($"{WorldHubProtocol.ServerFull}: 1 already wait in line", await frame.Content.ReadAsStringAsync());
 
         await LineVisitor.UntilAsync(line, p => p.Admitted);
         await (await waiting.PlayAsync()).DisposeAsync();
