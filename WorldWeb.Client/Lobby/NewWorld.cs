@@ -16,4 +16,7 @@ public sealed class NewWorld
     public long? Seed { get; set; }
 
     public bool IsPublic { get; set; }
+
+    /// <summary>Anyone may play it, not only watch; sent only for a public world.</summary>
+    public bool PublicPlay { get; set; }
 }

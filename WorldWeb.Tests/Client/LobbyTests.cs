@@ -132,6 +132,25 @@ public sealed class LobbyTests : ClientTestContext
     }
 
     [Fact]
+    public void CreateForm_OffersPlayToAnyone_OnlyForAPublicWorld()
+    {
+        Server.OnJson("POST", "/api/worlds", new CreatedWorld("new2", "/worlds/new2"), HttpStatusCode.Created);
+        var form = Render<CreateWorldForm>();
+        form.WaitForElement("form");
+        Assert.Empty(form.FindAll("#world-public-play"));
+
+        form.Find("#world-title").Change("Open house");
+        form.Find("#world-public").Change(true);
+        form.Find("#world-public-play").Change(true);
+        form.Find("form").Submit();
+
+        form.WaitForAssertion(() => Assert.Single(Server.Sent("POST", "/api/worlds")));
+        var body = Server.Sent("POST", "/api/worlds").Single().Json;
+        Assert.True(body.GetProperty("isPublic").GetBoolean());
+        Assert.True(body.GetProperty("publicPlay").GetBoolean());
+    }
+
+    [Fact]
     public void CreateForm_RefusedByTheServer_ShowsTheReason()
     {
         Server.On("POST", "/api/worlds", _ => FakeServerApi.Problem(HttpStatusCode.BadRequest, "Invalid world", "Unknown model 'small'."));
