@@ -492,6 +492,42 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.Equal(0, (await viaHolder.GetFromJsonAsync<WorldDetails>($"/api/worlds/{worldId}", patience.Token))!.Viewers);
     }
 
+    [Fact]
+    public async Task PlayTakenBackAndAWorldMadePrivate_ThroughEitherNode_ReachAVisitorPlayingThroughTheOther()
+    {
+        var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
+        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        var ownerCookies = new CookieContainer();
+        using HttpClient owner = a.Client(ownerCookies);
+        string worldId = await ServerProcess.CreateWorldAsync(owner, seed: 51, "open to play");
+        (await owner.PatchAsJsonAsync($"/api/worlds/{worldId}", new UpdateWorldRequest(IsPublic: true, PublicPlay: true))).EnsureSuccessStatusCode();
+        await ServerProcess.FrameAsync(owner, worldId);
+        ServerProcess runs = Url(a) == await OwnerUrl(owner, worldId) ? a : b, other = runs == a ? b : a;
+
+        var visitorCookies = new CookieContainer();
+        using HttpClient visitor = other.Client(visitorCookies);
+        (await visitor.GetAsync("/api/worlds")).EnsureSuccessStatusCode();  // a visitor of its own
+        await using HubConnection playing = await other.ConnectAsync(visitorCookies);
+        Assert.Equal(WorldRoles.Player, (await playing.InvokeAsync<WorldInfo>("JoinWorld", worldId)).Role);
+        await using var frames = await FrameStream.OpenAsync(playing, worldId);
+        await playing.InvokeAsync("SendAction", worldId, 1, 5L);
+        await frames.UntilAsync(f => f.LastActionSeq == 5, Patience);
+
+        // Taken back through the node the visitor plays through: the world's node decides the next action from the database.
+        using HttpClient ownerViaOther = other.Client(ownerCookies);
+        (await ownerViaOther.PatchAsJsonAsync($"/api/worlds/{worldId}", new UpdateWorldRequest(PublicPlay: false))).EnsureSuccessStatusCode();
+        string refused = await RefusedAsync(() => playing.InvokeAsync("SendAction", worldId, 1, 6L));
+        Assert.Contains(WorldWeb.Server.LocalWorlds.PlayerActions.ViewersCannotAct, refused);
+        await frames.NextAsync();  // still public: the visitor watches on
+
+        // Made private through the node that runs the world: the visitor's node ends its stream.
+        using HttpClient ownerViaRuns = runs.Client(ownerCookies);
+        (await ownerViaRuns.PatchAsJsonAsync($"/api/worlds/{worldId}", new UpdateWorldRequest(IsPublic: false))).EnsureSuccessStatusCode();
+        Exception ended = await LinkRightsTests.EndOfAsync(frames);
+        Assert.Contains(WorldWeb.Server.Play.PublicWatches.MadePrivateReason, (ended.InnerException ?? ended).Message);
+    }
+
     /// <summary>Runs <paramref name="attempt"/> until it fails (a node's report may be a moment on its way): the refusal's message.</summary>
     private static async Task<string> RefusedAsync(Func<Task> attempt)
     {
