@@ -8,8 +8,8 @@ public sealed record CreateClipRequest(string? World, long? FromStep, long? ToSt
 
 /// <summary>
 /// A clip as <c>GET /api/clips/{id}</c> tells it. <c>Status</c> is one of <see cref="ClipStatuses"/>; <c>Percent</c>
-/// is the render's progress; <c>VideoUrl</c> and <c>EventsUrl</c> are set once it is ready. <c>Url</c> is the clip's
-/// own page, which anyone holding it may open.
+/// is the render's progress; <c>VideoUrl</c> and <c>EventsUrl</c> are set once it is ready, <c>AnimationUrl</c> too for
+/// a short clip (an animated GIF). <c>Url</c> is the clip's own page, which anyone holding it may open.
 /// </summary>
 public sealed record ClipInfo(
     string Id,
@@ -27,7 +27,8 @@ public sealed record ClipInfo(
     bool IsMine,
     string Url,
     string? VideoUrl,
-    string? EventsUrl)
+    string? EventsUrl,
+    string? AnimationUrl = null)
 {
     public long Steps => ToStep - FromStep + 1;
 

@@ -23,12 +23,12 @@ internal sealed class ClipBench(IServiceProvider services, BenchWorlds worlds, s
         {
             await LogAWalkAsync(world.Id);
             worlds.Watch(0);
-            (double aloneSeconds, long bytes) = await RenderAsync(world);
+            (double aloneSeconds, long bytes, long? gifBytes) = await RenderAsync(world);
             int count = without.Worlds;
             worlds.Watch(count);
             await Task.Delay(TimeSpan.FromSeconds(1));
             worlds.TakeFrameCounts(count);
-            (double besideSeconds, _) = await RenderAsync(world);
+            (double besideSeconds, _, _) = await RenderAsync(world);
             FpsPerWorld beside = Fps(worlds.TakeFrameCounts(count), besideSeconds);
             // The same worlds as long again right after, without a render: a machine whose load drifts is compared with itself.
             await Task.Delay(TimeSpan.FromSeconds(besideSeconds));
@@ -36,7 +36,7 @@ internal sealed class ClipBench(IServiceProvider services, BenchWorlds worlds, s
             worlds.Watch(0);
             Console.Error.WriteLine($"bench serve: a clip of {steps} steps rendered in {aloneSeconds:F1} s alone, {besideSeconds:F1} s beside " +
                 $"{count} watched worlds, which ran at {beside.Mean:F1} fps per world meanwhile and {after.Mean:F1} as long after it");
-            return new ClipBenchResult(steps, bytes, Math.Round(aloneSeconds, 2), Math.Round(steps / aloneSeconds, 1),
+            return new ClipBenchResult(steps, bytes, gifBytes, Math.Round(aloneSeconds, 2), Math.Round(steps / aloneSeconds, 1),
                 count, Math.Round(besideSeconds, 2), Math.Round(steps / besideSeconds, 1), beside, after);
         }
         finally
@@ -63,8 +63,8 @@ internal sealed class ClipBench(IServiceProvider services, BenchWorlds worlds, s
         await log.FlushAsync(CancellationToken.None);
     }
 
-    /// <summary>Seconds from asking to ready, and the video's bytes.</summary>
-    private async Task<(double Seconds, long Bytes)> RenderAsync(WorldRecord world)
+    /// <summary>Seconds from asking to ready, the clip's bytes (its files together) and its GIF's (none for a longer clip).</summary>
+    private async Task<(double Seconds, long Bytes, long? GifBytes)> RenderAsync(WorldRecord world)
     {
         var clips = services.GetRequiredService<ClipStore>();
         DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -84,10 +84,12 @@ internal sealed class ClipBench(IServiceProvider services, BenchWorlds worlds, s
         }
         double seconds = started.Elapsed.TotalSeconds;
         (ClipRecord done, _) = (await clips.FindAsync(clip.Id, CancellationToken.None))!.Value;
-        return done.Status == ClipStatus.Ready ? (seconds, done.Bytes) : throw new InvalidOperationException($"the benchmark's clip failed: {done.Error}");
+        return done.Status == ClipStatus.Ready
+            ? (seconds, done.Bytes, (await clips.AnimationAsync(clip.Id, CancellationToken.None))?.LongLength)
+            : throw new InvalidOperationException($"the benchmark's clip failed: {done.Error}");
     }
 }
 
 /// <summary>What <c>bench serve --clip-steps N</c> adds: render time alone and beside the watched worlds, and their fps meanwhile.</summary>
-public sealed record ClipBenchResult(int Steps, long Bytes, double SecondsAlone, double StepsPerSecondAlone,
+public sealed record ClipBenchResult(int Steps, long Bytes, long? GifBytes, double SecondsAlone, double StepsPerSecondAlone,
     int WorldsBeside, double SecondsBeside, double StepsPerSecondBeside, FpsPerWorld FpsPerWorldBeside, FpsPerWorld FpsPerWorldAfter);

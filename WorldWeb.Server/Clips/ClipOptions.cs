@@ -23,6 +23,18 @@ public sealed class ClipOptions
     [Range(0, 51)]
     public int Crf { get; set; } = 18;
 
+    /// <summary>
+    /// Clips of at most this many steps (10 s at 20 fps) also get an animated GIF, for where a video does not play (a
+    /// README, a forum, a chat's preview); 0 gives none. A GIF of a world's sampling noise is large: ~0.5 MB a second
+    /// at <see cref="AnimationSize"/> (docs/server.md, "Clips").
+    /// </summary>
+    [Range(0, 1_000)]
+    public int AnimationMaxSteps { get; set; } = 200;
+
+    /// <summary>The GIF's longer side in pixels, as <see cref="VideoSize"/> for the video.</summary>
+    [Range(16, 1024)]
+    public int AnimationSize { get; set; } = 256;
+
     /// <summary>The longest clip, in steps (5 minutes at 20 fps).</summary>
     [Range(1, 1_000_000)]
     public int MaxSteps { get; set; } = 6000;

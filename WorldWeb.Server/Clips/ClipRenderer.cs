@@ -29,10 +29,10 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
                 return;  // deleted while it waited
             }
             long started = Stopwatch.GetTimestamp();
-            (byte[] video, byte[] events) = await RenderAsync(clip, render, cancellationToken);
-            await clips.FinishAsync(clip.Id, video, events, cancellationToken);
+            RenderedClip rendered = await RenderAsync(clip, render, cancellationToken);
+            await clips.FinishAsync(clip.Id, rendered, cancellationToken);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            LogRendered(logger, clip.Id, clip.WorldId, clip.ToStep - clip.FromStep + 1, seconds, video.Length);
+            LogRendered(logger, clip.Id, clip.WorldId, clip.ToStep - clip.FromStep + 1, seconds, rendered.Video.Length);
             return;
         }
         catch (ClipRenderException ex)
@@ -50,7 +50,7 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
         }
     }
 
-    private async Task<(byte[] Video, byte[] Events)> RenderAsync(ClipRecord clip, ClipRender render, CancellationToken cancellationToken)
+    private async Task<RenderedClip> RenderAsync(ClipRecord clip, ClipRender render, CancellationToken cancellationToken)
     {
         WorldRecord world = await worlds.FindAsync(clip.WorldId, cancellationToken) ?? throw new ClipRenderException("The world was deleted.");
         LoadedModel model = catalog.Find(world.Model)
@@ -64,9 +64,10 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
         var frame = model.Manifest.Frame;
         var events = new ClipEvents(clip.FromStep, clip.Fps, model.Actions);
         string path = Path.Combine(Path.GetTempPath(), $"worldweb-clip-{clip.Id}.mp4");
+        string? gif = clip.ToStep - clip.FromStep + 1 <= options.Value.AnimationMaxSteps ? Path.ChangeExtension(path, ".gif") : null;
         try
         {
-            using (ClipEncoding encoding = encoder.Start(frame.Width, frame.Height, clip.Fps, path))
+            using (ClipEncoding encoding = encoder.Start(frame.Width, frame.Height, clip.Fps, path, gif))
             using (WorldModel stepper = model.Package.CreateWorldModel())
             using (StepBatch batch = stepper.CreateBatch(1))
             {
@@ -93,11 +94,16 @@ public sealed partial class ClipRenderer(ClipStore clips, WorldStore worlds, Wor
                 }
                 await encoding.FinishAsync(cancellationToken);
             }
-            return (await File.ReadAllBytesAsync(path, cancellationToken), events.ToArray());
+            return new RenderedClip(await File.ReadAllBytesAsync(path, cancellationToken), events.ToArray(),
+                gif is null ? null : await File.ReadAllBytesAsync(gif, cancellationToken));
         }
         finally
         {
             File.Delete(path);
+            if (gif is not null)
+            {
+                File.Delete(gif);
+            }
         }
     }
 

@@ -89,7 +89,7 @@ public sealed class ClipStore(IDbContextFactory<WorldWebDbContext> contexts, Tim
     }
 
     /// <summary>Stores the rendered files and marks the clip ready, in one transaction; nothing when it was deleted meanwhile.</summary>
-    public async Task FinishAsync(string id, byte[] video, byte[] events, CancellationToken cancellationToken)
+    public async Task FinishAsync(string id, RenderedClip rendered, CancellationToken cancellationToken)
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
@@ -98,10 +98,11 @@ public sealed class ClipStore(IDbContextFactory<WorldWebDbContext> contexts, Tim
             await using var transaction = await write.Database.BeginTransactionAsync(cancellationToken);
             int marked = await write.Clips.Where(c => c.Id == id && c.Status == ClipStatus.Rendering).ExecuteUpdateAsync(set => set
                 .SetProperty(c => c.Status, ClipStatus.Ready).SetProperty(c => c.Percent, 100)
-                .SetProperty(c => c.Bytes, video.LongLength + events.LongLength).SetProperty(c => c.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+                .SetProperty(c => c.Bytes, rendered.Bytes).SetProperty(c => c.HasAnimation, rendered.Animation != null)
+                .SetProperty(c => c.UpdatedAt, clock.GetUtcNow()), cancellationToken);
             if (marked > 0)
             {
-                write.ClipFiles.Add(new ClipFileRecord { ClipId = id, Video = video, Events = events });
+                write.ClipFiles.Add(new ClipFileRecord { ClipId = id, Video = rendered.Video, Events = rendered.Events, Animation = rendered.Animation });
                 await write.SaveChangesAsync(cancellationToken);
             }
             await transaction.CommitAsync(CancellationToken.None);
@@ -126,6 +127,13 @@ public sealed class ClipStore(IDbContextFactory<WorldWebDbContext> contexts, Tim
     {
         await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.ClipFiles.Where(f => f.ClipId == id).Select(f => f.Video).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The clip's GIF; null when it has none (a longer clip) or is not rendered.</summary>
+    public async Task<byte[]?> AnimationAsync(string id, CancellationToken cancellationToken)
+    {
+        await using WorldWebDbContext db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ClipFiles.Where(f => f.ClipId == id).Select(f => f.Animation).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<byte[]?> EventsAsync(string id, CancellationToken cancellationToken)
@@ -154,4 +162,10 @@ public sealed class ClipStore(IDbContextFactory<WorldWebDbContext> contexts, Tim
             .SetProperty(c => c.Error, "The server that took this clip stopped before it was rendered; ask for it again."), cancellationToken);
         return (expired, stale);
     }
+}
+
+/// <summary>A clip's files as rendered: the video, the events file, and a GIF for a short clip.</summary>
+public sealed record RenderedClip(byte[] Video, byte[] Events, byte[]? Animation)
+{
+    public long Bytes => Video.LongLength + Events.LongLength + (Animation?.LongLength ?? 0);
 }

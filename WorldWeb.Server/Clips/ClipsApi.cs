@@ -27,6 +27,7 @@ public static class ClipsApi
         clips.MapGet("/{id}", Get);
         clips.MapGet("/{id}/video.mp4", Video);
         clips.MapGet("/{id}/events.jsonl", Events);
+        clips.MapGet("/{id}/clip.gif", Animation);
         clips.MapDelete("/{id}", Delete);
         return app;
     }
@@ -75,6 +76,19 @@ public static class ClipsApi
         byte[]? video = await clips.VideoAsync(id, cancellationToken);
         // Range requests let a browser seek in the video without fetching it all again.
         return video is null ? NotFound(id, options.Value) : TypedResults.File(video, "video/mp4", $"worldweb-clip-{id}.mp4", enableRangeProcessing: true);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Animation(
+        string id, ClipStore clips, IOptions<ClipOptions> options, CancellationToken cancellationToken)
+    {
+        if (await ReadyAsync(clips, id, options.Value, cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+        byte[]? gif = await clips.AnimationAsync(id, cancellationToken);
+        return gif is not null ? TypedResults.File(gif, "image/gif", $"worldweb-clip-{id}.gif")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No GIF",
+                detail: $"Only clips of at most {options.Value.AnimationMaxSteps} steps get a GIF; this one has its video ({VideoPath(id)}).");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Events(
@@ -140,8 +154,11 @@ public static class ClipsApi
         bool ready = clip.Status == ClipStatus.Ready;
         return new ClipInfo(clip.Id, clip.WorldId, title, clip.FromStep, clip.ToStep, clip.Fps, clip.Status.ToString().ToLowerInvariant(), clip.Percent,
             clip.Error, clip.Bytes, clip.CreatedAt, clip.ExpiresAt, clip.OwnerId == user.UserId(), $"/clips/{clip.Id}",
-            ready ? $"/api/clips/{clip.Id}/video.mp4" : null, ready ? $"/api/clips/{clip.Id}/events.jsonl" : null);
+            ready ? VideoPath(clip.Id) : null, ready ? $"/api/clips/{clip.Id}/events.jsonl" : null,
+            ready && clip.HasAnimation ? $"/api/clips/{clip.Id}/clip.gif" : null);
     }
+
+    private static string VideoPath(string clipId) => $"/api/clips/{clipId}/video.mp4";
 
     /// <summary>The services these endpoints take from the container, bound with [AsParameters].</summary>
     public readonly record struct ClipsServices(ClipRequests Requests, ClipStore Clips, ClipQueue Queue, AuditLog Audit, IOptions<ClipOptions> Options);

@@ -73,6 +73,16 @@ public sealed class ClipTests(WorldWebFactory factory, ITestOutputHelper output)
         Assert.Equal(play.Events(from, to, info), events);
         Assert.Contains(events, e => e.Action == "paint" || paint is null);
 
+        // A short clip has a GIF too: the same frames in order, in a palette of the clip's own colours.
+        Assert.NotNull(clip.AnimationUrl);
+        List<byte[]> gif = await ClipVideo.AnimationFramesAsync(owner.Http, clip, info.Width, info.Height);
+        IReadOnlyList<byte[]> shown = play.Frames(from, to);
+        Assert.Equal(30, gif.Count);
+        double[] psnr = [.. gif.Select((frame, i) => Psnr(frame, shown[i]))];
+        output.WriteLine($"GIF {clip.AnimationUrl}: {psnr.Min():F1}–{psnr.Max():F1} dB from the streamed frames");
+        // 55 dB here (the MP4's frames: 38–40 dB); a GIF mapped to ffmpeg's own fixed palette read 24 dB.
+        Assert.All(psnr, db => Assert.True(db >= 40, $"a GIF frame is {db:F1} dB from the frame the world streamed"));
+
         // A clip that starts at the save itself, and one anyone holding its link may watch.
         ClipInfo atSave = await ClipVideo.RenderAsync(owner.Http, world.Id, saveStep, saveStep + 2);
         Assert.Equal(play.Events(saveStep, saveStep + 2, info), await ClipVideo.EventsAsync(owner.Http, atSave));
@@ -80,6 +90,12 @@ public sealed class ClipTests(WorldWebFactory factory, ITestOutputHelper output)
         Assert.Equal(await ClipVideo.FramesAsync(owner.Http, atSave, info.Width, info.Height),
             await ClipVideo.FramesAsync(stranger.Http, atSave, info.Width, info.Height));
         output.WriteLine($"clip {clip.Id}: steps {from}–{to} ({clip.Bytes} bytes), replayed from the save at step {saveStep}");
+    }
+
+    private static double Psnr(byte[] a, byte[] b)
+    {
+        double squared = a.Zip(b, (x, y) => (double)(x - y) * (x - y)).Sum() / a.Length;
+        return squared == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 / squared);
     }
 
     [Fact]

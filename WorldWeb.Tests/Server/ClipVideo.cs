@@ -63,6 +63,10 @@ public static class ClipVideo
     public static async Task<List<byte[]>> FramesAsync(HttpClient http, ClipInfo clip, int width, int height) =>
         Decode(await http.GetByteArrayAsync(clip.VideoUrl), width, height);
 
+    /// <summary>The frames of a clip's GIF, decoded to RGB24 and taken back to the world's <paramref name="width"/> × <paramref name="height"/>.</summary>
+    public static async Task<List<byte[]>> AnimationFramesAsync(HttpClient http, ClipInfo clip, int width, int height) =>
+        Decode(await http.GetByteArrayAsync(clip.AnimationUrl), width, height);
+
     /// <summary>RGB24 frames through the server's encoder (its default settings) and back.</summary>
     public static async Task<List<byte[]>> ThroughTheCodecAsync(IReadOnlyList<byte[]> frames, int width, int height, double fps)
     {

@@ -390,6 +390,10 @@ namespace WorldWeb.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("clip_id");
 
+                    b.Property<byte[]>("Animation")
+                        .HasColumnType("bytea")
+                        .HasColumnName("animation");
+
                     b.Property<byte[]>("Events")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -443,6 +447,10 @@ namespace WorldWeb.Migrations
                     b.Property<long>("FromStep")
                         .HasColumnType("bigint")
                         .HasColumnName("from_step");
+
+                    b.Property<bool>("HasAnimation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_animation");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()

@@ -22,6 +22,8 @@ public sealed class ClipRecord
     public string? Error { get; set; }
     /// <summary>The video's and the events file's bytes together, once ready: what counts against the storage limits.</summary>
     public long Bytes { get; set; }
+    /// <summary>Its files hold a GIF too (a short clip).</summary>
+    public bool HasAnimation { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>Touched at every progress report while rendering, so a render whose server died is told from a slow one.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
@@ -42,4 +44,6 @@ public sealed class ClipFileRecord
     public required string ClipId { get; init; }
     public required byte[] Video { get; init; }
     public required byte[] Events { get; init; }
+    /// <summary>An animated GIF of a short clip; null for longer ones (and those rendered before GIFs).</summary>
+    public byte[]? Animation { get; init; }
 }
