@@ -25,8 +25,8 @@ public sealed class ClipOptions
 
     /// <summary>
     /// Clips of at most this many steps (10 s at 20 fps) also get an animated GIF, for where a video does not play (a
-    /// README, a forum, a chat's preview); 0 gives none. A GIF of a world's sampling noise is large: ~0.5 MB a second
-    /// at <see cref="AnimationSize"/> (docs/server.md, "Clips").
+    /// README, a forum, a chat's preview); 0 gives none. A GIF of a world's sampling noise is large: 1.4 MB for 10 s of
+    /// the default model, 4× its MP4 (docs/server.md, "Clips").
     /// </summary>
     [Range(0, 1_000)]
     public int AnimationMaxSteps { get; set; } = 200;
