@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using WorldWeb.Client.Contracts;
 
 namespace WorldWeb.Client.Api;
@@ -15,6 +18,60 @@ public sealed class WorldApi(HttpClient http)
     /// <summary>The shared snapshot of the public live worlds; the browser revalidates it with its ETag, so an unchanged lobby costs a 304.</summary>
     public Task<LobbySnapshot> GetLiveLobbyAsync(CancellationToken ct = default) =>
         GetAsync<LobbySnapshot>("api/lobby/live", ct);
+
+    /// <summary>
+    /// The lobby's snapshots as the server sends them (<see cref="LobbyStreamEvents"/>): the current one at once, then
+    /// each that differs, until <paramref name="ct"/> is cancelled or the server ends the stream. A refusal (429: too many
+    /// streams open) is a <see cref="WorldApiException"/>, and so is a stream whose first snapshot does not come within
+    /// 5 s or that is silent for twice its keep-alive period after.
+    /// </summary>
+    public async IAsyncEnumerable<LobbySnapshot> FollowLiveLobbyAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        // Silence means the events are held back on the way (a buffering proxy, a browser that does not stream responses):
+        // the page would show a lobby that does not come or that stopped.
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        silence.CancelAfter(LobbyStreamFirstWithin);
+        using var request = new HttpRequestMessage(HttpMethod.Get, LobbyStreamEvents.Path);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        // Headers only: the body never ends, and the browser's fetch hands it over as it comes.
+        using HttpResponseMessage response = await HeardAsync(http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token), silence, ct);
+        await WorldApiException.ThrowIfFailedAsync(response, ct);
+        Stream body = await HeardAsync(response.Content.ReadAsStreamAsync(silence.Token), silence, ct);
+        // Not disposed: a read left waiting by silence would make the enumerator refuse to be; disposing the response
+        // (the body's owner) ends the fetch.
+        IAsyncEnumerator<SseItem<LobbySnapshot?>> events = SseParser.Create(body, ParseLobbyEvent).EnumerateAsync(silence.Token).GetAsyncEnumerator();
+        while (await HeardAsync(events.MoveNextAsync().AsTask(), silence, ct))
+        {
+            silence.CancelAfter(LobbyStreamSilence);
+            if (events.Current.Data is { } snapshot)
+            {
+                yield return snapshot;
+            }
+        }
+    }
+
+    private static readonly TimeSpan LobbyStreamFirstWithin = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan LobbyStreamSilence = 2 * LobbyStreamEvents.KeepAliveEvery;
+
+    private static LobbySnapshot? ParseLobbyEvent(string eventType, ReadOnlySpan<byte> data) =>
+        eventType == LobbyStreamEvents.Snapshot ? JsonSerializer.Deserialize<LobbySnapshot>(data, JsonSerializerOptions.Web) : null;
+
+    /// <summary>
+    /// The step's result, or its silence as a <see cref="WorldApiException"/> once <paramref name="silence"/> fires, whether
+    /// or not the step heeds it (a browser's fetch that buffers the body does not).
+    /// </summary>
+    private static async Task<T> HeardAsync<T>(Task<T> step, CancellationTokenSource silence, CancellationToken ct)
+    {
+        try
+        {
+            return await step.WaitAsync(silence.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new WorldApiException(0, "The lobby's stream went silent.");
+        }
+    }
 
     /// <summary>Where an owner's world shows its last frame (an image; never resumes the world).</summary>
     public static string ThumbnailUrl(string worldId) => $"api/lobby/worlds/{Uri.EscapeDataString(worldId)}/thumbnail";

@@ -1,121 +1,67 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace WorldWeb.Server.Bench;
 
 /// <summary>
-/// <c>WorldWeb.Server bench lobby-visitors URL V SECONDS</c>: V lobby pages polling <c>GET /api/lobby/live</c> at URL as
-/// the page does (every <see cref="WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery"/>, the ETag sent back, each with its own cookie) for SECONDS after a first round; it
-/// prints <c>ready</c> after that round and a <see cref="LobbyPolls"/> JSON line at the end. A process of its own, so
-/// that <see cref="LobbyBench"/> measures the server's CPU without the clients'. A command-line program: it talks to the console.
+/// <c>WorldWeb.Server bench lobby-visitors URL V SECONDS MODE</c>: V lobby pages at URL, each with its own cookie, for
+/// SECONDS after a first round: holding a stream each as the page does (<see cref="Stream"/>, <see cref="LobbyFollower"/>)
+/// or polling as it did (<see cref="Poll"/>, <see cref="LobbyPoller"/>). It prints <c>ready</c> once every page read its
+/// first snapshot and a JSON line of what they read at the end (<see cref="LobbyStreams"/> or <see cref="LobbyPolls"/>).
+/// A process of its own, so that <see cref="LobbyBench"/> measures the server's CPU without the clients'. A
+/// command-line program: it talks to the console.
 /// </summary>
 public static class LobbyVisitors
 {
-    public static readonly TimeSpan PollEvery = WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery;
+    public const string Stream = "stream";
+    public const string Poll = "poll";
 
-    public static bool Matches(string[] args) => args is ["bench", "lobby-visitors", _, _, _, ..];
+    public static bool Matches(string[] args) => args is ["bench", "lobby-visitors", _, _, _, Stream or Poll];
 
     public static async Task<int> RunAsync(string[] args)
     {
         var server = new Uri(args[2]);
         int visitors = int.Parse(args[3], CultureInfo.InvariantCulture);
         double seconds = double.Parse(args[4], CultureInfo.InvariantCulture);
-        var counts = new Counts();
+        bool streams = args[5] == Stream;
+        var counts = new LobbyReads();
         using var stop = new CancellationTokenSource();
         using var firstRound = new CountdownEvent(visitors);
-        Task[] pages = [.. Enumerable.Range(0, visitors).Select(i => Task.Run(() => VisitAsync(server, i, visitors, counts, firstRound, stop.Token)))];
-        firstRound.Wait();
+        Task[] pages = [.. Enumerable.Range(0, visitors).Select(i => Task.Run(() => streams
+            ? LobbyFollower.VisitAsync(server, i, visitors, counts, firstRound, stop.Token)
+            : LobbyPoller.VisitAsync(server, i, visitors, counts, firstRound, stop.Token)))];
+        // A page refused or failed before its first read would leave the round waiting for ever: its error ends the run.
+        while (!firstRound.Wait(TimeSpan.FromMilliseconds(100)))
+        {
+            if (pages.FirstOrDefault(p => p.IsCompleted) is { } ended)
+            {
+                await ended;
+                throw new InvalidOperationException("a lobby page ended before its first read");
+            }
+        }
         counts.Reset();
         Console.WriteLine("ready");
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         double elapsed = clock.Elapsed.TotalSeconds;
-        LobbyPolls polls = counts.Summary(elapsed);
+        object seen = streams ? counts.Streams(visitors, elapsed) : counts.Polls(elapsed);
         await stop.CancelAsync();
         await Task.WhenAll(pages);
-        Console.WriteLine(JsonSerializer.Serialize(polls, JsonSerializerOptions.Web));
+        Console.WriteLine(JsonSerializer.Serialize(seen, seen.GetType(), JsonSerializerOptions.Web));
         return 0;
     }
 
-    private static async Task VisitAsync(Uri server, int visitor, int visitors, Counts counts, CountdownEvent firstRound, CancellationToken stop)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server };
-        EntityTagHeaderValue? tag = null;
-        bool first = true;
-        try
-        {
-            // Spread over the half second, as pages opened at different moments are.
-            await Task.Delay(PollEvery * visitor / visitors, stop);
-            using var timer = new PeriodicTimer(PollEvery);
-            do
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "api/lobby/live");
-                if (tag is not null)
-                {
-                    request.Headers.IfNoneMatch.Add(tag);
-                }
-                var asked = Stopwatch.StartNew();
-                using HttpResponseMessage response = await http.SendAsync(request, stop);
-                byte[] body = await response.Content.ReadAsByteArrayAsync(stop);
-                if (response.StatusCode != HttpStatusCode.NotModified)
-                {
-                    response.EnsureSuccessStatusCode();
-                    tag = response.Headers.ETag;
-                }
-                counts.Add(asked.Elapsed.TotalMilliseconds, body.Length, response.StatusCode == HttpStatusCode.NotModified);
-                if (first)
-                {
-                    first = false;
-                    firstRound.Signal();
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stop));
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-    }
-
-    private sealed class Counts
-    {
-        private readonly Lock _gate = new();
-        private readonly List<double> _ms = [];
-        private int _notModified;
-        private long _bytes;
-
-        public void Add(double ms, int bytes, bool notModified)
-        {
-            lock (_gate)
-            {
-                _ms.Add(ms);
-                _bytes += bytes;
-                _notModified += notModified ? 1 : 0;
-            }
-        }
-
-        public void Reset()
-        {
-            lock (_gate)
-            {
-                (_notModified, _bytes) = (0, 0);
-                _ms.Clear();
-            }
-        }
-
-        public LobbyPolls Summary(double seconds)
-        {
-            lock (_gate)
-            {
-                double[] sorted = [.. _ms.Order()];
-                double At(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 2);
-                return new LobbyPolls(sorted.Length, _notModified, Math.Round(sorted.Length / seconds, 1), Math.Round(_bytes / seconds / 1024, 1), At(0.5), At(0.99));
-            }
-        }
-    }
+    /// <summary>Waits a page's share of one refresh, so that V pages start spread over it as pages opened at different moments are.</summary>
+    internal static Task SpreadAsync(int visitor, int visitors, CancellationToken stop) =>
+        Task.Delay(WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery * visitor / visitors, stop);
 }
 
-/// <summary>What the lobby's visitors saw: polls (how many 304), polls and KiB per second, poll latency p50/p99 in ms.</summary>
+/// <summary>What the lobby's visitors saw polling: polls (how many 304), polls and KiB per second, poll latency p50/p99 in ms.</summary>
 public sealed record LobbyPolls(int Polls, int NotModified, double PollsPerSecond, double KibPerSecond, double PollMsP50, double PollMsP99);
+
+/// <summary>
+/// What the lobby's visitors saw holding a stream each: the streams, the snapshots and keep-alives they received, snapshots
+/// and KiB of event data per second, and each snapshot's lag (from when the server began building it to its arrival) p50/p99 in ms.
+/// </summary>
+public sealed record LobbyStreams(int Streams, int Snapshots, int KeepAlives, double SnapshotsPerSecond, double KibPerSecond, double LagMsP50, double LagMsP99);

@@ -34,8 +34,10 @@ public static class ServeBenchCommand
             ["Cluster:Id"] = $"bench-{Environment.ProcessId}",
             ["Cluster:SiloPort"] = "0",
             ["Metrics:Port"] = null,
-            // The lobby's simulated visitors all come from loopback: one address's request limit would stop them.
+            // The lobby's simulated visitors all come from loopback: one address's request and stream limits would stop them.
             ["Safety:ApiRequestsPerSecondPerIp"] = "100000",
+            ["Safety:MaxLobbyStreamsPerIp"] = "100000",
+            ["Safety:MaxLobbyStreams"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // EF logs the first migration's probe of a missing history table as a failure; the command reports real ones.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Critical",
@@ -90,7 +92,7 @@ public static class ServeBenchCommand
             }
             ClipBench? clip = options.ClipSteps > 0 ? new ClipBench(app.Services, worlds, owner, options.ClipSteps) : null;
             LobbyBench? lobby = options.LobbyVisitors > 0
-                ? new LobbyBench(worlds, LoopbackAddress(app), options.LobbyVisitors, options.Worlds, options.Seconds) : null;
+                ? new LobbyBench(worlds, LoopbackAddress(app), options.LobbyVisitors, options.Worlds, options.Seconds, options.LobbyMode) : null;
             var result = await new ServeBench(worlds, options, clip, lobby).RunAsync();
             string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
             Console.WriteLine(json);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WorldWeb.Client.Contracts;
@@ -8,16 +9,20 @@ using WorldWeb.Server.Cluster;
 namespace WorldWeb.Server.Lobby;
 
 /// <summary>The lobby's JSON as served, and its entity tag.</summary>
-public sealed record LobbyView(byte[] Json, string ETag, DateTimeOffset At);
+public sealed record LobbyView(byte[] Json, string ETag, DateTimeOffset At)
+{
+    /// <summary>The JSON as text, for the stream's events (decoded once per snapshot, not once per visitor).</summary>
+    public string Text { get; } = Encoding.UTF8.GetString(Json);
+}
 
 /// <summary>
 /// The public live worlds as every lobby visitor sees them: one snapshot, built when asked for and at most every
-/// <see cref="Fresh"/>, so a visitor's poll costs a read of cached bytes whatever the number of visitors. Its
+/// <see cref="Fresh"/>, so a visitor's poll or stream costs a read of cached bytes whatever the number of visitors. Its
 /// thumbnails are the frames the worlds already encoded for streaming; nothing is encoded for the lobby.
 /// </summary>
 public sealed class LiveLobby(LiveGlimpses glimpses, IDbContextFactory<WorldWebDbContext> contexts, TimeProvider clock)
 {
-    public static readonly TimeSpan Fresh = WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery;  // a page's every poll finds a newer snapshot
+    public static readonly TimeSpan Fresh = WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery;  // a page's every poll, a stream's every look, finds a newer snapshot
 
     /// <summary>The most worlds a snapshot lists (the most watched); past that a lobby is a search, not a page.</summary>
     public const int MaxWorlds = 48;

@@ -2,14 +2,16 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
+using WorldWeb.Server.Safety;
 using WorldWeb.Server.Visitors;
 using WorldWeb.Server.Worlds;
 
 namespace WorldWeb.Server.Lobby;
 
 /// <summary>
-/// The lobby's two reads. Neither opens a world nor counts against an address's watched worlds, unlike
-/// <c>GET /api/worlds/{id}/frame</c>: they show only what is already live, and an owner's stored last frame.
+/// The lobby's reads: the live worlds (a snapshot, or a stream of snapshots) and an owner's last frames. None opens a
+/// world or counts against an address's watched worlds, unlike <c>GET /api/worlds/{id}/frame</c>: they show only what
+/// is already live, and an owner's stored last frame.
 /// </summary>
 public static class LobbyApi
 {
@@ -17,6 +19,8 @@ public static class LobbyApi
     {
         RouteGroupBuilder api = app.MapGroup("/api/lobby").RequireAuthorization(Policies.Visitor);
         api.MapGet("/live", GetLive);
+        // Open streams are bounded per address and per node (Safety: MaxLobbyStreamsPerIp, MaxLobbyStreams).
+        api.MapGet("/live/stream", GetLiveStream).RequireRateLimiting(RateLimits.FollowLobby);
         api.MapGet("/worlds/{id}/thumbnail", GetThumbnail);
         return app;
     }
@@ -25,13 +29,20 @@ public static class LobbyApi
     private static async Task<IResult> GetLive(HttpContext http, LiveLobby lobby, CancellationToken cancellationToken)
     {
         LobbyView view = await lobby.CurrentAsync(cancellationToken);
-        // no-cache: the browser keeps the snapshot and asks again with its tag; the page polls only while visible.
+        // no-cache: the browser keeps the snapshot and asks again with its tag; a page refused a stream polls only while visible.
         http.Response.Headers.CacheControl = "private, no-cache";
         http.Response.Headers.ETag = view.ETag;
         return http.Request.Headers.IfNoneMatch == view.ETag
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Bytes(view.Json, "application/json");
     }
+
+    /// <summary>
+    /// The shared snapshot as server-sent events (<see cref="LobbyStreamEvents"/>), how the lobby page reads it: one
+    /// request per visit instead of one a second.
+    /// </summary>
+    private static ServerSentEventsResult<string> GetLiveStream(LobbyStream stream, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(stream.EventsAsync(cancellationToken));
 
     /// <summary>The last frame of one of the caller's worlds (live: now; asleep: its latest save's), never resuming it.</summary>
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetThumbnail(

@@ -6,6 +6,7 @@ public static class LobbyExtensions
     {
         builder.Services.AddSingleton<LiveGlimpses>();
         builder.Services.AddSingleton<LiveLobby>();
+        builder.Services.AddSingleton<LobbyStream>();
         builder.Services.AddSingleton<LastFrames>();
         return builder;
     }

@@ -51,6 +51,18 @@ public sealed class SafetyOptions
     [Range(1, 100_000)]
     public int MaxWatchedWorldsPerIp { get; set; } = 6;
 
+    /// <summary>
+    /// Lobby streams (<c>GET /api/lobby/live/stream</c>) one IP address may hold open at once. A browser speaking HTTP/1.1
+    /// opens at most 6 connections to a server and a lobby tab's stream holds one, so 4 leaves a visitor two for everything
+    /// else however many lobby tabs it has (a hidden tab closes its stream). Beyond it the page polls.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxLobbyStreamsPerIp { get; set; } = 4;
+
+    /// <summary>Lobby streams this server holds open at once, all addresses together (each holds a connection). Beyond it pages poll.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxLobbyStreams { get; set; } = 1000;
+
     /// <summary>JoinWorld calls per minute from one IP address (a burst of as many).</summary>
     [Range(1, 100_000)]
     public int JoinsPerMinutePerIp { get; set; } = 60;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +71,70 @@ public sealed class LobbyTests : ClientTestContext
             Assert.Equal("api/lobby/worlds/a/thumbnail", lobby.Find("section[aria-label='Your worlds'] img.thumb").GetAttribute("src"));
         });
     }
+
+    [Fact]
+    public void LiveWorlds_InAVisibleTab_ReadTheServersStream_AndDoNotPoll()
+    {
+        Visible(true);
+        Server.On("GET", "/api/lobby/live/stream", _ => Events(new LobbySnapshot(Now, [new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA")])));
+
+        var live = Render<LiveWorlds>();
+
+        live.WaitForAssertion(() => Assert.Equal("3 watching", live.Find(".live-card[data-world='b'] .viewers").TextContent));
+        Assert.Empty(Server.Sent("GET", "/api/lobby/live"));
+    }
+
+    [Fact]
+    public void LiveWorlds_RefusedAStream_Poll_AndDoNotAskForOneAgainAtOnce()
+    {
+        Visible(true);
+        Server.On("GET", "/api/lobby/live/stream", _ => FakeServerApi.Problem(HttpStatusCode.TooManyRequests, "Too many requests", "Too many lobby streams open"));
+        Server.OnJson("GET", "/api/lobby/live", new LobbySnapshot(Now, [new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA")]));
+
+        var live = Render<LiveWorlds>();
+
+        live.WaitForAssertion(() => Assert.True(Server.Sent("GET", "/api/lobby/live").Count() >= 2), TimeSpan.FromSeconds(5));
+        Assert.Equal("3 watching", live.Find(".live-card[data-world='b'] .viewers").TextContent);
+        Assert.Single(Server.Sent("GET", "/api/lobby/live/stream"));
+    }
+
+    [Fact]
+    public void LiveWorlds_WhenTheStreamSendsNothing_PollInstead()
+    {
+        // Headers and then nothing, as through a proxy that holds the events back.
+        var silent = new System.IO.Pipelines.Pipe();
+        Visible(true);
+        Server.On("GET", "/api/lobby/live/stream", _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(silent.Reader.AsStream()) });
+        Server.OnJson("GET", "/api/lobby/live", new LobbySnapshot(Now, [new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA")]));
+
+        var live = Render<LiveWorlds>();
+
+        live.WaitForAssertion(() => Assert.Equal("3 watching", live.Find(".live-card[data-world='b'] .viewers").TextContent), TimeSpan.FromSeconds(15));
+        Assert.Single(Server.Sent("GET", "/api/lobby/live/stream"));
+    }
+
+    [Fact]
+    public async Task LiveWorlds_InAHiddenTab_AskOnceForWhatToShow_AndHoldNoStream()
+    {
+        Visible(false);
+        Server.OnJson("GET", "/api/lobby/live", new LobbySnapshot(Now, [new LobbyWorld("b", "Theirs", "default", 99, 3, "data:image/jpeg;base64,AAAA")]));
+
+        var live = Render<LiveWorlds>();
+        live.WaitForAssertion(() => Assert.Equal("3 watching", live.Find(".live-card[data-world='b'] .viewers").TextContent));
+        await Task.Delay(2.5 * WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery);
+
+        Assert.Single(Server.Sent("GET", "/api/lobby/live"));
+        Assert.Empty(Server.Sent("GET", "/api/lobby/live/stream"));
+    }
+
+    private void Visible(bool visible) => JSInterop.SetupModule("./js/lobby.js").Setup<bool>("visible").SetResult(visible);
+
+    /// <summary>A stream of one snapshot event, as the server writes it (the stream then ends, as on a server's restart).</summary>
+    private static HttpResponseMessage Events(LobbySnapshot snapshot) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent($"event: {LobbyStreamEvents.Snapshot}\ndata: {JsonSerializer.Serialize(snapshot, JsonSerializerOptions.Web)}\nid: \"t1\"\n\n",
+            Encoding.UTF8, "text/event-stream"),
+    };
 
     [Fact]
     public void Lobby_WithoutWorlds_SaysHowToStart()

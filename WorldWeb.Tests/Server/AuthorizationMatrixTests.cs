@@ -28,8 +28,11 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
     private sealed record Scene(Dictionary<Role, TestUser> Users, string WorldId, string SaveId, string LinkId, string ViewerToken, string PlayerToken, string SpareEmail, string Password,
         string? ClipId);
 
-    /// <summary>One endpoint: its route as mapped, the request, and the status each role gets (in <see cref="Role"/> order).</summary>
-    private sealed record Case(string Method, string Route, Func<Scene, Role, HttpRequestMessage> Request, int[] Expected);
+    /// <summary>
+    /// One endpoint: its route as mapped, the request, and the status each role gets (in <see cref="Role"/> order); a
+    /// stream's answer is judged by its headers (its body does not end).
+    /// </summary>
+    private sealed record Case(string Method, string Route, Func<Scene, Role, HttpRequestMessage> Request, int[] Expected, bool Streams = false);
 
     private static readonly Case[] Rest =
     [
@@ -48,6 +51,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("PATCH", "/api/worlds/{id}", (s, _) => new HttpRequestMessage(HttpMethod.Patch, $"/api/worlds/{s.WorldId}") { Content = JsonContent.Create(new UpdateWorldRequest(Title: "matrix, renamed")) }, [404, 404, 404, 200, 404, 403]),
         new("DELETE", "/api/worlds/{id}", (s, _) => Delete($"/api/worlds/{s.WorldId}"), [404, 404, 404, 204, 404, 403]),
         new("GET", "/api/lobby/live", (_, _) => Get("/api/lobby/live"), [200, 200, 200, 200, 200, 200]),
+        new("GET", "/api/lobby/live/stream", (_, _) => Get("/api/lobby/live/stream"), [200, 200, 200, 200, 200, 200], Streams: true),
         new("GET", "/api/lobby/worlds/{id}/thumbnail", (s, _) => Get($"/api/lobby/worlds/{s.WorldId}/thumbnail"), [404, 404, 404, 200, 404, 403]),
         new("POST", "/api/worlds/{id}/saves", (s, _) => Post($"/api/worlds/{s.WorldId}/saves", new CreateSaveRequest("m")), [404, 404, 404, 201, 404, 403]),
         new("GET", "/api/worlds/{id}/saves", (s, _) => Get($"/api/worlds/{s.WorldId}/saves"), [404, 404, 404, 200, 404, 403]),
@@ -121,7 +125,8 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
             // Denied roles first: a role that is allowed may delete what the next one would be asked about.
             foreach (Role role in Enum.GetValues<Role>().OrderBy(r => c.Expected[(int)r] < 300))
             {
-                HttpResponseMessage response = await scene.Users[role].Http.SendAsync(c.Request(scene, role));
+                using HttpResponseMessage response = await scene.Users[role].Http.SendAsync(c.Request(scene, role),
+                    c.Streams ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
                 if ((int)response.StatusCode != c.Expected[(int)role])
                 {
                     failures.Add($"{c.Method} {c.Route} as {role}: {(int)response.StatusCode}, expected {c.Expected[(int)role]}");

@@ -1,10 +1,18 @@
+extern alias server;
+
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using SkiaSharp;
 using WorldWeb.Client.Contracts;
 using WorldWeb.Persistence;
@@ -141,6 +149,132 @@ public sealed class LobbyApiTests(WorldWebFactory factory)
         TestUser visitor = await TestUser.CreateAsync(factory);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.Http.GetAsync($"/api/lobby/worlds/{id}/thumbnail")).StatusCode);
     }
+
+    [Fact]
+    public async Task Stream_FirstEventIsTheSnapshot_TheSameAsLiveAnswers()
+    {
+        using WebApplicationFactory<server::Program> host = QuietHost();
+        TestUser visitor = await TestUser.CreateAsync(host);
+
+        await using LobbyEvents stream = await LobbyEvents.OpenAsync(visitor.Http);
+        SseItem<string> first = await stream.NextAsync();
+        HttpResponseMessage live = await visitor.Http.GetAsync("/api/lobby/live");
+
+        Assert.Equal(HttpStatusCode.OK, stream.Response.StatusCode);
+        Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType!.MediaType);
+        Assert.True(stream.Response.Headers.CacheControl!.NoCache);
+        Assert.Equal(LobbyStreamEvents.Snapshot, first.EventType);
+        // Nothing is live on this server, so /live's snapshot is the same one: its tag is the event's id.
+        Assert.Equal(live.Headers.ETag!.Tag, first.EventId);
+        Assert.Empty(LobbyEvents.Snapshot(first).Worlds);
+        Assert.Empty((await live.Content.ReadFromJsonAsync<LobbySnapshot>())!.Worlds);
+    }
+
+    [Fact]
+    public async Task Stream_AWorldThatGoesLive_ShowsInALaterEvent_AndMovesOn()
+    {
+        TestUser owner = await TestUser.CreateAsync(factory), visitor = await TestUser.CreateAsync(factory);
+        CreatedWorld world = await owner.CreateWorldAsync(isPublic: true, title: "lobby stream");
+        await using LobbyEvents stream = await LobbyEvents.OpenAsync(visitor.Http);
+        LobbySnapshot before = LobbyEvents.Snapshot(await stream.NextAsync());
+
+        await using HubConnection connection = await owner.ConnectAsync();
+        await using FrameStream frames = await JoinAsync(connection, world.Id);
+        LobbyWorld listed = (await stream.SnapshotUntilAsync(s => s.Worlds.Any(w => w.Id == world.Id))).Worlds.Single(w => w.Id == world.Id);
+        LobbyWorld later = (await stream.SnapshotUntilAsync(s => s.Worlds.Any(w => w.Id == world.Id && w.Step > listed.Step))).Worlds.Single(w => w.Id == world.Id);
+
+        Assert.DoesNotContain(before.Worlds, w => w.Id == world.Id);
+        Assert.Equal(("lobby stream", 1), (listed.Title, listed.Viewers));
+        Assert.NotEqual(listed.Thumbnail, later.Thumbnail);
+    }
+
+    [Fact]
+    public async Task Stream_OfAnUnchangedLobby_SendsNoSnapshotAgain_OnlyAKeepAliveAfter15Seconds()
+    {
+        // The server's clock is a fake one: the test moves it on a second at a time, as the stream's looks would go.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using WebApplicationFactory<server::Program> host = QuietHost(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        TestUser visitor = await TestUser.CreateAsync(host);
+        await using LobbyEvents stream = await LobbyEvents.OpenAsync(visitor.Http);
+        Assert.Equal(LobbyStreamEvents.Snapshot, (await stream.NextAsync()).EventType);
+
+        for (int second = 1; second < LobbyStreamEvents.KeepAliveEvery.TotalSeconds; second++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Null(await stream.TryNextAsync(TimeSpan.FromMilliseconds(200)));
+        }
+        // Past 15 s of silence, however late the stream's looks ran: the next event is a keep-alive, not the snapshot again.
+        SseItem<string>? next = null;
+        for (int more = 0; next is null; more++)
+        {
+            Assert.True(more < 30, "no keep-alive came");
+            clock.Advance(TimeSpan.FromSeconds(1));
+            next = await stream.TryNextAsync(TimeSpan.FromMilliseconds(200));
+        }
+        Assert.Equal(LobbyStreamEvents.KeepAlive, next.Value.EventType);
+        Assert.Equal("", next.Value.Data);
+    }
+
+    [Fact]
+    public async Task Stream_BeyondTheCapsPerAddressAndPerServer_Is429SayingWhatToDo()
+    {
+        using WebApplicationFactory<server::Program> host = QuietHost(b => b
+            .UseSetting("Safety:MaxLobbyStreamsPerIp", "2").UseSetting("Safety:MaxLobbyStreams", "3"));
+        HttpClient From(string address) => new(host.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address)))
+        {
+            BaseAddress = host.Server.BaseAddress,
+        };
+        using HttpClient first = From("203.0.113.7"), second = From("203.0.113.8");
+        await using LobbyEvents a1 = await LobbyEvents.OpenAsync(first), a2 = await LobbyEvents.OpenAsync(first);
+
+        await using (LobbyEvents a3 = await LobbyEvents.OpenAsync(first))
+        {
+            await RefusedAsync(a3.Response);
+        }
+        await using LobbyEvents b1 = await LobbyEvents.OpenAsync(second);
+        await using (LobbyEvents b2 = await LobbyEvents.OpenAsync(second))
+        {
+            // The second address holds one stream, but the server holds its three.
+            await RefusedAsync(b2.Response);
+        }
+        await a1.DisposeAsync();
+        await using LobbyEvents again = await LobbyEvents.OpenAsync(second);
+
+        foreach (LobbyEvents open in (LobbyEvents[])[a2, b1, again])
+        {
+            Assert.Equal(HttpStatusCode.OK, open.Response.StatusCode);
+            Assert.Equal(LobbyStreamEvents.Snapshot, (await open.NextAsync()).EventType);
+        }
+    }
+
+    [Fact]
+    public async Task Stream_EndsWhenTheServerStops()
+    {
+        using WebApplicationFactory<server::Program> host = QuietHost();
+        TestUser visitor = await TestUser.CreateAsync(host);
+        await using LobbyEvents stream = await LobbyEvents.OpenAsync(visitor.Http);
+        await stream.NextAsync();
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        Assert.True(await stream.EndedAsync(TimeSpan.FromSeconds(5)), "the stream held the server's shutdown");
+    }
+
+    private static async Task RefusedAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter!.Delta);
+        string says = await response.Content.ReadAsStringAsync();
+        Assert.Contains("at most 2 at once per IP address and 3 on this server", says, StringComparison.Ordinal);
+        Assert.Contains("Close a lobby tab you do not need, or read GET /api/lobby/live once a second meanwhile", says, StringComparison.Ordinal);
+    }
+
+    /// <summary>A server of its own, a cluster of one where nothing is live: its lobby changes only when a test makes it.</summary>
+    private WebApplicationFactory<server::Program> QuietHost(Action<IWebHostBuilder>? configure = null) => factory.WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Cluster:Id", $"test-{Guid.NewGuid():N}");
+        configure?.Invoke(b);
+    });
 
     /// <summary>The frames' content type in the tests' server (Frames:Format's default).</summary>
     private const string FrameContentType = "image/jpeg";

@@ -57,17 +57,19 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
     }
 
-    [Fact]
-    public async Task BenchServe_WithLobbyVisitors_ReportsTheLobbysCostBesideOneMoreWorlds()
+    [Theory]
+    [InlineData("stream")]
+    [InlineData("poll")]
+    public async Task BenchServe_WithLobbyVisitors_ReportsTheLobbysCostBesideOneMoreWorlds(string mode)
     {
         string json = Path.Combine(Directory.CreateTempSubdirectory("worldweb-bench-").FullName, "serve.json");
 
-        (int exitCode, string output) = await RunAsync("--worlds", "1", "--seconds", "1", "--lobby-visitors", "5", "--json", json);
+        (int exitCode, string output) = await RunAsync("--worlds", "1", "--seconds", "1", "--lobby-visitors", "5", "--lobby-mode", mode, "--json", json);
 
         Assert.True(exitCode == 0, output);
         using JsonDocument result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         JsonElement lobby = result.RootElement.GetProperty("lobby");
-        Assert.Equal((5, 1), (lobby.GetProperty("visitors").GetInt32(), lobby.GetProperty("worlds").GetInt32()));
+        Assert.Equal((5, mode, 1), (lobby.GetProperty("visitors").GetInt32(), lobby.GetProperty("mode").GetString(), lobby.GetProperty("worlds").GetInt32()));
         Assert.True(lobby.GetProperty("worlds_cores").GetDouble() > 0, output);
         // Each cost is the median of the rounds' differences from their worlds-only stage (rounded to 3 places, as each stage is).
         double[] Rounds(string name) => [.. lobby.GetProperty(name).EnumerateArray().Select(x => x.GetDouble())];
@@ -77,11 +79,24 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         Assert.InRange(lobby.GetProperty("lobby_cores").GetDouble() - MedianOver(withLobby), -0.0015, 0.0015);
         Assert.InRange(lobby.GetProperty("one_more_world_cores").GetDouble() - MedianOver(oneMore), -0.0015, 0.0015);
         Assert.Equal(withLobby.Zip(oneMore).Count(r => r.First < r.Second), lobby.GetProperty("rounds_lobby_below_world").GetInt32());
-        JsonElement polls = lobby.GetProperty("polls");
-        // Five pages, each polling as the page does: about five polls a second at once a second.
+        // Five pages, each reading as the page does: the world steps, so each reads a new snapshot about once a second.
         double expected = 5 / WorldWeb.Client.Lobby.LiveWorlds.RefreshEvery.TotalSeconds;
-        Assert.InRange(polls.GetProperty("polls_per_second").GetDouble(), 0.5 * expected, 1.5 * expected);
-        Assert.True(polls.GetProperty("kib_per_second").GetDouble() > 0, output);
+        if (mode == "stream")
+        {
+            JsonElement streams = lobby.GetProperty("streams");
+            Assert.Equal(JsonValueKind.Null, lobby.GetProperty("polls").ValueKind);
+            Assert.Equal(5, streams.GetProperty("streams").GetInt32());
+            Assert.InRange(streams.GetProperty("snapshots_per_second").GetDouble(), 0.5 * expected, 1.5 * expected);
+            Assert.True(streams.GetProperty("lag_ms_p50").GetDouble() > 0, output);
+            Assert.True(streams.GetProperty("kib_per_second").GetDouble() > 0, output);
+        }
+        else
+        {
+            JsonElement polls = lobby.GetProperty("polls");
+            Assert.Equal(JsonValueKind.Null, lobby.GetProperty("streams").ValueKind);
+            Assert.InRange(polls.GetProperty("polls_per_second").GetDouble(), 0.5 * expected, 1.5 * expected);
+            Assert.True(polls.GetProperty("kib_per_second").GetDouble() > 0, output);
+        }
         await using WorldWebDbContext db = await factory.Services.GetRequiredService<IDbContextFactory<WorldWebDbContext>>().CreateDbContextAsync();
         Assert.False(await db.Worlds.AnyAsync(w => w.OwnerId.StartsWith("bench-serve-")), "the benchmark's worlds were not deleted");
     }
@@ -89,6 +104,7 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
     [Theory]
     [InlineData("--worlds 0", "--worlds N is required")]
     [InlineData("--worlds 2 --lobby-visitors 0", "--lobby-visitors V is a whole number from 1 to 10000")]
+    [InlineData("--worlds 2 --lobby-visitors 5 --lobby-mode push", "--lobby-mode is stream or poll")]
     [InlineData("--worlds 2 --clip-steps 0", "--clip-steps C is a whole number from 1 to 1000000")]
     [InlineData("--worlds 2 --seconds 0.5", "--seconds S is a number from 1 to 600")]
     [InlineData("--worlds 2 --provider tpu", "--provider is cpu or cuda")]
