@@ -87,6 +87,7 @@ public sealed class AuthorizationMatrixTests(WorldWebFactory factory)
         new("GET", "/api/clips/{id}", (s, _) => Get($"/api/clips/{s.ClipId}"), [200, 200, 200, 200, 200, 200]),
         new("GET", "/api/clips/{id}/video.mp4", (s, _) => Get($"/api/clips/{s.ClipId}/video.mp4"), [200, 200, 200, 200, 200, 200]),
         new("GET", "/api/clips/{id}/events.jsonl", (s, _) => Get($"/api/clips/{s.ClipId}/events.jsonl"), [200, 200, 200, 200, 200, 200]),
+        new("GET", "/api/clips/{id}/clip.gif", (s, _) => Get($"/api/clips/{s.ClipId}/clip.gif"), [200, 200, 200, 200, 200, 200]),
         new("DELETE", "/api/clips/{id}", (s, _) => Delete($"/api/clips/{s.ClipId}"), [403, 403, 403, 204, 403, 403]),
     ];
 
