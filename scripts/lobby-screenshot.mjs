@@ -38,24 +38,25 @@ try {
     await page.waitForFunction(() => Number(document.querySelector('[data-stat=step]')?.textContent) > 0, null, { timeout: 60_000 });
     await page.click('.view');
     console.error(`playing '${world.title}' (${id})`);
-    return (async () => {
+    // Wrapped: an async function returning the walk itself would wait for it to end.
+    return { walking: (async () => {
       for (let i = 0; playing; i++) {
         const [key, ms] = walk[i % walk.length];
         await page.keyboard.down(key);
         await page.waitForTimeout(ms);
         await page.keyboard.up(key);
       }
-    })();
+    })() };
   }));
 
-  const visitor = await (await browser.newContext()).newPage({ viewport: { width: 1100, height: 900 } });
+  const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
   await visitor.goto(url);
   await visitor.waitForFunction((n) => document.querySelectorAll('.live-card img.thumb').length >= n, worlds.length, { timeout: 60_000 });
   await visitor.waitForTimeout(4000);  // the players walk a few seconds more: thumbnails of places, not of starts
   await visitor.screenshot({ path: out });
   console.error(`saved ${out}`);
   playing = false;
-  await Promise.all(players);
+  await Promise.all(players.map((p) => p.walking));
 } finally {
   playing = false;
   await browser.close();
