@@ -118,8 +118,7 @@ public sealed class CallerRights
                 null => (anyone, null),
                 _ when link.WorldId != worldId => (anyone, null),
                 _ when Ended(link) is { } ended => (null, ended),
-                _ when anyone == WorldRoles.Player => (WorldRoles.Player, null),  // a viewer's link takes nothing from what anyone may
-                _ => (link.Role, null),
+                _ => (world is null ? link.Role : WorldAccess.LinkRole(world, link.Role), null),
             };
         }
         catch (Exception ex) when (DatabaseFaults.IsTransient(ex))

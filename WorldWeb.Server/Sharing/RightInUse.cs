@@ -13,10 +13,7 @@ public class RightInUse
     private readonly HashSet<FrameViewer> _viewers = [];
     private string? _ended;
 
-    public bool Ended
-    {
-        get { lock (_gate) { return _ended is not null; } }
-    }
+    public bool Ended => EndedReason is not null;
 
     /// <summary>Why the right is gone, or null while it stands.</summary>
     public string? EndedReason

@@ -54,13 +54,7 @@ public sealed class WorldRefs(WorldStore store, ShareLinkStore links)
             ShareLinkStatus.Revoked => (null, WorldRefRefusal.LinkEnded, "This share link has been revoked by the world's owner."),
             ShareLinkStatus.Expired => (null, WorldRefRefusal.LinkEnded, "This share link has expired."),
             _ when linked is null => (null, WorldRefRefusal.NotFound, "This share link is not valid."),
-            _ => (new ResolvedWorld(linked, RoleThrough(linked, link!, user), link), default, ""),
+            _ => (new ResolvedWorld(linked, linked.OwnerId == user.UserId() ? WorldRoles.Owner : WorldAccess.LinkRole(linked, link!.Role), link), default, ""),
         };
     }
-
-    /// <summary>The owner's role to its owner; else the link's, or a player's where anyone may play the world.</summary>
-    private static string RoleThrough(WorldRecord world, ShareLinkRecord link, ClaimsPrincipal user) =>
-        world.OwnerId == user.UserId() ? WorldRoles.Owner
-        : WorldAccess.PublicRole(world) == WorldRoles.Player ? WorldRoles.Player
-        : link.Role;
 }

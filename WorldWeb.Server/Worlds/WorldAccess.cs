@@ -27,6 +27,10 @@ public static class WorldAccess
         : world.PublicPlay ? WorldRoles.Player
         : WorldRoles.Viewer;
 
+    /// <summary>What a share link of the world gives: its own role, or a player's where anyone may play the world.</summary>
+    public static string LinkRole(WorldRecord world, string linkRole) =>
+        PublicRole(world) == WorldRoles.Player ? WorldRoles.Player : linkRole;
+
     public static bool LooksLikeWorldId(string text) =>
         text.Length == WorldIds.Length && text.All(char.IsAsciiHexDigitLower);
 
