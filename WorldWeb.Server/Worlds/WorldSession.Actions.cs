@@ -33,9 +33,11 @@ public sealed partial class WorldSession
     public int PendingPresses => _input.PendingPresses;
 
     /// <summary>
-    /// After step <paramref name="step"/> applied an action that changes the world, memory learns where the player stood
-    /// when it was applied (<paramref name="at"/>, the pose before the step moved it). It follows from the logged action
-    /// alone, so a replay tells memory the same at the same step.
+    /// Before step <paramref name="step"/>, whose action changes the world, recalls its memories, memory learns where the
+    /// player stands as it is applied (<paramref name="at"/>) and forgets the views that no longer hold: the step draws
+    /// the change with none of them pulling it back to how the spot looked (training does the same: datagen's
+    /// stale_from). It follows from the logged action alone, so a replay tells memory the same at the same step; a step
+    /// rolled back still happened, and so did its change.
     /// </summary>
     private void TellMemoryOfChange(Pose at, long step)
     {

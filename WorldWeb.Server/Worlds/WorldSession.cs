@@ -220,6 +220,7 @@ public sealed partial class WorldSession
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)
             {
+                TellMemoryOfChange(_pose, next);
                 _feed.Fill(batch, row, _memory, _pose, next);
             }
         }
@@ -236,7 +237,6 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long step = _step + 1;
-            Pose before = _pose;
             Pose pose = _poses.Next(_pose, _filledAction, poseDelta);
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
@@ -245,9 +245,7 @@ public sealed partial class WorldSession
             if (fault != FrameFault.None)
             {
                 // The step happened all the same (its action is logged and replayed), and so did its change.
-                byte[] shown = RollBack(step, fault);
-                TellMemoryOfChange(before, step);
-                return shown;
+                return RollBack(step, fault);
             }
             if (revisitPsnr is { } psnr)
             {
@@ -257,7 +255,6 @@ public sealed partial class WorldSession
             Push(rgb);
             Interlocked.Exchange(ref _step, step);
             _memory?.Remember(rgb, _pose, step);
-            TellMemoryOfChange(before, step);
             if (step % _checkpointEvery == 0)
             {
                 _checkpoint = (_pose, [.. _contextRgb]);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using WorldWeb.Inference.Packages;
 using WorldWeb.Inference.Poses;
+using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
 using WorldWeb.Server.ModelPackages;
 using WorldWeb.Server.Stepping;
@@ -87,6 +88,31 @@ public sealed class PressActionTests : IDisposable
         Assert.Equal(live.CurrentFrame, again.CurrentFrame);
         Assert.Equal(live.Memory.LastWriteStep, again.Memory.LastWriteStep);
         Assert.Equal(live.Memory.Entries, again.Memory.Entries);
+    }
+
+    [Fact]
+    public async Task APaint_IsDrawnWithNoneOfTheViewsItMakesStale_WhereAPlainStepWouldRecallThem()
+    {
+        using var world = new LiveWorld(_model);
+        await world.TickAsync(12); // standing still: memory holds this spot's view, now old enough to be recalled
+        using var worldModel = _package.CreateWorldModel();
+        using var batch = worldModel.CreateBatch(1);
+
+        world.Session.FillRow(batch, batch.AddRow(), PressModel.Noop);
+        Assert.True(FilledSlots(batch) > 0, "a plain step here recalls the spot's view");
+        batch.Clear();
+        world.Session.FillRow(batch, batch.AddRow(), Paint);
+
+        // Forgotten before the paint's own step recalls, so nothing pulls its frame back to the unpainted wall.
+        Assert.Equal(0, FilledSlots(batch));
+    }
+
+    private static int FilledSlots(StepBatch batch)
+    {
+        var poses = batch.MemoryPose(0);
+        var filled = 0;
+        for (var slot = 3; slot < poses.Length; slot += 4) filled += poses[slot] == 1f ? 1 : 0;
+        return filled;
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
 using WorldWeb.Tests.ReferenceWorld;
 using WorldWeb.Tools.Eval;
@@ -65,6 +66,32 @@ public class EditPersistenceTests
         Assert.Equal(start.Y, world.Pose.Y, 9);
         Assert.True(outOfView >= steps, $"the mark was out of view for {outOfView} of {loop.Count} steps");
         Assert.True(detector.Shows(world.Render()));
+    }
+
+    [Fact]
+    public void A_loop_walked_before_leaves_the_worlds_views_along_it_in_memory_and_a_paint_makes_those_of_the_wall_stale()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var start = world.Pose;
+        var loop = EditPersistence.Loop(world, start, 128);
+        var memory = new WorldMemory(new MemoryPolicy(), MemoryFrameCodec.For(new MemoryPolicy(), 64, 64, tokens: null));
+
+        var next = EditPersistence.RememberWalked(memory, world.Seed, world.Options, start, loop);
+
+        Assert.Equal(loop.Count, next);
+        var walked = World.Create(world.Seed, world.Options);
+        walked.Pose = start;
+        foreach (var action in loop)
+        {
+            walked.Apply(action);
+            var pose = ReferenceTrajectory.ToPose(walked.Pose);
+            Assert.NotNull(memory.RevisitOf(pose, next));
+        }
+        var wall = ReferenceTrajectory.ToPose(start);
+        memory.WorldChanged(wall, next);
+        Assert.Null(memory.RevisitOf(wall, long.MaxValue));
+        var halfWay = memory.Entries.Count(e => e.Pose.DistanceTo(wall) > 0.5);
+        Assert.True(halfWay > 0, "the walk's views away from the wall must stay");
     }
 
     private static byte[] Mix(byte[] marked, byte[] unmarked, IEnumerable<int> markedPixels)

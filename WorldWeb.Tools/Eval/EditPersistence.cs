@@ -10,7 +10,11 @@ namespace WorldWeb.Tools.Eval;
 /// away, spend N steps walking there and back (or standing) with the face out of view, and turn back to the pose of
 /// the paint (<see cref="Loop"/>). The returned frame is judged against the reference world under the same actions, which holds the mark:
 /// PSNR, whether the model shows the mark there (<see cref="MarkDetector"/>), and, for the controls, whether it
-/// shows a mark that was never made. With memory the rollout remembers and forgets as the server does.
+/// shows a mark that was never made. With memory the rollout remembers and forgets as the server does, and is
+/// played twice: with only the context in memory, so that the loop goes through places the model has never seen and
+/// must invent (its corridor may not be the world's, so the player may not come back to where the world does), and
+/// "seen before", with the world's own views along the loop in memory as if the player had walked it before painting:
+/// what the measure is about, whether memory keeps a change, with the way back known.
 /// </summary>
 public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction)
 {
@@ -20,38 +24,47 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     private const int SpotSpacing = 60;
     private const int LongestWalk = 20;
 
-    private readonly Dictionary<(int Steps, bool Memory), Tally> tallies = [];
+    private readonly Dictionary<(int Steps, bool Memory, bool SeenBefore), Tally> tallies = [];
 
-    /// <summary>Per loop length, memory on: (reference frame, with memory, without memory) at the return, from the first spot played.</summary>
-    public SortedDictionary<int, (byte[] Reference, byte[]? WithMemory, byte[]? WithoutMemory)> Strip { get; } = [];
+    /// <summary>Memory on, the loop seen before; memory on; memory off.</summary>
+    private static readonly (bool Memory, bool SeenBefore)[] Settings = [(true, true), (true, false), (false, false)];
+
+    /// <summary>Per loop length, the frames at the return from the first spot played.</summary>
+    public SortedDictionary<int, ReturnFrames> Strip { get; } = [];
 
     public void Play(int seed, ReferenceTrajectory trajectory, int spots, IReadOnlyList<int> awaySteps)
     {
         var options = trajectory.World.Options;
         var played = new List<Played>();
+        var spotsPlayed = 0;
         foreach (var (pose, face) in Spots(trajectory, spots))
         {
             var detector = new MarkDetector(seed, options, pose, face);
             var world = World.Create(seed, options);
             world.Pose = pose;
             var context = Enumerable.Repeat(world.Render(), contextFrames).ToList();
-            foreach (var steps in awaySteps)
+            for (var s = 0; s < awaySteps.Count; s++)
             {
+                var steps = awaySteps[s];
                 var loop = Loop(world, pose, steps);
+                // One noise per spot and loop, shared by the paint and its control and by every memory setting.
+                var noise = (ulong)seed * 7919 + (ulong)(spotsPlayed * awaySteps.Count + s);
                 foreach (var painted in new[] { true, false })
                 {
                     List<WorldAction> actions = [painted ? WorldAction.Paint : WorldAction.Noop, .. loop];
                     var reference = Replay(seed, options, pose, actions);
-                    foreach (var withMemory in new[] { true, false })
+                    foreach (var (withMemory, seenBefore) in Settings)
                     {
                         var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
-                        for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(pose), k);
-                        var row = new RolloutRow((ulong)seed * 7919 + (ulong)played.Count / 4, contextFrames, context, ReferenceTrajectory.ToPose(pose),
+                        var first = seenBefore ? RememberWalked(memory!, seed, options, pose, loop) : 0;
+                        for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(pose), first + k);
+                        var row = new RolloutRow(noise, first + contextFrames, context, ReferenceTrajectory.ToPose(pose),
                             [.. actions.Select(a => a == WorldAction.Paint ? paintAction : (int)a)], memory);
-                        played.Add(new Played(steps, withMemory, painted, row, detector, reference));
+                        played.Add(new Played(steps, withMemory, seenBefore, painted, row, detector, reference));
                     }
                 }
             }
+            spotsPlayed++;
         }
         rollout.Run([.. played.Select(p => p.Row)],
             (step, total) => Console.WriteLine($"eval: seed {seed}: {PolicyName}, {played.Count} worlds, step {step}/{total}"));
@@ -60,7 +73,27 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>
     public List<EditPersistenceRow> Report() =>
-        [.. tallies.OrderBy(t => t.Key.Steps).ThenByDescending(t => t.Key.Memory).Select(t => t.Value.Row(t.Key.Steps, t.Key.Memory))];
+        [.. tallies.OrderBy(t => t.Key.Steps).ThenByDescending(t => t.Key.Memory).ThenByDescending(t => t.Key.SeenBefore)
+            .Select(t => t.Value.Row(t.Key.Steps, t.Key.Memory, t.Key.SeenBefore))];
+
+    /// <summary>
+    /// Writes the world's own views along <paramref name="loop"/> from <paramref name="from"/> into
+    /// <paramref name="memory"/> at their true poses, from step 0, as the server would have written them had the player
+    /// walked the loop before; returns the step after the last. The walk ends facing the wall before any paint, so
+    /// a paint makes its last views stale as it would in play (<see cref="WorldMemory.WorldChanged"/>).
+    /// </summary>
+    public static int RememberWalked(WorldMemory memory, int seed, WorldOptions options, AgentPose from, IEnumerable<WorldAction> loop)
+    {
+        var world = World.Create(seed, options);
+        world.Pose = from;
+        var step = 0;
+        foreach (var action in loop)
+        {
+            world.Apply(action);
+            memory.Remember(world.Render(), ReferenceTrajectory.ToPose(world.Pose), step++);
+        }
+        return step;
+    }
 
     /// <summary>
     /// Actions that take the world from <paramref name="from"/> away from the face ahead and back to the same pose
@@ -132,7 +165,8 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
 
     private void Judge(Played p)
     {
-        var tally = tallies.TryGetValue((p.Steps, p.Memory), out var t) ? t : tallies[(p.Steps, p.Memory)] = new Tally();
+        var key = (p.Steps, p.Memory, p.SeenBefore);
+        var tally = tallies.TryGetValue(key, out var t) ? t : tallies[key] = new Tally();
         var returned = p.Row.Frames[^1];
         if (p.Painted)
         {
@@ -143,8 +177,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
             tally.PositionError.Add(tracked.DistanceTo(start));
             tally.HeadingError.Add(Math.Abs(Angles.Wrap(tracked.Heading - start.Heading)) * 180 / Math.PI);
-            var strip = Strip.TryGetValue(p.Steps, out var s) ? s : (p.Reference[^1], null, null);
-            Strip[p.Steps] = p.Memory ? strip with { WithMemory = strip.WithMemory ?? returned } : strip with { WithoutMemory = strip.WithoutMemory ?? returned };
+            var strip = Strip.TryGetValue(p.Steps, out var s) ? s : Strip[p.Steps] = new ReturnFrames(p.Reference[^1]);
+            if (p.SeenBefore) strip.SeenBefore ??= returned;
+            else if (p.Memory) strip.WithMemory ??= returned;
+            else strip.WithoutMemory ??= returned;
         }
         else
         {
@@ -152,7 +188,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         }
     }
 
-    private sealed record Played(int Steps, bool Memory, bool Painted, RolloutRow Row, MarkDetector Detector, List<byte[]> Reference);
+    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, RolloutRow Row, MarkDetector Detector, List<byte[]> Reference);
 
     private sealed class Tally
     {
@@ -163,7 +199,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> PositionError { get; } = [];
         public List<double> HeadingError { get; } = [];
 
-        public EditPersistenceRow Row(int steps, bool memory) => new(steps, memory, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
+        public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
             Round(PositionError.Average()), Round(HeadingError.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
@@ -172,10 +208,20 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     }
 }
 
+/// <summary>The frames at a return: the reference world's, and the model's with memory (the loop seen before, or not) and without.</summary>
+public sealed class ReturnFrames(byte[] reference)
+{
+    public byte[] Reference { get; } = reference;
+    public byte[]? SeenBefore { get; set; }
+    public byte[]? WithMemory { get; set; }
+    public byte[]? WithoutMemory { get; set; }
+}
+
 /// <summary>
-/// Returns after <see cref="Steps"/> steps away (plus the two half turns): mean PSNR of the returned frame against the reference world,
+/// Returns after <see cref="Steps"/> steps away (plus the two half turns), with memory or not and with the loop's places
+/// <see cref="SeenBefore"/> in memory or not: mean PSNR of the returned frame against the reference world,
 /// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once; the
 /// tracked pose's mean error at the return (cells, degrees), which is its drift over the loop.
 /// </summary>
-public sealed record EditPersistenceRow(int Steps, bool Memory, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
+public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
     double ReturnPositionError, double ReturnHeadingError);

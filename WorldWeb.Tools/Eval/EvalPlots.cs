@@ -59,9 +59,10 @@ public static class EvalPlots
     private static Plot MarkRecall(List<EditPersistenceRow> rows)
     {
         var plot = new Plot();
-        foreach (var (memory, name) in new[] { (true, "memory on"), (false, "memory off") })
+        foreach (var (memory, seenBefore, name) in new[] { (true, true, "memory on, loop seen before"), (true, false, "memory on"), (false, false, "memory off") })
         {
-            var part = rows.Where(r => r.Memory == memory).ToList();
+            var part = rows.Where(r => r.Memory == memory && r.SeenBefore == seenBefore).ToList();
+            if (part.Count == 0) continue;
             var xs = part.Select(r => Math.Log10(r.Steps)).ToArray();
             var recall = plot.Add.Scatter(xs, part.Select(r => r.MarkRecall).ToArray());
             recall.LegendText = $"mark recall, {name}";
@@ -79,17 +80,21 @@ public static class EvalPlots
         return plot;
     }
 
-    /// <summary>One column per loop length: the reference world at the return, the model with memory, without.</summary>
+    /// <summary>One column per loop length: the reference world at the return, then the model with memory and the loop
+    /// seen before, with memory, without.</summary>
     private static FrameStrip ReturnsStrip(EditPersistence edits, int width, int height)
     {
         var columns = edits.Strip.Count;
-        var strip = new FrameStrip(width, height, columns, columns * 3);
+        var strip = new FrameStrip(width, height, columns, columns * 4);
         var column = 0;
-        foreach (var (reference, withMemory, withoutMemory) in edits.Strip.Values)
+        foreach (var frames in edits.Strip.Values)
         {
-            strip.Place(column, reference);
-            if (withMemory is not null) strip.Place(columns + column, withMemory);
-            if (withoutMemory is not null) strip.Place(2 * columns + column, withoutMemory);
+            strip.Place(column, frames.Reference);
+            byte[]?[] rows = [frames.SeenBefore, frames.WithMemory, frames.WithoutMemory];
+            for (var row = 0; row < rows.Length; row++)
+            {
+                if (rows[row] is { } frame) strip.Place((row + 1) * columns + column, frame);
+            }
             column++;
         }
         return strip;

@@ -22,7 +22,7 @@ public sealed record RolloutRow(ulong Seed, int FirstStep, IReadOnlyList<byte[]>
 /// Runs many rollouts in lockstep, all rows of a chunk in one batched step per generated frame — the
 /// same way the server steps its worlds, and with the server's retrieval (<see cref="MemoryFeed"/>). Each row's
 /// generated frames become its own context. An action that changes the world makes its memory forget what it
-/// showed of the changed spot (<see cref="WorldMemory.WorldChanged"/>), and the pose is tracked by the server's rule
+/// showed of the changed spot before the step recalls (<see cref="WorldMemory.WorldChanged"/>), and the pose is tracked by the server's rule
 /// (<see cref="PoseTracking"/>).
 /// </summary>
 public sealed class Rollout(WorldModel model, int batchCapacity = 32)
@@ -64,7 +64,6 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 var rgb = new byte[frame.Length];
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
-                if (changesWorld.Contains(rows[i].Actions[h])) rows[i].Memory?.WorldChanged(poses[i], step);
                 poses[i] = poseTracking.Next(poses[i], rows[i].Actions[h], batch.PoseDelta(row));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
@@ -81,6 +80,9 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
         batch.SetContext(row, context);
         batch.SetAction(row, action);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
-        if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step);
+        if (spec.Memory is null) return;
+        // As the server does: the step that changes the world is drawn without the views it makes stale.
+        if (changesWorld.Contains(action)) spec.Memory.WorldChanged(previous, step);
+        feed.Fill(batch, row, spec.Memory, previous, step);
     }
 }
