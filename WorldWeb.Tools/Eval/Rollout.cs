@@ -35,7 +35,8 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
     public void Run(IReadOnlyList<RolloutRow> rows, Action<int, int>? progress = null)
     {
         using var batch = model.CreateBatch(batchCapacity);
-        foreach (var chunk in rows.Chunk(batchCapacity)) RunChunk(batch, chunk, progress);
+        // Longest first, so that a chunk runs about as long as its rows do (a row's frames do not depend on its batch mates).
+        foreach (var chunk in rows.OrderByDescending(r => r.Actions.Count).Chunk(batchCapacity)) RunChunk(batch, chunk, progress);
     }
 
     public const int ProgressEvery = 250;
