@@ -18,6 +18,7 @@ public static class DatabaseExtensions
             .AddInterceptors(new StatementBudgetInterceptor()));
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<MigrationStatus>();
+        builder.Services.AddExceptionHandler<DatabaseOutageHandler>();
         // First of all hosted services, whatever registered theirs before: Data Protection reads its key ring at start,
         // and on a fresh database the table it reads is made by the migrations.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseMigrator>());

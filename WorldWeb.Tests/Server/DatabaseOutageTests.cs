@@ -41,6 +41,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             long beforeOutage = step;
             step = await ReadUntilAsync(frames, step + 20);  // worlds play on while the backlog has room
             Assert.Equal("Degraded", await http.GetStringAsync("/healthz"));
+            // A web request that needs the database is told so, and when to try again: not the bare 500 of a bug.
+            HttpResponseMessage refused = await http.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("made in the outage", null, 32));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("database is not answering", await refused.Content.ReadAsStringAsync());
+            Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
             string? reason = await notices.Reader.ReadAsync().AsTask().WaitAsync(Patience);
             Assert.Contains("database", reason);
             long pausedAt = Drain(frames, step);
