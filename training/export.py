@@ -49,6 +49,9 @@ def parse_args(argv):
     p.add_argument("--version", default="0.1.0", help="the package's version in world.json")
     p.add_argument("--float-frames", action="store_true",
                    help="context and memory as float32 [3, H, W] (default: 8-bit RGB [H, W, 3], a quarter of the bytes)")
+    p.add_argument("--no-int8", action="store_true",
+                   help="leave out the int8 graphs (their calibration is most of an export's time on a CPU): for a "
+                        "checkpoint judged with `eval --precision float` before it is exported whole")
     p.add_argument("--model-config", type=Path, help="a config whose model section replaces the checkpoint's: "
                    "inference settings (temperature, memory prior) for the same weights, which must fit it exactly")
     return p.parse_args(argv)
@@ -143,7 +146,7 @@ def main(argv=None):
         onnx.save(graph, str(onnx_path))
         world_json = add_context_pool(args.out, graph, world_json)
         world_json = add_half(args.out, graph, world_json)
-        if cfg.model.output == "tokens":
+        if cfg.model.output == "tokens" and not args.no_int8:
             calibration = ShardSet.load(args.starts_from or saved["data"]["shards"])
             training, held_out = split(calibration, set(saved["data"].get("held_out", [])), INT8_EPISODES)
             with torch.no_grad():
