@@ -1,5 +1,3 @@
-using WorldWeb.Inference.Poses;
-
 namespace WorldWeb.Server.Worlds;
 
 /// <summary>A world's actions: what its players send, what each step applies, and what memory learns of a change.</summary>
@@ -33,22 +31,15 @@ public sealed partial class WorldSession
     public int PendingPresses => _input.PendingPresses;
 
     /// <summary>
-    /// Before step <paramref name="step"/>, whose action changes the world, recalls its memories, memory learns where the
-    /// player stands as it is applied (<paramref name="at"/>) and forgets the views that no longer hold: the step draws
-    /// the change with none of them pulling it back to how the spot looked (training does the same: datagen's
-    /// stale_from). It follows from the logged action alone, so a replay tells memory the same at the same step; a step
-    /// rolled back still happened, and so did its change.
+    /// Step <paramref name="step"/>'s action changes the world, and memory forgot <paramref name="forgotten"/> views of the
+    /// spot, where the player stood, before the step recalled (<c>MemoryFeed.Fill</c>). It follows from the logged action alone, so a replay tells memory the same at the
+    /// same step; a step rolled back still happened, and so did its change.
     /// </summary>
-    private void TellMemoryOfChange(Pose at, long step)
+    private void LogWorldChanged(long step, int forgotten)
     {
-        if (_memory is null || !Model.Actions[_filledAction].ChangesWorld)
-        {
-            return;
-        }
-        int forgotten = _memory.WorldChanged(at, step);
         if (_logger is not null)
         {
-            LogWorldChanged(_logger, Id, step, at.X, at.Y, at.Heading, forgotten);
+            LogWorldChanged(_logger, Id, step, _pose.X, _pose.Y, _pose.Heading, forgotten);
         }
     }
 

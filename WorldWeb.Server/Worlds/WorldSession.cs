@@ -220,8 +220,12 @@ public sealed partial class WorldSession
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)
             {
-                TellMemoryOfChange(_pose, next);
-                _feed.Fill(batch, row, _memory, _pose, next);
+                bool changesWorld = Model.Actions[action].ChangesWorld;
+                _feed.Fill(batch, row, _memory, _pose, next, changesWorld, out int forgotten);
+                if (changesWorld)
+                {
+                    LogWorldChanged(next, forgotten);
+                }
             }
         }
     }

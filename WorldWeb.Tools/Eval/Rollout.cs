@@ -81,9 +81,6 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
         batch.SetContext(row, context);
         batch.SetAction(row, action);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
-        if (spec.Memory is null) return;
-        // As the server does: the step that changes the world is drawn without the views it makes stale.
-        if (changesWorld.Contains(action)) spec.Memory.WorldChanged(previous, step);
-        feed.Fill(batch, row, spec.Memory, previous, step);
+        if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step, changesWorld.Contains(action), out _);
     }
 }
