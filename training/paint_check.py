@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""Does a checkpoint draw a paint? For the first two paints of each of the last 12 episodes of data/shards: the last
-context frame, the world's frame after the paint, and the model's (one draw, memory empty), six to a row, as PNG.
+"""Does a checkpoint draw a paint, and only where one lands? For every paint in the shards, from true context with
+memory empty (one draw each of three noises):
+- **drawn**: of the paints that reached a wall, the share whose frame shows the mark by the eval's rule
+  (`MarkDetector`: most pixels of the mark's footprint nearer the world's painted frame than its frame before),
+  for close walls (a footprint of at least 1,000 pixels) and far ones;
+- **false draws**: of the paints that reached no wall, the share whose frame changes over 300 pixels (the smallest
+  mark drawn within reach covers ~100) where the world changed nothing.
+Prints one JSON line and writes a PNG of the first paints: last context frame, the world's frame, the model's.
 
-    python3 training/paint_check.py CHECKPOINT OUT.png [NAME=VALUE ...]   # model settings of play, e.g. uniform_reach=2
+    ./worldweb datagen --out /tmp/held --seeds 1001-1040 --steps 600    # held-out seeds: 118 paints that land, 14 that do not
+    python3 training/paint_check.py CHECKPOINT OUT.png --shards /tmp/held [NAME=VALUE ...]   # model settings, e.g. uniform_reach=15
 """
+import argparse
+import json
 import struct
 import sys
 import zlib
@@ -17,6 +26,11 @@ from worldweb_training import checkpoint
 from worldweb_training.config import config_from_dict
 from worldweb_training.data import ShardSet, WindowSampler, to_model_inputs
 from worldweb_training.model import WorldModel
+
+FOOTPRINT_DIFFERENCE = 24  # as MarkDetector: a channel differs by more than this
+CLOSE_FOOTPRINT = 1000
+FALSE_DRAW_PIXELS = 300
+NOISES = 3
 
 
 def png(path, img):
@@ -39,26 +53,83 @@ def sheet(frames, cols=6, scale=2):
     return out.repeat(scale, 0).repeat(scale, 1)
 
 
-saved = checkpoint.load(sys.argv[1])
-overrides = {k: type(saved["config"]["model"].get(k, 0))(v) for k, v in (a.split("=", 1) for a in sys.argv[3:])}
-cfg = config_from_dict(dict(saved["config"], model=dict(saved["config"]["model"], **overrides)))
-sh = ShardSet.load('data/shards')
-eps = sh.episodes[-12:]
-model = WorldModel(cfg.model, len(sh.actions)); model.load_state_dict(saved["model"]); model.eval()
-s = WindowSampler(eps, cfg.model, cfg.data)
-rng = np.random.default_rng(0)
-rows = []
-for e, ep in enumerate(s.episodes):
-    for c in np.flatnonzero(ep.changed)[:2]:
-        if c >= 4: rows.append(s.window(rng, e, int(c), retrieval=False))
-batch = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
-inp = to_model_inputs(batch, 'cpu')
-torch.manual_seed(0)
-with torch.no_grad():
-    frame, _ = model(inp["context"], inp["action"], inp["memory"], inp["memory_pose"], torch.randn(len(rows), 3, 64, 64))
-gen = (frame.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy()
-out = []
-for i in range(min(8, len(rows))):
-    out += [batch["context"][i][-1], batch["target"][i], gen[i]]
-png(sys.argv[2], sheet(np.stack(out)))
-print(len(rows), 'paint windows')
+def differs(a, b):
+    return (np.abs(a.astype(int) - b.astype(int)) > FOOTPRINT_DIFFERENCE).any(-1)
+
+
+def shows_mark(generated, painted, before):
+    """MarkDetector's rule per row: most footprint pixels nearer the painted frame than the one before."""
+    footprint = differs(painted, before)
+    g = generated.astype(int)
+    nearer = ((g - painted) ** 2).sum(-1) < ((g - before) ** 2).sum(-1)
+    return np.array([nearer[i][footprint[i]].mean() >= 0.5 for i in range(len(g))]), footprint.sum((1, 2))
+
+
+def draw(model, batch, noises):
+    inputs = to_model_inputs(batch, "cpu")
+    frames = []
+    for seed in range(noises):
+        torch.manual_seed(seed)
+        with torch.no_grad():
+            frame, _ = model(inputs["context"], inputs["action"], inputs["memory"], inputs["memory_pose"],
+                             torch.randn(len(batch["target"]), 3, *batch["target"].shape[1:3]))
+        frames.append((frame.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy())
+    return frames
+
+
+def windows(sampler, steps):
+    rng = np.random.default_rng(0)
+    rows = [sampler.window(rng, e, s, retrieval=False) for e, s in steps]
+    batch = {k: np.stack([r[k] for r in rows]) for k in rows[0]}
+    batch["memory_pose"][:] = 0  # memory empty: what the model draws by itself
+    return batch
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("checkpoint")
+    p.add_argument("out", help="PNG of the first paints")
+    p.add_argument("--shards", default="data/shards", help="held-out shards (default: the last 12 episodes of data/shards)")
+    p.add_argument("settings", nargs="*", help="model settings of play, NAME=VALUE")
+    args = p.parse_intermixed_args()
+    saved = checkpoint.load(args.checkpoint)
+    overrides = {k: type(saved["config"]["model"].get(k, 0))(v) for k, v in (a.split("=", 1) for a in args.settings)}
+    cfg = config_from_dict(dict(saved["config"], model=dict(saved["config"]["model"], **overrides)))
+    shards = ShardSet.load(args.shards)
+    episodes = shards.episodes if args.shards != "data/shards" else shards.episodes[-12:]
+    model = WorldModel(cfg.model, len(shards.actions))
+    model.load_state_dict(saved["model"])
+    model.eval()
+    sampler = WindowSampler(episodes, cfg.model, cfg.data)
+    paint = [shards.actions.index(a) for a in shards.changes_world]
+    k = cfg.model.context_frames
+    # A first paint of a face only (the one before was not a paint): a second one recolours, a different lesson.
+    landed = [(e, int(s)) for e, ep in enumerate(sampler.episodes) for s in np.flatnonzero(ep.changed)
+              if s >= k and ep.actions[s - 1] not in paint]
+    missed = [(e, int(s)) for e, ep in enumerate(sampler.episodes)
+              for s in np.flatnonzero(np.isin(ep.actions, paint) & (ep.changed == 0)) if s >= k]
+
+    hits = windows(sampler, landed)
+    before = hits["context"][:, -1]
+    generated = draw(model, hits, NOISES)
+    shown = np.array([shows_mark(g, hits["target"], before)[0] for g in generated])
+    footprint = differs(hits["target"], before).sum((1, 2))
+    close = footprint >= CLOSE_FOOTPRINT
+    report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
+              "settings": overrides, "paints_landed": len(landed), "drawn": round(float(shown.mean()), 3),
+              "drawn_close": round(float(shown[:, close].mean()), 3), "close": int(close.sum()),
+              "drawn_far": round(float(shown[:, ~close].mean()), 3), "far": int((~close).sum()),
+              "paints_missed": len(missed)}
+    if missed:
+        misses = windows(sampler, missed)
+        changed = [differs(g, misses["context"][:, -1]).sum((1, 2)) > FALSE_DRAW_PIXELS for g in draw(model, misses, NOISES)]
+        report["false_draws"] = round(float(np.mean(changed)), 3)
+    print(json.dumps(report))
+    out = []
+    for i in range(min(8, len(landed))):
+        out += [before[i], hits["target"][i], generated[0][i]]
+    png(args.out, sheet(np.stack(out)))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,8 +5,9 @@ namespace WorldWeb.ReferenceWorld.Shards;
 
 /// <summary>
 /// Records exploration episodes as training shards: per episode frames uint8 [T,H,W,3], actions int64 [T], poses
-/// float32 [T,3] and changed uint8 [T] (1 where the step's action changed the world: a paint that reached a wall),
-/// plus an index.json describing them all. actions[t] is the action applied at step t that produced frames[t];
+/// float32 [T,3], changed uint8 [T] (1 where the step's action changed the world: a paint that reached a wall) and
+/// in_reach uint8 [T] (1 where a wall face is within a paint's reach straight ahead of pose t: a paint from there would
+/// mark it, and from anywhere else changes nothing, which training teaches from these poses), plus an index.json describing them all. actions[t] is the action applied at step t that produced frames[t];
 /// actions[0] is noop. With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later
 /// step from which a change makes its view out of date as a memory (the server's memory rule, given the poses and
 /// the steps that changed the world), so training recalls what the server would. Without <paramref name="paints"/>
@@ -25,6 +26,7 @@ public sealed class ShardWriter(string directory, WorldOptions options, Func<IRe
         var actions = new long[steps];
         var poses = new float[steps * 3];
         var changed = new byte[steps];
+        var inReach = new byte[steps];
         var path = new List<AgentPose>(steps);
         var changes = new List<int>();
         for (var t = 0; t < steps; t++)
@@ -38,6 +40,7 @@ public sealed class ShardWriter(string directory, WorldOptions options, Func<IRe
             actions[t] = (long)action;
             world.Render(frames.AsSpan(t * frameBytes, frameBytes));
             path.Add(world.Pose);
+            inReach[t] = world.FaceAhead() is null ? (byte)0 : (byte)1;
             poses[t * 3] = (float)world.Pose.X;
             poses[t * 3 + 1] = (float)world.Pose.Y;
             poses[t * 3 + 2] = (float)world.Pose.Heading;
@@ -49,6 +52,7 @@ public sealed class ShardWriter(string directory, WorldOptions options, Func<IRe
         NpyWriter.Write<long>(stem + ".actions.npy", actions, steps);
         NpyWriter.Write<float>(stem + ".poses.npy", poses, steps, 3);
         NpyWriter.Write<byte>(stem + ".changed.npy", changed, steps);
+        NpyWriter.Write<byte>(stem + ".in_reach.npy", inReach, steps);
         if (staleFrom is not null) NpyWriter.Write<long>(stem + ".stale_from.npy", staleFrom(path, changes), steps);
         episodes.Add(new { name, seed, steps, changes = changes.Count });
         return name;

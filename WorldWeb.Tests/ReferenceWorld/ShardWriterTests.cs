@@ -45,13 +45,18 @@ public sealed class ShardWriterTests : IDisposable
         var actions = Payload<long>(name + ".actions.npy");
         var poses = Payload<float>(name + ".poses.npy");
         var changed = Payload<byte>(name + ".changed.npy");
+        var inReach = Payload<byte>(name + ".in_reach.npy");
         Assert.Equal(0L, actions[0]);
         Assert.Contains((byte)1, changed);
+        Assert.Contains((byte)0, inReach);
 
         var world = World.Create(6);
         for (var t = 0; t < actions.Length; t++)
         {
+            // A paint lands exactly where the step before recorded a face in reach.
+            if (actions[t] == (long)WorldAction.Paint) Assert.Equal(inReach[t - 1] == 1, changed[t] == 1);
             Assert.Equal(changed[t] == 1, world.Apply((WorldAction)actions[t]));
+            Assert.Equal(world.FaceAhead() is not null, inReach[t] == 1);
             Assert.Equal(poses[t * 3], (float)world.Pose.X);
             Assert.Equal(poses[t * 3 + 1], (float)world.Pose.Y);
             Assert.Equal(poses[t * 3 + 2], (float)world.Pose.Heading);

@@ -92,7 +92,9 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             try
             {
-                if ((await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode == HttpStatusCode.OK)
+                // Its own "listening" line first: another test's server on the same port would answer /healthz too.
+                if (server.Output.Contains($"Now listening on: http://127.0.0.1:{port}", StringComparison.Ordinal)
+                    && (await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode == HttpStatusCode.OK)
                 {
                     return server;
                 }
@@ -110,11 +112,25 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    private static readonly HashSet<int> PortsGiven = [];
+
+    /// <summary>A port free now and never given before in this test run: the OS may offer a port again as soon as
+    /// its listener closes, and two servers of parallel tests on one port fail one start ("address already in use").</summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (PortsGiven)
+            {
+                if (PortsGiven.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary>kill -9: no shutdown hook runs, nothing is saved.</summary>

@@ -171,3 +171,26 @@ class PaintShardsTest(unittest.TestCase):
             changes = np.flatnonzero(sampler.episodes[e].changed)
             self.assertTrue(((s - changes >= 0) & (s - changes < 3)).any(), f"target {s} is not just after a change")
         self.assertIn(len(self.shards.actions) - 1, set(b["action"]))
+
+    def test_a_paint_that_reached_no_wall_joins_the_change_windows(self):
+        paint = len(self.shards.actions) - 1
+        episode = dataclasses.replace(self.shards.episodes[0], changed=self.shards.episodes[0].changed.copy())
+        episode.changed[17] = 0  # as if the paint at step 17 had found no wall in reach
+        data = dataclasses.replace(self.cfg.data, change_windows=1.0, change_window=1)
+        drawn = lambda changing: set(WindowSampler([episode], self.cfg.model, data, changing).batch(np.random.default_rng(3), 256)["step"])
+        self.assertEqual(drawn([paint]), {7, 17, 27, 37, 47})
+        self.assertEqual(drawn([]), {7, 27, 37, 47})
+
+    def test_a_noop_out_of_reach_becomes_a_paint_that_changes_nothing(self):
+        paint = len(self.shards.actions) - 1
+        first = self.shards.episodes[0]
+        actions, in_reach = first.actions.copy(), np.zeros(len(first), np.uint8)
+        actions[[20, 30]] = 0
+        in_reach[29] = 1  # a wall in reach before step 30: a paint there would have drawn
+        episode = dataclasses.replace(first, actions=actions, in_reach=in_reach)
+        data = dataclasses.replace(self.cfg.data, miss_windows=1.0)
+        b = WindowSampler([episode], self.cfg.model, data, [paint]).batch(np.random.default_rng(4), 64)
+        self.assertEqual(set(b["step"]), {20})
+        self.assertTrue((b["action"] == paint).all())
+        unlabelled = WindowSampler([episode], self.cfg.model, data).batch(np.random.default_rng(4), 64)
+        self.assertTrue((unlabelled["action"] == actions[unlabelled["step"]]).all())  # without the paint's index, none

@@ -218,6 +218,21 @@ class TokenModelTest(unittest.TestCase):
         self.assertTrue(torch.isfinite(loss))
         self.assertEqual([n for n, p in self.model.named_parameters() if p.grad is None], [])
 
+    def test_a_row_whose_action_changes_the_world_weighs_change_weight(self):
+        context, action, memory, memory_pose, _ = inputs(2)
+        action = torch.tensor([ACTIONS - 1, 0])
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(2, 3, H, W), "pose_delta": torch.zeros(2, 3)}
+        train = dataclasses.replace(self.cfg.train, change_weight=3.0, context_noise_max=0.0, stray_patches_max=0.0)
+        self.model.eval()
+
+        def frame_loss(rows, changing):
+            part = {k: v[rows] for k, v in batch.items()}
+            return float(training_loss(self.model, part, train, torch.tensor(changing))[1]["frame_loss"])
+        paint, other = frame_loss([0], []), frame_loss([1], [])
+        self.assertAlmostEqual(frame_loss([0, 1], []), (paint + other) / 2, places=5)
+        self.assertAlmostEqual(frame_loss([0, 1], [ACTIONS - 1]), (3 * paint + other) / 4, places=5)
+
     def with_memory_prior(self, gain, reach=0.3):
         cfg = dataclasses.replace(self.cfg.model, memory_prior_gain=gain, memory_prior_reach_cells=reach)
         model = WorldModel(cfg, ACTIONS).eval()

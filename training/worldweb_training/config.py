@@ -64,6 +64,8 @@ class DataConfig:
     # the data (~1 step in 140) and the only place the model learns to draw one and keep it in view.
     change_windows: float = 0.0
     change_window: int = 12
+    # Share of windows that are a paint reaching no wall (a noop out of reach relabelled paint; data.WindowSampler).
+    miss_windows: float = 0.0
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
     # Free play in the periodic evaluation: rollouts of this many steps from held-out starts.
@@ -84,6 +86,10 @@ class TrainConfig:
     pose_weight: float = 0.1
     # Token model: up to this share of each row's context and memory patches replaced by random codebook patches.
     stray_patches_max: float = 0.0
+    # Token model: loss weight of rows whose action changes the world (a paint, whether it reached a wall or not).
+    # Their lesson, a mark drawn where the wall is in reach and nowhere else, lies in a few dozen patches of one
+    # row in a batch, against thousands of patches that only move.
+    change_weight: float = 1.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
     # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level

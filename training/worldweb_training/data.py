@@ -27,6 +27,8 @@ class Episode:
     # Per step, the first later step from which a change makes its view out of date as a memory (the server's rule,
     # WorldWeb.Memory's ChangeSight, applied by datagen); T where none, and everywhere in shards without it.
     stale_from: np.ndarray = None
+    # 1 where a wall face is within a paint's reach straight ahead of pose t; None in shards from before it.
+    in_reach: np.ndarray = None
 
     def __post_init__(self):
         t = len(self.actions)
@@ -64,10 +66,12 @@ class ShardSet:
             episode = Episode(entry["name"], entry.get("seed", -1),
                               np.load(f"{stem}.frames.npy"), np.load(f"{stem}.actions.npy"),
                               np.load(f"{stem}.poses.npy").astype(np.float32),
-                              _optional(f"{stem}.changed.npy"), _optional(f"{stem}.stale_from.npy"))
+                              _optional(f"{stem}.changed.npy"), _optional(f"{stem}.stale_from.npy"),
+                              _optional(f"{stem}.in_reach.npy"))
             t = len(episode)
             if episode.frames.shape != (t,) + shape or episode.frames.dtype != np.uint8 \
-                    or episode.poses.shape != (t, 3) or episode.changed.shape != (t,) or episode.stale_from.shape != (t,):
+                    or episode.poses.shape != (t, 3) or episode.changed.shape != (t,) or episode.stale_from.shape != (t,) \
+                    or (episode.in_reach is not None and episode.in_reach.shape != (t,)):
                 raise ValueError(f"{stem}: frames {episode.frames.shape} {episode.frames.dtype}, "
                                  f"poses {episode.poses.shape}, actions {t}; expected {shape} uint8")
             episodes.append(episode)
@@ -120,7 +124,11 @@ def retrieval_score(pose, candidates):
 class WindowSampler:
     """Draws random training windows (with memories) from a list of episodes."""
 
-    def __init__(self, episodes, model_cfg, data_cfg):
+    def __init__(self, episodes, model_cfg, data_cfg, changing_actions=()):
+        """changing_actions: indices of the actions that change the world (a paint). Its misses (a paint that reached
+        no wall) join the change windows, and miss_windows of each batch are noops out of reach relabelled as the
+        first of them: the world's paint there changes nothing, exactly as its noop. That is the lesson that nothing
+        is drawn out of reach, which the explorer's own misses (one paint in ten) teach too rarely."""
         self.k, self.m = model_cfg.context_frames, model_cfg.memory_slots
         self.cfg = data_cfg
         self.episodes = [e for e in episodes if len(e) > self.k]
@@ -131,10 +139,18 @@ class WindowSampler:
         self.near = [near_candidates(e.poses, data_cfg.near_radius_cells,
                                      np.deg2rad(data_cfg.near_angle_deg), self.k + data_cfg.near_min_gap, e.stale_from)
                      for e in self.episodes]
-        # (episode, step) of every target within change_window steps after a change: where a mark is drawn and kept.
+        # (episode, step) of every target within change_window steps after a change, where a mark is drawn and kept,
+        # and of every paint that changed nothing, where none may be.
         span = data_cfg.change_window
-        self.after_change = np.array([(i, s) for i, e in enumerate(self.episodes) for c in np.flatnonzero(e.changed)
-                                      for s in range(max(c, self.k), min(c + span, len(e)))], np.int64).reshape(-1, 2)
+        kept = [(i, s) for i, e in enumerate(self.episodes) for c in np.flatnonzero(e.changed)
+                for s in range(max(c, self.k), min(c + span, len(e)))]
+        missed = [(i, int(s)) for i, e in enumerate(self.episodes)
+                  for s in np.flatnonzero(np.isin(e.actions, changing_actions) & (e.changed == 0)) if s >= self.k]
+        self.after_change = np.array(kept + missed, np.int64).reshape(-1, 2)
+        self.paint = changing_actions[0] if len(changing_actions) else None
+        self.out_of_reach = np.array([(i, int(s)) for i, e in enumerate(self.episodes) if e.in_reach is not None
+                                      for s in np.flatnonzero((e.actions == 0) & (np.roll(e.in_reach, 1) == 0))
+                                      if s >= self.k], np.int64).reshape(-1, 2)
 
     def batch(self, rng, size) -> dict:
         which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
@@ -142,8 +158,15 @@ class WindowSampler:
         if len(self.after_change) and self.cfg.change_windows > 0:
             for row in np.flatnonzero(rng.random(size) < self.cfg.change_windows):
                 which[row], steps[row] = self.after_change[rng.integers(len(self.after_change))]
+        relabelled = np.zeros(size, bool)
+        if len(self.out_of_reach) and self.paint is not None and self.cfg.miss_windows > 0:
+            relabelled = rng.random(size) < self.cfg.miss_windows
+            for row in np.flatnonzero(relabelled):
+                which[row], steps[row] = self.out_of_reach[rng.integers(len(self.out_of_reach))]
         windows = [self.window(rng, e, s) for e, s in zip(which, steps)]
         out = {key: np.stack([w[key] for w in windows]) for key in windows[0]}
+        if relabelled.any():
+            out["action"][relabelled] = self.paint
         out["episode"], out["step"] = which, np.array(steps)
         return out
 

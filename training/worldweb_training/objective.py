@@ -28,11 +28,12 @@ def context_corruption(context, train_cfg):
     return noise, level
 
 
-def training_loss(model, inputs, train_cfg):
-    """Returns (total loss, {name: detached loss}) for one batch from data.to_model_inputs."""
+def training_loss(model, inputs, train_cfg, changing_actions=None):
+    """Returns (total loss, {name: detached loss}) for one batch from data.to_model_inputs; changing_actions: the
+    indices of actions that change the world, whose rows weigh train_cfg.change_weight (token model)."""
     cfg = model.cfg
     if cfg.output == "tokens":
-        return token_loss(model, inputs, train_cfg)
+        return token_loss(model, inputs, train_cfg, changing_actions)
     target = inputs["target"] * 2 - 1
     t = noise_levels(len(target), cfg.sampler_times, train_cfg.sampler_time_fraction, target.device)
     x_t = (1 - t[:, None, None, None]) * target + t[:, None, None, None] * torch.randn_like(target)
@@ -61,7 +62,7 @@ def stray_patches(frames, codebook, patch, max_rate):
     return from_patches(codebook[codes], patch, h, w).reshape(frames.shape)
 
 
-def token_loss(model, inputs, train_cfg):
+def token_loss(model, inputs, train_cfg, changing_actions=None):
     """The token model's objective: cross-entropy of the codebook patch nearest each patch of the target, and the pose."""
     cfg = model.cfg
     context, memory = inputs["context"], inputs["memory"]
@@ -72,7 +73,11 @@ def token_loss(model, inputs, train_cfg):
     conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise)
     logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
-    frame_loss = F.cross_entropy(logits.flatten(2), codes)
+    per_row = F.cross_entropy(logits.flatten(2), codes, reduction="none").mean(1)
+    weight = torch.ones_like(per_row)
+    if changing_actions is not None and len(changing_actions):
+        weight = torch.where(torch.isin(inputs["action"], changing_actions), train_cfg.change_weight, 1.0)
+    frame_loss = (per_row * weight).sum() / weight.sum()
     pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]), inputs["pose_delta"] * cfg.pose_scale)
     total = frame_loss + train_cfg.pose_weight * pose_loss
     return total, {"loss": total.detach(), "frame_loss": frame_loss.detach(), "pose_loss": pose_loss.detach()}

@@ -59,7 +59,9 @@ class Run:
                       "heading_step_degrees": shards.heading_step_degrees, "move_steps": shards.move_steps}
         self.data = shards.describe()
         self.data["held_out"] = [e.name for e in shards.episodes[-held_out:]]
-        self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data)
+        changing = [shards.actions.index(name) for name in shards.changes_world]
+        self.sampler = WindowSampler(shards.episodes[:-held_out], self.cfg.model, self.cfg.data, changing)
+        self.changing_actions = torch.tensor(changing, dtype=torch.long, device=device)
         self.held_out = HeldOutBatch(WindowSampler(shards.episodes[-held_out:], self.cfg.model, self.cfg.data),
                                      self.cfg.data.eval_batch, self.cfg.train.seed, device)
         d = self.cfg.data
@@ -177,7 +179,7 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
-        loss, parts = training_loss(self.model, inputs, t)
+        loss, parts = training_loss(self.model, inputs, t, self.changing_actions)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip)
