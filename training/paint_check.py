@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Does a checkpoint draw a paint, and only where one lands? For every paint in the shards, from true context with
 memory empty (one draw each of three noises):
-- **drawn**: of the paints that reached a wall, the share whose frame shows the mark by the eval's rule
-  (`MarkDetector`: most pixels of the mark's footprint nearer the world's painted frame than its frame before),
-  for close walls (a footprint of at least 1,000 pixels) and far ones;
+- **drawn**: of the first paints of a face, the share whose frame shows the mark by the eval's rule (`MarkDetector`:
+  most pixels of the mark's footprint nearer the world's painted frame than its frame before), for close walls (a
+  footprint of at least 1,000 pixels) and far ones; **recoloured**: the same for a paint from the pose of an earlier
+  one, which turns the mark to the next colour;
 - **false draws**: of the paints that reached no wall, the share whose frame differs from the same window's frame
   drawn as a noop, with the same noise, in over 300 pixels (the smallest mark drawn within reach covers ~100): a
   mark where the world changed nothing. Sampling alone redraws a frame in more than that (0.46 of noops, paint3), so
@@ -113,9 +114,7 @@ def main():
     sampler = WindowSampler(episodes, cfg.model, cfg.data)
     paint = [shards.actions.index(a) for a in shards.changes_world]
     k = cfg.model.context_frames
-    # A first paint of a face only (the one before was not a paint): a second one recolours, a different lesson.
-    landed = [(e, int(s)) for e, ep in enumerate(sampler.episodes) for s in np.flatnonzero(ep.changed)
-              if s >= k and ep.actions[s - 1] not in paint]
+    landed = [(e, int(s)) for e, ep in enumerate(sampler.episodes) for s in np.flatnonzero(ep.changed) if s >= k]
     missed = [(e, int(s)) for e, ep in enumerate(sampler.episodes)
               for s in np.flatnonzero(np.isin(ep.actions, paint) & (ep.changed == 0)) if s >= k]
 
@@ -124,12 +123,16 @@ def main():
     generated = draw(model, hits, NOISES)
     shown = np.array([shows_mark(g, hits["target"], before)[0] for g in generated])
     footprint = differs(hits["target"], before).sum((1, 2))
-    close = footprint >= CLOSE_FOOTPRINT
+    # A paint from the pose of an earlier one recolours the face (the explorer comes back to paint again): another lesson.
+    recolour = np.array([any(np.array_equal(sampler.episodes[e].poses[c], sampler.episodes[e].poses[s])
+                             for c in np.flatnonzero(sampler.episodes[e].changed[:s])) for e, s in landed])
+    close, far = (footprint >= CLOSE_FOOTPRINT) & ~recolour, (footprint < CLOSE_FOOTPRINT) & ~recolour
+    share = lambda rows: round(float(shown[:, rows].mean()), 3)
     report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
-              "settings": overrides, "paints_landed": len(landed), "drawn": round(float(shown.mean()), 3),
-              "drawn_close": round(float(shown[:, close].mean()), 3), "close": int(close.sum()),
-              "drawn_far": round(float(shown[:, ~close].mean()), 3), "far": int((~close).sum()),
-              "paints_missed": len(missed)}
+              "settings": overrides, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
+              "drawn": share(~recolour), "drawn_close": share(close), "close": int(close.sum()),
+              "drawn_far": share(far), "far": int(far.sum()),
+              "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed)}
     if missed:
         misses = windows(sampler, missed)
         report["false_draws"] = false_draws(model, misses, paint[0])
