@@ -111,12 +111,11 @@ def main():
     model = WorldModel(cfg.model, len(shards.actions))
     model.load_state_dict(saved["model"])
     model.eval()
-    sampler = WindowSampler(episodes, cfg.model, cfg.data)
     paint = [shards.actions.index(a) for a in shards.changes_world]
+    sampler = WindowSampler(episodes, cfg.model, cfg.data, paint)
     k = cfg.model.context_frames
     landed = [(e, int(s)) for e, ep in enumerate(sampler.episodes) for s in np.flatnonzero(ep.changed) if s >= k]
-    missed = [(e, int(s)) for e, ep in enumerate(sampler.episodes)
-              for s in np.flatnonzero(np.isin(ep.actions, paint) & (ep.changed == 0)) if s >= k]
+    missed = [tuple(row) for row in sampler.missed]
 
     hits = windows(sampler, landed)
     before = hits["context"][:, -1]
@@ -136,8 +135,7 @@ def main():
     if missed:
         misses = windows(sampler, missed)
         report["false_draws"] = false_draws(model, misses, paint[0])
-    out_of_reach = [(e, int(s)) for e, ep in enumerate(sampler.episodes) if ep.in_reach is not None
-                    for s in np.flatnonzero((ep.actions == 0) & (np.roll(ep.in_reach, 1) == 0)) if s >= k]
+    out_of_reach = [tuple(row) for row in sampler.out_of_reach]
     if out_of_reach and paint:
         report["out_of_reach_noops"] = len(out_of_reach)
         report["false_draws_out_of_reach"] = false_draws(model, windows(sampler, out_of_reach), paint[0])

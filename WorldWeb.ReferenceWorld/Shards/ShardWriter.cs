@@ -7,10 +7,11 @@ namespace WorldWeb.ReferenceWorld.Shards;
 /// Records exploration episodes as training shards: per episode frames uint8 [T,H,W,3], actions int64 [T], poses
 /// float32 [T,3], changed uint8 [T] (1 where the step's action changed the world: a paint that reached a wall) and
 /// in_reach uint8 [T] (1 where a wall face is within a paint's reach straight ahead of pose t: a paint from there would
-/// mark it, and from anywhere else changes nothing, which training teaches from these poses), plus an index.json describing them all. actions[t] is the action applied at step t that produced frames[t];
-/// actions[0] is noop. With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later
-/// step from which a change makes its view out of date as a memory (the server's memory rule, given the poses and
-/// the steps that changed the world), so training recalls what the server would. Without <paramref name="paints"/>
+/// mark it, and from anywhere else changes nothing, which training teaches from these poses), plus an index.json
+/// describing them all. actions[t] is the action applied at step t that produced frames[t]; actions[0] is noop.
+/// With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later step from which a
+/// change makes its view out of date as a memory (the server's memory rule, given the poses and the steps that
+/// changed the world), so training recalls what the server would. Without <paramref name="paints"/>
 /// the explorer walks as it did before paint existed (the shards models up to 0.2.4 were trained on).
 /// </summary>
 public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null, bool paints = true)

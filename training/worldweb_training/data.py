@@ -144,9 +144,10 @@ class WindowSampler:
         span = data_cfg.change_window
         kept = [(i, s) for i, e in enumerate(self.episodes) for c in np.flatnonzero(e.changed)
                 for s in range(max(c, self.k), min(c + span, len(e)))]
-        missed = [(i, int(s)) for i, e in enumerate(self.episodes)
-                  for s in np.flatnonzero(np.isin(e.actions, changing_actions) & (e.changed == 0)) if s >= self.k]
-        self.after_change = np.array(kept + missed, np.int64).reshape(-1, 2)
+        self.missed = np.array([(i, int(s)) for i, e in enumerate(self.episodes)
+                                for s in np.flatnonzero(np.isin(e.actions, changing_actions) & (e.changed == 0))
+                                if s >= self.k], np.int64).reshape(-1, 2)
+        self.after_change = np.concatenate([np.array(kept, np.int64).reshape(-1, 2), self.missed])
         self.paint = changing_actions[0] if len(changing_actions) else None
         self.out_of_reach = np.array([(i, int(s)) for i, e in enumerate(self.episodes) if e.in_reach is not None
                                       for s in np.flatnonzero((e.actions == 0) & (np.roll(e.in_reach, 1) == 0))

@@ -74,9 +74,8 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
     logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
     per_row = F.cross_entropy(logits.flatten(2), codes, reduction="none").mean(1)
-    weight = torch.ones_like(per_row)
-    if changing_actions is not None and len(changing_actions):
-        weight = torch.where(torch.isin(inputs["action"], changing_actions), train_cfg.change_weight, 1.0)
+    changes = torch.isin(inputs["action"], changing_actions) if changing_actions is not None else torch.zeros_like(per_row, dtype=torch.bool)
+    weight = torch.where(changes, train_cfg.change_weight, 1.0)
     frame_loss = (per_row * weight).sum() / weight.sum()
     pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]), inputs["pose_delta"] * cfg.pose_scale)
     total = frame_loss + train_cfg.pose_weight * pose_loss
