@@ -6,7 +6,7 @@ import numpy as np
 
 from fixtures import TINY_CONFIG, make_shards, write_synthetic_shards
 from worldweb_training.config import load_config
-from worldweb_training.data import ShardSet, WindowSampler, near_candidates, retrieval_score, to_model_inputs
+from worldweb_training.data import ShardSet, WindowSampler, mark_pixels, near_candidates, retrieval_score, to_model_inputs
 from worldweb_training.relpose import relative_pose, wrap_angle
 
 BATCH = 64
@@ -194,3 +194,26 @@ class PaintShardsTest(unittest.TestCase):
         self.assertTrue((b["action"] == paint).all())
         unlabelled = WindowSampler([episode], self.cfg.model, data).batch(np.random.default_rng(4), 64)
         self.assertTrue((unlabelled["action"] == actions[unlabelled["step"]]).all())  # without the paint's index, none
+
+    def test_mark_pixels_count_the_paint_colours_in_any_light_and_no_wall_or_landmark(self):
+        paint = [(0.30, 0.95, 0.25), (1.00, 0.55, 0.10), (0.55, 0.35, 1.00)]  # Textures.MarkColours
+        world = [(0.62, 0.32, 0.24), (0.36, 0.44, 0.62), (0.34, 0.52, 0.30), (0.55, 0.55, 0.52),  # walls
+                 (0.90, 0.15, 0.12), (0.95, 0.82, 0.15), (0.10, 0.80, 0.85), (0.85, 0.20, 0.80),  # landmarks
+                 (0.97, 0.97, 0.95), (0.20, 0.22, 0.28), (0.42, 0.38, 0.32)]  # a mark's frame, ceiling, floor
+        lit = lambda colours: np.array([[[[round(255 * c * light) for c in rgb] for rgb in colours]]
+                                        for light in (0.55, 0.75, 1.0)], np.uint8)
+        self.assertEqual(list(mark_pixels(lit(paint))), [3, 3, 3])
+        self.assertEqual(list(mark_pixels(lit(world))), [0, 0, 0])
+
+    def test_a_mark_that_comes_into_view_unseen_is_drawn_again_unless_a_paint_made_it(self):
+        first = self.shards.episodes[0]
+        frames, changed = np.full_like(first.frames, 128), np.zeros(len(first), np.uint8)
+        frames[10:15, 20:28, 20:28] = frames[30:, 20:28, 20:28] = (77, 242, 64)  # lime: painted at 10, seen again at 30
+        changed[10] = 1
+        episode = dataclasses.replace(first, frames=frames, changed=changed)
+        no_memory = dataclasses.replace(self.cfg.data, retrieval_memory=0.0, near_memory=0.0, random_memory=0.0)
+        steps = lambda data: set(WindowSampler([episode], self.cfg.model, data).batch(np.random.default_rng(5), 512)["step"])
+        self.assertTrue({10, 30, 31} <= steps(no_memory))
+        explained = steps(dataclasses.replace(no_memory, explained_marks=True))
+        self.assertTrue({10, 31} <= explained)
+        self.assertNotIn(30, explained)

@@ -66,6 +66,9 @@ class DataConfig:
     change_window: int = 12
     # Share of windows that are a paint reaching no wall (a noop out of reach relabelled paint; data.WindowSampler).
     miss_windows: float = 0.0
+    # Windows whose target shows a mark that neither a paint at that step nor any context or memory frame shows are
+    # drawn again (data.WindowSampler.unexplained_mark): in play no mark comes from nowhere.
+    explained_marks: bool = False
     eval_episodes: int = 2  # the last episodes of the index, never trained on
     eval_batch: int = 64
     # Free play in the periodic evaluation: rollouts of this many steps from held-out starts.
