@@ -18,23 +18,26 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from paint_check import png, sheet
 from worldweb_training import checkpoint
 from worldweb_training.config import config_from_dict
-from worldweb_training.data import ShardSet
+from worldweb_training.data import ShardSet, paint_colours
 from worldweb_training.freeplay import RealFrames, free_play, levels
 from worldweb_training.model import WorldModel
 
 STRIP_ROLLOUTS = 3
 
 
-def lime_share(frames):
-    """Share of pixels as PaintTests.LimePixels counts them: green > 60 and over 2.2× red and blue."""
-    r, g, b = levels(frames).double().unbind(1)
-    return float(((g > 60) & (g > 2.2 * r) & (g > 2.2 * b)).double().mean())
+def lime_share(frames_uint8):
+    """Share of pixels of uint8 frames [..., 3] in the first paint colour (data.paint_colours)."""
+    return float(paint_colours(frames_uint8)[0].mean())
+
+
+def as_uint8(frames):
+    """Float [N, 3, H, W] → uint8 [N, H, W, 3], the 8-bit levels players see."""
+    return levels(frames).byte().permute(0, 2, 3, 1).numpy()
 
 
 def load(path, actions):
@@ -55,8 +58,7 @@ def main():
     args = p.parse_args()
     held, bank = ShardSet.load(args.held), ShardSet.load(args.bank)
     real = RealFrames.from_episodes(bank.episodes, held.episodes, bank_every=10)
-    real_lime = lime_share(torch.cat([torch.from_numpy(e.frames[::5]).movedim(-1, 1).float() / 255
-                                      for e in held.episodes]))
+    real_lime = lime_share(np.concatenate([e.frames[::5] for e in held.episodes]))
     half = args.steps // 2
     columns = np.linspace(10, args.steps - 1, 6).astype(int)
     strip = []
@@ -65,11 +67,11 @@ def main():
         frames = free_play(model, held.episodes, held.actions, args.rollouts, args.steps)
         judged = frames[half:].flatten(0, 1)
         print(json.dumps({"checkpoint": path, "step": step, "rollouts": args.rollouts, "steps": [half, args.steps],
-                          **real.judge(judged), "lime_share": lime_share(judged),
+                          **real.judge(judged), "lime_share": lime_share(as_uint8(judged)),
                           "real_realism_db": real.realism_db, "real_colourful_share": real.colourful_share,
                           "real_lime_share": real_lime, "colour_tvd_control": real.colour_tvd_control}), flush=True)
         for r in range(min(STRIP_ROLLOUTS, args.rollouts)):
-            strip += [levels(frames[s, r]).byte().permute(1, 2, 0).numpy() for s in columns]
+            strip += list(as_uint8(frames[columns, r]))
     if args.strip:
         png(args.strip, sheet(np.stack(strip), cols=len(columns)))
 

@@ -50,14 +50,21 @@ class Episode:
         return self._marks
 
 
-def mark_pixels(frames):
-    """Per uint8 frame [N, H, W, 3], the pixels in the reference world's paint colours (lime, orange and violet,
-    Textures.MarkColours in WorldWeb.ReferenceWorld), which no wall, sign or pillar has: not one in the 24,000 frames
-    of 40 seeds played without paint. Shading scales a colour, so the rules are ratios of its channels."""
+def paint_colours(frames):
+    """Masks of the pixels of uint8 frames [..., 3] in the reference world's paint colours: lime, orange and violet
+    (Textures.MarkColours in WorldWeb.ReferenceWorld), which no wall, sign or pillar has: not one in the 24,000 frames
+    of 40 seeds played without paint. Shading scales a colour, so the rules are ratios of its channels; lime's is
+    PaintTests.LimePixels'."""
     r, g, b = (frames[..., c].astype(np.int32) for c in range(3))
     lime = (g > 60) & (10 * g > 22 * r) & (10 * g > 22 * b)
     orange = (r > 90) & (10 * g >= 4 * r) & (10 * g <= 7 * r) & (10 * b < 3 * r)
     violet = (b > 90) & (10 * b > 15 * r) & (10 * r > 12 * g)
+    return lime, orange, violet
+
+
+def mark_pixels(frames):
+    """Per uint8 frame [N, H, W, 3], the pixels in a paint colour."""
+    lime, orange, violet = paint_colours(frames)
     return (lime | orange | violet).sum((1, 2))
 
 
@@ -174,8 +181,7 @@ class WindowSampler:
                                       if s >= self.k], np.int64).reshape(-1, 2)
 
     def batch(self, rng, size) -> dict:
-        which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
-        steps = [int(rng.integers(self.k, len(self.episodes[e]))) for e in which]
+        which, steps = self._uniform(rng, size)
         if len(self.after_change) and self.cfg.change_windows > 0:
             for row in np.flatnonzero(rng.random(size) < self.cfg.change_windows):
                 which[row], steps[row] = self.after_change[rng.integers(len(self.after_change))]
@@ -189,14 +195,18 @@ class WindowSampler:
             for _ in range(MARK_RESAMPLES):
                 if not self.unexplained_mark(which[row], steps[row], windows[row]):
                     break
-                which[row] = rng.choice(len(self.episodes), p=self.episode_weights)
-                steps[row] = int(rng.integers(self.k, len(self.episodes[which[row]])))
+                (which[row],), (steps[row],) = self._uniform(rng, 1)
                 windows[row] = self.window(rng, which[row], steps[row])
         out = {key: np.stack([w[key] for w in windows]) for key in windows[0]}
         if relabelled.any():
             out["action"][relabelled] = self.paint
         out["episode"], out["step"] = which, np.array(steps)
         return out
+
+    def _uniform(self, rng, size):
+        """Episodes (by their targets' share) and target steps of `size` windows drawn uniformly over all targets."""
+        which = rng.choice(len(self.episodes), size=size, p=self.episode_weights)
+        return which, [int(rng.integers(self.k, len(self.episodes[e]))) for e in which]
 
     def unexplained_mark(self, e, s, window) -> bool:
         """Whether target s shows a mark (MARK_SHOWN pixels) that no paint drew at s and no context or memory frame
