@@ -127,6 +127,16 @@ public sealed class ModelPackage : IDisposable
         return new WorldModel(_session, Manifest, PadsBatches, _pool, runTimeout);
     }
 
+    /// <summary>
+    /// Ends ONNX Runtime's profile of the graph that steps (the pool graph when contexts are pooled) and returns the
+    /// trace's path; only when the package was opened with <see cref="InferenceOptions.ProfilePrefix"/>.
+    /// </summary>
+    public string EndProfiling()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return (PoolsContexts ? _pool!.Session : _session).EndProfiling();
+    }
+
     public void Dispose()
     {
         if (!_disposed)

@@ -43,6 +43,13 @@ public sealed class InferenceOptions
 
     public CudaOptions Cuda { get; set; } = new();
 
+    /// <summary>
+    /// Where ONNX Runtime writes its per-operator profile of the stepping graph (a Chrome trace, the path's stem; null:
+    /// no profile). For benchmarks (<c>bench inference --profile</c>): the profiler holds every event until the session
+    /// ends, and costs a few percent of each step.
+    /// </summary>
+    public string? ProfilePrefix { get; set; }
+
     /// <summary>Whether steps on <paramref name="provider"/> (the one actually running the graph) are padded.</summary>
     public bool PadsBatchesOn(ExecutionProviderKind provider) =>
         BatchPadding == BatchPadding.PowersOfTwo || (BatchPadding == BatchPadding.Auto && (provider == ExecutionProviderKind.Cuda || CudaGraphs));

@@ -55,6 +55,12 @@ internal static class OnnxSession
             // The graph is one straight chain per tick; a second pool of inter-op threads would only idle.
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
+        if (options.ProfilePrefix is not null)
+        {
+            // In this order: enabling hands ONNX Runtime the prefix set at that moment.
+            sessionOptions.ProfileOutputPathPrefix = options.ProfilePrefix;
+            sessionOptions.EnableProfiling = true;
+        }
         return sessionOptions;
     }
 

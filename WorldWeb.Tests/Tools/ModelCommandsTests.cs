@@ -106,6 +106,37 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((1.0, 0), (check.GetProperty("identical_bytes").GetDouble(), check.GetProperty("max_byte_difference").GetInt32()));
     }
 
+    [Theory]
+    [InlineData("off")]
+    [InlineData("on")]
+    public void Inference_bench_profile_says_where_the_stepping_graphs_time_goes(string pooling)
+    {
+        var json = Path.Combine(directory, "bench_profile.json");
+        var prefix = Path.Combine(directory, "trace");
+        Assert.Equal(0, InferenceBenchCommand.Run(CommandArgs.Parse(["bench", "inference", "--model", WorldWeb.Tests.Inference.Fixtures.Folder("tiny_pool"),
+            "--batch", "2", "--seconds", "0.3", "--context-pooling", pooling, "--profile", prefix, "--json", json])));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var profile = report.RootElement.GetProperty("profile");
+        Assert.StartsWith(prefix + "_", profile.GetProperty("trace").GetString());
+        // Eight warm-up runs, then the timed ones: every run of the graph that stepped, pooled or not.
+        var steps = report.RootElement.GetProperty("results")[0].GetProperty("steps").GetInt32();
+        Assert.Equal(8 + steps, profile.GetProperty("runs").GetInt32());
+        var operators = profile.GetProperty("operators").EnumerateArray().ToList();
+        Assert.InRange(operators.Sum(o => o.GetProperty("share").GetDouble()), 0.99, 1.01);
+        // The pool graph writes each row's new context into its pool (ScatterND); the plain graph has none.
+        Assert.Equal(pooling == "on", operators.Any(o => o.GetProperty("op").GetString() == "ScatterND"));
+        Assert.Equal(operators.Select(o => o.GetProperty("ms_per_step").GetDouble()).OrderDescending(), operators.Select(o => o.GetProperty("ms_per_step").GetDouble()));
+    }
+
+    [Fact]
+    public void Inference_bench_profile_of_several_batch_sizes_is_a_usage_error()
+    {
+        var error = Assert.Throws<UsageException>(() => InferenceBenchCommand.Run(CommandArgs.Parse(["bench", "inference", "--model",
+            WorldWeb.Tests.Inference.Fixtures.Folder("tiny_pool"), "--batch", "1,2", "--profile", Path.Combine(directory, "trace")])));
+        Assert.Contains("one --batch size", error.Message);
+    }
+
     [Fact]
     public void Eval_of_a_folder_without_a_package_is_a_usage_error()
     {
