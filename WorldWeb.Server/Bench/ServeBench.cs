@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Runtime;
 
 namespace WorldWeb.Server.Bench;
 
@@ -44,7 +45,7 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, 
         ModelPackage package = worlds.Model.Package;
         return new ServeBenchResult("serve", worlds.Model.Name, worlds.Model.Manifest.Version,
             package.ExecutionProvider.ToString().ToLowerInvariant(), package.Precision.ToString().ToLowerInvariant(), package.PadsBatches ? "powers-of-two" : "none",
-            package.Contexts, Environment.ProcessorCount, _fps, options.Seconds,
+            package.Contexts, Environment.ProcessorCount, CpuFeatures.Name, _fps, options.Seconds,
             requested.Worlds, requested.FpsPerWorld, requested.TickMs, held, [.. _stages.OrderBy(s => s.Worlds)],
             clip is null ? null : await clip.RunAsync(requested), lobby is null ? null : await lobby.RunAsync());
     }
@@ -79,5 +80,5 @@ public sealed record ServeStage(int Worlds, FpsPerWorld FpsPerWorld, TickMs Tick
 /// <summary>What <c>bench serve</c> prints: the requested count's stage at the top, and every stage.</summary>
 public sealed record ServeBenchResult(
     string Benchmark, string Model, string ModelVersion, string ExecutionProvider, string Precision, string BatchPadding, string Contexts,
-    int ProcessorCount, int FpsTarget, double SecondsPerStage,
+    int ProcessorCount, string Cpu, int FpsTarget, double SecondsPerStage,
     int Worlds, FpsPerWorld FpsPerWorld, TickMs TickMs, int MaxWorldsAtFps, ServeStage[] Stages, ClipBenchResult? Clip = null, LobbyBenchResult? Lobby = null);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WorldWeb.Inference.Runtime;
 using WorldWeb.Persistence;
 
 namespace WorldWeb.Tests.Server;
@@ -23,6 +24,7 @@ public sealed class ServeBenchCommandTests(WorldWebFactory factory)
         JsonElement root = result.RootElement;
         Assert.Equal("serve", root.GetProperty("benchmark").GetString());
         Assert.Equal(3, root.GetProperty("worlds").GetInt32());
+        Assert.Equal(CpuFeatures.Name, root.GetProperty("cpu").GetString());
         Assert.True(root.GetProperty("fps_per_world").GetProperty("mean").GetDouble() > 0, output);
         Assert.InRange(root.GetProperty("max_worlds_at_fps").GetInt32(), 0, 3);
         JsonElement tick = root.GetProperty("tick_ms");

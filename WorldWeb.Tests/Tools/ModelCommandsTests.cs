@@ -65,6 +65,9 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var results = report.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal([1, 2], results.Select(r => r.GetProperty("batch").GetInt32()));
+        // int8's gain is the CPU's, so a report names it.
+        Assert.Equal(WorldWeb.Inference.Runtime.CpuFeatures.Name, report.RootElement.GetProperty("cpu").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(WorldWeb.Inference.Runtime.CpuFeatures.Name));
         Assert.All(results, r => Assert.True(r.GetProperty("frames_per_s").GetDouble() > 0));
         Assert.All(results, r => Assert.True(r.GetProperty("p99_ms").GetDouble() >= r.GetProperty("p50_ms").GetDouble()));
     }

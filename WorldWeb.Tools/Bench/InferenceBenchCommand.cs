@@ -77,6 +77,7 @@ public static class InferenceBenchCommand
             cuda_graphs = package.ReplaysSteps && package.ExecutionProvider == ExecutionProviderKind.Cuda,
             cuda_options = package.ExecutionProvider == ExecutionProviderKind.Cuda ? options.Cuda.ProviderOptions(options.DeviceId) : null,
             processor_count = Environment.ProcessorCount,
+            cpu = CpuFeatures.Name,
             seconds_per_batch_size = seconds,
             results,
             profile = operators,
