@@ -17,7 +17,7 @@ public static class CpuFeatures
 
     /// <summary>
     /// The CPU's model name and whether it has int8 dot products, for benchmark reports: int8's gain is the CPU's
-    /// (2.0× float32's step on a 2-core AMD EPYC, 1.4× on a 2-core Intel Xeon with AMX, docs/model-card.md).
+    /// (2.0× float32's step on a 2-core AMD EPYC, 1.3–1.4× on a 2-core Intel Xeon with AMX, docs/model-card.md).
     /// </summary>
     public static string Name => _name.Value;
 
