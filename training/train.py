@@ -29,9 +29,14 @@ def parse_args(argv):
     p.add_argument("--out", default=REPO / "runs" / "default", type=Path)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--init-from", type=Path, help="start a fresh run from another run's checkpoint.pt weights")
+    p.add_argument("--keep-optimizer", action="store_true",
+                   help="with --init-from: take its AdamW moments too (the same parameters only)")
     p.add_argument("--max-minutes", type=float, help="stop with a checkpoint before this much wall time")
     p.add_argument("--steps", type=int, help="stop at this global step (default: the config's steps)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.keep_optimizer and not args.init_from:
+        p.error("--keep-optimizer takes the moments of --init-from's run: name it")
+    return args
 
 
 def _duration(seconds):

@@ -155,6 +155,26 @@ class PipelineTest(unittest.TestCase):
             quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "x",
                     "--init-from", self.root / "runs" / "shape" / "other.pt")
 
+    def test_keep_optimizer_takes_the_parents_adamw_moments_and_refuses_a_grown_layer(self):
+        old = trained_to(self.root / "runs" / "moments", self.shards, 2)
+        run = self.root / "runs" / "kept"
+        quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--steps", 0,
+                "--init-from", self.root / "runs" / "moments" / "checkpoint.pt", "--keep-optimizer")
+        kept = torch.load(run / "checkpoint.pt", weights_only=False)["optimizer"]["state"]
+        self.assertEqual(len(kept), len(old["optimizer"]["state"]))
+        for index, moments in old["optimizer"]["state"].items():
+            torch.testing.assert_close(kept[index]["exp_avg_sq"], moments["exp_avg_sq"], rtol=0, atol=0)
+        quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "fresh",
+                "--steps", 0, "--init-from", self.root / "runs" / "moments" / "checkpoint.pt")
+        fresh = torch.load(self.root / "runs" / "fresh" / "checkpoint.pt", weights_only=False)
+        self.assertEqual(fresh["optimizer"]["state"], {})
+
+        old["model"]["action_embed.weight"] = old["model"]["action_embed.weight"][:-1]  # one action fewer
+        torch.save(old, self.root / "runs" / "moments" / "fewer.pt")
+        with self.assertRaisesRegex(SystemExit, "action_embed.weight grew"):
+            quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "y",
+                    "--init-from", self.root / "runs" / "moments" / "fewer.pt", "--keep-optimizer")
+
     def test_exhausted_time_budget_stops_with_a_checkpoint(self):
         run = self.root / "runs" / "budget"
         quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)

@@ -82,15 +82,15 @@ class Run:
             checkpoint.restore_rng_states(saved["rng"], self.rng)
             self.progress = saved["progress"]
         elif args.init_from:
-            self._init_from(args.init_from)
+            self._init_from(args.init_from, args.keep_optimizer)
         if not saved:
             self._start_codebook()
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
         self.clock = time.monotonic()
 
-    def _init_from(self, path):
-        """A fresh run (own config, optimizer, schedule) that starts from another run's weights.
+    def _init_from(self, path, keep_optimizer=False):
+        """A fresh run (own config, schedule, and optimizer unless kept) that starts from another run's weights.
 
         Layers that grew since keep the old rows. New rows start as the model behaved before they existed:
         a new action as noop (paint moves nobody, and paints nothing where no wall is near), new codebook patches
@@ -111,7 +111,21 @@ class Run:
             else:
                 raise SystemExit(f"{path}: {name} is {tuple(value.shape)}, this model's {tuple(own[name].shape)}")
         self.model.load_state_dict(own)
-        print(f"weights from {path}", flush=True)
+        if keep_optimizer:
+            self._keep_optimizer(parent, path)
+        print(f"weights{' and AdamW moments' if keep_optimizer else ''} from {path}", flush=True)
+
+    def _keep_optimizer(self, parent, path):
+        """Takes the parent's AdamW moments: a fresh optimizer's first steps move every weight by about the learning
+        rate whatever its gradient's scale, which a continuation at a small rate need not do (paint9-12 all fell
+        below the paint1 they started from). Only for the same parameters: a grown layer has no moments to keep."""
+        own = self.model.state_dict()
+        grown = [name for name, value in parent["model"].items() if value.shape != own[name].shape]
+        if grown:
+            raise SystemExit(f"{path}: --keep-optimizer needs the same parameters, and {grown[0]} grew")
+        self.optimizer.load_state_dict(parent["optimizer"])
+        for group in self.optimizer.param_groups:  # the moments, not the parent's hyperparameters
+            group["weight_decay"] = self.cfg.train.weight_decay
 
     def _start_codebook(self):
         """The token model paints with k-means patches of the training frames."""
