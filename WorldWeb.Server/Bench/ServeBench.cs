@@ -5,9 +5,8 @@ using WorldWeb.Inference.Runtime;
 namespace WorldWeb.Server.Bench;
 
 /// <summary>
-/// The stages of <c>bench serve</c>: 1, 2, 4, … watched worlds until one does not hold the model's fps, then halving
-/// the gap between the last that held and the first that did not down to one world; and the requested count itself (beside a clip's
-/// render too, when one is asked for).
+/// The stages of <c>bench serve</c>: the counts of watched worlds that <see cref="MostWorldsAtFpsAsync"/> tries, and
+/// the requested count itself (beside a clip's render too, when one is asked for).
 /// </summary>
 internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, ClipBench? clip = null, LobbyBench? lobby = null)
 {
@@ -32,8 +31,9 @@ internal sealed class ServeBench(BenchWorlds worlds, ServeBenchOptions options, 
 
     /// <summary>
     /// The most worlds, up to <paramref name="most"/>, that hold the fps: 1, 2, 4, … until a count does not, then
-    /// halving the gap down to one world. Not to within a fraction: int8's gain is the ratio of two such counts (16 against
-    /// 28–30 worlds on 2 cores), and stopping up to an eighth short of each would blur it by as much as the bar's margin.
+    /// halving the gap between the last that held and the first that did not, down to one world. Not to within a
+    /// fraction: int8's gain is the ratio of two such counts (16 against 28–30 worlds on 2 cores), and stopping up to
+    /// an eighth short of each would blur it by as much as the bar's margin.
     /// </summary>
     internal static async Task<int> MostWorldsAtFpsAsync(int most, Func<int, Task<bool>> holds)
     {
