@@ -3,6 +3,7 @@ using WorldWeb.Server.Bench;
 namespace WorldWeb.Tests.Server;
 
 /// <summary>How <c>bench serve</c> finds the most worlds that hold the fps, given which counts hold.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class ServeBenchSearchTests
 {
     [Theory]
