@@ -99,7 +99,7 @@ class Run:
         """
         parent = checkpoint.load(path)
         self.earlier_stages = parent.get("earlier_stages", []) + [stage_summary(parent, path)]
-        own = self.model.state_dict()
+        own, grown = self.model.state_dict(), []
         for name, value in parent["model"].items():
             if name not in own:
                 raise SystemExit(f"{path}: parameter {name} is not in this model")
@@ -108,19 +108,18 @@ class Run:
             elif value.shape[1:] == own[name].shape[1:] and value.shape[0] < own[name].shape[0]:
                 own[name][:value.shape[0]] = value
                 _start_new_rows(name, own[name], value)
+                grown.append(name)
             else:
                 raise SystemExit(f"{path}: {name} is {tuple(value.shape)}, this model's {tuple(own[name].shape)}")
         self.model.load_state_dict(own)
         if keep_optimizer:
-            self._keep_optimizer(parent, path)
+            self._keep_optimizer(parent, path, grown)
         print(f"weights{' and AdamW moments' if keep_optimizer else ''} from {path}", flush=True)
 
-    def _keep_optimizer(self, parent, path):
+    def _keep_optimizer(self, parent, path, grown):
         """Takes the parent's AdamW moments: a fresh optimizer's first steps move every weight by about the learning
         rate whatever its gradient's scale, which a continuation at a small rate need not do (paint9-12 all fell
         below the paint1 they started from). Only for the same parameters: a grown layer has no moments to keep."""
-        own = self.model.state_dict()
-        grown = [name for name, value in parent["model"].items() if value.shape != own[name].shape]
         if grown:
             raise SystemExit(f"{path}: --keep-optimizer needs the same parameters, and {grown[0]} grew")
         self.optimizer.load_state_dict(parent["optimizer"])
