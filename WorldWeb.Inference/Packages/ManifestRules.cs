@@ -81,7 +81,9 @@ internal static class ManifestRules
         : FileNameProblem($"{field}.onnx (the {words} graph's file name)", graphs.Onnx)
         ?? (graphs.ContextPool is null ? null
             : m.ContextPool is null ? $"{field}.context_pool is set but context_pool is not: a {words} pool graph needs the float one's rules"
-            : FileNameProblem($"{field}.context_pool (the {words} context pool graph's file name)", graphs.ContextPool));
+            : FileNameProblem($"{field}.context_pool (the {words} context pool graph's file name)", graphs.ContextPool))
+        ?? (!graphs.SnappedFrames || (m.Sampler?.CodebookFile is not null && m.TakesRgb24Frames) ? null
+            : $"{field}.snapped_frames needs sampler.codebook_file and 8-bit RGB frame inputs: the server snaps frames to that codebook");
 
     // The codebook cuts frames into patches: they must tile the frame, and the file must hold as many as it says.
     private static string? CodebookProblem(ModelManifest m) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 
@@ -15,6 +16,7 @@ public sealed class ModelPackage : IDisposable
     private readonly InferenceSession _session;
     private readonly ContextPoolDevice? _pool;
     private readonly StartStates _starts;
+    private readonly FrameSnapper? _snapper;
     private bool _disposed;
 
     private ModelPackage(string folder, ModelManifest manifest, StartStates starts, PatchCodebook? codebook, TokenPrior? tokenPrior, InferenceSession session,
@@ -31,6 +33,8 @@ public sealed class ModelPackage : IDisposable
             : new ContextPoolDevice(poolSession, provider == ExecutionProviderKind.Cuda ? options.DeviceId : null, replays, manifest.Name, logger);
         ExecutionProvider = provider;
         PadsBatches = options.PadsBatchesOn(provider);
+        _snapper = manifest.GraphsIn(precision)?.SnappedFrames == true
+            ? new FrameSnapper(codebook!, manifest.Frame.Width, manifest.Frame.Height) : null;
     }
 
     public string Folder { get; }
@@ -124,7 +128,7 @@ public sealed class ModelPackage : IDisposable
     public WorldModel CreateWorldModel(TimeSpan? runTimeout = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new WorldModel(_session, Manifest, PadsBatches, _pool, runTimeout);
+        return new WorldModel(_session, Manifest, PadsBatches, _pool, _snapper, runTimeout);
     }
 
     /// <summary>

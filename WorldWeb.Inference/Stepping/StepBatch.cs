@@ -1,3 +1,4 @@
+using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Poses;
 
 namespace WorldWeb.Inference.Stepping;
@@ -24,12 +25,12 @@ public sealed class StepBatch : IDisposable
     private bool _disposed;
 
     /// <param name="rows">Rows the buffers hold: at least <paramref name="capacity"/>, more when steps are padded.</param>
-    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity, int rows, ContextPoolDevice? pool)
+    internal StepBatch(WorldModel owner, BatchLayout layout, int capacity, int rows, ContextPoolDevice? pool, FrameSnapper? snapper)
     {
         Owner = owner;
         _layout = layout;
         Capacity = capacity;
-        _buffers = new StepBuffers(layout, rows);
+        _buffers = new StepBuffers(layout, rows, snapper);
         _tensorsByRows = new StepTensors?[rows + 1];
         Pool = pool is null || pool.Failed ? null : CreatePool(pool, rows);
     }

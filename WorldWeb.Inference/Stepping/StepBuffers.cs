@@ -1,18 +1,22 @@
+using WorldWeb.Inference.Frames;
+
 namespace WorldWeb.Inference.Stepping;
 
 /// <summary>
 /// A batch's input and output arrays, allocated once on the pinned object heap: ONNX Runtime reads and writes
 /// them in place, and pinning them for good keeps the GC from having to work around many short pins.
 /// Context and memory frames are floats or bytes as the graph takes them (<see cref="BatchLayout.Rgb24Frames"/>);
-/// the other kind stays empty.
+/// the other kind stays empty. A graph that takes frames snapped to its codebook gets them snapped as they are written.
 /// </summary>
 internal sealed class StepBuffers
 {
     private readonly BatchLayout _layout;
+    private readonly FrameSnapper? _snapper;
 
-    public StepBuffers(BatchLayout layout, int capacity)
+    public StepBuffers(BatchLayout layout, int capacity, FrameSnapper? snapper = null)
     {
         _layout = layout;
+        _snapper = snapper;
         int contextValues = capacity * layout.ContextFloats, memoryValues = capacity * layout.MemoryFloats;
         Context = Pinned<float>(layout.Rgb24Frames ? 0 : contextValues);
         Memory = Pinned<float>(layout.Rgb24Frames ? 0 : memoryValues);
@@ -71,7 +75,11 @@ internal sealed class StepBuffers
         {
             throw new ArgumentException($"an RGB frame of this model holds {n} bytes, not {rgb.Length}", nameof(rgb));
         }
-        if (_layout.Rgb24Frames)
+        if (_snapper is not null)
+        {
+            _snapper.Snap(rgb, bytes.AsSpan(index * n, n));
+        }
+        else if (_layout.Rgb24Frames)
         {
             rgb.CopyTo(bytes.AsSpan(index * n, n));
         }

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Packages;
 
 namespace WorldWeb.Inference.Stepping;
@@ -17,9 +18,11 @@ public sealed class WorldModel : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly bool _padsBatches;
     private readonly ContextPoolDevice? _pool;
+    private readonly FrameSnapper? _snapper;
     private bool _disposed;
 
-    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches, ContextPoolDevice? pool, TimeSpan? runTimeout = null)
+    internal WorldModel(InferenceSession session, ModelManifest manifest, bool padsBatches, ContextPoolDevice? pool, FrameSnapper? snapper,
+        TimeSpan? runTimeout = null)
     {
         RunTimeout = runTimeout;
         _session = session;
@@ -27,6 +30,7 @@ public sealed class WorldModel : IDisposable
         _layout = new BatchLayout(manifest);
         _padsBatches = padsBatches;
         _pool = pool;
+        _snapper = snapper;
     }
 
     public ModelManifest Manifest { get; }
@@ -45,7 +49,7 @@ public sealed class WorldModel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new StepBatch(this, _layout, capacity, RowsFor(capacity), _pool);
+        return new StepBatch(this, _layout, capacity, RowsFor(capacity), _pool, _snapper);
     }
 
     /// <summary>Steps every row of <paramref name="batch"/> in one run; the outputs land in the batch.</summary>

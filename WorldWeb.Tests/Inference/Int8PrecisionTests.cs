@@ -76,6 +76,42 @@ public sealed class Int8PrecisionTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void Int8GraphTakingSnappedFrames_AStartAsItIsOrSnappedBeforehand_StepsTheSameFrame(string folder)
+    {
+        if (!HasInt8(folder) || ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName)).Int8 is not { SnappedFrames: true })
+        {
+            output.WriteLine($"SKIPPED: no int8 graph that takes snapped frames ('{folder}')");
+            return;
+        }
+        using ModelPackage package = ModelPackage.Load(folder, new InferenceOptions { Precision = Precision.Int8 }, NullLogger.Instance);
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch batch = model.CreateBatch(2);
+        int frameBytes = package.Manifest.Frame.ValueCount;
+        byte[] start = package.Start(0).ToArray();
+        byte[] snapped = start.ToArray();
+        var snapper = new FrameSnapper(package.Codebook!, package.Manifest.Frame.Width, package.Manifest.Frame.Height);
+        for (int k = 0; k < package.Manifest.ContextFrames; k++)
+        {
+            snapper.Snap(start.AsSpan(k * frameBytes, frameBytes), snapped.AsSpan(k * frameBytes, frameBytes));
+        }
+        Assert.NotEqual(start, snapped);  // a start is a frame of the reference world, not of codebook patches
+
+        foreach (byte[] context in new[] { start, snapped })
+        {
+            int row = batch.AddRow();
+            batch.SetContext(row, context);
+            batch.SetAction(row, 1);
+            batch.SetMemory(row, 0, context.AsSpan(0, frameBytes), new RelativePose(0.1, 0, 0));
+            WorldNoise.Fill(700, 0, batch.Noise(row));
+        }
+        model.Step(batch);
+
+        // The server snaps what it writes into the step, so the graph never sees a patch it would have had to search.
+        Assert.True(batch.Frame(0).SequenceEqual(batch.Frame(1)), "a start as it is stepped another frame than the same start snapped");
+    }
+
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
     public void AutoPrecision_OnCpu_RunsTheInt8GraphWhereThePackageHasOne(string folder)
     {
         if (folder.Length == 0)

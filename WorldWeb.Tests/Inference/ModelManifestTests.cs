@@ -182,6 +182,13 @@ public sealed class ModelManifestTests
     }
 
     [Fact]
+    public void Parse_Int8GraphsTakingSnappedFrames_NeedTheCodebookTheServerSnapsTo()
+    {
+        Assert.Contains("int8.snapped_frames needs sampler.codebook_file and 8-bit RGB frame inputs",
+            Refused(j => j["int8"] = new JsonObject { ["onnx"] = "model_int8.onnx", ["snapped_frames"] = true }).Message);
+    }
+
+    [Fact]
     public void Parse_UnknownRole_IsRefused()
     {
         Assert.Contains("unknown role 'memroy'",

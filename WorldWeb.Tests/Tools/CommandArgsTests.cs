@@ -44,6 +44,8 @@ public class CommandArgsTests
         Assert.Equal((ExecutionProviderKind.Cpu, ConvAlgoSearch.Exhaustive, false, true, BatchPadding.Auto, Precision.Auto),
             (defaults.ExecutionProvider, defaults.Cuda.ConvAlgoSearch, defaults.Cuda.PreferNhwc, defaults.Cuda.UseTf32, defaults.BatchPadding, defaults.Precision));
         Assert.Equal(Precision.Int8, InferenceArgs.Read(CommandArgs.Parse(["eval", "--precision", "int8"])).Precision);
+        Assert.Equal((GraphOptimization.All, GraphOptimization.Extended),
+            (defaults.GraphOptimization, InferenceArgs.Read(CommandArgs.Parse(["eval", "--graph-optimization", "extended"])).GraphOptimization));
     }
 
     [Theory]
@@ -52,6 +54,7 @@ public class CommandArgsTests
     [InlineData("--conv-search", "1")]
     [InlineData("--batch-padding", "pow2")]
     [InlineData("--precision", "fp8")]
+    [InlineData("--graph-optimization", "layout")]
     public void Unknown_inference_settings_say_what_is_allowed(string key, string value)
     {
         var error = Assert.Throws<UsageException>(() => InferenceArgs.Read(CommandArgs.Parse(["eval", key, value])));

@@ -4,7 +4,8 @@ namespace WorldWeb.Tools.Cli;
 
 /// <summary>
 /// Where a command runs the model: <c>--provider cpu|cuda</c>, the CUDA provider's settings,
-/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c>, <c>--precision auto|float|half|int8</c>
+/// <c>--batch-padding auto|none|powers-of-two</c>, <c>--context-pooling auto|on|off</c>, <c>--precision auto|float|half|int8</c>,
+/// <c>--graph-optimization all|extended|basic|disabled</c> (ONNX Runtime's passes; all, the server's, by default)
 /// and <c>--cuda-graphs</c> (docs/gpu.md).
 /// </summary>
 public static class InferenceArgs
@@ -40,6 +41,14 @@ public static class InferenceArgs
                 "half" => Precision.Half,
                 "int8" => Precision.Int8,
                 _ => throw new UsageException($"--precision must be auto, float, half or int8, not '{precision}'."),
+            },
+            GraphOptimization = args.Text("graph-optimization") switch
+            {
+                null or "all" => GraphOptimization.All,
+                "extended" => GraphOptimization.Extended,
+                "basic" => GraphOptimization.Basic,
+                "disabled" => GraphOptimization.Disabled,
+                string level => throw new UsageException($"--graph-optimization must be all, extended, basic or disabled, not '{level}'."),
             },
             CudaGraphs = args.Flag("cuda-graphs"),
             ExecutionProvider = provider switch

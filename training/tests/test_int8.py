@@ -7,7 +7,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 import fixtures  # noqa: F401  (puts the package on the path)
 from worldweb_training.codebook import quantize
-from worldweb_training.int8 import activation_scale, int8_quantize, quantized_graph
+from worldweb_training.int8 import activation_scale, int8_quantize, quantized_graph, snapped_frames_graph
 
 CODES = 64
 
@@ -214,6 +214,40 @@ class Int8GraphTest(unittest.TestCase):
 
         self.assertGreater(float((codes == codes8).float().mean()), 0.95)
         self.assertTrue(torch.equal(rebuilt[:, :, :4, :4].flatten(1), book[codes8[:, 0]].reshape(4, 3, 4, 4).flatten(1)))
+
+    def test_snapped_frames_drop_the_frame_search_and_keep_the_search_of_what_the_graph_made(self):
+        book = np.random.default_rng(3).random((CODES, 48), dtype=np.float32)
+        int8 = quantized_graph(two_searches_graph(book), {}, [])
+        self.assertEqual([n.op_type for n in int8.graph.node].count("MatMulIntegerToFloat"), 2)
+
+        snapped = snapped_frames_graph(int8, frames=("context",))
+
+        nodes = snapped.graph.node
+        self.assertEqual([n.op_type for n in nodes].count("MatMulIntegerToFloat"), 1)  # the turned frame's search
+        self.assertFalse(any(n.op_type == "Gather" and n.input[0] == "codebook" for n in nodes))
+        self.assertEqual(next(n for n in nodes if n.output[0] == "turned").input[0], "context")  # the patches as they came
+        with self.assertRaises(ValueError):  # snapped already: no frame search left to drop
+            snapped_frames_graph(snapped, frames=("context",))
+
+
+def two_searches_graph(book):
+    """A frame's search (its patches rebuilt from the codebook) and a search of what the graph made of them, as the
+    memory prior searches the turned memories: context → codes → rebuilt → turned (+0.1) → codes of turned."""
+    inits = [numpy_helper.from_array(book, "codebook"), numpy_helper.from_array(book.T.copy(), "bookT"),
+             numpy_helper.from_array(np.array(2, np.float32), "two"), numpy_helper.from_array((book ** 2).sum(1), "norms"),
+             numpy_helper.from_array(np.array(0.1, np.float32), "shift")]
+    nodes = []
+    for name, patches in (("frame", "context"), ("prior", "turned")):
+        nodes += [helper.make_node("Mul", [patches, "two"], [f"{name}2"]),
+                  helper.make_node("MatMul", [f"{name}2", "bookT"], [f"{name}_scores"], name=f"/{name}/MatMul"),
+                  helper.make_node("Sub", [f"{name}_scores", "norms"], [f"{name}_centred"], name=f"/{name}/Sub"),
+                  helper.make_node("ArgMax", [f"{name}_centred"], [f"{name}_codes"], axis=-1, keepdims=0)]
+        if name == "frame":
+            nodes += [helper.make_node("Gather", ["codebook", "frame_codes"], ["rebuilt"]),
+                      helper.make_node("Add", ["rebuilt", "shift"], ["turned"])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("context", TensorProto.FLOAT, ["n", 16, 48])],
+                              [helper.make_tensor_value_info("prior_codes", TensorProto.INT64, ["n", 16])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
 if __name__ == "__main__":

@@ -283,6 +283,73 @@ def quantized_graph(model: onnx.ModelProto, ranges: dict, convs, codebook_search
     return model
 
 
+def frame_inputs(world_json: dict) -> tuple:
+    """The names of a package's context and memory inputs (no memory input without memory slots)."""
+    return tuple(world_json["inputs"][role]["name"] for role in ("context", "memory") if role in world_json["inputs"])
+
+
+def snapped_frames_graph(model: onnx.ModelProto, frames=("context", "memory")) -> onnx.ModelProto:
+    """The int8 graph that takes its context and memory frames already snapped to the codebook (world.json
+    `int8.snapped_frames`): each frame search's rebuilt patches (`Gather(codebook, nearest code)`) become the patches
+    as they came in, and the search is dropped. The server snaps the frames it did not make itself (starts, a
+    reference world's frames, JPEG memories) before they go in; the frames the model made are codebook patches
+    already, so for them the search only found what they were. The memory prior's search of the turned memories
+    stays: turning makes new patches. `frames`: the context and memory tensors' names (a pool graph gathers its
+    context into the same name)."""
+    model = copy.deepcopy(model)
+    graph = model.graph
+    producers = {o: n for n in graph.node for o in n.output}
+    consumers = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    values = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    values.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in graph.node if n.op_type == "Constant"})
+
+    def reads_frames(name):  # whether input 0, followed back, reaches a frame input before a codebook patch
+        for _ in range(40):
+            if name in frames:
+                return True
+            node = producers.get(name)
+            if node is None or (node.op_type == "Gather" and node.input[0] == "codebook"):
+                return False
+            name = node.input[0]
+        return False
+
+    def rebuilt_by(search):  # the Gather(codebook, ·) that reads the search's nearest codes
+        seen, frontier = set(), [search.output[0]]
+        while frontier:
+            name = frontier.pop()
+            for node in consumers.get(name, []):
+                if node.op_type == "Gather" and node.input[0] == "codebook":
+                    return node
+                if id(node) not in seen and node.op_type not in ("Shape",):
+                    seen.add(id(node))
+                    frontier += list(node.output)
+        raise ValueError(f"no Gather(codebook, ·) reads the codes of {search.name}")
+
+    rewired = {}
+    for search in [n for n in graph.node if n.op_type == "MatMulIntegerToFloat" and n.input[1] == "codebook_int8"]:
+        quantize = producers[search.input[0]]  # QuantizeLinear(2·patches)
+        double = producers.get(quantize.input[0])
+        if double is None or double.op_type != "Mul" or not np.array_equal(values.get(double.input[1]), np.float32(2)):
+            raise ValueError(f"{search.name} does not search 2·patches")
+        if reads_frames(double.input[0]):
+            rewired[rebuilt_by(search).output[0]] = double.input[0]
+    if len(rewired) != len(frames):
+        raise ValueError(f"found {len(rewired)} frame searches, not {len(frames)}: not an int8 graph of a token model, "
+                         "or one that takes snapped frames already")
+    for node in graph.node:
+        node.input[:] = [rewired.get(name, name) for name in node.input]
+    _without_dead_nodes(graph)
+    used = {name for node in graph.node for name in node.input}
+    kept = [i for i in graph.initializer if i.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    onnx.checker.check_model(model)
+    return model
+
+
 def _qdq_conv(node, ranges, initializers, added) -> list:
     name = node.name or node.output[0]
     lo, hi, out_lo, out_hi = ranges
@@ -575,12 +642,12 @@ def calibrate(model, cfg, training, held_out, keep_float=None) -> tuple:
 def add_int8(folder, graph: onnx.ModelProto, world_json: dict, ranges: dict, convs, report: dict) -> dict:
     """Writes the int8 graph of a package's graph (and of its pool graph, if it has one); returns world.json naming
     them, with what calibration measured. `ranges`, `convs`, `report`: calibrate()'s."""
-    int8 = quantized_graph(graph, ranges, convs)
+    int8 = snapped_frames_graph(quantized_graph(graph, ranges, convs), frame_inputs(world_json))
     problems = mismatches(world_json, int8.graph)
     if problems:
         raise ValueError("int8 graph does not match world.json: " + "; ".join(problems))
     onnx.save(int8, str(folder / MODEL))
-    named = {"onnx": MODEL}
+    named = {"onnx": MODEL, "snapped_frames": True}
     if "context_pool" in world_json:
         onnx.save(context_pool_graph(int8, world_json), str(folder / POOL))
         named["context_pool"] = POOL

@@ -2,13 +2,14 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using WorldWeb.Inference.Packages;
 
-namespace WorldWeb.Memory;
+namespace WorldWeb.Inference.Frames;
 
 /// <summary>
 /// The nearest codebook patch of a patch, by the graph's rule: the largest 2·patch·code − |code|², the first of equals.
-/// Thousands of patches a second go through it (256 a memory write), so it scores a vector of codes at a time.
+/// Thousands of patches a second go through it (256 a memory write, and every patch a snapped graph's server did not
+/// draw itself: <see cref="FrameSnapper"/>), so it scores a vector of codes at a time.
 /// </summary>
-internal sealed class CodebookSearch
+public sealed class CodebookSearch
 {
     private static readonly int Lanes = Vector<float>.Count;
     // The codebook as blocks of Lanes codes, [block, value, lane], so that a block's scores add up in one vector
