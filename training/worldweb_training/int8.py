@@ -323,7 +323,7 @@ def snapped_frames_graph(model: onnx.ModelProto, frames=("context", "memory")) -
             for node in consumers.get(name, []):
                 if node.op_type == "Gather" and node.input[0] == "codebook":
                     return node
-                if id(node) not in seen and node.op_type not in ("Shape",):
+                if id(node) not in seen and node.op_type != "Shape":
                     seen.add(id(node))
                     frontier += list(node.output)
         raise ValueError(f"no Gather(codebook, ·) reads the codes of {search.name}")
