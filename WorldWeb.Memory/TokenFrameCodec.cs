@@ -8,7 +8,7 @@ namespace WorldWeb.Memory;
 
 /// <summary>
 /// Memory frames as codebook tokens: each patch stored as the index of its nearest codebook patch, found as the model
-/// finds it (<see cref="CodebookSearch"/>, over the frame's values / 255). The model snaps every patch of a memory
+/// finds it (<see cref="FrameSnapper"/>, over the frame's values / 255). The model snaps every patch of a memory
 /// to that same code before it reads it, so the tokens hold all it will ever see of the frame, and a frame the model
 /// wrote (made of codebook patches) decodes to exactly its own bytes. The bytes: <c>"WT"</c>, the layout
 /// (<see cref="TokenPacking"/>), the codebook's CRC-32 (context-coded: the codebook's and the token prior's), so that
@@ -20,8 +20,7 @@ public sealed class TokenFrameCodec
     private const int HeaderBytes = 7;
     private readonly PatchCodebook _codebook;
     private readonly TokenPrior? _prior;
-    private readonly CodebookSearch _search;
-    private readonly PaintedPatches _painted;
+    private readonly FrameSnapper _frames;
     private readonly int _width, _height, _columns, _rows, _bits;
     private readonly uint _fingerprint, _priorFingerprint;
 
@@ -33,15 +32,10 @@ public sealed class TokenFrameCodec
         {
             throw new ArgumentException($"the token prior scores {prior.Patches} patches, the codebook holds {codebook.Count}", nameof(prior));
         }
-        if (width % codebook.Patch != 0 || height % codebook.Patch != 0 || width <= 0 || height <= 0)
-        {
-            throw new ArgumentException($"{codebook.Patch}x{codebook.Patch} patches do not tile a {width}x{height} frame", nameof(codebook));
-        }
+        _frames = new FrameSnapper(codebook, width, height);
         (_codebook, _width, _height) = (codebook, width, height);
         (_columns, _rows) = (width / codebook.Patch, height / codebook.Patch);
         _bits = TokenPacking.BitsFor(codebook.Count);
-        _search = new CodebookSearch(codebook);
-        _painted = new PaintedPatches(codebook, _search);
         _fingerprint = Crc32.HashToUInt32(MemoryMarshal.AsBytes(codebook.Values));
         _prior = prior;
         if (prior is not null)
@@ -140,46 +134,16 @@ public sealed class TokenFrameCodec
     /// <summary>The index of each patch's nearest codebook patch, row by row.</summary>
     internal ushort[] Codes(ReadOnlySpan<byte> rgb)
     {
-        int p = _codebook.Patch, rowBytes = 3 * p;
-        byte[] pixels = new byte[_codebook.PatchValues];
-        float[] values = new float[_codebook.PatchValues];
         ushort[] codes = new ushort[_columns * _rows];
-        for (int row = 0; row < _rows; row++)
-        {
-            for (int column = 0; column < _columns; column++)
-            {
-                for (int y = 0; y < p; y++)
-                {
-                    rgb.Slice(((row * p + y) * _width + column * p) * 3, rowBytes).CopyTo(pixels.AsSpan(y * rowBytes));
-                }
-                if (_painted.Find(pixels) is not { } code)
-                {
-                    // Channel-major values / 255, as the graph reads its 8-bit frames.
-                    FrameMath.FromRgb24(pixels, values);
-                    code = _search.Nearest(values);
-                }
-                codes[row * _columns + column] = code;
-            }
-        }
+        _frames.Codes(rgb, codes);
         return codes;
     }
 
     /// <summary>The frame the codes paint, rounded to 8 bits as the server rounds the model's own frames.</summary>
     private byte[] Render(ReadOnlySpan<ushort> codes)
     {
-        int p = _codebook.Patch, rowBytes = 3 * p;
         byte[] rgb = new byte[FrameBytes];
-        for (int row = 0; row < _rows; row++)
-        {
-            for (int column = 0; column < _columns; column++)
-            {
-                ReadOnlySpan<byte> patch = _painted.Of(codes[row * _columns + column]);
-                for (int y = 0; y < p; y++)
-                {
-                    patch.Slice(y * rowBytes, rowBytes).CopyTo(rgb.AsSpan(((row * p + y) * _width + column * p) * 3));
-                }
-            }
-        }
+        _frames.Paint(codes, rgb);
         return rgb;
     }
 }

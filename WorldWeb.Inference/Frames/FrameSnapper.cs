@@ -1,104 +1,98 @@
-using System.Runtime.InteropServices;
 using WorldWeb.Inference.Packages;
 
 namespace WorldWeb.Inference.Frames;
 
 /// <summary>
-/// Snaps every p×p patch of an 8-bit RGB frame to its nearest codebook patch, for a graph that takes its context and
-/// memory frames snapped (world.json <c>int8.snapped_frames</c>, docs/model-format.md) instead of searching them
-/// itself each step. A patch that is a codebook patch already, as every patch of a frame the model drew is, is
-/// found by a hash lookup and left as it is; any other (a start frame, a reference world's frame, a JPEG memory) is
-/// searched (<see cref="CodebookSearch"/>) and replaced by the codebook patch as the model would draw it.
-/// Read-only once made, so the batches a model steps on several threads at once share one.
+/// 8-bit RGB frames as a codebook's patches: the nearest code of each p×p patch (<see cref="Codes"/>), the frame that
+/// codes paint (<see cref="Paint"/>), and both at once (<see cref="Snap"/>), which a graph that takes its context and
+/// memory frames snapped (world.json <c>int8.snapped_frames</c>, docs/model-format.md) gets instead of searching them
+/// itself each step. A patch the model painted, as every patch of a frame it drew is, is found by its pixels
+/// (<see cref="PaintedPatches"/>); any other (a start, a reference world's frame, a JPEG memory) is searched
+/// (<see cref="CodebookSearch"/>). Token memory stores frames by the same codes. Read-only once made, so the batches
+/// a model steps on several threads at once share one.
 /// </summary>
 public sealed class FrameSnapper
 {
-    private readonly int _patch, _width, _height, _rowBytes;
+    private readonly int _patch, _width, _height, _columns, _rows;
     private readonly CodebookSearch _search;
-    // Each code's patch as 8-bit RGB rows (p rows of p·3 bytes, back to back), rounded as FrameMath.ToRgb24 rounds a
-    // frame the model drew, and the code of each such patch.
-    private readonly byte[] _patches;
-    private readonly Dictionary<PatchKey, ushort> _codes = [];
+    private readonly PaintedPatches _painted;
 
     public FrameSnapper(PatchCodebook codebook, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(codebook);
-        _patch = codebook.Patch;
-        if (_patch > 4 || width % _patch != 0 || height % _patch != 0)
+        if (width <= 0 || height <= 0 || width % codebook.Patch != 0 || height % codebook.Patch != 0)
         {
-            throw new ArgumentException($"patches of {_patch} pixels (at most 4) must tile a {width}x{height} frame");
+            throw new ArgumentException($"{codebook.Patch}x{codebook.Patch} patches do not tile a {width}x{height} frame", nameof(codebook));
         }
-        (_width, _height, _rowBytes) = (width, height, 3 * _patch);
+        (_patch, _width, _height) = (codebook.Patch, width, height);
+        (_columns, _rows) = (width / _patch, height / _patch);
         _search = new CodebookSearch(codebook);
-        int bytes = _rowBytes * _patch;
-        _patches = new byte[codebook.Count * bytes];
-        for (int code = codebook.Count - 1; code >= 0; code--)
+        _painted = new PaintedPatches(codebook, _search);
+    }
+
+    /// <summary>Patches in a frame: columns × rows.</summary>
+    public int PatchesPerFrame => _columns * _rows;
+
+    /// <summary>Writes the nearest code of each patch of <paramref name="rgb"/> (<c>[H, W, 3]</c>), row by row, to <paramref name="codes"/>.</summary>
+    public void Codes(ReadOnlySpan<byte> rgb, Span<ushort> codes)
+    {
+        CheckSizes(rgb.Length, codes.Length);
+        int rowBytes = 3 * _patch;
+        Span<byte> pixels = stackalloc byte[rowBytes * _patch];
+        Span<float> values = stackalloc float[rowBytes * _patch];
+        for (int row = 0; row < _rows; row++)
         {
-            // A codebook row is channel-major, the CHW layout of a p×p frame.
-            Span<byte> patch = _patches.AsSpan(code * bytes, bytes);
-            FrameMath.ToRgb24(codebook.Of(code), patch);
-            _codes[PatchKey.Of(patch)] = (ushort)code;  // the first of equal patches, as the search takes it
+            for (int column = 0; column < _columns; column++)
+            {
+                for (int y = 0; y < _patch; y++)
+                {
+                    rgb.Slice(((row * _patch + y) * _width + column * _patch) * 3, rowBytes).CopyTo(pixels[(y * rowBytes)..]);
+                }
+                if (_painted.Find(pixels) is not { } code)
+                {
+                    // Channel-major values / 255, as the graph reads its 8-bit frames.
+                    FrameMath.FromRgb24(pixels, values);
+                    code = _search.Nearest(values);
+                }
+                codes[row * _columns + column] = code;
+            }
+        }
+    }
+
+    /// <summary>Writes the frame <paramref name="codes"/> paint to <paramref name="rgb"/>, rounded to 8 bits as the server rounds the model's own frames.</summary>
+    public void Paint(ReadOnlySpan<ushort> codes, Span<byte> rgb)
+    {
+        CheckSizes(rgb.Length, codes.Length);
+        int rowBytes = 3 * _patch;
+        for (int row = 0; row < _rows; row++)
+        {
+            for (int column = 0; column < _columns; column++)
+            {
+                ReadOnlySpan<byte> patch = _painted.Of(codes[row * _columns + column]);
+                for (int y = 0; y < _patch; y++)
+                {
+                    patch.Slice(y * rowBytes, rowBytes).CopyTo(rgb[(((row * _patch + y) * _width + column * _patch) * 3)..]);
+                }
+            }
         }
     }
 
     /// <summary>
-    /// Writes <paramref name="rgb"/> (<c>[H, W, 3]</c>) to <paramref name="snapped"/> with every patch a codebook
-    /// patch; the two may be the same span.
+    /// Writes <paramref name="rgb"/> (<c>[H, W, 3]</c>) to <paramref name="snapped"/> with every patch painted from
+    /// its nearest code; the two may be the same span.
     /// </summary>
     public void Snap(ReadOnlySpan<byte> rgb, Span<byte> snapped)
     {
-        int frameBytes = _width * _height * 3;
-        if (rgb.Length != frameBytes || snapped.Length != frameBytes)
-        {
-            throw new ArgumentException($"a {_width}x{_height} RGB frame holds {frameBytes} bytes, not {rgb.Length} and {snapped.Length}");
-        }
-        int p = _patch, stride = 3 * _width;
-        Span<byte> patch = stackalloc byte[_rowBytes * p];
-        Span<float> values = stackalloc float[_rowBytes * p];
-        for (int y = 0; y < _height; y += p)
-        {
-            for (int x = 0; x < _width; x += p)
-            {
-                int at = y * stride + 3 * x;
-                for (int row = 0; row < p; row++)
-                {
-                    rgb.Slice(at + row * stride, _rowBytes).CopyTo(patch.Slice(row * _rowBytes, _rowBytes));
-                }
-                if (!_codes.TryGetValue(PatchKey.Of(patch), out ushort code))
-                {
-                    code = _search.Nearest(ChannelMajor(patch, values));
-                }
-                ReadOnlySpan<byte> drawn = _patches.AsSpan(code * patch.Length, patch.Length);
-                for (int row = 0; row < p; row++)
-                {
-                    drawn.Slice(row * _rowBytes, _rowBytes).CopyTo(snapped.Slice(at + row * stride, _rowBytes));
-                }
-            }
-        }
+        Span<ushort> codes = stackalloc ushort[PatchesPerFrame];
+        Codes(rgb, codes);
+        Paint(codes, snapped);
     }
 
-    // The patch's values / 255, channel-major, as the codebook holds them.
-    private ReadOnlySpan<float> ChannelMajor(ReadOnlySpan<byte> patch, Span<float> values)
+    private void CheckSizes(int frameBytes, int codes)
     {
-        int pixels = _patch * _patch;
-        for (int pixel = 0; pixel < pixels; pixel++)
+        if (frameBytes != _width * _height * 3 || codes != PatchesPerFrame)
         {
-            for (int channel = 0; channel < 3; channel++)
-            {
-                values[channel * pixels + pixel] = patch[3 * pixel + channel] / 255f;
-            }
-        }
-        return values;
-    }
-
-    // Up to 48 bytes (a 4×4 RGB patch) as six words, zero-padded.
-    private readonly record struct PatchKey(ulong A, ulong B, ulong C, ulong D, ulong E, ulong F)
-    {
-        public static PatchKey Of(ReadOnlySpan<byte> patch)
-        {
-            Span<ulong> words = stackalloc ulong[6];
-            patch.CopyTo(MemoryMarshal.AsBytes(words));
-            return new PatchKey(words[0], words[1], words[2], words[3], words[4], words[5]);
+            throw new ArgumentException($"a {_width}x{_height} RGB frame holds {_width * _height * 3} bytes and {PatchesPerFrame} patches, not {frameBytes} and {codes}");
         }
     }
 }

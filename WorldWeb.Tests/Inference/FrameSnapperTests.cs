@@ -34,7 +34,12 @@ public sealed class FrameSnapperTests
         byte[] frame = new byte[Side * Side * 3];
         random.NextBytes(frame);
         var search = new CodebookSearch(Codebook);
-        int[] nearest = [.. Patches(frame).Select(patch => (int)search.Nearest(ChannelMajor(patch)))];
+        int[] nearest = [.. Patches(frame).Select(patch =>
+        {
+            var values = new float[PatchBytes];
+            FrameMath.FromRgb24(patch, values);  // a p×p patch's pixels to its channel-major values / 255
+            return (int)search.Nearest(values);
+        })];
         var snapper = new FrameSnapper(Codebook, Side, Side);
         byte[] snapped = frame.ToArray();
 
@@ -99,18 +104,5 @@ public sealed class FrameSnapperTests
                 yield return patch;
             }
         }
-    }
-
-    private static float[] ChannelMajor(byte[] patch)
-    {
-        var values = new float[PatchBytes];
-        for (int pixel = 0; pixel < Patch * Patch; pixel++)
-        {
-            for (int channel = 0; channel < 3; channel++)
-            {
-                values[channel * Patch * Patch + pixel] = patch[3 * pixel + channel] / 255f;
-            }
-        }
-        return values;
     }
 }

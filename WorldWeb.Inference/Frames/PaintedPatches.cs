@@ -1,14 +1,13 @@
 using System.IO.Hashing;
-using WorldWeb.Inference.Frames;
 using WorldWeb.Inference.Packages;
 
-namespace WorldWeb.Memory;
+namespace WorldWeb.Inference.Frames;
 
 /// <summary>
 /// Each codebook patch as the model paints it, in 8-bit pixels (rounded as the server rounds the model's frames), and
-/// the code the search gives those pixels. The server's memory frames are the model's own, made of these patches only,
-/// so a patch is looked up by its pixels (a hash and a compare) before it is searched for among every code; built
-/// from the search's own answers, the lookup answers as the search would.
+/// the code the search gives those pixels. The frames the server holds are mostly the model's own, made of these
+/// patches only, so a patch is looked up by its pixels (a hash and a compare) before it is searched for among every
+/// code; built from the search's own answers, the lookup answers as the search would.
 /// </summary>
 internal sealed class PaintedPatches
 {
