@@ -21,7 +21,7 @@ public sealed class TokenFrameCodec
     private readonly PatchCodebook _codebook;
     private readonly TokenPrior? _prior;
     private readonly FrameSnapper _frames;
-    private readonly int _width, _height, _columns, _rows, _bits;
+    private readonly int _width, _height, _columns, _bits;
     private readonly uint _fingerprint, _priorFingerprint;
 
     /// <param name="prior">The package's token prior, if it carries one: frames are then context-coded.</param>
@@ -34,7 +34,7 @@ public sealed class TokenFrameCodec
         }
         _frames = new FrameSnapper(codebook, width, height);
         (_codebook, _width, _height) = (codebook, width, height);
-        (_columns, _rows) = (width / codebook.Patch, height / codebook.Patch);
+        _columns = width / codebook.Patch;
         _bits = TokenPacking.BitsFor(codebook.Count);
         _fingerprint = Crc32.HashToUInt32(MemoryMarshal.AsBytes(codebook.Values));
         _prior = prior;
@@ -108,7 +108,7 @@ public sealed class TokenFrameCodec
         {
             throw new InvalidDataException("a stored memory frame is not tokens");
         }
-        ushort[] codes = new ushort[_columns * _rows];
+        ushort[] codes = new ushort[_frames.PatchesPerFrame];
         uint fingerprint = BinaryPrimitives.ReadUInt32LittleEndian(encoded[3..]);
         if (encoded[2] == TokenPacking.ContextCoded)
         {
@@ -134,7 +134,7 @@ public sealed class TokenFrameCodec
     /// <summary>The index of each patch's nearest codebook patch, row by row.</summary>
     internal ushort[] Codes(ReadOnlySpan<byte> rgb)
     {
-        ushort[] codes = new ushort[_columns * _rows];
+        ushort[] codes = new ushort[_frames.PatchesPerFrame];
         _frames.Codes(rgb, codes);
         return codes;
     }

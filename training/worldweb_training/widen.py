@@ -56,7 +56,8 @@ def widen_tensors(state, widths, kind, seed):
     c1, c2, c3 = widths
     d = "denoiser."
     out = dict(state)
-    blocks = ["enc32", "enc16", "dec16", "dec32"] + [f"mid.{i}" for i in range(64) if f"{d}mid.{i}.conv1.weight" in state]
+    mids = sorted({k.split(".")[2] for k in state if k.startswith(d + "mid.")}, key=int)
+    blocks = ["enc32", "enc16", "dec16", "dec32"] + [f"mid.{i}" for i in mids]
     for block in blocks:
         tensors = {k[len(d + block) + 1:]: v for k, v in state.items() if k.startswith(f"{d}{block}.")}
         out.update(_resblock(d + block, tensors, kind, rng))
