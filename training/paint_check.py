@@ -88,6 +88,18 @@ def false_draws(model, batch, paint):
     return round(float(np.mean([differs(p, n).sum((1, 2)) > FALSE_DRAW_PIXELS for p, n in pairs])), 3)
 
 
+def guide(model, paint, weight):
+    """The model's patch logits at paint rows moved away from the same row's as a noop: noop + weight (paint − noop)."""
+    unguided = model.token_logits
+
+    def token_logits(conditioning, action, memory_prior=True):
+        logits, mid = unguided(conditioning, action, memory_prior)
+        as_noop, _ = unguided(conditioning, torch.zeros_like(action), memory_prior)
+        rows = torch.isin(action, torch.tensor(paint))[:, None, None, None]
+        return torch.where(rows, as_noop + weight * (logits - as_noop), logits), mid
+    model.token_logits = token_logits
+
+
 def windows(sampler, steps):
     rng = np.random.default_rng(0)
     rows = [sampler.window(rng, e, s, retrieval=False) for e, s in steps]
@@ -101,6 +113,8 @@ def main():
     p.add_argument("checkpoint")
     p.add_argument("out", help="PNG of the first paints")
     p.add_argument("--shards", default="data/shards", help="held-out shards (default: the last 12 episodes of data/shards)")
+    p.add_argument("--paint-guidance", type=float, default=1.0, metavar="W",
+                   help="at paint rows, logits = noop's + W (paint's − noop's): guidance on the action (model card, \"Paint\")")
     p.add_argument("settings", nargs="*", help="model settings of play, NAME=VALUE")
     args = p.parse_intermixed_args()
     saved = checkpoint.load(args.checkpoint)
@@ -112,6 +126,8 @@ def main():
     model.load_state_dict(saved["model"])
     model.eval()
     paint = [shards.actions.index(a) for a in shards.changes_world]
+    if args.paint_guidance != 1.0:
+        guide(model, paint, args.paint_guidance)
     sampler = WindowSampler(episodes, cfg.model, cfg.data, paint)
     k = cfg.model.context_frames
     landed = [(e, int(s)) for e, ep in enumerate(sampler.episodes) for s in np.flatnonzero(ep.changed) if s >= k]
@@ -128,7 +144,7 @@ def main():
     close, far = (footprint >= CLOSE_FOOTPRINT) & ~recolour, (footprint < CLOSE_FOOTPRINT) & ~recolour
     share = lambda rows: round(float(shown[:, rows].mean()), 3)
     report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
-              "settings": overrides, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
+              "settings": overrides, "paint_guidance": args.paint_guidance, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
               "drawn": share(~recolour), "drawn_close": share(close), "close": int(close.sum()),
               "drawn_far": share(far), "far": int(far.sum()),
               "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed)}

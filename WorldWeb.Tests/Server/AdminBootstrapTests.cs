@@ -18,7 +18,7 @@ public sealed class AdminBootstrapTests(WorldWebFactory factory)
         await squatter.SignInAsync(email, SquatterPassword, signUp: true);
 
         var settings = new Dictionary<string, string> { ["Admin__Email"] = email, ["Admin__Password"] = OperatorPassword };
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: settings);
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Address };
 
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/account/signin", new Credentials(email, SquatterPassword))).StatusCode);

@@ -51,7 +51,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
             // Started together, as a cluster's nodes are: on a fresh database they also race to migrate it.
-            Task<ServerProcess>[] starting = [.. Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings))];
+            Task<ServerProcess>[] starting = [.. Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(settings: settings))];
             try
             {
                 await Task.WhenAll(starting);
@@ -172,8 +172,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var nodes = new List<ServerProcess>();
         try
         {
-            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
-            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
+            nodes.Add(await ServerProcess.StartAsync(settings: settings));
+            nodes.Add(await ServerProcess.StartAsync(settings: settings));
             var cookies = new CookieContainer();
             using HttpClient first = nodes[0].Client(cookies);
             string worldId = await ServerProcess.CreateWorldAsync(first, seed: 43, "drain test");
@@ -209,7 +209,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await ReadAsync(played, f => f.LastActionSeq == 2, null);
 
             // A node that joins has the most free slots: the next world goes there, not to the busy node or the drained one.
-            nodes.Add(await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings));
+            nodes.Add(await ServerProcess.StartAsync(settings: settings));
             string joined = Url(nodes[2]);
             await EveryNodeHasReadTheOthersAsync(nodes, admin);
             string next = await ServerProcess.CreateWorldAsync(first, seed: 44, "drain test, next");
@@ -292,8 +292,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task AnOwnersLiveWorldQuota_CountsTheirWorldsOnEveryNode()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}", ["Worlds__MaxLiveWorldsPerOwner"] = "1" };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         var cookies = new CookieContainer();
         using HttpClient viaA = a.Client(cookies), viaB = b.Client(cookies);
         string first = await ServerProcess.CreateWorldAsync(viaA, seed: 45, "quota test");
@@ -322,8 +322,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task TheLobbyOfOneNode_ListsAPublicWorldLiveOnAnother_WithTheFrameItsOwnerNodeStreams()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         using HttpClient owner = a.Client(new CookieContainer());
         HttpResponseMessage created = await owner.PostAsJsonAsync("/api/worlds", new CreateWorldRequest("lobby across nodes", null, 53, IsPublic: true));
         created.EnsureSuccessStatusCode();
@@ -366,8 +366,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Safety__MaxWatchedWorldsPerIp"] = "1",
             ["Logging__LogLevel__WorldWeb.Server.Cluster.ClusterQuotas"] = "Debug",
         };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         const string address = "203.0.113.7";  // one client address, as the proxy in front of both nodes says
         var cookies = new CookieContainer();
         using HttpClient http = a.Client(cookies, address);
@@ -437,8 +437,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task ALinkRevokedThroughOneNode_EndsItsHoldersStreamAndActionsOnAnother()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         var ownerCookies = new CookieContainer();
         using HttpClient owner = a.Client(ownerCookies);
         string worldId = await ServerProcess.CreateWorldAsync(owner, seed: 50, "revocation test");
@@ -496,8 +496,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
     public async Task PlayTakenBackAndAWorldMadePrivate_ThroughEitherNode_ReachAVisitorPlayingThroughTheOther()
     {
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         var ownerCookies = new CookieContainer();
         using HttpClient owner = a.Client(ownerCookies);
         string worldId = await ServerProcess.CreateWorldAsync(owner, seed: 51, "open to play");

@@ -23,7 +23,7 @@ public sealed class ClusterTlsTests(WorldWebFactory factory, ITestOutputHelper o
             ["Admin__Email"] = $"admin-{Guid.NewGuid():N}@worldweb.test",
             ["Admin__Password"] = password,
         };
-        await using ServerProcess member = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess member = await ServerProcess.StartAsync(settings: settings);
         string stranger = Path.Combine(Path.GetTempPath(), $"worldweb-stranger-{Guid.NewGuid():N}.pfx");
         var strangerSettings = new Dictionary<string, string>(settings) { ["Cluster__CertificatePath"] = stranger };
         ServerProcess? intruder = null;
@@ -35,7 +35,7 @@ public sealed class ClusterTlsTests(WorldWebFactory factory, ITestOutputHelper o
             await ServerProcess.FrameAsync(http, world);
 
             // The node with another certificate cannot complete a TLS handshake with the member: it never joins.
-            Task<ServerProcess> starting = ServerProcess.StartAsync(ServerProcess.FreePort(), settings: strangerSettings);
+            Task<ServerProcess> starting = ServerProcess.StartAsync(settings: strangerSettings);
             Task settled = await Task.WhenAny(starting, Task.Delay(TimeSpan.FromSeconds(20)));
             if (settled == starting && starting.IsCompletedSuccessfully)
             {

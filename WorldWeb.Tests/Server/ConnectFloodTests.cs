@@ -16,7 +16,7 @@ public sealed class ConnectFloodTests
     public async Task ConnectionAttemptsBeyondTheLimit_Are429BeforeTheHandshake_LoggedOnceEach()
     {
         var settings = new Dictionary<string, string> { ["Safety__ConnectsPerMinutePerIp"] = "4" };
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: settings);
 
         // A connection over WebSockets costs two attempts: its negotiate and its socket.
         await using (HubConnection first = await server.ConnectAsync(new CookieContainer(), FloodAddress))

@@ -44,7 +44,7 @@ public sealed class IpFloodTests(ITestOutputHelper output)
             ["Safety__JoinsPerMinutePerIp"] = "60",
             ["Safety__MaxConnectionsPerIp"] = "20",
         };
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: settings);
         var victimCookies = new CookieContainer();
         using HttpClient victim = server.Client(victimCookies, VictimAddress);
         string watched = await ServerProcess.CreateWorldAsync(victim, seed: 99, "watched");

@@ -29,7 +29,7 @@ public sealed class Ipv6AddressTests
     public async Task NewAddressesInOneSlash64_ShareItsWorldQuota_AnotherSlash64HasItsOwn()
     {
         var settings = new Dictionary<string, string> { ["Safety__WorldsPerMinutePerIp"] = "2" };
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: settings);
 
         // A new visitor (no cookie) at a new address of the same /64 each time, as a rotating client would be.
         Assert.Equal(HttpStatusCode.Created, await CreateAsync(server, "2001:db8:1:2::10"));

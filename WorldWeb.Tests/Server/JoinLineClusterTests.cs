@@ -12,8 +12,8 @@ public sealed class JoinLineClusterTests(ITestOutputHelper output)
     public async Task JoinsOnEitherNode_StandInOneLine_AndAPlaceFreedOnEitherNodeAdmitsItsHead()
     {
         var settings = new Dictionary<string, string>(JoinLineTests.Full) { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}" };
-        await using ServerProcess a = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
-        await using ServerProcess b = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings);
+        await using ServerProcess a = await ServerProcess.StartAsync(settings: settings);
+        await using ServerProcess b = await ServerProcess.StartAsync(settings: settings);
         try
         {
             await PlayInOneLineAsync(a, b);

@@ -24,7 +24,7 @@ public sealed class JoinLineTests
     [Fact]
     public async Task JoinsOfAFullServer_WaitInLineInOrder_AndMoveUpAsThoseAheadAreAdmitted()
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: Full);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: Full);
         await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.2.0.1", seed: 1);
         FrameStream occupying = await occupier.PlayAsync();
         await using LineVisitor b = await LineVisitor.ArriveAsync(server, "10.2.0.2", seed: 2);
@@ -64,7 +64,7 @@ public sealed class JoinLineTests
     {
         // The head asks for a place only every 15 s here, so a place stays free a while with someone waiting for it.
         var slowHead = new Dictionary<string, string>(Full) { ["Line__RenewMilliseconds"] = "15000", ["Line__LeaseSeconds"] = "60" };
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: slowHead);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: slowHead);
         await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.8.0.1", seed: 61);
         FrameStream occupying = await occupier.PlayAsync();
         await using LineVisitor waiting = await LineVisitor.ArriveAsync(server, "10.8.0.2", seed: 62);
@@ -92,7 +92,7 @@ public sealed class JoinLineTests
     [Fact]
     public async Task AClientThatLeavesThePage_FreesItsPlace_AndTheNextIsAdmitted()
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: Full);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: Full);
         await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.3.0.1", seed: 11);
         FrameStream occupying = await occupier.PlayAsync();
         LineVisitor leaving = await LineVisitor.ArriveAsync(server, "10.3.0.2", seed: 12);
@@ -111,7 +111,7 @@ public sealed class JoinLineTests
     [Fact]
     public async Task AFloodOfIdentitiesFromOneAddress_HoldsAtMostItsPlaces_AndDoesNotPushBackAnotherAddress()
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: Full);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: Full);
         await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.4.0.1", seed: 21);
         await using FrameStream occupying = await occupier.PlayAsync();
         var flood = new List<LineVisitor>();
@@ -153,7 +153,7 @@ public sealed class JoinLineTests
     [Fact]
     public async Task AViewerOfAWorldThatRuns_IsNeverQueued_WhileOthersWaitForAPlace()
     {
-        await using ServerProcess server = await ServerProcess.StartAsync(ServerProcess.FreePort(), settings: Full);
+        await using ServerProcess server = await ServerProcess.StartAsync(settings: Full);
         await using LineVisitor occupier = await LineVisitor.ArriveAsync(server, "10.5.0.1", seed: 41, isPublic: true);
         await using FrameStream occupying = await occupier.PlayAsync();
         await using LineVisitor waiting = await LineVisitor.ArriveAsync(server, "10.5.0.2", seed: 42);

@@ -23,7 +23,7 @@ public sealed class PressClusterTests(ITestOutputHelper output)
     {
         using var model = new PressModel();
         var settings = new Dictionary<string, string> { ["Cluster__Id"] = $"cluster-{Guid.NewGuid():N}", ["Models__Packages__1"] = model.Folder };
-        ServerProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), settings: settings)));
+        ServerProcess[] nodes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ServerProcess.StartAsync(settings: settings)));
         try
         {
             var cookies = new CookieContainer();

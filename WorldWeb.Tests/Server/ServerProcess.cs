@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using WorldWeb.Client.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -10,23 +11,26 @@ using System.Net.Http.Json;
 
 namespace WorldWeb.Tests.Server;
 
-/// <summary>The real WorldWeb.Server.dll in its own process, on the test database and model, on a free port.</summary>
+/// <summary>
+/// The real WorldWeb.Server.dll in its own process, on the test database and model, on a port of its own: the one
+/// given (to start a server again where it was), else one the server binds itself, so no other process can take it
+/// between a test choosing it and the server binding it (a CI run's cluster test lost its port that way).
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process)
     {
         _process = process;
-        Address = address;
         process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; } = null!;
 
     public string Output
     {
@@ -43,12 +47,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="port">The port to listen on (<see cref="FreePort"/>, kept to start the server again there); by
+    /// default one the server binds itself.</param>
     /// <param name="connectionString">Another database than the test database (a private cluster a test may stop).</param>
     /// <param name="settings">More configuration, as environment variables (<c>Section__Key</c>).</param>
-    public static async Task<ServerProcess> StartAsync(int port, string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ServerProcess> StartAsync(int? port = null, string? connectionString = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         string folder = Path.GetDirectoryName(DllPath)!;
-        var start = new ProcessStartInfo("dotnet", [DllPath, "--urls", $"http://127.0.0.1:{port}"])
+        var start = new ProcessStartInfo("dotnet", [DllPath, "--urls", $"http://127.0.0.1:{port ?? 0}"])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -81,7 +87,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(Process.Start(start)!);
         using var http = new HttpClient();
         // Three minutes: a CI machine stalled for 3 min once (Orleans' watchdog said so) and a 60 s wait failed a start.
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromMinutes(3); await Task.Delay(250))
@@ -93,10 +99,13 @@ public sealed class ServerProcess : IAsyncDisposable
             try
             {
                 // Its own "listening" line first: another test's server on the same port would answer /healthz too.
-                if (server.Output.Contains($"Now listening on: http://127.0.0.1:{port}", StringComparison.Ordinal)
-                    && (await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode == HttpStatusCode.OK)
+                if (server.BoundPort(port) is { } bound)
                 {
-                    return server;
+                    server.Address = new Uri($"http://127.0.0.1:{bound}");
+                    if ((await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode == HttpStatusCode.OK)
+                    {
+                        return server;
+                    }
                 }
             }
             catch (HttpRequestException)
@@ -111,6 +120,17 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string ClusterCertificatePath => Path.Combine(TestEnvironment.RepositoryRoot, ".data", "tests", "cluster.pfx");
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The port of the server's "listening" line: <paramref name="port"/>'s, or its first one; null before.</summary>
+    private string? BoundPort(int? port)
+    {
+        string output = Output;
+        return port is { } given
+            ? output.Contains($"Now listening on: http://127.0.0.1:{given}", StringComparison.Ordinal) ? $"{given}" : null
+            : Listening.Match(output) is { Success: true } line ? line.Groups[1].Value : null;
+    }
+
+    private static readonly Regex Listening = new(@"Now listening on: http://127\.0\.0\.1:(\d+)", RegexOptions.CultureInvariant);
 
     private static readonly HashSet<int> PortsGiven = [];
 
