@@ -147,6 +147,28 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual([(s["steps"], s["checkpoint"]) for s in saved["earlier_stages"]],
                          [(2, str(self.root / "runs" / "old" / "pre-gate.pt"))])
 
+    def test_a_fresh_run_in_bfloat16_fits_its_rare_codes_to_what_the_common_ones_rebuild_worst(self):
+        config = json.loads(Path(TINY_CONFIG).read_text())
+        config["model"]["codebook_rare"] = 4
+        config["train"]["precision"] = "bfloat16"
+        (self.root / "rare.json").write_text(json.dumps(config))
+        run = self.root / "runs" / "rare"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            train.main([str(a) for a in ["--config", self.root / "rare.json", "--data", self.shards, "--out", run,
+                                         "--steps", 2]])
+        size = config["model"]["codebook_size"]
+        self.assertIn(f"codebook: {size - 4} patches kept, 4 more fitted to the patches they rebuild worst", out.getvalue())
+        saved = torch.load(run / "checkpoint.pt", weights_only=False)
+        codebook = saved["model"]["codebook"]
+        self.assertTrue(bool((codebook.abs().sum(1) > 0).all()))
+        nearest_common = torch.cdist(codebook[-4:], codebook[:-4]).min(1).values
+        self.assertTrue(bool((nearest_common > 0).all()), "a rare code repeats a common one")
+        self.assertEqual((saved["progress"]["step"], saved["config"]["train"]["precision"]), (2, "bfloat16"))
+        losses = [json.loads(line)["loss"] for line in (run / "log.jsonl").read_text().splitlines()
+                  if json.loads(line)["kind"] == "train"]
+        self.assertTrue(losses and all(np.isfinite(losses)))
+
     def test_init_from_refuses_weights_of_another_shape(self):
         old = trained_to(self.root / "runs" / "shape", self.shards, 1)
         old["model"]["denoiser.token_head.weight"] = old["model"]["denoiser.token_head.weight"][:, :3]

@@ -16,6 +16,10 @@ class ModelConfig:
     # next frame, logits over a codebook of real patches (codebook.py), sampled at `temperature`.
     output: str = "residual"
     codebook_size: int = 512
+    # Of codebook_size, how many a fresh run fits to the patches the others rebuild worst (codebook.fit_extra_codes:
+    # small bright landmarks and painted marks), as paint1's 128 on 0.2.4's 512; k-means over all patches gives a
+    # lime mark 3 of 640 codes.
+    codebook_rare: int = 0
     patch: int = 4
     temperature: float = 1.0
     # Patches the sampler's uniforms reach on each side: each position's uniform is made from the noise summed over
@@ -99,6 +103,10 @@ class TrainConfig:
     # drawn from U(0, context_noise_max), told to the model; context_noise_clean of rows keep level 0.
     context_noise_max: float = 0.0
     context_noise_clean: float = 0.2
+    # "bfloat16": convolutions and matrix products under autocast, weights, norms, losses and AdamW in float32. A
+    # recipe choice, not a device one: its numerics differ. 3.1× float32's samples a second on the 2-core Intel Xeon
+    # with AMX (training/README.md); GPUs since Ampere run it too.
+    precision: str = "float32"
     log_every: int = 20
     eval_every: int = 500
     checkpoint_every: int = 500
@@ -133,15 +141,21 @@ def _section(cls, values: dict):
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
 
+PRECISIONS = ("float32", "bfloat16")
+
+
 def config_from_dict(values: dict) -> RunConfig:
     unknown = set(values) - {"model", "data", "train"}
     if unknown:
         raise ValueError(f"unknown config sections: {sorted(unknown)}")
-    return RunConfig(
+    run = RunConfig(
         model=_section(ModelConfig, values.get("model", {})),
         data=_section(DataConfig, values.get("data", {})),
         train=_section(TrainConfig, values.get("train", {})),
     )
+    if run.train.precision not in PRECISIONS:
+        raise ValueError(f"train.precision {run.train.precision!r}: one of {', '.join(PRECISIONS)}")
+    return run
 
 
 def load_config(path) -> RunConfig:

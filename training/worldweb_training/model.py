@@ -37,16 +37,24 @@ GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so
 CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
 
 
+class GroupNorm(nn.GroupNorm):
+    """GroupNorm in float32 under bfloat16 autocast (train.precision), where torch 1.13 would run it on bfloat16
+    input against float32 weights and fail. Float32 and float16 graphs trace exactly as nn.GroupNorm."""
+
+    def forward(self, x):
+        return super().forward(x.float() if x.dtype == torch.bfloat16 else x)
+
+
 class ResBlock(nn.Module):
     """Pre-activation residual block whose second norm is modulated by the action/noise embedding."""
 
     def __init__(self, channels, embed_dim, groups):
         super().__init__()
         self.channels = channels
-        self.norm1 = nn.GroupNorm(groups, channels)
+        self.norm1 = GroupNorm(groups, channels)
         self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
         # FiLM after the norm (not before it), or the norm would undo most of the shift and scale.
-        self.norm2 = nn.GroupNorm(groups, channels, affine=False)
+        self.norm2 = GroupNorm(groups, channels, affine=False)
         self.film = nn.Linear(embed_dim, 2 * channels)
         self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
 
@@ -83,7 +91,7 @@ class Denoiser(nn.Module):
         self.dec16 = ResBlock(c2, e, g)
         self.merge32 = nn.Conv2d(c2 + c1, c1, 1)
         self.dec32 = ResBlock(c1, e, g)
-        self.out_norm = nn.GroupNorm(g, c1)
+        self.out_norm = GroupNorm(g, c1)
         if self.tokens:
             # One logit per codebook patch for each patch of the frame (stride patch/2 over the 32² features).
             self.token_head = nn.Conv2d(c1, cfg.codebook_size, cfg.patch // 2, stride=cfg.patch // 2)

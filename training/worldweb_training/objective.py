@@ -73,10 +73,12 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
     conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise)
     logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
-    per_row = F.cross_entropy(logits.flatten(2), codes, reduction="none").mean(1)
+    # Losses in float32 whatever the precision of the products (train.precision): a bfloat16 log-softmax over
+    # hundreds of codes keeps 3 significant digits.
+    per_row = F.cross_entropy(logits.flatten(2).float(), codes, reduction="none").mean(1)
     changes = torch.isin(inputs["action"], changing_actions) if changing_actions is not None else torch.zeros_like(per_row, dtype=torch.bool)
     weight = torch.where(changes, train_cfg.change_weight, 1.0)
     frame_loss = (per_row * weight).sum() / weight.sum()
-    pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]), inputs["pose_delta"] * cfg.pose_scale)
+    pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]).float(), inputs["pose_delta"] * cfg.pose_scale)
     total = frame_loss + train_cfg.pose_weight * pose_loss
     return total, {"loss": total.detach(), "frame_loss": frame_loss.detach(), "pose_loss": pose_loss.detach()}

@@ -137,10 +137,13 @@ class Run:
         if fitted > 0:
             return
         started = time.monotonic()
+        common = len(codebook) - self.cfg.model.codebook_rare
         with torch.no_grad():
-            codebook.copy_(fit_codebook(self.sampler.episodes, self.cfg.model.codebook_size, self.cfg.model.patch))
-        print(f"codebook: {len(codebook)} patches of {self.cfg.model.patch}×{self.cfg.model.patch} by k-means "
+            codebook[:common] = fit_codebook(self.sampler.episodes, common, self.cfg.model.patch)
+        print(f"codebook: {common} patches of {self.cfg.model.patch}×{self.cfg.model.patch} by k-means "
               f"in {time.monotonic() - started:.0f} s", flush=True)
+        if common < len(codebook):
+            self._grow_codebook(codebook, common)
 
     def _grow_codebook(self, codebook, fitted):
         """A codebook grown since the weights' run keeps its codes and fits the new ones to what they lack."""
@@ -192,7 +195,8 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
-        loss, parts = training_loss(self.model, inputs, t, self.changing_actions)
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=t.precision == "bfloat16"):
+            loss, parts = training_loss(self.model, inputs, t, self.changing_actions)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), t.grad_clip)
