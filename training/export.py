@@ -23,7 +23,7 @@ import onnx
 import torch
 
 from worldweb_training import checkpoint
-from worldweb_training.config import config_from_dict, load_config
+from worldweb_training.config import load_config, with_play_settings
 from worldweb_training.context_pool import add_context_pool
 from worldweb_training.cuda_ops import missing_on_cuda
 from worldweb_training.cost import denoiser_flops, parameter_count
@@ -54,6 +54,8 @@ def parse_args(argv):
                         "checkpoint judged with `eval --precision float` before it is exported whole")
     p.add_argument("--model-config", type=Path, help="a config whose model section replaces the checkpoint's: "
                    "inference settings (temperature, memory prior) for the same weights, which must fit it exactly")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a model setting of play on top of that, e.g. mark_gate_action=7 (the paint action's index)")
     return p.parse_args(argv)
 
 
@@ -112,7 +114,8 @@ def main(argv=None):
     saved = checkpoint.load(args.checkpoint)
     if args.model_config:
         saved["config"] = dict(saved["config"], model=load_config(args.model_config).to_dict()["model"])
-    cfg, world = config_from_dict(saved["config"]), saved["world"]
+    cfg, world = with_play_settings(saved["config"], args.set), saved["world"]
+    saved["config"] = cfg.to_dict()  # the provenance in world.json says what the graph does
     model = WorldModel(cfg.model, len(world["actions"]))
     model.load_state_dict(saved["model"])
     model.eval()
@@ -163,8 +166,9 @@ def main(argv=None):
     size = sum(f.stat().st_size for f in args.out.iterdir() if f.is_file())
     print(f"{args.out}: model.onnx {onnx_path.stat().st_size / 1e6:.2f} MB, {len(starts)} start states, "
           f"package {size / 1e6:.2f} MB; graph matches world.json; rows independent (max diff {difference:.1e})")
-    if size > MAX_PACKAGE_BYTES:
-        raise SystemExit(f"package is {size / 1e6:.1f} MB, over the {MAX_PACKAGE_BYTES / 1e6:.0f} MB limit")
+    if size > MAX_PACKAGE_BYTES:  # a local package may be larger; the shipped one may not (DefaultModelTests)
+        print(f"warning: the package is {size / 2**20:.1f} MiB, over the {MAX_PACKAGE_BYTES / 2**20:.0f} MiB that "
+              "models/default may take in the repository; it serves, but cannot ship as the default", file=sys.stderr)
     missing = missing_on_cuda(graph)
     if missing:
         print(f"warning: ONNX Runtime's CUDA provider has no {', '.join(missing)}: on a GPU those nodes run on the CPU "

@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from paint_check import png, sheet
 from worldweb_training import checkpoint
-from worldweb_training.config import config_from_dict
+from worldweb_training.config import with_play_settings
 from worldweb_training.data import ShardSet, paint_colours
 from worldweb_training.freeplay import RealFrames, free_play, levels
 from worldweb_training.model import WorldModel
@@ -40,9 +40,9 @@ def as_uint8(frames):
     return levels(frames).byte().permute(0, 2, 3, 1).numpy()
 
 
-def load(path, actions):
+def load(path, actions, settings):
     saved = checkpoint.load(path)
-    model = WorldModel(config_from_dict(saved["config"]).model, len(actions))
+    model = WorldModel(with_play_settings(saved["config"], settings).model, len(actions))
     model.load_state_dict(saved["model"])
     return model, saved.get("progress", {}).get("step")
 
@@ -55,6 +55,8 @@ def main():
     p.add_argument("--rollouts", type=int, default=32)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--strip", help="PNG: per checkpoint, three rollouts at six steps")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a model setting of play for every checkpoint, e.g. mark_gate_action=7")
     args = p.parse_args()
     held, bank = ShardSet.load(args.held), ShardSet.load(args.bank)
     real = RealFrames.from_episodes(bank.episodes, held.episodes, bank_every=10)
@@ -63,10 +65,10 @@ def main():
     columns = np.linspace(10, args.steps - 1, 6).astype(int)
     strip = []
     for path in args.checkpoints:
-        model, step = load(path, held.actions)
+        model, step = load(path, held.actions, args.set)
         frames = free_play(model, held.episodes, held.actions, args.rollouts, args.steps)
         judged = frames[half:].flatten(0, 1)
-        print(json.dumps({"checkpoint": path, "step": step, "rollouts": args.rollouts, "steps": [half, args.steps],
+        print(json.dumps({"checkpoint": path, "step": step, "settings": dict(a.split("=", 1) for a in args.set), "rollouts": args.rollouts, "steps": [half, args.steps],
                           **real.judge(judged), "lime_share": lime_share(as_uint8(judged)),
                           "real_realism_db": real.realism_db, "real_colourful_share": real.colourful_share,
                           "real_lime_share": real_lime, "colour_tvd_control": real.colour_tvd_control}), flush=True)

@@ -81,6 +81,20 @@ public sealed class DefaultModelTests(ITestOutputHelper output)
         Assert.Equal(single[0], batched[0]);
     }
 
+    /// <summary>The shipped package lives in git, so every version of it stays in every clone: issue 1 set it at ~20 MB.
+    /// training/export.py only warns past that, since a package served from elsewhere may be larger.</summary>
+    [Fact]
+    public void ShippedPackage_FitsTheRepositorysLimit()
+    {
+        string? root = Fixtures.RepositoryRoot();
+        Assert.NotNull(root);
+        long bytes = new DirectoryInfo(Path.Combine(root, "models", "default")).EnumerateFiles().Sum(f => f.Length);
+        Assert.True(bytes <= ShippedPackageLimitBytes,
+            $"models/default is {bytes / 1048576.0:0.0} MiB, over the {ShippedPackageLimitBytes / 1048576} MiB a package in the repository may take");
+    }
+
+    public const long ShippedPackageLimitBytes = 20L * 1024 * 1024;
+
     private static float[][] StepWorlds(ModelPackage package, WorldModel model, StepBatch batch, int worlds)
     {
         int actions = package.Manifest.Actions.Count;
