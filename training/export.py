@@ -55,7 +55,7 @@ def parse_args(argv):
     p.add_argument("--model-config", type=Path, help="a config whose model section replaces the checkpoint's: "
                    "inference settings (temperature, memory prior) for the same weights, which must fit it exactly")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a model setting of play on top of that, e.g. mark_gate_action=7 (the paint action's index)")
+                   help="a model setting of play on top of that, e.g. temperature=0.8")
     return p.parse_args(argv)
 
 

@@ -56,7 +56,7 @@ def main():
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--strip", help="PNG: per checkpoint, three rollouts at six steps")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a model setting of play for every checkpoint, e.g. mark_gate_action=7")
+                   help="a model setting of play for every checkpoint, e.g. uniform_reach=15")
     args = p.parse_args()
     held, bank = ShardSet.load(args.held), ShardSet.load(args.bank)
     real = RealFrames.from_episodes(bank.episodes, held.episodes, bank_every=10)

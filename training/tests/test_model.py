@@ -281,26 +281,6 @@ class TokenModelTest(unittest.TestCase):
         centre = turned[0, 0, :, H // 2, W // 2]
         self.assertTrue(any(torch.allclose(centre, frames[0, 0, :, H // 2, c]) for c in range(W // 2 + 1, W)))
 
-    def test_mark_gate_draws_no_paint_colour_unless_painting_or_a_mark_is_in_view_or_memory(self):
-        codes = len(self.model.codebook)
-        with torch.no_grad():  # codes 0-7 lime, the rest flat greys, and a head that favours the lime ones
-            self.model.codebook.copy_(torch.linspace(0.2, 0.8, codes)[:, None].repeat(1, self.model.codebook.shape[1]))
-            self.model.codebook[:8] = torch.tensor([0.2, 0.8, 0.2]).repeat_interleave(16)
-            self.model.denoiser.token_head.bias[:8] += 20
-        paint = ACTIONS - 1
-        gated = WorldModel(dataclasses.replace(self.cfg.model, mark_gate_action=paint), ACTIONS).eval()
-        gated.load_state_dict(self.model.state_dict())
-        context, _, memory, memory_pose, noise = inputs(5)
-        context[:], memory[:] = 0.5, 0.5
-        action = torch.tensor([0, paint, 1, 2, 3])
-        context[2, -1, :, :4, :4] = torch.tensor([0.2, 0.8, 0.2])[:, None, None]  # a lime patch in view
-        memory[3, 0, :, :4, :4] = torch.tensor([0.2, 0.8, 0.2])[:, None, None]  # ... in a valid memory
-        memory[4, 1, :, :4, :4] = torch.tensor([0.2, 0.8, 0.2])[:, None, None]  # ... in an empty slot
-        lime = lambda frames: ((frames[:, 1] > 0.7) & (frames[:, 0] < 0.3)).flatten(1).float().mean(1).tolist()
-        self.assertEqual(min(lime(self.run_model(context, action, memory, memory_pose, noise)[0])), 1.0)
-        self.assertEqual(lime(self.run_model(context, action, memory, memory_pose, noise, model=gated)[0]),
-                         [0.0, 1.0, 1.0, 1.0, 0.0])
-
     def test_stray_patches_replace_about_the_given_share(self):
         frames = from_patches(self.model.codebook[torch.randint(32, (8 * 4, 256))], 4, H, W).reshape(8, 4, 3, H, W)
         strayed = stray_patches(frames, self.model.codebook, 4, max_rate=0.4)

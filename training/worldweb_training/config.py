@@ -33,11 +33,6 @@ class ModelConfig:
     # fov_degrees is the camera's.
     memory_prior_gain: float = 0.0
     memory_prior_reach_cells: float = 0.3
-    # The action that paints, for the mark gate (−1: none). In the world a mark comes only from a paint, so where the
-    # action is not paint and neither the last context frame nor a memory shows MARK_GATE_PIXELS in a paint colour,
-    # the patches in a paint colour get no probability: a mark is not drawn from nothing (paint19 drew lime blocks
-    # on grey pillars in mazes nobody painted). A rule of play with no weights, like the memory prior.
-    mark_gate_action: int = -1
     fov_degrees: float = 66.0
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
@@ -168,7 +163,7 @@ def load_config(path) -> RunConfig:
 
 
 def with_play_settings(values: dict, settings) -> RunConfig:
-    """A saved run's config with model settings of play, NAME=VALUE (uniform_reach=15, mark_gate_action=7): rules
+    """A saved run's config with model settings of play, NAME=VALUE (uniform_reach=15, temperature=0.8): rules
     with no weights, so the run's weights fit them."""
     model = dict(values["model"])
     for name, value in (setting.split("=", 1) for setting in settings):

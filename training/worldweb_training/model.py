@@ -28,15 +28,12 @@ from torch import nn
 
 from .codebook import from_patches, quantize
 from .config import ModelConfig
-from .paint_colours import paint_colour_masks
 from .viewwarp import turn_views
 
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
 # Spatial shifts that turn the sampler's noise input into independent-looking noise for each context frame.
-# Paint-coloured pixels that open the mark gate: a far mark within reach covers ~100, a stray patch's edge a few.
-MARK_GATE_PIXELS = 8
 CONTEXT_NOISE_SHIFTS = ((17, 29), (41, 7), (5, 53), (31, 19), (23, 43), (11, 37))
 
 
@@ -130,12 +127,6 @@ class Denoiser(nn.Module):
         return out[:, :3], out[:, 3:], mid
 
 
-def _paint_pixels(frames):
-    """Pixels of frames [..., 3, H, W] in [0, 1] in a paint colour (paint_colours.py), as float."""
-    lime, orange, violet = paint_colour_masks(*(255 * frames.select(-3, c) for c in range(3)))
-    return (lime | orange | violet).to(frames.dtype)
-
-
 def _upsample(x):
     return F.interpolate(x, scale_factor=2.0, mode="nearest")
 
@@ -211,27 +202,13 @@ class WorldModel(nn.Module):
     def token_logits(self, conditioning, action, memory_prior=True):
         """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features. Training
         leaves the memory prior out: it is a rule of play, and the model should not learn to work around it."""
-        condition, last_frame, memory, valid, level, memory_pose = conditioning
+        condition, _, memory, valid, level, memory_pose = conditioning
         t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
         logits, mid = self.denoiser(condition, None, emb)
         if memory_prior and self.cfg.memory_prior_gain > 0 and self.cfg.memory_slots:
             logits = logits + self._memory_prior(logits, mid, action, memory, valid, memory_pose)
-        if memory_prior and self.cfg.mark_gate_action >= 0:
-            logits = logits + self._mark_gate(logits, action, last_frame, memory, valid)
         return logits, mid
-
-    def _mark_gate(self, logits, action, last_frame, memory, valid):
-        """What the mark gate adds to the logits (config.mark_gate_action): far below any other logit (and within
-        float16) for the patches with any pixel in a paint colour, in rows where no mark can be: the
-        action does not paint and neither the last frame nor a valid memory ([−1, 1], empty slots 0) shows
-        MARK_GATE_PIXELS in a paint colour."""
-        seen = _paint_pixels((last_frame + 1) / 2).flatten(1).sum(1)
-        remembered = (_paint_pixels((memory + 1) / 2).flatten(2).sum(2) * valid[..., 0]).sum(1)
-        closed = (action != self.cfg.mark_gate_action) & (seen + remembered < MARK_GATE_PIXELS)  # [B]
-        p = self.cfg.patch
-        painted = _paint_pixels(self.codebook.reshape(-1, 3, p, p)).flatten(1).amax(1) > 0  # [codes]
-        return -1e4 * (closed[:, None] & painted[None]).to(logits.dtype)[:, :, None, None]
 
     def _memory_prior(self, logits, mid, action, memory, valid, memory_pose):
         """What the memories add to the logits: each turned to the predicted heading, its patches found in the

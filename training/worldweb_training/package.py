@@ -41,8 +41,6 @@ def sampler(model_cfg) -> dict:
         spec["uniform_reach"] = model_cfg.uniform_reach
     if model_cfg.memory_prior_gain > 0:
         spec["memory_prior"] = {"gain": model_cfg.memory_prior_gain, "reach_cells": model_cfg.memory_prior_reach_cells}
-    if model_cfg.mark_gate_action >= 0:
-        spec["mark_gate"] = {"action": model_cfg.mark_gate_action}
     return spec
 
 
