@@ -166,6 +166,9 @@ def with_play_settings(values: dict, settings) -> RunConfig:
     """A saved run's config with model settings of play, NAME=VALUE (uniform_reach=15, temperature=0.8): rules
     with no weights, so the run's weights fit them."""
     model = dict(values["model"])
-    for name, value in (setting.split("=", 1) for setting in settings):
+    for setting in settings:
+        if "=" not in setting:
+            raise ValueError(f"{setting!r}: a setting of play is NAME=VALUE, e.g. uniform_reach=15")
+        name, value = setting.split("=", 1)
         model[name] = type(getattr(ModelConfig(), name, ""))(value)
     return config_from_dict(dict(values, model=model))
