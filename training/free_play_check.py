@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from paint_check import png, sheet
 from worldweb_training import checkpoint
-from worldweb_training.config import with_play_settings
+from worldweb_training.config import play_settings, with_play_settings
 from worldweb_training.data import ShardSet, paint_colours
 from worldweb_training.freeplay import RealFrames, free_play, levels
 from worldweb_training.model import WorldModel
@@ -68,7 +68,7 @@ def main():
         model, step = load(path, held.actions, args.set)
         frames = free_play(model, held.episodes, held.actions, args.rollouts, args.steps)
         judged = frames[half:].flatten(0, 1)
-        print(json.dumps({"checkpoint": path, "step": step, "settings": dict(a.split("=", 1) for a in args.set), "rollouts": args.rollouts, "steps": [half, args.steps],
+        print(json.dumps({"checkpoint": path, "step": step, "settings": play_settings(args.set), "rollouts": args.rollouts, "steps": [half, args.steps],
                           **real.judge(judged), "lime_share": lime_share(as_uint8(judged)),
                           "real_realism_db": real.realism_db, "real_colourful_share": real.colourful_share,
                           "real_lime_share": real_lime, "colour_tvd_control": real.colour_tvd_control}), flush=True)

@@ -27,7 +27,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from worldweb_training import checkpoint
-from worldweb_training.config import with_play_settings
+from worldweb_training.config import play_settings, with_play_settings
 from worldweb_training.data import ShardSet, WindowSampler, to_model_inputs
 from worldweb_training.model import WorldModel
 
@@ -143,7 +143,7 @@ def main():
     close, far = (footprint >= CLOSE_FOOTPRINT) & ~recolour, (footprint < CLOSE_FOOTPRINT) & ~recolour
     share = lambda rows: round(float(shown[:, rows].mean()), 3)
     report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
-              "settings": dict(a.split("=", 1) for a in args.settings), "paint_guidance": args.paint_guidance, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
+              "settings": play_settings(args.settings), "paint_guidance": args.paint_guidance, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
               "drawn": share(~recolour), "drawn_close": share(close), "close": int(close.sum()),
               "drawn_far": share(far), "far": int(far.sum()),
               "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed)}

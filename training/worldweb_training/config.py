@@ -162,13 +162,17 @@ def load_config(path) -> RunConfig:
     return config_from_dict(json.loads(Path(path).read_text()))
 
 
-def with_play_settings(values: dict, settings) -> RunConfig:
-    """A saved run's config with model settings of play, NAME=VALUE (uniform_reach=15, temperature=0.8): rules
-    with no weights, so the run's weights fit them."""
-    model = dict(values["model"])
+def play_settings(settings) -> dict:
+    """Model settings of play given as NAME=VALUE (uniform_reach=15, temperature=0.8), each as its field's type."""
+    parsed = {}
     for setting in settings:
         if "=" not in setting:
             raise ValueError(f"{setting!r}: a setting of play is NAME=VALUE, e.g. uniform_reach=15")
         name, value = setting.split("=", 1)
-        model[name] = type(getattr(ModelConfig(), name, ""))(value)
-    return config_from_dict(dict(values, model=model))
+        parsed[name] = type(getattr(ModelConfig(), name, ""))(value)
+    return parsed
+
+
+def with_play_settings(values: dict, settings) -> RunConfig:
+    """A saved run's config with settings of play (play_settings): rules with no weights, so its weights fit them."""
+    return config_from_dict(dict(values, model=dict(values["model"], **play_settings(settings))))
