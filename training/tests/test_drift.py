@@ -4,7 +4,7 @@ import unittest
 import numpy as np
 import torch
 
-from fixtures import TINY_CONFIG, make_shards
+from fixtures import TINY_CONFIG, make_shards, write_synthetic_shards
 from worldweb_training.config import load_config
 from worldweb_training.data import ShardSet, WindowSampler
 from worldweb_training.drift import DriftPool
@@ -62,6 +62,52 @@ class DriftPoolTest(unittest.TestCase):
             self.assertEqual(rows["memory_step"][row, 0], s)
             np.testing.assert_allclose(rows["memory_pose"][row, 0],
                                        [*relative_pose(episode.poses[s - 1], episode.poses[s]), 1.0], rtol=1e-6)
+
+
+LIME = (40, 200, 40)
+
+
+class MarkOnsetTest(unittest.TestCase):
+    """Onsets on grey mazes: the world shows no mark, so a lime square a rollout draws is a mark from nothing."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        shards = ShardSet.load(write_synthetic_shards(self.tmp.name))
+        for episode in shards.episodes:
+            episode.frames[:] = 128
+        cfg = load_config(TINY_CONFIG)
+        self.k, self.patch = cfg.model.context_frames, cfg.model.patch
+        self.pool = DriftPool(WindowSampler(shards.episodes, cfg.model, cfg.data), ROLLOUTS, LENGTH)
+        self.pool.episode = np.zeros(ROLLOUTS, np.int64)
+        self.pool.start = np.full(ROLLOUTS, self.k)
+        self.pool.frames = np.full((ROLLOUTS, LENGTH, 64, 64, 3), 128, np.uint8)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_only_the_first_frame_of_a_mark_nothing_drew_is_an_onset(self):
+        self.pool.frames[0, 2:, 10:18, 20:28] = LIME  # drawn at n = 2 and kept
+        self.pool.frames[1, 5, 0:3, 0:3] = LIME  # 9 pixels: too few to be a mark
+        self.assertEqual(self.pool._mark_onsets().tolist(), [[0, 2]])
+
+    def test_no_onset_where_the_world_shows_a_mark(self):
+        self.pool.frames[0, 2, 10:18, 20:28] = LIME
+        world = self.pool.sampler.episodes[0]
+        world.frames[self.k + 2, 10:18, 20:28] = LIME
+        world._marks = None
+        self.assertEqual(len(self.pool._mark_onsets()), 0)
+
+    def test_onset_rows_teach_the_marks_patches_and_those_around_them_only(self):
+        self.pool.frames[0, 3, 8:16, 20:28] = LIME  # patches (2..3, 5..6) of 4×4
+        self.pool.onsets = self.pool._mark_onsets()
+        rows = self.pool.onset_batch(np.random.default_rng(0), 2, self.patch)
+        expected = np.zeros((16, 16), np.float32)
+        expected[1:5, 4:8] = 1
+        for row in range(2):
+            np.testing.assert_array_equal(rows["patch_weight"][row].reshape(16, 16), expected)
+            self.assertEqual(rows["step"][row], self.k + 3)
+            np.testing.assert_array_equal(rows["context"][row, -1], self.pool.frames[0, 2])
+            np.testing.assert_array_equal(rows["target"][row], self.pool.sampler.episodes[0].frames[self.k + 3])
 
 
 if __name__ == "__main__":

@@ -233,6 +233,20 @@ class TokenModelTest(unittest.TestCase):
         self.assertAlmostEqual(frame_loss([0, 1], []), (paint + other) / 2, places=5)
         self.assertAlmostEqual(frame_loss([0, 1], [ACTIONS - 1]), (3 * paint + other) / 4, places=5)
 
+    def test_patch_weight_teaches_only_the_patches_it_names(self):
+        context, action, memory, memory_pose, _ = inputs(1)
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(1, 3, H, W), "pose_delta": torch.zeros(1, 3),
+                 "patch_weight": torch.zeros(1, (H // 4) * (W // 4))}
+        batch["patch_weight"][0, :3] = 1  # the first three patches of the top row
+        train = dataclasses.replace(self.cfg.train, context_noise_max=0.0, stray_patches_max=0.0)
+        self.model.eval()
+        before = float(training_loss(self.model, batch, train)[1]["frame_loss"])
+        batch["target"][..., 4:, :] = torch.rand(1, 3, H - 4, W)  # every patch but the top row
+        self.assertAlmostEqual(float(training_loss(self.model, batch, train)[1]["frame_loss"]), before, places=5)
+        batch["target"][..., :4, :12] = torch.rand(1, 3, 4, 12)
+        self.assertNotAlmostEqual(float(training_loss(self.model, batch, train)[1]["frame_loss"]), before, places=3)
+
     def with_memory_prior(self, gain, reach=0.3):
         cfg = dataclasses.replace(self.cfg.model, memory_prior_gain=gain, memory_prior_reach_cells=reach)
         model = WorldModel(cfg, ACTIONS).eval()

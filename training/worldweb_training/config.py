@@ -64,6 +64,9 @@ class DataConfig:
     # Share of drifted rows whose first memory slot is the target frame itself, at its own pose: the
     # view a loop's return has in memory, and the clearest lesson that such a memory beats the context.
     drift_target_memory: float = 0.0
+    # Share of each batch drawn at the pool's onsets, where a rollout drew a mark from nothing (drift.py), with the
+    # loss on the mark's patches only; uniform rows stand in while the pool has none.
+    onset_fraction: float = 0.0
     # Share of windows whose target lies within change_window steps after a change to the world (a paint): rare in
     # the data (~1 step in 140) and the only place the model learns to draw one and keep it in view.
     change_windows: float = 0.0

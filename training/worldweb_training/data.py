@@ -274,8 +274,11 @@ def to_model_inputs(batch, device) -> dict:
     def frames(a):
         return torch.from_numpy(np.ascontiguousarray(a)).to(device).movedim(-1, -3).float().div_(255)
 
-    return {"context": frames(batch["context"]), "target": frames(batch["target"]),
-            "memory": frames(batch["memory"]),
-            "memory_pose": torch.from_numpy(batch["memory_pose"]).to(device),
-            "action": torch.from_numpy(batch["action"]).to(device),
-            "pose_delta": torch.from_numpy(batch["pose_delta"]).to(device)}
+    inputs = {"context": frames(batch["context"]), "target": frames(batch["target"]),
+              "memory": frames(batch["memory"]),
+              "memory_pose": torch.from_numpy(batch["memory_pose"]).to(device),
+              "action": torch.from_numpy(batch["action"]).to(device),
+              "pose_delta": torch.from_numpy(batch["pose_delta"]).to(device)}
+    if "patch_weight" in batch:
+        inputs["patch_weight"] = torch.from_numpy(batch["patch_weight"]).to(device)
+    return inputs

@@ -6,11 +6,17 @@ its context — and a loop back to a remembered place is exactly that case. A po
 rollouts, regenerated as it trains, supplies such rows: their context is generated, while target,
 action, pose change and memories are true. Memories come only from before the rollout began, as on
 the server, where everything after that point is generated too.
+
+The same rollouts find where the model draws a mark from nothing (`onsets`): a rollout frame in paint colours
+whose context shows none, where the world under the same actions shows none either. In play every mark is one a
+player made, so each such frame is a false mark as players see it. Onset rows teach the world's patches there, and
+only there: the rest of a drifted frame's true target may not line up with its context any more, and a whole
+drifted target teaches the token model to be unsure (docs/model-card.md, "What was tried before 0.2.0").
 """
 import numpy as np
 import torch
 
-from .data import to_model_inputs
+from .data import MARK_SEEN, MARK_SHOWN, mark_pixels, paint_colours, to_model_inputs
 from .relpose import relative_pose
 
 
@@ -26,6 +32,7 @@ class DriftPool:
         weights = np.array([len(sampler.episodes[i]) - self.k - length for i in usable], dtype=np.float64)
         self.usable, self.weights = np.array(usable), weights / weights.sum()
         self.episode = self.start = self.frames = None
+        self.onsets = np.zeros((0, 2), np.int64)
 
     @torch.no_grad()
     def refresh(self, model, rng, device, chunk=64):
@@ -51,27 +58,58 @@ class DriftPool:
                 context = torch.cat([context[:, 1:], frame[:, None]], 1)
                 self.frames[first:first + len(rows), i] = (frame * 255).round().byte().movedim(1, -1).cpu().numpy()
         model.train(was_training)
+        self.onsets = self._mark_onsets()
+
+    def _mark_onsets(self):
+        """(rollout, n) of each generated frame n that shows MARK_SHOWN mark pixels while no context frame before it
+        (generated or true) shows MARK_SEEN, and the world's frame at that step shows fewer than MARK_SEEN."""
+        h, w = self.frames.shape[2:4]
+        drawn = mark_pixels(self.frames.reshape(-1, h, w, 3)).reshape(self.rollouts, self.length)
+        onsets = []
+        for r, (e, start) in enumerate(zip(self.episode, self.start)):
+            world = self.sampler.episodes[e].marks
+            for n in np.flatnonzero(drawn[r] >= MARK_SHOWN):
+                seen = np.concatenate([world[start + n - self.k:start], drawn[r, max(0, n - self.k):n]])
+                if world[start + n] < MARK_SEEN and (seen < MARK_SEEN).all():
+                    onsets.append((r, n))
+        return np.array(onsets, np.int64).reshape(-1, 2)
 
     def batch(self, rng, size) -> dict:
         """Rows whose target is 1…length steps into a rollout; context steps from the rollout are generated."""
         which = rng.integers(self.rollouts, size=size)
         generated = rng.integers(1, self.length + 1, size=size)  # generated frames before the target
-        windows = []
-        for r, n in zip(which, generated):
-            e, target = self.episode[r], self.start[r] + n
-            window = self.sampler.window(rng, e, target, retrieval=True, memory_before=self.start[r])
-            context = window["context"].copy()
-            from_rollout = min(n, self.k)
-            context[self.k - from_rollout:] = self.frames[r, n - from_rollout:n]
-            window["context"] = context
-            if rng.random() < self.target_memory:
-                episode = self.sampler.episodes[e]
-                window["memory"][0], window["memory_step"][0] = episode.frames[target], target
-                window["memory_pose"][0] = [*relative_pose(episode.poses[target - 1], episode.poses[target]), 1.0]
-            windows.append(window)
-        out = self._stack(windows)
+        out = self._stack([self._row(rng, r, n) for r, n in zip(which, generated)])
         out["episode"], out["step"], out["rollout"] = self.episode[which], self.start[which] + generated, which
         return out
+
+    def onset_batch(self, rng, size, patch) -> dict:
+        """Rows at onsets (the pool must have some), each with patch_weight [(H/patch)·(W/patch)]: 1 on the patches
+        of the mark the rollout drew and the patches around them (its frame is not in paint colours), else 0."""
+        rows = self.onsets[rng.integers(len(self.onsets), size=size)]
+        out = self._stack([self._row(rng, r, n, memory_of_target=False) for r, n in rows])
+        painted = np.logical_or.reduce(paint_colours(self.frames[rows[:, 0], rows[:, 1]]))
+        b, h, w = painted.shape
+        patches = painted.reshape(b, h // patch, patch, w // patch, patch).any((2, 4))
+        grown = np.pad(patches, ((0, 0), (1, 1), (1, 1)))
+        around = np.logical_or.reduce([grown[:, 1 + dy:1 + dy + h // patch, 1 + dx:1 + dx + w // patch]
+                                       for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+        out["patch_weight"] = around.reshape(b, -1).astype(np.float32)
+        out["episode"], out["step"], out["rollout"] = self.episode[rows[:, 0]], self.start[rows[:, 0]] + rows[:, 1], rows[:, 0]
+        return out
+
+    def _row(self, rng, r, n, memory_of_target=True) -> dict:
+        """The window whose target is n steps into rollout r, with the rollout's frames as its context."""
+        e, target = self.episode[r], self.start[r] + n
+        window = self.sampler.window(rng, e, target, retrieval=True, memory_before=self.start[r])
+        context = window["context"].copy()
+        from_rollout = min(n, self.k)
+        context[self.k - from_rollout:] = self.frames[r, n - from_rollout:n]
+        window["context"] = context
+        if memory_of_target and rng.random() < self.target_memory:
+            episode = self.sampler.episodes[e]
+            window["memory"][0], window["memory_step"][0] = episode.frames[target], target
+            window["memory_pose"][0] = [*relative_pose(episode.poses[target - 1], episode.poses[target]), 1.0]
+        return window
 
     @staticmethod
     def _stack(windows):

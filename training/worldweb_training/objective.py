@@ -75,7 +75,12 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
     # Losses in float32 whatever the precision of the products (train.precision): a bfloat16 log-softmax over
     # hundreds of codes keeps 3 significant digits.
-    per_row = F.cross_entropy(logits.flatten(2).float(), codes, reduction="none").mean(1)
+    per_patch = F.cross_entropy(logits.flatten(2).float(), codes, reduction="none")
+    if "patch_weight" in inputs:  # rows that teach only some patches (drift.DriftPool.onset_batch)
+        weight = inputs["patch_weight"]
+        per_row = (per_patch * weight).sum(1) / weight.sum(1).clamp_min(1)
+    else:
+        per_row = per_patch.mean(1)
     changes = torch.isin(inputs["action"], changing_actions) if changing_actions is not None else torch.zeros_like(per_row, dtype=torch.bool)
     weight = torch.where(changes, train_cfg.change_weight, 1.0)
     frame_loss = (per_row * weight).sum() / weight.sum()

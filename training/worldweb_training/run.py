@@ -86,7 +86,8 @@ class Run:
         if not saved:
             self._start_codebook()
         d = self.cfg.data
-        self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) if d.drift_fraction > 0 else None
+        self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) \
+            if d.drift_fraction > 0 or d.onset_fraction > 0 else None
         self.clock = time.monotonic()
 
     def _init_from(self, path, keep_optimizer=False):
@@ -206,16 +207,32 @@ class Run:
         return parts
 
     def _batch(self, size):
-        """A batch of true-context windows, plus drifted-context ones when the config asks for them."""
-        drifted = round(self.cfg.data.drift_fraction * size) if self.drift else 0
-        batch = self.sampler.batch(self.rng, size - drifted)
-        if not drifted:
-            return batch
+        """A batch of true-context windows, plus drifted-context and onset rows when the config asks for them."""
+        d = self.cfg.data
+        drifted = round(d.drift_fraction * size) if self.drift else 0
+        onsets = round(d.onset_fraction * size) if self.drift else 0
+        if self.drift:
+            self._refresh_drift()
+            if not len(self.drift.onsets):
+                onsets = 0  # uniform rows stand in
+        parts = [self.sampler.batch(self.rng, size - drifted - onsets)]
+        if drifted:
+            parts.append(self.drift.batch(self.rng, drifted))
+        if onsets:
+            parts.append(self.drift.onset_batch(self.rng, onsets, self.cfg.model.patch))
+            patches = parts[-1]["patch_weight"].shape[1]
+            for part in parts[:-1]:
+                part["patch_weight"] = np.ones((len(part["action"]), patches), np.float32)
+        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+    def _refresh_drift(self):
         # Not in the checkpoint (tens of MB): a resumed run regenerates the pool from its resumed weights.
-        if self.drift.frames is None or self.progress["step"] % self.cfg.data.drift_refresh_every == 0:
-            started = time.monotonic()
-            self.drift.refresh(self.model, self.rng, self.device)
-            print(f"drift pool: {self.drift.rollouts} rollouts × {self.drift.length} steps regenerated "
-                  f"in {time.monotonic() - started:.0f} s", flush=True)
-        rows = self.drift.batch(self.rng, drifted)
-        return {key: np.concatenate([batch[key], rows[key]]) for key in batch}
+        if self.drift.frames is not None and self.progress["step"] % self.cfg.data.drift_refresh_every != 0:
+            return
+        started = time.monotonic()
+        self.drift.refresh(self.model, self.rng, self.device)
+        frames = self.drift.rollouts * self.drift.length
+        print(f"drift pool: {self.drift.rollouts} rollouts × {self.drift.length} steps regenerated "
+              f"in {time.monotonic() - started:.0f} s; marks drawn from nothing in {len(self.drift.onsets)} frames "
+              f"({len(self.drift.onsets) / frames:.2%})", flush=True)
+        self.log({"kind": "drift", "step": self.progress["step"], "frames": frames, "onsets": len(self.drift.onsets)})
