@@ -140,6 +140,16 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("one --batch size", error.Message);
     }
 
+    [Theory]
+    [InlineData("32,0")]
+    [InlineData("128,128")]
+    public void Eval_with_a_loop_length_that_cannot_be_walked_is_a_usage_error(string away)
+    {
+        var error = Assert.Throws<UsageException>(() => EvalCommand.Run(CommandArgs.Parse(["eval", "--model", directory, "--away", away,
+            "--json", Path.Combine(directory, "x.json")])));
+        Assert.Contains("--away", error.Message);
+    }
+
     [Fact]
     public void Eval_of_a_folder_without_a_package_is_a_usage_error()
     {

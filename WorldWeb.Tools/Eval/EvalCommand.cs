@@ -39,12 +39,15 @@ public static class EvalCommand
         var bankSeeds = args.IntList("bank-seeds", Enumerable.Range(20001, 64).ToList());
         var editSpots = args.Int("edit-spots", 4);
         var longEdits = args.Flag("long");
+        var away = args.IntList("away", [.. EditPersistence.AwaySteps]);
         var inference = InferenceArgs.Read(args);
         args.EnsureAllRead();
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
         if (bankSeeds.Intersect(seeds).Any()) throw new UsageException("--bank-seeds must not hold an evaluated seed: real frames of the evaluated mazes would flatter the model.");
         if (memory is not ("on" or "off")) throw new UsageException("--memory is on or off.");
         if (c2st is not ("on" or "off")) throw new UsageException("--c2st is on or off.");
+        if (away.Count == 0 || away.Any(n => n < 1) || away.Distinct().Count() != away.Count)
+            throw new UsageException("--away takes distinct loop lengths of at least 1 step, such as 32,128,512,2000.");
         var actions = actionsFile is null ? null : ReadActions(actionsFile);
         var horizon = Horizons[^1];
         if (actions is null && steps < horizon + 16) throw new UsageException($"--steps must be at least {horizon + 16} for {horizon}-step rollouts.");
@@ -65,7 +68,7 @@ public static class EvalCommand
         var freePlay = new FreePlay(rollout, k, policy, frames, bank, package.Manifest.Fps);
         var paint = package.Manifest.Actions.FirstOrDefault(a => a.Name == "paint");
         var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index);
-        int[] awaySteps = longEdits ? [.. EditPersistence.AwaySteps, EditPersistence.LongAwaySteps] : EditPersistence.AwaySteps;
+        int[] awaySteps = longEdits ? [.. away.Append(EditPersistence.LongAwaySteps).Distinct()] : [.. away];
         foreach (var seed in seeds)
         {
             var trajectory = ReferenceTrajectory.Record(seed, steps, actions, paints);
