@@ -26,6 +26,20 @@ public class EditPersistenceTests
     }
 
     [Fact]
+    public void A_mark_half_a_cell_ahead_is_close_and_one_at_the_edge_of_reach_is_far()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var face = world.FaceAhead()!.Value;
+        var close = new MarkDetector(world.Seed, world.Options, world.Pose, face);
+        var back = world.Pose with { X = world.Pose.X - Math.Cos(world.Pose.Heading) * 0.9, Y = world.Pose.Y - Math.Sin(world.Pose.Heading) * 0.9 };
+        Assert.Equal(face, world.FaceAhead(back));
+        var far = new MarkDetector(world.Seed, world.Options, back, face);
+
+        Assert.False(close.IsFar, $"{close.FootprintPixels} pixels half a cell ahead");
+        Assert.True(far.IsFar, $"{far.FootprintPixels} pixels 1.4 cells ahead");
+    }
+
+    [Fact]
     public void A_frame_half_painted_over_the_footprint_does_not_show_the_mark_and_three_quarters_does()
     {
         var world = PaintTests.FacingWall(seed: 11);

@@ -173,6 +173,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1]));
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
+            if (p.Detector.IsFar) tally.DrawnFar.Add(p.Detector.Shows(p.Row.Frames[0]));
             // The loop ends where it began, so the tracked pose at the return is off by exactly its drift.
             Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
             tally.PositionError.Add(tracked.DistanceTo(start));
@@ -195,12 +196,13 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> Psnr { get; } = [];
         public List<bool> Recalled { get; } = [];
         public List<bool> Drawn { get; } = [];
+        public List<bool> DrawnFar { get; } = [];
         public List<bool> FalseMarks { get; } = [];
         public List<double> PositionError { get; } = [];
         public List<double> HeadingError { get; } = [];
 
         public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
-            Round(PositionError.Average()), Round(HeadingError.Average()));
+            DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
 
@@ -220,8 +222,10 @@ public sealed class ReturnFrames(byte[] reference)
 /// <summary>
 /// Returns after <see cref="Steps"/> steps away (plus the two half turns), with memory or not and with the loop's places
 /// <see cref="SeenBefore"/> in memory or not: mean PSNR of the returned frame against the reference world,
-/// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once; the
-/// tracked pose's mean error at the return (cells, degrees), which is its drift over the loop.
+/// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once (of all,
+/// and of the <see cref="FarWalls"/> whose mark covers under <see cref="MarkDetector.CloseFootprint"/> pixels, as
+/// training/paint_check.py splits them); the tracked pose's mean error at the return (cells, degrees), which is its
+/// drift over the loop.
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
-    double ReturnPositionError, double ReturnHeadingError);
+    int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError);

@@ -14,6 +14,9 @@ public sealed class MarkDetector
     /// <summary>Per channel, a footprint pixel differs by more than this between the two views.</summary>
     private const int FootprintDifference = 24;
 
+    /// <summary>A mark covering fewer pixels than this is on a far wall (training/paint_check.py's CLOSE_FOOTPRINT).</summary>
+    public const int CloseFootprint = 1000;
+
     private readonly byte[] marked, unmarked;
     private readonly int[] footprint;
 
@@ -30,6 +33,9 @@ public sealed class MarkDetector
 
     /// <summary>Pixels the mark covers in this view; 0 when the face is out of view.</summary>
     public int FootprintPixels => footprint.Length;
+
+    /// <summary>Whether the mark is on a far wall: in view, but covering fewer than <see cref="CloseFootprint"/> pixels.</summary>
+    public bool IsFar => footprint.Length is > 0 and < CloseFootprint;
 
     /// <summary>The share of footprint pixels nearer the marked view than the unmarked one (0–1); null when there is no footprint.</summary>
     public double? Score(ReadOnlySpan<byte> rgb)
