@@ -8,7 +8,7 @@ from worldweb_training.codebook import from_patches, quantize, to_patches
 from worldweb_training.config import load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.model import WorldModel, context_noise
-from worldweb_training.objective import context_corruption, noise_levels, stray_patches, training_loss
+from worldweb_training.objective import changed_patches, context_corruption, noise_levels, stray_patches, training_loss
 from worldweb_training.viewwarp import turn_views
 
 ACTIONS, H, W = 7, 64, 64
@@ -232,6 +232,27 @@ class TokenModelTest(unittest.TestCase):
         paint, other = frame_loss([0], []), frame_loss([1], [])
         self.assertAlmostEqual(frame_loss([0, 1], []), (paint + other) / 2, places=5)
         self.assertAlmostEqual(frame_loss([0, 1], [ACTIONS - 1]), (3 * paint + other) / 4, places=5)
+
+    def test_mark_weight_weighs_the_patches_a_paint_changed(self):
+        context, _, memory, memory_pose, _ = inputs(1)
+        target = context[:, -1].clone()
+        target[..., :4, :8] = 1 - target[..., :4, :8]  # the mark: the first two patches of the top row
+        batch = {"context": context, "action": torch.tensor([ACTIONS - 1]), "memory": memory, "memory_pose": memory_pose,
+                 "target": target, "pose_delta": torch.zeros(1, 3)}
+        train = dataclasses.replace(self.cfg.train, context_noise_max=0.0, stray_patches_max=0.0)
+        self.model.eval()
+        patches = (H // 4) * (W // 4)
+        self.assertEqual(changed_patches(context[:, -1], target, 4).nonzero()[:, 1].tolist(), [0, 1])
+        on_mark = dict(batch, patch_weight=torch.zeros(1, patches))
+        on_mark["patch_weight"][0, :2] = 1
+        mark_loss = float(training_loss(self.model, on_mark, train)[1]["frame_loss"])  # the mean over its two patches
+
+        def frame_loss(mark_weight, changing):
+            weighted = dataclasses.replace(train, mark_weight=mark_weight)
+            return float(training_loss(self.model, batch, weighted, torch.tensor(changing))[1]["frame_loss"])
+        plain = frame_loss(1.0, [ACTIONS - 1])
+        self.assertAlmostEqual(frame_loss(5.0, [ACTIONS - 1]), plain + 4 * 2 * mark_loss / patches, places=4)
+        self.assertAlmostEqual(frame_loss(5.0, []), plain, places=5)  # not a paint: no mark to weigh
 
     def test_patch_weight_teaches_only_the_patches_it_names(self):
         context, action, memory, memory_pose, _ = inputs(1)

@@ -100,6 +100,10 @@ class TrainConfig:
     # Their lesson, a mark drawn where the wall is in reach and nowhere else, lies in a few dozen patches of one
     # row in a batch, against thousands of patches that only move.
     change_weight: float = 1.0
+    # Token model: at rows whose action changes the world, the patches where the target differs from the last
+    # context frame (the mark just drawn) weigh this many times in the loss. A far mark covers 6-60 of a frame's 256
+    # patches, so in a whole row's mean its lesson is a few percent; change_weight raises the row, this the mark.
+    mark_weight: float = 1.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
     # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level

@@ -5,6 +5,8 @@ import torch.nn.functional as F
 
 from .codebook import from_patches, quantize
 
+CHANGED_LEVEL = 24 / 255  # as MarkDetector's FootprintDifference
+
 
 def noise_levels(batch_size, sampler_times, sampler_time_fraction, device):
     """Per-row t: a fixed share of rows at exactly the sampler's levels, the rest uniform in [0, 1].
@@ -62,6 +64,13 @@ def stray_patches(frames, codebook, patch, max_rate):
     return from_patches(codebook[codes], patch, h, w).reshape(frames.shape)
 
 
+def changed_patches(before, after, patch):
+    """[B, (H/patch)·(W/patch)] bool: patches with a pixel whose channel differs by more than CHANGED_LEVEL between
+    the frames [B, 3, H, W] in [0, 1] (the footprint of a mark, as the eval's MarkDetector finds it)."""
+    changed = ((after - before).abs().amax(1, keepdim=True) > CHANGED_LEVEL).float()
+    return F.max_pool2d(changed, patch).flatten(1) > 0
+
+
 def token_loss(model, inputs, train_cfg, changing_actions=None):
     """The token model's objective: cross-entropy of the codebook patch nearest each patch of the target, and the pose."""
     cfg = model.cfg
@@ -82,6 +91,9 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
     else:
         per_row = per_patch.mean(1)
     changes = torch.isin(inputs["action"], changing_actions) if changing_actions is not None else torch.zeros_like(per_row, dtype=torch.bool)
+    if train_cfg.mark_weight != 1.0 and changes.any():
+        marked = changed_patches(inputs["context"][:, -1], inputs["target"], cfg.patch) & changes[:, None]
+        per_row = per_row + (train_cfg.mark_weight - 1) * (per_patch * marked).mean(1)
     weight = torch.where(changes, train_cfg.change_weight, 1.0)
     frame_loss = (per_row * weight).sum() / weight.sum()
     pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]).float(), inputs["pose_delta"] * cfg.pose_scale)
