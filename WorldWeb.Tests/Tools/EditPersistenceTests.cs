@@ -83,6 +83,20 @@ public class EditPersistenceTests
     }
 
     [Fact]
+    public void Moves_off_counts_the_steps_whose_tracked_move_parted_from_the_worlds()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var start = ReferenceTrajectory.ToPose(world.Pose);
+        var poses = EditPersistence.Loop(world, world.Pose, 128).Select(a => { world.Apply(a); return ReferenceTrajectory.ToPose(world.Pose); }).ToList();
+        var firstMove = Enumerable.Range(1, poses.Count - 1).First(i => poses[i].DistanceTo(poses[i - 1]) > 0);
+        // The tracked player held at one step the world moved (the pose head read it as blocked), then moved with it.
+        var blocked = poses.Select((p, i) => i < firstMove ? p : p with { X = p.X - (poses[firstMove].X - poses[firstMove - 1].X), Y = p.Y - (poses[firstMove].Y - poses[firstMove - 1].Y) }).ToList();
+
+        Assert.Equal(0, EditPersistence.MovesOff(start, poses, poses));
+        Assert.Equal(1, EditPersistence.MovesOff(start, blocked, poses));
+    }
+
+    [Fact]
     public void A_loop_walked_before_leaves_the_worlds_views_along_it_in_memory_and_a_paint_makes_those_of_the_wall_stale()
     {
         var world = PaintTests.FacingWall(seed: 11);

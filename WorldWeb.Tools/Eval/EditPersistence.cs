@@ -23,6 +23,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     public const int LongAwaySteps = 12_000;
     private const int SpotSpacing = 60;
     private const int LongestWalk = 20;
+    private const double MoveOff = 0.05;  // cells: half a move step
 
     private readonly Dictionary<(int Steps, bool Memory, bool SeenBefore), Tally> tallies = [];
 
@@ -156,11 +157,28 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         return free;
     }
 
-    private static List<byte[]> Replay(int seed, WorldOptions options, AgentPose from, List<WorldAction> actions)
+    /// <summary>The world's frame and pose after each of <paramref name="actions"/> from <paramref name="from"/>.</summary>
+    private static List<(byte[] Frame, Pose Pose)> Replay(int seed, WorldOptions options, AgentPose from, List<WorldAction> actions)
     {
         var world = World.Create(seed, options);
         world.Pose = from;
-        return [.. actions.Select(a => { world.Apply(a); return world.Render(); })];
+        return [.. actions.Select(a => { world.Apply(a); return (world.Render(), ReferenceTrajectory.ToPose(world.Pose)); })];
+    }
+
+    /// <summary>
+    /// Steps whose tracked move differs from the world's by more than <see cref="MoveOff"/> cells: where the tracked
+    /// pose parted from the world's (a step the pose head took as blocked or as a slide).
+    /// </summary>
+    public static int MovesOff(Pose start, IReadOnlyList<Pose> tracked, IReadOnlyList<Pose> world)
+    {
+        var off = 0;
+        for (var i = 0; i < world.Count; i++)
+        {
+            Pose trackedBefore = i == 0 ? start : tracked[i - 1], worldBefore = i == 0 ? start : world[i - 1];
+            double dx = (tracked[i].X - trackedBefore.X) - (world[i].X - worldBefore.X), dy = (tracked[i].Y - trackedBefore.Y) - (world[i].Y - worldBefore.Y);
+            if (double.Hypot(dx, dy) > MoveOff) off++;
+        }
+        return off;
     }
 
     private void Judge(Played p)
@@ -170,7 +188,8 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         var returned = p.Row.Frames[^1];
         if (p.Painted)
         {
-            tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1]));
+            tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1].Frame));
+            tally.MovesOff.Add(MovesOff(p.Row.StartPose, p.Row.Poses, [.. p.Reference.Select(r => r.Pose)]));
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
             if (p.Detector.IsFar) tally.DrawnFar.Add(p.Detector.Shows(p.Row.Frames[0]));
@@ -178,7 +197,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
             tally.PositionError.Add(tracked.DistanceTo(start));
             tally.HeadingError.Add(Math.Abs(Angles.Wrap(tracked.Heading - start.Heading)) * 180 / Math.PI);
-            var strip = Strip.TryGetValue(p.Steps, out var s) ? s : Strip[p.Steps] = new ReturnFrames(p.Reference[^1]);
+            var strip = Strip.TryGetValue(p.Steps, out var s) ? s : Strip[p.Steps] = new ReturnFrames(p.Reference[^1].Frame);
             if (p.SeenBefore) strip.SeenBefore ??= returned;
             else if (p.Memory) strip.WithMemory ??= returned;
             else strip.WithoutMemory ??= returned;
@@ -189,7 +208,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         }
     }
 
-    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, RolloutRow Row, MarkDetector Detector, List<byte[]> Reference);
+    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
 
     private sealed class Tally
     {
@@ -200,9 +219,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<bool> FalseMarks { get; } = [];
         public List<double> PositionError { get; } = [];
         public List<double> HeadingError { get; } = [];
+        public List<int> MovesOff { get; } = [];
 
         public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
-            DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()));
+            DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
 
@@ -225,7 +245,8 @@ public sealed class ReturnFrames(byte[] reference)
 /// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once (of all,
 /// and of the <see cref="FarWalls"/> whose mark covers under <see cref="MarkDetector.CloseFootprint"/> pixels, as
 /// training/paint_check.py splits them); the tracked pose's mean error at the return (cells, degrees), which is its
-/// drift over the loop.
+/// drift over the loop, and the mean number of steps of the loop whose tracked move parted from the world's by over
+/// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from).
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
-    int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError);
+    int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff);
