@@ -1,7 +1,7 @@
 import unittest
 
 from fixtures import TINY_CONFIG
-from worldweb_training.config import load_config, with_play_settings
+from worldweb_training.config import config_from_dict, load_config, with_play_settings
 
 
 class PlaySettingsTest(unittest.TestCase):
@@ -20,6 +20,16 @@ class PlaySettingsTest(unittest.TestCase):
             with_play_settings(self.saved, ["uniform_reach"])
         with self.assertRaisesRegex(ValueError, "nonsense"):
             with_play_settings(self.saved, ["nonsense=1"])
+
+
+class ConfigTest(unittest.TestCase):
+    def test_mark_weight_with_drifted_rows_is_refused(self):
+        saved = load_config(TINY_CONFIG).to_dict()
+        saved["train"]["mark_weight"], saved["data"]["drift_fraction"] = 10.0, 0.25
+        with self.assertRaisesRegex(ValueError, "mark_weight needs data.drift_fraction 0"):
+            config_from_dict(saved)
+        saved["data"]["drift_fraction"] = 0.0
+        self.assertEqual(config_from_dict(saved).train.mark_weight, 10.0)
 
 
 if __name__ == "__main__":

@@ -103,6 +103,8 @@ class TrainConfig:
     # Token model: at rows whose action changes the world, the patches where the target differs from the last
     # context frame (the mark just drawn) weigh this many times in the loss. A far mark covers 6-60 of a frame's 256
     # patches, so in a whole row's mean its lesson is a few percent; change_weight raises the row, this the mark.
+    # Meant for true context: with drift rows (drift_fraction) a paint row's change is its drift too, so the two are
+    # refused together; an onset row (onset_fraction) that is a paint into the open is weighed on its whole change.
     mark_weight: float = 1.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
@@ -162,6 +164,9 @@ def config_from_dict(values: dict) -> RunConfig:
     )
     if run.train.precision not in PRECISIONS:
         raise ValueError(f"train.precision {run.train.precision!r}: one of {', '.join(PRECISIONS)}")
+    if run.train.mark_weight != 1.0 and run.data.drift_fraction > 0:
+        # A drifted row's target differs from its context by the drift too, which mark_weight would teach as a mark.
+        raise ValueError("train.mark_weight needs data.drift_fraction 0: a drifted paint row's change is not only its mark")
     return run
 
 
