@@ -15,6 +15,10 @@ public sealed class HubWorldConnection : IWorldConnection
 
     private readonly HubConnection connection;
 
+    // Why the server closed the connection. A server that refuses one (too many from this address) closes it right
+    // after the handshake, so a join sent then fails with "not active"; the player should read the server's reason.
+    private readonly TaskCompletionSource<Exception?> closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public HubWorldConnection(NavigationManager navigation)
     {
         connection = new HubConnectionBuilder()
@@ -22,6 +26,11 @@ public sealed class HubWorldConnection : IWorldConnection
             .AddMessagePackProtocol()
             .Build();
         connection.On<string, string?>(WorldHubProtocol.WorldPaused, (worldId, reason) => PausedChanged?.Invoke(worldId, reason));
+        connection.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
     }
 
     public event Action<string, string?>? PausedChanged;
@@ -40,6 +49,12 @@ public sealed class HubWorldConnection : IWorldConnection
         catch (HubException e)
         {
             throw new WorldJoinException(ServerMessage(e), e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException && connection.State == HubConnectionState.Disconnected)
+        {
+            // The close event follows the state change on the thread pool: give it a moment to say why.
+            Exception? why = await closed.Task.WaitAsync(TimeSpan.FromSeconds(2), ct).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+            throw new WorldJoinException(why is HubException refused ? ServerMessage(refused) : "The server closed the connection. Reload the page to try again.", e);
         }
     }
 

@@ -394,8 +394,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             refused = await RefusedAsync(async () =>
             {
-                await using HubConnection third = await a.ConnectAsync(cookies, address);
-                await third.InvokeAsync<WorldInfo>("JoinWorld", first);
+                var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using HubConnection third = await a.ConnectAsync(cookies, address, closed: e => closed.TrySetResult(e));
+                try
+                {
+                    await third.InvokeAsync<WorldInfo>("JoinWorld", first);
+                }
+                catch (InvalidOperationException) when (third.State == HubConnectionState.Disconnected)
+                {
+                    // The server's close came before the call could be sent: the close carries the refusal.
+                    throw await closed.Task.WaitAsync(TimeSpan.FromSeconds(5)) ?? new InvalidOperationException("closed with no reason");
+                }
             });
         }
         catch

@@ -189,7 +189,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>A started hub connection (WebSockets, MessagePack) with <paramref name="cookies"/>.</summary>
-    public async Task<HubConnection> ConnectAsync(CookieContainer cookies, string? forwardedFor = null)
+    /// <param name="closed">Told why the connection closed; set before it starts, so a close the server sends at once is heard.</param>
+    public async Task<HubConnection> ConnectAsync(CookieContainer cookies, string? forwardedFor = null, Action<Exception?>? closed = null)
     {
         HubConnection connection = new HubConnectionBuilder()
             .WithUrl(new Uri(Address, "/hubs/world"), options =>
@@ -203,6 +204,14 @@ public sealed class ServerProcess : IAsyncDisposable
             })
             .AddMessagePackProtocol()
             .Build();
+        if (closed is not null)
+        {
+            connection.Closed += error =>
+            {
+                closed(error);
+                return Task.CompletedTask;
+            };
+        }
         await connection.StartAsync();
         return connection;
     }
