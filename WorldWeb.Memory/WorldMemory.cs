@@ -16,6 +16,7 @@ public sealed class WorldMemory
     private readonly IMemoryJournal? _journal;
     private readonly PoseGrid _grid;
     private readonly List<MemoryEntry> _entries = [];
+    private readonly StoodPlaces _stood = new();
     private readonly float[] _thumbnail = new float[3 * FrameCompare.ThumbnailSide * FrameCompare.ThumbnailSide];
     private readonly double _noveltyTurn, _recallTurn, _sameSpotTurn, _revisitTurn;
 
@@ -38,6 +39,9 @@ public sealed class WorldMemory
     /// <summary>Stored bytes of the held entries.</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>Where the player has stood: every pose offered to <see cref="Remember"/>, kept or not.</summary>
+    public StoodPlaces Stood => _stood;
+
     /// <summary>The step of the latest write (for the every-N-steps rule).</summary>
     public long LastWriteStep { get; private set; }
 
@@ -45,6 +49,10 @@ public sealed class WorldMemory
     public static WorldMemory Restore(MemoryPolicy policy, MemoryFrameCodec frames, MemorySnapshot snapshot, IEnumerable<MemoryEntry> entries, IMemoryJournal? journal = null)
     {
         var memory = new WorldMemory(policy, frames, journal) { LastWriteStep = snapshot.LastWriteStep };
+        foreach (StoodPlaces.Place place in snapshot.StoodPlaces)
+        {
+            memory._stood.Add(new Pose(place.X, place.Y, 0));
+        }
         Dictionary<long, int> hits = snapshot.Entries.ToDictionary(e => e.Step, e => e.Hits);
         foreach (MemoryEntry entry in entries.Where(e => hits.ContainsKey(e.Step)).OrderBy(e => e.Step))
         {
@@ -54,11 +62,12 @@ public sealed class WorldMemory
         return memory;
     }
 
-    public MemorySnapshot Snapshot() => new(LastWriteStep, _entries.Select(e => new MemorySnapshot.Held(e.Step, e.Hits)).ToArray());
+    public MemorySnapshot Snapshot() => new(LastWriteStep, _entries.Select(e => new MemorySnapshot.Held(e.Step, e.Hits)).ToArray(), [.. _stood.Places]);
 
     /// <summary>Offers the frame generated at <paramref name="step"/>; returns the new entry when the policy keeps it.</summary>
     public MemoryEntry? Remember(byte[] rgb, Pose pose, long step)
     {
+        _stood.Add(pose);
         // The first view of a spot stays (since the world last changed there: WorldChanged). A later one is, in play,
         // the model's own and perhaps drifted: letting it replace the first would let the place drift with it, and a
         // revisit can only bring back what is kept.

@@ -36,7 +36,13 @@ public sealed class PoseTracking
     public static PoseTracking Of(ModelManifest manifest) => new(manifest.Poses, manifest.Actions);
 
     /// <summary>The pose after a step of <paramref name="action"/> whose model answered <paramref name="poseDelta"/>.</summary>
-    public Pose Next(Pose pose, int action, ReadOnlySpan<float> poseDelta)
+    /// <param name="stoodOn">
+    /// Whether the player has stood at a position before (the world's memory, <c>StoodPlaces</c>): a move the pose head
+    /// read as stopped or short whose full step ends there is the full step, since walls do not move. The pose head reads
+    /// a move off the model's own frames, and where those part from the world's it took a free step as stopped about
+    /// once a hundred steps, so the way back from a 512-step loop ended 0.5 cells off (docs/model-card.md, "Paint").
+    /// </param>
+    public Pose Next(Pose pose, int action, ReadOnlySpan<float> poseDelta, Func<Pose, bool>? stoodOn = null)
     {
         // Noop moves nobody. The model's pose_delta on it is not quite zero (~0.03° a step, one way), and standing
         // 10 s drifted the tracked pose 0.26 cells and 5.7°, enough to lose a wall's memory (bench turnaround).
@@ -52,6 +58,11 @@ public sealed class PoseTracking
         if (_moveSteps.TryGetValue(action, out var full))
         {
             delta = Snapped(delta, full);
+            RelativePose fullStep = delta with { Forward = full.Forward, Right = full.Right };
+            if (delta != fullStep && stoodOn is not null && stoodOn(pose.Apply(fullStep)))
+            {
+                delta = fullStep;
+            }
         }
         return pose.Apply(delta);
     }

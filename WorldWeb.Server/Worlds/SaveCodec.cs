@@ -9,15 +9,17 @@ namespace WorldWeb.Server.Worlds;
 /// <summary>
 /// The bytes of a save: a little-endian header (format, step, pose, frame size, counts), the context frames, the
 /// memory by reference (step of the latest write, then step and hits of each entry held; the frames are in the
-/// memory store) and the coherence state (<see cref="CoherenceState"/>, when there is one), all Brotli-compressed.
+/// memory store), the coherence state (<see cref="CoherenceState"/>, when there is one) and the places stood on
+/// (<see cref="StoodPlaces"/>: a count, then x and y as float32 each), all Brotli-compressed.
 /// A frame is stored as the model's codebook tokens (<see cref="TokenFrameCodec"/>) where they give it back byte for
 /// byte, as they do every frame the model wrote, else as raw RGB24 (a start state's real frames), so a save replays
-/// exactly either way. Older formats still load: <c>WWS3</c> with raw frames only, <c>WWS2</c> also without its
+/// exactly either way. Older formats still load: <c>WWS4</c> without places stood on, <c>WWS3</c> also with raw frames only, <c>WWS2</c> also without its
 /// coherence state, <c>WWS1</c> (memory frames inline) without its memory either.
 /// </summary>
 public static class SaveCodec
 {
-    private const uint Magic = 0x34535757; // "WWS4"
+    private const uint Magic = 0x35535757; // "WWS5"
+    private const uint MagicWithoutPlaces = 0x34535757; // "WWS4"
     private const uint MagicRawFrames = 0x33535757; // "WWS3"
     private const uint MagicWithoutCoherence = 0x32535757; // "WWS2"
     private const uint MagicInlineKeyframes = 0x31535757; // "WWS1"
@@ -27,6 +29,7 @@ public static class SaveCodec
     public const int MaxFrameBytes = 1024 * 1024 * 3;
     public const int MaxFrames = 64;
     public const int MaxMemoryEntries = 100_000;
+    public const int MaxStoodPlaces = StoodPlaces.MaxPlaces;
 
     /// <param name="tokens">The world's model's codebook tokens; null: every frame raw.</param>
     public static byte[] Encode(WorldState state, TokenFrameCodec? tokens = null)
@@ -56,6 +59,12 @@ public static class SaveCodec
             {
                 WriteCoherence(writer, coherence, frameBytes, tokens);
             }
+            writer.Write(state.Memory.StoodPlaces.Count);
+            foreach (StoodPlaces.Place place in state.Memory.StoodPlaces)
+            {
+                writer.Write(place.X);
+                writer.Write(place.Y);
+            }
         }
         using var compressed = new MemoryStream();
         using (var brotli = new BrotliStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
@@ -82,14 +91,14 @@ public static class SaveCodec
         try
         {
             uint magic = reader.ReadUInt32();
-            if (magic is not (Magic or MagicRawFrames or MagicWithoutCoherence or MagicInlineKeyframes))
+            if (magic is not (Magic or MagicWithoutPlaces or MagicRawFrames or MagicWithoutCoherence or MagicInlineKeyframes))
             {
                 throw new InvalidDataException("not a WorldWeb save");
             }
             long step = Within(reader.ReadInt64(), 0, long.MaxValue, "step");
             Pose pose = ReadPose(reader);
             int frameBytes = Within(reader.ReadInt32(), 1, MaxFrameBytes, "frame size");
-            var frames = new FrameReader(reader, frameBytes, magic == Magic, tokens);
+            var frames = new FrameReader(reader, frameBytes, magic is Magic or MagicWithoutPlaces, tokens);
             int contextFrames = Within(reader.ReadInt32(), 1, MaxFrames, "context frames");
             if (shape is { } takes && (frameBytes != takes.FrameBytes || contextFrames != takes.ContextFrames))
             {
@@ -105,8 +114,12 @@ public static class SaveCodec
             MemorySnapshot.Held[] held = Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxMemoryEntries, "memory entries"))
                 .Select(_ => new MemorySnapshot.Held(Within(reader.ReadInt64(), 0, long.MaxValue, "memory step"), Within(reader.ReadInt32(), 0, int.MaxValue, "memory hits")))
                 .ToArray();
-            CoherenceState? coherence = (magic is Magic or MagicRawFrames) && reader.ReadBoolean() ? ReadCoherence(reader, frames) : null;
-            return new WorldState(step, pose, context, new MemorySnapshot(lastWrite, held), coherence);
+            CoherenceState? coherence = (magic is Magic or MagicWithoutPlaces or MagicRawFrames) && reader.ReadBoolean() ? ReadCoherence(reader, frames) : null;
+            StoodPlaces.Place[] stood = magic == Magic
+                ? Enumerable.Range(0, Within(reader.ReadInt32(), 0, MaxStoodPlaces, "places stood on"))
+                    .Select(_ => new StoodPlaces.Place(Finite(reader.ReadSingle()), Finite(reader.ReadSingle()))).ToArray()
+                : [];
+            return new WorldState(step, pose, context, new MemorySnapshot(lastWrite, held, stood), coherence);
         }
         catch (EndOfStreamException ex)
         {
@@ -167,6 +180,9 @@ public static class SaveCodec
             ? pose
             : throw new InvalidDataException($"a save's pose is not finite ({pose.X}, {pose.Y}, {pose.Heading})");
     }
+
+    private static float Finite(float value) =>
+        float.IsFinite(value) ? value : throw new InvalidDataException($"a save's place stood on is not finite ({value})");
 
     private static T Within<T>(T value, T least, T most, string what) where T : System.Numerics.INumber<T> =>
         value >= least && value <= most ? value : throw new InvalidDataException($"a save claims {value} for its {what} (allowed {least}–{most})");

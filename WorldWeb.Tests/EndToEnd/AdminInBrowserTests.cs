@@ -30,9 +30,7 @@ public sealed class AdminInBrowserTests(BrowserFixture fixture, ITestOutputHelpe
         var player = await playerContext.NewPageAsync();
         await player.GotoAsync("");
         await player.FillAsync("#world-title", "Watched by the admin");
-        await player.ClickAsync("button:has-text('Create world')");
-        await player.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
-        string worldId = player.Url[(player.Url.LastIndexOf('/') + 1)..];
+        string worldId = await CreateWorldAsync(player);
         await WaitForFramesAsync(player, 10);
 
         await using var adminContext = await fixture.NewContextAsync();

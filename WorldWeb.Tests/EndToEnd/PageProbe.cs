@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace WorldWeb.Tests.EndToEnd;
@@ -8,6 +9,25 @@ namespace WorldWeb.Tests.EndToEnd;
 internal static class PageProbe
 {
     public const float WaitMs = 60_000;
+
+    /// <summary>
+    /// Submits the lobby's create form as the test filled it and waits for the world's page; returns the world's id. When
+    /// the page does not open, the failure says what the page showed instead (a refusal, a validation message).
+    /// </summary>
+    public static async Task<string> CreateWorldAsync(IPage page)
+    {
+        await page.ClickAsync("button:has-text('Create world')");
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        }
+        catch (TimeoutException e)
+        {
+            string shown = await page.InnerTextAsync("main", new() { Timeout = 5_000 });
+            throw new TimeoutException($"the world's page did not open after 'Create world'; at {page.Url} the page shows: {shown}", e);
+        }
+        return page.Url[(page.Url.LastIndexOf('/') + 1)..];
+    }
 
     public static Task WaitForFramesAsync(IPage page, int count) =>
         page.WaitForFunctionAsync(

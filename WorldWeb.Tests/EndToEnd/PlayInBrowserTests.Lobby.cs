@@ -19,10 +19,8 @@ public sealed partial class PlayInBrowserTests
         await owner.GotoAsync("");
         await owner.FillAsync("#world-title", "Lobby test world");
         await owner.CheckAsync("#world-public");
-        await owner.ClickAsync("button:has-text('Create world')");
-        await owner.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        string worldId = await CreateWorldAsync(owner);
         await WaitForFramesAsync(owner, 5);
-        string worldId = owner.Url[(owner.Url.LastIndexOf('/') + 1)..];
 
         await using var visitorContext = await fixture.NewContextAsync();
         var visitor = await OpenPageAsync(visitorContext, "lobby visitor");
@@ -61,10 +59,8 @@ public sealed partial class PlayInBrowserTests
         var owner = await OpenPageAsync(ownerContext, "open-play owner");
         await owner.GotoAsync("");
         await owner.FillAsync("#world-title", "Open to play");
-        await owner.ClickAsync("button:has-text('Create world')");
-        await owner.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        string worldId = await CreateWorldAsync(owner);
         await WaitForFramesAsync(owner, 5);
-        string worldId = owner.Url[(owner.Url.LastIndexOf('/') + 1)..];
         await Assertions.Expect(owner.Locator("#world-public-play-setting")).ToBeDisabledAsync(new() { Timeout = WaitMs });
         await owner.CheckAsync("#world-public-setting");
         await Assertions.Expect(owner.Locator("#world-public-play-setting")).ToBeEnabledAsync(new() { Timeout = WaitMs });

@@ -25,8 +25,7 @@ public sealed partial class PlayInBrowserTests
         var page = await OpenPageAsync(context, "revisit");
         await page.GotoAsync("");
         await page.FillAsync("#world-title", "Revisit test world");
-        await page.ClickAsync("button:has-text('Create world')");
-        await page.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        await CreateWorldAsync(page);
         await WaitForFramesAsync(page, 3);
         await Assertions.Expect(page.Locator("[data-stat=revisits]")).ToHaveTextAsync("0", new() { Timeout = WaitMs });
 

@@ -77,8 +77,7 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         var page = await OpenPageAsync(context, "crash");
         await page.GotoAsync("");
         await page.FillAsync("#world-title", "Crash test world");
-        await page.ClickAsync("button:has-text('Create world')");
-        await page.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        await CreateWorldAsync(page);
         await WaitForFramesAsync(page, 20);
         // The player holds a key through the crash: the world resumes without it, so the page must send it again.
         await page.ClickAsync(".view");
@@ -120,8 +119,7 @@ public sealed partial class PlayInBrowserTests(BrowserFixture fixture, ITestOutp
         await owner.GotoAsync("");
         await owner.FillAsync("#world-title", "Browser test world");
         await owner.FillAsync("#world-seed", "7");
-        await owner.ClickAsync("button:has-text('Create world')");
-        await owner.WaitForURLAsync(new Regex("/worlds/[0-9a-f]+$"), new() { Timeout = WaitMs });
+        await CreateWorldAsync(owner);
         await Assertions.Expect(owner.Locator(".badge.role")).ToHaveTextAsync("owner", new() { Timeout = WaitMs });
 
         // Frames arrive, and the step and the picture move on.

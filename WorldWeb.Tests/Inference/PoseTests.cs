@@ -90,7 +90,7 @@ public sealed class PoseTests
         Pose moved = tracking.Next(start, 1, [0.1f, 0.02f, 0.001f]);
         Assert.Equal((1.1, 2.02, 0.0), (Math.Round(moved.X, 6), Math.Round(moved.Y, 6), moved.Heading));
     }
-    private static readonly ActionSpec[] Moves = [new(0, "noop", []), new(1, "forward", ["KeyW"]), new(2, "strafe_right", ["KeyE"])];
+    private static readonly ActionSpec[] Moves = [new(0, "noop", []), new(1, "forward", ["KeyW"]), new(2, "strafe_right", ["KeyE"]), new(3, "backward", ["KeyS"])];
 
     [Fact]
     public void Tracking_TakesAMoveNearItsStepAsTheStep_SoABiasedPoseHeadNeverAddsUp()
@@ -125,6 +125,22 @@ public sealed class PoseTests
 
         Assert.Equal((0.05, -0.05), (Math.Round(slid.X, 6), Math.Round(slid.Y, 6)));
         Assert.Equal(start, blocked);
+    }
+
+    [Fact]
+    public void Tracking_TakesAStoppedOrShortMove_AsTheFullStep_WhereItEndsOnAPlaceStoodOn()
+    {
+        var tracking = new PoseTracking(new PoseSpec(MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0], ["backward"] = [-0.1, 0] }), Moves);
+        var start = new Pose(0, 0, 0);
+        Func<Pose, bool> stoodOn = p => Math.Abs(p.X - 0.1) < 1e-9 && Math.Abs(p.Y) < 1e-9;  // only one step ahead
+
+        Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(start, 1, [0.003f, 0.002f, 0f], stoodOn));  // read as stopped
+        Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(start, 1, [0.05f, -0.05f, 0f], stoodOn));   // read as a slide
+        Assert.Equal(start, tracking.Next(start, 1, [0.003f, 0.002f, 0f], _ => false));           // a new place: as read
+        Pose back = new(0.2, 0, 0);
+        Assert.Equal(back, tracking.Next(back, 1, [0.003f, 0.002f, 0f], stoodOn));                  // 0.3 was never stood on
+        Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(back, 3, [-0.002f, 0f, 0f], stoodOn));       // backward: its own full step
+        Assert.Equal(start, tracking.Next(start, 0, [0.1f, 0f, 0f], stoodOn));                        // noop moves nobody
     }
 
     [Fact]

@@ -66,11 +66,13 @@ public sealed class WorldMemoryRecallTests
 
         Assert.Equal(live.Snapshot().Entries, rebuilt.Snapshot().Entries);
         Assert.Equal(live.LastWriteStep, rebuilt.LastWriteStep);
+        Assert.Equal(live.Stood.Places, rebuilt.Stood.Places);
         foreach (Pose pose in Walk(seed: 6, steps: 500, side: 12))
         {
             MemoryEntry?[] a = new MemoryEntry?[2], b = new MemoryEntry?[2];
             Assert.Equal(live.Recall(pose, step, a), rebuilt.Recall(pose, step, b));
             Assert.Equal(a.Select(e => e?.Step), b.Select(e => e?.Step));
+            Assert.Equal(live.Stood.Contains(pose), rebuilt.Stood.Contains(pose));
         }
     }
 

@@ -17,7 +17,8 @@ public sealed class SaveCodecTests
         var random = new Random(4);
         byte[] Frame() { var f = new byte[8 * 8 * 3]; random.NextBytes(f); return f; }
         var state = new WorldState(1234, new Pose(1.25, -3.5, 0.1 + Math.PI / 7),
-            [Frame(), Frame(), Frame()], new MemorySnapshot(99, [new MemorySnapshot.Held(17, 3), new MemorySnapshot.Held(99, 0)]));
+            [Frame(), Frame(), Frame()], new MemorySnapshot(99, [new MemorySnapshot.Held(17, 3), new MemorySnapshot.Held(99, 0)],
+                [new StoodPlaces.Place(1.25f, -3.5f), new StoodPlaces.Place(1.35f, -3.5f)]));
 
         WorldState back = SaveCodec.Decode(SaveCodec.Encode(state));
 
@@ -25,6 +26,35 @@ public sealed class SaveCodecTests
         Assert.Equal(state.Context, back.Context);
         Assert.Equal(state.Memory.LastWriteStep, back.Memory.LastWriteStep);
         Assert.Equal(state.Memory.Entries, back.Memory.Entries);
+        Assert.Equal(state.Memory.StoodPlaces, back.Memory.StoodPlaces);
+    }
+
+    [Fact]
+    public void SaveOfTheFormatBeforePlacesStoodOn_StillLoads_WithNone()
+    {
+        byte[] frame = World.Create(1005).Render();
+        var state = new WorldState(30, new Pose(0.5, 1.5, 0.25), [frame], new MemorySnapshot(27, [new MemorySnapshot.Held(27, 2)]));
+        byte[] raw = Inflate(SaveCodec.Encode(state));
+        BitConverter.GetBytes(0x34535757u).CopyTo(raw, 0);  // "WWS4", which ended after the coherence state
+
+        WorldState back = SaveCodec.Decode(Deflate(raw[..^sizeof(int)]));
+
+        Assert.Equal((30L, new Pose(0.5, 1.5, 0.25), 27L), (back.Step, back.Pose, back.Memory.LastWriteStep));
+        Assert.Equal([new MemorySnapshot.Held(27, 2)], back.Memory.Entries);
+        Assert.Empty(back.Memory.StoodPlaces);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue, 1f, "places stood on")]
+    [InlineData(1, float.NaN, "not finite")]
+    public void Decode_CraftedPlacesStoodOn_ThrowInvalidData(int count, float x, string what)
+    {
+        var state = new WorldState(30, new Pose(0, 0, 0), [new byte[192]], new MemorySnapshot(0, [], [new StoodPlaces.Place(1f, 2f)]));
+        byte[] raw = Inflate(SaveCodec.Encode(state));
+        BitConverter.GetBytes(count).CopyTo(raw, raw.Length - 12);
+        BitConverter.GetBytes(x).CopyTo(raw, raw.Length - 8);
+
+        Assert.Contains(what, Assert.Throws<InvalidDataException>(() => SaveCodec.Decode(Deflate(raw))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,11 +170,26 @@ public sealed class SaveCodecTests
             writer.Write(2);
             writer.Write(false);
         }
+        return Deflate(raw.ToArray());
+    }
+
+    private static byte[] Deflate(byte[] raw)
+    {
         using var compressed = new MemoryStream();
         using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
-            brotli.Write(raw.ToArray());
+            brotli.Write(raw);
         }
         return compressed.ToArray();
+    }
+
+    private static byte[] Inflate(byte[] save)
+    {
+        using var raw = new MemoryStream();
+        using (var brotli = new BrotliStream(new MemoryStream(save), CompressionMode.Decompress))
+        {
+            brotli.CopyTo(raw);
+        }
+        return raw.ToArray();
     }
 }

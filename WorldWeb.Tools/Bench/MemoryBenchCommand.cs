@@ -25,6 +25,9 @@ namespace WorldWeb.Tools.Bench;
 /// </summary>
 public static class MemoryBenchCommand
 {
+    /// <summary>What a save holds for each place stood on (<see cref="StoodPlaces"/>): two float32.</summary>
+    private const int StoodPlaceBytes = 8;
+
     public static int Run(CommandArgs args)
     {
         var entries = args.Int("entries", 10_000);
@@ -148,7 +151,7 @@ public static class MemoryBenchCommand
             model.Step(batch);
             var rgb = new byte[floats];
             FrameMath.ToRgb24(batch.Frame(row), rgb);
-            pose = poseTracking.Next(pose, action, batch.PoseDelta(row));
+            pose = poseTracking.Next(pose, action, batch.PoseDelta(row), memory.Stood.Contains);
             context.RemoveAt(0);
             context.Add(rgb);
             var started = Stopwatch.GetTimestamp();
@@ -182,6 +185,8 @@ public static class MemoryBenchCommand
             raw_frame_bytes = floats,
             entries_held = memory.Entries.Count,
             bytes_held = memory.Bytes,
+            stood_places = memory.Stood.Places.Count,
+            stood_bytes_per_minute = Math.Round(StoodPlaceBytes * memory.Stood.Places.Count / minutes),
             distance_cells = Round(Math.Sqrt(pose.X * pose.X + pose.Y * pose.Y)),
             write_ms = writes == 0 ? null : new { p50 = Round(Percentile(writeMs, 0.5)), p99 = Round(Percentile(writeMs, 0.99)) },
             decode_ms = writes == 0 ? null : new { p50 = Round(Percentile(decodeMs, 0.5)), p99 = Round(Percentile(decodeMs, 0.99)) },
@@ -224,6 +229,8 @@ public static class MemoryBenchCommand
             mean_entry_bytes = writes == 0 ? 0 : written / writes,
             entries_held = memory.Entries.Count,
             bytes_held = memory.Bytes,
+            stood_places = memory.Stood.Places.Count,
+            stood_bytes_per_minute = Math.Round(StoodPlaceBytes * memory.Stood.Places.Count / minutes),
             changes,
             forgotten,
         };
