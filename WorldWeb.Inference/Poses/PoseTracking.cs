@@ -40,7 +40,7 @@ public sealed class PoseTracking
     /// Whether the player has stood at a position before (the world's memory, <c>StoodPlaces</c>): a move the pose head
     /// read as stopped or short whose full step ends there is the full step, since walls do not move. The pose head reads
     /// a move off the model's own frames, and where those part from the world's it took a free step as stopped about
-    /// once a hundred steps, so the way back from a 512-step loop ended 0.5 cells off (docs/model-card.md, "Paint").
+    /// once a hundred steps: the way back from a 512-step loop ended 0.34 cells off on average (docs/model-card.md, "Paint").
     /// </param>
     public Pose Next(Pose pose, int action, ReadOnlySpan<float> poseDelta, Func<Pose, bool>? stoodOn = null)
     {
