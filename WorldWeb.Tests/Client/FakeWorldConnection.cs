@@ -27,8 +27,10 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
     /// <summary>The places the fake hub gives out to a caller waiting in line (<see cref="Place"/>).</summary>
     private readonly Channel<LinePlace> line = Channel.CreateUnbounded<LinePlace>();
 
-    /// <summary>Whether the page stopped waiting in line (it left) before it was admitted.</summary>
-    public bool LeftLine { get; private set; }
+    private volatile bool leftLine;
+
+    /// <summary>Whether the page stopped waiting in line (it left) before it was admitted; set on the thread that ended the wait.</summary>
+    public bool LeftLine => leftLine;
 
     public void Place(LinePlace place) => line.Writer.TryWrite(place);
 
@@ -46,7 +48,7 @@ public sealed class FakeWorldConnection : IWorldConnection, IWorldConnectionFact
         }
         finally
         {
-            LeftLine |= !admitted;
+            leftLine |= !admitted;
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using WorldWeb.Client.Contracts;
 using WorldWeb.Client.Play;
 
 namespace WorldWeb.Tests.Server;
@@ -19,6 +21,9 @@ public sealed class ConnectionLimitTests
         var settings = new Dictionary<string, string> { ["Safety__MaxConnectionsPerIp"] = "1" };
         await using ServerProcess server = await ServerProcess.StartAsync(settings: settings);
         await using HubConnection held = await server.ConnectAsync(new CookieContainer());  // the address's one
+        // Counted once the hub took it, which its handshake does not wait for; a call answered (here a refusal of the
+        // bad reference) proves it, so the page's connections below come after it.
+        await Assert.ThrowsAsync<HubException>(() => held.InvokeAsync<WorldInfo>("JoinWorld", "any world"));
         for (int attempt = 0; attempt < 5; attempt++)  // the close and the join race; each order must say why
         {
             await using var page = new HubWorldConnection(new At(server.Address));
