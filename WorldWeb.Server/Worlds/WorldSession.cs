@@ -26,6 +26,7 @@ public sealed partial class WorldSession
     private readonly int _frameFloats;
     private readonly List<byte[]> _contextRgb;
     private readonly WorldMemory? _memory;
+    private readonly Func<Pose, bool>? _stoodOn;  // the memory's places stood on, for PoseTracking; made once, not per step
     private readonly MemoryFeed _feed;
     private readonly PoseTracking _poses;
     private readonly RevisitScore _revisits;
@@ -48,6 +49,7 @@ public sealed partial class WorldSession
         Seed = seed;
         Model = model;
         _memory = memory;
+        _stoodOn = memory is null ? null : memory.Stood.Contains;
         _feed = new MemoryFeed(model.Manifest.MemorySlots, model.Manifest.ContextFrames);
         _poses = PoseTracking.Of(model.Manifest);
         coherence ??= new CoherenceOptions();
@@ -241,7 +243,7 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long step = _step + 1;
-            Pose pose = _poses.Next(_pose, _filledAction, poseDelta, _memory is null ? null : new Func<Pose, bool>(_memory.Stood.Contains));
+            Pose pose = _poses.Next(_pose, _filledAction, poseDelta, _stoodOn);
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
             bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;
