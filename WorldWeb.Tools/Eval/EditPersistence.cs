@@ -189,6 +189,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         if (p.Painted)
         {
             tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1].Frame));
+            tally.DrawnPsnr.Add(FrameQuality.Psnr(p.Row.Frames[0], p.Reference[0].Frame));
             tally.MovesOff.Add(MovesOff(p.Row.StartPose, p.Row.Poses, [.. p.Reference.Select(r => r.Pose)]));
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
@@ -213,6 +214,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     private sealed class Tally
     {
         public List<double> Psnr { get; } = [];
+        public List<double> DrawnPsnr { get; } = [];
         public List<bool> Recalled { get; } = [];
         public List<bool> Drawn { get; } = [];
         public List<bool> DrawnFar { get; } = [];
@@ -221,7 +223,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> HeadingError { get; } = [];
         public List<int> MovesOff { get; } = [];
 
-        public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
+        public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
             DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
@@ -241,12 +243,13 @@ public sealed class ReturnFrames(byte[] reference)
 
 /// <summary>
 /// Returns after <see cref="Steps"/> steps away (plus the two half turns), with memory or not and with the loop's places
-/// <see cref="SeenBefore"/> in memory or not: mean PSNR of the returned frame against the reference world,
+/// <see cref="SeenBefore"/> in memory or not: mean PSNR of the returned frame against the reference world, and of the
+/// frame drawn at the paint against the world's then (<see cref="DrawnPsnr"/>: what memory has to keep),
 /// the share of returns that show the mark, of controls that show one never made, and of paints drawn at once (of all,
 /// and of the <see cref="FarWalls"/> whose mark covers under <see cref="MarkDetector.CloseFootprint"/> pixels, as
 /// training/paint_check.py splits them); the tracked pose's mean error at the return (cells, degrees), which is its
 /// drift over the loop, and the mean number of steps of the loop whose tracked move parted from the world's by over
 /// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from).
 /// </summary>
-public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
+public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
     int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff);
