@@ -52,6 +52,11 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(directory, "eval_strip.png")));
         foreach (var plot in new[] { "eval_free_play_realism.png", "eval_free_play_sharpness.png", "eval_free_play_strip.png" })
             Assert.True(File.Exists(Path.Combine(directory, plot)), plot);
+        // A model with a paint action is also judged on paint-and-return: every row says how well the paint was drawn.
+        if (!root.TryGetProperty("edit_persistence", out var edits) || edits.ValueKind != JsonValueKind.Array) return;
+        Assert.All(edits.EnumerateArray(), row => Assert.InRange(row.GetProperty("drawn_psnr").GetDouble(), 5, 60));
+        foreach (var plot in new[] { "eval_edit_persistence.png", "eval_edit_persistence_strip.png", "eval_paints_strip.png" })
+            Assert.True(File.Exists(Path.Combine(directory, plot)), plot);
     }
 
     [Theory]

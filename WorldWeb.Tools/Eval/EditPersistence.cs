@@ -33,6 +33,9 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     /// <summary>Per loop length, the frames at the return from the first spot played.</summary>
     public SortedDictionary<int, ReturnFrames> Strip { get; } = [];
 
+    /// <summary>Every paint as drawn (the shortest loop's, memory on and seen before): the world's frame right after it, and the model's.</summary>
+    public List<(byte[] World, byte[] Drawn)> Paints { get; } = [];
+
     public void Play(int seed, ReferenceTrajectory trajectory, int spots, IReadOnlyList<int> awaySteps)
     {
         var options = trajectory.World.Options;
@@ -70,6 +73,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         rollout.Run([.. played.Select(p => p.Row)],
             (step, total) => Console.WriteLine($"eval: seed {seed}: {PolicyName}, {played.Count} worlds, step {step}/{total}"));
         foreach (var p in played) Judge(p);
+        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == awaySteps.Min()).Select(p => (p.Reference[0].Frame, p.Row.Frames[0])));
     }
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>

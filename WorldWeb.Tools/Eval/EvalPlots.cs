@@ -51,7 +51,9 @@ public static class EvalPlots
             MarkRecall(edits.Report()).SavePng(recall, 640, 400);
             var returns = Path.Combine(directory, stem + "_edit_persistence_strip.png");
             ReturnsStrip(edits, width, height).Save(returns);
-            written.AddRange([recall, returns]);
+            var paints = Path.Combine(directory, stem + "_paints_strip.png");
+            PaintsStrip(edits, width, height).Save(paints);
+            written.AddRange([recall, returns, paints]);
         }
         return written;
     }
@@ -78,6 +80,19 @@ public static class EvalPlots
         plot.Title("Paint a wall, leave, come back: is the mark there?");
         plot.ShowLegend();
         return plot;
+    }
+
+    /// <summary>Every paint: the world's frame right after it above the model's, so what drawing loses shows beside what memory keeps.</summary>
+    private static FrameStrip PaintsStrip(EditPersistence edits, int width, int height)
+    {
+        var columns = edits.Paints.Count;
+        var strip = new FrameStrip(width, height, columns, 2 * columns);
+        for (var i = 0; i < columns; i++)
+        {
+            strip.Place(i, edits.Paints[i].World);
+            strip.Place(columns + i, edits.Paints[i].Drawn);
+        }
+        return strip;
     }
 
     /// <summary>One column per loop length: the reference world at the return, then the model with memory and the loop
