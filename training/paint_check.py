@@ -10,6 +10,9 @@ memory empty (one draw each of three noises):
   mark where the world changed nothing. Sampling alone redraws a frame in more than that (0.46 of noops, paint3), so
   the noise is held. Counted for the explorer's own misses and, with shards that carry `in_reach`, for noops out of
   reach relabelled as paints (the world's paint there changes nothing, exactly as its noop).
+- **psnr_***: PSNR against the world's painted frame of the model's frame and (`unpainted_psnr_*`) of the frame
+  before the paint, for first paints close and far and for recolours: a blob of the mark's colour passes the rule
+  above but scores near the unpainted frame.
 Prints one JSON line and writes a PNG of the first paints: last context frame, the world's frame, the model's.
 
     ./worldweb datagen --out /tmp/held --seeds 1001-1040 --steps 600    # held-out seeds: 118 paints that land, 14 that do not
@@ -29,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from worldweb_training import checkpoint
 from worldweb_training.config import play_settings, with_play_settings
 from worldweb_training.data import ShardSet, WindowSampler, to_model_inputs
+from worldweb_training.evaluation import psnr_db
 from worldweb_training.model import WorldModel
 
 FOOTPRINT_DIFFERENCE = 24  # as MarkDetector: a channel differs by more than this
@@ -55,6 +59,11 @@ def sheet(frames, cols=6, scale=2):
         r, c = divmod(i, cols)
         out[r * (h + 2):r * (h + 2) + h, c * (w + 2):c * (w + 2) + w] = f
     return out.repeat(scale, 0).repeat(scale, 1)
+
+
+def psnr(a, b):
+    """Mean PSNR (dB) of uint8 frames [N, H, W, 3] a against b, as evaluation.psnr_db."""
+    return float(psnr_db(torch.from_numpy(a).float() / 255, torch.from_numpy(b).float() / 255).mean())
 
 
 def differs(a, b):
@@ -142,11 +151,17 @@ def main():
                              for c in np.flatnonzero(sampler.episodes[e].changed[:s])) for e, s in landed])
     close, far = (footprint >= CLOSE_FOOTPRINT) & ~recolour, (footprint < CLOSE_FOOTPRINT) & ~recolour
     share = lambda rows: round(float(shown[:, rows].mean()), 3)
+    # PSNR against the world's painted frame, of the model's frame and of the frame before (unpainted): a blob of the
+    # mark's colour passes the rule above, and scores near the unpainted frame here.
+    db = lambda frames, rows: round(float(np.mean([psnr(f[rows], hits["target"][rows]) for f in frames])), 2)
     report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
               "settings": play_settings(args.settings), "paint_guidance": args.paint_guidance, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
               "drawn": share(~recolour), "drawn_close": share(close), "close": int(close.sum()),
               "drawn_far": share(far), "far": int(far.sum()),
-              "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed)}
+              "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed),
+              "psnr_close": db(generated, close), "psnr_far": db(generated, far), "psnr_recoloured": db(generated, recolour),
+              "unpainted_psnr_close": db([before], close), "unpainted_psnr_far": db([before], far),
+              "unpainted_psnr_recoloured": db([before], recolour)}
     if missed:
         misses = windows(sampler, missed)
         report["false_draws"] = false_draws(model, misses, paint[0])

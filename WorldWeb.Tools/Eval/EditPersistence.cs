@@ -73,7 +73,8 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         rollout.Run([.. played.Select(p => p.Row)],
             (step, total) => Console.WriteLine($"eval: seed {seed}: {PolicyName}, {played.Count} worlds, step {step}/{total}"));
         foreach (var p in played) Judge(p);
-        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == awaySteps.Min()).Select(p => (p.Reference[0].Frame, p.Row.Frames[0])));
+        var shortest = awaySteps.Min();
+        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == shortest).Select(p => (p.Reference[0].Frame, p.Row.Frames[0])));
     }
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>
