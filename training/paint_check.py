@@ -2,8 +2,10 @@
 """Does a checkpoint draw a paint, and only where one lands? For every paint in the shards, from true context with
 memory empty (one draw each of three noises):
 - **drawn**: of the first paints of a face, the share whose frame shows the mark by the eval's rule (`MarkDetector`:
-  most pixels of the mark's footprint nearer the world's painted frame than its frame before), for close walls (a
-  footprint of at least 1,000 pixels) and far ones; **recoloured**: the same for a paint from the pose of an earlier
+  in each part of the mark's footprint, its frame and its fill, most pixels nearer the world's painted frame than
+  its frame before and than the other part's colour, so a blob of the mark's colour is not drawn), for close walls (a
+  footprint of at least 1,000 pixels) and far ones, and for close walls faced square on (`square`: as every paint of
+  the eval, heading on a right angle); **recoloured**: the same for a paint from the pose of an earlier
   one, which turns the mark to the next colour;
 - **false draws**: of the paints that reached no wall, the share whose frame differs from the same window's frame
   drawn as a noop, with the same noise, in over 300 pixels (the smallest mark drawn within reach covers ~100): a
@@ -11,8 +13,8 @@ memory empty (one draw each of three noises):
   the noise is held. Counted for the explorer's own misses and, with shards that carry `in_reach`, for noops out of
   reach relabelled as paints (the world's paint there changes nothing, exactly as its noop).
 - **psnr_***: PSNR against the world's painted frame of the model's frame and (`unpainted_psnr_*`) of the frame
-  before the paint, for first paints close and far and for recolours: a blob of the mark's colour passes the rule
-  above but scores near the unpainted frame.
+  before the paint, for first paints close, far and square on, and for recolours: a mark drawn too large or in the
+  wrong place can pass the rule above, and scores near the unpainted frame here.
 Prints one JSON line and writes a PNG of the first paints: last context frame, the world's frame, the model's.
 
     ./worldweb datagen --out /tmp/held --seeds 1001-1040 --steps 600    # held-out seeds: 118 paints that land, 14 that do not
@@ -36,6 +38,8 @@ from worldweb_training.evaluation import psnr_db
 from worldweb_training.model import WorldModel
 
 FOOTPRINT_DIFFERENCE = 24  # as MarkDetector: a channel differs by more than this
+PART_DIFFERENCE = 48  # as MarkDetector: pixels of one part of the mark differ by at most this per channel
+SMALLEST_PART = 0.125  # as MarkDetector: smaller parts are not judged on their own
 CLOSE_FOOTPRINT = 1000
 FALSE_DRAW_PIXELS = 300
 NOISES = 3
@@ -70,12 +74,39 @@ def differs(a, b):
     return (np.abs(a.astype(int) - b.astype(int)) > FOOTPRINT_DIFFERENCE).any(-1)
 
 
+def mark_parts(painted, footprint):
+    """MarkDetector.Parts for one row: the footprint's pixel indices grouped by painted colour (a pixel joins the first
+    part whose first pixel is within PART_DIFFERENCE per channel), the parts of at least SMALLEST_PART of it."""
+    pixels = np.flatnonzero(footprint)
+    colours = painted.reshape(-1, 3).astype(int)[pixels]
+    groups, left = [], np.ones(len(pixels), bool)
+    while left.any():
+        seed = colours[np.argmax(left)]
+        member = left & (np.abs(colours - seed) <= PART_DIFFERENCE).all(-1)
+        groups.append(pixels[member])
+        left &= ~member
+    large = [g for g in groups if len(g) >= SMALLEST_PART * len(pixels)]
+    return large or ([pixels] if len(pixels) else [])
+
+
 def shows_mark(generated, painted, before):
-    """MarkDetector's rule per row: most footprint pixels nearer the painted frame than the one before."""
+    """MarkDetector's rule per row: in every part of the mark (its frame, its fill), most pixels nearer their painted
+    colour than the frame before and than the other parts' colours, so a blob of one colour is not the mark."""
     footprint = differs(painted, before)
-    g = generated.astype(int)
-    nearer = ((g - painted) ** 2).sum(-1) < ((g - before) ** 2).sum(-1)
-    return np.array([nearer[i][footprint[i]].mean() >= 0.5 for i in range(len(g))]), footprint.sum((1, 2))
+    shown = []
+    for g, p, b, f in zip(generated.reshape(len(generated), -1, 3).astype(int), painted, before, footprint):
+        p, b = p.reshape(-1, 3).astype(int), b.reshape(-1, 3).astype(int)
+        parts = mark_parts(p, f)
+        least = 1.0
+        for i, part in enumerate(parts):
+            own = ((g[part] - p[part]) ** 2).sum(-1)
+            nearest = own < ((g[part] - b[part]) ** 2).sum(-1)
+            for j, other in enumerate(parts):
+                if j != i:
+                    nearest &= own < ((g[part] - p[other[0]]) ** 2).sum(-1)
+            least = min(least, nearest.mean())
+        shown.append(bool(parts) and least >= 0.5)
+    return np.array(shown), footprint.sum((1, 2))
 
 
 def draw(model, batch, noises):
@@ -85,7 +116,7 @@ def draw(model, batch, noises):
         torch.manual_seed(seed)
         with torch.no_grad():
             frame, _ = model(inputs["context"], inputs["action"], inputs["memory"], inputs["memory_pose"],
-                             torch.randn(len(batch["target"]), 3, *batch["target"].shape[1:3]))
+                             torch.randn(len(batch["target"]), 3, *batch["target"].shape[1:3]), inputs.get("cell_pose"))
         frames.append((frame.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy())
     return frames
 
@@ -150,18 +181,24 @@ def main():
     recolour = np.array([any(np.array_equal(sampler.episodes[e].poses[c], sampler.episodes[e].poses[s])
                              for c in np.flatnonzero(sampler.episodes[e].changed[:s])) for e, s in landed])
     close, far = (footprint >= CLOSE_FOOTPRINT) & ~recolour, (footprint < CLOSE_FOOTPRINT) & ~recolour
+    # The eval paints facing a wall square on (EditPersistence.Spots); close up, such a wall fills the view and
+    # shows little of how far it is, nor so where the mark lands.
+    heading = np.array([sampler.episodes[e].poses[s - 1][2] for e, s in landed])
+    square = close & (np.abs((heading + np.pi / 4) % (np.pi / 2) - np.pi / 4) < np.radians(1))
     share = lambda rows: round(float(shown[:, rows].mean()), 3)
-    # PSNR against the world's painted frame, of the model's frame and of the frame before (unpainted): a blob of the
-    # mark's colour passes the rule above, and scores near the unpainted frame here.
+    # PSNR against the world's painted frame, of the model's frame and of the frame before (unpainted): a mark drawn
+    # too large or misplaced can pass the rule above, and scores near the unpainted frame here.
     db = lambda frames, rows: round(float(np.mean([psnr(f[rows], hits["target"][rows]) for f in frames])), 2)
     report = {"checkpoint": args.checkpoint, "step": saved.get("progress", {}).get("step"), "shards": args.shards,
               "settings": play_settings(args.settings), "paint_guidance": args.paint_guidance, "paints_landed": len(landed), "first_paints": int((~recolour).sum()),
               "drawn": share(~recolour), "drawn_close": share(close), "close": int(close.sum()),
               "drawn_far": share(far), "far": int(far.sum()),
+              "drawn_square": share(square), "square": int(square.sum()),
               "recoloured": share(recolour), "recolours": int(recolour.sum()), "paints_missed": len(missed),
-              "psnr_close": db(generated, close), "psnr_far": db(generated, far), "psnr_recoloured": db(generated, recolour),
+              "psnr_close": db(generated, close), "psnr_far": db(generated, far), "psnr_square": db(generated, square),
+              "psnr_recoloured": db(generated, recolour),
               "unpainted_psnr_close": db([before], close), "unpainted_psnr_far": db([before], far),
-              "unpainted_psnr_recoloured": db([before], recolour)}
+              "unpainted_psnr_square": db([before], square), "unpainted_psnr_recoloured": db([before], recolour)}
     if missed:
         misses = windows(sampler, missed)
         report["false_draws"] = false_draws(model, misses, paint[0])

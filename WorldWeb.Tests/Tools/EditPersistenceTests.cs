@@ -53,6 +53,28 @@ public class EditPersistenceTests
         Assert.True(detector.Shows(Mix(marked, unmarked, footprint.Take(footprint.Count * 3 / 4))));
     }
 
+    [Fact]
+    public void A_blob_of_either_colour_of_the_mark_over_its_whole_footprint_does_not_show_the_mark()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var detector = new MarkDetector(world.Seed, world.Options, world.Pose, world.FaceAhead()!.Value);
+        var unmarked = world.Render();
+        world.Apply(WorldAction.Paint);
+        var marked = world.Render();
+        var footprint = Enumerable.Range(0, marked.Length / 3).Where(p => marked[3 * p + 1] != unmarked[3 * p + 1]).ToList();
+        // The mark's two commonest colours: its fill and its frame.
+        var colours = footprint.GroupBy(p => (marked[3 * p], marked[3 * p + 1], marked[3 * p + 2]))
+            .OrderByDescending(g => g.Count()).Take(2).Select(g => g.First()).ToList();
+        Assert.Equal(2, colours.Count);
+
+        foreach (var colour in colours)
+        {
+            var blob = (byte[])unmarked.Clone();
+            foreach (var p in footprint) Array.Copy(marked, 3 * colour, blob, 3 * p, 3);
+            Assert.False(detector.Shows(blob), $"a blob of the colour at pixel {colour} scores {detector.Score(blob)}");
+        }
+    }
+
     [Theory]
     [InlineData(32)]
     [InlineData(128)]
