@@ -197,24 +197,6 @@ class PipelineTest(unittest.TestCase):
             quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "y",
                     "--init-from", self.root / "runs" / "moments" / "fewer.pt", "--keep-optimizer")
 
-    def test_a_cell_pose_added_to_a_trained_model_keeps_its_moments_and_learns_at_its_own_rate(self):
-        old = trained_to(self.root / "runs" / "unposed", self.shards, 2)
-        config = json.loads(TINY_CONFIG.read_text())
-        config["model"]["cell_pose"], config["train"]["cell_pose_lr_scale"] = True, 20.0
-        posed_config = self.root / "posed.json"
-        posed_config.write_text(json.dumps(config))
-        run = self.root / "runs" / "posed"
-        quietly(train.main, "--config", posed_config, "--data", self.shards, "--out", run, "--steps", 1,
-                "--init-from", self.root / "runs" / "unposed" / "checkpoint.pt", "--keep-optimizer")
-        saved = torch.load(run / "checkpoint.pt", weights_only=False)
-        rest, posed = saved["optimizer"]["param_groups"]
-        self.assertEqual((posed.get("lr_scale"), len(posed["params"])), (20.0, 4))
-        self.assertAlmostEqual(posed["lr"], 20 * rest["lr"])
-        # Every old parameter took its moments and stepped once more; the embedding moved off zero.
-        for index, moments in old["optimizer"]["state"].items():
-            self.assertEqual(int(saved["optimizer"]["state"][index]["step"]), int(moments["step"]) + 1)
-        self.assertGreater(float(saved["model"]["cell_pose_embed.2.weight"].abs().sum()), 0)
-
     def test_exhausted_time_budget_stops_with_a_checkpoint(self):
         run = self.root / "runs" / "budget"
         quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)

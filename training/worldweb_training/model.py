@@ -30,7 +30,6 @@ from .codebook import from_patches, quantize
 from .config import ModelConfig
 from .viewwarp import turn_views
 
-CELL_POSE_FEATURES = 6
 NOISE_LEVEL_FREQUENCIES = 8
 POSE_FEATURES = 5  # forward, right, sin dθ, cos dθ, valid
 GATE_BIAS = -3.0  # sigmoid(−3) ≈ 0.05: gates start nearly closed but not so far that they learn slowly
@@ -137,12 +136,6 @@ def _level_features(level, frequencies):
     return torch.cat([angles.sin(), angles.cos()], -1)
 
 
-def _cell_pose_features(pose):
-    """[B, 3] poses (x, y in cells, heading) → [B, CELL_POSE_FEATURES]: where in its cell, and which way, as angles."""
-    x, y, heading = (2 * math.pi * pose[:, 0], 2 * math.pi * pose[:, 1], pose[:, 2])
-    return torch.stack([torch.sin(x), torch.cos(x), torch.sin(y), torch.cos(y), torch.sin(heading), torch.cos(heading)], 1)
-
-
 def context_noise(noise, frames):
     """`frames` standard-normal fields [B, frames, 3, H, W] made from the sampler's noise by shifting it."""
     return torch.stack([torch.roll(noise, shifts=CONTEXT_NOISE_SHIFTS[k % len(CONTEXT_NOISE_SHIFTS)], dims=(2, 3))
@@ -162,21 +155,15 @@ class WorldModel(nn.Module):
         self.noise_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
         self.context_level_embed = nn.Linear(2 * NOISE_LEVEL_FREQUENCIES, cfg.embed_dim)
         self.register_buffer("frequencies", math.pi * 2.0 ** torch.arange(NOISE_LEVEL_FREQUENCIES))
-        if cfg.cell_pose:  # zero at the start: a model widened with it draws as before until training moves it
-            self.cell_pose_embed = nn.Sequential(nn.Linear(CELL_POSE_FEATURES, cfg.embed_dim), nn.SiLU(),
-                                                 nn.Linear(cfg.embed_dim, cfg.embed_dim))
-            nn.init.zeros_(self.cell_pose_embed[2].weight)
-            nn.init.zeros_(self.cell_pose_embed[2].bias)
         self.denoiser = Denoiser(3 * (k + m), POSE_FEATURES * m, cfg)
         self.pose_head = nn.Sequential(nn.Linear(cfg.widths[2] + cfg.embed_dim, cfg.pose_hidden), nn.SiLU(),
                                        nn.Linear(cfg.pose_hidden, 3))
         if cfg.output == "tokens":  # filled by k-means before training (codebook.py); saved with the weights
             self.register_buffer("codebook", torch.zeros(cfg.codebook_size, 3 * cfg.patch ** 2))
 
-    def condition(self, context, memory, memory_pose, context_level=None, noise=None, cell_pose=None):
+    def condition(self, context, memory, memory_pose, context_level=None, noise=None):
         """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories,
-        and the embedding of the context's noise level ([B] or [1]; default: the level of play), plus, with
-        cfg.cell_pose, that of the pose of the last context frame ([B, 3]: x, y in cells, heading; None: unknown).
+        and the embedding of the context's noise level ([B] or [1]; default: the level of play).
 
         `noise` ([B, K, 3, H, W], in [−1, 1] units) is seen by the U-Net only, never copied by the base, so it
         does not pile up in play.
@@ -199,8 +186,6 @@ class WorldModel(nn.Module):
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
         level = self.context_level_embed(_level_features(context_level, self.frequencies))
-        if self.cfg.cell_pose and cell_pose is not None:
-            level = level + self.cell_pose_embed(_cell_pose_features(cell_pose))
         return self.denoiser.condition(images, pose), last_frame, memory, valid, level, memory_pose
 
     def denoise(self, conditioning, x_t, t, action):
@@ -279,10 +264,10 @@ class WorldModel(nn.Module):
         """Scaled (forward, right, dheading) of pose s relative to pose s−1; divide by pose_scale for cells/rad."""
         return self.pose_head(torch.cat([mid.mean((2, 3)), self.action_embed(action)], 1))
 
-    def forward(self, context, action, memory, memory_pose, noise, cell_pose=None):
+    def forward(self, context, action, memory, memory_pose, noise):
         level = self.cfg.context_noise_inference
         context_noise_ = level * context_noise(noise, self.cfg.context_frames) if level > 0 else None
-        conditioning = self.condition(context, memory, memory_pose, noise=context_noise_, cell_pose=cell_pose)
+        conditioning = self.condition(context, memory, memory_pose, noise=context_noise_)
         if self.cfg.output == "tokens":
             logits, mid = self.token_logits(conditioning, action)
             frame = self.render_tokens(self.sample_tokens(logits, noise), *noise.shape[-2:])
