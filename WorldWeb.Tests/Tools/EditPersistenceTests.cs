@@ -42,12 +42,7 @@ public class EditPersistenceTests
     [Fact]
     public void A_frame_half_painted_over_the_footprint_does_not_show_the_mark_and_three_quarters_does()
     {
-        var world = PaintTests.FacingWall(seed: 11);
-        var detector = new MarkDetector(world.Seed, world.Options, world.Pose, world.FaceAhead()!.Value);
-        var unmarked = world.Render();
-        world.Apply(WorldAction.Paint);
-        var marked = world.Render();
-        var footprint = Enumerable.Range(0, marked.Length / 3).Where(p => marked[3 * p + 1] != unmarked[3 * p + 1]).ToList();
+        var (detector, unmarked, marked, footprint) = PaintedAhead();
 
         Assert.False(detector.Shows(Mix(marked, unmarked, footprint.Take(footprint.Count * 2 / 5))));
         Assert.True(detector.Shows(Mix(marked, unmarked, footprint.Take(footprint.Count * 3 / 4))));
@@ -56,12 +51,7 @@ public class EditPersistenceTests
     [Fact]
     public void A_blob_of_either_colour_of_the_mark_over_its_whole_footprint_does_not_show_the_mark()
     {
-        var world = PaintTests.FacingWall(seed: 11);
-        var detector = new MarkDetector(world.Seed, world.Options, world.Pose, world.FaceAhead()!.Value);
-        var unmarked = world.Render();
-        world.Apply(WorldAction.Paint);
-        var marked = world.Render();
-        var footprint = Enumerable.Range(0, marked.Length / 3).Where(p => marked[3 * p + 1] != unmarked[3 * p + 1]).ToList();
+        var (detector, unmarked, marked, footprint) = PaintedAhead();
         // The mark's two commonest colours: its fill and its frame.
         var colours = footprint.GroupBy(p => (marked[3 * p], marked[3 * p + 1], marked[3 * p + 2]))
             .OrderByDescending(g => g.Count()).Take(2).Select(g => g.First()).ToList();
@@ -142,6 +132,18 @@ public class EditPersistenceTests
         Assert.Null(memory.RevisitOf(wall, long.MaxValue));
         var halfWay = memory.Entries.Count(e => e.Pose.DistanceTo(wall) > 0.5);
         Assert.True(halfWay > 0, "the walk's views away from the wall must stay");
+    }
+
+    /// <summary>A wall faced close up in maze 11: its detector, the views without and with the mark, and the mark's pixels.</summary>
+    private static (MarkDetector Detector, byte[] Unmarked, byte[] Marked, List<int> Footprint) PaintedAhead()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var detector = new MarkDetector(world.Seed, world.Options, world.Pose, world.FaceAhead()!.Value);
+        var unmarked = world.Render();
+        world.Apply(WorldAction.Paint);
+        var marked = world.Render();
+        return (detector, unmarked, marked,
+            [.. Enumerable.Range(0, marked.Length / 3).Where(p => marked[3 * p + 1] != unmarked[3 * p + 1])]);
     }
 
     private static byte[] Mix(byte[] marked, byte[] unmarked, IEnumerable<int> markedPixels)
