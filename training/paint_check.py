@@ -132,9 +132,9 @@ def guide(model, paint, weight):
     """The model's patch logits at paint rows moved away from the same row's as a noop: noop + weight (paint − noop)."""
     unguided = model.token_logits
 
-    def token_logits(conditioning, action, memory_prior=True, draft=None):
-        logits, mid = unguided(conditioning, action, memory_prior, draft)
-        as_noop, _ = unguided(conditioning, torch.zeros_like(action), memory_prior, draft)
+    def token_logits(conditioning, action, memory_prior=True):
+        logits, mid = unguided(conditioning, action, memory_prior)
+        as_noop, _ = unguided(conditioning, torch.zeros_like(action), memory_prior)
         rows = torch.isin(action, torch.tensor(paint))[:, None, None, None]
         return torch.where(rows, as_noop + weight * (logits - as_noop), logits), mid
     model.token_logits = token_logits

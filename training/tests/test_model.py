@@ -1,7 +1,5 @@
 import dataclasses
-import math
 import unittest
-from unittest import mock
 
 import torch
 
@@ -10,8 +8,7 @@ from worldweb_training.codebook import from_patches, quantize, to_patches
 from worldweb_training.config import load_config
 from worldweb_training.cost import denoiser_flops, parameter_count
 from worldweb_training.model import WorldModel, context_noise
-from worldweb_training.objective import (changed_patches, context_corruption, kept_patches, noise_levels, stray_patches,
-                                        training_loss)
+from worldweb_training.objective import changed_patches, context_corruption, noise_levels, stray_patches, training_loss
 from worldweb_training.viewwarp import turn_views
 
 ACTIONS, H, W = 7, 64, 64
@@ -318,65 +315,6 @@ class TokenModelTest(unittest.TestCase):
         self.assertEqual(float(inside[..., W // 2 + 10:].min()), 0.0)  # its right edge was never in view
         centre = turned[0, 0, :, H // 2, W // 2]
         self.assertTrue(any(torch.allclose(centre, frames[0, 0, :, H // 2, c]) for c in range(W // 2 + 1, W)))
-
-    def drafted(self, passes=3, **changes):
-        model = WorldModel(dataclasses.replace(self.cfg.model, draft_passes=passes, **changes), ACTIONS).eval()
-        model.load_state_dict(self.model.state_dict(), strict=False)  # all but the draft's stem, which starts at zero
-        return model
-
-    def test_passes_with_a_fresh_draft_stem_draw_as_one_pass(self):
-        one = WorldModel(dataclasses.replace(self.cfg.model, temperature=0.0), ACTIONS).eval()
-        one.load_state_dict(self.model.state_dict())
-        args = inputs(2)
-        torch.testing.assert_close(self.run_model(*args, model=self.drafted(temperature=0.0))[0],
-                                   self.run_model(*args, model=one)[0], rtol=0, atol=0)
-
-    def test_later_passes_see_the_draft_and_replay_exactly(self):
-        model = self.drafted()
-        torch.nn.init.normal_(model.denoiser.stem_draft.weight, std=1.0)
-        args = inputs(2)
-        frame, again = self.run_model(*args, model=model)[0], self.run_model(*args, model=model)[0]
-        torch.testing.assert_close(frame, again, rtol=0, atol=0)
-        self.assertFalse(torch.equal(frame, self.run_model(*args)[0]))
-        patches = to_patches(frame, 4).reshape(-1, model.codebook.shape[1])
-        self.assertEqual(float((patches[:, None] - model.codebook[None]).abs().sum(-1).min(1).values.max()), 0.0)
-
-    def test_a_draft_keeps_patches_as_maskgit_trains_and_one_row_in_passes_keeps_none(self):
-        kept = kept_patches(torch.zeros(3000, 256, dtype=torch.long), passes=3)
-        none = ~kept.any(1)
-        self.assertAlmostEqual(float(none.float().mean()), 1 / 3, delta=0.05)
-        # The rest keep 1 − cos(π/2 · u) of their patches: 1 − 2/π on average.
-        self.assertAlmostEqual(float(kept[~none].float().mean()), 1 - 2 / math.pi, delta=0.03)
-        self.assertIsNone(kept_patches(torch.zeros(2, 256, dtype=torch.long), passes=1))
-
-    def test_drafted_loss_reaches_the_draft_stem(self):
-        model = self.drafted().train()
-        context, action, memory, memory_pose, _ = inputs(4)
-        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
-                 "target": torch.rand(4, 3, H, W), "pose_delta": torch.randn(4, 3) * 0.1}
-        torch.manual_seed(1)
-        loss, _ = training_loss(model, batch, self.cfg.train)
-        loss.backward()
-        self.assertTrue(float(model.denoiser.stem_draft.weight.grad.abs().sum()) > 0)
-
-    def test_a_drafted_row_learns_only_the_patches_its_draft_does_not_show(self):
-        model = self.drafted().train()
-        torch.nn.init.normal_(model.denoiser.stem_draft.weight, std=1.0)
-        context, action, memory, memory_pose, _ = inputs(1)
-        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
-                 "target": torch.rand(1, 3, H, W), "pose_delta": torch.randn(1, 3) * 0.1}
-        kept = torch.ones(1, 256, dtype=torch.bool)
-        kept[0, 37] = False
-        train = dataclasses.replace(self.cfg.train, context_noise_max=0.0, stray_patches_max=0.0)
-        with mock.patch("worldweb_training.objective.kept_patches", return_value=kept):
-            _, parts = training_loss(model, batch, train)
-        codes, _ = quantize(batch["target"], model.codebook, 4)
-        draft = model.draft_image(codes.reshape(1, 16, 16), kept.reshape(1, 16, 16), H, W)
-        with torch.no_grad():
-            conditioning = model.condition(context, memory, memory_pose, torch.zeros(1))
-            logits, _ = model.token_logits(conditioning, action, memory_prior=False, draft=draft)
-        expected = torch.nn.functional.cross_entropy(logits.flatten(2)[:, :, 37], codes[:, 37])
-        self.assertAlmostEqual(float(parts["frame_loss"]), float(expected), places=4)
 
     def test_stray_patches_replace_about_the_given_share(self):
         frames = from_patches(self.model.codebook[torch.randint(32, (8 * 4, 256))], 4, H, W).reshape(8, 4, 3, H, W)

@@ -197,31 +197,6 @@ class PipelineTest(unittest.TestCase):
             quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "y",
                     "--init-from", self.root / "runs" / "moments" / "fewer.pt", "--keep-optimizer")
 
-    def test_passes_start_from_a_one_pass_run_with_its_moments_and_export_as_one_graph(self):
-        old = trained_to(self.root / "runs" / "one-pass", self.shards, 2)
-        values = json.loads(Path(TINY_CONFIG).read_text())
-        values["model"]["draft_passes"], values["train"]["draft_lr_scale"] = 3, 10.0
-        config = self.root / "drafted.json"
-        config.write_text(json.dumps(values))
-        run = self.root / "runs" / "drafted"
-        quietly(train.main, "--config", config, "--data", self.shards, "--out", run, "--steps", 1,
-                "--init-from", self.root / "runs" / "one-pass" / "checkpoint.pt", "--keep-optimizer")
-        saved = torch.load(run / "checkpoint.pt", weights_only=False)
-        groups = saved["optimizer"]["param_groups"]
-        self.assertEqual([g.get("lr_scale", 1.0) for g in groups], [1.0, 10.0])
-        self.assertAlmostEqual(groups[1]["lr"], 10 * groups[0]["lr"])
-        # Each parameter the parent had took its moments: one step on from them, not from nothing.
-        for index, moments in old["optimizer"]["state"].items():
-            self.assertTrue(int(saved["optimizer"]["state"][index]["step"]) == int(moments["step"]) + 1)
-        self.assertEqual(int(saved["optimizer"]["state"][len(old["optimizer"]["state"])]["step"]), 1)
-
-        package = self.root / "models" / "drafted"
-        quietly(export.main, "--checkpoint", run / "checkpoint.pt", "--out", package, "--starts-from", self.shards,
-                "--starts", 2, "--no-int8")
-        graph = onnx.load(str(package / "model.onnx"))
-        self.assertEqual(mismatches(json.loads((package / "world.json").read_text()), graph.graph), [])
-        self.assertIn("TopK", {node.op_type for node in graph.graph.node})
-
     def test_exhausted_time_budget_stops_with_a_checkpoint(self):
         run = self.root / "runs" / "budget"
         quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)

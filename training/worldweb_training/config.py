@@ -27,11 +27,6 @@ class ModelConfig:
     # comes out solid, not speckled) while each patch's own distribution is unchanged. 0: one uniform per patch; 15
     # or more: one for the whole 16×16 frame. A rule of play with no weights, like the temperature.
     uniform_reach: int = 0
-    # Token model: passes that draw the frame (MaskGIT's decoding). The first draws every patch as the one-pass model
-    # does; each later one keeps the patches drawn most surely so far (1 − cos(π/2 · pass / passes) of them) and draws
-    # the rest again seeing those. Where one pass must guess where a mark's edge lies and paints the likeliest patch
-    # everywhere (a blob), later passes draw the edge that fits the patches already kept. Costs a U-Net pass each.
-    draft_passes: int = 1
     # Token model: each memory turned to the next frame's heading (viewwarp.py) adds memory_prior_gain ·
     # exp(−(d / memory_prior_reach_cells)²) to the logit of the patch it shows, d its distance from where the next
     # frame is seen: a place seen before comes back as it was. A rule of play with no weights (0 = off);
@@ -111,9 +106,6 @@ class TrainConfig:
     # Meant for true context: with drift rows (drift_fraction) a paint row's change is its drift too, so the two are
     # refused together; an onset row (onset_fraction) that is a paint into the open is weighed on its whole change.
     mark_weight: float = 1.0
-    # Token model with draft_passes > 1: the draft's stem learns at this many times the rate. Added to a trained
-    # model it starts at zero (paint26's zero-started pose input moved 0.0015 in 500 steps at 1×).
-    draft_lr_scale: float = 1.0
     # Share of rows trained at exactly the sampler's noise levels; the rest draw t ~ U(0, 1).
     sampler_time_fraction: float = 0.5
     # Context corruption (GameNGen's noise augmentation): a row's context gets Gaussian noise of a level

@@ -95,11 +95,6 @@ class Denoiser(nn.Module):
         if self.tokens:
             # One logit per codebook patch for each patch of the frame (stride patch/2 over the 32² features).
             self.token_head = nn.Conv2d(c1, cfg.codebook_size, cfg.patch // 2, stride=cfg.patch // 2)
-            if cfg.draft_passes > 1:  # the patches kept so far (RGB, zero where not yet kept) and where they are
-                self.stem_draft = nn.Conv2d(4, c1, 2, stride=2)
-                # Zero at the start: a trained one-pass model given passes draws as before until training moves it.
-                nn.init.zeros_(self.stem_draft.weight)
-                nn.init.zeros_(self.stem_draft.bias)
             return
         # The 64² head: upsampled 32² features meet the last frame and the noisy frame at full
         # resolution, so every pixel of the residual has its own value, not one of a 2×2 block's four.
@@ -204,15 +199,12 @@ class WorldModel(nn.Module):
             base = base + gate * (memory[:, slot] - last_frame)
         return base + residual, mid
 
-    def token_logits(self, conditioning, action, memory_prior=True, draft=None):
+    def token_logits(self, conditioning, action, memory_prior=True):
         """[B, codebook, H/patch, W/patch] logits of the next frame's patches, plus the 8² features. Training
-        leaves the memory prior out: it is a rule of play, and the model should not learn to work around it.
-        `draft` (draft_passes > 1): the patches kept so far, as draft_image() makes it; None: none yet."""
+        leaves the memory prior out: it is a rule of play, and the model should not learn to work around it."""
         condition, _, memory, valid, level, memory_pose = conditioning
         t = condition.new_ones(1)  # the token model's one pass sits where the diffusion model's first does
         emb = F.silu(self.action_embed(action) + self.noise_level_embed(_level_features(t, self.frequencies)) + level)
-        if draft is not None:
-            condition = condition + self.denoiser.stem_draft(draft)
         logits, mid = self.denoiser(condition, None, emb)
         if memory_prior and self.cfg.memory_prior_gain > 0 and self.cfg.memory_slots:
             logits = logits + self._memory_prior(logits, mid, action, memory, valid, memory_pose)
@@ -258,30 +250,6 @@ class WorldModel(nn.Module):
         cdf = torch.softmax(logits / self.cfg.temperature, -1).cumsum(-1)
         return (cdf < uniform[..., None]).sum(-1).clamp(max=self.cfg.codebook_size - 1)
 
-    def draft_image(self, codes, kept, height, width):
-        """[B, 4, H, W]: the kept patches of codes [B, H/patch, W/patch] in [−1, 1] (0 elsewhere), and 1 where kept."""
-        kept = F.interpolate(kept[:, None].to(self.codebook.dtype), scale_factor=float(self.cfg.patch), mode="nearest")
-        return torch.cat([(self.render_tokens(codes, height, width) * 2 - 1) * kept, kept], 1)
-
-    def draw_tokens(self, conditioning, action, noise):
-        """(patch indices [B, H/patch, W/patch], scaled pose delta) in cfg.draft_passes passes (MaskGIT's decoding):
-        each pass draws the patches not yet kept, seeing the kept ones, and then keeps the surest it drew, until after
-        the last all are kept. Each pass draws from its own channel of the noise input, so a world replays exactly."""
-        logits, mid = self.token_logits(conditioning, action)
-        pose = self.pose_delta(mid, action)
-        codes = self.sample_tokens(logits, noise)
-        passes, (height, width) = self.cfg.draft_passes, noise.shape[-2:]
-        kept = torch.zeros_like(codes, dtype=torch.bool)
-        for k in range(1, passes):
-            surety = torch.softmax(logits.permute(0, 2, 3, 1).float(), -1).gather(-1, codes[..., None])[..., 0]
-            surety = torch.where(kept, torch.full_like(surety, 2.0), surety)  # what was kept stays kept
-            keep = round(int(codes.shape[1]) * int(codes.shape[2]) * (1 - math.cos(math.pi / 2 * k / passes)))
-            least = surety.flatten(1).topk(keep, 1).values[:, -1:, None]
-            kept = surety >= least
-            logits, _ = self.token_logits(conditioning, action, draft=self.draft_image(codes, kept, height, width))
-            codes = torch.where(kept, codes, self.sample_tokens(logits, noise.roll(k, dims=1)))
-        return codes, pose
-
     def render_tokens(self, codes, height, width):
         """Frames [B, 3, H, W] in [0, 1] from patch indices [B, H/patch, W/patch]."""
         return from_patches(self.codebook[codes.flatten(1)], self.cfg.patch, height, width)
@@ -301,8 +269,9 @@ class WorldModel(nn.Module):
         context_noise_ = level * context_noise(noise, self.cfg.context_frames) if level > 0 else None
         conditioning = self.condition(context, memory, memory_pose, noise=context_noise_)
         if self.cfg.output == "tokens":
-            codes, pose = self.draw_tokens(conditioning, action, noise)
-            return self.render_tokens(codes, *noise.shape[-2:]), pose / self.cfg.pose_scale
+            logits, mid = self.token_logits(conditioning, action)
+            frame = self.render_tokens(self.sample_tokens(logits, noise), *noise.shape[-2:])
+            return frame, self.pose_delta(mid, action) / self.cfg.pose_scale
         times = list(self.cfg.sampler_times) + [0.0]
         x, pose = noise, None
         for t, t_next in zip(times[:-1], times[1:]):

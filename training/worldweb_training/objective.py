@@ -71,18 +71,6 @@ def changed_patches(before, after, patch):
     return F.max_pool2d(changed, patch).flatten(1) > 0
 
 
-def kept_patches(codes, passes):
-    """[B, patches] bool: the patches a row's draft shows (model.draw_tokens), or None for one pass. As MaskGIT trains,
-    a row keeps a share 1 − cos(π/2 · u) of its patches, u ~ U(0, 1), at random; 1 row in `passes` keeps none, as
-    the first pass of play does."""
-    if passes <= 1:
-        return None
-    b = len(codes)
-    u = torch.rand(b, 1, device=codes.device)
-    u[torch.rand(b, 1, device=codes.device) < 1 / passes] = 0.0
-    return torch.rand(codes.shape, device=codes.device) < 1 - torch.cos(torch.pi / 2 * u)
-
-
 def token_loss(model, inputs, train_cfg, changing_actions=None):
     """The token model's objective: cross-entropy of the codebook patch nearest each patch of the target, and the pose."""
     cfg = model.cfg
@@ -92,21 +80,13 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
         memory = stray_patches(memory, model.codebook, cfg.patch, train_cfg.stray_patches_max)
     noise, level = context_corruption(context, train_cfg)
     conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise)
+    logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
-    kept = kept_patches(codes, cfg.draft_passes)
-    draft = None
-    if kept is not None:
-        h, w = inputs["target"].shape[-2:]
-        draft = model.draft_image(codes.reshape(len(codes), h // cfg.patch, w // cfg.patch),
-                                  kept.reshape(len(codes), h // cfg.patch, w // cfg.patch), h, w)
-    logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False, draft=draft)
     # Losses in float32 whatever the precision of the products (train.precision): a bfloat16 log-softmax over
     # hundreds of codes keeps 3 significant digits.
     per_patch = F.cross_entropy(logits.flatten(2).float(), codes, reduction="none")
-    weight = inputs.get("patch_weight")  # rows that teach only some patches (drift.DriftPool.onset_batch)
-    if kept is not None:  # a kept patch is given, not drawn: nothing to learn there
-        weight = (~kept).float() if weight is None else weight * ~kept
-    if weight is not None:
+    if "patch_weight" in inputs:  # rows that teach only some patches (drift.DriftPool.onset_batch)
+        weight = inputs["patch_weight"]
         per_row = (per_patch * weight).sum(1) / weight.sum(1).clamp_min(1)
     else:
         per_row = per_patch.mean(1)
@@ -116,10 +96,6 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
         per_row = per_row + (train_cfg.mark_weight - 1) * (per_patch * marked).mean(1)
     weight = torch.where(changes, train_cfg.change_weight, 1.0)
     frame_loss = (per_row * weight).sum() / weight.sum()
-    # Play reads the pose from the first pass, which sees no draft: a row whose draft shows the target would teach
-    # the pose head to read the answer there.
-    first = torch.ones_like(per_row, dtype=torch.bool) if kept is None else ~kept.any(1)
-    pose_loss = F.mse_loss(model.pose_delta(mid[first], inputs["action"][first]).float(),
-                           inputs["pose_delta"][first] * cfg.pose_scale) if first.any() else per_row.new_zeros(())
+    pose_loss = F.mse_loss(model.pose_delta(mid, inputs["action"]).float(), inputs["pose_delta"] * cfg.pose_scale)
     total = frame_loss + train_cfg.pose_weight * pose_loss
     return total, {"loss": total.detach(), "frame_loss": frame_loss.detach(), "pose_loss": pose_loss.detach()}

@@ -72,7 +72,7 @@ class Run:
         self.rng = np.random.default_rng(self.cfg.train.seed)
         self.model = WorldModel(self.cfg.model, len(shards.actions)).to(device)
         t = self.cfg.train
-        self.optimizer = torch.optim.AdamW(self._parameter_groups(), lr=t.lr, weight_decay=t.weight_decay)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
         self.progress = {"step": 0, "samples": 0, "wall_seconds": 0.0, "eval": None}
         self.earlier_stages = []  # the runs whose weights this one started from (--init-from), oldest first
         if saved:
@@ -117,28 +117,13 @@ class Run:
             self._keep_optimizer(parent, path, grown)
         print(f"weights{' and AdamW moments' if keep_optimizer else ''} from {path}", flush=True)
 
-    def _parameter_groups(self):
-        """The draft's stem (model.draft_passes) in a group of its own at train.draft_lr_scale × the rate."""
-        named = list(self.model.named_parameters())
-        rest = [p for n, p in named if ".stem_draft." not in n]
-        draft = [p for n, p in named if ".stem_draft." in n]
-        return [{"params": rest}] + ([{"params": draft, "lr_scale": self.cfg.train.draft_lr_scale}] if draft else [])
-
     def _keep_optimizer(self, parent, path, grown):
         """Takes the parent's AdamW moments: a fresh optimizer's first steps move every weight by about the learning
         rate whatever its gradient's scale, which a continuation at a small rate need not do (paint9-12 all fell
         below the paint1 they started from). Only for the same parameters: a grown layer has no moments to keep."""
         if grown:
             raise SystemExit(f"{path}: --keep-optimizer needs the same parameters, and {grown[0]} grew")
-        # AdamW numbers parameters in order; one the parent lacks (the draft's stem) starts with no moments.
-        names = {id(p): n for n, p in self.model.named_parameters()}
-        order = [names[id(p)] for group in self.optimizer.param_groups for p in group["params"]]
-        parents = [n for n in order if n in parent["model"]]  # the parent's own order: the new module is extra
-        moments = parent["optimizer"]["state"]
-        state = self.optimizer.state_dict()
-        state["state"] = {i: moments[parents.index(n)] for i, n in enumerate(order)
-                          if n in parent["model"] and parents.index(n) in moments}
-        self.optimizer.load_state_dict(state)
+        self.optimizer.load_state_dict(parent["optimizer"])
         for group in self.optimizer.param_groups:  # the moments, not the parent's hyperparameters
             group["weight_decay"] = self.cfg.train.weight_decay
 
@@ -209,7 +194,7 @@ class Run:
     def step(self):
         t = self.cfg.train
         for group in self.optimizer.param_groups:
-            group["lr"] = learning_rate(self.progress["step"], t) * group.get("lr_scale", 1.0)
+            group["lr"] = learning_rate(self.progress["step"], t)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=t.precision == "bfloat16"):
             loss, parts = training_loss(self.model, inputs, t, self.changing_actions)
