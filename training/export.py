@@ -14,6 +14,7 @@ manifest and that batch rows are independent.
 import argparse
 import inspect
 import json
+import math
 import sys
 import warnings
 from pathlib import Path
@@ -31,7 +32,8 @@ from worldweb_training.data import ShardSet
 from worldweb_training.half import add_half
 from worldweb_training.int8 import add_int8, calibrate, split
 from worldweb_training.model import WorldModel
-from worldweb_training.package import (INPUTS, OUTPUTS, add_codebook, manifest, mismatches, start_states,
+from worldweb_training.package import (OUTPUTS, START_POSES_FILE, add_codebook, input_names, manifest, mismatches,
+                                       start_poses, start_states,
                                       trusted_heading_step, trusted_move_steps)
 from worldweb_training.rgb24 import rgb24_inputs
 
@@ -67,9 +69,12 @@ def example_inputs(model, starts, batch, seed=0):
     h, w = context.shape[-2:]
     valid = (torch.arange(batch * m) % 2).float().reshape(batch, m, 1)  # full and empty slots
     memory_pose = torch.cat([torch.randn(batch, m, 3, generator=g), torch.ones(batch, m, 1)], -1) * valid
-    return (context, torch.arange(batch) % model.action_embed.num_embeddings,
-            torch.rand(batch, m, 3, h, w, generator=g) * valid[..., None, None], memory_pose,
-            torch.randn(batch, 3, h, w, generator=g))
+    inputs = (context, torch.arange(batch) % model.action_embed.num_embeddings,
+              torch.rand(batch, m, 3, h, w, generator=g) * valid[..., None, None], memory_pose,
+              torch.randn(batch, 3, h, w, generator=g))
+    # Places all over a 17-cell maze, any heading.
+    view_pose = torch.rand(batch, 3, generator=g) * torch.tensor([17.0, 17.0, 2 * math.pi])
+    return inputs + (view_pose,) if model.cfg.face_map else inputs
 
 
 def export_onnx(model, inputs, path):
@@ -81,8 +86,9 @@ def export_onnx(model, inputs, path):
         # batch-size check): the checks after export cover shapes and batch independence.
         warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
-        torch.onnx.export(model, inputs, str(path), opset_version=OPSET, input_names=list(INPUTS),
-                          output_names=list(OUTPUTS), dynamic_axes={n: {0: "batch"} for n in INPUTS + OUTPUTS},
+        names = input_names(model.cfg)
+        torch.onnx.export(model, inputs, str(path), opset_version=OPSET, input_names=list(names),
+                          output_names=list(OUTPUTS), dynamic_axes={n: {0: "batch"} for n in names + OUTPUTS},
                           do_constant_folding=True, **options)
 
 
@@ -141,6 +147,8 @@ def main(argv=None):
     onnx_path = args.out / "model.onnx"
     export_onnx(model, example_inputs(model, starts, 2), onnx_path)
     np.save(args.out / "starts.npy", starts)
+    if cfg.model.face_map:
+        np.save(args.out / START_POSES_FILE, start_poses(shards, args.starts, cfg.model.context_frames))
     world_json = manifest(args.out.resolve().name, cfg.model, world, training_provenance(saved, model, world), args.version)
     graph = onnx.load(str(onnx_path))
     onnx.checker.check_model(graph, full_check=True)  # full: strict shape inference too

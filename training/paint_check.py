@@ -116,7 +116,7 @@ def draw(model, batch, noises):
         torch.manual_seed(seed)
         with torch.no_grad():
             frame, _ = model(inputs["context"], inputs["action"], inputs["memory"], inputs["memory_pose"],
-                             torch.randn(len(batch["target"]), 3, *batch["target"].shape[1:3]))
+                             torch.randn(len(batch["target"]), 3, *batch["target"].shape[1:3]), inputs.get("view_pose"))
         frames.append((frame.clamp(0, 1) * 255 + 0.5).byte().permute(0, 2, 3, 1).numpy())
     return frames
 

@@ -20,6 +20,7 @@ internal static class ManifestRules
         : m.Actions.Count > MaxActions ? $"actions has {m.Actions.Count} entries; at most {MaxActions}"
         : ActionProblem(m.Actions))
         ?? RoleProblem("inputs", m.Inputs, TensorRoles.Inputs, m)
+        ?? StartPosesProblem(m)
         ?? RoleProblem("outputs", m.Outputs, TensorRoles.Outputs, m)
         ?? FrameDtypeProblem(m)
         ?? DuplicateNameProblem(m)
@@ -64,6 +65,12 @@ internal static class ManifestRules
     }
 
     /// <summary>The graph and the start states are files of the package folder itself: a bare name, no path.</summary>
+    // A graph that reads where the player stands needs each new world to start where its start state was seen from.
+    private static string? StartPosesProblem(ModelManifest m) =>
+        m.StartPoses is { } file ? FileNameProblem("start_poses (the start poses' file name)", file)
+        : m.TakesViewPose ? "inputs.view_pose is mapped but start_poses is missing: a world must start at its start state's pose in the world's grid"
+        : null;
+
     private static string? FileNameProblem(string field, string? name) =>
         string.IsNullOrWhiteSpace(name) ? $"{field} is empty"
         : name != Path.GetFileName(name) || name is "." or ".." || name.Contains('\\') || Path.IsPathRooted(name)

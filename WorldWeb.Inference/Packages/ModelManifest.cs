@@ -26,7 +26,8 @@ public sealed record ModelManifest(
     PrecisionGraphs? Half = null,
     PrecisionGraphs? Int8 = null,
     PoseSpec? Poses = null,
-    JsonElement? Training = null)
+    JsonElement? Training = null,
+    string? StartPoses = null)
 {
     public const string FileName = "world.json";
     public const string FormatId = "worldweb-model/1";
@@ -36,6 +37,9 @@ public sealed record ModelManifest(
 
     /// <summary>Whether the graph takes <c>memory</c> and <c>memory_pose</c>; optional only when M = 0.</summary>
     public bool HasMemoryInputs => Inputs.ContainsKey(TensorRoles.Memory);
+
+    /// <summary>Whether the graph takes <c>view_pose</c>, the tracked pose its context was seen from.</summary>
+    public bool TakesViewPose => Inputs.ContainsKey(TensorRoles.ViewPose);
 
     /// <summary>The graphs that run in <paramref name="precision"/>: null for float32 (the package's own) and where it has none.</summary>
     public PrecisionGraphs? GraphsIn(Precision precision) => precision switch

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using WorldWeb.Inference.Frames;
+using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 
@@ -85,7 +86,7 @@ public sealed class ModelPackage : IDisposable
         }
 
         ModelManifest manifest = ModelManifest.Load(Path.Combine(folder, ModelManifest.FileName));
-        StartStates starts = StartStates.Load(Path.Combine(folder, manifest.Starts), manifest);
+        StartStates starts = StartStates.Load(folder, manifest);
         PatchCodebook? codebook = manifest.Sampler?.CodebookFile is { } codebookFile
             ? PatchCodebook.Load(Path.Combine(folder, codebookFile), manifest.Sampler) : null;
         TokenPrior? tokenPrior = manifest.Sampler?.TokenPriorFile is { } priorFile
@@ -122,6 +123,9 @@ public sealed class ModelPackage : IDisposable
 
     /// <summary>Start state <paramref name="index"/>: K frames of 8-bit RGB <c>[H, W, 3]</c> back to back, oldest first.</summary>
     public ReadOnlySpan<byte> Start(int index) => _starts.Of(index);
+
+    /// <summary>Where start state <paramref name="index"/>'s last frame was seen from (world.json's start_poses), or (0, 0, 0).</summary>
+    public Pose StartPose(int index) => _starts.PoseOf(index);
 
     /// <summary>A stepper over this package's shared session; dispose it before the package.</summary>
     /// <param name="runTimeout">How long one of its runs may take before it is terminated (<see cref="WorldModel.RunTimeout"/>).</param>

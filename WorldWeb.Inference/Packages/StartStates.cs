@@ -1,16 +1,22 @@
 using WorldWeb.Inference.Npy;
+using WorldWeb.Inference.Poses;
 
 namespace WorldWeb.Inference.Packages;
 
-/// <summary>The package's start states, <c>starts.npy</c>: uint8 <c>[N, K, H, W, 3]</c>.</summary>
+/// <summary>
+/// The package's start states, <c>starts.npy</c>: uint8 <c>[N, K, H, W, 3]</c>, and where each one's last frame was seen
+/// from, <c>start_poses</c> (float32 <c>[N, 3]</c>: x, y in cells, heading), when the manifest names it.
+/// </summary>
 internal sealed class StartStates
 {
     private readonly NpyArray _array;
+    private readonly NpyArray? _poses;
     private readonly FrameSpec _frame;
     private readonly int _contextFrames;
 
-    private StartStates(NpyArray array, FrameSpec frame, int contextFrames)
+    private StartStates(NpyArray array, NpyArray? poses, FrameSpec frame, int contextFrames)
     {
+        _poses = poses;
         _array = array;
         _frame = frame;
         _contextFrames = contextFrames;
@@ -18,8 +24,9 @@ internal sealed class StartStates
 
     public int Count => (int)_array.Shape[0];
 
-    public static StartStates Load(string path, ModelManifest manifest)
+    public static StartStates Load(string folder, ModelManifest manifest)
     {
+        string path = Path.Combine(folder, manifest.Starts);
         NpyArray array = PackageArrays.Read(path, "the start states");
 
         FrameSpec f = manifest.Frame;
@@ -38,7 +45,38 @@ internal sealed class StartStates
         {
             throw new ModelPackageException(path, $"start states have shape {array.ShapeText}; N must be at least 1");
         }
-        return new StartStates(array, f, manifest.ContextFrames);
+        NpyArray? poses = manifest.StartPoses is { } posesFile ? LoadPoses(Path.Combine(folder, posesFile), s[0]) : null;
+        return new StartStates(array, poses, f, manifest.ContextFrames);
+    }
+
+    private static NpyArray LoadPoses(string path, long count)
+    {
+        NpyArray poses = PackageArrays.Read(path, "the start poses");
+        if (poses.Dtype != NpyDtype.Float32 || poses.Shape.Count != 2 || poses.Shape[0] != count || poses.Shape[1] != 3)
+        {
+            throw new ModelPackageException(path, $"start poses are {poses.Dtype} {poses.ShapeText} but must be float32 [{count},3], one per start state");
+        }
+        foreach (float value in poses.Data<float>())
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new ModelPackageException(path, "start poses must be finite");
+            }
+        }
+        return poses;
+    }
+
+    /// <summary>Where start state <paramref name="index"/>'s last frame was seen from; (0, 0, 0) for a package without start poses.</summary>
+    public Pose PoseOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        if (_poses is null)
+        {
+            return new Pose(0, 0, 0);
+        }
+        ReadOnlySpan<float> pose = _poses.Data<float>().Slice(index * 3, 3);
+        return new Pose(pose[0], pose[1], pose[2]);
     }
 
     public ReadOnlySpan<byte> Of(int index)

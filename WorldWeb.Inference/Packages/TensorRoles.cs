@@ -8,6 +8,9 @@ public static class TensorRoles
     public const string Memory = "memory";
     public const string MemoryPose = "memory_pose";
     public const string Noise = "noise";
+
+    /// <summary>The tracked pose the last context frame was seen from: (x, y in cells, heading in radians). Optional.</summary>
+    public const string ViewPose = "view_pose";
     public const string Frame = "frame";
     public const string PoseDelta = "pose_delta";
 
@@ -15,13 +18,14 @@ public static class TensorRoles
     public const string Int64 = "int64";
     public const string Uint8 = "uint8";
 
-    public static IReadOnlyList<string> Inputs { get; } = [Context, Action, Memory, MemoryPose, Noise];
+    public static IReadOnlyList<string> Inputs { get; } = [Context, Action, Memory, MemoryPose, Noise, ViewPose];
 
     public static IReadOnlyList<string> Outputs { get; } = [Frame, PoseDelta];
 
-    /// <summary>Memory inputs may be left out of the graph when the model has no memory slots.</summary>
+    /// <summary>Memory inputs may be left out of the graph when the model has no memory slots; a model that does not
+    /// read where the player stands leaves out the view pose.</summary>
     public static bool IsOptional(string role, int memorySlots) =>
-        memorySlots == 0 && role is Memory or MemoryPose;
+        role == ViewPose || (memorySlots == 0 && role is Memory or MemoryPose);
 
     /// <summary>
     /// The dtypes a role may have. Context and memory frames come as float32 <c>[3, H, W]</c> in [0, 1], or as the
@@ -48,7 +52,7 @@ public static class TensorRoles
             Memory => [b, TensorDim.Fixed(memorySlots), .. image],
             MemoryPose => [b, TensorDim.Fixed(memorySlots), TensorDim.Fixed(4)],
             Noise or Frame => [b, c, h, w],
-            PoseDelta => [b, TensorDim.Fixed(3)],
+            PoseDelta or ViewPose => [b, TensorDim.Fixed(3)],
             _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a role of worldweb-model/1"),
         };
     }

@@ -13,6 +13,7 @@ internal sealed class BatchLayout
         MemorySlots = manifest.MemorySlots;
         ActionCount = manifest.Actions.Count;
         HasMemoryInputs = manifest.HasMemoryInputs;
+        TakesViewPose = manifest.TakesViewPose;
         Rgb24Frames = manifest.TakesRgb24Frames;
         FrameFloats = f.ValueCount;
         ContextFloats = ContextFrames * FrameFloats;
@@ -20,14 +21,14 @@ internal sealed class BatchLayout
         MemoryPoseFloats = MemorySlots * 4;
 
         IReadOnlyDictionary<string, TensorSpec> inputs = manifest.Inputs;
-        InputNames = HasMemoryInputs
-            ? [inputs[TensorRoles.Context].Name, inputs[TensorRoles.Action].Name, inputs[TensorRoles.Memory].Name,
-               inputs[TensorRoles.MemoryPose].Name, inputs[TensorRoles.Noise].Name]
-            : [inputs[TensorRoles.Context].Name, inputs[TensorRoles.Action].Name, inputs[TensorRoles.Noise].Name];
+        string[] memory = HasMemoryInputs ? [inputs[TensorRoles.Memory].Name, inputs[TensorRoles.MemoryPose].Name] : [];
+        string[] viewPose = TakesViewPose ? [inputs[TensorRoles.ViewPose].Name] : [];
+        InputNames = [inputs[TensorRoles.Context].Name, inputs[TensorRoles.Action].Name, .. memory, inputs[TensorRoles.Noise].Name, .. viewPose];
         OutputNames = [manifest.Outputs[TensorRoles.Frame].Name, manifest.Outputs[TensorRoles.PoseDelta].Name];
     }
 
     public const int PoseDeltaFloats = 3;
+    public const int ViewPoseFloats = 3;
 
     public int Channels { get; }
     public int Height { get; }
@@ -36,6 +37,7 @@ internal sealed class BatchLayout
     public int MemorySlots { get; }
     public int ActionCount { get; }
     public bool HasMemoryInputs { get; }
+    public bool TakesViewPose { get; }
 
     /// <summary>Context and memory frames go in as 8-bit RGB <c>[H, W, 3]</c>; otherwise as float <c>[3, H, W]</c>.</summary>
     public bool Rgb24Frames { get; }

@@ -76,6 +76,10 @@ internal sealed class ReplayedPoolRun : IPoolRun
             _memory.Upload(_buffers.MemoryPose, 0, rows * _layout.MemoryPoseFloats, _at.MemoryPose);
         }
         _memory.Upload(_buffers.Noise, 0, rows * _layout.FrameFloats, _at.Noise);
+        if (_layout.TakesViewPose)
+        {
+            _memory.Upload(_buffers.ViewPose, 0, rows * BatchLayout.ViewPoseFloats, _at.ViewPose);
+        }
         _memory.Synchronize();
 
         Replay replay = ReplayFor(rows);
@@ -102,13 +106,15 @@ internal sealed class ReplayedPoolRun : IPoolRun
             MemoryPose: memory.Allocate(rows * layout.MemoryPoseFloats * sizeof(float)),
             Noise: memory.Allocate(rows * layout.FrameFloats * sizeof(float)),
             Frame: memory.Allocate(rows * layout.FrameFloats * sizeof(float)),
-            PoseDelta: memory.Allocate(rows * BatchLayout.PoseDeltaFloats * sizeof(float)));
+            PoseDelta: memory.Allocate(rows * BatchLayout.PoseDeltaFloats * sizeof(float)),
+            ViewPose: memory.Allocate(rows * BatchLayout.ViewPoseFloats * sizeof(float)));
         memory.Lock(buffers.Action);
         memory.Lock(buffers.MemoryRgb);
         memory.Lock(buffers.MemoryPose);
         memory.Lock(buffers.Noise);
         memory.Lock(buffers.Frame);
         memory.Lock(buffers.PoseDelta);
+        memory.Lock(buffers.ViewPose);  // empty, and so not locked, for a graph without one
         return at;
     }
 
@@ -137,10 +143,13 @@ internal sealed class ReplayedPoolRun : IPoolRun
             binding.BindInput(ContextPoolSpec.Uploads, Tensor(_at.Upload, TensorElementType.UInt8, 1, 1, k, h, w, c));
             OrtValue action = Tensor(_at.Action, TensorElementType.Int64, sizeof(long), rows);
             OrtValue noise = Tensor(_at.Noise, TensorElementType.Float, sizeof(float), rows, c, h, w);
-            OrtValue[] inputs = _layout.HasMemoryInputs
-                ? [action, Tensor(_at.MemoryFrames, TensorElementType.UInt8, 1, rows, m, h, w, c),
-                   Tensor(_at.MemoryPose, TensorElementType.Float, sizeof(float), rows, m, 4), noise]
-                : [action, noise];
+            OrtValue[] memory = _layout.HasMemoryInputs
+                ? [Tensor(_at.MemoryFrames, TensorElementType.UInt8, 1, rows, m, h, w, c), Tensor(_at.MemoryPose, TensorElementType.Float, sizeof(float), rows, m, 4)]
+                : [];
+            OrtValue[] viewPose = _layout.TakesViewPose
+                ? [Tensor(_at.ViewPose, TensorElementType.Float, sizeof(float), rows, BatchLayout.ViewPoseFloats)]
+                : [];
+            OrtValue[] inputs = [action, .. memory, noise, .. viewPose];
             for (int i = 0; i < inputs.Length; i++)
             {
                 binding.BindInput(_layout.InputNames[i + 1], inputs[i]);  // after the context, which the pool holds
@@ -160,7 +169,7 @@ internal sealed class ReplayedPoolRun : IPoolRun
     }
 
     private sealed record Blocks(IntPtr[] Pools, IntPtr Rows, IntPtr UploadRow, IntPtr Upload, IntPtr Action, IntPtr MemoryFrames,
-        IntPtr MemoryPose, IntPtr Noise, IntPtr Frame, IntPtr PoseDelta);
+        IntPtr MemoryPose, IntPtr Noise, IntPtr Frame, IntPtr PoseDelta, IntPtr ViewPose);
 
     private sealed class Replay(OrtIoBinding binding, RunOptions options) : IDisposable
     {

@@ -124,6 +124,22 @@ public sealed class StepBatch : IDisposable
         slotPose[3] = 1f;
     }
 
+    /// <summary>
+    /// The tracked pose a row's last context frame was seen from, for a graph that reads where the player stands
+    /// (<see cref="WorldWeb.Inference.Packages.ModelManifest.TakesViewPose"/>); others ignore it.
+    /// </summary>
+    public void SetViewPose(int row, Pose pose)
+    {
+        Span<float> values = _buffers.ViewPoseRow(CheckRow(row));
+        if (values.IsEmpty)
+        {
+            return;
+        }
+        values[0] = (float)pose.X;
+        values[1] = (float)pose.Y;
+        values[2] = (float)pose.Heading;
+    }
+
     /// <summary>Noise of a row, float <c>[3, H, W]</c>; fill it with <see cref="WorldWeb.Inference.Noise.WorldNoise.Fill"/>.</summary>
     public Span<float> Noise(int row) => _buffers.NoiseRow(CheckRow(row));
 

@@ -27,6 +27,7 @@ internal sealed class StepBuffers
         Noise = Pinned<float>(capacity * layout.FrameFloats);
         Frame = Pinned<float>(capacity * layout.FrameFloats);
         PoseDelta = Pinned<float>(capacity * BatchLayout.PoseDeltaFloats);
+        ViewPose = Pinned<float>(layout.TakesViewPose ? capacity * BatchLayout.ViewPoseFloats : 0);
     }
 
     public float[] Context { get; }
@@ -38,11 +39,16 @@ internal sealed class StepBuffers
     public float[] Noise { get; }
     public float[] Frame { get; }
     public float[] PoseDelta { get; }
+    public float[] ViewPose { get; }
 
     public Span<float> MemoryPoseRow(int row) => MemoryPose.AsSpan(row * _layout.MemoryPoseFloats, _layout.MemoryPoseFloats);
     public Span<float> NoiseRow(int row) => Noise.AsSpan(row * _layout.FrameFloats, _layout.FrameFloats);
     public Span<float> FrameRow(int row) => Frame.AsSpan(row * _layout.FrameFloats, _layout.FrameFloats);
     public Span<float> PoseDeltaRow(int row) => PoseDelta.AsSpan(row * BatchLayout.PoseDeltaFloats, BatchLayout.PoseDeltaFloats);
+
+    /// <summary>Empty when the graph takes no view pose.</summary>
+    public Span<float> ViewPoseRow(int row) =>
+        _layout.TakesViewPose ? ViewPose.AsSpan(row * BatchLayout.ViewPoseFloats, BatchLayout.ViewPoseFloats) : [];
 
     /// <summary>Frame <paramref name="index"/> of all context frames (row × K + k) from 8-bit RGB, as the graph takes it.</summary>
     public void WriteContextFrame(int index, ReadOnlySpan<byte> rgb) => WriteFrame(Context, ContextRgb, index, rgb);
@@ -66,6 +72,7 @@ internal sealed class StepBuffers
         Action[row] = 0;
         MemoryPoseRow(row).Clear();
         NoiseRow(row).Clear();
+        ViewPoseRow(row).Clear();
     }
 
     private void WriteFrame(float[] floats, byte[] bytes, int index, ReadOnlySpan<byte> rgb)

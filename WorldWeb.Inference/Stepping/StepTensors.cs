@@ -44,10 +44,11 @@ internal sealed class StepTensors : IDisposable
                 : View(floats, rowLength, frames, c, h, w);
             OrtValue context = Frames(buffers.Context, buffers.ContextRgb, layout.ContextFloats, k);
             OrtValue action = View(buffers.Action, 1);
-            OrtValue[] inputs = layout.HasMemoryInputs
-                ? [context, action, Frames(buffers.Memory, buffers.MemoryRgb, layout.MemoryFloats, m),
-                   View(buffers.MemoryPose, layout.MemoryPoseFloats, m, 4), View(buffers.Noise, layout.FrameFloats, c, h, w)]
-                : [context, action, View(buffers.Noise, layout.FrameFloats, c, h, w)];
+            OrtValue[] memory = layout.HasMemoryInputs
+                ? [Frames(buffers.Memory, buffers.MemoryRgb, layout.MemoryFloats, m), View(buffers.MemoryPose, layout.MemoryPoseFloats, m, 4)]
+                : [];
+            OrtValue[] viewPose = layout.TakesViewPose ? [View(buffers.ViewPose, BatchLayout.ViewPoseFloats, BatchLayout.ViewPoseFloats)] : [];
+            OrtValue[] inputs = [context, action, .. memory, View(buffers.Noise, layout.FrameFloats, c, h, w), .. viewPose];
             OrtValue[] outputs =
             [
                 View(buffers.Frame, layout.FrameFloats, c, h, w),

@@ -1,4 +1,3 @@
-using WorldWeb.Inference.Poses;
 using WorldWeb.Memory;
 using WorldWeb.Server.ModelPackages;
 
@@ -7,16 +6,17 @@ namespace WorldWeb.Server.Worlds;
 /// <summary>Where a new world starts: what a world without a save resumes from.</summary>
 public static class WorldGenesis
 {
-    /// <summary>The state a new world starts from: start state seed mod N of its model, at pose (0, 0, 0).</summary>
+    /// <summary>The state a new world starts from: start state seed mod N of its model, at its pose (0, 0, 0 where the package names none).</summary>
     public static WorldState Of(LoadedModel model, long seed)
     {
         int frameBytes = model.Manifest.Frame.ValueCount;
-        ReadOnlySpan<byte> start = model.Package.Start((int)((ulong)seed % (ulong)model.Package.StartCount));
+        int index = (int)((ulong)seed % (ulong)model.Package.StartCount);
+        ReadOnlySpan<byte> start = model.Package.Start(index);
         var frames = new byte[model.Manifest.ContextFrames][];
         for (int k = 0; k < frames.Length; k++)
         {
             frames[k] = start.Slice(k * frameBytes, frameBytes).ToArray();
         }
-        return new WorldState(0, new Pose(0, 0, 0), frames, MemorySnapshot.Empty);
+        return new WorldState(0, model.Package.StartPose(index), frames, MemorySnapshot.Empty);
     }
 }

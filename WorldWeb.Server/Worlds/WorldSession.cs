@@ -218,6 +218,7 @@ public sealed partial class WorldSession
             long next = _step + 1;
             batch.SetContext(row, _contextRgb);
             batch.SetAction(row, action);
+            batch.SetViewPose(row, _pose);
             _filledAction = action;
             WorldNoise.Fill(Seed, next, batch.Noise(row));
             if (_memory is not null)

@@ -53,9 +53,13 @@ def build_model(
     context_name="context",
     action_type=TensorProto.INT64,
     pose_delta_name="pose_delta",
+    view_pose=False,
 ):
     """frame = sigmoid(last context frame + 0.1 noise + 0.01 action + 0.05 sum of valid memories);
-    pose_delta = action * (0.1, 0.02, 0.05) + 0.001 * sum of memory forward offsets."""
+    pose_delta = action * (0.1, 0.02, 0.05) + 0.001 * sum of memory forward offsets (+ 0.001 view_pose, with one)."""
+    pose_out = pose_delta_name
+    if view_pose:
+        pose_delta_name = "pose_before_view"
     inputs = [
         tensor(context_name, TensorProto.FLOAT, [batch, k, 3, H, W]),
         tensor("action", action_type, [batch]),
@@ -66,9 +70,11 @@ def build_model(
             tensor("memory_pose", TensorProto.FLOAT, [batch, m, 4]),
         ]
     inputs.append(tensor("noise", TensorProto.FLOAT, [batch, 3, H, W]))
+    if view_pose:
+        inputs.append(tensor("view_pose", TensorProto.FLOAT, [batch, 3]))
     outputs = [
         tensor("frame", TensorProto.FLOAT, [batch, 3, H, W]),
-        tensor(pose_delta_name, TensorProto.FLOAT, [batch, 3]),
+        tensor(pose_out, TensorProto.FLOAT, [batch, 3]),
     ]
 
     nodes = [
@@ -117,6 +123,10 @@ def build_model(
             helper.make_node("Identity", ["pose_from_action"], [pose_delta_name]),
         ]
     nodes.append(helper.make_node("Sigmoid", ["logits"], ["frame"]))
+    if view_pose:  # so the tests can see each row's view pose reach the graph
+        nodes += [const("c_view", np.array(0.001, dtype=np.float32)),
+                  helper.make_node("Mul", ["view_pose", "c_view"], ["view_term"]),
+                  helper.make_node("Add", [pose_delta_name, "view_term"], [pose_out])]
 
     graph = helper.make_graph(nodes, "worldweb_fixture", inputs, outputs)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="worldweb-fixtures")
@@ -125,7 +135,7 @@ def build_model(
     return model
 
 
-def manifest(name, m=M, declare_empty_memory=False):
+def manifest(name, m=M, declare_empty_memory=False, view_pose=False):
     inputs = {
         "context": {"name": "context", "dtype": "float32", "shape": ["batch", K, 3, H, W]},
         "action": {"name": "action", "dtype": "int64", "shape": ["batch"]},
@@ -136,6 +146,8 @@ def manifest(name, m=M, declare_empty_memory=False):
     inputs["noise"] = {
         "name": "noise", "dtype": "float32", "shape": ["batch", 3, H, W], "distribution": "standard_normal",
     }
+    if view_pose:
+        inputs["view_pose"] = {"name": "view_pose", "dtype": "float32", "shape": ["batch", 3]}
     return {
         "format": "worldweb-model/1",
         "name": name,
@@ -155,6 +167,7 @@ def manifest(name, m=M, declare_empty_memory=False):
         },
         "sampler": {"kind": "none", "steps": 1},
         "training": {"note": "none; synthetic graph"},
+        **({"start_poses": "start_poses.npy"} if view_pose else {}),
     }
 
 
@@ -162,6 +175,11 @@ def starts(n=3):
     """uint8 [N, K, H, W, 3]; value = (37n + 11k + 5y + 3x + 50c) mod 256, so tests can predict any pixel."""
     n_, k_, y_, x_, c_ = np.meshgrid(np.arange(n), np.arange(K), np.arange(H), np.arange(W), np.arange(3), indexing="ij")
     return ((37 * n_ + 11 * k_ + 5 * y_ + 3 * x_ + 50 * c_) % 256).astype(np.uint8)
+
+
+def start_poses(n=3):
+    """float32 [N, 3]: start n stands at (n + 1.5, 2.5) facing π/2 · n."""
+    return np.array([[i + 1.5, 2.5, np.pi / 2 * i] for i in range(n)], dtype=np.float32)
 
 
 def write_package(folder, model, world, pool=None, half=None):
@@ -181,6 +199,8 @@ def write_package(folder, model, world, pool=None, half=None):
         json.dump(world, f, indent=2)
         f.write("\n")
     np.save(os.path.join(path, "starts.npy"), starts(), allow_pickle=False)
+    if "start_poses" in world:
+        np.save(os.path.join(path, world["start_poses"]), start_poses(), allow_pickle=False)
 
 
 def broken_at_run(pool):
@@ -327,6 +347,8 @@ def main():
     write_package("tiny_pool", pooled, pooled_world, context_pool_graph(pooled, pooled_world),
                   (half, context_pool_graph(half, pooled_world)))
     write_package("tiny_broken_pool", pooled, pooled_world, broken_at_run(context_pool_graph(pooled, pooled_world)))
+    posed, posed_world = rgb24_inputs(build_model(view_pose=True), manifest("tiny_view_pose", view_pose=True))
+    write_package("tiny_view_pose", posed, posed_world, context_pool_graph(posed, posed_world))
     write_package("tiny_faulty", faulty(build_model()), manifest("tiny_faulty"))
     write_package("tiny_no_memory", build_model(m=0), manifest("tiny_no_memory", m=0))
     write_package(

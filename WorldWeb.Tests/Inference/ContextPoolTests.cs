@@ -25,6 +25,12 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
         PlaySideBySide(Fixtures.Folder("tiny_pool"), padding, cudaGraphs: cudaGraphs);
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PooledFreePlay_OfAGraphThatReadsTheViewPose_StepsThePlainGraphsFramesAndPosesBitForBit(bool cudaGraphs) =>
+        PlaySideBySide(Fixtures.Folder("tiny_view_pose"), BatchPadding.PowersOfTwo, cudaGraphs: cudaGraphs);
+
+    [Theory]
     [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
     public void PooledFreePlay_OfTheRealPackages_StepsThePlainGraphsFramesBitForBit(string folder)
     {
@@ -202,6 +208,7 @@ public sealed class ContextPoolTests(ITestOutputHelper output)
                     batch.SetAction(row, (world.Id + tick) % actions);
                     WorldNoise.Fill((ulong)(100 + world.Id), tick, batch.Noise(row));
                     batch.SetMemory(row, world.Id % 2, world.Context[0], new RelativePose(0.5 * world.Id, 0, 0.1));
+                    batch.SetViewPose(row, new Pose(world.Id + 0.25 * tick, 2.5, 0.1 * tick));  // read by tiny_view_pose only
                 }
             }
 

@@ -113,6 +113,7 @@ public sealed class ModelManifestTests
     [InlineData("onnx", "/tmp/model.onnx")]
     [InlineData("starts", "sub/starts.npy")]
     [InlineData("starts", "..")]
+    [InlineData("start_poses", "../poses.npy")]
     public void Parse_FileOutsideThePackageFolder_IsRefused(string field, string name)
     {
         Assert.Contains("must be a file name in the package folder, without a path", Refused(j => j[field] = name).Message);
@@ -122,6 +123,25 @@ public sealed class ModelManifestTests
     public void Parse_MissingRole_IsRefused()
     {
         Assert.Contains("inputs.noise is missing", Refused(j => j["inputs"]!.AsObject().Remove("noise")).Message);
+    }
+
+    [Fact]
+    public void Parse_ViewPoseWithoutStartPoses_IsRefused_AndWithThemAccepted()
+    {
+        static void TakeViewPose(JsonObject j) =>
+            j["inputs"]!["view_pose"] = new JsonObject { ["name"] = "view_pose", ["dtype"] = "float32", ["shape"] = new JsonArray("batch", 3) };
+
+        Assert.Contains("inputs.view_pose is mapped but start_poses is missing", Refused(TakeViewPose).Message);
+        Assert.Contains("inputs.view_pose: shape is [batch,2]", Refused(j =>
+        {
+            TakeViewPose(j);
+            j["inputs"]!["view_pose"]!["shape"] = new JsonArray("batch", 2);
+        }).Message);
+        JsonObject json = ValidManifest();
+        TakeViewPose(json);
+        json["start_poses"] = "start_poses.npy";
+        ModelManifest manifest = ModelManifest.Parse(json.ToJsonString(), Source);
+        Assert.Equal(("start_poses.npy", true), (manifest.StartPoses, manifest.TakesViewPose));
     }
 
     [Fact]

@@ -74,6 +74,18 @@ public sealed class ModelPackageTests
     }
 
     [Fact]
+    public void Load_StartPosesNotOnePerStart_NamesTheirFile()
+    {
+        string folder = CopyFixture("tiny_view_pose");
+        File.Copy(Fixtures.File("npy", "uint8_v1.npy"), Path.Combine(folder, "start_poses.npy"), overwrite: true);
+
+        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
+
+        Assert.Equal(Path.Combine(folder, "start_poses.npy"), ex.FilePath);
+        Assert.Contains("start poses are UInt8 [2,3,4] but must be float32 [3,3], one per start state", ex.Message);
+    }
+
+    [Fact]
     public void Load_MissingGraph_NamesIt()
     {
         string folder = CopyFixture("tiny");

@@ -31,6 +31,7 @@ public sealed class WorldModelStepTests : IDisposable
         batch.SetContext(row, package.Start(world % package.StartCount));
         batch.SetAction(row, world % 4);
         WorldNoise.Fill((ulong)(1000 + world), world * 3, batch.Noise(row));
+        batch.SetViewPose(row, new Pose(world + 0.5, 2.0 * world, 0.1 * world));  // read only by a graph that takes it
         if (world % 2 == 1)
         {
             var remembered = new byte[FrameFloats];
@@ -61,6 +62,26 @@ public sealed class WorldModelStepTests : IDisposable
             Assert.Equal(1 / (1 + MathF.Exp(-logit)), frame[i], 1e-6f);
         }
         Assert.Equal([0.3f + 0.001f * 4.5f, 0.06f, 0.15f], batch.PoseDelta(row).ToArray(), new ToleranceComparer(1e-6f));
+    }
+
+    [Fact]
+    public void Step_AGraphThatReadsTheViewPose_GetsEachRowsPose_AndItsPackageSaysWhereStartsWereSeenFrom()
+    {
+        using ModelPackage package = Fixtures.Load("tiny_view_pose");
+        using WorldModel model = package.CreateWorldModel();
+        using StepBatch batch = model.CreateBatch(4);
+        FillRow(package, batch, batch.AddRow(), world: 3);
+        FillRow(package, batch, batch.AddRow(), world: 2);
+
+        model.Step(batch);
+
+        // tiny_view_pose's pose_delta adds 0.001 · view_pose to tiny's; FillRow's pose of world w is (w + 0.5, 2w, 0.1w).
+        Assert.True(package.Manifest.TakesViewPose);
+        Assert.Equal([0.3f + 0.001f * 4.5f + 0.0035f, 0.06f + 0.006f, 0.15f + 0.0003f], batch.PoseDelta(0).ToArray(), new ToleranceComparer(1e-6f));
+        Assert.Equal([0.2f + 0.0025f, 0.04f + 0.004f, 0.1f + 0.0002f], batch.PoseDelta(1).ToArray(), new ToleranceComparer(1e-6f));
+        Assert.Equal(new Pose(2.5, 2.5, (float)(Math.PI / 2)), package.StartPose(1));  // make_fixture_models.start_poses
+        Assert.Equal(new Pose(0, 0, 0), _package.StartPose(1));  // tiny names no start poses
+        Assert.False(_package.Manifest.TakesViewPose);
     }
 
     [Fact]
@@ -151,6 +172,7 @@ public sealed class WorldModelStepTests : IDisposable
     [Theory]
     [InlineData("tiny")]
     [InlineData("tiny_rgb24")]
+    [InlineData("tiny_view_pose")]
     public void AddRow_AfterClear_StartsFromZeroedInputs(string fixture)
     {
         using ModelPackage package = Fixtures.Load(fixture);

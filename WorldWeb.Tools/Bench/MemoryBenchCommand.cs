@@ -132,7 +132,7 @@ public static class MemoryBenchCommand
         var poseTracking = PoseTracking.Of(manifest);
         var context = package.Start(0).ToArray().Chunk(floats).ToList();
         var random = new Random(7);
-        var pose = new Pose(0, 0, 0);
+        var pose = package.StartPose(0);
         var steps = (int)(minutes * 60 * manifest.Fps);
         long written = 0;
         var writeMs = new List<double>();
@@ -146,6 +146,7 @@ public static class MemoryBenchCommand
             var row = batch.AddRow();
             batch.SetContext(row, context);
             batch.SetAction(row, action);
+            batch.SetViewPose(row, pose);
             WorldNoise.Fill(3, s, batch.Noise(row));
             feed.Fill(batch, row, memory, pose, s);
             model.Step(batch);

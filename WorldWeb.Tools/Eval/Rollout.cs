@@ -80,6 +80,7 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
     {
         batch.SetContext(row, context);
         batch.SetAction(row, action);
+        batch.SetViewPose(row, previous);
         WorldNoise.Fill(spec.Seed, step, batch.Noise(row));
         if (spec.Memory is not null) feed.Fill(batch, row, spec.Memory, previous, step, changesWorld.Contains(action), out _);
     }

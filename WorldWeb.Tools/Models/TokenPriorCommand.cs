@@ -97,7 +97,8 @@ public static class TokenPriorCommand
         var random = new Random(seed);
         var players = Enumerable.Range(0, worlds).Select(w => new Player(
             package.Start((seed + w) % package.StartCount).ToArray().Chunk(values).ToList(),
-            new WorldMemory(new MemoryPolicy(), frames), new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames))).ToArray();
+            new WorldMemory(new MemoryPolicy(), frames), new MemoryFeed(manifest.MemorySlots, manifest.ContextFrames))
+            { Pose = package.StartPose((seed + w) % package.StartCount) }).ToArray();
         var clock = Stopwatch.StartNew();
         for (long s = 1; s <= steps; s++)
         {
@@ -108,6 +109,7 @@ public static class TokenPriorCommand
                 var row = batch.AddRow();
                 batch.SetContext(row, player.Context);
                 batch.SetAction(row, player.Action);
+                batch.SetViewPose(row, player.Pose);
                 WorldNoise.Fill((ulong)(seed * 1000 + row), s, batch.Noise(row));
                 player.Feed.Fill(batch, row, player.Memory, player.Pose, s);
             }

@@ -218,6 +218,26 @@ class TokenModelTest(unittest.TestCase):
         self.assertTrue(torch.isfinite(loss))
         self.assertEqual([n for n, p in self.model.named_parameters() if p.grad is None], [])
 
+    def test_the_face_map_starts_silent_then_reaches_the_frame_and_trains(self):
+        posed = WorldModel(dataclasses.replace(self.cfg.model, face_map=True), ACTIONS).eval()
+        posed.load_state_dict(self.model.state_dict(), strict=False)  # as --init-from a model without it
+        args, cell = inputs(2), torch.tensor([[3.5, 12.5, 0.0], [3.2, 12.5, 1.0]])
+        torch.testing.assert_close(self.run_model(*args, model=posed)[0], self.run_model(*args)[0], rtol=0, atol=0)
+        context, action, memory, memory_pose, _ = args
+        batch = {"context": context, "action": action, "memory": memory, "memory_pose": memory_pose,
+                 "target": torch.rand(2, 3, H, W), "pose_delta": torch.zeros(2, 3), "view_pose": cell}
+        posed.train()
+        training_loss(posed, batch, self.cfg.train)[0].backward()
+        self.assertGreater(float(posed.denoiser.stem_face.weight.grad.abs().sum()), 0)
+        torch.nn.init.normal_(posed.denoiser.stem_face.weight, std=1.0)
+        posed.eval()
+        moved = cell.clone()
+        moved[:, 0] += 0.25  # a quarter cell along x: the faces ahead lie elsewhere in the view
+        self.assertFalse(torch.equal(self.run_model(*args, cell, model=posed)[0], self.run_model(*args, moved, model=posed)[0]))
+        whole = cell.clone()
+        whole[:, 0] += 1.0  # the next cell, the same place in it
+        torch.testing.assert_close(self.run_model(*args, cell, model=posed)[0], self.run_model(*args, whole, model=posed)[0])
+
     def test_a_row_whose_action_changes_the_world_weighs_change_weight(self):
         context, action, memory, memory_pose, _ = inputs(2)
         action = torch.tensor([ACTIONS - 1, 0])

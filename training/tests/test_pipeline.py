@@ -197,6 +197,38 @@ class PipelineTest(unittest.TestCase):
             quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", self.root / "runs" / "y",
                     "--init-from", self.root / "runs" / "moments" / "fewer.pt", "--keep-optimizer")
 
+    def test_a_face_map_added_to_a_trained_model_keeps_its_moments_learns_at_its_own_rate_and_exports(self):
+        old = trained_to(self.root / "runs" / "unposed", self.shards, 2)
+        config = json.loads(TINY_CONFIG.read_text())
+        config["model"]["face_map"], config["train"]["face_map_lr_scale"] = True, 20.0
+        posed_config = self.root / "posed.json"
+        posed_config.write_text(json.dumps(config))
+        run = self.root / "runs" / "posed"
+        quietly(train.main, "--config", posed_config, "--data", self.shards, "--out", run, "--steps", 1,
+                "--init-from", self.root / "runs" / "unposed" / "checkpoint.pt", "--keep-optimizer")
+        saved = torch.load(run / "checkpoint.pt", weights_only=False)
+        rest, posed = saved["optimizer"]["param_groups"]
+        self.assertEqual((posed.get("lr_scale"), len(posed["params"])), (20.0, 1))
+        self.assertAlmostEqual(posed["lr"], 20 * rest["lr"])
+        # Every old parameter took its moments and stepped once more; the stem moved off zero.
+        for index, moments in old["optimizer"]["state"].items():
+            self.assertEqual(int(saved["optimizer"]["state"][index]["step"]), int(moments["step"]) + 1)
+        self.assertGreater(float(saved["model"]["denoiser.stem_face.weight"].abs().sum()), 0)
+
+        # Its package takes the view pose and says where each start was seen from, in every graph.
+        package = self.root / "models" / "posed"
+        quietly(export.main, "--checkpoint", run / "checkpoint.pt", "--out", package, "--starts-from", self.shards,
+                "--starts", 2)
+        world = json.loads((package / "world.json").read_text())
+        self.assertEqual(world["inputs"]["view_pose"], {"name": "view_pose", "dtype": "float32", "shape": ["batch", 3]})
+        for graph in ("model.onnx", "pool.onnx", "model_half.onnx", "model_int8.onnx"):
+            self.assertIn("view_pose", [i.name for i in onnx.load(str(package / graph)).graph.input], graph)
+        self.assertEqual(mismatches(world, onnx.load(str(package / "model.onnx")).graph), [])
+        index = json.loads((self.shards / "index.json").read_text())
+        first = [np.load(self.shards / f"{e['name']}.poses.npy")[3] for e in index["episodes"][:2]]  # K = 4
+        self.assertEqual(world["start_poses"], "start_poses.npy")
+        np.testing.assert_array_equal(np.load(package / "start_poses.npy"), np.stack(first).astype(np.float32))
+
     def test_exhausted_time_budget_stops_with_a_checkpoint(self):
         run = self.root / "runs" / "budget"
         quietly(train.main, "--config", TINY_CONFIG, "--data", self.shards, "--out", run, "--max-minutes", 0)

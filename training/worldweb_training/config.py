@@ -36,6 +36,10 @@ class ModelConfig:
     fov_degrees: float = 66.0
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
+    # Where a mark would lie on the faces ahead, from the pose the server tracks (facemap.py): from a wall filling the
+    # view the model cannot tell where on the face it stands. Torch only so far (training, paint_check,
+    # free_play_check): the ONNX graph does not take it yet.
+    face_map: bool = False
     pose_hidden: int = 64
     sampler_times: tuple = (1.0, 0.5)  # noise level of each unrolled denoiser pass
     pose_scale: float = 10.0  # per-step deltas are ~0.1 cell / ~0.09 rad; scaled to O(1)
@@ -89,6 +93,7 @@ class TrainConfig:
     steps: int = 20000
     batch_size: int = 32
     lr: float = 3e-4
+    face_map_lr_scale: float = 1.0  # the face-map stem's rate, × lr (run.Run._parameter_groups)
     min_lr_fraction: float = 0.1  # cosine decay floor
     warmup_steps: int = 200
     weight_decay: float = 0.01

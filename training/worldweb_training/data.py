@@ -242,6 +242,7 @@ class WindowSampler:
         return {"context": episode.frames[s - self.k:s], "target": episode.frames[s],
                 "action": episode.actions[s].astype(np.int64),
                 "pose_delta": relative_pose(episode.poses[s - 1], episode.poses[s]),
+                "view_pose": episode.poses[s - 1].astype(np.float32),
                 "memory": memory, "memory_pose": memory_pose, "memory_step": memory_step}
 
     def _retrieved_steps(self, e, s, before=None):
@@ -279,6 +280,8 @@ def to_model_inputs(batch, device) -> dict:
               "memory_pose": torch.from_numpy(batch["memory_pose"]).to(device),
               "action": torch.from_numpy(batch["action"]).to(device),
               "pose_delta": torch.from_numpy(batch["pose_delta"]).to(device)}
+    if "view_pose" in batch:
+        inputs["view_pose"] = torch.from_numpy(batch["view_pose"]).to(device)
     if "patch_weight" in batch:
         inputs["patch_weight"] = torch.from_numpy(batch["patch_weight"]).to(device)
     return inputs

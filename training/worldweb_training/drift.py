@@ -54,7 +54,8 @@ class DriftPool:
                 inputs = to_model_inputs(batch, device)
                 context = inputs["context"] if context is None else context
                 noise = torch.randn(len(rows), 3, h, w).to(device)
-                frame, _ = model(context, inputs["action"], inputs["memory"], inputs["memory_pose"], noise)
+                frame, _ = model(context, inputs["action"], inputs["memory"], inputs["memory_pose"], noise,
+                                 inputs.get("view_pose"))
                 context = torch.cat([context[:, 1:], frame[:, None]], 1)
                 self.frames[first:first + len(rows), i] = (frame * 255).round().byte().movedim(1, -1).cpu().numpy()
         model.train(was_training)

@@ -41,7 +41,7 @@ class HeldOutBatch:
         model.eval()
         frames, poses = [], []
         for c in self.chunks:
-            frame, pose = model(c["context"], c["action"], c["memory"], c["memory_pose"], c["noise"])
+            frame, pose = model(c["context"], c["action"], c["memory"], c["memory_pose"], c["noise"], c.get("view_pose"))
             frames.append(frame)
             poses.append(pose)
         model.train(was_training)

@@ -123,6 +123,13 @@ class RealFrames:
                 "colour_tvd": total_variation(colour_histogram(frames), self.histogram)}
 
 
+def moved(pose, step):
+    """[B, 3] poses (x, y, heading) moved by [B, 3] steps (forward, right, dheading) seen from them (relpose's inverse)."""
+    cos, sin = torch.cos(pose[:, 2]), torch.sin(pose[:, 2])
+    return torch.stack([pose[:, 0] + step[:, 0] * cos - step[:, 1] * sin,
+                        pose[:, 1] + step[:, 0] * sin + step[:, 1] * cos, pose[:, 2] + step[:, 2]], 1)
+
+
 @torch.no_grad()
 def free_play(model, episodes, action_names, rollouts, steps, seed=FREE_PLAY_NOISE_SEED, device="cpu"):
     """Generated frames [steps, rollouts, 3, H, W] from true contexts of `episodes`, explore policy, empty memory."""
@@ -130,8 +137,10 @@ def free_play(model, episodes, action_names, rollouts, steps, seed=FREE_PLAY_NOI
     noise_rng = torch.Generator().manual_seed(seed)
     k, m = model.cfg.context_frames, model.cfg.memory_slots
     which = rng.integers(len(episodes), size=rollouts)
-    context = torch.stack([as_float(episodes[e].frames[s - k:s]) for e, s in
-                           ((e, int(rng.integers(k, len(episodes[e])))) for e in which)]).to(device)
+    starts = [(e, int(rng.integers(k, len(episodes[e])))) for e in which]
+    context = torch.stack([as_float(episodes[e].frames[s - k:s]) for e, s in starts]).to(device)
+    # The pose as the server tracks it: the start's, moved by the model's own pose head (cfg.face_map).
+    pose = torch.from_numpy(np.stack([episodes[e].poses[s - 1] for e, s in starts]).astype(np.float32)).to(device)
     actions = torch.from_numpy(np.stack([explore_actions(rng, steps, action_names) for _ in range(rollouts)], 1))
     h, w = context.shape[-2:]
     memory, memory_pose = torch.zeros(rollouts, m, 3, h, w, device=device), torch.zeros(rollouts, m, 4, device=device)
@@ -140,7 +149,8 @@ def free_play(model, episodes, action_names, rollouts, steps, seed=FREE_PLAY_NOI
     frames = []
     for step in range(steps):
         noise = torch.randn(rollouts, 3, h, w, generator=noise_rng).to(device)
-        frame, _ = model(context, actions[step].to(device), memory, memory_pose, noise)
+        frame, step_pose = model(context, actions[step].to(device), memory, memory_pose, noise, pose)
+        pose = moved(pose, step_pose)
         frame = (frame * 255).round() / 255  # what players see is 8-bit, and that is what comes back as context
         frames.append(frame.cpu())
         context = torch.cat([context[:, 1:], frame[:, None]], 1)

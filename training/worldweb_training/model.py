@@ -28,6 +28,7 @@ from torch import nn
 
 from .codebook import from_patches, quantize
 from .config import ModelConfig
+from .facemap import FACE_CROSSINGS, face_map
 from .viewwarp import turn_views
 
 NOISE_LEVEL_FREQUENCIES = 8
@@ -79,6 +80,11 @@ class Denoiser(nn.Module):
         # for the noisy frame. Memory-pose features are constant over space: their share is a bias.
         self.stem_condition = nn.Conv2d(condition_channels, c1, 2, stride=2)
         self.stem_pose = nn.Linear(pose_channels, c1, bias=False)
+        # Where a mark would lie on the faces ahead (facemap.py), zero at the start: a model given it draws as before
+        # until training moves it.
+        self.stem_face = nn.Conv2d(2 * FACE_CROSSINGS, c1, 2, stride=2, bias=False) if cfg.face_map else None
+        if self.stem_face is not None:
+            nn.init.zeros_(self.stem_face.weight)
         self.tokens = cfg.output == "tokens"
         # The token model sees no noisy frame: it chooses patches instead of denoising.
         self.stem_noisy = None if self.tokens else nn.Conv2d(3, c1, 2, stride=2, bias=False)
@@ -108,8 +114,9 @@ class Denoiser(nn.Module):
         nn.init.zeros_(self.out.bias)
         self.out.bias.data[3:] = GATE_BIAS
 
-    def condition(self, images, pose_features):
-        return self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
+    def condition(self, images, pose_features, faces=None):
+        stem = self.stem_condition(images) + self.stem_pose(pose_features)[:, :, None, None]
+        return stem if faces is None else stem + self.stem_face(faces)
 
     def forward(self, condition, x_t, emb, last_frame=None):
         """(residual, gate logits, 8² features); the token model: (patch logits, 8² features)."""
@@ -161,9 +168,10 @@ class WorldModel(nn.Module):
         if cfg.output == "tokens":  # filled by k-means before training (codebook.py); saved with the weights
             self.register_buffer("codebook", torch.zeros(cfg.codebook_size, 3 * cfg.patch ** 2))
 
-    def condition(self, context, memory, memory_pose, context_level=None, noise=None):
+    def condition(self, context, memory, memory_pose, context_level=None, noise=None, view_pose=None):
         """What every denoiser pass of one frame shares: stem features, the last frame, the valid memories,
-        and the embedding of the context's noise level ([B] or [1]; default: the level of play).
+        and the embedding of the context's noise level ([B] or [1]; default: the level of play), plus, with
+        cfg.face_map, the pose the last context frame was seen from ([B, 3]: x, y in cells, heading; None: unknown).
 
         `noise` ([B, K, 3, H, W], in [−1, 1] units) is seen by the U-Net only, never copied by the base, so it
         does not pile up in play.
@@ -186,7 +194,10 @@ class WorldModel(nn.Module):
         pose = torch.cat([torch.tanh(memory_pose[..., :2] / 2), torch.sin(dheading), torch.cos(dheading), valid], -1)
         pose = torch.cat(list((pose * valid).unbind(1)), 1)
         level = self.context_level_embed(_level_features(context_level, self.frequencies))
-        return self.denoiser.condition(images, pose), last_frame, memory, valid, level, memory_pose
+        faces = None
+        if self.cfg.face_map and view_pose is not None:
+            faces = face_map(view_pose, *context.shape[-2:], self.cfg.fov_degrees).to(images.dtype)
+        return self.denoiser.condition(images, pose, faces), last_frame, memory, valid, level, memory_pose
 
     def denoise(self, conditioning, x_t, t, action):
         """x0 prediction in [−1, 1] for noisy x_t at noise level t ([B] or [1]), plus the 8² features."""
@@ -264,10 +275,10 @@ class WorldModel(nn.Module):
         """Scaled (forward, right, dheading) of pose s relative to pose s−1; divide by pose_scale for cells/rad."""
         return self.pose_head(torch.cat([mid.mean((2, 3)), self.action_embed(action)], 1))
 
-    def forward(self, context, action, memory, memory_pose, noise):
+    def forward(self, context, action, memory, memory_pose, noise, view_pose=None):
         level = self.cfg.context_noise_inference
         context_noise_ = level * context_noise(noise, self.cfg.context_frames) if level > 0 else None
-        conditioning = self.condition(context, memory, memory_pose, noise=context_noise_)
+        conditioning = self.condition(context, memory, memory_pose, noise=context_noise_, view_pose=view_pose)
         if self.cfg.output == "tokens":
             logits, mid = self.token_logits(conditioning, action)
             frame = self.render_tokens(self.sample_tokens(logits, noise), *noise.shape[-2:])

@@ -40,7 +40,8 @@ def training_loss(model, inputs, train_cfg, changing_actions=None):
     t = noise_levels(len(target), cfg.sampler_times, train_cfg.sampler_time_fraction, target.device)
     x_t = (1 - t[:, None, None, None]) * target + t[:, None, None, None] * torch.randn_like(target)
     noise, level = context_corruption(inputs["context"], train_cfg)
-    conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"], level, noise)
+    conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"], level, noise,
+                                   inputs.get("view_pose"))
     x0, mid = model.denoise(conditioning, x_t, t, inputs["action"])
     frame_loss = F.mse_loss(x0, target)
     # The pose is read from the first sampler pass only, so it is trained only where the denoiser
@@ -79,7 +80,7 @@ def token_loss(model, inputs, train_cfg, changing_actions=None):
         context = stray_patches(context, model.codebook, cfg.patch, train_cfg.stray_patches_max)
         memory = stray_patches(memory, model.codebook, cfg.patch, train_cfg.stray_patches_max)
     noise, level = context_corruption(context, train_cfg)
-    conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise)
+    conditioning = model.condition(context, memory, inputs["memory_pose"], level, noise, inputs.get("view_pose"))
     logits, mid = model.token_logits(conditioning, inputs["action"], memory_prior=False)
     codes, _ = quantize(inputs["target"], model.codebook, cfg.patch)
     # Losses in float32 whatever the precision of the products (train.precision): a bfloat16 log-softmax over

@@ -11,16 +11,24 @@ ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", 
                "strafe_left": ["KeyQ"], "strafe_right": ["KeyE"], "paint": ["KeyF", "Space"]}
 FPS = 20
 INPUTS = ("context", "action", "memory", "memory_pose", "noise")
+VIEW_POSE = "view_pose"  # the tracked pose of the last context frame, for a model with a face map (facemap.py)
+START_POSES_FILE = "start_poses.npy"
 OUTPUTS = ("frame", "pose_delta")
 CODEBOOK_FILE = "codebook.npy"
 _DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64", onnx.TensorProto.UINT8: "uint8"}
 
 
-def tensor_roles(k, m, h, w) -> tuple:
+def input_names(model_cfg) -> tuple:
+    return INPUTS + ((VIEW_POSE,) if model_cfg.face_map else ())
+
+
+def tensor_roles(k, m, h, w, view_pose=False) -> tuple:
     frame = [3, h, w]
     inputs = {"context": ("float32", [k] + frame), "action": ("int64", []),
               "memory": ("float32", [m] + frame), "memory_pose": ("float32", [m, 4]),
               "noise": ("float32", frame)}
+    if view_pose:
+        inputs[VIEW_POSE] = ("float32", [3])
     outputs = {"frame": ("float32", frame), "pose_delta": ("float32", [3])}
 
     def table(roles):
@@ -65,7 +73,7 @@ def add_codebook(folder, graph: onnx.ModelProto, world_json: dict) -> dict:
 
 def manifest(name, model_cfg, world, training, version) -> dict:
     h, w = world["height"], world["width"]
-    inputs, outputs = tensor_roles(model_cfg.context_frames, model_cfg.memory_slots, h, w)
+    inputs, outputs = tensor_roles(model_cfg.context_frames, model_cfg.memory_slots, h, w, model_cfg.face_map)
     return {
         "format": "worldweb-model/1", "name": name, "version": version,
         "description": f"Action-conditioned maze world model trained on the WorldWeb reference world: "
@@ -73,6 +81,8 @@ def manifest(name, model_cfg, world, training, version) -> dict:
                            f"each {model_cfg.patch}x{model_cfg.patch} patch chosen from {model_cfg.codebook_size} real patches."
                            if model_cfg.output == "tokens" else f"{len(model_cfg.sampler_times)}-step flow sampler."),
         "onnx": "model.onnx", "starts": "starts.npy",
+        # Where each start's last frame was seen from: a model that reads the pose needs it in the world's own grid.
+        **({"start_poses": START_POSES_FILE} if model_cfg.face_map else {}),
         "frame": {"width": w, "height": h, "channels": 3}, "fps": FPS,
         "context_frames": model_cfg.context_frames, "memory_slots": model_cfg.memory_slots,
         "actions": [action_spec(i, a, world) for i, a in enumerate(world["actions"])],
@@ -125,6 +135,11 @@ def action_spec(index, name, world) -> dict:
 def start_states(shards, count, context_frames) -> np.ndarray:
     """uint8 [N, K, H, W, 3]: the first K frames of the first N episodes."""
     return np.stack([e.frames[:context_frames] for e in shards.episodes[:count]])
+
+
+def start_poses(shards, count, context_frames) -> np.ndarray:
+    """float32 [N, 3] (x, y in cells, heading): the pose of each start state's last frame."""
+    return np.stack([e.poses[context_frames - 1] for e in shards.episodes[:count]]).astype(np.float32)
 
 
 def graph_signature(graph: onnx.GraphProto) -> dict:

@@ -17,6 +17,8 @@ from .model import WorldModel
 from .objective import training_loss
 from .schedule import learning_rate
 
+NEW_INPUT = "denoiser.stem_face."  # the face-map stem (model.Denoiser), trained at its own rate
+
 
 def _start_new_rows(name, grown, old):
     """See Run._init_from: new rows of the action embedding and of the token head."""
@@ -72,7 +74,7 @@ class Run:
         self.rng = np.random.default_rng(self.cfg.train.seed)
         self.model = WorldModel(self.cfg.model, len(shards.actions)).to(device)
         t = self.cfg.train
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=t.lr, weight_decay=t.weight_decay)
+        self.optimizer = torch.optim.AdamW(self._parameter_groups(), lr=t.lr, weight_decay=t.weight_decay)
         self.progress = {"step": 0, "samples": 0, "wall_seconds": 0.0, "eval": None}
         self.earlier_stages = []  # the runs whose weights this one started from (--init-from), oldest first
         if saved:
@@ -117,13 +119,30 @@ class Run:
             self._keep_optimizer(parent, path, grown)
         print(f"weights{' and AdamW moments' if keep_optimizer else ''} from {path}", flush=True)
 
+    def _parameter_groups(self):
+        """The face-map stem in a group of its own at face_map_lr_scale × the rate: added to a trained model it starts
+        at zero, and at a fine-tune's rate a new input barely moves (paint26's pose embedding: 0.0015 in 500 steps)."""
+        named = list(self.model.named_parameters())
+        rest = [p for n, p in named if not n.startswith(NEW_INPUT)]
+        new = [p for n, p in named if n.startswith(NEW_INPUT)]
+        return [{"params": rest}] + ([{"params": new, "lr_scale": self.cfg.train.face_map_lr_scale}] if new else [])
+
     def _keep_optimizer(self, parent, path, grown):
         """Takes the parent's AdamW moments: a fresh optimizer's first steps move every weight by about the learning
         rate whatever its gradient's scale, which a continuation at a small rate need not do (paint9-12 all fell
         below the paint1 they started from). Only for the same parameters: a grown layer has no moments to keep."""
         if grown:
             raise SystemExit(f"{path}: --keep-optimizer needs the same parameters, and {grown[0]} grew")
-        self.optimizer.load_state_dict(parent["optimizer"])
+        # The optimizer numbers parameters group by group; a module the parent lacks (the face map) starts afresh.
+        named = dict(self.model.named_parameters())
+        ids = {id(p): n for n, p in named.items()}
+        names = [ids[id(p)] for group in self.optimizer.param_groups for p in group["params"]]
+        kept = [n for n in names if n in parent["model"]]  # the parent's parameters, in its (the same) order
+        at = {name: i for i, name in enumerate(kept)}
+        moments = parent["optimizer"]["state"]
+        state = self.optimizer.state_dict()
+        state["state"] = {i: moments[at[n]] for i, n in enumerate(names) if n in at and at[n] in moments}
+        self.optimizer.load_state_dict(state)
         for group in self.optimizer.param_groups:  # the moments, not the parent's hyperparameters
             group["weight_decay"] = self.cfg.train.weight_decay
 
@@ -194,7 +213,7 @@ class Run:
     def step(self):
         t = self.cfg.train
         for group in self.optimizer.param_groups:
-            group["lr"] = learning_rate(self.progress["step"], t)
+            group["lr"] = learning_rate(self.progress["step"], t) * group.get("lr_scale", 1.0)
         inputs = to_model_inputs(self._batch(t.batch_size), self.device)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=t.precision == "bfloat16"):
             loss, parts = training_loss(self.model, inputs, t, self.changing_actions)
