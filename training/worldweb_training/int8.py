@@ -104,7 +104,8 @@ def step(model, inputs):
     level = model.cfg.context_noise_inference
     noise = inputs["noise"]
     conditioning = model.condition(inputs["context"], inputs["memory"], inputs["memory_pose"],
-                                   noise=level * context_noise(noise, model.cfg.context_frames) if level > 0 else None)
+                                   noise=level * context_noise(noise, model.cfg.context_frames) if level > 0 else None,
+                                   view_pose=inputs.get("view_pose"))
     logits, mid = model.token_logits(conditioning, inputs["action"])
     return model.sample_tokens(logits, noise), model.pose_delta(mid, inputs["action"]) / model.cfg.pose_scale
 
@@ -155,6 +156,7 @@ def emulated(model, ranges, convs=(), codebook=False, prior_codebook=False):
     QLinearConv rounds them), the context and memory codebook search, the memory prior's codebook search."""
     modules = conv_modules(model)
     saved, handles = {}, []
+    originals = (model_module.quantize, model.__dict__.get("_quantized"))  # before the try: its finally restores them
     try:
         for name in convs:
             m = modules[name]
@@ -170,7 +172,6 @@ def emulated(model, ranges, convs=(), codebook=False, prior_codebook=False):
                 m.bias.data = torch.round(m.bias.data / bias_scale) * bias_scale
             handles.append(m.register_forward_pre_hook(lambda _, args, s=sx, z=zx: (_fake(args[0], s, z),)))
             handles.append(m.register_forward_hook(lambda _, args, out, s=sy, z=zy: _fake(out, s, z)))
-        originals = (model_module.quantize, model.__dict__.get("_quantized"))
         if prior_codebook:
             model_module.quantize = lambda frames, book, patch: int8_quantize(frames, book, patch)
         if codebook:
