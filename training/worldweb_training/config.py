@@ -37,8 +37,8 @@ class ModelConfig:
     norm_groups: int = 8
     embed_dim: int = 64  # action + noise-level embedding that drives FiLM
     # Where a mark would lie on the faces ahead, from the pose the server tracks (facemap.py): from a wall filling the
-    # view the model cannot tell where on the face it stands. Torch only so far (training, paint_check,
-    # free_play_check): the ONNX graph does not take it yet.
+    # view the model cannot tell where on the face it stands. The exported graph then takes the pose as its optional
+    # `view_pose` input (docs/model-format.md).
     face_map: bool = False
     pose_hidden: int = 64
     sampler_times: tuple = (1.0, 0.5)  # noise level of each unrolled denoiser pass
