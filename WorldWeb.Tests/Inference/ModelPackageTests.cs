@@ -61,28 +61,18 @@ public sealed class ModelPackageTests
         Assert.Equal(folder, ex.FilePath);
     }
 
-    [Fact]
-    public void Load_StartsOfWrongShape_NamesStartsFile()
+    [Theory]
+    [InlineData("tiny", "starts.npy", "start states have shape [2,3,4] but world.json requires [N,2,8,8,3]")]
+    [InlineData("tiny_view_pose", "start_poses.npy", "start poses are UInt8 [2,3,4] but must be float32 [3,3], one per start state")]
+    public void Load_StartsOrStartPosesOfWrongShape_NamesTheirFile(string fixture, string file, string expected)
     {
-        string folder = CopyFixture("tiny");
-        File.Copy(Fixtures.File("npy", "uint8_v1.npy"), Path.Combine(folder, "starts.npy"), overwrite: true);
+        string folder = CopyFixture(fixture);
+        File.Copy(Fixtures.File("npy", "uint8_v1.npy"), Path.Combine(folder, file), overwrite: true);
 
         var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
 
-        Assert.Equal(Path.Combine(folder, "starts.npy"), ex.FilePath);
-        Assert.Contains("start states have shape [2,3,4] but world.json requires [N,2,8,8,3]", ex.Message);
-    }
-
-    [Fact]
-    public void Load_StartPosesNotOnePerStart_NamesTheirFile()
-    {
-        string folder = CopyFixture("tiny_view_pose");
-        File.Copy(Fixtures.File("npy", "uint8_v1.npy"), Path.Combine(folder, "start_poses.npy"), overwrite: true);
-
-        var ex = Assert.Throws<ModelPackageException>(() => ModelPackage.Load(folder, new InferenceOptions(), NullLogger.Instance));
-
-        Assert.Equal(Path.Combine(folder, "start_poses.npy"), ex.FilePath);
-        Assert.Contains("start poses are UInt8 [2,3,4] but must be float32 [3,3], one per start state", ex.Message);
+        Assert.Equal(Path.Combine(folder, file), ex.FilePath);
+        Assert.Contains(expected, ex.Message);
     }
 
     [Fact]
