@@ -1,7 +1,7 @@
-// Paints a wall in Chromium as a person does and comes back to it: walks forward into a wall, presses F, then turns
-// on the spot (the A key) until the page reports a revisit (the tracked pose back within 0.3 cells and 15° of a
-// memory at least 60 steps older), as many times as asked. Saves the play view before the paint, right after it and
-// at each return, so a person can see whether the mark is still there. Against a running `./worldweb run` whose
+// Paints a wall in Chromium as a person does and comes back to it: walks forward (WALK_MS, default 2.5 s), presses
+// F, then turns on the spot (the A key) until the page reports a revisit (the tracked pose back within 0.3 cells and
+// 15° of a memory at least 60 steps older), as many times as asked. Saves the play view before the paint, right after
+// it and at each return, so a person can see whether the mark is still there. Against a running `./worldweb run` whose
 // model has a paint action:
 //   npm --prefix scripts ci && node scripts/paint-screenshots.mjs http://127.0.0.1:5080 OUTDIR [SEED] [RETURNS] [WALK_MS]
 import { chromium } from 'playwright-core';
@@ -58,11 +58,11 @@ try {
   await shoot('painted');
 
   for (let r = 1; r <= returns; r++) {
-    const seen = Number(await stat('revisits'));
     // Half a turn first, so the revisit that stops the turn is the way back round, not the spot the turn began on.
     await page.keyboard.down('KeyA');
     const from = await step();
     await page.waitForFunction((from) => Number(document.querySelector('[data-stat=step]').textContent) >= from + 36, from);
+    const seen = Number(await stat('revisits'));
     await page.waitForFunction((seen) => Number(document.querySelector('[data-stat=revisits]').textContent) > seen,
       seen, { timeout: turnTimeoutMs, polling: 50 });
     await page.keyboard.up('KeyA');
