@@ -2,7 +2,7 @@
 // own (one world open to anyone's play), and a visitor's lobby with their live thumbnails, saved as a screenshot.
 // Against a running `./worldweb run`:
 //   npm --prefix scripts ci && node scripts/lobby-screenshot.mjs http://127.0.0.1:5080 docs/lobby.png
-import { chromium } from 'playwright-core';
+import { launchChromium, playNewWorld } from './browser.mjs';
 
 const [url, out] = process.argv.slice(2);
 if (!url || !out) {
@@ -17,26 +17,13 @@ const worlds = [
 // Held keys, as a person walks: mostly forward, with turns.
 const walk = [['KeyW', 1800], ['ArrowRight', 600], ['KeyW', 1400], ['ArrowLeft', 900]];
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let playing = true;
 try {
   const players = await Promise.all(worlds.map(async (world) => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(url);
-    const id = await page.evaluate(async (w) => {
-      const response = await fetch('/api/worlds', {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: w.title, seed: w.seed, isPublic: true, publicPlay: w.publicPlay }),
-      });
-      if (!response.ok) throw new Error(`creating a world: ${response.status} ${await response.text()}`);
-      return (await response.json()).id;
-    }, world);
-    await page.goto(`${url}/worlds/${id}`);
-    await page.waitForFunction(() => Number(document.querySelector('[data-stat=step]')?.textContent) > 0, null, { timeout: 60_000 });
-    await page.click('.view');
+    const id = await playNewWorld(page, url,
+      { title: world.title, seed: world.seed, isPublic: true, publicPlay: world.publicPlay });
     console.error(`playing '${world.title}' (${id})`);
     // Wrapped: an async function returning the walk itself would wait for it to end.
     return { walking: (async () => {

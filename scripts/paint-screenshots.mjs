@@ -4,7 +4,7 @@
 // it and at each return, so a person can see whether the mark is still there. Against a running `./worldweb run` whose
 // model has a paint action:
 //   npm --prefix scripts ci && node scripts/paint-screenshots.mjs http://127.0.0.1:5080 OUTDIR [SEED] [RETURNS] [WALK_MS]
-import { chromium } from 'playwright-core';
+import { launchChromium, playNewWorld } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 
 const [url, out, seedText = '1001', returnsText = '2', walkText = '2500'] = process.argv.slice(2);
@@ -17,31 +17,16 @@ const seed = Number(seedText), returns = Number(returnsText), walkMs = Number(wa
 const turnTimeoutMs = 40_000;
 
 mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  await page.goto(url);
-  const id = await page.evaluate(async (seed) => {
-    const response = await fetch('/api/worlds', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Paint and return', seed }),
-    });
-    if (!response.ok) throw new Error(`creating a world: ${response.status} ${await response.text()}`);
-    return (await response.json()).id;
-  }, seed);
-  await page.goto(`${url}/worlds/${id}`);
-  await page.waitForSelector('[data-stat=step]');
+  await playNewWorld(page, url, { title: 'Paint and return', seed });
   await page.waitForSelector('.keys li');
   if (await page.locator('.keys [data-action=paint]').count() === 0) {
     throw new Error("the page's keys name no paint action: run the server with a model that has one (--model DIR)");
   }
   const stat = (name) => page.textContent(`[data-stat=${name}]`);
   const step = async () => Number(await stat('step'));
-  await page.waitForFunction(() => Number(document.querySelector('[data-stat=step]').textContent) > 0);
-  await page.click('.view');
   const shoot = async (name) => {
     const path = `${out}/paint_${name}.png`;
     await page.locator('.view').screenshot({ path });

@@ -1,7 +1,7 @@
 // Plays a world in Chromium as a person does — keys held down for a while, then others — and saves screenshots of
 // the play page's view at the given seconds of play. Against a running `./worldweb run`:
 //   npm --prefix scripts install && node scripts/play-screenshots.mjs http://127.0.0.1:5080 docs/eval 0 10 30 60
-import { chromium } from 'playwright-core';
+import { launchChromium, playNewWorld } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 
 const [url, out, ...rest] = process.argv.slice(2);
@@ -15,25 +15,10 @@ const plan = [['KeyW', 2500], ['ArrowRight', 700], ['KeyW', 1800], ['ArrowLeft',
               ['KeyW', 1200], ['ArrowLeft', 500], ['KeyQ', 500], ['KeyW', 2200], ['ArrowRight', 1400]];
 
 mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  await page.goto(url);
-  const id = await page.evaluate(async () => {
-    const response = await fetch('/api/worlds', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Free play', seed: 1001 }),
-    });
-    if (!response.ok) throw new Error(`creating a world: ${response.status} ${await response.text()}`);
-    return (await response.json()).id;
-  });
-  await page.goto(`${url}/worlds/${id}`);
-  await page.waitForSelector('[data-stat=step]');
-  await page.waitForFunction(() => Number(document.querySelector('[data-stat=step]').textContent) > 0);
-  await page.click('.view');
+  await playNewWorld(page, url, { title: 'Free play', seed: 1001 });
   const started = Date.now();
   const pending = [...seconds].sort((a, b) => a - b);
   const shoot = async () => {
