@@ -95,6 +95,28 @@ public class EditPersistenceTests
     }
 
     [Fact]
+    public void A_way_in_plays_the_explorers_last_steps_to_the_wall_and_turns_to_face_it_without_painting()
+    {
+        var trajectory = ReferenceTrajectory.Record(seed: 1001, steps: 300, paints: true);
+        var world = World.Create(1001);
+        var (t, spot) = Enumerable.Range(60, 200).SelectMany(t => Enumerable.Range(0, 4)
+            .Select(q => (t, pose: trajectory.AgentPoses[t] with { HeadingSteps = q * AgentPose.StepsPerTurn / 4 })))
+            .First(s => world.FaceAhead(s.pose) is not null && s.pose.HeadingSteps != trajectory.AgentPoses[s.t].HeadingSteps);
+
+        var (from, way) = EditPersistence.WayIn(trajectory, t, spot, steps: 40);
+
+        Assert.Equal(trajectory.AgentPoses[t - 40], from);
+        Assert.Equal(40 + Math.Abs(trajectory.AgentPoses[t].TurnStepsTo(spot.HeadingSteps)), way.Count);
+        Assert.DoesNotContain(WorldAction.Paint, way);
+        world.Pose = from;
+        foreach (var action in way) world.Apply(action);
+        Assert.Equal(spot, world.Pose);
+        var (at, none) = EditPersistence.WayIn(trajectory, t, spot, steps: 0);
+        Assert.Equal(spot, at);
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public void Moves_off_counts_the_steps_whose_tracked_move_parted_from_the_worlds()
     {
         var world = PaintTests.FacingWall(seed: 11);

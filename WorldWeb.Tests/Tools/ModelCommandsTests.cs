@@ -101,6 +101,23 @@ public sealed class ModelCommandsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(returns, r => r.GetProperty("memory").GetBoolean() && r.GetProperty("recalled").GetArrayLength() > 0);
     }
 
+    [Theory]
+    [MemberData(nameof(DefaultModelTests.Packages), MemberType = typeof(DefaultModelTests))]
+    public void Turnaround_bench_with_a_way_in_turns_from_the_models_own_view_of_the_spot(string folder)
+    {
+        if (folder.Length == 0) { output.WriteLine("SKIPPED: no model package"); return; }
+        var json = Path.Combine(directory, "turnaround_walk.json");
+        Assert.Equal(0, TurnaroundBenchCommand.Run(CommandArgs.Parse(["bench", "turnaround", "--model", folder, "--seeds", "1001", "--spots", "1",
+            "--stand", "0", "--walk", "12", "--json", json])));
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        var returns = report.RootElement.GetProperty("returns").EnumerateArray().ToList();
+        Assert.Equal([35, 36, 37, 35, 36, 37], returns.Select(r => r.GetProperty("back").GetInt32()));
+        // The world walked in (the bench checks it ends at the spot) and, back by 36, shows the spot's view again.
+        Assert.All(returns.Where(r => r.GetProperty("back").GetInt32() == 36), r => Assert.Equal(60, r.GetProperty("reference_psnr").GetDouble()));
+        Assert.All(returns, r => Assert.True(r.TryGetProperty("turn_heading_error_degrees", out _)));
+    }
+
     [Fact]
     public void Inference_bench_check_compares_replayed_steps_with_the_plain_graph()
     {

@@ -12,10 +12,12 @@ namespace WorldWeb.Tools.Bench;
 
 /// <summary>
 /// ./worldweb bench turnaround --model DIR [--seeds 1001-1006] [--spots 3] [--stand 0,50,200] [--same-wall 25]
-/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--memory-format F] [--json OUT]: the user test of
-/// issue 19 §3. From
+/// [--recall-degrees D --novelty-degrees D --same-spot-degrees D] [--walk N] [--memory-format F] [--json OUT]: the user
+/// test of issue 19 §3. From
 /// true context facing a wall within paint reach (held-out mazes), turn right 180° (36 steps of 5°), stand S steps,
-/// turn left 37 steps; the frames after 35, 36 and 37 left turns are scored against the view before turning. At
+/// turn left 37 steps; the frames after 35, 36 and 37 left turns are scored against the view before turning. With
+/// <c>--walk N</c> the model first plays the explorer's last N steps to the spot and the turns that face the wall, as
+/// a player arrives on the play page (true context N steps back), and the view before turning is its own. At
 /// each return: PSNR, the tracked heading error (the pose integrated from the model's pose_delta against the
 /// reference world's under the same actions) and what <see cref="WorldMemory.Recall"/> gave the model's slots.
 /// Memory on and off, in lockstep batches as the server steps (<see cref="Rollout"/>).
@@ -31,11 +33,13 @@ public static class TurnaroundBenchCommand
         var seeds = args.IntList("seeds", Enumerable.Range(1001, 6).ToList());
         var spots = args.Int("spots", 3);
         var stands = args.IntList("stand", [0, 50, 200]);
+        var walk = args.Int("walk", 0);
         var sameWall = args.Double("same-wall", 25);
         var policy = MemoryFormatArgs.Read(args, Policy(args));
         var jsonPath = args.Text("json");
         args.EnsureAllRead();
         if (seeds.Any(s => s <= 1000)) throw new UsageException("--seeds must be held out: above 1000.");
+        if (walk < 0) throw new UsageException("--walk must be 0 or more steps.");
 
         using var package = PackageOpener.Open(modelDir, new InferenceOptions(), NullLogger.Instance);
         using var model = package.CreateWorldModel();
@@ -45,24 +49,34 @@ public static class TurnaroundBenchCommand
         foreach (var seed in seeds)
         {
             var trajectory = ReferenceTrajectory.Record(seed, 600);
-            foreach (var start in WallSpots(trajectory, k, spots))
+            foreach (var (t, start) in WallSpots(trajectory, k + walk, spots))
             {
+                // The way in: the explorer's last `walk` steps to the spot, then the turn that faces the wall.
+                var from = trajectory.AgentPoses[t - walk];
+                var turnToWall = trajectory.AgentPoses[t].TurnStepsTo(start.HeadingSteps);
+                List<WorldAction> wayIn = [.. trajectory.Actions.Skip(t - walk + 1).Take(walk).Select(a => (WorldAction)a),
+                    .. Enumerable.Repeat(turnToWall < 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, Math.Abs(turnToWall))];
+                if (walk == 0) wayIn = [];
                 foreach (var stand in stands)
                 {
-                    List<WorldAction> actions = [.. Enumerable.Repeat(WorldAction.TurnRight, Half), .. Enumerable.Repeat(WorldAction.Noop, stand),
+                    List<WorldAction> actions = [.. wayIn, .. Enumerable.Repeat(WorldAction.TurnRight, Half), .. Enumerable.Repeat(WorldAction.Noop, stand),
                         .. Enumerable.Repeat(WorldAction.TurnLeft, Backs[^1])];
-                    var reference = Replay(seed, start, actions);
+                    var reference = Replay(seed, walk == 0 ? start : from, actions);
+                    if (wayIn.Count > 0 && reference[wayIn.Count - 1].Pose != start)
+                    {
+                        throw new InvalidOperationException($"seed {seed}: the way in ended at {reference[wayIn.Count - 1].Pose}, not at the spot {start}");
+                    }
                     foreach (var withMemory in new[] { true, false })
                     {
                         var world = World.Create(seed);
-                        world.Pose = start;
+                        world.Pose = walk == 0 ? start : from;
                         var view = world.Render();
                         var context = Enumerable.Repeat(view, k).ToList();
                         var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
-                        for (var s = 0; s < k; s++) memory?.Remember(view, ReferenceTrajectory.ToPose(start), s);
-                        var row = new RolloutRow((ulong)seed * 7919 + (ulong)trials.Count / 2, k, context, ReferenceTrajectory.ToPose(start),
+                        for (var s = 0; s < k; s++) memory?.Remember(view, ReferenceTrajectory.ToPose(world.Pose), s);
+                        var row = new RolloutRow((ulong)seed * 7919 + (ulong)trials.Count / 2, k, context, ReferenceTrajectory.ToPose(world.Pose),
                             [.. actions.Select(a => (int)a)], memory);
-                        trials.Add(new Trial(seed, start, stand, withMemory, view, reference, row));
+                        trials.Add(new Trial(seed, start, world.Pose, stand, withMemory, wayIn.Count, view, reference, row));
                     }
                 }
             }
@@ -101,12 +115,12 @@ public static class TurnaroundBenchCommand
         };
     }
 
-    /// <summary>Poses along the explorer's walk, one every 60 steps, turned to the first right angle that faces a wall within paint reach.</summary>
-    private static IEnumerable<AgentPose> WallSpots(ReferenceTrajectory trajectory, int contextFrames, int count)
+    /// <summary>Poses along the explorer's walk (and their steps), one every 60 steps from <paramref name="first"/>, turned to the first right angle that faces a wall within paint reach.</summary>
+    private static IEnumerable<(int Step, AgentPose Pose)> WallSpots(ReferenceTrajectory trajectory, int first, int count)
     {
         var world = World.Create(trajectory.World.Seed);
         var found = 0;
-        for (var t = contextFrames; t < trajectory.Length && found < count; t += 60)
+        for (var t = first; t < trajectory.Length && found < count; t += 60)
         {
             var at = trajectory.AgentPoses[t];
             foreach (var q in Enumerable.Range(0, 4))
@@ -114,7 +128,7 @@ public static class TurnaroundBenchCommand
                 var pose = at with { HeadingSteps = q * AgentPose.StepsPerTurn / 4 };
                 if (world.FaceAhead(pose) is null) continue;
                 found++;
-                yield return pose;
+                yield return (t, pose);
                 break;
             }
         }
@@ -129,10 +143,14 @@ public static class TurnaroundBenchCommand
 
     private static Return Judge(Trial t, int back, int contextFrames, int slots, MemoryPolicy policy)
     {
-        var h = Half + t.Stand + back - 1;
+        var w = t.WayIn;
+        var h = w + Half + t.Stand + back - 1;
+        var headingError = HeadingError(t, h);
+        // The view the player left: the model's own frame at the spot after a way in, the world's when it began there.
+        var left = w == 0 ? t.View : t.Row.Frames[w - 1];
+        var worldLeft = w == 0 ? t.View : t.Reference[w - 1].Frame;
         var truth = ReferenceTrajectory.ToPose(t.Reference[h].Pose);
         var tracked = t.Row.Poses[h];
-        var headingError = Degrees(Angles.Wrap(tracked.Heading - truth.Heading));
         Recalled[] recalled = [];
         if (t.Row.Memory is { } memory)
         {
@@ -145,17 +163,21 @@ public static class TurnaroundBenchCommand
             recalled = [.. into.Take(n).Select(e => Describe(e!, previous, t, contextFrames))];
         }
         return new Return(t.Seed, t.Start.X, t.Start.Y, t.Start.HeadingSteps, t.Stand, back, t.Memory,
-            Round(FrameQuality.Psnr(t.Row.Frames[h], t.View)), Round(FrameQuality.Psnr(t.Reference[h].Frame, t.View)),
+            Round(FrameQuality.Psnr(t.Row.Frames[h], left)), Round(FrameQuality.Psnr(t.Reference[h].Frame, worldLeft)),
             Round(FrameQuality.Psnr(t.Row.Frames[h], t.Reference[h].Frame)), Round(headingError),
-            Round(Degrees(Angles.Wrap(t.Row.Poses[Half - 1].Heading - ReferenceTrajectory.ToPose(t.Reference[Half - 1].Pose).Heading))),
+            Round(HeadingError(t, w + Half - 1)), Round(headingError - (w == 0 ? 0 : HeadingError(t, w - 1))),
             Round(Math.Sqrt(Math.Pow(tracked.X - truth.X, 2) + Math.Pow(tracked.Y - truth.Y, 2))), recalled);
     }
+
+    /// <summary>The tracked heading after step <paramref name="h"/> less the world's, in degrees.</summary>
+    private static double HeadingError(Trial t, int h) =>
+        Degrees(Angles.Wrap(t.Row.Poses[h].Heading - ReferenceTrajectory.ToPose(t.Reference[h].Pose).Heading));
 
     /// <summary>A recalled entry: where it was written (step after the start, tracked and true heading) and how far and how turned it is from the query.</summary>
     private static Recalled Describe(MemoryEntry entry, Pose query, Trial t, int contextFrames)
     {
         var h = (int)entry.Step - contextFrames;
-        var trueHeading = h < 0 ? t.Start.Heading : t.Reference[h].Pose.Heading;
+        var trueHeading = h < 0 ? t.From.Heading : t.Reference[h].Pose.Heading;
         var distance = Math.Sqrt(Math.Pow(entry.Pose.X - query.X, 2) + Math.Pow(entry.Pose.Y - query.Y, 2));
         return new Recalled(h + 1, Round(Degrees(Angles.Wrap(entry.Pose.Heading - t.Start.Heading))),
             Round(Degrees(Angles.Wrap(trueHeading - t.Start.Heading))), Round(distance), Round(Degrees(Angles.Wrap(entry.Pose.Heading - query.Heading))));
@@ -176,6 +198,7 @@ public static class TurnaroundBenchCommand
             reference_psnr_mean = Round(g.Average(r => r.ReferencePsnr)),
             heading_error_mean_abs = Round(g.Average(r => Math.Abs(r.HeadingErrorDegrees))),
             heading_error_max_abs = Round(g.Max(r => Math.Abs(r.HeadingErrorDegrees))),
+            turn_heading_error_mean_abs = Round(g.Average(r => Math.Abs(r.TurnHeadingErrorDegrees))),
             slots_empty = Round(g.Count(r => r.Memory && r.Recalled.Length == 0) / (double)g.Count()),
             first_slot_is_start_view = Round(g.Count(r => r.Recalled.Length > 0 && r.Recalled[0].WrittenAt <= 0) / (double)g.Count()),
         });
@@ -198,14 +221,16 @@ public static class TurnaroundBenchCommand
 
     private static double Round(double value) => Math.Round(value, 3);
 
-    private sealed record Trial(int Seed, AgentPose Start, int Stand, bool Memory, byte[] View, List<(byte[] Frame, AgentPose Pose)> Reference, RolloutRow Row);
+    private sealed record Trial(int Seed, AgentPose Start, AgentPose From, int Stand, bool Memory, int WayIn, byte[] View, List<(byte[] Frame, AgentPose Pose)> Reference, RolloutRow Row);
 
     /// <summary>
     /// One return: PSNR of the model's frame and the world's own against the view before turning, the model's against
-    /// the world's at the same true pose, tracked heading error at the return and at the half turn, and the recall.
+    /// the world's at the same true pose, tracked heading error at the return and at the half turn, the part of it the
+    /// turn added (after a way in, the error at the spot taken off), and the recall.
     /// </summary>
     private sealed record Return(int Seed, double X, double Y, int HeadingSteps, int Stand, int Back, bool Memory, double Psnr, double ReferencePsnr,
-        double PsnrAgainstWorld, double HeadingErrorDegrees, double HalfTurnHeadingErrorDegrees, double PositionErrorCells, Recalled[] Recalled);
+        double PsnrAgainstWorld, double HeadingErrorDegrees, double HalfTurnHeadingErrorDegrees, double TurnHeadingErrorDegrees,
+        double PositionErrorCells, Recalled[] Recalled);
 
     /// <summary>
     /// <see cref="WrittenAt"/>: the step after the start it was written at (≤ 0: one of the true context frames);

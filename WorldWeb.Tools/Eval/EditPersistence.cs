@@ -14,9 +14,12 @@ namespace WorldWeb.Tools.Eval;
 /// played twice: with only the context in memory, so that the loop goes through places the model has never seen and
 /// must invent (its corridor may not be the world's, so the player may not come back to where the world does), and
 /// "seen before", with the world's own views along the loop in memory as if the player had walked it before painting:
-/// what the measure is about, whether memory keeps a change, with the way back known.
+/// what the measure is about, whether memory keeps a change, with the way back known. With a way in
+/// (<paramref name="wayIn"/> steps), each row begins that many steps earlier on the explorer's walk, from true context
+/// there, and the model plays the way to the spot and the turn that faces the wall before it paints: as a player paints
+/// on the play page, from the model's own frames and the pose it tracked, not from the world's.
 /// </summary>
-public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction)
+public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction, int wayIn = 0)
 {
     public const string PolicyName = "paint-and-return";
     public static readonly int[] AwaySteps = [32, 128, 512, 2000];
@@ -41,11 +44,12 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         var options = trajectory.World.Options;
         var played = new List<Played>();
         var spotsPlayed = 0;
-        foreach (var (pose, face) in Spots(trajectory, spots))
+        foreach (var (t, pose, face) in Spots(trajectory, spots))
         {
             var detector = new MarkDetector(seed, options, pose, face);
+            var (from, way) = WayIn(trajectory, t, pose, wayIn);
             var world = World.Create(seed, options);
-            world.Pose = pose;
+            world.Pose = from;
             var context = Enumerable.Repeat(world.Render(), contextFrames).ToList();
             for (var s = 0; s < awaySteps.Count; s++)
             {
@@ -55,16 +59,20 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
                 var noise = (ulong)seed * 7919 + (ulong)(spotsPlayed * awaySteps.Count + s);
                 foreach (var painted in new[] { true, false })
                 {
-                    List<WorldAction> actions = [painted ? WorldAction.Paint : WorldAction.Noop, .. loop];
-                    var reference = Replay(seed, options, pose, actions);
+                    List<WorldAction> actions = [.. way, painted ? WorldAction.Paint : WorldAction.Noop, .. loop];
+                    var reference = Replay(seed, options, from, actions);
+                    if (way.Count > 0 && reference[way.Count - 1].Pose != ReferenceTrajectory.ToPose(pose))
+                    {
+                        throw new InvalidOperationException($"seed {seed}: the way in ended at {reference[way.Count - 1].Pose}, not at the spot {pose}");
+                    }
                     foreach (var (withMemory, seenBefore) in Settings)
                     {
                         var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
                         var first = seenBefore ? RememberWalked(memory!, seed, options, pose, loop) : 0;
-                        for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(pose), first + k);
-                        var row = new RolloutRow(noise, first + contextFrames, context, ReferenceTrajectory.ToPose(pose),
+                        for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(from), first + k);
+                        var row = new RolloutRow(noise, first + contextFrames, context, ReferenceTrajectory.ToPose(from),
                             [.. actions.Select(a => a == WorldAction.Paint ? paintAction : (int)a)], memory);
-                        played.Add(new Played(steps, withMemory, seenBefore, painted, row, detector, reference));
+                        played.Add(new Played(steps, withMemory, seenBefore, painted, way.Count, row, detector, reference));
                     }
                 }
             }
@@ -74,13 +82,27 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             (step, total) => Console.WriteLine($"eval: seed {seed}: {PolicyName}, {played.Count} worlds, step {step}/{total}"));
         foreach (var p in played) Judge(p);
         var shortest = awaySteps.Min();
-        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == shortest).Select(p => (p.Reference[0].Frame, p.Row.Frames[0])));
+        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == shortest).Select(p => (p.Reference[p.WayIn].Frame, p.Row.Frames[p.WayIn])));
+    }
+
+    /// <summary>
+    /// Where a row begins and the actions that take it to <paramref name="spot"/>: the explorer's last
+    /// <paramref name="steps"/> steps before step <paramref name="t"/> (its paints taken as noops, so that no other mark
+    /// is made) and the turn that faces the wall. No steps: the row begins at the spot.
+    /// </summary>
+    public static (AgentPose From, List<WorldAction> Way) WayIn(ReferenceTrajectory trajectory, int t, AgentPose spot, int steps)
+    {
+        if (steps == 0) return (spot, []);
+        var turn = trajectory.AgentPoses[t].TurnStepsTo(spot.HeadingSteps);
+        List<WorldAction> way = [.. trajectory.Actions.Skip(t - steps + 1).Take(steps).Select(a => a == (int)WorldAction.Paint ? WorldAction.Noop : (WorldAction)a),
+            .. Enumerable.Repeat(turn < 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, Math.Abs(turn))];
+        return (trajectory.AgentPoses[t - steps], way);
     }
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>
     public List<EditPersistenceRow> Report() =>
         [.. tallies.OrderBy(t => t.Key.Steps).ThenByDescending(t => t.Key.Memory).ThenByDescending(t => t.Key.SeenBefore)
-            .Select(t => t.Value.Row(t.Key.Steps, t.Key.Memory, t.Key.SeenBefore))];
+            .Select(t => t.Value.Row(t.Key.Steps, t.Key.Memory, t.Key.SeenBefore, wayIn))];
 
     /// <summary>
     /// Writes the world's own views along <paramref name="loop"/> from <paramref name="from"/> into
@@ -125,19 +147,19 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         return actions;
     }
 
-    /// <summary>Poses along the walk, turned to a right angle that faces a wall within a paint's reach, one every <see cref="SpotSpacing"/> steps.</summary>
-    private List<(AgentPose Pose, WallFace Face)> Spots(ReferenceTrajectory trajectory, int count)
+    /// <summary>Poses along the walk (and their steps), turned to a right angle that faces a wall within a paint's reach, one every <see cref="SpotSpacing"/> steps.</summary>
+    private List<(int Step, AgentPose Pose, WallFace Face)> Spots(ReferenceTrajectory trajectory, int count)
     {
         var world = World.Create(trajectory.World.Seed, trajectory.World.Options);
-        var spots = new List<(AgentPose, WallFace)>();
-        for (var t = contextFrames; t < trajectory.Length && spots.Count < count; t += SpotSpacing)
+        var spots = new List<(int, AgentPose, WallFace)>();
+        for (var t = contextFrames + wayIn; t < trajectory.Length && spots.Count < count; t += SpotSpacing)
         {
             var at = trajectory.AgentPoses[t];
             for (var q = 0; q < 4; q++)
             {
                 var pose = at with { HeadingSteps = q * AgentPose.StepsPerTurn / 4 };
                 if (world.FaceAhead(pose) is not { } face) continue;
-                spots.Add((pose, face));
+                spots.Add((t, pose, face));
                 break;
             }
         }
@@ -174,12 +196,13 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     /// Steps whose tracked move differs from the world's by more than <see cref="MoveOff"/> cells: where the tracked
     /// pose parted from the world's (a step the pose head took as blocked or as a slide).
     /// </summary>
-    public static int MovesOff(Pose start, IReadOnlyList<Pose> tracked, IReadOnlyList<Pose> world)
+    /// <param name="worldStart">The world's pose before the first step, where it is not the tracked one's (after a way in).</param>
+    public static int MovesOff(Pose start, IReadOnlyList<Pose> tracked, IReadOnlyList<Pose> world, Pose? worldStart = null)
     {
         var off = 0;
         for (var i = 0; i < world.Count; i++)
         {
-            Pose trackedBefore = i == 0 ? start : tracked[i - 1], worldBefore = i == 0 ? start : world[i - 1];
+            Pose trackedBefore = i == 0 ? start : tracked[i - 1], worldBefore = i == 0 ? worldStart ?? start : world[i - 1];
             double dx = (tracked[i].X - trackedBefore.X) - (world[i].X - worldBefore.X), dy = (tracked[i].Y - trackedBefore.Y) - (world[i].Y - worldBefore.Y);
             if (double.Hypot(dx, dy) > MoveOff) off++;
         }
@@ -191,16 +214,19 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         var key = (p.Steps, p.Memory, p.SeenBefore);
         var tally = tallies.TryGetValue(key, out var t) ? t : tallies[key] = new Tally();
         var returned = p.Row.Frames[^1];
+        var w = p.WayIn;
         if (p.Painted)
         {
+            var drawn = p.Row.Frames[w];
+            // The pose the loop begins from, as tracked and in the world: the spot, reached by the way in if any.
+            Pose start = w == 0 ? p.Row.StartPose : p.Row.Poses[w - 1], tracked = p.Row.Poses[^1];
             tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1].Frame));
-            tally.DrawnPsnr.Add(FrameQuality.Psnr(p.Row.Frames[0], p.Reference[0].Frame));
-            tally.MovesOff.Add(MovesOff(p.Row.StartPose, p.Row.Poses, [.. p.Reference.Select(r => r.Pose)]));
+            tally.DrawnPsnr.Add(FrameQuality.Psnr(drawn, p.Reference[w].Frame));
+            tally.MovesOff.Add(MovesOff(start, p.Row.Poses[w..], [.. p.Reference.Skip(w).Select(r => r.Pose)], w == 0 ? null : p.Reference[w - 1].Pose));
             tally.Recalled.Add(p.Detector.Shows(returned));
-            tally.Drawn.Add(p.Detector.Shows(p.Row.Frames[0]));
-            if (p.Detector.IsFar) tally.DrawnFar.Add(p.Detector.Shows(p.Row.Frames[0]));
-            // The loop ends where it began, so the tracked pose at the return is off by exactly its drift.
-            Pose start = p.Row.StartPose, tracked = p.Row.Poses[^1];
+            tally.Drawn.Add(p.Detector.Shows(drawn));
+            if (p.Detector.IsFar) tally.DrawnFar.Add(p.Detector.Shows(drawn));
+            // The loop ends where it began, so the tracked pose at the return is off from the spot's by exactly its drift.
             tally.PositionError.Add(tracked.DistanceTo(start));
             tally.HeadingError.Add(Math.Abs(Angles.Wrap(tracked.Heading - start.Heading)) * 180 / Math.PI);
             var strip = Strip.TryGetValue(p.Steps, out var s) ? s : Strip[p.Steps] = new ReturnFrames(p.Reference[^1].Frame);
@@ -214,7 +240,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         }
     }
 
-    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
+    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, int WayIn, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
 
     private sealed class Tally
     {
@@ -228,7 +254,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> HeadingError { get; } = [];
         public List<int> MovesOff { get; } = [];
 
-        public EditPersistenceRow Row(int steps, bool memory, bool seenBefore) => new(steps, memory, seenBefore, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
+        public EditPersistenceRow Row(int steps, bool memory, bool seenBefore, int wayIn) => new(steps, memory, seenBefore, wayIn, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
             DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
@@ -254,7 +280,8 @@ public sealed class ReturnFrames(byte[] reference)
 /// and of the <see cref="FarWalls"/> whose mark covers under <see cref="MarkDetector.CloseFootprint"/> pixels, as
 /// training/paint_check.py splits them); the tracked pose's mean error at the return (cells, degrees), which is its
 /// drift over the loop, and the mean number of steps of the loop whose tracked move parted from the world's by over
-/// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from).
+/// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from). <see cref="WayIn"/>: the steps the
+/// model played to the wall before it painted (0: it painted from the world's own frames at the world's pose).
 /// </summary>
-public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
+public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, int WayIn, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
     int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff);

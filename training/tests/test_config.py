@@ -26,10 +26,19 @@ class ConfigTest(unittest.TestCase):
     def test_mark_weight_with_drifted_rows_is_refused(self):
         saved = load_config(TINY_CONFIG).to_dict()
         saved["train"]["mark_weight"], saved["data"]["drift_fraction"] = 10.0, 0.25
-        with self.assertRaisesRegex(ValueError, "mark_weight needs data.drift_fraction 0"):
+        with self.assertRaisesRegex(ValueError, "mark_weight needs data.drift_fraction and data.paint_drift_fraction 0"):
             config_from_dict(saved)
-        saved["data"]["drift_fraction"] = 0.0
+        saved["data"]["drift_fraction"], saved["data"]["paint_drift_fraction"] = 0.0, 0.1
+        with self.assertRaisesRegex(ValueError, "mark_weight needs data.drift_fraction and data.paint_drift_fraction 0"):
+            config_from_dict(saved)
+        saved["data"]["paint_drift_fraction"] = 0.0
         self.assertEqual(config_from_dict(saved).train.mark_weight, 10.0)
+
+    def test_paint_rows_without_paint_runs_are_refused(self):
+        saved = load_config(TINY_CONFIG).to_dict()
+        saved["data"]["paint_drift_fraction"], saved["data"]["paint_rollouts"] = 0.1, 0
+        with self.assertRaisesRegex(ValueError, "paint_rollouts"):
+            config_from_dict(saved)
 
 
 if __name__ == "__main__":

@@ -110,5 +110,48 @@ class MarkOnsetTest(unittest.TestCase):
             np.testing.assert_array_equal(rows["target"][row], self.pool.sampler.episodes[0].frames[self.k + 3])
 
 
+class PaintRowsTest(unittest.TestCase):
+    """Grey mazes where each paint (steps 7, 17, …) paints a square on the view a colour of its own, kept from then on."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.shards = ShardSet.load(write_synthetic_shards(self.tmp.name, paint=True))
+        for episode in self.shards.episodes:
+            episode.frames[:] = 128
+            for i, s in enumerate(np.flatnonzero(episode.changed)):
+                episode.frames[s:, 8:16, 20:28] = (40 * i, 200, 40)
+        cfg = load_config(TINY_CONFIG)
+        self.cfg, self.k, self.patch = cfg, cfg.model.context_frames, cfg.model.patch
+        self.pool = DriftPool(WindowSampler(self.shards.episodes, cfg.model, cfg.data), ROLLOUTS, LENGTH, paint_rollouts=4)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_paint_runs_end_just_before_a_paint_that_changed_the_world(self):
+        torch.manual_seed(0)
+        self.pool.refresh(WorldModel(self.cfg.model, len(self.shards.actions)), np.random.default_rng(0), "cpu")
+        self.assertEqual(self.pool.frames.shape[:2], (ROLLOUTS + 4, LENGTH))
+        for e, start in zip(self.pool.episode[ROLLOUTS:], self.pool.start[ROLLOUTS:]):
+            self.assertEqual(self.pool.sampler.episodes[e].changed[start + LENGTH], 1)
+            self.assertGreaterEqual(start, self.k)
+
+    def test_paint_rows_are_the_paint_from_the_runs_frames_taught_on_the_marks_patches_only(self):
+        self.pool.episode = np.zeros(ROLLOUTS + 4, np.int64)
+        self.pool.start = np.array([self.k] * ROLLOUTS + [17 - LENGTH, 27 - LENGTH, 37 - LENGTH, 47 - LENGTH])
+        self.pool.frames = np.full((ROLLOUTS + 4, LENGTH, 64, 64, 3), 90, np.uint8)  # drifted: darker than the world
+        rows = self.pool.paint_batch(np.random.default_rng(0), 6, self.patch)
+        expected = np.zeros((16, 16), np.float32)
+        expected[1:5, 4:8] = 1  # the square's patches (2..3, 5..6) of 4×4 and those around them
+        episode = self.pool.sampler.episodes[0]
+        for row, (r, s) in enumerate(zip(rows["rollout"], rows["step"])):
+            self.assertGreaterEqual(r, ROLLOUTS)
+            self.assertEqual(s, self.pool.start[r] + LENGTH)
+            self.assertEqual(rows["action"][row], episode.actions[s])
+            self.assertEqual(episode.changed[s], 1)
+            np.testing.assert_array_equal(rows["context"][row], self.pool.frames[r, -self.k:])
+            np.testing.assert_array_equal(rows["target"][row], episode.frames[s])
+            np.testing.assert_array_equal(rows["patch_weight"][row].reshape(16, 16), expected)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -71,6 +71,11 @@ class DataConfig:
     # Share of each batch drawn at the pool's onsets, where a rollout drew a mark from nothing (drift.py), with the
     # loss on the mark's patches only; uniform rows stand in while the pool has none.
     onset_fraction: float = 0.0
+    # Share of each batch that is a paint from the model's own context (drift.py's paint rows: a run of drift_length
+    # steps ending just before a paint of the data, the loss on the paint's patches only), from paint_rollouts such
+    # runs regenerated with the pool. On the play page every paint is made from the model's own frames.
+    paint_drift_fraction: float = 0.0
+    paint_rollouts: int = 64
     # Share of windows whose target lies within change_window steps after a change to the world (a paint): rare in
     # the data (~1 step in 140) and the only place the model learns to draw one and keep it in view.
     change_windows: float = 0.0
@@ -169,9 +174,12 @@ def config_from_dict(values: dict) -> RunConfig:
     )
     if run.train.precision not in PRECISIONS:
         raise ValueError(f"train.precision {run.train.precision!r}: one of {', '.join(PRECISIONS)}")
-    if run.train.mark_weight != 1.0 and run.data.drift_fraction > 0:
+    if run.train.mark_weight != 1.0 and (run.data.drift_fraction > 0 or run.data.paint_drift_fraction > 0):
         # A drifted row's target differs from its context by the drift too, which mark_weight would teach as a mark.
-        raise ValueError("train.mark_weight needs data.drift_fraction 0: a drifted paint row's change is not only its mark")
+        raise ValueError("train.mark_weight needs data.drift_fraction and data.paint_drift_fraction 0: a drifted paint "
+                         "row's change is not only its mark")
+    if run.data.paint_drift_fraction > 0 and run.data.paint_rollouts < 1:
+        raise ValueError("data.paint_drift_fraction needs data.paint_rollouts ≥ 1: its rows are drawn from those runs")
     return run
 
 

@@ -12,18 +12,26 @@ whose context shows none, where the world under the same actions shows none eith
 player made, so each such frame is a false mark as players see it. Onset rows teach the world's patches there, and
 only there: the rest of a drifted frame's true target may not line up with its context any more, and a whole
 drifted target teaches the token model to be unsure (docs/model-card.md, "What was tried before 0.2.0").
+
+Paint rows are the positive lesson beside them: on the play page a player paints from the model's own frames (the
+world begins from a start state and is the model's from then on), where paint30 drew a blob, a smear or nothing
+as often as the mark (docs/model-card.md, "On the play page"), while every paint it trained on had true context. So
+`paint_rollouts` more runs each end just before a paint of the data, and a paint row is that paint's target with
+the run's frames as its context, taught on the patches the paint changed (and those around them) only.
 """
 import numpy as np
 import torch
 
 from .data import MARK_SEEN, MARK_SHOWN, mark_pixels, paint_colours, to_model_inputs
+from .objective import CHANGED_LEVEL
 from .relpose import relative_pose
 
 
 class DriftPool:
-    """`rollouts` open-loop runs of `length` steps from random true starts, kept as uint8 frames."""
+    """`rollouts` open-loop runs of `length` steps from random true starts, then `paint_rollouts` that end just
+    before a paint that changed the world (their target, `length` steps in, is the paint), kept as uint8 frames."""
 
-    def __init__(self, sampler, rollouts, length, target_memory=0.0):
+    def __init__(self, sampler, rollouts, length, target_memory=0.0, paint_rollouts=0):
         self.sampler, self.rollouts, self.length, self.target_memory = sampler, rollouts, length, target_memory
         self.k = sampler.k
         usable = [i for i, e in enumerate(sampler.episodes) if len(e) > self.k + length]
@@ -31,22 +39,31 @@ class DriftPool:
             raise ValueError(f"no training episode is longer than {self.k + length} steps, as drift rows need")
         weights = np.array([len(sampler.episodes[i]) - self.k - length for i in usable], dtype=np.float64)
         self.usable, self.weights = np.array(usable), weights / weights.sum()
+        # (episode, step) of every paint that changed the world late enough for a whole run before it
+        self.paints = np.array([(i, int(s)) for i, e in enumerate(sampler.episodes) for s in np.flatnonzero(e.changed)
+                                if s - length >= self.k], np.int64).reshape(-1, 2)
+        if paint_rollouts and not len(self.paints):
+            raise ValueError(f"paint rows need paints at least {self.k + length} steps into an episode; the data has none")
+        self.paint_rollouts = paint_rollouts
         self.episode = self.start = self.frames = None
         self.onsets = np.zeros((0, 2), np.int64)
 
     @torch.no_grad()
     def refresh(self, model, rng, device, chunk=64):
         """Regenerates the pool with the current weights (the full sampler, as served)."""
-        self.episode = rng.choice(self.usable, size=self.rollouts, p=self.weights)
+        episode = rng.choice(self.usable, size=self.rollouts, p=self.weights)
         # start = the first generated step; the target of a row lies up to `length` steps past it
-        self.start = np.array([rng.integers(self.k, len(self.sampler.episodes[e]) - self.length)
-                               for e in self.episode])
+        start = [rng.integers(self.k, len(self.sampler.episodes[e]) - self.length) for e in episode]
+        paints = self.paints[rng.integers(len(self.paints), size=self.paint_rollouts)] if self.paint_rollouts else np.zeros((0, 2), np.int64)
+        self.episode = np.concatenate([episode, paints[:, 0]]).astype(np.int64)
+        self.start = np.concatenate([start, paints[:, 1] - self.length]).astype(np.int64)
+        total = len(self.episode)
         h, w = self.sampler.episodes[0].frames.shape[1:3]
-        self.frames = np.zeros((self.rollouts, self.length, h, w, 3), np.uint8)
+        self.frames = np.zeros((total, self.length, h, w, 3), np.uint8)
         was_training = model.training
         model.eval()
-        for first in range(0, self.rollouts, chunk):
-            rows = range(first, min(first + chunk, self.rollouts))
+        for first in range(0, total, chunk):
+            rows = range(first, min(first + chunk, total))
             context = None
             for i in range(self.length):
                 batch = self._stack([self.sampler.window(rng, self.episode[r], self.start[r] + i, retrieval=True,
@@ -65,7 +82,7 @@ class DriftPool:
         """(rollout, n) of each generated frame n that shows MARK_SHOWN mark pixels while no context frame before it
         (generated or true) shows MARK_SEEN, and the world's frame at that step shows fewer than MARK_SEEN."""
         h, w = self.frames.shape[2:4]
-        drawn = mark_pixels(self.frames.reshape(-1, h, w, 3)).reshape(self.rollouts, self.length)
+        drawn = mark_pixels(self.frames.reshape(-1, h, w, 3)).reshape(len(self.frames), self.length)
         onsets = []
         for r, (e, start) in enumerate(zip(self.episode, self.start)):
             world = self.sampler.episodes[e].marks
@@ -83,18 +100,25 @@ class DriftPool:
         out["episode"], out["step"], out["rollout"] = self.episode[which], self.start[which] + generated, which
         return out
 
+    def paint_batch(self, rng, size, patch) -> dict:
+        """Rows at the paints the paint runs end before (the pool must have some), the run's frames as context, each
+        with patch_weight: 1 on the patches where the paint changed the world's frame and those around them, else 0."""
+        which = self.rollouts + rng.integers(self.paint_rollouts, size=size)
+        out = self._stack([self._row(rng, r, self.length, memory_of_target=False) for r in which])
+        steps = self.start[which] + self.length
+        before = np.stack([self.sampler.episodes[e].frames[s - 1] for e, s in zip(self.episode[which], steps)])
+        changed = np.abs(out["target"].astype(np.int16) - before).max(-1) > CHANGED_LEVEL * 255
+        out["patch_weight"] = _grown_patches(changed, patch)
+        out["episode"], out["step"], out["rollout"] = self.episode[which], steps, which
+        return out
+
     def onset_batch(self, rng, size, patch) -> dict:
         """Rows at onsets (the pool must have some), each with patch_weight [(H/patch)·(W/patch)]: 1 on the patches
         of the mark the rollout drew and the patches around them (its frame is not in paint colours), else 0."""
         rows = self.onsets[rng.integers(len(self.onsets), size=size)]
         out = self._stack([self._row(rng, r, n, memory_of_target=False) for r, n in rows])
         painted = np.logical_or.reduce(paint_colours(self.frames[rows[:, 0], rows[:, 1]]))
-        b, h, w = painted.shape
-        patches = painted.reshape(b, h // patch, patch, w // patch, patch).any((2, 4))
-        grown = np.pad(patches, ((0, 0), (1, 1), (1, 1)))
-        around = np.logical_or.reduce([grown[:, 1 + dy:1 + dy + h // patch, 1 + dx:1 + dx + w // patch]
-                                       for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
-        out["patch_weight"] = around.reshape(b, -1).astype(np.float32)
+        out["patch_weight"] = _grown_patches(painted, patch)
         out["episode"], out["step"], out["rollout"] = self.episode[rows[:, 0]], self.start[rows[:, 0]] + rows[:, 1], rows[:, 0]
         return out
 
@@ -115,3 +139,13 @@ class DriftPool:
     @staticmethod
     def _stack(windows):
         return {key: np.stack([w[key] for w in windows]) for key in windows[0]}
+
+
+def _grown_patches(pixels, patch):
+    """[B, H, W] bool pixels → [B, (H/patch)·(W/patch)] float32: 1 on the patches holding one and those around them."""
+    b, h, w = pixels.shape
+    patches = pixels.reshape(b, h // patch, patch, w // patch, patch).any((2, 4))
+    grown = np.pad(patches, ((0, 0), (1, 1), (1, 1)))
+    around = np.logical_or.reduce([grown[:, 1 + dy:1 + dy + h // patch, 1 + dx:1 + dx + w // patch]
+                                   for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
+    return around.reshape(b, -1).astype(np.float32)

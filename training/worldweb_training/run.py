@@ -88,8 +88,9 @@ class Run:
         if not saved:
             self._start_codebook()
         d = self.cfg.data
-        self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory) \
-            if d.drift_fraction > 0 or d.onset_fraction > 0 else None
+        self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory,
+                               d.paint_rollouts if d.paint_drift_fraction > 0 else 0) \
+            if d.drift_fraction > 0 or d.onset_fraction > 0 or d.paint_drift_fraction > 0 else None
         self.clock = time.monotonic()
 
     def _init_from(self, path, keep_optimizer=False):
@@ -226,22 +227,28 @@ class Run:
         return parts
 
     def _batch(self, size):
-        """A batch of true-context windows, plus drifted-context and onset rows when the config asks for them."""
+        """A batch of true-context windows, plus drifted-context, onset and paint rows when the config asks for them."""
         d = self.cfg.data
         drifted = round(d.drift_fraction * size) if self.drift else 0
         onsets = round(d.onset_fraction * size) if self.drift else 0
+        paints = round(d.paint_drift_fraction * size) if self.drift else 0
         if self.drift:
             self._refresh_drift()
             if not len(self.drift.onsets):
                 onsets = 0  # uniform rows stand in
-        parts = [self.sampler.batch(self.rng, size - drifted - onsets)]
+        parts = [self.sampler.batch(self.rng, size - drifted - onsets - paints)]
         if drifted:
             parts.append(self.drift.batch(self.rng, drifted))
+        weighed = []  # rows that teach only some patches
         if onsets:
-            parts.append(self.drift.onset_batch(self.rng, onsets, self.cfg.model.patch))
-            patches = parts[-1]["patch_weight"].shape[1]
-            for part in parts[:-1]:
+            weighed.append(self.drift.onset_batch(self.rng, onsets, self.cfg.model.patch))
+        if paints:
+            weighed.append(self.drift.paint_batch(self.rng, paints, self.cfg.model.patch))
+        if weighed:
+            patches = weighed[0]["patch_weight"].shape[1]
+            for part in parts:
                 part["patch_weight"] = np.ones((len(part["action"]), patches), np.float32)
+            parts += weighed
         return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
     def _refresh_drift(self):
@@ -250,8 +257,8 @@ class Run:
             return
         started = time.monotonic()
         self.drift.refresh(self.model, self.rng, self.device)
-        frames = self.drift.rollouts * self.drift.length
-        print(f"drift pool: {self.drift.rollouts} rollouts × {self.drift.length} steps regenerated "
+        frames = len(self.drift.frames) * self.drift.length
+        print(f"drift pool: {len(self.drift.frames)} rollouts × {self.drift.length} steps regenerated "
               f"in {time.monotonic() - started:.0f} s; marks drawn from nothing in {len(self.drift.onsets)} frames "
               f"({len(self.drift.onsets) / frames:.2%})", flush=True)
         self.log({"kind": "drift", "step": self.progress["step"], "frames": frames, "onsets": len(self.drift.onsets)})
