@@ -103,7 +103,7 @@ public class EditPersistenceTests
             .Select(q => (t, pose: trajectory.AgentPoses[t] with { HeadingSteps = q * AgentPose.StepsPerTurn / 4 })))
             .First(s => world.FaceAhead(s.pose) is not null && s.pose.HeadingSteps != trajectory.AgentPoses[s.t].HeadingSteps);
 
-        var (from, way) = EditPersistence.WayIn(trajectory, t, spot, steps: 40);
+        var (from, way) = trajectory.WayTo(t, spot, steps: 40);
 
         Assert.Equal(trajectory.AgentPoses[t - 40], from);
         Assert.Equal(40 + Math.Abs(trajectory.AgentPoses[t].TurnStepsTo(spot.HeadingSteps)), way.Count);
@@ -111,7 +111,7 @@ public class EditPersistenceTests
         world.Pose = from;
         foreach (var action in way) world.Apply(action);
         Assert.Equal(spot, world.Pose);
-        var (at, none) = EditPersistence.WayIn(trajectory, t, spot, steps: 0);
+        var (at, none) = trajectory.WayTo(t, spot, steps: 0);
         Assert.Equal(spot, at);
         Assert.Empty(none);
     }

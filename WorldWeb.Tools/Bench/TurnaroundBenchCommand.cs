@@ -51,25 +51,16 @@ public static class TurnaroundBenchCommand
             var trajectory = ReferenceTrajectory.Record(seed, 600);
             foreach (var (t, start) in WallSpots(trajectory, k + walk, spots))
             {
-                // The way in: the explorer's last `walk` steps to the spot, then the turn that faces the wall.
-                var from = trajectory.AgentPoses[t - walk];
-                var turnToWall = trajectory.AgentPoses[t].TurnStepsTo(start.HeadingSteps);
-                List<WorldAction> wayIn = [.. trajectory.Actions.Skip(t - walk + 1).Take(walk).Select(a => (WorldAction)a),
-                    .. Enumerable.Repeat(turnToWall < 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, Math.Abs(turnToWall))];
-                if (walk == 0) wayIn = [];
+                var (from, wayIn) = trajectory.WayTo(t, start, walk);
                 foreach (var stand in stands)
                 {
                     List<WorldAction> actions = [.. wayIn, .. Enumerable.Repeat(WorldAction.TurnRight, Half), .. Enumerable.Repeat(WorldAction.Noop, stand),
                         .. Enumerable.Repeat(WorldAction.TurnLeft, Backs[^1])];
-                    var reference = Replay(seed, walk == 0 ? start : from, actions);
-                    if (wayIn.Count > 0 && reference[wayIn.Count - 1].Pose != start)
-                    {
-                        throw new InvalidOperationException($"seed {seed}: the way in ended at {reference[wayIn.Count - 1].Pose}, not at the spot {start}");
-                    }
+                    var reference = Replay(seed, from, actions);
                     foreach (var withMemory in new[] { true, false })
                     {
                         var world = World.Create(seed);
-                        world.Pose = walk == 0 ? start : from;
+                        world.Pose = from;
                         var view = world.Render();
                         var context = Enumerable.Repeat(view, k).ToList();
                         var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;

@@ -36,7 +36,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     /// <summary>Per loop length, the frames at the return from the first spot played.</summary>
     public SortedDictionary<int, ReturnFrames> Strip { get; } = [];
 
-    /// <summary>Every paint as drawn (the shortest loop's, memory on and seen before): the world's frame right after it, and the model's.</summary>
+    /// <summary>Every paint as drawn (the shortest loop's, memory on, seen before unless after a way in): the world's frame right after it, and the model's.</summary>
     public List<(byte[] World, byte[] Drawn)> Paints { get; } = [];
 
     public void Play(int seed, ReferenceTrajectory trajectory, int spots, IReadOnlyList<int> awaySteps)
@@ -47,7 +47,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         foreach (var (t, pose, face) in Spots(trajectory, spots))
         {
             var detector = new MarkDetector(seed, options, pose, face);
-            var (from, way) = WayIn(trajectory, t, pose, wayIn);
+            var (from, way) = trajectory.WayTo(t, pose, wayIn);
             var world = World.Create(seed, options);
             world.Pose = from;
             var context = Enumerable.Repeat(world.Render(), contextFrames).ToList();
@@ -61,10 +61,6 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
                 {
                     List<WorldAction> actions = [.. way, painted ? WorldAction.Paint : WorldAction.Noop, .. loop];
                     var reference = Replay(seed, options, from, actions);
-                    if (way.Count > 0 && reference[way.Count - 1].Pose != ReferenceTrajectory.ToPose(pose))
-                    {
-                        throw new InvalidOperationException($"seed {seed}: the way in ended at {reference[way.Count - 1].Pose}, not at the spot {pose}");
-                    }
                     foreach (var (withMemory, seenBefore) in Settings)
                     {
                         var memory = withMemory ? new WorldMemory(policy, memoryFrames) : null;
@@ -82,21 +78,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             (step, total) => Console.WriteLine($"eval: seed {seed}: {PolicyName}, {played.Count} worlds, step {step}/{total}"));
         foreach (var p in played) Judge(p);
         var shortest = awaySteps.Min();
-        Paints.AddRange(played.Where(p => p.Painted && p.SeenBefore && p.Steps == shortest).Select(p => (p.Reference[p.WayIn].Frame, p.Row.Frames[p.WayIn])));
-    }
-
-    /// <summary>
-    /// Where a row begins and the actions that take it to <paramref name="spot"/>: the explorer's last
-    /// <paramref name="steps"/> steps before step <paramref name="t"/> (its paints taken as noops, so that no other mark
-    /// is made) and the turn that faces the wall. No steps: the row begins at the spot.
-    /// </summary>
-    public static (AgentPose From, List<WorldAction> Way) WayIn(ReferenceTrajectory trajectory, int t, AgentPose spot, int steps)
-    {
-        if (steps == 0) return (spot, []);
-        var turn = trajectory.AgentPoses[t].TurnStepsTo(spot.HeadingSteps);
-        List<WorldAction> way = [.. trajectory.Actions.Skip(t - steps + 1).Take(steps).Select(a => a == (int)WorldAction.Paint ? WorldAction.Noop : (WorldAction)a),
-            .. Enumerable.Repeat(turn < 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, Math.Abs(turn))];
-        return (trajectory.AgentPoses[t - steps], way);
+        // After a way in, the loop seen before puts the world's own view of the wall into memory, which the model then
+        // draws its paint from; a player on the play page has only the model's views, as the loop unseen.
+        Paints.AddRange(played.Where(p => p.Painted && p.Memory && p.SeenBefore == (wayIn == 0) && p.Steps == shortest)
+            .Select(p => (p.Reference[p.WayIn].Frame, p.Row.Frames[p.WayIn])));
     }
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>

@@ -50,4 +50,23 @@ public sealed class ReferenceTrajectory
     }
 
     public static Pose ToPose(AgentPose pose) => new(pose.X, pose.Y, pose.Heading);
+
+    /// <summary>
+    /// Where a player who walked this way begins and the actions that take them to <paramref name="spot"/>, a pose at
+    /// step <paramref name="t"/> turned to face something: the walk's last <paramref name="steps"/> steps before it
+    /// (its paints taken as noops, so that no mark is made on the way) and the turn to the spot's heading. No steps:
+    /// the player begins at the spot. The measures use it to judge the model from its own play, as players see it.
+    /// </summary>
+    public (AgentPose From, List<WorldAction> Way) WayTo(int t, AgentPose spot, int steps)
+    {
+        if (steps == 0) return (spot, []);
+        var turn = AgentPoses[t].TurnStepsTo(spot.HeadingSteps);
+        List<WorldAction> way = [.. Actions.Skip(t - steps + 1).Take(steps).Select(a => a == (int)WorldAction.Paint ? WorldAction.Noop : (WorldAction)a),
+            .. Enumerable.Repeat(turn < 0 ? WorldAction.TurnLeft : WorldAction.TurnRight, Math.Abs(turn))];
+        var walked = World.Create(World.Seed, World.Options);
+        walked.Pose = AgentPoses[t - steps];
+        foreach (var action in way) walked.Apply(action);
+        if (walked.Pose != spot) throw new InvalidOperationException($"seed {World.Seed}: the way in ends at {walked.Pose}, not at the spot {spot}");
+        return (AgentPoses[t - steps], way);
+    }
 }
