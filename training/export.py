@@ -126,7 +126,8 @@ def main(argv=None):
     model.load_state_dict(saved["model"])
     model.eval()
 
-    shards = ShardSet.load(args.starts_from or saved["data"]["shards"], limit=args.starts)
+    # Some episodes begin with a paint (start_episodes skips them), so read a few more than the starts asked for.
+    shards = ShardSet.load(args.starts_from or saved["data"]["shards"], limit=4 * args.starts)
     if (shards.width, shards.height) != (world["width"], world["height"]):
         raise SystemExit(f"start shards are {shards.width}×{shards.height}, the model {world['width']}×{world['height']}")
     starts = start_states(shards, args.starts, cfg.model.context_frames)

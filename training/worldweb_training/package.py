@@ -6,6 +6,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from .data import MARK_SEEN
+
 ACTION_KEYS = {"noop": [], "forward": ["KeyW", "ArrowUp"], "backward": ["KeyS", "ArrowDown"],
                "turn_left": ["KeyA", "ArrowLeft"], "turn_right": ["KeyD", "ArrowRight"],
                "strafe_left": ["KeyQ"], "strafe_right": ["KeyE"], "paint": ["KeyF", "Space"]}
@@ -132,14 +134,26 @@ def action_spec(index, name, world) -> dict:
     return spec
 
 
+def start_episodes(shards, count, context_frames) -> list:
+    """The first `count` episodes whose first K frames show the world as nobody changed it. The explorer may paint at
+    its first step (3 of the first 8 episodes of data/shards), and a world begun from such a start opens on a mark that
+    nobody made in it and that neither its memory nor its action log holds."""
+    clean = [e for e in shards.episodes
+             if not e.changed[:context_frames].any() and (e.marks[:context_frames] < MARK_SEEN).all()]
+    if len(clean) < count:
+        raise ValueError(f"{len(clean)} of the {len(shards.episodes)} episodes read begin with no mark in their first "
+                         f"{context_frames} frames, and {count} start states are asked for: read more (--starts-from)")
+    return clean[:count]
+
+
 def start_states(shards, count, context_frames) -> np.ndarray:
-    """uint8 [N, K, H, W, 3]: the first K frames of the first N episodes."""
-    return np.stack([e.frames[:context_frames] for e in shards.episodes[:count]])
+    """uint8 [N, K, H, W, 3]: the first K frames of the first N episodes that begin unmarked (start_episodes)."""
+    return np.stack([e.frames[:context_frames] for e in start_episodes(shards, count, context_frames)])
 
 
 def start_poses(shards, count, context_frames) -> np.ndarray:
     """float32 [N, 3] (x, y in cells, heading): the pose of each start state's last frame."""
-    return np.stack([e.poses[context_frames - 1] for e in shards.episodes[:count]]).astype(np.float32)
+    return np.stack([e.poses[context_frames - 1] for e in start_episodes(shards, count, context_frames)]).astype(np.float32)
 
 
 def graph_signature(graph: onnx.GraphProto) -> dict:
