@@ -135,14 +135,14 @@ def action_spec(index, name, world) -> dict:
 
 
 def start_episodes(shards, count, context_frames) -> list:
-    """The first `count` episodes whose first K frames show the world as nobody changed it. The explorer may paint at
-    its first step (3 of the first 8 episodes of data/shards), and a world begun from such a start opens on a mark that
-    nobody made in it and that neither its memory nor its action log holds."""
+    """The first `count` episodes (fewer where the shards hold fewer) whose first K frames show the world as nobody
+    changed it. The explorer may paint at its first step (3 of the first 8 episodes of data/shards), and a world begun
+    from such a start opens on a mark that nobody made in it and that neither its memory nor its action log holds."""
     clean = [e for e in shards.episodes
              if not e.changed[:context_frames].any() and (e.marks[:context_frames] < MARK_SEEN).all()]
-    if len(clean) < count:
-        raise ValueError(f"{len(clean)} of the {len(shards.episodes)} episodes read begin with no mark in their first "
-                         f"{context_frames} frames, and {count} start states are asked for: read more (--starts-from)")
+    if not clean:
+        raise ValueError(f"none of the {len(shards.episodes)} episodes read begins with no mark in its first "
+                         f"{context_frames} frames: a package needs at least one start state")
     return clean[:count]
 
 
