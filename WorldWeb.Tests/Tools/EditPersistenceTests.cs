@@ -117,6 +117,20 @@ public class EditPersistenceTests
     }
 
     [Fact]
+    public void A_tracked_pose_is_held_within_half_a_move_step_at_the_same_heading()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var pose = ReferenceTrajectory.ToPose(world.Pose);
+        world.Apply(WorldAction.TurnLeft);
+        var turned = ReferenceTrajectory.ToPose(world.Pose);
+
+        Assert.True(EditPersistence.PoseHeld(pose, pose));
+        Assert.True(EditPersistence.PoseHeld(pose with { X = pose.X + 0.04 }, pose));
+        Assert.False(EditPersistence.PoseHeld(pose with { X = pose.X + 0.1 }, pose));
+        Assert.False(EditPersistence.PoseHeld(turned, pose));
+    }
+
+    [Fact]
     public void Moves_off_counts_the_steps_whose_tracked_move_parted_from_the_worlds()
     {
         var world = PaintTests.FacingWall(seed: 11);

@@ -36,8 +36,9 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     /// <summary>Per loop length, the frames at the return from the first spot played.</summary>
     public SortedDictionary<int, ReturnFrames> Strip { get; } = [];
 
-    /// <summary>Every paint as drawn (the shortest loop's, memory on, seen before unless after a way in): the world's frame right after it, and the model's.</summary>
-    public List<(byte[] World, byte[] Drawn)> Paints { get; } = [];
+    /// <summary>Every paint as drawn (the shortest loop's, memory on, seen before unless after a way in): the model's
+    /// frame just before it (the world's without a way in), the world's frame right after it, and the model's.</summary>
+    public List<(byte[] Before, byte[] World, byte[] Drawn)> Paints { get; } = [];
 
     public void Play(int seed, ReferenceTrajectory trajectory, int spots, IReadOnlyList<int> awaySteps)
     {
@@ -81,7 +82,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         // After a way in, the loop seen before puts the world's own view of the wall into memory, which the model then
         // draws its paint from; a player on the play page has only the model's views, as the loop unseen.
         Paints.AddRange(played.Where(p => p.Painted && p.Memory && p.SeenBefore == (wayIn == 0) && p.Steps == shortest)
-            .Select(p => (p.Reference[p.WayIn].Frame, p.Row.Frames[p.WayIn])));
+            .Select(p => (p.WayIn == 0 ? p.Row.Context[^1] : p.Row.Frames[p.WayIn - 1], p.Reference[p.WayIn].Frame, p.Row.Frames[p.WayIn])));
     }
 
     /// <summary>One row per loop length and memory setting, shortest first: the JSON's <c>edit_persistence</c>.</summary>
@@ -208,6 +209,14 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             tally.Psnr.Add(FrameQuality.Psnr(returned, p.Reference[^1].Frame));
             tally.DrawnPsnr.Add(FrameQuality.Psnr(drawn, p.Reference[w].Frame));
             tally.MovesOff.Add(MovesOff(start, p.Row.Poses[w..], [.. p.Reference.Skip(w).Select(r => r.Pose)], w == 0 ? null : p.Reference[w - 1].Pose));
+            if (w > 0)
+            {
+                // After a way in the tracked pose may be off the world's at the paint, and the face map with it: kept
+                // apart, to tell drawing where the server knows the pose from drawing where it does not.
+                var held = PoseHeld(start, p.Reference[w - 1].Pose);
+                tally.PoseHeld.Add(held);
+                if (held) tally.DrawnPoseHeld.Add(p.Detector.Shows(drawn));
+            }
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(drawn));
             if (p.Detector.IsFar) tally.DrawnFar.Add(p.Detector.Shows(drawn));
@@ -225,6 +234,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         }
     }
 
+    /// <summary>Whether a tracked pose is the world's: within half a move step, and the same heading.</summary>
+    public static bool PoseHeld(Pose tracked, Pose world) =>
+        tracked.DistanceTo(world) <= MoveOff && Math.Abs(Angles.Wrap(tracked.Heading - world.Heading)) < 1e-9;
+
     private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, int WayIn, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
 
     private sealed class Tally
@@ -238,9 +251,12 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> PositionError { get; } = [];
         public List<double> HeadingError { get; } = [];
         public List<int> MovesOff { get; } = [];
+        public List<bool> PoseHeld { get; } = [];
+        public List<bool> DrawnPoseHeld { get; } = [];
 
         public EditPersistenceRow Row(int steps, bool memory, bool seenBefore, int wayIn) => new(steps, memory, seenBefore, wayIn, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
-            DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()));
+            DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()),
+            PoseHeld.Count == 0 ? null : Share(PoseHeld), DrawnPoseHeld.Count == 0 ? null : Share(DrawnPoseHeld));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
 
@@ -266,7 +282,11 @@ public sealed class ReturnFrames(byte[] reference)
 /// training/paint_check.py splits them); the tracked pose's mean error at the return (cells, degrees), which is its
 /// drift over the loop, and the mean number of steps of the loop whose tracked move parted from the world's by over
 /// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from). <see cref="WayIn"/>: the steps the
-/// model played to the wall before it painted (0: it painted from the world's own frames at the world's pose).
+/// model played to the wall before it painted (0: it painted from the world's own frames at the world's pose); after a
+/// way in, <see cref="PaintPoseHeld"/> is the share of paints whose tracked pose was the world's (within half a move
+/// step, heading exact), so the face map lay where the wall's face does, and <see cref="MarkDrawnPoseHeld"/> the share
+/// of those drawn.
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, int WayIn, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
-    int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff);
+    int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff,
+    double? PaintPoseHeld, double? MarkDrawnPoseHeld);

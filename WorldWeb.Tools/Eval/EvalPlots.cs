@@ -82,15 +82,17 @@ public static class EvalPlots
         return plot;
     }
 
-    /// <summary>Every paint: the world's frame right after it above the model's, so what drawing loses shows beside what memory keeps.</summary>
+    /// <summary>Every paint: the model's frame just before it (after a way in, whether its world still shows the wall),
+    /// the world's frame right after it, and the model's, so what drawing loses shows beside what memory keeps.</summary>
     private static FrameStrip PaintsStrip(EditPersistence edits, int width, int height)
     {
         var columns = edits.Paints.Count;
-        var strip = new FrameStrip(width, height, columns, 2 * columns);
+        var strip = new FrameStrip(width, height, columns, 3 * columns);
         for (var i = 0; i < columns; i++)
         {
-            strip.Place(i, edits.Paints[i].World);
-            strip.Place(columns + i, edits.Paints[i].Drawn);
+            strip.Place(i, edits.Paints[i].Before);
+            strip.Place(columns + i, edits.Paints[i].World);
+            strip.Place(2 * columns + i, edits.Paints[i].Drawn);
         }
         return strip;
     }
