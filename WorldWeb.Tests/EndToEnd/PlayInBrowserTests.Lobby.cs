@@ -21,6 +21,9 @@ public sealed partial class PlayInBrowserTests
         await owner.CheckAsync("#world-public");
         string worldId = await CreateWorldAsync(owner);
         await WaitForFramesAsync(owner, 5);
+        // The owner turns, so the view changes under any model: a coherent one standing still draws the same frame.
+        await owner.ClickAsync(".view");
+        await owner.Keyboard.DownAsync("KeyD");
 
         await using var visitorContext = await fixture.NewContextAsync();
         var visitor = await OpenPageAsync(visitorContext, "lobby visitor");
@@ -43,9 +46,10 @@ public sealed partial class PlayInBrowserTests
         await ScreenshotAsync(visitor, "lobby");
 
         await card.Locator("a.join:has-text('Watch')").ClickAsync();
-        await visitor.WaitForURLAsync(new Regex($"/worlds/{worldId}$"), new() { Timeout = WaitMs });
+        await WaitForAddressAsync(visitor, new Regex($"/worlds/{worldId}$"));
         await Assertions.Expect(visitor.Locator(".badge.role")).ToHaveTextAsync("viewing", new() { Timeout = WaitMs });
         await WaitForFramesAsync(visitor, 5);
+        await owner.Keyboard.UpAsync("KeyD");
     }
 
     /// <summary>
@@ -72,7 +76,7 @@ public sealed partial class PlayInBrowserTests
         var card = visitor.Locator($".live-card[data-world='{worldId}']");
         await Assertions.Expect(card.Locator("a.join")).ToHaveTextAsync(["Play", "Watch"], new() { Timeout = WaitMs });
         await card.Locator("a.join:has-text('Play')").ClickAsync();
-        await visitor.WaitForURLAsync(new Regex($"/worlds/{worldId}$"), new() { Timeout = WaitMs });
+        await WaitForAddressAsync(visitor, new Regex($"/worlds/{worldId}$"));
         await Assertions.Expect(visitor.Locator(".badge.role")).ToHaveTextAsync("player", new() { Timeout = WaitMs });
         await WaitForFramesAsync(visitor, 5);
         await visitor.ClickAsync(".view");
