@@ -16,7 +16,7 @@ sys.path.insert(0, str(TRAINING_DIR))  # train.py, export.py and the package, fr
 ACTIONS = ["noop", "forward", "backward", "turn_left", "turn_right", "strafe_left", "strafe_right"]
 TINY_CONFIG = TRAINING_DIR / "configs" / "tiny.json"
 
-from worldweb_training.data import paint_colours  # noqa: E402 (after the path above)
+from worldweb_training.data import painted  # noqa: E402 (after the path above)
 
 
 def make_shards(directory, episodes=3) -> Path:
@@ -60,8 +60,8 @@ def write_synthetic_shards(directory, episodes=3, steps=48, size=64, paint=False
         frames = rng.integers(0, 256, (steps, size, size, 3), dtype=np.uint8)
         # Noise in a paint colour would read as a mark nobody made (and export refuses starts that show one): grey it,
         # as no wall of the reference world has those colours.
-        painted = np.logical_or.reduce(paint_colours(frames))
-        frames[painted] = frames[painted].mean(-1, keepdims=True).astype(np.uint8)
+        marked = painted(frames)
+        frames[marked] = frames[marked].mean(-1, keepdims=True).astype(np.uint8)
         np.save(directory / f"{name}.frames.npy", frames)
         np.save(directory / f"{name}.actions.npy", actions.astype(np.int64))
         np.save(directory / f"{name}.poses.npy", poses)

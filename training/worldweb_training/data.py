@@ -62,10 +62,15 @@ def paint_colours(frames):
     return lime, orange, violet
 
 
+def painted(frames):
+    """Mask of the pixels of uint8 frames [..., 3] in any paint colour."""
+    lime, orange, violet = paint_colours(frames)
+    return lime | orange | violet
+
+
 def mark_pixels(frames):
     """Per uint8 frame [N, H, W, 3], the pixels in a paint colour."""
-    lime, orange, violet = paint_colours(frames)
-    return (lime | orange | violet).sum((1, 2))
+    return painted(frames).sum((1, 2))
 
 
 @dataclass

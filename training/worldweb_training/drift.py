@@ -22,7 +22,7 @@ the run's frames as its context, taught on the patches the paint changed (and th
 import numpy as np
 import torch
 
-from .data import MARK_SEEN, MARK_SHOWN, mark_pixels, paint_colours, to_model_inputs
+from .data import MARK_SEEN, MARK_SHOWN, mark_pixels, painted, to_model_inputs
 from .objective import CHANGED_LEVEL
 from .relpose import relative_pose
 
@@ -117,8 +117,7 @@ class DriftPool:
         of the mark the rollout drew and the patches around them (its frame is not in paint colours), else 0."""
         rows = self.onsets[rng.integers(len(self.onsets), size=size)]
         out = self._stack([self._row(rng, r, n, memory_of_target=False) for r, n in rows])
-        painted = np.logical_or.reduce(paint_colours(self.frames[rows[:, 0], rows[:, 1]]))
-        out["patch_weight"] = _grown_patches(painted, patch)
+        out["patch_weight"] = _grown_patches(painted(self.frames[rows[:, 0], rows[:, 1]]), patch)
         out["episode"], out["step"], out["rollout"] = self.episode[rows[:, 0]], self.start[rows[:, 0]] + rows[:, 1], rows[:, 0]
         return out
 
