@@ -26,6 +26,20 @@ public class EditPersistenceTests
     }
 
     [Fact]
+    public void A_view_before_the_paint_holds_the_wall_when_it_shows_the_worlds_wall_where_the_mark_lands_and_not_when_it_faces_away()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var pose = world.Pose;
+        var detector = new MarkDetector(world.Seed, world.Options, pose, world.FaceAhead()!.Value);
+        var wall = world.Render();
+        world.Pose = pose.Turned(AgentPose.StepsPerTurn / 2);
+        var away = world.Render();
+
+        Assert.True(detector.WallPsnr(wall) >= EditPersistence.ViewHeldPsnr, $"the world's own view: {detector.WallPsnr(wall)} dB");
+        Assert.True(detector.WallPsnr(away) < EditPersistence.ViewHeldPsnr, $"the view behind: {detector.WallPsnr(away)} dB");
+    }
+
+    [Fact]
     public void A_mark_half_a_cell_ahead_is_close_and_one_at_the_edge_of_reach_is_far()
     {
         var world = PaintTests.FacingWall(seed: 11);

@@ -28,6 +28,10 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     private const int LongestWalk = 20;
     private const double MoveOff = 0.05;  // cells: half a move step
 
+    /// <summary>dB over the mark's footprint at which a frame before a paint shows the world's wall there
+    /// (training's data.paint_agreement_db: a drifted corridor scores 6–18, the same wall 20–34).</summary>
+    public const double ViewHeldPsnr = 20;
+
     private readonly Dictionary<(int Steps, bool Memory, bool SeenBefore), Tally> tallies = [];
 
     /// <summary>Memory on, the loop seen before; memory on; memory off.</summary>
@@ -216,6 +220,11 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
                 var held = PoseHeld(start, p.Reference[w - 1].Pose);
                 tally.PoseHeld.Add(held);
                 if (held) tally.DrawnPoseHeld.Add(p.Detector.Shows(drawn));
+                // The model's own view may have left the world's (a corridor where the world's player faces a wall):
+                // a paint there is not one a player looking at the page would make.
+                var seen = p.Detector.WallPsnr(p.Row.Frames[w - 1]) >= ViewHeldPsnr;
+                tally.ViewHeld.Add(seen);
+                if (seen) tally.DrawnViewHeld.Add(p.Detector.Shows(drawn));
             }
             tally.Recalled.Add(p.Detector.Shows(returned));
             tally.Drawn.Add(p.Detector.Shows(drawn));
@@ -253,10 +262,13 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<int> MovesOff { get; } = [];
         public List<bool> PoseHeld { get; } = [];
         public List<bool> DrawnPoseHeld { get; } = [];
+        public List<bool> ViewHeld { get; } = [];
+        public List<bool> DrawnViewHeld { get; } = [];
 
         public EditPersistenceRow Row(int steps, bool memory, bool seenBefore, int wayIn) => new(steps, memory, seenBefore, wayIn, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
             DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()),
-            PoseHeld.Count == 0 ? null : Share(PoseHeld), DrawnPoseHeld.Count == 0 ? null : Share(DrawnPoseHeld));
+            PoseHeld.Count == 0 ? null : Share(PoseHeld), DrawnPoseHeld.Count == 0 ? null : Share(DrawnPoseHeld),
+            ViewHeld.Count == 0 ? null : Share(ViewHeld), DrawnViewHeld.Count == 0 ? null : Share(DrawnViewHeld));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
 
@@ -285,8 +297,10 @@ public sealed class ReturnFrames(byte[] reference)
 /// model played to the wall before it painted (0: it painted from the world's own frames at the world's pose); after a
 /// way in, <see cref="PaintPoseHeld"/> is the share of paints whose tracked pose was the world's (within half a move
 /// step, heading exact), so the face map lay where the wall's face does, and <see cref="MarkDrawnPoseHeld"/> the share
-/// of those drawn.
+/// of those drawn; <see cref="PaintViewHeld"/> the share whose frame before the paint showed, where the mark lands,
+/// the world's wall (<see cref="EditPersistence.ViewHeldPsnr"/>), and <see cref="MarkDrawnViewHeld"/> the share of
+/// those drawn.
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, int WayIn, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
     int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff,
-    double? PaintPoseHeld, double? MarkDrawnPoseHeld);
+    double? PaintPoseHeld, double? MarkDrawnPoseHeld, double? PaintViewHeld, double? MarkDrawnViewHeld);

@@ -72,6 +72,20 @@ public sealed class MarkDetector
         return least;
     }
 
+    /// <summary>
+    /// PSNR (dB) over the footprint of a frame against the unmarked view: whether a frame before the paint shows the
+    /// wall the mark lands on, as the world does (training's paint rows ask the same, drift.py); null when there is no
+    /// footprint.
+    /// </summary>
+    public double? WallPsnr(ReadOnlySpan<byte> rgb)
+    {
+        if (footprint.Length == 0) return null;
+        double squared = 0;
+        foreach (var p in footprint)
+            squared += Distance(rgb, unmarked, p);
+        return 10 * Math.Log10(255.0 * 255.0 / Math.Max(squared / (3.0 * footprint.Length), 1e-3));
+    }
+
     /// <summary>Whether the frame shows the mark (a score of at least one half).</summary>
     public bool Shows(ReadOnlySpan<byte> rgb) => Score(rgb) >= 0.5;
 

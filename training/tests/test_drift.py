@@ -139,6 +139,7 @@ class PaintRowsTest(unittest.TestCase):
         self.pool.episode = np.zeros(ROLLOUTS + 4, np.int64)
         self.pool.start = np.array([self.k] * ROLLOUTS + [17 - LENGTH, 27 - LENGTH, 37 - LENGTH, 47 - LENGTH])
         self.pool.frames = np.full((ROLLOUTS + 4, LENGTH, 64, 64, 3), 90, np.uint8)  # drifted: darker than the world
+        self.pool.agreeing = ROLLOUTS + np.arange(4)
         rows = self.pool.paint_batch(np.random.default_rng(0), 6, self.patch)
         expected = np.zeros((16, 16), np.float32)
         expected[1:5, 4:8] = 1  # the square's patches (2..3, 5..6) of 4×4 and those around them
@@ -151,6 +152,22 @@ class PaintRowsTest(unittest.TestCase):
             np.testing.assert_array_equal(rows["context"][row], self.pool.frames[r, -self.k:])
             np.testing.assert_array_equal(rows["target"][row], episode.frames[s])
             np.testing.assert_array_equal(rows["patch_weight"][row].reshape(16, 16), expected)
+
+    def test_only_runs_that_still_show_the_wall_where_the_mark_lands_give_paint_rows(self):
+        self.pool.episode = np.zeros(ROLLOUTS + 4, np.int64)
+        self.pool.start = np.array([self.k] * ROLLOUTS + [17 - LENGTH, 27 - LENGTH, 37 - LENGTH, 47 - LENGTH])
+        self.pool.frames = np.full((ROLLOUTS + 4, LENGTH, 64, 64, 3), 90, np.uint8)  # drifted: darker than the world
+        episode = self.pool.sampler.episodes[0]
+        for r in (ROLLOUTS + 1, ROLLOUTS + 3):  # these two end on the world's own view, the wall the paint lands on
+            self.pool.frames[r, -1] = episode.frames[self.pool.start[r] + LENGTH - 1]
+            self.pool.frames[r, -1, 40:, :] = 0  # elsewhere they may differ
+        agreement = self.pool._paint_agreement()
+        np.testing.assert_array_less(agreement[[0, 2]], 20)
+        np.testing.assert_array_less(40, agreement[[1, 3]])
+        self.pool.paint_agreement_db = 30.0
+        self.pool.agreeing = ROLLOUTS + np.flatnonzero(agreement >= self.pool.paint_agreement_db)
+        rows = self.pool.paint_batch(np.random.default_rng(0), 16, self.patch)
+        self.assertEqual(set(rows["rollout"].tolist()), {ROLLOUTS + 1, ROLLOUTS + 3})
 
 
 if __name__ == "__main__":

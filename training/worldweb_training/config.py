@@ -76,6 +76,9 @@ class DataConfig:
     # runs regenerated with the pool. On the play page every paint is made from the model's own frames.
     paint_drift_fraction: float = 0.0
     paint_rollouts: int = 64
+    # Paint rows come only from runs whose last frame shows, where the mark lands, the world's view to this PSNR (dB;
+    # 0 = every run): a run that drifted off the wall would teach that the paint key alone brings paint colour.
+    paint_agreement_db: float = 0.0
     # Share of windows whose target lies within change_window steps after a change to the world (a paint): rare in
     # the data (~1 step in 140) and the only place the model learns to draw one and keep it in view.
     change_windows: float = 0.0

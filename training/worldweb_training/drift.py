@@ -17,7 +17,11 @@ Paint rows are the positive lesson beside them: on the play page a player paints
 world begins from a start state and is the model's from then on), where paint30 drew a blob, a smear or nothing
 as often as the mark (docs/model-card.md, "On the play page"), while every paint it trained on had true context. So
 `paint_rollouts` more runs each end just before a paint of the data, and a paint row is that paint's target with
-the run's frames as its context, taught on the patches the paint changed (and those around them) only.
+the run's frames as its context, taught on the patches the paint changed (and those around them) only. A run
+whose last frame no longer shows, where the mark lands, what the world shows there (a corridor where the world's
+player faces a wall) teaches "the paint key brings paint colour, whatever the view": paint35 filled corridors with
+lime, and its free play drew lime blocks. With `paint_agreement_db` > 0 only runs that still agree there (PSNR over
+the paint's pixels, last generated frame against the world's frame before the paint) give paint rows.
 """
 import numpy as np
 import torch
@@ -31,8 +35,9 @@ class DriftPool:
     """`rollouts` open-loop runs of `length` steps from random true starts, then `paint_rollouts` that end just
     before a paint that changed the world (their target, `length` steps in, is the paint), kept as uint8 frames."""
 
-    def __init__(self, sampler, rollouts, length, target_memory=0.0, paint_rollouts=0):
+    def __init__(self, sampler, rollouts, length, target_memory=0.0, paint_rollouts=0, paint_agreement_db=0.0):
         self.sampler, self.rollouts, self.length, self.target_memory = sampler, rollouts, length, target_memory
+        self.paint_agreement_db = paint_agreement_db
         self.k = sampler.k
         usable = [i for i, e in enumerate(sampler.episodes) if len(e) > self.k + length]
         if not usable:
@@ -47,6 +52,7 @@ class DriftPool:
         self.paint_rollouts = paint_rollouts
         self.episode = self.start = self.frames = None
         self.onsets = np.zeros((0, 2), np.int64)
+        self.agreeing = np.zeros(0, np.int64)  # the paint runs that give paint rows
 
     @torch.no_grad()
     def refresh(self, model, rng, device, chunk=64):
@@ -77,6 +83,20 @@ class DriftPool:
                 self.frames[first:first + len(rows), i] = (frame * 255).round().byte().movedim(1, -1).cpu().numpy()
         model.train(was_training)
         self.onsets = self._mark_onsets()
+        self.agreement = self._paint_agreement()
+        self.agreeing = self.rollouts + np.flatnonzero(self.agreement >= self.paint_agreement_db)
+
+    def _paint_agreement(self):
+        """PSNR (dB) per paint run between its last generated frame and the world's frame before the paint, over the
+        pixels the paint changes: does the run still show the wall the mark lands on?"""
+        out = np.zeros(self.paint_rollouts)
+        for i, (e, start) in enumerate(zip(self.episode[self.rollouts:], self.start[self.rollouts:])):
+            frames = self.sampler.episodes[e].frames
+            before, after = frames[start + self.length - 1].astype(np.int16), frames[start + self.length]
+            where = np.abs(after - before).max(-1) > CHANGED_LEVEL * 255
+            error = (self.frames[self.rollouts + i, -1].astype(np.int16) - before)[where].astype(np.float64)
+            out[i] = 10 * np.log10(255.0 ** 2 / max(np.mean(error ** 2) if error.size else 0.0, 1e-3))
+        return out
 
     def _mark_onsets(self):
         """(rollout, n) of each generated frame n that shows MARK_SHOWN mark pixels while no context frame before it
@@ -101,9 +121,9 @@ class DriftPool:
         return out
 
     def paint_batch(self, rng, size, patch) -> dict:
-        """Rows at the paints the paint runs end before (the pool must have some), the run's frames as context, each
-        with patch_weight: 1 on the patches where the paint changed the world's frame and those around them, else 0."""
-        which = self.rollouts + rng.integers(self.paint_rollouts, size=size)
+        """Rows at the paints the agreeing paint runs end before (the pool must have some), the run's frames as context,
+        each with patch_weight: 1 on the patches where the paint changed the world's frame and those around them."""
+        which = self.agreeing[rng.integers(len(self.agreeing), size=size)]
         out = self._stack([self._row(rng, r, self.length, memory_of_target=False) for r in which])
         steps = self.start[which] + self.length
         before = np.stack([self.sampler.episodes[e].frames[s - 1] for e, s in zip(self.episode[which], steps)])

@@ -89,7 +89,7 @@ class Run:
             self._start_codebook()
         d = self.cfg.data
         self.drift = DriftPool(self.sampler, d.drift_rollouts, d.drift_length, d.drift_target_memory,
-                               d.paint_rollouts if d.paint_drift_fraction > 0 else 0) \
+                               d.paint_rollouts if d.paint_drift_fraction > 0 else 0, d.paint_agreement_db) \
             if d.drift_fraction > 0 or d.onset_fraction > 0 or d.paint_drift_fraction > 0 else None
         self.clock = time.monotonic()
 
@@ -236,6 +236,8 @@ class Run:
             self._refresh_drift()
             if not len(self.drift.onsets):
                 onsets = 0  # uniform rows stand in
+            if not len(self.drift.agreeing):
+                paints = 0
         parts = [self.sampler.batch(self.rng, size - drifted - onsets - paints)]
         if drifted:
             parts.append(self.drift.batch(self.rng, drifted))
@@ -260,5 +262,7 @@ class Run:
         frames = len(self.drift.frames) * self.drift.length
         print(f"drift pool: {len(self.drift.frames)} rollouts × {self.drift.length} steps regenerated "
               f"in {time.monotonic() - started:.0f} s; marks drawn from nothing in {len(self.drift.onsets)} frames "
-              f"({len(self.drift.onsets) / frames:.2%})", flush=True)
-        self.log({"kind": "drift", "step": self.progress["step"], "frames": frames, "onsets": len(self.drift.onsets)})
+              f"({len(self.drift.onsets) / frames:.2%}); paint runs giving paint rows "
+              f"{len(self.drift.agreeing)} of {self.drift.paint_rollouts}", flush=True)
+        self.log({"kind": "drift", "step": self.progress["step"], "frames": frames, "onsets": len(self.drift.onsets),
+                  "paint_runs": len(self.drift.agreeing)})
