@@ -83,8 +83,7 @@ class DriftPool:
                 self.frames[first:first + len(rows), i] = (frame * 255).round().byte().movedim(1, -1).cpu().numpy()
         model.train(was_training)
         self.onsets = self._mark_onsets()
-        self.agreement = self._paint_agreement()
-        self.agreeing = self.rollouts + np.flatnonzero(self.agreement >= self.paint_agreement_db)
+        self.agreeing = self.rollouts + np.flatnonzero(self._paint_agreement() >= self.paint_agreement_db)
 
     def _paint_agreement(self):
         """PSNR (dB) per paint run between its last generated frame and the world's frame before the paint, over the
@@ -92,8 +91,8 @@ class DriftPool:
         out = np.zeros(self.paint_rollouts)
         for i, (e, start) in enumerate(zip(self.episode[self.rollouts:], self.start[self.rollouts:])):
             frames = self.sampler.episodes[e].frames
-            before, after = frames[start + self.length - 1].astype(np.int16), frames[start + self.length]
-            where = np.abs(after - before).max(-1) > CHANGED_LEVEL * 255
+            before = frames[start + self.length - 1]
+            where = _changed(frames[start + self.length], before)
             error = (self.frames[self.rollouts + i, -1].astype(np.int16) - before)[where].astype(np.float64)
             out[i] = 10 * np.log10(255.0 ** 2 / max(np.mean(error ** 2) if error.size else 0.0, 1e-3))
         return out
@@ -127,8 +126,7 @@ class DriftPool:
         out = self._stack([self._row(rng, r, self.length, memory_of_target=False) for r in which])
         steps = self.start[which] + self.length
         before = np.stack([self.sampler.episodes[e].frames[s - 1] for e, s in zip(self.episode[which], steps)])
-        changed = np.abs(out["target"].astype(np.int16) - before).max(-1) > CHANGED_LEVEL * 255
-        out["patch_weight"] = _grown_patches(changed, patch)
+        out["patch_weight"] = _grown_patches(_changed(out["target"], before), patch)
         out["episode"], out["step"], out["rollout"] = self.episode[which], steps, which
         return out
 
@@ -158,6 +156,11 @@ class DriftPool:
     @staticmethod
     def _stack(windows):
         return {key: np.stack([w[key] for w in windows]) for key in windows[0]}
+
+
+def _changed(after, before):
+    """[..., H, W] bool: the pixels of uint8 frames whose channel moved by more than CHANGED_LEVEL (what a paint changed)."""
+    return np.abs(after.astype(np.int16) - before).max(-1) > CHANGED_LEVEL * 255
 
 
 def _grown_patches(pixels, patch):
