@@ -1,12 +1,14 @@
 using WorldWeb.Memory;
 using WorldWeb.ReferenceWorld;
+using WorldWeb.ReferenceWorld.Painting;
 using WorldWeb.Tests.ReferenceWorld;
 using WorldWeb.Tools.Eval;
+using Xunit.Abstractions;
 
 namespace WorldWeb.Tests.Tools;
 
 [Trait(Category.Name, Category.Unit)]
-public class EditPersistenceTests
+public class EditPersistenceTests(ITestOutputHelper output)
 {
     [Fact]
     public void The_mark_detector_scores_the_worlds_own_frames_one_with_the_mark_and_zero_without()
@@ -128,6 +130,36 @@ public class EditPersistenceTests
         var (at, none) = trajectory.WayTo(t, spot, steps: 0);
         Assert.Equal(spot, at);
         Assert.Empty(none);
+    }
+
+    [Fact]
+    public void Walls_in_view_keeps_only_spots_whose_wall_the_world_shows_where_the_way_in_begins()
+    {
+        var trajectory = ReferenceTrajectory.Record(seed: 1001, steps: 500, paints: true);
+        bool InView((int Step, AgentPose Pose, WallFace Face) s) =>
+            EditPersistence.WallInView(trajectory, trajectory.WayTo(s.Step, s.Pose, 40).From, s.Face);
+
+        var all = EditPersistence.Spots(trajectory, 8, contextFrames: 4, wayIn: 40, wallsInView: false);
+        var inView = EditPersistence.Spots(trajectory, 8, contextFrames: 4, wayIn: 40, wallsInView: true);
+
+        // The explorer turns corners: some walls it paints are out of view 40 steps before (a model would invent them).
+        Assert.Contains(all, s => !InView(s));
+        Assert.NotEmpty(inView);
+        Assert.All(inView, s => Assert.True(InView(s)));
+        Assert.All(EditPersistence.Spots(trajectory, 8, contextFrames: 4, wayIn: 0, wallsInView: true), s => Assert.True(EditPersistence.WallInView(trajectory, s.Pose, s.Face)));
+    }
+
+    /// <summary>The share docs/model-card.md quotes for `paint_wall_in_view` (run with a detailed console logger to see it).</summary>
+    [Fact]
+    public void About_half_the_walls_the_explorer_paints_are_out_of_view_forty_steps_before()
+    {
+        var spots = Enumerable.Range(1001, 40).Select(seed => ReferenceTrajectory.Record(seed, steps: 500, paints: true))
+            .SelectMany(t => EditPersistence.Spots(t, 8, contextFrames: 4, wayIn: 40, wallsInView: false)
+                .Select(s => EditPersistence.WallInView(t, t.WayTo(s.Step, s.Pose, 40).From, s.Face))).ToList();
+
+        var share = spots.Count(v => v) / (double)spots.Count;
+        output.WriteLine($"{spots.Count} walls on seeds 1001-1040, in view 40 steps before: {share:F2}");
+        Assert.InRange(share, 0.3, 0.8);
     }
 
     [Fact]

@@ -17,9 +17,13 @@ namespace WorldWeb.Tools.Eval;
 /// what the measure is about, whether memory keeps a change, with the way back known. With a way in
 /// (<paramref name="wayIn"/> steps), each row begins that many steps earlier on the explorer's walk, from true context
 /// there, and the model plays the way to the spot and the turn that faces the wall before it paints: as a player paints
-/// on the play page, from the model's own frames and the pose it tracked, not from the world's.
+/// on the play page, from the model's own frames and the pose it tracked, not from the world's. A wall out of view
+/// where the way in begins is one the model has to invent, and it is the world's only by chance (the maze beyond the
+/// view is random): <paramref name="wallsInView"/> plays only walls whose mark would be in view there, as a player
+/// paints a wall they walked up to.
 /// </summary>
-public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction, int wayIn = 0)
+public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction, int wayIn = 0,
+    bool wallsInView = false)
 {
     public const string PolicyName = "paint-and-return";
     public static readonly int[] AwaySteps = [32, 128, 512, 2000];
@@ -49,10 +53,11 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         var options = trajectory.World.Options;
         var played = new List<Played>();
         var spotsPlayed = 0;
-        foreach (var (t, pose, face) in Spots(trajectory, spots))
+        foreach (var (t, pose, face) in Spots(trajectory, spots, contextFrames, wayIn, wallsInView))
         {
             var detector = new MarkDetector(seed, options, pose, face);
             var (from, way) = trajectory.WayTo(t, pose, wayIn);
+            var inView = WallInView(trajectory, from, face);
             var world = World.Create(seed, options);
             world.Pose = from;
             var context = Enumerable.Repeat(world.Render(), contextFrames).ToList();
@@ -73,7 +78,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
                         for (var k = 0; k < contextFrames; k++) memory?.Remember(context[k], ReferenceTrajectory.ToPose(from), first + k);
                         var row = new RolloutRow(noise, first + contextFrames, context, ReferenceTrajectory.ToPose(from),
                             [.. actions.Select(a => a == WorldAction.Paint ? paintAction : (int)a)], memory);
-                        played.Add(new Played(steps, withMemory, seenBefore, painted, way.Count, row, detector, reference));
+                        played.Add(new Played(steps, withMemory, seenBefore, painted, way.Count, inView, row, detector, reference));
                     }
                 }
             }
@@ -137,8 +142,12 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         return actions;
     }
 
-    /// <summary>Poses along the walk (and their steps), turned to a right angle that faces a wall within a paint's reach, one every <see cref="SpotSpacing"/> steps.</summary>
-    private List<(int Step, AgentPose Pose, WallFace Face)> Spots(ReferenceTrajectory trajectory, int count)
+    /// <summary>
+    /// Poses along the walk (and their steps), turned to a right angle that faces a wall within a paint's reach, one
+    /// every <see cref="SpotSpacing"/> steps after the context and the way in; with <paramref name="wallsInView"/>, only
+    /// those whose wall is in the world's view where the way in begins (<see cref="WallInView"/>).
+    /// </summary>
+    public static List<(int Step, AgentPose Pose, WallFace Face)> Spots(ReferenceTrajectory trajectory, int count, int contextFrames, int wayIn, bool wallsInView)
     {
         var world = World.Create(trajectory.World.Seed, trajectory.World.Options);
         var spots = new List<(int, AgentPose, WallFace)>();
@@ -149,12 +158,17 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             {
                 var pose = at with { HeadingSteps = q * AgentPose.StepsPerTurn / 4 };
                 if (world.FaceAhead(pose) is not { } face) continue;
+                if (wallsInView && !WallInView(trajectory, trajectory.WayTo(t, pose, wayIn).From, face)) continue;
                 spots.Add((t, pose, face));
                 break;
             }
         }
         return spots;
     }
+
+    /// <summary>Whether a mark on <paramref name="face"/> would be in the world's view from <paramref name="from"/>.</summary>
+    public static bool WallInView(ReferenceTrajectory trajectory, AgentPose from, WallFace face) =>
+        new MarkDetector(trajectory.World.Seed, trajectory.World.Options, from, face).FootprintPixels > 0;
 
     /// <summary>How many forward steps from <paramref name="from"/> move the full step (no wall slides the player), up to <paramref name="max"/>.</summary>
     private static int FreeSteps(World world, AgentPose from, int max)
@@ -217,6 +231,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
             {
                 // After a way in the tracked pose may be off the world's at the paint, and the face map with it: kept
                 // apart, to tell drawing where the server knows the pose from drawing where it does not.
+                tally.WallInView.Add(p.WallInView);
                 var held = PoseHeld(start, p.Reference[w - 1].Pose);
                 tally.PoseHeld.Add(held);
                 if (held) tally.DrawnPoseHeld.Add(p.Detector.Shows(drawn));
@@ -247,7 +262,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
     public static bool PoseHeld(Pose tracked, Pose world) =>
         tracked.DistanceTo(world) <= MoveOff && Math.Abs(Angles.Wrap(tracked.Heading - world.Heading)) < 1e-9;
 
-    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, int WayIn, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
+    private sealed record Played(int Steps, bool Memory, bool SeenBefore, bool Painted, int WayIn, bool WallInView, RolloutRow Row, MarkDetector Detector, List<(byte[] Frame, Pose Pose)> Reference);
 
     private sealed class Tally
     {
@@ -260,6 +275,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         public List<double> PositionError { get; } = [];
         public List<double> HeadingError { get; } = [];
         public List<int> MovesOff { get; } = [];
+        public List<bool> WallInView { get; } = [];
         public List<bool> PoseHeld { get; } = [];
         public List<bool> DrawnPoseHeld { get; } = [];
         public List<bool> ViewHeld { get; } = [];
@@ -267,7 +283,7 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
 
         public EditPersistenceRow Row(int steps, bool memory, bool seenBefore, int wayIn) => new(steps, memory, seenBefore, wayIn, Round(Psnr.Average()), Round(DrawnPsnr.Average()), Share(Recalled), Share(FalseMarks), Share(Drawn), Psnr.Count,
             DrawnFar.Count, DrawnFar.Count == 0 ? null : Share(DrawnFar), Round(PositionError.Average()), Round(HeadingError.Average()), Round(MovesOff.Average()),
-            PoseHeld.Count == 0 ? null : Share(PoseHeld), DrawnPoseHeld.Count == 0 ? null : Share(DrawnPoseHeld),
+            WallInView.Count == 0 ? null : Share(WallInView), PoseHeld.Count == 0 ? null : Share(PoseHeld), DrawnPoseHeld.Count == 0 ? null : Share(DrawnPoseHeld),
             ViewHeld.Count == 0 ? null : Share(ViewHeld), DrawnViewHeld.Count == 0 ? null : Share(DrawnViewHeld));
 
         private static double Share(List<bool> values) => values.Count == 0 ? double.NaN : Round(values.Count(v => v) / (double)values.Count);
@@ -295,7 +311,8 @@ public sealed class ReturnFrames(byte[] reference)
 /// drift over the loop, and the mean number of steps of the loop whose tracked move parted from the world's by over
 /// half a move step (<see cref="ReturnMovesOff"/>: where that drift came from). <see cref="WayIn"/>: the steps the
 /// model played to the wall before it painted (0: it painted from the world's own frames at the world's pose); after a
-/// way in, <see cref="PaintPoseHeld"/> is the share of paints whose tracked pose was the world's (within half a move
+/// way in, <see cref="PaintWallInView"/> is the share of paints whose mark would have been in the world's view where
+/// the way began (the rest are walls the model had to invent), <see cref="PaintPoseHeld"/> is the share of paints whose tracked pose was the world's (within half a move
 /// step, heading exact), so the face map lay where the wall's face does, and <see cref="MarkDrawnPoseHeld"/> the share
 /// of those drawn; <see cref="PaintViewHeld"/> the share whose frame before the paint showed, where the mark lands,
 /// the world's wall (<see cref="EditPersistence.ViewHeldPsnr"/>), and <see cref="MarkDrawnViewHeld"/> the share of
@@ -303,4 +320,4 @@ public sealed class ReturnFrames(byte[] reference)
 /// </summary>
 public sealed record EditPersistenceRow(int Steps, bool Memory, bool SeenBefore, int WayIn, double Psnr, double DrawnPsnr, double MarkRecall, double FalseMarks, double MarkDrawn, int Trials,
     int FarWalls, double? MarkDrawnFar, double ReturnPositionError, double ReturnHeadingError, double ReturnMovesOff,
-    double? PaintPoseHeld, double? MarkDrawnPoseHeld, double? PaintViewHeld, double? MarkDrawnViewHeld);
+    double? PaintWallInView, double? PaintPoseHeld, double? MarkDrawnPoseHeld, double? PaintViewHeld, double? MarkDrawnViewHeld);

@@ -41,6 +41,7 @@ public static class EvalCommand
         var longEdits = args.Flag("long");
         var away = args.IntList("away", [.. EditPersistence.AwaySteps]);
         var wayIn = args.Int("way-in", 0);
+        var wayInWalls = args.Text("way-in-walls") ?? "all";
         var inference = InferenceArgs.Read(args);
         args.EnsureAllRead();
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
@@ -60,6 +61,7 @@ public static class EvalCommand
         var paints = package.Manifest.Actions.Any(a => a.Name == "paint");
         if (editSpots < 1) throw new UsageException("--edit-spots must be at least 1.");
         if (wayIn < 0) throw new UsageException("--way-in is the steps played to each wall before its paint: 0 (paint from the world's own frames) or more.");
+        if (wayInWalls is not ("all" or "in-view")) throw new UsageException("--way-in-walls is all or in-view (only walls in view where the way in begins).");
         if (!paints && actions?.Contains(WorldAction.Paint) == true) throw new UsageException($"{actionsFile} paints, and {modelDir} has no paint action.");
         var frames = MemoryFormatArgs.Frames(policy, package);
         var rollout = new Rollout(model);
@@ -69,7 +71,7 @@ public static class EvalCommand
         var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3, paints);
         var freePlay = new FreePlay(rollout, k, policy, frames, bank, package.Manifest.Fps);
         var paint = package.Manifest.Actions.FirstOrDefault(a => a.Name == "paint");
-        var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index, wayIn);
+        var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index, wayIn, wayInWalls == "in-view");
         int[] awaySteps = longEdits ? [.. away.Append(EditPersistence.LongAwaySteps).Distinct()] : [.. away];
         foreach (var seed in seeds)
         {
