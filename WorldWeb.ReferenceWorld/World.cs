@@ -62,6 +62,21 @@ public sealed class World
         return false;
     }
 
+    /// <summary>
+    /// Walks forward until something stops the player (at most <paramref name="maxSteps"/> steps); returns how many
+    /// steps moved. Square on to a wall the player ends pressed against it, as a player who walks up to a wall stands.
+    /// </summary>
+    public int ForwardUntilStopped(int maxSteps = 20)
+    {
+        var steps = 0;
+        for (var before = Pose; steps < maxSteps; steps++, before = Pose)
+        {
+            Apply(WorldAction.Forward);
+            if (Pose == before) break;
+        }
+        return steps;
+    }
+
     /// <summary>The wall face straight ahead within <see cref="WallMarks.Reach"/> cells, which a paint would mark.</summary>
     public WallFace? FaceAhead() => FaceAhead(Pose);
 

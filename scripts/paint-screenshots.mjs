@@ -1,10 +1,10 @@
 // Paints a wall in Chromium as a person does and comes back to it: walks forward (WALK_MS, default 2.5 s), presses
 // F, then turns a full circle on the spot (the A key held until the page has drawn 72 steps more, less LEAD_STEPS for
 // the key's way to the server), as many times as asked. Saves the play view before the paint, right after it and at
-// each return, so a person can see whether the mark is still there; then clips the play and counts, from the clip's
-// events, how many steps each turn really took (72 is exactly round). The page's revisit count is no stop signal: it
-// refreshes every 3 s, and turns stopped by it ran 110–135 steps. Against a running `./worldweb run` whose model has
-// a paint action:
+// each return, so a person can see whether the mark is still there; then clips the play and tells, from the clip's
+// events, at which step the paint was applied and how many steps each turn really took (72 is exactly round). The
+// page's revisit count is no stop signal: it refreshes every 3 s, and turns stopped by it ran 110–135 steps. Against
+// a running `./worldweb run` whose model has a paint action:
 //   npm --prefix scripts ci && node scripts/paint-screenshots.mjs http://127.0.0.1:5080 OUTDIR [SEED] [RETURNS] [WALK_MS] [LEAD_STEPS]
 import { launchChromium, playNewWorld } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
@@ -55,8 +55,10 @@ try {
     turns.push({ from, to: await step() });
     await shoot(`return${r}`);
   }
-  // How many steps each turn really took: the world's own action log, through a clip of the play.
-  const events = await clipEvents(page, world, turns[0].from - 5, turns.at(-1).to);
+  // Where the paint landed and how many steps each turn really took: the world's own action log, through a clip.
+  const events = await clipEvents(page, world, 1, turns.at(-1).to);
+  const paints = events.filter((e) => e.action === 'paint').map((e) => e.step);
+  console.log(paints.length ? `painted at step ${paints.join(', ')} (the action log's)` : 'the action log has no paint: the press never reached the world');
   turns.forEach(({ from, to }, i) => {
     const turned = events.filter((e) => e.step > from - 5 && e.step <= to && e.action === 'turn_left').length;
     console.log(`return ${i + 1}: turned ${turned} steps (${circle} is exactly round; ${(turned - circle) * 5}° off)`);

@@ -15,7 +15,13 @@ public sealed class CoherenceGuard(CoherenceOptions options)
     private double _meanFramePsnr;
 
     /// <param name="moved">Whether the tracked pose moved this step: a still view may legitimately repeat exactly.</param>
-    public FrameFault Check(ReadOnlySpan<float> frame, byte[] rgb, bool moved, double? revisitPsnr, RevisitScore revisits)
+    /// <param name="changedWorld">
+    /// Whether this step's action changed the world (a paint). Its frame may rightly differ from the last by far more
+    /// than a move's (a brick wall close up turns into a mark's fill), and up against the wall the world's own view of
+    /// a mark is one flat colour: neither is a collapse nor a blank, and the running mean is not moved by it. Before
+    /// this every paint of paint37 on the play page was rolled back as a collapse (docs/model-card.md, 2026-12-07).
+    /// </param>
+    public FrameFault Check(ReadOnlySpan<float> frame, byte[] rgb, bool moved, bool changedWorld, double? revisitPsnr, RevisitScore revisits)
     {
         if (!options.GuardEnabled)
         {
@@ -29,7 +35,9 @@ public sealed class CoherenceGuard(CoherenceOptions options)
                 return FrameFault.Invalid;
             }
         }
-        if (StdDev(rgb) < options.BlankStdDev)
+        // A view that turns flat unasked; one that stays flat after a change made it so (a mark's fill seen from
+        // against the wall) is the world's.
+        if (!changedWorld && IsFlat(rgb) && !(_previous is not null && IsFlat(_previous)))
         {
             return FrameFault.Blank;
         }
@@ -47,12 +55,15 @@ public sealed class CoherenceGuard(CoherenceOptions options)
                 _repeats = 0;
             }
             double psnr = FrameCompare.Psnr(rgb, _previous);
-            if (_seen >= WarmUpSteps && psnr < options.CollapsePsnr && psnr < _meanFramePsnr - options.CollapseDropDb)
+            if (!changedWorld)
             {
-                return FrameFault.Collapse;
+                if (_seen >= WarmUpSteps && psnr < options.CollapsePsnr && psnr < _meanFramePsnr - options.CollapseDropDb)
+                {
+                    return FrameFault.Collapse;
+                }
+                _meanFramePsnr = _seen == 0 ? psnr : 0.95 * _meanFramePsnr + 0.05 * psnr;
+                _seen++;
             }
-            _meanFramePsnr = _seen == 0 ? psnr : 0.95 * _meanFramePsnr + 0.05 * psnr;
-            _seen++;
         }
         if (revisitPsnr is { } r && revisits.Count >= WarmUpSteps && revisits.MeanPsnr is { } mean
             && r < options.CollapsePsnr && r < mean - options.CollapseDropDb)
@@ -84,6 +95,8 @@ public sealed class CoherenceGuard(CoherenceOptions options)
         _previous = shown;
         _repeats = 0;
     }
+
+    private bool IsFlat(ReadOnlySpan<byte> rgb) => StdDev(rgb) < options.BlankStdDev;
 
     private static double StdDev(ReadOnlySpan<byte> rgb)
     {

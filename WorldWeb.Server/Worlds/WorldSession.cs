@@ -248,7 +248,7 @@ public sealed partial class WorldSession
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
             bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;
-            FrameFault fault = _guard.Check(frame, rgb, moved, revisitPsnr, _revisits);
+            FrameFault fault = _guard.Check(frame, rgb, moved, Model.Actions[_filledAction].ChangesWorld, revisitPsnr, _revisits);
             if (fault != FrameFault.None)
             {
                 // The step happened all the same (its action is logged and replayed), and so did its change.

@@ -163,6 +163,22 @@ public class EditPersistenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Walking_on_until_the_wall_stops_the_player_puts_the_mark_over_the_whole_view()
+    {
+        var world = PaintTests.FacingWall(seed: 11);
+        var face = world.FaceAhead()!.Value;
+
+        var steps = world.ForwardUntilStopped();
+        var pressed = world.Pose;
+
+        Assert.InRange(steps, 1, 5);
+        world.Apply(WorldAction.Forward);
+        Assert.Equal(pressed, world.Pose);
+        Assert.Equal(face, world.FaceAhead());
+        Assert.Equal(world.Options.Width * world.Options.Height, new MarkDetector(world.Seed, world.Options, pressed, face).FootprintPixels);
+    }
+
+    [Fact]
     public void A_tracked_pose_is_held_within_half_a_move_step_at_the_same_heading()
     {
         var world = PaintTests.FacingWall(seed: 11);

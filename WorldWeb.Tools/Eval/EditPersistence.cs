@@ -20,10 +20,12 @@ namespace WorldWeb.Tools.Eval;
 /// on the play page, from the model's own frames and the pose it tracked, not from the world's. A wall out of view
 /// where the way in begins is one the model has to invent, and it is the world's only by chance (the maze beyond the
 /// view is random): <paramref name="wallsInView"/> plays only walls whose mark would be in view there, as a player
-/// paints a wall they walked up to.
+/// paints a wall they walked up to. With <paramref name="pressed"/>, the player first walks on until the wall stops
+/// them (as part of the way in, or with true context there without one) and paints from there, as players on the page
+/// do; the explorer seldom paints from so close, where the mark fills the whole view.
 /// </summary>
 public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPolicy policy, MemoryFrameCodec memoryFrames, int paintAction, int wayIn = 0,
-    bool wallsInView = false)
+    bool wallsInView = false, bool pressed = false)
 {
     public const string PolicyName = "paint-and-return";
     public static readonly int[] AwaySteps = [32, 128, 512, 2000];
@@ -53,10 +55,20 @@ public sealed class EditPersistence(Rollout rollout, int contextFrames, MemoryPo
         var options = trajectory.World.Options;
         var played = new List<Played>();
         var spotsPlayed = 0;
-        foreach (var (t, pose, face) in Spots(trajectory, spots, contextFrames, wayIn, wallsInView))
+        foreach (var (t, spot, face) in Spots(trajectory, spots, contextFrames, wayIn, wallsInView))
         {
+            var (from, way) = trajectory.WayTo(t, spot, wayIn);
+            var pose = spot;
+            if (pressed)
+            {
+                var walker = World.Create(seed, options);
+                walker.Pose = spot;
+                var forward = walker.ForwardUntilStopped();
+                pose = walker.Pose;
+                if (wayIn == 0) from = pose;
+                else way.AddRange(Enumerable.Repeat(WorldAction.Forward, forward));
+            }
             var detector = new MarkDetector(seed, options, pose, face);
-            var (from, way) = trajectory.WayTo(t, pose, wayIn);
             var inView = WallInView(trajectory, from, face);
             var world = World.Create(seed, options);
             world.Pose = from;

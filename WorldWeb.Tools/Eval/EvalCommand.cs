@@ -42,6 +42,7 @@ public static class EvalCommand
         var away = args.IntList("away", [.. EditPersistence.AwaySteps]);
         var wayIn = args.Int("way-in", 0);
         var wayInWalls = args.Text("way-in-walls") ?? "all";
+        var pressed = args.Flag("pressed");
         var inference = InferenceArgs.Read(args);
         args.EnsureAllRead();
         if (playHorizon < 1 || playRollouts < 1) throw new UsageException("--horizon and --play-rollouts must be at least 1.");
@@ -71,7 +72,7 @@ public static class EvalCommand
         var bank = RealFrameBank.Build(bankSeeds, steps: 300, every: 3, paints);
         var freePlay = new FreePlay(rollout, k, policy, frames, bank, package.Manifest.Fps);
         var paint = package.Manifest.Actions.FirstOrDefault(a => a.Name == "paint");
-        var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index, wayIn, wayInWalls == "in-view");
+        var edits = paint is null ? null : new EditPersistence(rollout, k, policy, frames, paint.Index, wayIn, wayInWalls == "in-view", pressed);
         int[] awaySteps = longEdits ? [.. away.Append(EditPersistence.LongAwaySteps).Distinct()] : [.. away];
         foreach (var seed in seeds)
         {
