@@ -42,7 +42,15 @@ public sealed class PoseTracking
     /// a move off the model's own frames, and where those part from the world's it took a free step as stopped about
     /// once a hundred steps: the way back from a 512-step loop ended 0.34 cells off on average (docs/model-card.md, "Paint").
     /// </param>
-    public Pose Next(Pose pose, int action, ReadOnlySpan<float> poseDelta, Func<Pose, bool>? stoodOn = null)
+    /// <param name="viewUnchanged">
+    /// Whether the model drew this step's frame byte for byte as the one before. The tracked pose follows the frame the
+    /// player sees: a move that shows no change is a wall that stopped the player, whatever the pose head read, and the
+    /// position stays (a turn still turns: nothing stops it, and the guard still calls a turn that shows nothing frozen).
+    /// In the reference world such a move stopped the player within 0.02 cells 84% of the time; the rest slid along a
+    /// wall too little to show (WorldTests). Before, the pose walked on into the wall and the guard took the still frames
+    /// for a stuck model: 61 rollbacks in 1,200 steps of 0.2.8 held forward (CoherenceGuardTests).
+    /// </param>
+    public Pose Next(Pose pose, int action, ReadOnlySpan<float> poseDelta, Func<Pose, bool>? stoodOn = null, bool viewUnchanged = false)
     {
         // Noop moves nobody. The model's pose_delta on it is not quite zero (~0.03° a step, one way), and standing
         // 10 s drifted the tracked pose 0.26 cells and 5.7°, enough to lose a wall's memory (bench turnaround).
@@ -54,6 +62,10 @@ public sealed class PoseTracking
         if (_headingStep is { } step)
         {
             delta = delta with { DHeading = Math.Round(delta.DHeading / step) * step };
+        }
+        if (viewUnchanged)
+        {
+            return pose.Apply(delta with { Forward = 0, Right = 0 });
         }
         if (_moveSteps.TryGetValue(action, out var full))
         {

@@ -244,7 +244,7 @@ public sealed partial class WorldSession
         lock (_stateGate)
         {
             long step = _step + 1;
-            Pose pose = _poses.Next(_pose, _filledAction, poseDelta, _stoodOn);
+            Pose pose = _poses.Next(_pose, _filledAction, poseDelta, _stoodOn, viewUnchanged: rgb.AsSpan().SequenceEqual(_contextRgb[^1]));
             MemoryEntry? revisit = _memory?.RevisitOf(pose, step - _memory.Policy.RevisitMinSteps);
             double? revisitPsnr = revisit is null ? null : FrameCompare.Psnr(rgb, revisit.Rgb);
             bool moved = Math.Abs(pose.X - _pose.X) + Math.Abs(pose.Y - _pose.Y) + Math.Abs(Angles.Wrap(pose.Heading - _pose.Heading)) > 1e-4;

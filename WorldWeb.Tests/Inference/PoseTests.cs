@@ -144,6 +144,19 @@ public sealed class PoseTests
     }
 
     [Fact]
+    public void Tracking_KeepsThePlayerWhereAnUnchangedViewShowsThem_EvenOnAPlaceStoodOn_ButStillTurns()
+    {
+        var tracking = new PoseTracking(new PoseSpec(HeadingStepDegrees: 5, MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0] }), Moves);
+        var start = new Pose(0, 0, 0);
+        float turn = (float)(5 * Math.PI / 180);
+
+        Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(start, 1, [0.1f, 0f, 0f]));                             // the view changed: a free step
+        Assert.Equal(start, tracking.Next(start, 1, [0.1f, 0f, 0f], viewUnchanged: true));                      // the same view: a wall stopped it
+        Assert.Equal(start, tracking.Next(start, 1, [0.003f, 0f, 0f], _ => true, viewUnchanged: true));         // even where a full step was stood on
+        Assert.Equal(5 * Math.PI / 180, tracking.Next(start, 4, [0f, 0f, turn], viewUnchanged: true).Heading, 1e-12);  // nothing stops a turn
+    }
+
+    [Fact]
     public void Tracking_WithMoveStepsButNoActions_SaysWhatItNeeds()
     {
         var poses = new PoseSpec(MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0] });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using WorldWeb.Inference.Packages;
+using WorldWeb.Inference.Poses;
 using WorldWeb.Inference.Runtime;
 using WorldWeb.Inference.Stepping;
 using WorldWeb.Memory;
@@ -37,8 +38,10 @@ public sealed class CoherenceGuardTests : IDisposable
     [MemberData(nameof(Faults))]
     public void InjectedFault_RollsBackToTheLastGoodState_AndRecoversWithinFiveFrames(string fault)
     {
+        // Warm-up ends where the next steps are turns: a view that stays frozen under a move is a wall stopping the
+        // player, not a fault (Frozen_view_under_a_move_is_a_wall_stopping_the_player), but nothing stops a turn.
         var shown = new List<byte[]>();
-        for (int i = 0; i < 25; i++)
+        while (_session.Step < 25 || NextAction(_session) != TurnLeft)
         {
             shown.Add(Step(corrupt: null));
         }
@@ -81,6 +84,66 @@ public sealed class CoherenceGuardTests : IDisposable
         Step(corrupt: null);
         Assert.Equal(coherence.Rollbacks, _session.Coherence().Rollbacks);
     }
+
+    /// <summary>
+    /// The model draws the player stopped (the same frame again) while its pose head reads a free step forward: the
+    /// tracked pose stays where the frame shows the player, and nothing is rolled back. Before, the pose walked on
+    /// into the wall and the guard took the still frames for a stuck model (6–7 rollbacks a play-page run).
+    /// </summary>
+    [Fact]
+    public void Frozen_view_under_a_move_is_a_wall_stopping_the_player()
+    {
+        while (_session.Step < 20 || NextAction(_session) != Forward)
+        {
+            Step(corrupt: null);
+        }
+        float[]? stopped = null;
+        Pose before = _session.Capture().Pose;
+        Step(frame => stopped = [.. frame]);
+        Pose walked = _session.Capture().Pose;
+        byte[] first = Step(frame => stopped!.CopyTo(frame));
+        byte[] second = Step(frame => stopped!.CopyTo(frame));
+
+        Assert.True(Distance(before, walked) > 0.05, "the pose head read the first step as a free one");
+        Assert.Equal(first, second);
+        Assert.Equal(0, _session.Coherence().Rollbacks);
+        Assert.Equal(0, Distance(walked, _session.Capture().Pose), 9);
+    }
+
+    /// <summary>
+    /// A player holding forward from each of the shipped model's starts walks into walls. Before the tracked pose
+    /// followed the frame, the model's still frames under a pose walking on were taken for a stuck model: 61 rollbacks
+    /// in 1,200 steps, 57 of them on one world, each throwing the view up to 20 steps back.
+    /// </summary>
+    [Fact]
+    public void Holding_forward_into_walls_never_rolls_back()
+    {
+        int stillFrames = 0;
+        for (int seed = 1; seed <= 8; seed++)
+        {
+            var session = new WorldSession("walls", (ulong)seed, _session.Model, WorldGenesis.Of(_session.Model, seed),
+                TestSchedulers.NewMemory(_session.Model), TimeProvider.System, new CoherenceOptions());
+            byte[]? last = null;
+            for (int i = 0; i < 150; i++)
+            {
+                _batch.Clear();
+                session.FillRow(_batch, _batch.AddRow(), Forward);
+                _model.Step(_batch);
+                byte[] shown = session.Advance(_batch, 0);
+                stillFrames += last is not null && shown.AsSpan().SequenceEqual(last) ? 1 : 0;
+                last = shown;
+            }
+            Assert.Equal(0, session.Coherence().Rollbacks);
+        }
+        Assert.True(stillFrames > 50, $"only {stillFrames} frames stood still: the walk met no wall");
+    }
+
+    private const int Forward = 1, TurnLeft = 3;
+
+    /// <summary>Forward, backward and a left turn, four steps each.</summary>
+    private static int NextAction(WorldSession session) => (int)(session.Step / 4 % 3) + 1;
+
+    private static double Distance(Pose a, Pose b) => double.Hypot(a.X - b.X, a.Y - b.Y);
 
     [Fact]
     public void HealthyPlay_NeverRollsBack()
@@ -133,7 +196,7 @@ public sealed class CoherenceGuardTests : IDisposable
     {
         session ??= _session;
         _batch.Clear();
-        session.FillRow(_batch, _batch.AddRow(), (int)(session.Step / 4 % 3) + 1);
+        session.FillRow(_batch, _batch.AddRow(), NextAction(session));
         _model.Step(_batch);
         if (corrupt is null)
         {

@@ -152,7 +152,7 @@ public static class MemoryBenchCommand
             model.Step(batch);
             var rgb = new byte[floats];
             FrameMath.ToRgb24(batch.Frame(row), rgb);
-            pose = poseTracking.Next(pose, action, batch.PoseDelta(row), memory.Stood.Contains);
+            pose = poseTracking.Next(pose, action, batch.PoseDelta(row), memory.Stood.Contains, rgb.AsSpan().SequenceEqual(context[^1]));
             context.RemoveAt(0);
             context.Add(rgb);
             var started = Stopwatch.GetTimestamp();

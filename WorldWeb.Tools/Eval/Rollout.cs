@@ -65,7 +65,8 @@ public sealed class Rollout(WorldModel model, int batchCapacity = 32)
                 var rgb = new byte[frame.Length];
                 FrameMath.ToRgb24(frame, rgb);
                 var step = rows[i].FirstStep + h;
-                poses[i] = poseTracking.Next(poses[i], rows[i].Actions[h], batch.PoseDelta(row), rows[i].Memory is { } memory ? new Func<Pose, bool>(memory.Stood.Contains) : null);
+                poses[i] = poseTracking.Next(poses[i], rows[i].Actions[h], batch.PoseDelta(row), rows[i].Memory is { } memory ? new Func<Pose, bool>(memory.Stood.Contains) : null,
+                    viewUnchanged: rgb.AsSpan().SequenceEqual(contexts[i][^1]));
                 rows[i].Frames.Add(rgb);
                 rows[i].Poses.Add(poses[i]);
                 if (rows[i].RememberGenerated) rows[i].Memory?.Remember(rgb, poses[i], step);

@@ -119,7 +119,7 @@ public static class TokenPriorCommand
                 var player = players[row];
                 var rgb = new byte[values];
                 FrameMath.ToRgb24(batch.Frame(row), rgb);
-                player.Pose = poseTracking.Next(player.Pose, player.Action, batch.PoseDelta(row), player.Memory.Stood.Contains);
+                player.Pose = poseTracking.Next(player.Pose, player.Action, batch.PoseDelta(row), player.Memory.Stood.Contains, rgb.AsSpan().SequenceEqual(player.Context[^1]));
                 player.Context.RemoveAt(0);
                 player.Context.Add(rgb);
                 player.Memory.Remember(rgb, player.Pose, s);
