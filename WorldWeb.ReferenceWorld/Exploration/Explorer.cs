@@ -5,10 +5,15 @@ namespace WorldWeb.ReferenceWorld.Exploration;
 /// (same place, same heading), or straight back by walking backwards — so that training data holds
 /// revisits, which is what a model needs to learn to use its memory. With <c>paints</c> it also paints
 /// walls now and then and later comes back to look at what it painted; without, it walks exactly as it did before
-/// painting existed (its random draws are the same), for models that have no paint action.
+/// painting existed (its random draws are the same), for models that have no paint action. With
+/// <c>pressesWalls</c> it also walks into walls now and then and keeps pressing, as players on the play page do: its
+/// own walks are stopped on ~1% of moves, and a model trained on them walks on through walls (docs/model-card.md,
+/// "Walls that do not stop the model"). Its draws come from a stream of their own, so without it nothing changes.
 /// </summary>
-public sealed class Explorer(World world, int seed, bool paints = true)
+public sealed class Explorer(World world, int seed, bool paints = true, bool pressesWalls = false)
 {
+    private const double PressRate = 0.3;
+
     private const double PaintPlanRate = 0.30;
     private const double ReturnToPaintRate = 0.20;
     private const double PaintIntoTheOpenRate = 0.25;
@@ -17,6 +22,7 @@ public sealed class Explorer(World world, int seed, bool paints = true)
     private const int MinRevisitAge = 80;
 
     private readonly Random random = new(seed);
+    private readonly Random pressRandom = new(seed ^ 0x5EED);
     private readonly List<AgentPose> history = [];
     private readonly Queue<WorldAction> script = new();
     private readonly List<AgentPose> painted = [];
@@ -43,6 +49,11 @@ public sealed class Explorer(World world, int seed, bool paints = true)
 
     private void Plan()
     {
+        if (pressesWalls && pressRandom.NextDouble() < PressRate)
+        {
+            PressIntoWall();
+            return;
+        }
         if (paints && PlanAroundPaint()) return;
         var roll = random.NextDouble();
         if (roll < 0.22) route = RouteTo(RandomFreeCell(), finalPose: null);
@@ -74,15 +85,30 @@ public sealed class Explorer(World world, int seed, bool paints = true)
     /// <summary>Turns to the nearest heading (the current, or a right angle) that faces a wall within reach, paints, and looks.</summary>
     private void Paint()
     {
-        var pose = world.Pose;
-        var quarter = AgentPose.StepsPerTurn / 4;
-        int[] turns = [0, .. Enumerable.Range(0, 4).Select(q => pose.TurnStepsTo(q * quarter)).OrderBy(Math.Abs)];
-        var turn = random.NextDouble() < PaintIntoTheOpenRate
-            ? 0
-            : turns.FirstOrDefault(t => world.FaceAhead(pose.Turned(t)) is not null);
+        var turn = random.NextDouble() < PaintIntoTheOpenRate ? 0 : TurnToWall();
         Repeat(turn > 0 ? WorldAction.TurnRight : WorldAction.TurnLeft, Math.Abs(turn));
         Repeat(WorldAction.Paint, 1);
         Repeat(WorldAction.Noop, 1 + random.Next(4));
+    }
+
+    /// <summary>
+    /// Turns toward the nearest wall within reach (square on, or up to 30° off, which slides the player along it),
+    /// walks to it and keeps pressing: at most 15 steps get there, the rest are stopped or slide.
+    /// </summary>
+    private void PressIntoWall()
+    {
+        var turn = TurnToWall() + (pressRandom.Next(2) == 0 ? 0 : pressRandom.Next(-6, 7));  // headings are 5° steps
+        Repeat(turn > 0 ? WorldAction.TurnRight : WorldAction.TurnLeft, Math.Abs(turn));
+        Repeat(WorldAction.Forward, 18 + pressRandom.Next(15));
+    }
+
+    /// <summary>Turn steps to the nearest heading (the current, or a right angle) that faces a wall within reach; 0 if none.</summary>
+    private int TurnToWall()
+    {
+        var pose = world.Pose;
+        var quarter = AgentPose.StepsPerTurn / 4;
+        int[] turns = [0, .. Enumerable.Range(0, 4).Select(q => pose.TurnStepsTo(q * quarter)).OrderBy(Math.Abs)];
+        return turns.FirstOrDefault(t => world.FaceAhead(pose.Turned(t)) is not null);
     }
 
     /// <summary>Remembers where a paint that will reach a wall is made from (random moves may have come between).</summary>

@@ -12,16 +12,18 @@ namespace WorldWeb.ReferenceWorld.Shards;
 /// With <paramref name="staleFrom"/>, also stale_from int64 [T]: for each step, the first later step from which a
 /// change makes its view out of date as a memory (the server's memory rule, given the poses and the steps that
 /// changed the world), so training recalls what the server would. Without <paramref name="paints"/>
-/// the explorer walks as it did before paint existed (the shards models up to 0.2.4 were trained on).
+/// the explorer walks as it did before paint existed (the shards models up to 0.2.4 were trained on); with
+/// <paramref name="pressesWalls"/> it also walks into walls now and then and keeps pressing (<see cref="Explorer"/>).
 /// </summary>
-public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null, bool paints = true)
+public sealed class ShardWriter(string directory, WorldOptions options, Func<IReadOnlyList<AgentPose>, IReadOnlyList<int>, long[]>? staleFrom = null, bool paints = true,
+    bool pressesWalls = false)
 {
     private readonly List<object> episodes = [];
 
     public string Record(int seed, int steps)
     {
         var world = World.Create(seed, options);
-        var explorer = new Explorer(world, seed, paints);
+        var explorer = new Explorer(world, seed, paints, pressesWalls);
         var frameBytes = world.FrameBytes;
         var frames = new byte[(long)steps * frameBytes];
         var actions = new long[steps];

@@ -14,7 +14,8 @@ namespace WorldWeb.Tests.Tools;
 /// Held forward into walls from the world's own frames (48 walks of 80 steps on held-out mazes, a third of whose
 /// steps the world stops), as <see cref="Rollout"/> plays for eval: where the model's frame stands still the tracked
 /// pose does too. Prints how far the tracked pose ends from the world's: the model mostly draws a walk on through
-/// the wall, which no rule of tracking catches (2.4 cells after 80 steps for 0.2.8, docs/server.md).
+/// the wall, which no rule of tracking catches (2.4 cells after 80 steps for 0.2.8, docs/server.md). The shipped model,
+/// or the package in WORLDWEB_WALL_WALK_MODEL, to measure another.
 /// </summary>
 [Trait(Category.Name, Category.Unit)]
 public sealed class WallWalkTests(ITestOutputHelper output)
@@ -22,7 +23,8 @@ public sealed class WallWalkTests(ITestOutputHelper output)
     [Fact]
     public void Where_the_frame_stands_still_under_a_move_the_tracked_pose_does_too()
     {
-        using var package = PackageOpener.Open(TestEnvironment.ShippedModelFolder, new InferenceOptions(), NullLogger.Instance);
+        string folder = Environment.GetEnvironmentVariable("WORLDWEB_WALL_WALK_MODEL") ?? TestEnvironment.ShippedModelFolder;
+        using var package = PackageOpener.Open(folder, new InferenceOptions(), NullLogger.Instance);
         using var model = package.CreateWorldModel();
         var policy = new MemoryPolicy();
         int k = package.Manifest.ContextFrames, steps = 80;
@@ -63,7 +65,7 @@ public sealed class WallWalkTests(ITestOutputHelper output)
             }
         }
         Assert.True(still > 20, $"only {still} frames stood still");
-        output.WriteLine($"{walks.Count} walks of {steps} steps: the world stopped the player on {worldStopped} steps, the model's " +
+        output.WriteLine($"{package.Manifest.Version}: {walks.Count} walks of {steps} steps: the world stopped the player on {worldStopped} steps, the model's " +
             $"frame stood still on {still}; the tracked pose ended {walks.Average(w => Distance(w.Row.Poses[^1], w.World[^1])):F2} cells from the world's");
     }
 

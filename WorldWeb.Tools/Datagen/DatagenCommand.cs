@@ -16,14 +16,16 @@ public static class DatagenCommand
         var seeds = args.IntList("seeds", Enumerable.Range(1, 120).ToList());
         var steps = args.Int("steps", 600);
         var paint = args.Text("paint") ?? "on";
+        var pressWalls = args.Text("press-walls") ?? "off";
         var options = WorldOptions.Default with { Width = args.Int("size", 64), Height = args.Int("size", 64) };
         args.EnsureAllRead();
         if (steps < 8) throw new UsageException("--steps must be at least 8.");
         if (paint is not ("on" or "off")) throw new UsageException("--paint is on or off (off: the explorer of the shards models up to 0.2.4 were trained on).");
+        if (pressWalls is not ("on" or "off")) throw new UsageException("--press-walls is on or off (on: the explorer also walks into walls and keeps pressing, as players do).");
         if (seeds.Any(s => s >= 1000))
             Console.Error.WriteLine("warning: seeds >= 1000 are held out for evaluation; training on them makes eval numbers meaningless.");
 
-        var writer = new ShardWriter(output, options, StaleFrom, paints: paint == "on");
+        var writer = new ShardWriter(output, options, StaleFrom, paints: paint == "on", pressesWalls: pressWalls == "on");
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < seeds.Count; i++)
         {
