@@ -144,7 +144,7 @@ public sealed class PoseTests
     }
 
     [Fact]
-    public void Tracking_KeepsThePlayerWhereAnUnchangedViewShowsThem_EvenOnAPlaceStoodOn_ButStillTurns()
+    public void Tracking_KeepsThePlayerWhereAnUnchangedViewShowsThem_OnNewGround_ButStillTurns()
     {
         var tracking = new PoseTracking(new PoseSpec(HeadingStepDegrees: 5, MoveSteps: new Dictionary<string, double[]> { ["forward"] = [0.1, 0] }), Moves);
         var start = new Pose(0, 0, 0);
@@ -152,7 +152,8 @@ public sealed class PoseTests
 
         Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(start, 1, [0.1f, 0f, 0f]));                             // the view changed: a free step
         Assert.Equal(start, tracking.Next(start, 1, [0.1f, 0f, 0f], viewUnchanged: true));                      // the same view: a wall stopped it
-        Assert.Equal(start, tracking.Next(start, 1, [0.003f, 0f, 0f], _ => true, viewUnchanged: true));         // even where a full step was stood on
+        Assert.Equal(start, tracking.Next(start, 1, [0.1f, 0f, 0f], _ => false, viewUnchanged: true));          // on new ground
+        Assert.Equal(new Pose(0.1, 0, 0), tracking.Next(start, 1, [0.003f, 0f, 0f], _ => true, viewUnchanged: true));  // not onto a place stood on
         Assert.Equal(5 * Math.PI / 180, tracking.Next(start, 4, [0f, 0f, turn], viewUnchanged: true).Heading, 1e-12);  // nothing stops a turn
     }
 
